@@ -1,0 +1,2 @@
+// Placeholder replaced as soon as the data model lands in this same change set.
+console.log('rcteval SFT example');
