@@ -1,0 +1,493 @@
+/**
+ * From a parsed formula and data to the numbers a model needs: the response, the
+ * fixed-effects matrix X with R's column names and treatment contrasts, and for each
+ * random term its grouping factor and its own small model matrix.
+ *
+ * Coding follows R's `model.matrix`: a factor in a term is coded by treatment contrasts
+ * when the term without that factor is already in the model (the intercept counts as
+ * the empty term); otherwise by one indicator per level. Without an intercept, the first
+ * factor main effect takes all its levels. Columns of an interaction vary the first
+ * factor fastest, as in R.
+ */
+import { ArgumentError, FormulaError } from '../errors/index.js';
+import type { ColumnSource } from '../models/data-input.js';
+import { formatNumberLevel, sortLevels } from './levels.js';
+import type { ParsedFormula, RandomTerm, Term } from './parse.js';
+import { termLabel } from './parse.js';
+
+/** Options shared by every model function for building the frame. */
+export interface FrameOptions {
+  /**
+   * Level order per factor; the first level is the reference of treatment contrasts,
+   * e.g. `{ arm: ['control', 'SFT'], visit: ['baseline', '9m', '15m'] }`.
+   * @defaultValue levels sorted as R sorts them (numbers numerically, text by en_US collation)
+   */
+  levels?: Record<string, readonly string[]>;
+  /**
+   * Columns to treat as factors even when numeric (grouping variables always are).
+   * @defaultValue `[]`
+   */
+  factors?: readonly string[];
+}
+
+/** How one variable is represented. */
+export type VariableInfo =
+  | { name: string; kind: 'numeric' }
+  | { name: string; kind: 'factor'; levels: string[] };
+
+/** Coding of one variable inside one term. */
+export type Coding = 'numeric' | 'contrast' | 'indicator';
+
+/** A term of a design with its columns. */
+export interface DesignTerm {
+  label: string;
+  variables: string[];
+  coding: Coding[];
+  /** Column names this term contributes, in order. */
+  columns: string[];
+}
+
+/** The recipe for a model matrix, reusable on new data (predict, marginal means). */
+export interface DesignSpec {
+  intercept: boolean;
+  terms: DesignTerm[];
+  columnNames: string[];
+  /** For each column, the index of its term in `terms` (−1 = intercept), like R's `assign` minus 1. */
+  assign: number[];
+}
+
+/** Encoded variables: numeric values or factor codes (−1 = missing). */
+export interface EncodedVariable {
+  info: VariableInfo;
+  /** Numeric values (NaN = missing) when numeric. */
+  values?: Float64Array;
+  /** Level indices (−1 = missing) when a factor. */
+  codes?: Int32Array;
+}
+
+/** A random-effects term ready for fitting. */
+export interface RandomTermFrame {
+  term: RandomTerm;
+  /** Grouping factor name as lme4 prints it, e.g. `Subject` or `cask:batch`. */
+  groupName: string;
+  levels: string[];
+  /** Level index of each used row. */
+  group: Int32Array;
+  /** Column-major n × k model matrix of the term. */
+  Z: Float64Array;
+  /** Column names, e.g. `(Intercept)`, `Days`. */
+  columnNames: string[];
+  spec: DesignSpec;
+}
+
+/** Everything a model needs from the data. */
+export interface ModelFrame {
+  formula: ParsedFormula;
+  /** Rows used (complete cases). */
+  n: number;
+  /** Index into the input rows of each used row. */
+  rows: Int32Array;
+  /** Input rows. */
+  nInput: number;
+  y: Float64Array;
+  /** Column-major n × p fixed-effects matrix. */
+  X: Float64Array;
+  spec: DesignSpec;
+  random: RandomTermFrame[];
+  variables: Record<string, VariableInfo>;
+  /** Rows dropped: missing response, and missing values by predictor. */
+  dropped: { total: number; missingResponse: number; missingPredictor: Record<string, number> };
+}
+
+function findPos(formula: string, name: string): number | null {
+  const re = new RegExp(`(^|[^A-Za-z0-9._\`])\`?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\`?(?![A-Za-z0-9._])`);
+  const m = re.exec(formula);
+  return m ? m.index + m[1]!.length : null;
+}
+
+/** Encode one column as numeric or factor, rejecting values that are neither. */
+export function encodeVariable(
+  name: string,
+  col: ArrayLike<unknown>,
+  asFactor: boolean,
+  levelsOption: readonly string[] | undefined,
+): { kind: 'numeric'; values: Float64Array } | { kind: 'factor'; raw: (string | null)[]; numericRaw: boolean } {
+  const n = col.length;
+  if (!asFactor && (col instanceof Float64Array || col instanceof Float32Array || col instanceof Int32Array || col instanceof Uint8Array || col instanceof Int16Array || col instanceof Uint16Array || col instanceof Uint32Array || col instanceof Int8Array)) {
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = col[i] as number;
+      if (v === Infinity || v === -Infinity) throw new ArgumentError(`data.${name}[${i}]`, v, 'a finite number or a missing value');
+      values[i] = v;
+    }
+    return { kind: 'numeric', values };
+  }
+  let sawNumber = -1;
+  let sawText = -1;
+  for (let i = 0; i < n; i++) {
+    const v = col[i];
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'number') {
+      if (v === Infinity || v === -Infinity) throw new ArgumentError(`data[${i}].${name}`, v, 'a finite number or null');
+      if (sawNumber < 0) sawNumber = i;
+    } else if (typeof v === 'string' || typeof v === 'boolean') {
+      if (sawText < 0) sawText = i;
+    } else if (typeof v === 'bigint') {
+      if (sawNumber < 0) sawNumber = i;
+    } else {
+      throw new ArgumentError(`data[${i}].${name}`, v, 'a number, a string, a boolean or null');
+    }
+  }
+  if (sawNumber >= 0 && sawText >= 0) {
+    const i = Math.max(sawNumber, sawText);
+    throw new ArgumentError(
+      `data[${i}].${name}`,
+      col[i],
+      `${sawNumber < sawText ? 'a number like row ' + sawNumber : 'text like row ' + sawText}: a column must not mix numbers and text`,
+    );
+  }
+  const factor = asFactor || sawText >= 0 || levelsOption !== undefined;
+  if (!factor) {
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = col[i];
+      values[i] = v === null || v === undefined ? NaN : Number(v);
+    }
+    return { kind: 'numeric', values };
+  }
+  const raw: (string | null)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = col[i];
+    if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) raw[i] = null;
+    else if (typeof v === 'boolean') raw[i] = v ? 'TRUE' : 'FALSE';
+    else if (typeof v === 'number') raw[i] = formatNumberLevel(v);
+    else raw[i] = String(v);
+  }
+  return { kind: 'factor', raw, numericRaw: sawNumber >= 0 };
+}
+
+/**
+ * Column names and coding of a set of terms, following R's contrast rule.
+ */
+export function designSpec(
+  intercept: boolean,
+  terms: readonly Term[],
+  variables: Record<string, VariableInfo>,
+): DesignSpec {
+  const key = (t: readonly string[]) => [...t].sort().join('\u0000');
+  const seen = new Set<string>();
+  let emptyPresent = intercept;
+  const out: DesignTerm[] = [];
+  const columnNames: string[] = [];
+  const assign: number[] = [];
+  if (intercept) {
+    columnNames.push('(Intercept)');
+    assign.push(-1);
+  }
+  terms.forEach((t, ti) => {
+    const coding: Coding[] = t.map((v) => {
+      const info = variables[v]!;
+      if (info.kind === 'numeric') return 'numeric';
+      const rest = t.filter((u) => u !== v);
+      const marginPresent = rest.length === 0 ? emptyPresent : seen.has(key(rest));
+      return marginPresent ? 'contrast' : 'indicator';
+    });
+    if (t.length === 1 && coding[0] === 'indicator') emptyPresent = true;
+    // Labels per variable, then the product with the first variable fastest.
+    const parts: string[][] = t.map((v, j) => {
+      const info = variables[v]!;
+      if (info.kind === 'numeric') return [v];
+      const lv = coding[j] === 'contrast' ? info.levels.slice(1) : info.levels;
+      return lv.map((l) => `${v}${l}`);
+    });
+    const cols = productFirstFastest(parts);
+    out.push({ label: termLabel(t), variables: [...t], coding, columns: cols });
+    for (const c of cols) {
+      columnNames.push(c);
+      assign.push(ti);
+    }
+    seen.add(key(t));
+  });
+  return { intercept, terms: out, columnNames, assign };
+}
+
+function productFirstFastest(parts: string[][]): string[] {
+  let cols: string[][] = [[]];
+  for (const p of parts) {
+    const next: string[][] = [];
+    for (const lab of p) for (const c of cols) next.push([...c, lab]);
+    cols = next;
+  }
+  return cols.map((c) => c.join(':'));
+}
+
+/**
+ * Fill a column-major design matrix for rows `rows` of the encoded variables.
+ * @internal
+ */
+export function fillDesign(
+  spec: DesignSpec,
+  enc: Record<string, EncodedVariable>,
+  rows: Int32Array,
+): Float64Array {
+  const n = rows.length;
+  const p = spec.columnNames.length;
+  const X = new Float64Array(n * p);
+  let col = 0;
+  if (spec.intercept) {
+    X.fill(1, 0, n);
+    col = 1;
+  }
+  for (const term of spec.terms) {
+    // Each variable contributes a set of "sub-columns"; the term's columns are products.
+    const factors = term.variables.map((v, j) => {
+      const e = enc[v]!;
+      if (term.coding[j] === 'numeric') return { k: 1, kind: 'numeric' as const, values: e.values! };
+      const nl = (e.info as { levels: string[] }).levels.length;
+      const offset = term.coding[j] === 'contrast' ? 1 : 0;
+      return { k: nl - offset, kind: 'factor' as const, codes: e.codes!, offset };
+    });
+    const ncols = factors.reduce((a, f) => a * f.k, 1);
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      // Find the single nonzero column (for factors) and the numeric product.
+      let idx = 0;
+      let stride = 1;
+      let val = 1;
+      let zero = false;
+      for (const f of factors) {
+        if (f.kind === 'numeric') {
+          val *= f.values[r]!;
+        } else {
+          const c = f.codes[r]! - f.offset;
+          if (c < 0) {
+            zero = true;
+            break;
+          }
+          idx += c * stride;
+        }
+        stride *= f.k;
+      }
+      if (!zero) X[(col + idx) * n + i] = val;
+    }
+    col += ncols;
+  }
+  return X;
+}
+
+/**
+ * Build the model frame: complete cases, response, X and random-term matrices.
+ * @throws FormulaError for a column that is not in the data (with its position).
+ * @throws ArgumentError for bad values, a non-numeric response, no complete rows,
+ *   or a grouping factor with fewer than two levels.
+ */
+export function buildModelFrame(formula: ParsedFormula, src: ColumnSource, options: FrameOptions = {}): ModelFrame {
+  const fixedVars = new Set<string>();
+  for (const t of formula.fixed) for (const v of t) fixedVars.add(v);
+  const groupVars = new Set<string>();
+  const reVars = new Set<string>();
+  for (const r of formula.random) {
+    for (const g of r.group) groupVars.add(g);
+    for (const t of r.terms) for (const v of t) reVars.add(v);
+  }
+  const all = new Set<string>([...(formula.response ? [formula.response] : []), ...fixedVars, ...reVars, ...groupVars]);
+  for (const v of all) {
+    if (!src.has(v)) {
+      const avail = src.names();
+      throw new FormulaError(
+        formula.text,
+        findPos(formula.text, v),
+        `Column "${v}" is not in the data; available columns: ${avail.slice(0, 30).join(', ')}${avail.length > 30 ? ', …' : ''}`,
+      );
+    }
+  }
+  if (!formula.response) throw new FormulaError(formula.text, 0, 'The formula has no response; expected "score ~ …"');
+  const factorSet = new Set(options.factors ?? []);
+  const nIn = src.nRows;
+
+  const rawEnc = new Map<string, ReturnType<typeof encodeVariable>>();
+  for (const v of all) {
+    const asFactor = groupVars.has(v) || factorSet.has(v);
+    rawEnc.set(v, encodeVariable(v, src.column(v), asFactor, options.levels?.[v]));
+  }
+  const resp = rawEnc.get(formula.response)!;
+  if (resp.kind !== 'numeric') {
+    throw new ArgumentError(`data.${formula.response}`, 'text values', 'a numeric response column');
+  }
+  if (groupVars.has(formula.response) || fixedVars.has(formula.response)) {
+    throw new FormulaError(formula.text, findPos(formula.text, formula.response), `The response "${formula.response}" also appears as a predictor`);
+  }
+
+  // Complete cases, counting why rows are dropped.
+  const keep = new Uint8Array(nIn).fill(1);
+  let missingResponse = 0;
+  const missingPredictor: Record<string, number> = {};
+  const isMissing = (e: ReturnType<typeof encodeVariable>, i: number) =>
+    e.kind === 'numeric' ? Number.isNaN(e.values[i]!) : e.raw[i] === null;
+  for (let i = 0; i < nIn; i++) {
+    if (Number.isNaN(resp.values[i]!)) {
+      keep[i] = 0;
+      missingResponse++;
+      continue;
+    }
+    for (const [v, e] of rawEnc) {
+      if (v === formula.response) continue;
+      if (isMissing(e, i)) {
+        keep[i] = 0;
+        missingPredictor[v] = (missingPredictor[v] ?? 0) + 1;
+        break;
+      }
+    }
+  }
+  let n = 0;
+  for (let i = 0; i < nIn; i++) n += keep[i]!;
+  if (n === 0) {
+    throw new ArgumentError(
+      `data.${formula.response}`,
+      missingResponse === nIn ? 'all values missing' : `${nIn} rows, none complete`,
+      'at least one row with the response and every predictor observed',
+    );
+  }
+  const rows = new Int32Array(n);
+  for (let i = 0, j = 0; i < nIn; i++) if (keep[i]) rows[j++] = i;
+
+  // Levels from the complete cases (R drops unused levels).
+  const variables: Record<string, VariableInfo> = {};
+  const enc: Record<string, EncodedVariable> = {};
+  for (const [v, e] of rawEnc) {
+    if (e.kind === 'numeric') {
+      variables[v] = { name: v, kind: 'numeric' };
+      enc[v] = { info: variables[v]!, values: e.values };
+      continue;
+    }
+    const observed = new Set<string>();
+    for (let j = 0; j < n; j++) observed.add(e.raw[rows[j]!]!);
+    let levels: string[];
+    const given = options.levels?.[v];
+    if (given) {
+      const unknown = [...observed].filter((x) => !given.includes(x));
+      if (unknown.length) {
+        throw new ArgumentError(`options.levels.${v}`, [...given], `a list containing every value of "${v}"; missing ${unknown.slice(0, 5).map((x) => JSON.stringify(x)).join(', ')}`);
+      }
+      levels = given.filter((l) => observed.has(l));
+    } else if (e.numericRaw) {
+      levels = sortLevels([...observed].map(Number));
+    } else {
+      levels = sortLevels(observed);
+    }
+    const index = new Map(levels.map((l, i) => [l, i]));
+    const codes = new Int32Array(nIn).fill(-1);
+    for (let i = 0; i < nIn; i++) {
+      const r = e.raw[i];
+      if (r !== null && r !== undefined) codes[i] = index.get(r) ?? -1;
+    }
+    variables[v] = { name: v, kind: 'factor', levels };
+    enc[v] = { info: variables[v]!, codes };
+  }
+
+  const y = new Float64Array(n);
+  for (let j = 0; j < n; j++) y[j] = resp.values[rows[j]!]!;
+
+  const spec = designSpec(formula.intercept, formula.fixed, variables);
+  const X = fillDesign(spec, enc, rows);
+
+  const random: RandomTermFrame[] = formula.random.map((rt) => {
+    const gname = rt.group.join(':');
+    let group: Int32Array;
+    let levels: string[];
+    if (rt.group.length === 1) {
+      const e = enc[rt.group[0]!]!;
+      levels = (e.info as { levels: string[] }).levels;
+      group = new Int32Array(n);
+      for (let j = 0; j < n; j++) group[j] = e.codes![rows[j]!]!;
+    } else {
+      // Interaction grouping factor: observed combinations, ordered by the factors' levels.
+      const parts = rt.group.map((g) => enc[g]!);
+      const combos = new Map<string, number[]>();
+      const keys: string[] = new Array(n);
+      for (let j = 0; j < n; j++) {
+        const r = rows[j]!;
+        const idx = parts.map((p) => p.codes![r]!);
+        const k = idx.map((c, m) => (parts[m]!.info as { levels: string[] }).levels[c]).join(':');
+        keys[j] = k;
+        if (!combos.has(k)) combos.set(k, idx);
+      }
+      levels = [...combos.entries()]
+        .sort((a, b) => {
+          for (let m = a[1].length - 1; m >= 0; m--) if (a[1][m] !== b[1][m]) return a[1][m]! - b[1][m]!;
+          return 0;
+        })
+        .map((x) => x[0]);
+      const index = new Map(levels.map((l, i) => [l, i]));
+      group = new Int32Array(n);
+      for (let j = 0; j < n; j++) group[j] = index.get(keys[j]!)!;
+    }
+    if (levels.length < 2) {
+      throw new ArgumentError(
+        `grouping factor "${gname}"`,
+        `${levels.length} level${levels.length === 1 ? ` (${JSON.stringify(levels[0])})` : 's'}`,
+        'at least two levels: a random effect needs several groups to estimate a variance',
+      );
+    }
+    const rspec = designSpec(rt.intercept, rt.terms, variables);
+    if (rspec.columnNames.length === 0) {
+      throw new FormulaError(formula.text, findPos(formula.text, gname), `The random term "(${rt.label})" has no columns`);
+    }
+    const Z = fillDesign(rspec, enc, rows);
+    return { term: rt, groupName: gname, levels, group, Z, columnNames: rspec.columnNames, spec: rspec };
+  });
+
+  return {
+    formula,
+    n,
+    rows,
+    nInput: nIn,
+    y,
+    X,
+    spec,
+    random,
+    variables,
+    dropped: { total: nIn - n, missingResponse, missingPredictor },
+  };
+}
+
+/**
+ * Encode new data with a fitted frame's variables (same levels), for prediction.
+ * Values not seen in the fit raise an ArgumentError naming the row and column.
+ */
+export function encodeNewData(
+  variables: Record<string, VariableInfo>,
+  names: readonly string[],
+  src: ColumnSource,
+): Record<string, EncodedVariable> {
+  const out: Record<string, EncodedVariable> = {};
+  for (const v of names) {
+    const info = variables[v];
+    if (!info) continue;
+    if (!src.has(v)) throw new ArgumentError(`newdata.${v}`, undefined, `a column "${v}" as in the fitted data`);
+    const col = src.column(v);
+    if (info.kind === 'numeric') {
+      const values = new Float64Array(col.length);
+      for (let i = 0; i < col.length; i++) {
+        const x = col[i];
+        if (typeof x !== 'number' || !Number.isFinite(x)) throw new ArgumentError(`newdata[${i}].${v}`, x, 'a finite number');
+        values[i] = x;
+      }
+      out[v] = { info, values };
+    } else {
+      const index = new Map(info.levels.map((l, i) => [l, i]));
+      const codes = new Int32Array(col.length);
+      for (let i = 0; i < col.length; i++) {
+        const x = col[i];
+        const lab = typeof x === 'number' ? formatNumberLevel(x) : typeof x === 'boolean' ? (x ? 'TRUE' : 'FALSE') : String(x);
+        const c = index.get(lab);
+        if (c === undefined) {
+          throw new ArgumentError(`newdata[${i}].${v}`, x, `one of the fitted levels ${info.levels.map((l) => JSON.stringify(l)).join(', ')}`);
+        }
+        codes[i] = c;
+      }
+      out[v] = { info, codes };
+    }
+  }
+  return out;
+}

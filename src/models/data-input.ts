@@ -1,0 +1,116 @@
+/**
+ * Accepting model data in the forms notebook users have: an array of row objects
+ * (missing = null or undefined), an arquero table, a danfo-shaped frame
+ * `{ columns, values }`, or a plain object of equal-length columns (arrays or typed
+ * arrays: the fast path for register-scale data).
+ */
+import { ArgumentError } from '../errors/index.js';
+
+/** A plain object of equal-length columns. */
+export type ColumnarData = Record<string, ArrayLike<unknown>>;
+
+/** The structural part of an arquero table we use. */
+export interface ArqueroLike {
+  columnNames(): string[];
+  numRows(): number;
+  array(name: string): ArrayLike<unknown>;
+}
+
+/** A danfo-style frame: column names and row-major values. */
+export interface DanfoLike {
+  columns: string[];
+  values: unknown[][];
+}
+
+/** Data a model function accepts. */
+export type ModelData = readonly Record<string, unknown>[] | ArqueroLike | DanfoLike | ColumnarData;
+
+/** Column access over any accepted data form. */
+export interface ColumnSource {
+  nRows: number;
+  has(name: string): boolean;
+  names(): string[];
+  column(name: string): ArrayLike<unknown>;
+}
+
+function isArquero(d: unknown): d is ArqueroLike {
+  return typeof d === 'object' && d !== null && typeof (d as ArqueroLike).columnNames === 'function' && typeof (d as ArqueroLike).array === 'function';
+}
+
+function isDanfo(d: unknown): d is DanfoLike {
+  return (
+    typeof d === 'object' && d !== null && Array.isArray((d as DanfoLike).columns) && Array.isArray((d as DanfoLike).values)
+  );
+}
+
+/**
+ * Wrap model data as a column source.
+ * @throws ArgumentError when `data` is none of the accepted forms or columns differ in length.
+ */
+export function toColumnSource(data: ModelData, argument = 'data'): ColumnSource {
+  if (Array.isArray(data)) {
+    const rows = data as readonly Record<string, unknown>[];
+    for (let i = 0; i < Math.min(rows.length, 1); i++) {
+      if (typeof rows[i] !== 'object' || rows[i] === null) throw new ArgumentError(`${argument}[${i}]`, rows[i], 'a row object');
+    }
+    const cache = new Map<string, unknown[]>();
+    let nameSet: Set<string> | null = null;
+    return {
+      nRows: rows.length,
+      has(name) {
+        if (!nameSet) nameSet = new Set(rows.flatMap((r) => Object.keys(r ?? {})));
+        return nameSet.has(name);
+      },
+      names() {
+        if (!nameSet) nameSet = new Set(rows.flatMap((r) => Object.keys(r ?? {})));
+        return [...nameSet];
+      },
+      column(name) {
+        let c = cache.get(name);
+        if (!c) {
+          c = new Array(rows.length);
+          for (let i = 0; i < rows.length; i++) {
+            const r = rows[i];
+            if (typeof r !== 'object' || r === null) throw new ArgumentError(`${argument}[${i}]`, r, 'a row object');
+            c[i] = r[name];
+          }
+          cache.set(name, c);
+        }
+        return c;
+      },
+    };
+  }
+  if (isArquero(data)) {
+    const names = data.columnNames();
+    return { nRows: data.numRows(), has: (n) => names.includes(n), names: () => names, column: (n) => data.array(n) };
+  }
+  if (isDanfo(data)) {
+    const { columns, values } = data;
+    return {
+      nRows: values.length,
+      has: (n) => columns.includes(n),
+      names: () => columns,
+      column(n) {
+        const j = columns.indexOf(n);
+        return values.map((row) => row[j]);
+      },
+    };
+  }
+  if (typeof data === 'object' && data !== null) {
+    const cols = data as ColumnarData;
+    const names = Object.keys(cols);
+    let n = -1;
+    for (const k of names) {
+      const c = cols[k];
+      if (c === null || typeof c !== 'object' || typeof (c as ArrayLike<unknown>).length !== 'number') {
+        throw new ArgumentError(`${argument}.${k}`, c, 'an array or typed array (a column)');
+      }
+      if (n < 0) n = c.length;
+      else if (c.length !== n) {
+        throw new ArgumentError(`${argument}.${k}`, `length ${c.length}`, `length ${n} like the other columns`);
+      }
+    }
+    return { nRows: Math.max(n, 0), has: (k) => k in cols, names: () => names, column: (k) => cols[k]! };
+  }
+  throw new ArgumentError(argument, data, 'an array of row objects, an arquero table, a { columns, values } frame or an object of columns');
+}

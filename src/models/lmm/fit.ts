@@ -1,0 +1,454 @@
+/**
+ * `fitLmm`: linear mixed models by REML or ML, agreeing with lme4's `lmer` and lmerTest.
+ *
+ * Like `lmer()`, the function only composes stages, each exported on its own:
+ * frame (formula → X, Z terms) → cross-products (one pass over the rows) → objective
+ * (profiled deviance in θ) → optimise → check (convergence, boundary, rank) → build the fit.
+ *
+ * Reference: Bates, Mächler, Bolker & Walker (2015). Fitting linear mixed-effects models
+ * using lme4. Journal of Statistical Software 67(1). Satterthwaite df: Kuznetsova,
+ * Brockhoff & Christensen (2017), JSS 82(13).
+ */
+import { ArgumentError, ConvergenceError, type Diagnostic } from '../../errors/index.js';
+import { buildModelFrame, type ModelFrame } from '../../formula/frame.js';
+import { parseFormula } from '../../formula/parse.js';
+import { detectRankDeficiency, invertLower } from '../../linalg/dense.js';
+import { toColumnSource, type ModelData } from '../data-input.js';
+import { minimizeBounded } from '../optimize.js';
+import { tInterval } from '../t-tests.js';
+import { evaluateDeviance } from './deviance.js';
+import { satterthwaiteDf, vcovFromFactor } from './satterthwaite.js';
+import { kenwardRogerDf } from './kenward-roger.js';
+import { setState, type LmmState } from './state.js';
+import { formCrossProducts, type CrossProducts, type ReTerm } from './structure.js';
+import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
+
+/**
+ * Fit a linear mixed model.
+ *
+ * @param formula - lme4-style, e.g. `"score ~ arm * visit + (1 | id) + (0 + sft | group)"`.
+ * @param data - rows (missing = null), an arquero table, a `{ columns, values }` frame or an object of columns.
+ * @throws FormulaError for an unparseable formula (with the position) or an unknown column.
+ * @throws ArgumentError for bad values, no random term, a grouping factor with one level, or no complete rows.
+ * @example
+ * const fit = fitLmm('Yield ~ 1 + (1 | Batch)', dyestuff);
+ * fit.remlCriterion; // 319.6542768…
+ * fit.fixedEffects[0]; // { term: '(Intercept)', estimate: 1527.5, se: 19.38…, df: 5, … }
+ */
+export function fitLmm(formula: string, data: ModelData, options: LmmOptions = {}): LmmFit {
+  const parsed = parseFormula(formula);
+  if (parsed.random.length === 0) {
+    throw new ArgumentError('formula', formula, 'at least one random-effects term such as "(1 | id)"; for a model without random effects use fitOls');
+  }
+  const ciLevel = options.ciLevel ?? 0.95;
+  if (!(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a number between 0 and 1');
+  const ddf = options.ddf ?? 'Satterthwaite';
+  if (!['Satterthwaite', 'Kenward-Roger', 'asymptotic'].includes(ddf)) {
+    throw new ArgumentError('options.ddf', ddf, '"Satterthwaite", "Kenward-Roger" or "asymptotic"');
+  }
+  const frame = buildModelFrame(parsed, toColumnSource(data), options);
+  return fitFrame(frame, options);
+}
+
+/** Random terms in lme4's order (most levels first, stable) with θ offsets. */
+export function buildReTerms(frame: ModelFrame): ReTerm[] {
+  const order = frame.random.map((_, i) => i).sort((a, b) => frame.random[b]!.levels.length - frame.random[a]!.levels.length || a - b);
+  let off = 0;
+  return order.map((i) => {
+    const r = frame.random[i]!;
+    const k = r.columnNames.length;
+    const t: ReTerm = {
+      label: r.term.label,
+      groupName: r.groupName,
+      levels: r.levels,
+      k,
+      columnNames: r.columnNames,
+      group: r.group,
+      Z: r.Z,
+      thetaOffset: off,
+      restOffset: -1,
+    };
+    off += (k * (k + 1)) / 2;
+    return t;
+  });
+}
+
+/** Drop fixed-effect columns R would alias; returns the reduced X and the kept indices. */
+function reduceX(cp: CrossProducts): { kept: number[]; aliased: number[] } {
+  const { p, m, Q2 } = cp;
+  const XtX = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) XtX[i * p + j] = cp.R[(Q2 + i) * m + Q2 + j]!;
+  return detectRankDeficiency(XtX, p);
+}
+
+/** Fit from a built model frame (the stage after `buildModelFrame`). */
+export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
+  const reml = options.reml ?? true;
+  const ciLevel = options.ciLevel ?? 0.95;
+  const ddf = options.ddf ?? 'Satterthwaite';
+  const diagnostics: Diagnostic[] = [];
+  const n = frame.n;
+  const terms = buildReTerms(frame);
+  for (const t of terms) {
+    if (t.levels.length >= n) {
+      throw new ArgumentError(
+        `grouping factor "${t.groupName}"`,
+        `${t.levels.length} levels for ${n} observations`,
+        'fewer levels than observations: with one observation per level the random effect cannot be told apart from the residual',
+      );
+    }
+    if (t.levels.length * t.k >= n) {
+      throw new ArgumentError(
+        `random term "(${t.label})"`,
+        `${t.levels.length * t.k} random effects for ${n} observations`,
+        'fewer random effects than observations',
+      );
+    }
+  }
+
+  let X = frame.X;
+  let p = frame.spec.columnNames.length;
+  let cp = formCrossProducts(terms, X, frame.y, n, p, { aggregate: options.control?.aggregate ?? true });
+  const { kept, aliased } = reduceX(cp);
+  const droppedColumns = aliased.map((j) => frame.spec.columnNames[j]!);
+  if (aliased.length) {
+    const Xr = new Float64Array(n * kept.length);
+    kept.forEach((j, c) => Xr.set(X.subarray(j * n, (j + 1) * n), c * n));
+    X = Xr;
+    p = kept.length;
+    cp = formCrossProducts(terms, X, frame.y, n, p, { aggregate: options.control?.aggregate ?? true });
+    diagnostics.push({
+      code: 'rank-deficient',
+      severity: 'warning',
+      message: `The fixed-effects design is rank deficient: ${droppedColumns.map((c) => `"${c}"`).join(', ')} ${aliased.length === 1 ? 'is' : 'are'} a linear combination of other columns and ${aliased.length === 1 ? 'was' : 'were'} dropped, as R does. Check for collinear covariates or empty arm × visit cells.`,
+      details: { droppedColumns },
+    });
+  }
+  if (n <= p) throw new ArgumentError('data', `${n} complete rows`, `more rows than the ${p} fixed-effect columns`);
+
+  // θ: diagonal elements bounded below by 0, off-diagonals free (lme4's parameterisation).
+  const nTheta = terms.reduce((a, t) => a + (t.k * (t.k + 1)) / 2, 0);
+  const lower: number[] = [];
+  const start: number[] = [];
+  for (const t of terms) {
+    for (let c = 0; c < t.k; c++) {
+      for (let r = c; r < t.k; r++) {
+        lower.push(r === c ? 0 : -Infinity);
+        start.push(r === c ? 1 : 0);
+      }
+    }
+  }
+  const x0 = options.control?.start ?? start;
+  if (x0.length !== nTheta) throw new ArgumentError('options.control.start', x0, `${nTheta} starting values of θ`);
+  const opt = minimizeBounded((th) => evaluateDeviance(cp, th, reml).deviance, x0, lower, options.control ?? {});
+  if (!Number.isFinite(opt.objective)) {
+    throw new ConvergenceError(`No finite ${reml ? 'REML criterion' : 'deviance'} was found for ${frame.formula.text}: ${opt.message}`);
+  }
+  const theta = opt.x;
+  const fin = evaluateDeviance(cp, theta, reml, true);
+  const lv = fin.levels!;
+  const { m, Q2, k1, n1 } = cp;
+  const sigma2 = fin.r2 / (reml ? n - p : n);
+  const sigma = Math.sqrt(sigma2);
+
+  // Solve for (u_rest, β): L_r' v = y-row of the rest factor; then term-1 u per level.
+  const L = fin.Lrest;
+  const mr = m - 1;
+  const v = new Float64Array(mr);
+  for (let i = 0; i < mr; i++) v[i] = L[(m - 1) * m + i]!;
+  for (let i = mr - 1; i >= 0; i--) {
+    let s = v[i]!;
+    for (let k = i + 1; k < mr; k++) s -= L[k * m + i]! * v[k]!;
+    v[i] = s / L[i * m + i]!;
+  }
+  const beta = v.slice(Q2, Q2 + p);
+  const vcov = vcovFromFactor(L, m, Q2, p, sigma);
+
+  // Conditional modes b = Λu and conditional SDs (lme4: σ²Λ(L_Z L_Z')⁻¹Λ', Z part only).
+  const lamBlocks = terms.map((t) => {
+    const lam = new Float64Array(t.k * t.k);
+    let q = t.thetaOffset;
+    for (let c = 0; c < t.k; c++) for (let r = c; r < t.k; r++) lam[r * t.k + c] = theta[q++]!;
+    return lam;
+  });
+  const Lr = new Float64Array(Q2 * Q2);
+  for (let i = 0; i < Q2; i++) for (let j = 0; j <= i; j++) Lr[i * Q2 + j] = L[i * m + j]!;
+  const LrInv = Q2 > 0 ? invertLower(Lr, Q2) : new Float64Array(0);
+  const randomEffects: RandomEffectsTable[] = [];
+  const bAll: Float64Array[] = [];
+  {
+    const t1 = terms[0]!;
+    const lam1 = lamBlocks[0]!;
+    const vals: number[][] = [];
+    const sds: number[][] = [];
+    const b1 = new Float64Array(n1 * k1);
+    for (let g = 0; g < n1; g++) {
+      const Lg = lv.L1.subarray(g * k1 * k1, (g + 1) * k1 * k1);
+      const Wg = lv.W[g]!;
+      const nz = lv.nz[g]!;
+      // rhs = w_y − W_g(rest rows)' v
+      const u = new Float64Array(k1);
+      const yi = nz.indexOf(m - 1);
+      for (let c = 0; c < k1; c++) {
+        let s = Wg[yi * k1 + c]!;
+        nz.forEach((a, i) => {
+          if (a !== m - 1) s -= Wg[i * k1 + c]! * v[a]!;
+        });
+        u[c] = s;
+      }
+      for (let c = k1 - 1; c >= 0; c--) {
+        let s = u[c]!;
+        for (let r = c + 1; r < k1; r++) s -= Lg[r * k1 + c]! * u[r]!;
+        u[c] = s / Lg[c * k1 + c]!;
+      }
+      const b = new Array<number>(k1).fill(0);
+      for (let r = 0; r < k1; r++) for (let c = 0; c <= r; c++) b[r] = b[r]! + lam1[r * k1 + c]! * u[c]!;
+      b.forEach((x, r) => (b1[g * k1 + r] = x));
+      vals.push(b);
+      // Conditional covariance of u_g: L_g^{-T}L_g^{-1} + (Lr⁻¹ W_g,RE L_g⁻¹)'(…).
+      const Lgi = invertLower(Float64Array.from(Lg), k1);
+      const Cu = new Float64Array(k1 * k1);
+      for (let a = 0; a < k1; a++) for (let c = 0; c < k1; c++) {
+        let s = 0;
+        for (let r = 0; r < k1; r++) s += Lgi[r * k1 + a]! * Lgi[r * k1 + c]!;
+        Cu[a * k1 + c] = s;
+      }
+      if (Q2 > 0) {
+        // M = Lr⁻¹ (W_g rows in the random-effect rest) L_g⁻¹ : Q2 × k1.
+        const WL = new Float64Array(Q2 * k1);
+        nz.forEach((a, i) => {
+          if (a >= Q2) return;
+          for (let c = 0; c < k1; c++) {
+            let s = 0;
+            for (let r = c; r < k1; r++) s += Wg[i * k1 + r]! * Lgi[r * k1 + c]!;
+            WL[a * k1 + c] = s;
+          }
+        });
+        let first = Q2;
+        for (const a of nz) if (a < first) first = a;
+        // Q = Lr⁻¹ WL (rows before the first nonzero stay zero); Cu += Q'Q.
+        const Q = new Float64Array(Q2 * k1);
+        for (let i = first; i < Q2; i++) {
+          for (let c = 0; c < k1; c++) {
+            let s = 0;
+            for (let k = first; k <= i; k++) s += LrInv[i * Q2 + k]! * WL[k * k1 + c]!;
+            Q[i * k1 + c] = s;
+          }
+        }
+        for (let c = 0; c < k1; c++) {
+          for (let c2 = 0; c2 < k1; c2++) {
+            let s = 0;
+            for (let i = first; i < Q2; i++) s += Q[i * k1 + c]! * Q[i * k1 + c2]!;
+            Cu[c * k1 + c2] = Cu[c * k1 + c2]! + s;
+          }
+        }
+      }
+      sds.push(condSd(lam1, Cu, k1, sigma2));
+    }
+    bAll.push(b1);
+    randomEffects.push({ group: t1.groupName, terms: t1.columnNames, levels: t1.levels, values: vals, sd: sds });
+  }
+  for (let j = 1; j < terms.length; j++) {
+    const t = terms[j]!;
+    const lam = lamBlocks[j]!;
+    const k = t.k;
+    const vals: number[][] = [];
+    const sds: number[][] = [];
+    const bj = new Float64Array(t.levels.length * k);
+    for (let l = 0; l < t.levels.length; l++) {
+      const o = t.restOffset + l * k;
+      const b = new Array<number>(k).fill(0);
+      for (let r = 0; r < k; r++) for (let c = 0; c <= r; c++) b[r] = b[r]! + lam[r * k + c]! * v[o + c]!;
+      b.forEach((x, r) => (bj[l * k + r] = x));
+      vals.push(b);
+      const Cu = new Float64Array(k * k);
+      for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) {
+        let s = 0;
+        for (let i = Math.max(o + a, o + c); i < Q2; i++) s += LrInv[i * Q2 + o + a]! * LrInv[i * Q2 + o + c]!;
+        Cu[a * k + c] = s;
+      }
+      sds.push(condSd(lam, Cu, k, sigma2));
+    }
+    bAll.push(bj);
+    randomEffects.push({ group: t.groupName, terms: t.columnNames, levels: t.levels, values: vals, sd: sds });
+  }
+
+  // Fitted values and residuals.
+  const fitted = new Float64Array(n);
+  for (let c = 0; c < p; c++) {
+    const bc = beta[c]!;
+    if (bc === 0) continue;
+    const off = c * n;
+    for (let i = 0; i < n; i++) fitted[i] = fitted[i]! + X[off + i]! * bc;
+  }
+  terms.forEach((t, j) => {
+    const b = bAll[j]!;
+    for (let c = 0; c < t.k; c++) {
+      const off = c * n;
+      for (let i = 0; i < n; i++) fitted[i] = fitted[i]! + t.Z[off + i]! * b[t.group[i]! * t.k + c]!;
+    }
+  });
+  const residuals = new Float64Array(n);
+  for (let i = 0; i < n; i++) residuals[i] = frame.y[i]! - fitted[i]!;
+
+  // Variance components and correlations: Σ_j = σ² λ_j λ_j'.
+  const varianceComponents: LmmFit['varianceComponents'] = [];
+  const correlations: LmmFit['correlations'] = [];
+  const thetaNames: string[] = [];
+  terms.forEach((t, j) => {
+    const lam = lamBlocks[j]!;
+    const k = t.k;
+    const S = new Float64Array(k * k);
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
+      let s = 0;
+      for (let c = 0; c < k; c++) s += lam[a * k + c]! * lam[b * k + c]!;
+      S[a * k + b] = s * sigma2;
+    }
+    for (let a = 0; a < k; a++) {
+      const va = S[a * k + a]!;
+      varianceComponents.push({ group: t.groupName, term: t.columnNames[a]!, variance: va, sd: Math.sqrt(va) });
+    }
+    for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) {
+      const cov = S[b * k + a]!;
+      const den = Math.sqrt(S[a * k + a]! * S[b * k + b]!);
+      correlations.push({ group: t.groupName, term1: t.columnNames[a]!, term2: t.columnNames[b]!, covariance: cov, correlation: den > 0 ? cov / den : NaN });
+    }
+    for (let c = 0; c < k; c++) for (let r = c; r < k; r++) {
+      thetaNames.push(r === c ? `${t.groupName}.${t.columnNames[r]}` : `${t.groupName}.${t.columnNames[r]}.${t.columnNames[c]}`);
+    }
+  });
+  varianceComponents.push({ group: 'Residual', term: null, variance: sigma2, sd: sigma });
+
+  // Fit criteria. logLik is of the criterion optimised (REML or ML), as lme4's logLik().
+  const nPar = p + nTheta + 1;
+  const logLik = -fin.deviance / 2;
+  const mlDeviance = fin.ldL2 + fin.r2 / sigma2 + n * Math.log(2 * Math.PI * sigma2);
+
+  // Diagnostics: convergence, boundary (singular) fit, Hessian.
+  const singular = terms.some((t, j) => {
+    const lam = lamBlocks[j]!;
+    for (let c = 0; c < t.k; c++) if (Math.abs(lam[c * t.k + c]!) < 1e-4) return true;
+    return false;
+  });
+  if (!opt.converged) {
+    diagnostics.push({
+      code: 'not-converged',
+      severity: 'warning',
+      message: `The optimiser did not confirm convergence (${opt.message}). Estimates may be imprecise: try rescaling numeric covariates, simplifying the random-effects structure, or other starting values (options.control.start).`,
+    });
+  }
+  if (singular) {
+    const which = terms
+      .filter((t, j) => {
+        const lam = lamBlocks[j]!;
+        for (let c = 0; c < t.k; c++) if (Math.abs(lam[c * t.k + c]!) < 1e-4) return true;
+        return false;
+      })
+      .map((t) => `(${t.label})`);
+    diagnostics.push({
+      code: 'singular',
+      severity: 'warning',
+      message: `The fit is singular (on the boundary): a variance of ${which.join(', ')} is estimated as zero, or a correlation as ±1. The data carry no evidence of that variation; the fixed effects remain valid, but consider simplifying the random-effects structure, and do not read the zero as an exact absence of variation.`,
+      details: { terms: which },
+    });
+  }
+  if (frame.dropped.total > 0) {
+    const parts = [`${frame.dropped.missingResponse} with a missing response`];
+    for (const [k, c] of Object.entries(frame.dropped.missingPredictor)) parts.push(`${c} with a missing ${k}`);
+    diagnostics.push({
+      code: 'rows-dropped',
+      severity: 'info',
+      message: `${frame.dropped.total} of ${frame.nInput} rows were left out (${parts.join('; ')}). Rows are dropped one at a time, not whole participants, so the likelihood uses every observed value (valid under missing at random).`,
+      details: { ...frame.dropped },
+    });
+  }
+
+  const state: LmmState = { frame, cp, options, reml, theta, sigma, beta, kept, vcov };
+  const xNames = kept.map((j) => frame.spec.columnNames[j]!);
+  const fixedEffects: FixedEffectRow[] = xNames.map((term, j) => {
+    const est = beta[j]!;
+    const se = Math.sqrt(vcov[j * p + j]!);
+    const L = new Float64Array(p);
+    L[j] = 1;
+    let df = Infinity;
+    if (ddf === 'Satterthwaite') df = satterthwaiteDf(state, L);
+    return { term, estimate: est, se, df, statistic: est / se, pValue: NaN, ci: [NaN, NaN], ciLevel };
+  });
+  let vcovOut = vcov;
+  if (ddf === 'Kenward-Roger') {
+    const kr = kenwardRogerDf(state, xNames.map((_, j) => Array.from({ length: p }, (_, i) => (i === j ? 1 : 0))));
+    vcovOut = kr.vcovAdjusted;
+    fixedEffects.forEach((r, j) => {
+      r.se = Math.sqrt(kr.vcovAdjusted[j * p + j]!);
+      r.df = kr.df[j]!;
+      r.statistic = r.estimate / r.se;
+    });
+  }
+  for (const r of fixedEffects) {
+    const t = tInterval(r.estimate, r.se, r.df, ciLevel);
+    r.pValue = t.pValue;
+    r.ci = t.ci;
+  }
+  if (ddf === 'Satterthwaite' && state.varpar && !state.varpar.hessianOk) {
+    diagnostics.push({
+      code: 'hessian-not-positive-definite',
+      severity: 'warning',
+      message: 'The Hessian of the deviance in the variance parameters is not positive definite (usual for a singular fit), so Satterthwaite degrees of freedom are approximate. Kenward–Roger or a simpler random-effects structure may be more trustworthy.',
+    });
+  }
+
+  const fit: LmmFit = {
+    kind: 'lmm',
+    formula: frame.formula.text,
+    reml,
+    fixedEffects,
+    vcov: toRows(vcovOut, p),
+    varianceComponents,
+    correlations,
+    sigma,
+    theta,
+    thetaNames,
+    logLik,
+    deviance: reml ? mlDeviance : fin.deviance,
+    remlCriterion: reml ? fin.deviance : null,
+    aic: -2 * logLik + 2 * nPar,
+    bic: -2 * logLik + Math.log(n) * nPar,
+    nParameters: nPar,
+    nObs: n,
+    nGroups: Object.fromEntries(terms.map((t) => [t.groupName, t.levels.length])),
+    dropped: frame.dropped,
+    randomEffects,
+    fitted,
+    residuals,
+    rows: frame.rows,
+    ddf,
+    optimizer: {
+      method: 'bounded Nelder-Mead, then projected Newton on finite differences',
+      evaluations: opt.evaluations,
+      converged: opt.converged,
+      message: opt.converged ? 'converged' : opt.message,
+      log: opt.log,
+      gradient: opt.gradient,
+    },
+    droppedColumns,
+    singular,
+    diagnostics,
+  };
+  setState(fit, state);
+  return fit;
+}
+
+function condSd(lam: Float64Array, Cu: Float64Array, k: number, sigma2: number): number[] {
+  const out: number[] = [];
+  for (let a = 0; a < k; a++) {
+    let s = 0;
+    for (let b = 0; b < k; b++) for (let c = 0; c < k; c++) s += lam[a * k + b]! * Cu[b * k + c]! * lam[a * k + c]!;
+    out.push(Math.sqrt(sigma2 * s));
+  }
+  return out;
+}
+
+function toRows(M: Float64Array, p: number): number[][] {
+  return Array.from({ length: p }, (_, i) => Array.from(M.subarray(i * p, (i + 1) * p)));
+}
+

@@ -1,0 +1,142 @@
+/**
+ * Satterthwaite denominator degrees of freedom for linear functions of the fixed
+ * effects, as lmerTest computes them (Kuznetsova, Brockhoff & Christensen 2017, JSS
+ * 82(13)): with varpar = (θ, σ),
+ *
+ *     A  = 2 H⁻¹,   H = Hessian of the (REML or ML) deviance in varpar
+ *     g  = ∂(L'V(varpar)L)/∂varpar,   V = σ²(R_X'R_X)⁻¹
+ *     df = 2 (L'VL)² / (g'Ag)
+ *
+ * For a q-row L (F tests) the contrast is rotated by the eigen-decomposition of L V L'
+ * and the q one-dimensional df are combined as in lmerTest's `contestMD`.
+ */
+import { inverseFromCholesky, symmetricEigen } from '../../linalg/dense.js';
+import { hessian, jacobian } from '../numderiv.js';
+import { evaluateDeviance } from './deviance.js';
+import type { LmmState } from './state.js';
+
+/** Deviance as a function of (θ, σ) (not profiled over σ). */
+export function devianceVarpar(s: LmmState, vp: readonly number[]): number {
+  const theta = vp.slice(0, -1);
+  const sigma = vp[vp.length - 1]!;
+  const d = evaluateDeviance(s.cp, theta, s.reml);
+  if (!Number.isFinite(d.deviance)) return NaN;
+  const { n, p } = s.cp;
+  const s2 = sigma * sigma;
+  const ml = d.ldL2 + d.r2 / s2 + n * Math.log(2 * Math.PI * s2);
+  return s.reml ? ml + d.ldRX2 - p * Math.log(2 * Math.PI * s2) : ml;
+}
+
+/** vcov(β) at (θ, σ), as a flat p × p array. */
+export function vcovVarpar(s: LmmState, vp: readonly number[]): number[] {
+  const theta = vp.slice(0, -1);
+  const sigma = vp[vp.length - 1]!;
+  const d = evaluateDeviance(s.cp, theta, s.reml);
+  return Array.from(vcovFromFactor(d.Lrest, s.cp.m, s.cp.Q2, s.cp.p, sigma));
+}
+
+/** σ²(L_XX L_XX')⁻¹ from the rest factor. */
+export function vcovFromFactor(Lrest: Float64Array, m: number, Q2: number, p: number, sigma: number): Float64Array {
+  const Lx = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) Lx[i * p + j] = Lrest[(Q2 + i) * m + Q2 + j]!;
+  const inv = inverseFromCholesky(Lx, p);
+  const s2 = sigma * sigma;
+  for (let i = 0; i < inv.length; i++) inv[i] = inv[i]! * s2;
+  return inv;
+}
+
+/** Compute (once) the pieces Satterthwaite's method needs. */
+export function varparInfo(s: LmmState): NonNullable<LmmState['varpar']> {
+  if (s.varpar) return s.varpar;
+  const vp = [...s.theta, s.sigma];
+  const H = hessian((x) => devianceVarpar(s, x), vp);
+  const d = vp.length;
+  const flat = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) flat[i * d + j] = H[i]![j]!;
+  // A = 2 H⁻¹ via the eigen-decomposition (works for an indefinite H too, which can
+  // happen at a boundary; lmerTest then warns, and so do we).
+  const { values, vectors } = symmetricEigen(flat, d);
+  const hessianOk = Array.from(values).every((v) => v > 0);
+  const A: number[][] = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j < d; j++) {
+      let sum = 0;
+      for (let k = 0; k < d; k++) sum += (vectors[i * d + k]! * vectors[j * d + k]!) / values[k]!;
+      A[i]![j] = 2 * sum;
+    }
+  }
+  const J = jacobian((x) => vcovVarpar(s, x), vp);
+  const p = s.kept.length;
+  const jac: Float64Array[] = [];
+  for (let k = 0; k < d; k++) {
+    const m = new Float64Array(p * p);
+    for (let e = 0; e < p * p; e++) m[e] = J[e]![k]!;
+    jac.push(m);
+  }
+  s.varpar = { A, jac, hessianOk };
+  return s.varpar;
+}
+
+/** Satterthwaite df of the scalar contrast L'β (L of length p). */
+export function satterthwaiteDf(s: LmmState, L: ArrayLike<number>): number {
+  const { A, jac } = varparInfo(s);
+  const p = s.kept.length;
+  const quad = (M: Float64Array) => {
+    let v = 0;
+    for (let i = 0; i < p; i++) {
+      const li = L[i]!;
+      if (li === 0) continue;
+      for (let j = 0; j < p; j++) v += li * M[i * p + j]! * L[j]!;
+    }
+    return v;
+  };
+  const v = quad(s.vcov);
+  const g = jac.map(quad);
+  let denom = 0;
+  for (let i = 0; i < g.length; i++) for (let j = 0; j < g.length; j++) denom += g[i]! * A[i]![j]! * g[j]!;
+  return (2 * v * v) / denom;
+}
+
+/**
+ * F statistic and Satterthwaite denominator df for H0: Lβ = 0 with L q × p (lmerTest's
+ * contestMD): F = (Lβ)'(LVL')⁻¹(Lβ)/q; the q eigen-directions each get a df ν_m, and
+ * with E = Σ ν_m/(ν_m − 2) over ν_m > 2, ddf = 2E/(E − q) when E > q.
+ */
+export function satterthwaiteF(s: LmmState, L: number[][]): { F: number; numDf: number; denDf: number } {
+  const p = s.kept.length;
+  const q = L.length;
+  const VL = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b < q; b++) {
+      let v = 0;
+      for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) v += L[a]![i]! * s.vcov[i * p + j]! * L[b]![j]!;
+      VL[a * q + b] = v;
+    }
+  }
+  const { values, vectors } = symmetricEigen(VL, q);
+  const tol = 1e-8 * Math.max(...Array.from(values).map(Math.abs));
+  const keep: number[] = [];
+  for (let m = 0; m < q; m++) if (values[m]! > tol) keep.push(m);
+  const rank = keep.length;
+  let F = 0;
+  const nus: number[] = [];
+  for (const m of keep) {
+    // Rotated contrast P_m' L.
+    const Lm = new Array<number>(p).fill(0);
+    for (let a = 0; a < q; a++) for (let i = 0; i < p; i++) Lm[i] = Lm[i]! + vectors[a * q + m]! * L[a]![i]!;
+    const e = Lm.reduce((acc, li, i) => acc + li * s.beta[i]!, 0);
+    F += (e * e) / values[m]!;
+    nus.push(satterthwaiteDf(s, Lm));
+  }
+  F /= rank;
+  // lmerTest's get_Fstat_ddf: one df, or all equal → that df; any ν ≤ 2 → 2.
+  let denDf: number;
+  if (rank === 1) denDf = nus[0]!;
+  else if (nus.every((v) => Math.abs(v - nus[0]!) < 1e-8)) denDf = nus.reduce((a, v) => a + v, 0) / rank;
+  else if (nus.some((v) => v <= 2)) denDf = 2;
+  else {
+    const E = nus.reduce((acc, v) => acc + v / (v - 2), 0);
+    denDf = (2 * E) / (E - rank);
+  }
+  return { F, numDf: rank, denDf };
+}

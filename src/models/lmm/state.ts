@@ -1,0 +1,35 @@
+/**
+ * What a fit keeps beside its plain result for later questions (degrees of freedom for
+ * new contrasts, marginal means, prediction, refitting for a likelihood-ratio test).
+ * Held in a WeakMap so the fit object itself stays a plain, serialisable record.
+ */
+import type { ModelFrame } from '../../formula/frame.js';
+import type { CrossProducts } from './structure.js';
+import type { LmmFit, LmmOptions } from './types.js';
+
+export interface LmmState {
+  frame: ModelFrame;
+  cp: CrossProducts;
+  options: LmmOptions;
+  reml: boolean;
+  theta: number[];
+  sigma: number;
+  beta: Float64Array;
+  /** Indices into the frame's X columns that were kept (rank deficiency drops the rest). */
+  kept: number[];
+  /** σ²(R_X'R_X)^{-1}, p × p row-major. */
+  vcov: Float64Array;
+  /** Lazily computed: asymptotic covariance of (θ, σ) and the Jacobian of vcov(β). */
+  varpar?: { A: number[][]; jac: Float64Array[]; hessianOk: boolean };
+}
+
+const states = new WeakMap<LmmFit, LmmState>();
+
+export function setState(fit: LmmFit, s: LmmState): void {
+  states.set(fit, s);
+}
+
+/** The internal state of a fit made by `fitLmm` in this process; undefined for other objects. */
+export function getState(fit: LmmFit): LmmState | undefined {
+  return states.get(fit);
+}

@@ -1,0 +1,295 @@
+/**
+ * The blocked cross-product structure of a linear mixed model, formed in one pass over
+ * the rows (Bates, Mächler, Bolker & Walker 2015, JSS 67(1), section 3; the block layout
+ * of MixedModels.jl). Every later deviance evaluation works on these sums only, so its
+ * cost does not depend on the number of rows.
+ *
+ * Random terms are ordered by number of levels, most first, as lme4 does. The first term
+ * ("term 1", typically participants) has a block-diagonal Z1'Z1: one k1 × k1 block per
+ * level. Everything else (the other random terms' columns, the fixed-effect columns and
+ * the response) is the "rest", of dimension m = Q2 + p + 1, whose cross-products are a
+ * dense m × m matrix; the cross-products between a term-1 level and the rest are stored
+ * per level: dense for X and y, sparse (a few level blocks) for the other random terms.
+ */
+
+/** One random-effects term, in fitting order. */
+export interface ReTerm {
+  /** lme4-style label, e.g. `Days | Subject`. */
+  label: string;
+  groupName: string;
+  levels: string[];
+  /** Number of columns (k): 1 for an intercept, 2 for intercept and slope, … */
+  k: number;
+  columnNames: string[];
+  /** Level index of each row. */
+  group: Int32Array;
+  /** Column-major n × k values. */
+  Z: Float64Array;
+  /** Position of this term's first θ element. */
+  thetaOffset: number;
+  /** Start of this term's columns in the rest (terms 2…); −1 for term 1. */
+  restOffset: number;
+}
+
+export interface CrossProducts {
+  n: number;
+  p: number;
+  /** Q2 = columns of random terms 2…K. */
+  Q2: number;
+  /** Rest dimension Q2 + p + 1 (the last index is the response). */
+  m: number;
+  terms: ReTerm[];
+  /** Number of levels and columns of term 1. */
+  n1: number;
+  k1: number;
+  /** Term-1 blocks Z1'Z1, row-major k1 × k1 each. */
+  A11: Float64Array;
+  /** Dense part of rest'Z1 per level: (p + 1) × k1 row-major per level (X columns, then y). */
+  CD: Float64Array;
+  /** Sparse part of rest'Z1 per level: entries [ptr[g], ptr[g+1]). */
+  sparsePtr: Int32Array;
+  /** Rest index of each entry's first row. */
+  sparseRow: Int32Array;
+  /** Number of rows (k of that term) of each entry. */
+  sparseK: Int32Array;
+  /** Start of each entry's k × k1 values in `sparseVal`. */
+  sparseValPtr: Int32Array;
+  sparseVal: Float64Array;
+  /** Rest cross-products, full symmetric m × m row-major. */
+  R: Float64Array;
+  /** Aggregation of term-1 levels with identical Z1'Z1 blocks (null when not worth it). */
+  classes: LevelClasses | null;
+}
+
+/** Term-1 levels grouped by identical Z1'Z1 blocks, with their summed rest outer products. */
+export interface LevelClasses {
+  count: Int32Array;
+  /** One k1 × k1 block per class. */
+  A: Float64Array;
+  /** Per class, per (r, s) in k1 × k1: Σ_g C_g[:, r] C_g[:, s]' as m × m row-major. */
+  T: Float64Array;
+}
+
+/**
+ * Form all cross-products in one pass over the rows (after a counting sort by the
+ * term-1 level, which is two cheap passes over an Int32Array).
+ * @param X - column-major n × p fixed-effects matrix.
+ */
+export function formCrossProducts(
+  terms: ReTerm[],
+  X: Float64Array,
+  y: Float64Array,
+  n: number,
+  p: number,
+  options: { aggregate?: boolean } = {},
+): CrossProducts {
+  const t1 = terms[0]!;
+  const n1 = t1.levels.length;
+  const k1 = t1.k;
+  let Q2 = 0;
+  for (let j = 1; j < terms.length; j++) {
+    terms[j]!.restOffset = Q2;
+    Q2 += terms[j]!.levels.length * terms[j]!.k;
+  }
+  t1.restOffset = -1;
+  const m = Q2 + p + 1;
+  const pp1 = p + 1;
+
+  // Counting sort of rows by term-1 level.
+  const start = new Int32Array(n1 + 1);
+  for (let i = 0; i < n; i++) start[t1.group[i]! + 1] = start[t1.group[i]! + 1]! + 1;
+  for (let g = 0; g < n1; g++) start[g + 1] = start[g + 1]! + start[g]!;
+  const order = new Int32Array(n);
+  const fill = start.slice(0, n1);
+  for (let i = 0; i < n; i++) order[fill[t1.group[i]!]!++] = i;
+
+  const A11 = new Float64Array(n1 * k1 * k1);
+  const CD = new Float64Array(n1 * pp1 * k1);
+  const R = new Float64Array(m * m);
+  const sparsePtr = new Int32Array(n1 + 1);
+  const spRow: number[] = [];
+  const spK: number[] = [];
+  const spValPtr: number[] = [0];
+  let spVal = new Float64Array(Math.max(16, n1 * (terms.length - 1) * k1 * 2));
+  let spValLen = 0;
+
+  const z1 = new Float64Array(k1);
+  const rx = new Float64Array(pp1);
+  const idx = new Int32Array(m);
+  const val = new Float64Array(m);
+  const others = terms.slice(1);
+  const Z1 = t1.Z;
+
+  for (let g = 0; g < n1; g++) {
+    const entStart = spRow.length;
+    const a0 = g * k1 * k1;
+    const c0 = g * pp1 * k1;
+    for (let r = start[g]!; r < start[g + 1]!; r++) {
+      const i = order[r]!;
+      for (let c = 0; c < k1; c++) z1[c] = Z1[c * n + i]!;
+      for (let a = 0; a < k1; a++) for (let b = 0; b < k1; b++) A11[a0 + a * k1 + b] = A11[a0 + a * k1 + b]! + (z1[a]! * z1[b]!);
+      for (let c = 0; c < p; c++) rx[c] = X[c * n + i]!;
+      rx[p] = y[i]!;
+      for (let a = 0; a < pp1; a++) {
+        const ra = rx[a]!;
+        if (ra === 0) continue;
+        for (let c = 0; c < k1; c++) CD[c0 + a * k1 + c] = CD[c0 + a * k1 + c]! + (ra * z1[c]!);
+      }
+      // Rest positions of this row: the other terms' nonzero columns, then X and y.
+      let len = 0;
+      for (const t of others) {
+        const l = t.group[i]!;
+        const base = t.restOffset + l * t.k;
+        // Sparse entry (term t, level l) for this term-1 level: find or append.
+        let e = -1;
+        for (let q = entStart; q < spRow.length; q++) if (spRow[q] === base) { e = q; break; }
+        if (e < 0) {
+          e = spRow.length;
+          spRow.push(base);
+          spK.push(t.k);
+          const need = spValLen + t.k * k1;
+          if (need > spVal.length) {
+            const grown = new Float64Array(Math.max(need, spVal.length * 2));
+            grown.set(spVal);
+            spVal = grown;
+          }
+          spValLen = need;
+          spValPtr.push(need);
+        }
+        const v0 = spValPtr[e]!;
+        for (let a = 0; a < t.k; a++) {
+          const za = t.Z[a * n + i]!;
+          idx[len] = base + a;
+          val[len] = za;
+          len++;
+          if (za === 0) continue;
+          for (let c = 0; c < k1; c++) spVal[v0 + a * k1 + c] = spVal[v0 + a * k1 + c]! + (za * z1[c]!);
+        }
+      }
+      for (let c = 0; c < pp1; c++) {
+        idx[len] = Q2 + c;
+        val[len] = rx[c]!;
+        len++;
+      }
+      // R += r r' (lower triangle; mirrored at the end).
+      for (let a = 0; a < len; a++) {
+        const va = val[a]!;
+        if (va === 0) continue;
+        const ra = idx[a]! * m;
+        for (let b = 0; b <= a; b++) R[ra + idx[b]!] = R[ra + idx[b]!]! + (va * val[b]!);
+      }
+    }
+    sparsePtr[g + 1] = spRow.length;
+  }
+  // Rows of the other terms may come in any level order, so some sums landed in the
+  // upper triangle; fold them into the lower one and mirror.
+  for (let a = 0; a < m; a++) {
+    for (let b = a + 1; b < m; b++) {
+      const s = R[a * m + b]! + R[b * m + a]!;
+      R[b * m + a] = s;
+      R[a * m + b] = s;
+    }
+  }
+
+  const cp: CrossProducts = {
+    n,
+    p,
+    Q2,
+    m,
+    terms,
+    n1,
+    k1,
+    A11,
+    CD,
+    sparsePtr,
+    sparseRow: Int32Array.from(spRow),
+    sparseK: Int32Array.from(spK),
+    sparseValPtr: Int32Array.from(spValPtr),
+    sparseVal: spVal.slice(0, spValLen),
+    R,
+    classes: null,
+  };
+  if (options.aggregate !== false) cp.classes = buildClasses(cp);
+  return cp;
+}
+
+/**
+ * Group term-1 levels by identical Z1'Z1 blocks when that makes each deviance
+ * evaluation cheaper: the term-1 contribution to the rest's Schur complement is
+ * Σ_g C_g H(A_g) C_g' with H depending only on A_g, so levels sharing A_g can share
+ * one precomputed Σ C_g[:, r] C_g[:, s]'.
+ */
+function buildClasses(cp: CrossProducts): LevelClasses | null {
+  const { n1, k1, m, A11 } = cp;
+  const kk = k1 * k1;
+  const map = new Map<string, number>();
+  const classOf = new Int32Array(n1);
+  const blocks: number[] = [];
+  for (let g = 0; g < n1; g++) {
+    let key = '';
+    for (let a = 0; a < kk; a++) key += `${A11[g * kk + a]},`;
+    let c = map.get(key);
+    if (c === undefined) {
+      c = map.size;
+      map.set(key, c);
+      for (let a = 0; a < kk; a++) blocks.push(A11[g * kk + a]!);
+    }
+    classOf[g] = c;
+  }
+  const nc = map.size;
+  // Cost per evaluation: aggregated nc·k1²·m² versus per level Σ_g len_g²·k1.
+  let perLevel = 0;
+  for (let g = 0; g < n1; g++) {
+    let len = cp.p + 1;
+    for (let e = cp.sparsePtr[g]!; e < cp.sparsePtr[g + 1]!; e++) len += cp.sparseK[e]!;
+    perLevel += len * len * k1;
+  }
+  const aggregated = nc * kk * m * m;
+  if (aggregated >= perLevel || aggregated > 5e7) return null;
+
+  const count = new Int32Array(nc);
+  const T = new Float64Array(nc * kk * m * m);
+  const col = new Float64Array(m * k1);
+  const nz: number[] = [];
+  for (let g = 0; g < n1; g++) {
+    const c = classOf[g]!;
+    count[c] = count[c]! + 1;
+    levelRestColumns(cp, g, col, nz);
+    const base = c * kk * m * m;
+    for (let r = 0; r < k1; r++) {
+      for (let s = 0; s < k1; s++) {
+        const off = base + (r * k1 + s) * m * m;
+        for (const a of nz) {
+          const va = col[a * k1 + r]!;
+          if (va === 0) continue;
+          for (const b of nz) T[off + a * m + b] = T[off + a * m + b]! + (va * col[b * k1 + s]!);
+        }
+      }
+    }
+    for (const a of nz) for (let r = 0; r < k1; r++) col[a * k1 + r] = 0;
+  }
+  return { count, A: Float64Array.from(blocks), T };
+}
+
+/**
+ * Scatter level g's rest'Z1 block (m × k1, row-major) into `col` (assumed zero) and list
+ * its nonzero rows in `nz`.
+ */
+export function levelRestColumns(cp: CrossProducts, g: number, col: Float64Array, nz: number[]): void {
+  const { k1, p, Q2 } = cp;
+  nz.length = 0;
+  for (let e = cp.sparsePtr[g]!; e < cp.sparsePtr[g + 1]!; e++) {
+    const row = cp.sparseRow[e]!;
+    const kj = cp.sparseK[e]!;
+    const v0 = cp.sparseValPtr[e]!;
+    for (let a = 0; a < kj; a++) {
+      nz.push(row + a);
+      for (let c = 0; c < k1; c++) col[(row + a) * k1 + c] = cp.sparseVal[v0 + a * k1 + c]!;
+    }
+  }
+  const c0 = g * (p + 1) * k1;
+  for (let a = 0; a <= p; a++) {
+    nz.push(Q2 + a);
+    for (let c = 0; c < k1; c++) col[(Q2 + a) * k1 + c] = cp.CD[c0 + a * k1 + c]!;
+  }
+}

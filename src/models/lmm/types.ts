@@ -1,0 +1,130 @@
+/**
+ * The shapes of a fitted linear mixed model. A fit is a plain object: arrays, numbers
+ * and strings (per-row vectors as Float64Array), so it can be inspected, logged and,
+ * apart from the per-row vectors, serialised as JSON.
+ */
+import type { Diagnostic } from '../../errors/index.js';
+import type { FrameOptions } from '../../formula/frame.js';
+import type { OptimizeOptions, OptimizerStep } from '../optimize.js';
+
+/** Denominator degrees of freedom for fixed-effect tests. */
+export type DdfMethod = 'Satterthwaite' | 'Kenward-Roger' | 'asymptotic';
+
+export interface LmmOptions extends FrameOptions {
+  /**
+   * Restricted maximum likelihood (REML) or maximum likelihood.
+   * @defaultValue true
+   */
+  reml?: boolean;
+  /**
+   * Degrees of freedom for the fixed-effect table: Satterthwaite (as lmerTest), Kenward–Roger
+   * (as pbkrtest/lmerTest), or asymptotic (normal reference, df = Infinity).
+   * @defaultValue 'Satterthwaite'
+   */
+  ddf?: DdfMethod;
+  /** Confidence level of the fixed-effect intervals. @defaultValue 0.95 */
+  ciLevel?: number;
+  /** Optimiser controls. */
+  control?: OptimizeOptions & {
+    /** Start θ (lme4's order); @defaultValue 1 for standard deviations, 0 for correlations */
+    start?: number[];
+    /**
+     * Group term-1 levels with identical Z'Z blocks to make each deviance evaluation
+     * independent of the number of participants. Only a speed switch.
+     * @defaultValue true
+     */
+    aggregate?: boolean;
+  };
+}
+
+/** A row of the fixed-effects table. */
+export interface FixedEffectRow {
+  term: string;
+  estimate: number;
+  se: number;
+  df: number;
+  /** t statistic (z when df is asymptotic). */
+  statistic: number;
+  pValue: number;
+  ci: [number, number];
+  ciLevel: number;
+}
+
+/** A variance (or the residual) of the random-effects structure. */
+export interface VarianceComponentRow {
+  /** Grouping factor, or `Residual`. */
+  group: string;
+  /** Random-effect column, e.g. `(Intercept)` or `Days`; `null` for the residual. */
+  term: string | null;
+  variance: number;
+  sd: number;
+}
+
+/** A correlation between two random effects of the same term. */
+export interface CorrelationRow {
+  group: string;
+  term1: string;
+  term2: string;
+  covariance: number;
+  correlation: number;
+}
+
+/** Conditional modes of one random-effects term (lme4's `ranef(condVar = TRUE)`). */
+export interface RandomEffectsTable {
+  group: string;
+  terms: string[];
+  levels: string[];
+  /** `values[level][term]`. */
+  values: number[][];
+  /** Conditional standard deviations, same layout. */
+  sd: number[][];
+}
+
+export interface LmmFit {
+  kind: 'lmm';
+  formula: string;
+  reml: boolean;
+  fixedEffects: FixedEffectRow[];
+  /** Covariance matrix of the fixed effects (row-major by `fixedEffects` order). */
+  vcov: number[][];
+  varianceComponents: VarianceComponentRow[];
+  correlations: CorrelationRow[];
+  /** Residual standard deviation σ. */
+  sigma: number;
+  /** Relative covariance factor parameters in lme4's order. */
+  theta: number[];
+  /** Names of θ in lme4's style, e.g. `Subject.(Intercept)`, `Subject.Days.(Intercept)`. */
+  thetaNames: string[];
+  logLik: number;
+  /** −2 log-likelihood at the ML scale (only for ML fits; null for REML, as lme4's `deviance()` refuses it). */
+  deviance: number | null;
+  /** REML criterion (REML fits only). */
+  remlCriterion: number | null;
+  aic: number;
+  bic: number;
+  /** Number of estimated parameters: fixed effects, θ and σ. */
+  nParameters: number;
+  nObs: number;
+  nGroups: Record<string, number>;
+  /** Rows dropped for missing values, with the reasons. */
+  dropped: { total: number; missingResponse: number; missingPredictor: Record<string, number> };
+  randomEffects: RandomEffectsTable[];
+  fitted: Float64Array;
+  residuals: Float64Array;
+  /** Input row index of each fitted value. */
+  rows: Int32Array;
+  ddf: DdfMethod;
+  optimizer: {
+    method: string;
+    evaluations: number;
+    converged: boolean;
+    message: string;
+    log: OptimizerStep[];
+    /** Gradient of the objective at the optimum (finite differences). */
+    gradient: number[];
+  };
+  /** Fixed-effect columns dropped for rank deficiency (R-style). */
+  droppedColumns: string[];
+  singular: boolean;
+  diagnostics: Diagnostic[];
+}
