@@ -95,6 +95,8 @@ export interface ModelFrame {
   spec: DesignSpec;
   random: RandomTermFrame[];
   variables: Record<string, VariableInfo>;
+  /** Mean of each numeric variable over the rows used (the reference grid's default, as emmeans). */
+  numericMeans: Record<string, number>;
   /** Rows dropped: missing response, and missing values by predictor. */
   dropped: { total: number; missingResponse: number; missingPredictor: Record<string, number> };
 }
@@ -387,6 +389,13 @@ export function buildModelFrame(formula: ParsedFormula, src: ColumnSource, optio
 
   const y = new Float64Array(n);
   for (let j = 0; j < n; j++) y[j] = resp.values[rows[j]!]!;
+  const numericMeans: Record<string, number> = {};
+  for (const [v, e] of Object.entries(enc)) {
+    if (!e.values || v === formula.response) continue;
+    let s = 0;
+    for (let j = 0; j < n; j++) s += e.values[rows[j]!]!;
+    numericMeans[v] = s / n;
+  }
 
   const spec = designSpec(formula.intercept, formula.fixed, variables);
   const X = fillDesign(spec, enc, rows);
@@ -447,6 +456,7 @@ export function buildModelFrame(formula: ParsedFormula, src: ColumnSource, optio
     spec,
     random,
     variables,
+    numericMeans,
     dropped: { total: nIn - n, missingResponse, missingPredictor },
   };
 }

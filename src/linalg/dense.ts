@@ -179,3 +179,25 @@ export function detectRankDeficiency(XtX: Float64Array, p: number, tol = 1e-7): 
   }
   return { kept, aliased };
 }
+
+/**
+ * Null-space basis of X from X'X, given the kept and aliased columns of
+ * `detectRankDeficiency`: for each aliased column j, x_j = X_kept c, so e_j − Σ c_k e_k
+ * spans the null space. Used to decide which linear functions of β are estimable.
+ */
+export function nullBasis(XtX: Float64Array, p: number, kept: number[], aliased: number[]): number[][] {
+  if (aliased.length === 0) return [];
+  const k = kept.length;
+  const A = new Float64Array(k * k);
+  kept.forEach((a, i) => kept.forEach((b, j) => (A[i * k + j] = XtX[a * p + b]!)));
+  if (!choleskyInPlace(A, k)) return [];
+  return aliased.map((j) => {
+    const rhs = Float64Array.from(kept.map((a) => XtX[a * p + j]!));
+    forwardSolve(A, k, rhs);
+    backSolveTransposed(A, k, rhs);
+    const v = new Array<number>(p).fill(0);
+    v[j] = 1;
+    kept.forEach((a, i) => (v[a] = -rhs[i]!));
+    return v;
+  });
+}

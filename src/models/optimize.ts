@@ -32,7 +32,7 @@ export interface OptimizeResult {
 export interface OptimizeOptions {
   /** @defaultValue 10000 */
   maxEvaluations?: number;
-  /** Relative objective tolerance of the simplex phase. @defaultValue 1e-10 */
+  /** Relative objective tolerance of the simplex phase (Newton steps then finish). @defaultValue 1e-8 */
   simplexTolerance?: number;
   /** Initial simplex step. @defaultValue 0.2 (per coordinate, at least 0.1 × |x0|) */
   step?: number;
@@ -48,7 +48,7 @@ export function minimizeBounded(
   options: OptimizeOptions = {},
 ): OptimizeResult {
   const maxEval = options.maxEvaluations ?? 10000;
-  const tol = options.simplexTolerance ?? 1e-10;
+  const tol = options.simplexTolerance ?? 1e-8;
   const d = x0.length;
   const log: OptimizerStep[] = [];
   let evals = 0;
@@ -79,9 +79,9 @@ export function minimizeBounded(
     const worst = vals[d]!;
     let size = 0;
     for (let i = 1; i <= d; i++) for (let j = 0; j < d; j++) size = Math.max(size, Math.abs(simplex[i]![j]! - simplex[0]![j]!));
-    if (Math.abs(worst - best) <= tol * (Math.abs(best) + 1e-8) && size < 1e-6) {
+    if (Math.abs(worst - best) <= tol * (Math.abs(best) + 1e-8) && size < 1e-4) {
       // Restart once around the best point: guards against a collapsed simplex.
-      if (restarts >= 2) break;
+      if (restarts >= 1) break;
       restarts++;
       for (let i = 1; i <= d; i++) {
         const x = [...simplex[0]!];

@@ -12,7 +12,7 @@
 import { ArgumentError, ConvergenceError, type Diagnostic } from '../../errors/index.js';
 import { buildModelFrame, type ModelFrame } from '../../formula/frame.js';
 import { parseFormula } from '../../formula/parse.js';
-import { detectRankDeficiency, invertLower } from '../../linalg/dense.js';
+import { detectRankDeficiency, invertLower, nullBasis } from '../../linalg/dense.js';
 import { toColumnSource, type ModelData } from '../data-input.js';
 import { minimizeBounded } from '../optimize.js';
 import { tInterval } from '../t-tests.js';
@@ -20,6 +20,7 @@ import { evaluateDeviance } from './deviance.js';
 import { satterthwaiteDf, vcovFromFactor } from './satterthwaite.js';
 import { kenwardRogerDf } from './kenward-roger.js';
 import { setState, type LmmState } from './state.js';
+import './view.js';
 import { formCrossProducts, type CrossProducts, type ReTerm } from './structure.js';
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
 
@@ -67,6 +68,7 @@ export function buildReTerms(frame: ModelFrame): ReTerm[] {
       Z: r.Z,
       thetaOffset: off,
       restOffset: -1,
+      frameIndex: i,
     };
     off += (k * (k + 1)) / 2;
     return t;
@@ -74,11 +76,12 @@ export function buildReTerms(frame: ModelFrame): ReTerm[] {
 }
 
 /** Drop fixed-effect columns R would alias; returns the reduced X and the kept indices. */
-function reduceX(cp: CrossProducts): { kept: number[]; aliased: number[] } {
+function reduceX(cp: CrossProducts): { kept: number[]; aliased: number[]; nullBasis: number[][] } {
   const { p, m, Q2 } = cp;
   const XtX = new Float64Array(p * p);
   for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) XtX[i * p + j] = cp.R[(Q2 + i) * m + Q2 + j]!;
-  return detectRankDeficiency(XtX, p);
+  const { kept, aliased } = detectRankDeficiency(XtX, p);
+  return { kept, aliased, nullBasis: nullBasis(XtX, p, kept, aliased) };
 }
 
 /** Fit from a built model frame (the stage after `buildModelFrame`). */
@@ -109,7 +112,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   let X = frame.X;
   let p = frame.spec.columnNames.length;
   let cp = formCrossProducts(terms, X, frame.y, n, p, { aggregate: options.control?.aggregate ?? true });
-  const { kept, aliased } = reduceX(cp);
+  const { kept, aliased, nullBasis: nullVectors } = reduceX(cp);
   const droppedColumns = aliased.map((j) => frame.spec.columnNames[j]!);
   if (aliased.length) {
     const Xr = new Float64Array(n * kept.length);
@@ -363,7 +366,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     });
   }
 
-  const state: LmmState = { frame, cp, options, reml, theta, sigma, beta, kept, vcov };
+  const state: LmmState = { frame, cp, options, reml, theta, sigma, beta, kept, vcov, nullBasis: nullVectors };
   const xNames = kept.map((j) => frame.spec.columnNames[j]!);
   const fixedEffects: FixedEffectRow[] = xNames.map((term, j) => {
     const est = beta[j]!;

@@ -140,3 +140,29 @@ export function satterthwaiteF(s: LmmState, L: number[][]): { F: number; numDf: 
   }
   return { F, numDf: rank, denDf };
 }
+
+/** Wald F = (Lβ)'(LVL')⁻¹(Lβ)/q for a full-rank q × p L (rows given over the kept columns). */
+export function waldF(beta: Float64Array, V: Float64Array, L: number[][], p: number): { F: number; numDf: number } {
+  const q = L.length;
+  const M = new Float64Array(q * q);
+  for (let a = 0; a < q; a++) {
+    for (let b = 0; b < q; b++) {
+      let v = 0;
+      for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) v += L[a]![i]! * V[i * p + j]! * L[b]![j]!;
+      M[a * q + b] = v;
+    }
+  }
+  const est = L.map((row) => row.reduce((acc, li, i) => acc + li * beta[i]!, 0));
+  const { values, vectors } = symmetricEigen(M, q);
+  const tol = 1e-8 * Math.max(...Array.from(values).map(Math.abs));
+  let F = 0;
+  let rank = 0;
+  for (let m = 0; m < q; m++) {
+    if (!(values[m]! > tol)) continue;
+    rank++;
+    let e = 0;
+    for (let a = 0; a < q; a++) e += vectors[a * q + m]! * est[a]!;
+    F += (e * e) / values[m]!;
+  }
+  return { F: F / rank, numDf: rank };
+}

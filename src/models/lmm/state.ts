@@ -17,6 +17,8 @@ export interface LmmState {
   beta: Float64Array;
   /** Indices into the frame's X columns that were kept (rank deficiency drops the rest). */
   kept: number[];
+  /** Basis of the null space of X (over all its columns): a linear function L'β is estimable iff L is orthogonal to each. */
+  nullBasis: number[][];
   /** σ²(R_X'R_X)^{-1}, p × p row-major. */
   vcov: Float64Array;
   /** Lazily computed: asymptotic covariance of (θ, σ) and the Jacobian of vcov(β). */

@@ -29,6 +29,8 @@ export interface ReTerm {
   thetaOffset: number;
   /** Start of this term's columns in the rest (terms 2…); −1 for term 1. */
   restOffset: number;
+  /** Index of the term in the formula's random terms. */
+  frameIndex: number;
 }
 
 export interface CrossProducts {

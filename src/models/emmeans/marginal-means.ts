@@ -1,0 +1,208 @@
+/**
+ * Estimated marginal means (least-squares means) from a fitted linear model, as R's
+ * emmeans computes them (Lenth; Searle, Speed & Milliken 1980):
+ *
+ * the reference grid crosses every level of the factors in the fixed part with each
+ * numeric covariate at its mean; the mean for a combination of the `specs` factors is
+ * L'β with L the average of the grid's design rows over the other factors (equal
+ * weights), SE = √(L'VL), df by the model's method (Satterthwaite or Kenward–Roger for
+ * mixed models), interval L'β ± t·SE.
+ */
+import { ArgumentError } from '../../errors/index.js';
+import { fillDesign, type EncodedVariable } from '../../formula/frame.js';
+import { tInterval } from '../t-tests.js';
+import { linearModelView, type LinearModelView } from './view.js';
+
+export interface MarginalMeansOptions {
+  /**
+   * Factors to condition on when contrasting (emmeans's `|`), e.g. `['visit']` for
+   * treatment vs control at each visit.
+   * @defaultValue `[]`
+   */
+  by?: string[];
+  /**
+   * Values for numeric covariates (instead of their means), or a subset of levels for factors.
+   * @defaultValue covariates at their means, all factor levels
+   */
+  at?: Record<string, number | string[]>;
+  /**
+   * Degrees-of-freedom method for mixed models.
+   * @defaultValue the fit's own (`fit.ddf`)
+   */
+  ddf?: 'Satterthwaite' | 'Kenward-Roger' | 'asymptotic';
+  /** @defaultValue 0.95 */
+  ciLevel?: number;
+}
+
+/** One marginal mean. */
+export interface MarginalMeanRow {
+  /** The level of each spec factor, e.g. `{ arm: 'SFT', visit: '9m' }`. */
+  levels: Record<string, string>;
+  estimate: number;
+  se: number;
+  df: number;
+  ci: [number, number];
+  ciLevel: number;
+  /** False when the mean is not estimable (rank-deficient design); the numbers are then NaN. */
+  estimable: boolean;
+}
+
+export interface MarginalMeans {
+  kind: 'marginal-means';
+  specs: string[];
+  by: string[];
+  rows: MarginalMeanRow[];
+  /** Linear functions over the model's columns (`columnNames`), one per row. */
+  L: number[][];
+  columnNames: string[];
+  ddf: string;
+  ciLevel: number;
+  /** Factors averaged over, and covariates held at a value, in building the grid. */
+  averagedOver: string[];
+  covariatesAt: Record<string, number>;
+  method: string;
+}
+
+/** Reuse of a view for contrasts of these means. */
+const views = new WeakMap<MarginalMeans, LinearModelView>();
+export function viewOf(mm: MarginalMeans): LinearModelView {
+  const v = views.get(mm);
+  if (!v) throw new ArgumentError('means', mm, 'marginal means made by marginalMeans() in this session');
+  return v;
+}
+
+/**
+ * Estimated marginal means of `specs` factors, e.g. arm × visit.
+ * @throws ArgumentError when a spec is not a factor in the model's fixed part.
+ * @example
+ * const mm = marginalMeans(fit, ['arm', 'visit'], { by: ['visit'] });
+ * mm.rows[0]; // { levels: { arm: 'control', visit: 'baseline' }, estimate: 48.31…, se: 1.083…, df: 561.6…, … }
+ */
+export function marginalMeans(fit: object, specs: string[], options: MarginalMeansOptions = {}): MarginalMeans {
+  const view = linearModelView(fit, options.ddf);
+  const ciLevel = options.ciLevel ?? 0.95;
+  if (!(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a number between 0 and 1');
+  const by = options.by ?? [];
+  const fixedVars = new Set(view.spec.terms.flatMap((t) => t.variables));
+  for (const v of [...specs, ...by]) {
+    const info = view.variables[v];
+    if (!info || !fixedVars.has(v)) {
+      throw new ArgumentError('specs', v, `a factor in the model's fixed effects (${[...fixedVars].join(', ') || 'none'})`);
+    }
+    if (info.kind !== 'factor') throw new ArgumentError('specs', v, 'a factor (numeric covariates are held at a value with options.at)');
+  }
+  for (const b of by) if (!specs.includes(b)) specs = [...specs, b];
+  const at = options.at ?? {};
+  const levelsOf = (v: string): string[] => {
+    const info = view.variables[v]!;
+    if (info.kind !== 'factor') return [];
+    const a = at[v];
+    if (Array.isArray(a)) {
+      const bad = a.filter((l) => !info.levels.includes(l));
+      if (bad.length) throw new ArgumentError(`options.at.${v}`, bad, `levels of "${v}": ${info.levels.join(', ')}`);
+      return a;
+    }
+    return info.levels;
+  };
+  const others = [...fixedVars].filter((v) => view.variables[v]!.kind === 'factor' && !specs.includes(v));
+  const covariates: Record<string, number> = {};
+  for (const v of fixedVars) {
+    if (view.variables[v]!.kind !== 'numeric') continue;
+    const a = at[v];
+    if (a !== undefined && typeof a !== 'number') throw new ArgumentError(`options.at.${v}`, a, 'a number for a numeric covariate');
+    covariates[v] = a ?? view.numericMeans[v]!;
+  }
+
+  // Grid: specs crossed (first fastest), each averaged over the other factors' levels.
+  const cells = cross(specs.map(levelsOf));
+  const otherCombos = cross(others.map(levelsOf));
+  const nRows = cells.length * otherCombos.length;
+  const enc: Record<string, EncodedVariable> = {};
+  const rows = new Int32Array(nRows).map((_, i) => i);
+  const allFactors = [...specs, ...others];
+  allFactors.forEach((v) => {
+    const info = view.variables[v]!;
+    const codes = new Int32Array(nRows);
+    enc[v] = { info, codes };
+  });
+  for (const [v, x] of Object.entries(covariates)) {
+    enc[v] = { info: view.variables[v]!, values: new Float64Array(nRows).fill(x) };
+  }
+  let r = 0;
+  for (const cell of cells) {
+    for (const combo of otherCombos) {
+      specs.forEach((v, i) => (enc[v]!.codes![r] = (view.variables[v] as { levels: string[] }).levels.indexOf(cell[i]!)));
+      others.forEach((v, i) => (enc[v]!.codes![r] = (view.variables[v] as { levels: string[] }).levels.indexOf(combo[i]!)));
+      r++;
+    }
+  }
+  const X = fillDesign(view.spec, enc, rows);
+  const pAll = view.spec.columnNames.length;
+  const L: number[][] = cells.map((_, c) => {
+    const l = new Array<number>(pAll).fill(0);
+    for (let k = 0; k < otherCombos.length; k++) {
+      const row = c * otherCombos.length + k;
+      for (let j = 0; j < pAll; j++) l[j] = l[j]! + X[j * nRows + row]! / otherCombos.length;
+    }
+    return l;
+  });
+  const out = cells.map((cell, c) => {
+    const levels = Object.fromEntries(specs.map((v, i) => [v, cell[i]!]));
+    return { levels, ...estimateLinear(view, L[c]!, ciLevel) };
+  });
+  const mm: MarginalMeans = {
+    kind: 'marginal-means',
+    specs,
+    by,
+    rows: out.map((o) => ({ levels: o.levels, estimate: o.estimate, se: o.se, df: o.df, ci: o.ci, ciLevel, estimable: o.estimable })),
+    L,
+    columnNames: view.spec.columnNames,
+    ddf: view.ddf,
+    ciLevel,
+    averagedOver: others,
+    covariatesAt: covariates,
+    method: `estimated marginal means (equal weights over ${others.length ? others.join(', ') : 'no other factors'}); df: ${view.ddf}`,
+  };
+  views.set(mm, view);
+  return mm;
+}
+
+/** L'β with SE, df, t, p and CI; NaN with estimable = false outside the row space of X. */
+export function estimateLinear(
+  view: LinearModelView,
+  Lfull: number[],
+  ciLevel: number,
+): { estimate: number; se: number; df: number; ci: [number, number]; statistic: number; pValue: number; estimable: boolean } {
+  const norm = Math.sqrt(Lfull.reduce((a, v) => a + v * v, 0)) || 1;
+  for (const nb of view.nullBasis) {
+    const dot = nb.reduce((a, v, j) => a + v * Lfull[j]!, 0);
+    if (Math.abs(dot) > 1e-8 * norm) {
+      return { estimate: NaN, se: NaN, df: NaN, ci: [NaN, NaN], statistic: NaN, pValue: NaN, estimable: false };
+    }
+  }
+  const p = view.kept.length;
+  const L = new Float64Array(p);
+  view.kept.forEach((j, i) => (L[i] = Lfull[j]!));
+  let est = 0;
+  for (let i = 0; i < p; i++) est += L[i]! * view.beta[i]!;
+  let v = 0;
+  for (let i = 0; i < p; i++) {
+    if (L[i] === 0) continue;
+    for (let j = 0; j < p; j++) v += L[i]! * view.vcov[i * p + j]! * L[j]!;
+  }
+  const se = Math.sqrt(v);
+  const df = view.df(L);
+  const t = tInterval(est, se, df, ciLevel);
+  return { estimate: est, se, df, ci: t.ci, statistic: t.statistic, pValue: t.pValue, estimable: true };
+}
+
+/** Cartesian product with the first list varying fastest, as emmeans orders its grid. */
+export function cross(lists: string[][]): string[][] {
+  let out: string[][] = [[]];
+  for (const list of lists) {
+    const next: string[][] = [];
+    for (const lev of list) for (const o of out) next.push([...o, lev]);
+    out = next;
+  }
+  return out;
+}

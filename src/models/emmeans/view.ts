@@ -1,0 +1,40 @@
+/**
+ * What marginal means, contrasts and tests need from any fitted linear model (mixed or
+ * not): the design recipe, β, its covariance and a way to get degrees of freedom for a
+ * linear function L'β. Each model kind registers a view for its fits.
+ */
+import { ArgumentError } from '../../errors/index.js';
+import type { DesignSpec, VariableInfo } from '../../formula/frame.js';
+
+export interface LinearModelView {
+  /** Description of the df method, e.g. `Satterthwaite`. */
+  ddf: string;
+  variables: Record<string, VariableInfo>;
+  spec: DesignSpec;
+  /** Indices (into `spec.columnNames`) of the estimated columns; the rest were aliased. */
+  kept: number[];
+  beta: Float64Array;
+  /** Covariance of β over the kept columns (kept × kept, row-major). */
+  vcov: Float64Array;
+  numericMeans: Record<string, number>;
+  /** Null-space basis over all columns (empty when full rank). */
+  nullBasis: number[][];
+  /** Denominator df of L'β for L over the kept columns. */
+  df(L: Float64Array): number;
+  /** Denominator df for a q-row hypothesis (F test), when the model supports it. */
+  dfF?(L: Float64Array[]): { F: number; numDf: number; denDf: number };
+}
+
+type ViewFactory = (fit: object, ddf: string | undefined) => LinearModelView;
+const factories: { test: (fit: object) => boolean; make: ViewFactory }[] = [];
+
+/** Register how to view fits of one model kind (called by each model module). */
+export function registerViewFactory(test: (fit: object) => boolean, make: ViewFactory): void {
+  factories.push({ test, make });
+}
+
+/** The linear-model view of a fit; throws when the object is not a fit made in this process. */
+export function linearModelView(fit: object, ddf?: string): LinearModelView {
+  for (const f of factories) if (f.test(fit)) return f.make(fit, ddf);
+  throw new ArgumentError('fit', typeof fit === 'object' && fit !== null && 'kind' in fit ? (fit as { kind: unknown }).kind : fit, 'a model fitted by fitLmm or fitOls in this session');
+}

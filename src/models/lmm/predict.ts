@@ -1,0 +1,77 @@
+/**
+ * Predictions from a mixed model for new data, as lme4's `predict(fit, newdata,
+ * re.form)`: the fixed part Xβ, plus (with `includeRandom`) each row's conditional modes
+ * Zb for the groups seen in the fit.
+ */
+import { ArgumentError } from '../../errors/index.js';
+import { encodeNewData, fillDesign } from '../../formula/frame.js';
+import { formatNumberLevel } from '../../formula/levels.js';
+import { toColumnSource, type ModelData } from '../data-input.js';
+import { getState } from './state.js';
+import type { LmmFit } from './types.js';
+
+export interface PredictOptions {
+  /**
+   * Add the conditional modes of the random effects (lme4's `re.form = NULL`); without,
+   * the population-level prediction (`re.form = NA`).
+   * @defaultValue true
+   */
+  includeRandom?: boolean;
+  /**
+   * For a group level not in the fit: predict at the population level for that term
+   * (lme4's `allow.new.levels = TRUE`) instead of raising an error.
+   * @defaultValue false
+   */
+  allowNewLevels?: boolean;
+}
+
+/**
+ * Predict the response for `newdata`.
+ * @throws ArgumentError for a missing column, a factor level the fit has not seen, or
+ *   (unless allowed) an unknown group level, naming the row.
+ * @example
+ * predict(fit, [{ Days: 3, Subject: '308' }]); // [ 292.1… ] (with Subject 308's own intercept and slope)
+ */
+export function predict(fit: LmmFit, newdata: ModelData, options: PredictOptions = {}): number[] {
+  const s = getState(fit);
+  if (!s) throw new ArgumentError('fit', fit, 'a fit made by fitLmm in this session');
+  const src = toColumnSource(newdata, 'newdata');
+  const n = src.nRows;
+  const { frame } = s;
+  const fixedVars = [...new Set(frame.spec.terms.flatMap((t) => t.variables))];
+  const enc = encodeNewData(frame.variables, fixedVars, src);
+  const rows = Int32Array.from({ length: n }, (_, i) => i);
+  const X = fillDesign(frame.spec, enc, rows);
+  const out = new Array<number>(n).fill(0);
+  s.kept.forEach((j, c) => {
+    const b = s.beta[c]!;
+    for (let i = 0; i < n; i++) out[i] = out[i]! + X[j * n + i]! * b;
+  });
+  if (options.includeRandom === false) return out;
+  s.cp.terms.forEach((t, ti) => {
+    const fr = frame.random[t.frameIndex]!;
+    const reVars = [...new Set(fr.spec.terms.flatMap((x) => x.variables))];
+    const renc = encodeNewData(frame.variables, reVars, src);
+    const Z = fillDesign(fr.spec, renc, rows);
+    const cols = fr.term.group.map((g) => {
+      if (!src.has(g)) throw new ArgumentError(`newdata.${g}`, undefined, `a column "${g}" (grouping factor of (${fr.term.label}))`);
+      return src.column(g);
+    });
+    const index = new Map(t.levels.map((l, i) => [l, i]));
+    const table = fit.randomEffects[ti]!;
+    for (let i = 0; i < n; i++) {
+      const key = cols.map((c) => {
+        const v = c[i];
+        return typeof v === 'number' ? formatNumberLevel(v) : String(v);
+      }).join(':');
+      const lev = index.get(key);
+      if (lev === undefined) {
+        if (options.allowNewLevels) continue;
+        throw new ArgumentError(`newdata[${i}].${t.groupName}`, key, `a level seen in the fit, or options.allowNewLevels = true for a population-level prediction`);
+      }
+      const b = table.values[lev]!;
+      for (let c = 0; c < t.k; c++) out[i] = out[i]! + Z[c * n + i]! * b[c]!;
+    }
+  });
+  return out;
+}
