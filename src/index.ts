@@ -1,8 +1,66 @@
 /**
  * rcteval: evaluate randomised controlled trials of social and mental-health interventions.
  *
- * The public API, grouped by capability.
+ * The public API, grouped by capability. Every stage is exported on its own so a
+ * notebook user can stop anywhere.
  */
+
+// Errors and diagnostics
 export * from './errors/index.js';
-export type * from './data/types.js';
+
+// Trial data: model, loaders, validation, inclusion criteria
+export * from './data/index.js';
+export * from './instruments/index.js';
+
+// Synthetic trials and descriptive tables
+export * from './simulate/index.js';
+export * from './descriptives/index.js';
+
+// Reproducible randomness
 export { createRng, type Rng } from './random/rng.js';
+
+// Distributions, inference helpers, effect sizes
+export * from './distributions/index.js';
+export * from './inference/index.js';
+export * from './effect-size/index.js';
+
+// Formulas and models
+export { parseFormula, type ParsedFormula, type RandomTerm, type Term } from './formula/parse.js';
+export { buildModelFrame, type FrameOptions, type ModelFrame, type DesignSpec, type VariableInfo } from './formula/frame.js';
+export { compareLevels, sortLevels } from './formula/levels.js';
+export type { ModelData, ColumnarData, ArqueroLike, DanfoLike } from './models/data-input.js';
+export { fitLmm, fitFrame as fitLmmFrame, NO_CLUSTER } from './models/lmm/fit.js';
+export type {
+  LmmFit,
+  LmmOptions,
+  DdfMethod,
+  FixedEffectRow,
+  VarianceComponentRow,
+  CorrelationRow,
+  RandomEffectsTable,
+} from './models/lmm/types.js';
+export { likelihoodRatioTest, type LikelihoodRatioTest, type LikelihoodRatioRow } from './models/lmm/likelihood-ratio.js';
+export { predict, type PredictOptions } from './models/lmm/predict.js';
+export { fitOls, fitOlsFrame, clusterIndexFor } from './models/ols/fit.js';
+export type { ClusterIndex } from './models/ols/clusters.js';
+export type {
+  OlsFit,
+  OlsOptions,
+  OlsVcovType,
+  OlsDdf,
+  OlsCoefficientRow,
+  OlsFTest,
+  ClusterSummary,
+  ClusterMissingPolicy,
+} from './models/ols/types.js';
+export { marginalMeans, type MarginalMeans, type MarginalMeansOptions, type MarginalMeanRow } from './models/emmeans/marginal-means.js';
+export {
+  contrast,
+  interactionContrast,
+  contrastCoefficients,
+  type ContrastMethod,
+  type ContrastOptions,
+  type ContrastResult,
+  type ContrastRow,
+} from './models/emmeans/contrast.js';
+export { anova, type AnovaTable, type AnovaRow } from './models/emmeans/anova.js';

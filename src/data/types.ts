@@ -53,6 +53,8 @@ export interface Measurement {
   items: (number | null)[] | null;
   /** Date of the measurement, ISO `YYYY-MM-DD`. */
   date: string | null;
+  /** Further user columns of the row, kept as given; present only when the row had any. */
+  extra?: Record<string, string | number | boolean | null>;
 }
 
 /** What the data are declared to contain. Arms and visits are ordered. */
@@ -65,6 +67,11 @@ export interface TrialDesign {
   instruments: string[];
   /** Months since randomisation for each visit, when known (e.g. `{ baseline: 0, '9m': 9, '15m': 15 }`). */
   visitMonths?: Record<string, number>;
+  /**
+   * Arms whose participants belong to no therapy group (a partially nested design, e.g.
+   * `['control']`); `validateTrial` reports a group given for one of them. Omit for no rule.
+   */
+  ungroupedArms?: string[];
 }
 
 declare const trialDataBrand: unique symbol;
@@ -81,5 +88,7 @@ export interface TrialData {
     nMeasurements: number;
     missingScores: number;
     byArm: Record<string, number>;
+    /** Missing scores per instrument (every declared instrument is a key). */
+    missingByInstrument: Record<string, number>;
   };
 }

@@ -28,7 +28,7 @@ export function binomialLogPmfRaw(k: number, size: number, prob: number): number
  * @param prob - success probability p in [0, 1].
  * @throws ArgumentError when `size` is not a non-negative integer, `prob` not in [0, 1], or `k` NaN.
  * @example
- * binomialPmf(3, 10, 0.5); // 0.1171875
+ * binomialPmf(3, 10, 0.5); // 0.1171875 (to 15 digits)
  */
 export function binomialPmf(k: number, size: number, prob: number, options?: DensityOptions): number {
   requireNumber('k', k);

@@ -33,7 +33,7 @@ export function hypergeometricLogPmfRaw(x: number, m: number, n: number, k: numb
  * @param k - balls drawn.
  * @throws ArgumentError when m, n, k are not non-negative integers, k > m + n, or x is NaN.
  * @example
- * hypergeometricPmf(1, 2, 2, 2); // 0.6666666666666666
+ * hypergeometricPmf(1, 2, 2, 2); // 0.6666666666666666 (= 2/3)
  */
 export function hypergeometricPmf(x: number, m: number, n: number, k: number, options?: DensityOptions): number {
   requireNumber('x', x);
@@ -76,7 +76,7 @@ export function hypergeometricCdfRaw(x: number, m: number, n: number, k: number,
  * relative accuracy.
  * @throws ArgumentError when m, n, k are not non-negative integers, k > m + n, or x is NaN.
  * @example
- * hypergeometricCdf(1, 5, 5, 4); // 0.2619047619047619
+ * hypergeometricCdf(1, 5, 5, 4); // 0.2619047619047619 (= 11/42)
  */
 export function hypergeometricCdf(x: number, m: number, n: number, k: number, options?: CdfOptions): number {
   requireNumber('x', x);

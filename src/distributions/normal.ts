@@ -258,7 +258,7 @@ export function normalCdf(x: number, options?: NormalParameters & CdfOptions): n
  * distribution. Applied Statistics 37, 477–484.
  * @throws ArgumentError when `p` is not a probability (or log-probability with `log`).
  * @example
- * normalQuantile(0.975); // 1.959963984540054
+ * normalQuantile(0.975); // 1.9599639845400536
  */
 export function normalQuantile(p: number, options?: NormalParameters & QuantileOptions): number {
   const target = quantileTarget(p, options);

@@ -44,8 +44,6 @@ export interface DensityOptions {
 
 /** ln(2π)/2 = ln √(2π). */
 export const LN_SQRT_2PI = 0.918938533204672741780329736406;
-/** ln √(π/2). */
-export const LN_SQRT_PId2 = 0.225791352644727432363097614947;
 /** ln(2). */
 export const LN2 = 0.693147180559945309417232121458;
 /** ln(2π). */
@@ -60,14 +58,6 @@ export function log1mexp(x: number): number {
   return x > -LN2 ? Math.log(-Math.expm1(x)) : Math.log1p(-Math.exp(x));
 }
 
-/** log(exp(a) + exp(b)) without overflow. */
-export function logSumExp(a: number, b: number): number {
-  if (a === Number.NEGATIVE_INFINITY) return b;
-  if (b === Number.NEGATIVE_INFINITY) return a;
-  const m = Math.max(a, b);
-  return m + Math.log1p(Math.exp(-Math.abs(a - b)));
-}
-
 /**
  * Turn the log of one tail into the requested tail and scale.
  * @param logTail - log of the probability of the tail described by `isLower`.
@@ -76,20 +66,6 @@ export function logSumExp(a: number, b: number): number {
 export function fromLogTail(logTail: number, isLower: boolean, lowerTail: boolean, log: boolean): number {
   if (isLower === lowerTail) return log ? logTail : Math.exp(logTail);
   return log ? log1mexp(logTail) : -Math.expm1(logTail);
-}
-
-/** Probability of the lower or upper tail from a lower-tail probability given on the natural scale. */
-export function fromLowerProbability(p: number, lowerTail: boolean, log: boolean): number {
-  const v = lowerTail ? p : 0.5 - p + 0.5;
-  return log ? Math.log(v) : v;
-}
-
-/** The boundary values 0 and 1 on the requested scale. */
-export function zeroProbability(log: boolean): number {
-  return log ? Number.NEGATIVE_INFINITY : 0;
-}
-export function oneProbability(log: boolean): number {
-  return log ? 0 : 1;
 }
 
 /**
@@ -141,18 +117,6 @@ export function cdfFlags(options: CdfOptions | undefined): { lowerTail: boolean;
 /** Throw unless `value` is a number that is not NaN (±Infinity allowed). */
 export function requireNumber(argument: string, value: number): void {
   if (typeof value !== 'number' || Number.isNaN(value)) throw new ArgumentError(argument, value, 'a number (not NaN)');
-}
-
-/** Throw unless `value` is a positive number; `Infinity` is accepted only when `allowInfinity`. */
-export function requirePositive(argument: string, value: number, allowInfinity = false): void {
-  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0 || (!allowInfinity && value === Number.POSITIVE_INFINITY)) {
-    throw new ArgumentError(argument, value, allowInfinity ? 'a positive number (Infinity allowed)' : 'a positive finite number');
-  }
-}
-
-/** Throw unless `value` is a finite number. */
-export function requireFinite(argument: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ArgumentError(argument, value, 'a finite number');
 }
 
 /** Throw unless `value` is a non-negative integer (as a double; up to 2^53). */

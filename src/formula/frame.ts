@@ -97,6 +97,8 @@ export interface ModelFrame {
   variables: Record<string, VariableInfo>;
   /** Mean of each numeric variable over the rows used (the reference grid's default, as emmeans). */
   numericMeans: Record<string, number>;
+  /** Factors carried beside the model (e.g. residual-variance strata): levels and the code of each used row. */
+  extra: Record<string, { levels: string[]; codes: Int32Array }>;
   /** Rows dropped: missing response, and missing values by predictor. */
   dropped: { total: number; missingResponse: number; missingPredictor: Record<string, number> };
 }
@@ -113,8 +115,16 @@ export function encodeVariable(
   col: ArrayLike<unknown>,
   asFactor: boolean,
   levelsOption: readonly string[] | undefined,
-): { kind: 'numeric'; values: Float64Array } | { kind: 'factor'; raw: (string | null)[]; numericRaw: boolean } {
+):
+  | { kind: 'numeric'; values: Float64Array }
+  | { kind: 'factor'; raw: (string | null)[]; numericRaw: boolean }
+  | { kind: 'int-factor'; ints: ArrayLike<number> } {
   const n = col.length;
+  // Integer typed arrays as factors (participant ids at register scale): codes without
+  // making a string per row.
+  if (asFactor && (col instanceof Int32Array || col instanceof Uint8Array || col instanceof Int16Array || col instanceof Uint16Array || col instanceof Uint32Array || col instanceof Int8Array)) {
+    return { kind: 'int-factor', ints: col };
+  }
   if (!asFactor && (col instanceof Float64Array || col instanceof Float32Array || col instanceof Int32Array || col instanceof Uint8Array || col instanceof Int16Array || col instanceof Uint16Array || col instanceof Uint32Array || col instanceof Int8Array)) {
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -283,7 +293,12 @@ export function fillDesign(
  * @throws ArgumentError for bad values, a non-numeric response, no complete rows,
  *   or a grouping factor with fewer than two levels.
  */
-export function buildModelFrame(formula: ParsedFormula, src: ColumnSource, options: FrameOptions = {}): ModelFrame {
+export function buildModelFrame(
+  formula: ParsedFormula,
+  src: ColumnSource,
+  options: FrameOptions = {},
+  extraFactors: readonly string[] = [],
+): ModelFrame {
   const fixedVars = new Set<string>();
   for (const t of formula.fixed) for (const v of t) fixedVars.add(v);
   const groupVars = new Set<string>();
@@ -292,7 +307,7 @@ export function buildModelFrame(formula: ParsedFormula, src: ColumnSource, optio
     for (const g of r.group) groupVars.add(g);
     for (const t of r.terms) for (const v of t) reVars.add(v);
   }
-  const all = new Set<string>([...(formula.response ? [formula.response] : []), ...fixedVars, ...reVars, ...groupVars]);
+  const all = new Set<string>([...(formula.response ? [formula.response] : []), ...fixedVars, ...reVars, ...groupVars, ...extraFactors]);
   for (const v of all) {
     if (!src.has(v)) {
       const avail = src.names();
@@ -309,7 +324,7 @@ export function buildModelFrame(formula: ParsedFormula, src: ColumnSource, optio
 
   const rawEnc = new Map<string, ReturnType<typeof encodeVariable>>();
   for (const v of all) {
-    const asFactor = groupVars.has(v) || factorSet.has(v);
+    const asFactor = groupVars.has(v) || factorSet.has(v) || extraFactors.includes(v);
     rawEnc.set(v, encodeVariable(v, src.column(v), asFactor, options.levels?.[v]));
   }
   const resp = rawEnc.get(formula.response)!;
@@ -325,7 +340,7 @@ export function buildModelFrame(formula: ParsedFormula, src: ColumnSource, optio
   let missingResponse = 0;
   const missingPredictor: Record<string, number> = {};
   const isMissing = (e: ReturnType<typeof encodeVariable>, i: number) =>
-    e.kind === 'numeric' ? Number.isNaN(e.values[i]!) : e.raw[i] === null;
+    e.kind === 'numeric' ? Number.isNaN(e.values[i]!) : e.kind === 'int-factor' ? false : e.raw[i] === null;
   for (let i = 0; i < nIn; i++) {
     if (Number.isNaN(resp.values[i]!)) {
       keep[i] = 0;
@@ -360,6 +375,12 @@ export function buildModelFrame(formula: ParsedFormula, src: ColumnSource, optio
     if (e.kind === 'numeric') {
       variables[v] = { name: v, kind: 'numeric' };
       enc[v] = { info: variables[v]!, values: e.values };
+      continue;
+    }
+    if (e.kind === 'int-factor') {
+      const r = encodeIntFactor(v, e.ints, rows, options.levels?.[v]);
+      variables[v] = { name: v, kind: 'factor', levels: r.levels };
+      enc[v] = { info: variables[v]!, codes: r.codes };
       continue;
     }
     const observed = new Set<string>();
@@ -446,10 +467,19 @@ export function buildModelFrame(formula: ParsedFormula, src: ColumnSource, optio
     return { term: rt, groupName: gname, levels, group, Z, columnNames: rspec.columnNames, spec: rspec };
   });
 
+  const extra: ModelFrame['extra'] = {};
+  for (const v of extraFactors) {
+    const e = enc[v]!;
+    const codes = new Int32Array(n);
+    for (let j = 0; j < n; j++) codes[j] = e.codes![rows[j]!]!;
+    extra[v] = { levels: (e.info as { levels: string[] }).levels, codes };
+  }
+
   return {
     formula,
     n,
     rows,
+    extra,
     nInput: nIn,
     y,
     X,
@@ -459,6 +489,57 @@ export function buildModelFrame(formula: ParsedFormula, src: ColumnSource, optio
     numericMeans,
     dropped: { total: nIn - n, missingResponse, missingPredictor },
   };
+}
+
+/** Levels (sorted numerically, or as given) and codes of an integer column used as a factor. */
+function encodeIntFactor(
+  name: string,
+  ints: ArrayLike<number>,
+  rows: Int32Array,
+  given: readonly string[] | undefined,
+): { levels: string[]; codes: Int32Array } {
+  const n = ints.length;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let j = 0; j < rows.length; j++) {
+    const x = ints[rows[j]!]!;
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  const codes = new Int32Array(n).fill(-1);
+  if (rows.length === 0) return { levels: [], codes };
+  // Dense lookup over the value range (ids are usually 0…N); a Map beyond 50 million.
+  const span = hi - lo + 1;
+  const useTable = span <= 5e7;
+  const table = useTable ? new Int32Array(span).fill(-1) : null;
+  const map = useTable ? null : new Map<number, number>();
+  for (let j = 0; j < rows.length; j++) {
+    const x = ints[rows[j]!]!;
+    if (table) table[x - lo] = 0;
+    else map!.set(x, 0);
+  }
+  let values: number[];
+  if (table) {
+    values = [];
+    for (let k = 0; k < span; k++) if (table[k] === 0) values.push(k + lo);
+  } else values = [...map!.keys()].sort((a, b) => a - b);
+  let order = values;
+  if (given) {
+    const labels = new Set(values.map(String));
+    const missing = [...labels].filter((l) => !given.includes(l));
+    if (missing.length) throw new ArgumentError(`options.levels.${name}`, [...given], `a list containing every value of "${name}"; missing ${missing.slice(0, 5).join(', ')}`);
+    order = given.filter((l) => labels.has(l)).map(Number);
+  }
+  order.forEach((x, i) => {
+    if (table) table[x - lo] = i;
+    else map!.set(x, i);
+  });
+  for (let i = 0; i < n; i++) {
+    const x = ints[i]!;
+    if (x < lo || x > hi) continue;
+    codes[i] = table ? table[x - lo]! : (map!.get(x) ?? -1);
+  }
+  return { levels: order.map(String), codes };
 }
 
 /**

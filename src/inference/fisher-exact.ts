@@ -148,7 +148,7 @@ export function conditionalOddsRatio(
  * @param table - [[a, b], [c, d]]: rows are the groups (treatment first), columns event yes / no.
  * @throws ArgumentError when the table is not a 2×2 array of non-negative integers.
  * @example
- * fisherExactTest([[3, 1], [1, 3]]).pValue; // 0.4857142857142857
+ * fisherExactTest([[3, 1], [1, 3]]).pValue; // 0.4857142857142857 (= 17/35)
  */
 export function fisherExactTest(table: Table2x2, options?: FisherExactOptions): FisherExactResult {
   checkTable(table);

@@ -63,7 +63,7 @@ export function wilsonLimits(x: number, n: number, z: number, correction: number
  * @param n - number of trials, positive integer.
  * @throws ArgumentError when x or n are not valid counts, the method is unknown or ciLevel ∉ (0, 1).
  * @example
- * proportionInterval(56, 70).ci; // [0.6917…, 0.8769…] (Wilson)
+ * proportionInterval(56, 70).ci; // [0.6918335550374695, 0.8769526075163704] (Wilson)
  */
 export function proportionInterval(x: number, n: number, options?: ProportionIntervalOptions): ProportionIntervalResult {
   checkEvents('x', x, 'n', n);

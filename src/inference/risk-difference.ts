@@ -34,7 +34,7 @@ export interface RiskDifferenceResult extends IntervalResult {
  * proportions: comparison of eleven methods. Statistics in Medicine 17, 873–890 (methods 10 and 11).
  * @throws ArgumentError when a count is invalid or ciLevel ∉ (0, 1).
  * @example
- * riskDifference({ x1: 56, n1: 70, x2: 48, n2: 80 }).ci; // [0.0524, 0.3339] to 4 d.p. (Newcombe 1998, Table II)
+ * riskDifference({ x1: 56, n1: 70, x2: 48, n2: 80 }).ci; // [0.052431472402365, 0.333872654036906]; Newcombe (1998, Table II): 0.0524 to 0.3339
  */
 export function riskDifference(counts: TwoGroupCounts, options?: RiskDifferenceOptions): RiskDifferenceResult {
   checkTwoGroups(counts);

@@ -41,7 +41,7 @@ function readCorrection(v: number | undefined): number {
  * intervals for the risk ratio in cohort studies. Biometrics 34, 469–474.
  * @throws ArgumentError when a count is invalid, ciLevel ∉ (0, 1) or zeroCorrection < 0.
  * @example
- * riskRatio({ x1: 56, n1: 70, x2: 48, n2: 80 }).estimate; // 1.3333333333333333
+ * riskRatio({ x1: 56, n1: 70, x2: 48, n2: 80 }).estimate; // 1.3333333333333335
  */
 export function riskRatio(counts: TwoGroupCounts, options?: RiskRatioOptions): RatioResult {
   checkTwoGroups(counts);

@@ -23,7 +23,8 @@ export interface DanfoLike {
 }
 
 /** Data a model function accepts. */
-export type ModelData = readonly Record<string, unknown>[] | ArqueroLike | DanfoLike | ColumnarData;
+// Rows are any objects (interfaces without an index signature included).
+export type ModelData = readonly object[] | ArqueroLike | DanfoLike | ColumnarData;
 
 /** Column access over any accepted data form. */
 export interface ColumnSource {

@@ -13,15 +13,15 @@ import { ArgumentError, ConvergenceError, type Diagnostic } from '../../errors/i
 import { buildModelFrame, type ModelFrame } from '../../formula/frame.js';
 import { parseFormula } from '../../formula/parse.js';
 import { detectRankDeficiency, invertLower, nullBasis } from '../../linalg/dense.js';
-import { toColumnSource, type ModelData } from '../data-input.js';
+import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { minimizeBounded } from '../optimize.js';
 import { tInterval } from '../t-tests.js';
-import { evaluateDeviance } from './deviance.js';
+import { makeObjective } from './objective.js';
 import { satterthwaiteDf, vcovFromFactor } from './satterthwaite.js';
 import { kenwardRogerDf } from './kenward-roger.js';
 import { setState, type LmmState } from './state.js';
 import './view.js';
-import { formCrossProducts, type CrossProducts, type ReTerm } from './structure.js';
+import type { CrossProducts, ReTerm } from './structure.js';
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
 
 /**
@@ -47,8 +47,81 @@ export function fitLmm(formula: string, data: ModelData, options: LmmOptions = {
   if (!['Satterthwaite', 'Kenward-Roger', 'asymptotic'].includes(ddf)) {
     throw new ArgumentError('options.ddf', ddf, '"Satterthwaite", "Kenward-Roger" or "asymptotic"');
   }
-  const frame = buildModelFrame(parsed, toColumnSource(data), options);
-  return fitFrame(frame, options);
+  let src = toColumnSource(data);
+  let parsedFinal = parsed;
+  if (options.partialNesting) {
+    const pn = applyPartialNesting(src, options.partialNesting);
+    src = pn.source;
+    parsedFinal = parseFormula(`${formula} + (0 + ${pn.indicator} | ${pn.cluster})`);
+  }
+  const extra = options.residualVarianceBy ? [options.residualVarianceBy] : [];
+  if (options.residualVarianceBy && !src.has(options.residualVarianceBy)) {
+    throw new ArgumentError('options.residualVarianceBy', options.residualVarianceBy, `a column of the data (${src.names().slice(0, 20).join(', ')})`);
+  }
+  const frame = buildModelFrame(parsedFinal, src, options, extra);
+  const fit = fitFrame(frame, options);
+  if (options.partialNesting) hidePlaceholder(fit, options.partialNesting.cluster);
+  return fit;
+}
+
+/** The cluster level given to rows outside the nested arm; its random effect multiplies 0. */
+export const NO_CLUSTER = '(no cluster)';
+
+/**
+ * Partially nested designs (Bauer, Sterba & Hallfors 2008; Baldwin, Bauer, Stice & Rohde
+ * 2011): a cluster random intercept for the treated arm only. Written for lme4 as
+ * `(0 + armTreated | cluster)` with one placeholder cluster for the other arm; this adds
+ * the indicator column and the placeholder so users need not.
+ */
+function applyPartialNesting(src: ColumnSource, pn: { cluster: string; arm: string; treated: string }): { source: ColumnSource; indicator: string; cluster: string } {
+  for (const k of ['cluster', 'arm'] as const) {
+    if (!src.has(pn[k])) throw new ArgumentError(`options.partialNesting.${k}`, pn[k], `a column of the data (${src.names().slice(0, 20).join(', ')})`);
+  }
+  const indicator = `${pn.arm}${pn.treated}`;
+  if (src.has(indicator)) throw new ArgumentError('options.partialNesting', indicator, `a data set without a column "${indicator}" (the indicator this option adds); rename that column`);
+  const arm = src.column(pn.arm);
+  const cl = src.column(pn.cluster);
+  const n = src.nRows;
+  if (!Array.from({ length: n }, (_, i) => arm[i]).some((a) => String(a) === pn.treated)) {
+    throw new ArgumentError('options.partialNesting.treated', pn.treated, `a value of "${pn.arm}"`);
+  }
+  const ind = new Float64Array(n);
+  const cluster: unknown[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = arm[i];
+    if (a === null || a === undefined) {
+      ind[i] = NaN;
+      cluster[i] = NO_CLUSTER;
+      continue;
+    }
+    const treated = String(a) === pn.treated;
+    ind[i] = treated ? 1 : 0;
+    const c = cl[i];
+    if (treated && (c === null || c === undefined || c === '')) {
+      throw new ArgumentError(`data[${i}].${pn.cluster}`, c, `a ${pn.cluster} for a row in arm "${pn.treated}" (partially nested design)`);
+    }
+    cluster[i] = treated ? c : NO_CLUSTER;
+  }
+  const source: ColumnSource = {
+    nRows: n,
+    has: (k) => k === indicator || src.has(k),
+    names: () => [...src.names(), indicator],
+    column: (k) => (k === indicator ? ind : k === pn.cluster ? cluster : src.column(k)),
+  };
+  return { source, indicator, cluster: pn.cluster };
+}
+
+function hidePlaceholder(fit: LmmFit, cluster: string): void {
+  const tab = fit.randomEffects.find((t) => t.group === cluster);
+  if (tab) {
+    const i = tab.levels.indexOf(NO_CLUSTER);
+    if (i >= 0) {
+      tab.levels.splice(i, 1);
+      tab.values.splice(i, 1);
+      tab.sd.splice(i, 1);
+    }
+  }
+  if (fit.nGroups[cluster] !== undefined) fit.nGroups[cluster] = fit.nGroups[cluster]! - 1;
 }
 
 /** Random terms in lme4's order (most levels first, stable) with θ offsets. */
@@ -111,15 +184,18 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
 
   let X = frame.X;
   let p = frame.spec.columnNames.length;
-  let cp = formCrossProducts(terms, X, frame.y, n, p, { aggregate: options.control?.aggregate ?? true });
-  const { kept, aliased, nullBasis: nullVectors } = reduceX(cp);
+  const aggregate = options.control?.aggregate ?? true;
+  const strataVar = options.residualVarianceBy;
+  const strata = strataVar ? { variable: strataVar, ...frame.extra[strataVar]! } : null;
+  let objective = makeObjective(terms, X, frame.y, n, p, reml, aggregate && !strata, strata);
+  const { kept, aliased, nullBasis: nullVectors } = reduceX(objective.crossProducts(objective.start));
   const droppedColumns = aliased.map((j) => frame.spec.columnNames[j]!);
   if (aliased.length) {
     const Xr = new Float64Array(n * kept.length);
     kept.forEach((j, c) => Xr.set(X.subarray(j * n, (j + 1) * n), c * n));
     X = Xr;
     p = kept.length;
-    cp = formCrossProducts(terms, X, frame.y, n, p, { aggregate: options.control?.aggregate ?? true });
+    objective = makeObjective(terms, X, frame.y, n, p, reml, aggregate && !strata, strata);
     diagnostics.push({
       code: 'rank-deficient',
       severity: 'warning',
@@ -129,26 +205,17 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   }
   if (n <= p) throw new ArgumentError('data', `${n} complete rows`, `more rows than the ${p} fixed-effect columns`);
 
-  // θ: diagonal elements bounded below by 0, off-diagonals free (lme4's parameterisation).
-  const nTheta = terms.reduce((a, t) => a + (t.k * (t.k + 1)) / 2, 0);
-  const lower: number[] = [];
-  const start: number[] = [];
-  for (const t of terms) {
-    for (let c = 0; c < t.k; c++) {
-      for (let r = c; r < t.k; r++) {
-        lower.push(r === c ? 0 : -Infinity);
-        start.push(r === c ? 1 : 0);
-      }
-    }
-  }
-  const x0 = options.control?.start ?? start;
-  if (x0.length !== nTheta) throw new ArgumentError('options.control.start', x0, `${nTheta} starting values of θ`);
-  const opt = minimizeBounded((th) => evaluateDeviance(cp, th, reml).deviance, x0, lower, options.control ?? {});
+  const { nTheta, lower } = objective;
+  const x0 = options.control?.start ? [...options.control.start, ...objective.start.slice(nTheta)] : objective.start;
+  if (x0.length !== objective.start.length) throw new ArgumentError('options.control.start', options.control?.start, `${nTheta} starting values of θ`);
+  const opt = minimizeBounded((x) => objective.evaluate(x).deviance, x0, lower, options.control ?? {});
   if (!Number.isFinite(opt.objective)) {
     throw new ConvergenceError(`No finite ${reml ? 'REML criterion' : 'deviance'} was found for ${frame.formula.text}: ${opt.message}`);
   }
-  const theta = opt.x;
-  const fin = evaluateDeviance(cp, theta, reml, true);
+  const params = opt.x;
+  const theta = params.slice(0, nTheta);
+  const fin = objective.evaluate(params, true);
+  const cp = fin.cp;
   const lv = fin.levels!;
   const { m, Q2, k1, n1 } = cp;
   const sigma2 = fin.r2 / (reml ? n - p : n);
@@ -320,12 +387,19 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
       thetaNames.push(r === c ? `${t.groupName}.${t.columnNames[r]}` : `${t.groupName}.${t.columnNames[r]}.${t.columnNames[c]}`);
     }
   });
-  varianceComponents.push({ group: 'Residual', term: null, variance: sigma2, sd: sigma });
+  const residualSd: Record<string, number> | null = objective.strata
+    ? Object.fromEntries(objective.strata.levels.map((l, s) => [l, sigma * (s === 0 ? 1 : Math.exp(params[nTheta + s - 1]!))]))
+    : null;
+  if (residualSd) {
+    for (const [l, sd] of Object.entries(residualSd)) {
+      varianceComponents.push({ group: 'Residual', term: `${objective.strata!.variable}${l}`, variance: sd * sd, sd });
+    }
+  } else varianceComponents.push({ group: 'Residual', term: null, variance: sigma2, sd: sigma });
 
   // Fit criteria. logLik is of the criterion optimised (REML or ML), as lme4's logLik().
-  const nPar = p + nTheta + 1;
+  const nPar = p + params.length + 1;
   const logLik = -fin.deviance / 2;
-  const mlDeviance = fin.ldL2 + fin.r2 / sigma2 + n * Math.log(2 * Math.PI * sigma2);
+  const mlDeviance = fin.ldL2 + fin.r2 / sigma2 + n * Math.log(2 * Math.PI * sigma2) - fin.ldW;
 
   // Diagnostics: convergence, boundary (singular) fit, Hessian.
   const singular = terms.some((t, j) => {
@@ -366,7 +440,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     });
   }
 
-  const state: LmmState = { frame, cp, options, reml, theta, sigma, beta, kept, vcov, nullBasis: nullVectors };
+  const state: LmmState = { frame, cp, objective, params, options, reml, theta, sigma, beta, kept, vcov, nullBasis: nullVectors };
   const xNames = kept.map((j) => frame.spec.columnNames[j]!);
   const fixedEffects: FixedEffectRow[] = xNames.map((term, j) => {
     const est = beta[j]!;
@@ -409,6 +483,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     varianceComponents,
     correlations,
     sigma,
+    residualSd,
     theta,
     thetaNames,
     logLik,

@@ -34,6 +34,9 @@ export function krAdjustment(s: LmmState): KrCache {
   if (hit) return hit;
   const { cp, frame } = s;
   const n = cp.n;
+  if (s.objective.strata) {
+    throw new ArgumentError('options.ddf', 'Kenward-Roger', 'Satterthwaite with residualVarianceBy: Kenward–Roger here (as pbkrtest) assumes one residual variance');
+  }
   if (n > MAX_ROWS) {
     throw new ArgumentError(
       'options.ddf',

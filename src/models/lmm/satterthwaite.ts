@@ -1,7 +1,8 @@
 /**
  * Satterthwaite denominator degrees of freedom for linear functions of the fixed
  * effects, as lmerTest computes them (Kuznetsova, Brockhoff & Christensen 2017, JSS
- * 82(13)): with varpar = (θ, σ),
+ * 82(13)): with varpar = (θ, σ) (and the log residual-variance ratios, when the residual
+ * variance differs by stratum, between them),
  *
  *     A  = 2 H⁻¹,   H = Hessian of the (REML or ML) deviance in varpar
  *     g  = ∂(L'V(varpar)L)/∂varpar,   V = σ²(R_X'R_X)⁻¹
@@ -12,26 +13,23 @@
  */
 import { inverseFromCholesky, symmetricEigen } from '../../linalg/dense.js';
 import { hessian, jacobian } from '../numderiv.js';
-import { evaluateDeviance } from './deviance.js';
 import type { LmmState } from './state.js';
 
 /** Deviance as a function of (θ, σ) (not profiled over σ). */
 export function devianceVarpar(s: LmmState, vp: readonly number[]): number {
-  const theta = vp.slice(0, -1);
   const sigma = vp[vp.length - 1]!;
-  const d = evaluateDeviance(s.cp, theta, s.reml);
+  const d = s.objective.evaluate(vp.slice(0, -1));
   if (!Number.isFinite(d.deviance)) return NaN;
   const { n, p } = s.cp;
   const s2 = sigma * sigma;
-  const ml = d.ldL2 + d.r2 / s2 + n * Math.log(2 * Math.PI * s2);
+  const ml = d.ldL2 + d.r2 / s2 + n * Math.log(2 * Math.PI * s2) - d.ldW;
   return s.reml ? ml + d.ldRX2 - p * Math.log(2 * Math.PI * s2) : ml;
 }
 
 /** vcov(β) at (θ, σ), as a flat p × p array. */
 export function vcovVarpar(s: LmmState, vp: readonly number[]): number[] {
-  const theta = vp.slice(0, -1);
   const sigma = vp[vp.length - 1]!;
-  const d = evaluateDeviance(s.cp, theta, s.reml);
+  const d = s.objective.evaluate(vp.slice(0, -1));
   return Array.from(vcovFromFactor(d.Lrest, s.cp.m, s.cp.Q2, s.cp.p, sigma));
 }
 
@@ -48,7 +46,7 @@ export function vcovFromFactor(Lrest: Float64Array, m: number, Q2: number, p: nu
 /** Compute (once) the pieces Satterthwaite's method needs. */
 export function varparInfo(s: LmmState): NonNullable<LmmState['varpar']> {
   if (s.varpar) return s.varpar;
-  const vp = [...s.theta, s.sigma];
+  const vp = [...s.params, s.sigma];
   const H = hessian((x) => devianceVarpar(s, x), vp);
   const d = vp.length;
   const flat = new Float64Array(d * d);

@@ -4,12 +4,17 @@
  * Held in a WeakMap so the fit object itself stays a plain, serialisable record.
  */
 import type { ModelFrame } from '../../formula/frame.js';
+import type { Objective } from './objective.js';
 import type { CrossProducts } from './structure.js';
 import type { LmmFit, LmmOptions } from './types.js';
 
 export interface LmmState {
   frame: ModelFrame;
+  /** Cross-products at the optimum. */
   cp: CrossProducts;
+  objective: Objective;
+  /** Optimum of the objective: θ, then log δ of strata 2… . */
+  params: number[];
   options: LmmOptions;
   reml: boolean;
   theta: number[];

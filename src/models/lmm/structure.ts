@@ -83,8 +83,12 @@ export function formCrossProducts(
   y: Float64Array,
   n: number,
   p: number,
-  options: { aggregate?: boolean } = {},
+  options: { aggregate?: boolean; weights?: Float64Array } = {},
 ): CrossProducts {
+  // Prior weights w_i (Var ε_i = σ²/w_i) enter every sum as w_i r r'; scaling each row's
+  // values by √w_i does that. A zero weight still creates the sparse entries, so parts
+  // formed with different weights share one sparsity pattern and can be added.
+  const sw = options.weights ? options.weights.map(Math.sqrt) : null;
   const t1 = terms[0]!;
   const n1 = t1.levels.length;
   const k1 = t1.k;
@@ -128,10 +132,11 @@ export function formCrossProducts(
     const c0 = g * pp1 * k1;
     for (let r = start[g]!; r < start[g + 1]!; r++) {
       const i = order[r]!;
-      for (let c = 0; c < k1; c++) z1[c] = Z1[c * n + i]!;
+      const wi = sw ? sw[i]! : 1;
+      for (let c = 0; c < k1; c++) z1[c] = Z1[c * n + i]! * wi;
       for (let a = 0; a < k1; a++) for (let b = 0; b < k1; b++) A11[a0 + a * k1 + b] = A11[a0 + a * k1 + b]! + (z1[a]! * z1[b]!);
-      for (let c = 0; c < p; c++) rx[c] = X[c * n + i]!;
-      rx[p] = y[i]!;
+      for (let c = 0; c < p; c++) rx[c] = X[c * n + i]! * wi;
+      rx[p] = y[i]! * wi;
       for (let a = 0; a < pp1; a++) {
         const ra = rx[a]!;
         if (ra === 0) continue;
@@ -160,7 +165,7 @@ export function formCrossProducts(
         }
         const v0 = spValPtr[e]!;
         for (let a = 0; a < t.k; a++) {
-          const za = t.Z[a * n + i]!;
+          const za = t.Z[a * n + i]! * wi;
           idx[len] = base + a;
           val[len] = za;
           len++;
@@ -294,4 +299,30 @@ export function levelRestColumns(cp: CrossProducts, g: number, col: Float64Array
     nz.push(Q2 + a);
     for (let c = 0; c < k1; c++) col[(Q2 + a) * k1 + c] = cp.CD[c0 + a * k1 + c]!;
   }
+}
+
+/**
+ * Σ_s f_s · parts_s for cross-products formed on the same rows with different weights
+ * (hence one sparsity pattern): the cross-products of a model whose residual variance
+ * differs by stratum, at given variance ratios, without another pass over the rows.
+ */
+export function combineCrossProducts(parts: CrossProducts[], factors: number[]): CrossProducts {
+  const first = parts[0]!;
+  const sum = (get: (c: CrossProducts) => Float64Array): Float64Array => {
+    const out = new Float64Array(get(first).length);
+    parts.forEach((c, k) => {
+      const a = get(c);
+      const f = factors[k]!;
+      for (let i = 0; i < out.length; i++) out[i] = out[i]! + f * a[i]!;
+    });
+    return out;
+  };
+  return {
+    ...first,
+    A11: sum((c) => c.A11),
+    CD: sum((c) => c.CD),
+    sparseVal: sum((c) => c.sparseVal),
+    R: sum((c) => c.R),
+    classes: null,
+  };
 }

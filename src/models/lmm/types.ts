@@ -22,6 +22,21 @@ export interface LmmOptions extends FrameOptions {
    * @defaultValue 'Satterthwaite'
    */
   ddf?: DdfMethod;
+  /**
+   * A factor by whose levels the residual variance differs, e.g. `'arm'` for arm-specific
+   * residual variances (nlme's `weights = varIdent(form = ~ 1 | arm)`): Var(ε) = σ²δ²_level,
+   * δ = 1 for the first level.
+   * @defaultValue none (one residual variance)
+   */
+  residualVarianceBy?: string;
+  /**
+   * A partially nested design (therapy groups in the treated arm only) as a first-class
+   * option: adds a random intercept for `cluster` that applies to rows of `arm == treated`
+   * only, i.e. lme4's `(0 + armTreated | cluster)` with controls (who belong to no cluster)
+   * given no cluster effect. Control rows may have a missing cluster.
+   * @defaultValue none
+   */
+  partialNesting?: { cluster: string; arm: string; treated: string };
   /** Confidence level of the fixed-effect intervals. @defaultValue 0.95 */
   ciLevel?: number;
   /** Optimiser controls. */
@@ -89,8 +104,10 @@ export interface LmmFit {
   vcov: number[][];
   varianceComponents: VarianceComponentRow[];
   correlations: CorrelationRow[];
-  /** Residual standard deviation σ. */
+  /** Residual standard deviation σ (of the first stratum when `residualVarianceBy` is set). */
   sigma: number;
+  /** Residual SD per stratum when `residualVarianceBy` is set, else null. */
+  residualSd: Record<string, number> | null;
   /** Relative covariance factor parameters in lme4's order. */
   theta: number[];
   /** Names of θ in lme4's style, e.g. `Subject.(Intercept)`, `Subject.Days.(Intercept)`. */

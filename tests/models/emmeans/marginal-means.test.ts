@@ -8,7 +8,7 @@ import { contrast, interactionContrast } from '../../../src/models/emmeans/contr
 import { marginalMeans } from '../../../src/models/emmeans/marginal-means.js';
 import { fitLmm } from '../../../src/models/lmm/fit.js';
 import { ArgumentError } from '../../../src/errors/index.js';
-import { expectRel, fixtureColumns, loadFixture } from '../lmm/fixture-helpers.js';
+import { expectRel, fixtureColumns, loadFixture } from '../fixture-helpers.js';
 
 const fx = loadFixture('sft-lmm');
 const levels = { arm: ['control', 'SFT'], visit: ['baseline', '9m', '15m'] };

@@ -8,7 +8,7 @@ import { fitLmm } from '../../../src/models/lmm/fit.js';
 import { likelihoodRatioTest } from '../../../src/models/lmm/likelihood-ratio.js';
 import { predict } from '../../../src/models/lmm/predict.js';
 import { ArgumentError } from '../../../src/errors/index.js';
-import { expectRel, fixtureColumns, loadFixture } from './fixture-helpers.js';
+import { expectRel, fixtureColumns, loadFixture } from '../fixture-helpers.js';
 
 const sft = loadFixture('sft-lmm');
 const sleep = loadFixture('sleepstudy');

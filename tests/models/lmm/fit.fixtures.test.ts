@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitLmm } from '../../../src/models/lmm/fit.js';
-import { expectRel, fixtureColumns, loadFixture, track, worst } from './fixture-helpers.js';
+import { expectRel, fixtureColumns, loadFixture, track, worst } from '../fixture-helpers.js';
 
 const files = ['dyestuff', 'penicillin', 'pastes', 'sleepstudy', 'cake', 'sft-lmm', 'edge-cases'];
 

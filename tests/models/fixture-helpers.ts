@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 
 export function loadFixture(name: string): any {
-  return JSON.parse(readFileSync(new URL(`../../fixtures/r/models/${name}.json`, import.meta.url), 'utf8'));
+  return JSON.parse(readFileSync(new URL(`../fixtures/r/models/${name}.json`, import.meta.url), 'utf8'));
 }
 
 /** Fixture data as an object of columns (R's NA is null already). */

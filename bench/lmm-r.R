@@ -1,0 +1,14 @@
+# The same fit in R with lme4, for the benchmark. Usage: Rscript bench/lmm-r.R data.csv repeats
+suppressMessages(library(lme4))
+args <- commandArgs(trailingOnly = TRUE)
+d <- read.csv(args[1], colClasses = c("numeric", "character", "character", "character", "character", "numeric"))
+d$arm <- factor(d$arm, levels = c("0", "1"))
+d$visit <- factor(d$visit, levels = sort(unique(d$visit)))
+reps <- as.integer(args[2])
+times <- numeric(reps)
+for (r in seq_len(reps)) {
+  gc()
+  times[r] <- system.time(m <- lmer(score ~ arm * visit + (1 | id) + (0 + trt | group), data = d, REML = TRUE))[["elapsed"]]
+}
+cat(jsonlite::toJSON(list(fitMs = median(times) * 1000, remlCriterion = REMLcrit(m),
+  fixed = unname(fixef(m)), se = unname(sqrt(diag(as.matrix(vcov(m))))), nRows = nrow(d)), digits = NA, auto_unbox = TRUE), "\n")

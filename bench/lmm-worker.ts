@@ -1,0 +1,83 @@
+/**
+ * One benchmark size, run in its own process so that its peak memory is its own:
+ * simulate the SFT-shaped data, optionally write them for R, and time fitLmm.
+ * Usage: node --import tsx bench/lmm-worker.ts <nParticipants> <repeats> [csvPath]
+ */
+import { writeFileSync } from 'node:fs';
+import { fitLmm } from '../src/models/lmm/fit.js';
+import { buildReTerms } from '../src/models/lmm/fit.js';
+import { buildModelFrame } from '../src/formula/frame.js';
+import { parseFormula } from '../src/formula/parse.js';
+import { toColumnSource } from '../src/models/data-input.js';
+import { formCrossProducts } from '../src/models/lmm/structure.js';
+import { simulateLongColumns } from '../src/simulate/columns.js';
+
+export const FORMULA = 'score ~ arm * visit + (1 | id) + (0 + trt | group)';
+
+const nParticipants = Number(process.argv[2]);
+const repeats = Number(process.argv[3] ?? 3);
+const csvPath = process.argv[4];
+
+const sim = simulateLongColumns({ nParticipants, seed: 2026 });
+const trt = Float64Array.from(sim.arm);
+const data = { score: sim.score, arm: sim.arm, visit: sim.visit, id: sim.id, group: sim.group, trt };
+const options = {
+  factors: ['arm', 'visit'],
+  levels: { arm: ['0', '1'], visit: sim.levels.visit.map((_, i) => String(i)) },
+};
+
+if (csvPath) {
+  // Plain CSV for R (not timed). Written in chunks to keep memory flat.
+  const lines: string[] = ['score,arm,visit,id,group,trt'];
+  writeFileSync(csvPath, '');
+  const flush = () => {
+    writeFileSync(csvPath, lines.join('\n') + '\n', { flag: 'a' });
+    lines.length = 0;
+  };
+  for (let i = 0; i < sim.nRows; i++) {
+    lines.push(`${sim.score[i]},${sim.arm[i]},${sim.visit[i]},${sim.id[i]},${sim.group[i]},${sim.arm[i]}`);
+    if (lines.length >= 100000) flush();
+  }
+  flush();
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const time = (f: () => unknown) => {
+  const t = performance.now();
+  f();
+  return performance.now() - t;
+};
+
+// The single-pass floor: building the frame plus forming the cross-products once.
+const parsed = parseFormula(FORMULA);
+const floor: number[] = [];
+for (let r = 0; r < repeats; r++) {
+  floor.push(
+    time(() => {
+      const fr = buildModelFrame(parsed, toColumnSource(data), options);
+      formCrossProducts(buildReTerms(fr), fr.X, fr.y, fr.n, fr.spec.columnNames.length);
+    }),
+  );
+}
+const fits: number[] = [];
+const fitsSatt: number[] = [];
+let last: ReturnType<typeof fitLmm> | null = null;
+for (let r = 0; r < repeats; r++) {
+  fits.push(time(() => (last = fitLmm(FORMULA, data, { ...options, ddf: 'asymptotic' }))));
+  fitsSatt.push(time(() => fitLmm(FORMULA, data, options)));
+}
+const fit = last as unknown as ReturnType<typeof fitLmm>;
+process.stdout.write(
+  JSON.stringify({
+    nParticipants,
+    nRows: sim.nRows,
+    floorMs: median(floor),
+    fitMs: median(fits),
+    fitSatterthwaiteMs: median(fitsSatt),
+    evaluations: fit.optimizer.evaluations,
+    remlCriterion: fit.remlCriterion,
+    fixed: fit.fixedEffects.map((r) => [r.term, r.estimate, r.se]),
+    variances: fit.varianceComponents.map((v) => [v.group, v.term, v.variance]),
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }) + '\n',
+);

@@ -1,0 +1,94 @@
+/**
+ * Benchmark: fitLmm on the SFT-shaped model at 900 to 3,000,000 rows, beside lme4 on the
+ * same data in the same run when R is installed.
+ *
+ *   npm run bench                 # all sizes; R too when Rscript and lme4 are there
+ *   npm run bench -- --no-r       # JavaScript only
+ *   npm run bench -- --max 300000 # stop at a size
+ *
+ * Install R (Debian): apt-get install -y --no-install-recommends r-base-core r-cran-lme4 r-cran-jsonlite
+ *
+ * Each size runs in a child process so that the peak memory reported is that size's.
+ * Times are medians of the repeats; "floor" is one pass over the rows building the model
+ * frame and forming the cross-products, the least any fit must do.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const useR = !args.includes('--no-r') && hasR();
+const maxIdx = args.indexOf('--max');
+const maxRows = maxIdx >= 0 ? Number(args[maxIdx + 1]) : Infinity;
+// Participants so that the rows come to about 900, 30k, 300k and 3M (≈2.46 rows each).
+const sizes = [
+  { rows: 900, participants: 366, repeats: 7 },
+  { rows: 30_000, participants: 12_200, repeats: 5 },
+  { rows: 300_000, participants: 122_000, repeats: 3 },
+  { rows: 3_000_000, participants: 1_220_000, repeats: 3 },
+].filter((s) => s.rows <= maxRows);
+
+function hasR(): boolean {
+  try {
+    execFileSync('Rscript', ['-e', 'suppressMessages(library(lme4)); library(jsonlite)'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    console.log('R with lme4 not found: running JavaScript only. To compare, install it:');
+    console.log('  apt-get install -y --no-install-recommends r-base-core r-cran-lme4 r-cran-jsonlite');
+    return false;
+  }
+}
+
+interface JsResult {
+  nRows: number;
+  floorMs: number;
+  fitMs: number;
+  fitSatterthwaiteMs: number;
+  evaluations: number;
+  remlCriterion: number;
+  fixed: [string, number, number][];
+  maxRssMb: number;
+}
+const dir = join(tmpdir(), `rcteval-bench-${process.pid}`);
+mkdirSync(dir, { recursive: true });
+const rows: string[] = [];
+const header =
+  '| rows | participants | floor (ms) | rcteval fit (ms) | + Satterthwaite (ms) | fit / floor | lme4 fit (ms) | lme4 / rcteval | rcteval peak RSS (MB) | lme4 peak RSS (MB) | REML criterion: rcteval − lme4 |';
+console.log(header);
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+try {
+  for (const s of sizes) {
+    const csv = useR ? join(dir, `sft-${s.rows}.csv`) : '';
+    const js = spawnSync(process.execPath, ['--import', 'tsx', 'bench/lmm-worker.ts', String(s.participants), String(s.repeats), ...(csv ? [csv] : [])], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    if (js.status !== 0) throw new Error(`worker failed at ${s.rows} rows:\n${js.stderr}`);
+    const r = JSON.parse(js.stdout.trim().split('\n').pop()!) as JsResult;
+    let rMs = NaN;
+    let rRss = NaN;
+    let rCrit = NaN;
+    if (useR) {
+      const rr = spawnSync('/usr/bin/time', ['-f', '%M', 'Rscript', 'bench/lmm-r.R', csv, String(Math.min(s.repeats, 3))], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      if (rr.status === 0) {
+        const out = JSON.parse(rr.stdout.trim().split('\n').pop()!);
+        rMs = out.fitMs;
+        rCrit = out.remlCriterion;
+        rRss = Number(rr.stderr.trim().split('\n').pop()) / 1024;
+      } else console.log(`R failed at ${s.rows} rows: ${rr.stderr.slice(-500)}`);
+      rmSync(csv, { force: true });
+    }
+    const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+    const line = `| ${r.nRows.toLocaleString('en-US')} | ${s.participants.toLocaleString('en-US')} | ${f(r.floorMs, 1)} | ${f(r.fitMs, 1)} | ${f(r.fitSatterthwaiteMs, 1)} | ${f(r.fitMs / r.floorMs, 1)} | ${f(rMs)} | ${f(rMs / r.fitMs, 1)} | ${f(r.maxRssMb)} | ${f(rRss)} | ${Number.isFinite(rCrit) ? (r.remlCriterion - rCrit).toExponential(1) : '—'} |`;
+    console.log(line);
+    rows.push(line);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(
+  'bench/results/lmm.md',
+  `# fitLmm benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${useR ? 'with' : 'without'} R)\n\nModel: \`score ~ arm * visit + (1 | id) + (0 + trt | group)\` (REML), SFT-shaped data from simulateLongColumns(seed 2026).\n\n${header}\n|---|---|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`,
+);

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import * as aq from 'arquero';
+import { buildModelFrame } from '../../src/formula/frame.js';
+import { compareLevels, sortLevels } from '../../src/formula/levels.js';
+import { parseFormula } from '../../src/formula/parse.js';
+import { toColumnSource } from '../../src/models/data-input.js';
+
+const rows = [
+  { y: 1, arm: 'SFT', visit: 'baseline', x: 0.5, g: 10 },
+  { y: 2, arm: 'control', visit: '9m', x: 1.5, g: 9 },
+  { y: 3, arm: 'SFT', visit: '15m', x: 2.5, g: 100 },
+  { y: null, arm: 'control', visit: 'baseline', x: 3.5, g: 9 },
+  { y: 5, arm: 'control', visit: '15m', x: null, g: 10 },
+  { y: 6, arm: 'SFT', visit: '9m', x: 4.5, g: 100 },
+];
+const frame = (f: string, data: unknown = rows, options = {}) => buildModelFrame(parseFormula(f), toColumnSource(data as never), options);
+
+describe('R-style levels', () => {
+  it('sorts text as R does in en_US (digits first, case-insensitive, lower before upper) and numbers numerically', () => {
+    expect(sortLevels(['baseline', '9m', '15m'])).toEqual(['15m', '9m', 'baseline']);
+    expect(sortLevels(['b', 'B', 'a', 'A'])).toEqual(['a', 'A', 'b', 'B']);
+    expect(sortLevels(['SFT', 'control'])).toEqual(['control', 'SFT']);
+    expect(sortLevels([10, 9, 100])).toEqual(['9', '10', '100']);
+    expect(compareLevels('F20', 'F3')).toBeLessThan(0);
+  });
+});
+
+describe('buildModelFrame: columns and names as model.matrix', () => {
+  it('codes factors by treatment contrasts with R names, first level as reference', () => {
+    const fr = frame('y ~ arm * visit');
+    expect(fr.spec.columnNames).toEqual(['(Intercept)', 'armSFT', 'visit9m', 'visitbaseline', 'armSFT:visit9m', 'armSFT:visitbaseline']);
+    const fr2 = frame('y ~ arm * visit', rows, { levels: { visit: ['baseline', '9m', '15m'] } });
+    expect(fr2.spec.columnNames).toEqual(['(Intercept)', 'armSFT', 'visit9m', 'visit15m', 'armSFT:visit9m', 'armSFT:visit15m']);
+  });
+  it('gives every level of the first factor without an intercept, contrasts for the next', () => {
+    expect(frame('y ~ 0 + arm + visit').spec.columnNames).toEqual(['armcontrol', 'armSFT', 'visit9m', 'visitbaseline']);
+  });
+  it('codes an interaction without its main effects by indicators', () => {
+    expect(frame('y ~ arm:x').spec.columnNames).toEqual(['(Intercept)', 'armcontrol:x', 'armSFT:x']);
+    expect(frame('y ~ x + arm:x').spec.columnNames).toEqual(['(Intercept)', 'x', 'armSFT:x']);
+  });
+  it('drops incomplete rows one at a time and counts why', () => {
+    const fr = frame('y ~ arm + x');
+    expect(fr.n).toBe(4);
+    expect(Array.from(fr.rows)).toEqual([0, 1, 2, 5]);
+    expect(fr.dropped).toEqual({ total: 2, missingResponse: 1, missingPredictor: { x: 1 } });
+  });
+  it('fills X column-major with the right dummies and products', () => {
+    const fr = frame('y ~ arm * x');
+    // Columns (Intercept), armSFT, x, armSFT:x; rows 0,1,2,5.
+    const col = (j: number) => Array.from(fr.X.subarray(j * fr.n, (j + 1) * fr.n));
+    expect(col(1)).toEqual([1, 0, 1, 1]);
+    expect(col(2)).toEqual([0.5, 1.5, 2.5, 4.5]);
+    expect(col(3)).toEqual([0.5, 0, 2.5, 4.5]);
+  });
+  it('treats a numeric grouping variable as a factor with numerically sorted levels', () => {
+    const fr = frame('y ~ 1 + (1 | g)');
+    expect(fr.random[0]!.levels).toEqual(['9', '10', '100']);
+  });
+  it('keeps the mean of each numeric covariate for reference grids', () => {
+    expect(frame('y ~ x').numericMeans.x).toBeCloseTo((0.5 + 1.5 + 2.5 + 4.5) / 4, 12);
+  });
+});
+
+describe('data forms', () => {
+  const cols = { y: rows.map((r) => r.y), arm: rows.map((r) => r.arm), visit: rows.map((r) => r.visit), x: rows.map((r) => r.x), g: rows.map((r) => r.g) };
+  it('gives the same frame from rows, columns, an arquero table and a danfo-shaped frame', () => {
+    const ref = frame('y ~ arm * x + (1 | g)');
+    const danfo = { columns: Object.keys(rows[0]!), values: rows.map((r) => Object.values(r)) };
+    for (const data of [cols, aq.table(cols), danfo]) {
+      const fr = frame('y ~ arm * x + (1 | g)', data);
+      expect(Array.from(fr.X)).toEqual(Array.from(ref.X));
+      expect(Array.from(fr.y)).toEqual(Array.from(ref.y));
+      expect(fr.random[0]!.levels).toEqual(ref.random[0]!.levels);
+    }
+  });
+  it('accepts typed-array columns (the register-scale path)', () => {
+    const fr = frame('y ~ x', { y: Float64Array.from([1, 2, NaN, 4]), x: Float64Array.from([1, 2, 3, 5]) });
+    expect(fr.n).toBe(3);
+    expect(fr.dropped.missingResponse).toBe(1);
+  });
+  it('treats integer typed arrays as factors without strings, with the same levels and codes', () => {
+    const ids = Int32Array.from([12, 3, 12, 7, 3, 100]);
+    const fast = frame('y ~ 1 + (1 | id)', { y: [1, 2, 3, 4, 5, 6], id: ids });
+    const slow = frame('y ~ 1 + (1 | id)', { y: [1, 2, 3, 4, 5, 6], id: Array.from(ids) });
+    expect(fast.random[0]!.levels).toEqual(['3', '7', '12', '100']);
+    expect(fast.random[0]!.levels).toEqual(slow.random[0]!.levels);
+    expect(Array.from(fast.random[0]!.group)).toEqual(Array.from(slow.random[0]!.group));
+    const arm = frame('y ~ arm', { y: [1, 2, 3, 4], arm: Uint8Array.from([0, 1, 1, 0]) }, { factors: ['arm'], levels: { arm: ['1', '0'] } });
+    expect(arm.spec.columnNames).toEqual(['(Intercept)', 'arm0']);
+  });
+  it('rejects columns of different lengths, naming the column', () => {
+    expect(() => frame('y ~ x', { y: [1, 2, 3], x: [1, 2] })).toThrow(/data\.x/);
+  });
+});

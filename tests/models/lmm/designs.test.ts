@@ -1,0 +1,92 @@
+/**
+ * The SFT trial's design options: partially nested therapy groups and arm-specific
+ * residual variances, against lme4 (the same model written by hand) and nlme (varIdent).
+ */
+import { describe, expect, it } from 'vitest';
+import { ArgumentError } from '../../../src/errors/index.js';
+import { marginalMeans } from '../../../src/models/emmeans/marginal-means.js';
+import { fitLmm, NO_CLUSTER } from '../../../src/models/lmm/fit.js';
+import { expectRel, fixtureColumns, loadFixture } from '../fixture-helpers.js';
+
+const fx = loadFixture('sft-lmm');
+const data = fixtureColumns(fx.data.sft);
+const levels = { arm: ['control', 'SFT'], visit: ['baseline', '9m', '15m'] };
+const pn = { cluster: 'therapy_group', arm: 'arm', treated: 'SFT' };
+
+describe('partialNesting', () => {
+  const r = fx.fits.pn_explicit;
+  const fit = fitLmm('score ~ arm * visit + (1 | id)', data, { levels, partialNesting: pn });
+
+  it('is the lme4 model (0 + sft | group) with a placeholder group, without the user writing it', () => {
+    expect(fit.formula).toBe('score ~ arm * visit + (1 | id) + (0 + armSFT | therapy_group)');
+    expectRel(fit.remlCriterion!, r.remlCriterion, 1e-8, 1, 'REML criterion');
+    fit.fixedEffects.forEach((row, j) => {
+      expectRel(row.estimate, r.tightRefit.fixef[j], 1e-5, r.tightRefit.se[j], row.term);
+      expectRel(row.se, r.tightRefit.se[j], 1e-5, 0, row.term);
+      expectRel(row.df, r.satterthwaite.df[j], 1e-3, 0, row.term);
+    });
+    const g = fit.varianceComponents.find((v) => v.group === 'therapy_group')!;
+    expect(g.term).toBe('armSFT');
+    expectRel(g.variance, r.tightRefit.varcor.vcov[r.tightRefit.varcor.grp.indexOf('group')], 1e-4, 0, 'group variance');
+  });
+
+  it('counts and lists only real therapy groups', () => {
+    expect(fit.nGroups.therapy_group).toBe(19);
+    const tab = fit.randomEffects.find((t) => t.group === 'therapy_group')!;
+    expect(tab.levels).toHaveLength(19);
+    expect(tab.levels).not.toContain(NO_CLUSTER);
+  });
+
+  it('requires a therapy group for every treated row and names the row', () => {
+    const firstSft = (data.arm as string[]).indexOf('SFT');
+    const bad = { ...data, therapy_group: (data.therapy_group as (string | null)[]).map((g, i) => (i === firstSft ? null : g)) };
+    expect(() => fitLmm('score ~ arm * visit + (1 | id)', bad, { levels, partialNesting: pn })).toThrow(new RegExp(`data\\[${firstSft}\\]\\.therapy_group`));
+    expect(() => fitLmm('score ~ arm + (1 | id)', data, { partialNesting: { ...pn, treated: 'TAU' } })).toThrow(ArgumentError);
+  });
+});
+
+describe('residualVarianceBy (arm-specific residual variances, nlme varIdent)', () => {
+  it('agrees with nlme::lme(weights = varIdent(~1 | arm)) for the participant model', () => {
+    const r = fx.nlme.lme_id_varIdent;
+    const fit = fitLmm('score ~ arm * visit + (1 | id)', data, { levels, residualVarianceBy: 'arm' });
+    expectRel(fit.logLik, r.logLik, 1e-7, 1, 'logLik');
+    expect(fit.nParameters).toBe(r.logLikDf);
+    fit.fixedEffects.forEach((row, j) => {
+      expectRel(row.estimate, r.fixef.estimate[j], 1e-4, r.fixef.se[j], row.term);
+      expectRel(row.se, r.fixef.se[j], 1e-4, 0, row.term);
+    });
+    const sds = r.varIdentRatios;
+    sds.level.forEach((l: string, i: number) => expectRel(fit.residualSd![l]!, sds.residualSD[i], 1e-4, 0, `residual SD ${l}`));
+    expectRel(fit.varianceComponents.find((v) => v.group === 'id')!.variance, r.randomEffects.id.variance[0], 1e-4, 0, 'id variance');
+  });
+
+  it('agrees with nlme for the partially nested model with arm-specific residual variances', () => {
+    const r = fx.nlme.lme_pn_varIdent;
+    const fit = fitLmm('score ~ arm * visit + (1 | id)', data, { levels, partialNesting: pn, residualVarianceBy: 'arm' });
+    expectRel(fit.logLik, r.logLik, 1e-7, 1, 'logLik');
+    fit.fixedEffects.forEach((row, j) => {
+      expectRel(row.estimate, r.fixef.estimate[j], 1e-4, r.fixef.se[j], row.term);
+      expectRel(row.se, r.fixef.se[j], 1e-4, 0, row.term);
+    });
+    expectRel(fit.varianceComponents.find((v) => v.group === 'therapy_group')!.variance, r.randomEffects.group.variance[0], 1e-3, 0, 'group variance');
+    // The REML likelihood-ratio statistic for the extra variance parameter, as nlme's anova.
+    const homo = fitLmm('score ~ arm * visit + (1 | id)', data, { levels, partialNesting: pn });
+    expectRel(2 * (fit.logLik - homo.logLik), fx.nlme.varIdentLRT['L.Ratio'][1], 1e-4, 1e-3, 'L.Ratio');
+  });
+
+  it('gives marginal means whose SEs agree with nlme (df here are Satterthwaite, nlme uses containment)', () => {
+    const r = fx.nlme.emmeansHeteroscedastic.emmeansGrid;
+    const fit = fitLmm('score ~ arm * visit + (1 | id)', data, { levels, partialNesting: pn, residualVarianceBy: 'arm' });
+    const mm = marginalMeans(fit, ['arm', 'visit']);
+    mm.rows.forEach((row, i) => {
+      expectRel(row.estimate, r.emmean[i], 1e-4, r.SE[i], 'emmean');
+      expectRel(row.se, r.SE[i], 1e-4, 0, 'SE');
+      expect(row.df).toBeGreaterThan(1);
+    });
+  });
+
+  it('refuses Kenward–Roger with stratified residual variances, and an unknown column', () => {
+    expect(() => fitLmm('score ~ arm * visit + (1 | id)', data, { levels, residualVarianceBy: 'arm', ddf: 'Kenward-Roger' })).toThrow(/Satterthwaite/);
+    expect(() => fitLmm('score ~ arm * visit + (1 | id)', data, { residualVarianceBy: 'nope' })).toThrow(/residualVarianceBy/);
+  });
+});
