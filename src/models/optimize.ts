@@ -32,7 +32,7 @@ export interface OptimizeResult {
 export interface OptimizeOptions {
   /** @defaultValue 10000 */
   maxEvaluations?: number;
-  /** Relative objective tolerance of the simplex phase (Newton steps then finish). @defaultValue 1e-8 */
+  /** Relative objective tolerance of the simplex phase (Newton steps then finish). @defaultValue 1e-7 */
   simplexTolerance?: number;
   /** Initial simplex step. @defaultValue 0.2 (per coordinate, at least 0.1 × |x0|) */
   step?: number;
@@ -48,7 +48,7 @@ export function minimizeBounded(
   options: OptimizeOptions = {},
 ): OptimizeResult {
   const maxEval = options.maxEvaluations ?? 10000;
-  const tol = options.simplexTolerance ?? 1e-8;
+  const tol = options.simplexTolerance ?? 1e-7;
   const d = x0.length;
   const log: OptimizerStep[] = [];
   let evals = 0;
@@ -69,7 +69,10 @@ export function minimizeBounded(
   }
   let vals = simplex.map(F);
   let restarts = 0;
-  while (evals < maxEval) {
+  // The simplex only needs to reach the basin: Newton steps converge quadratically from
+  // there, and a simplex pressed against a bound (a variance near 0) crawls.
+  const simplexBudget = Math.min(maxEval, 40 * (d + 1));
+  while (evals < simplexBudget) {
     const idx = vals.map((_, i) => i).sort((a, b) => vals[a]! - vals[b]!);
     const S = idx.map((i) => simplex[i]!);
     const V = idx.map((i) => vals[i]!);
@@ -152,7 +155,7 @@ export function minimizeBounded(
   let atBound = x.map((v, i) => v - lower[i]! <= 1e-10);
   let converged = false;
   let message = '';
-  for (let iter = 0; iter < 50 && evals < maxEval; iter++) {
+  for (let iter = 0; iter < 100 && evals < maxEval; iter++) {
     const h = x.map((v) => 1e-4 * Math.max(Math.abs(v), 0.1));
     const { g, H } = fdDerivatives(F, x, fx, h, lower);
     grad = g;
@@ -169,8 +172,21 @@ export function minimizeBounded(
     let step = solveSpd(Hf, gf.map((v) => -v));
     hessPD = step !== null;
     if (!step) {
-      // Not positive definite: fall back to a scaled gradient step.
-      step = gf.map((v, i) => -v / Math.max(Math.abs(Hf[i]![i]!), 1e-8));
+      // Not positive definite: Levenberg damping, H + μI with μ growing until it is.
+      const scale = Math.max(...Hf.map((r, i) => Math.abs(r[i]!)), 1e-8);
+      for (let mu = 1e-6 * scale; !step && mu < 1e12 * scale; mu *= 10) {
+        step = solveSpd(Hf.map((r, i) => r.map((v, j) => (i === j ? v + mu : v))), gf.map((v) => -v));
+      }
+      step ??= gf.map((v, i) => -v / Math.max(Math.abs(Hf[i]![i]!), 1e-8));
+    }
+    // Predicted decrease of the quadratic model: below rounding of f, we are done.
+    if (hessPD) {
+      const pred = -0.5 * gf.reduce((acc, gi, k) => acc + gi * step![k]!, 0);
+      if (pred >= 0 && pred < 1e-14 * Math.abs(fx) + 1e-12) {
+        converged = true;
+        log.push({ phase: 'newton', evaluations: evals, objective: fx, x: [...x] });
+        break;
+      }
     }
     let t = 1;
     let improved = false;

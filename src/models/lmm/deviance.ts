@@ -17,7 +17,8 @@
  *     ML:   d(θ) = log|L_Z|² + n (1 + log(2π r²/n))
  *     REML: d(θ) = log|L_Z|² + log|R_X|² + (n − p)(1 + log(2π r²/(n − p)))
  */
-import { choleskyInPlace } from '../../linalg/dense.js';
+import { choleskyInPlace, invertLower } from '../../linalg/dense.js';
+import { evaluateNested } from './nested.js';
 import { type CrossProducts, levelRestColumns } from './structure.js';
 
 /** The pieces of the profiled deviance at one θ. */
@@ -30,17 +31,17 @@ export interface DevianceParts {
   r2: number;
   /** Profiled deviance (ML) or REML criterion. */
   deviance: number;
-  /** Lower Cholesky factor of the rest, m × m row-major. */
-  Lrest: Float64Array;
+  /** Lower Cholesky factor of the [X y] block after all random effects are eliminated, (p + 1)² row-major. */
+  Lx: Float64Array;
 }
 
-/** Per-level factors kept at the optimum for the random-effect solutions. */
-export interface LevelFactors {
-  /** L_g blocks, k1 × k1 row-major each. */
-  L1: Float64Array;
-  /** W_g as m × k1 row-major blocks (zeros where the level has no entry). Only for the rows in `nz`. */
-  W: Float64Array[];
-  nz: number[][];
+/** The solution at the optimum: β and, per random term, the spherical modes u and their conditional covariances. */
+export interface Solution {
+  beta: Float64Array;
+  /** Per term (fitting order): u, level-major, k values per level. */
+  u: Float64Array[];
+  /** Per term: (L_Z L_Z')⁻¹'s k × k diagonal block per level (times σ² and Λ gives lme4's condVar). */
+  cu: Float64Array[];
 }
 
 /** The lower-triangular λ of each term from θ (column-major lower triangle, as lme4). */
@@ -111,9 +112,10 @@ export function evaluateDeviance(
   theta: ArrayLike<number>,
   reml: boolean,
   keep = false,
-): DevianceParts & { levels?: LevelFactors } {
-  const { m, k1, n1, Q2, p, n } = cp;
+): DevianceParts & { solution?: Solution } {
   const lams = lambdaBlocks(cp, theta);
+  if (cp.nested) return evaluateNested(cp, lams, reml, keep);
+  const { m, k1, n1, Q2, p, n } = cp;
   const lam1 = lams[0]!;
   const kk = k1 * k1;
   const M = new Float64Array(m * m);
@@ -142,6 +144,7 @@ export function evaluateDeviance(
 
   const levels: LevelFactors | undefined = keep ? { L1: new Float64Array(n1 * kk), W: [], nz: [] } : undefined;
 
+
   if (cp.classes && !keep) {
     // Raw-space subtraction Σ_class Σ_rs H[r,s] T[r,s], then one Λr scaling.
     const S = Float64Array.from(cp.R);
@@ -149,7 +152,7 @@ export function evaluateDeviance(
     const H = new Float64Array(kk);
     const mm = m * m;
     for (let c = 0; c < count.length; c++) {
-      if (!factorBlock(A, c * kk)) return failed(m);
+      if (!factorBlock(A, c * kk)) return failed();
       for (let d = 0; d < k1; d++) ld1 += 2 * count[c]! * Math.log(blk[d * k1 + d]!);
       // H = λ1 (L L')^{-1} λ1' = (λ1 L^{-T})(λ1 L^{-T})'.
       const G = new Float64Array(kk); // λ1 L^{-T}: solve G L' = λ1 row by row.
@@ -184,7 +187,7 @@ export function evaluateDeviance(
     const nz: number[] = [];
     const w = new Float64Array(m * k1);
     for (let g = 0; g < n1; g++) {
-      if (!factorBlock(cp.A11, g * kk)) return failed(m);
+      if (!factorBlock(cp.A11, g * kk)) return failed();
       for (let d = 0; d < k1; d++) ld1 += 2 * Math.log(blk[d * k1 + d]!);
       levelRestColumns(cp, g, col, nz);
       // W_g rows: (Λr' C_g λ1) L_g^{-T}; first C_g λ1 then the λ of the rest rows.
@@ -226,7 +229,7 @@ export function evaluateDeviance(
       for (const a of nz) for (let c = 0; c < k1; c++) col[a * k1 + c] = 0;
     }
   }
-  if (!choleskyInPlace(M, m)) return failed(m);
+  if (!choleskyInPlace(M, m)) return failed();
   let ldRest = 0;
   for (let a = 0; a < Q2; a++) ldRest += 2 * Math.log(M[a * m + a]!);
   let ldRX2 = 0;
@@ -237,9 +240,118 @@ export function evaluateDeviance(
   const deviance = reml
     ? ldL2 + ldRX2 + (n - p) * (1 + Math.log((2 * Math.PI * r2) / (n - p)))
     : ldL2 + n * (1 + Math.log((2 * Math.PI * r2) / n));
-  const out: DevianceParts & { levels?: LevelFactors } = { ldL2, ldRX2, r2, deviance, Lrest: M };
-  if (levels) out.levels = levels;
+  const pp1 = p + 1;
+  const Lx = new Float64Array(pp1 * pp1);
+  for (let a = 0; a < pp1; a++) for (let b = 0; b <= a; b++) Lx[a * pp1 + b] = M[(Q2 + a) * m + Q2 + b]!;
+  const out: DevianceParts & { solution?: Solution } = { ldL2, ldRX2, r2, deviance, Lx };
+  if (levels) out.solution = denseSolution(cp, M, levels);
   return out;
+}
+
+/** Per-level factors kept at the optimum for the random-effect solutions (dense layout). */
+interface LevelFactors {
+  /** L_g blocks, k1 × k1 row-major each. */
+  L1: Float64Array;
+  /** W_g rows for the rest indices in `nz` (k1 values each). */
+  W: Float64Array[];
+  nz: number[][];
+}
+
+/**
+ * β and the conditional modes from the dense factor: L_r'v = (y row of the rest factor)
+ * gives (u_rest, β); then L_g'u_g = w_y − W_g'v per term-1 level. Conditional covariances
+ * are the diagonal blocks of (L_Z L_Z')⁻¹ (lme4's condVar uses the Z part only).
+ */
+function denseSolution(cp: CrossProducts, L: Float64Array, lv: LevelFactors): Solution {
+  const { m, Q2, k1, n1, p } = cp;
+  const mr = m - 1;
+  const v = new Float64Array(mr);
+  for (let i = 0; i < mr; i++) v[i] = L[(m - 1) * m + i]!;
+  for (let i = mr - 1; i >= 0; i--) {
+    let s = v[i]!;
+    for (let k = i + 1; k < mr; k++) s -= L[k * m + i]! * v[k]!;
+    v[i] = s / L[i * m + i]!;
+  }
+  const beta = v.slice(Q2, Q2 + p);
+  const Lr = new Float64Array(Q2 * Q2);
+  for (let i = 0; i < Q2; i++) for (let j = 0; j <= i; j++) Lr[i * Q2 + j] = L[i * m + j]!;
+  const LrInv = Q2 > 0 ? invertLower(Lr, Q2) : new Float64Array(0);
+  const kk = k1 * k1;
+  const u1 = new Float64Array(n1 * k1);
+  const cu1 = new Float64Array(n1 * kk);
+  for (let g = 0; g < n1; g++) {
+    const Lg = lv.L1.subarray(g * kk, (g + 1) * kk);
+    const Wg = lv.W[g]!;
+    const nz = lv.nz[g]!;
+    const u = new Float64Array(k1);
+    const yi = nz.indexOf(m - 1);
+    for (let c = 0; c < k1; c++) {
+      let s = Wg[yi * k1 + c]!;
+      nz.forEach((a, i) => {
+        if (a !== m - 1) s -= Wg[i * k1 + c]! * v[a]!;
+      });
+      u[c] = s;
+    }
+    for (let c = k1 - 1; c >= 0; c--) {
+      let s = u[c]!;
+      for (let r = c + 1; r < k1; r++) s -= Lg[r * k1 + c]! * u[r]!;
+      u[c] = s / Lg[c * k1 + c]!;
+    }
+    u1.set(u, g * k1);
+    const Lgi = invertLower(Float64Array.from(Lg), k1);
+    for (let a = 0; a < k1; a++) for (let c = 0; c < k1; c++) {
+      let s = 0;
+      for (let r = 0; r < k1; r++) s += Lgi[r * k1 + a]! * Lgi[r * k1 + c]!;
+      cu1[g * kk + a * k1 + c] = s;
+    }
+    if (Q2 === 0) continue;
+    // Q = Lr⁻¹ (W_g's random-effect rows) L_g⁻¹; rows before the first nonzero stay zero.
+    const WL = new Float64Array(Q2 * k1);
+    let first = Q2;
+    nz.forEach((a, i) => {
+      if (a >= Q2) return;
+      if (a < first) first = a;
+      for (let c = 0; c < k1; c++) {
+        let s = 0;
+        for (let r = c; r < k1; r++) s += Wg[i * k1 + r]! * Lgi[r * k1 + c]!;
+        WL[a * k1 + c] = s;
+      }
+    });
+    const Q = new Float64Array(Q2 * k1);
+    for (let i = first; i < Q2; i++) {
+      for (let c = 0; c < k1; c++) {
+        let s = 0;
+        for (let k = first; k <= i; k++) s += LrInv[i * Q2 + k]! * WL[k * k1 + c]!;
+        Q[i * k1 + c] = s;
+      }
+    }
+    for (let c = 0; c < k1; c++) {
+      for (let c2 = 0; c2 < k1; c2++) {
+        let s = 0;
+        for (let i = first; i < Q2; i++) s += Q[i * k1 + c]! * Q[i * k1 + c2]!;
+        cu1[g * kk + c * k1 + c2] = cu1[g * kk + c * k1 + c2]! + s;
+      }
+    }
+  }
+  const u: Float64Array[] = [u1];
+  const cu: Float64Array[] = [cu1];
+  for (let j = 1; j < cp.terms.length; j++) {
+    const t = cp.terms[j]!;
+    const k = t.k;
+    const nl = t.levels.length;
+    u.push(v.slice(t.restOffset, t.restOffset + nl * k));
+    const c = new Float64Array(nl * k * k);
+    for (let l = 0; l < nl; l++) {
+      const o = t.restOffset + l * k;
+      for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
+        let s = 0;
+        for (let i = o + Math.max(a, b); i < Q2; i++) s += LrInv[i * Q2 + o + a]! * LrInv[i * Q2 + o + b]!;
+        c[l * k * k + a * k + b] = s;
+      }
+    }
+    cu.push(c);
+  }
+  return { beta, u, cu };
 }
 
 /** Multiply the rows of w (m × k1) that belong to random terms 2… by λ_j'. */
@@ -268,6 +380,6 @@ function applyRestLambdaRows(cp: CrossProducts, lams: Float64Array[], w: Float64
   }
 }
 
-function failed(m: number): DevianceParts {
-  return { ldL2: NaN, ldRX2: NaN, r2: NaN, deviance: Infinity, Lrest: new Float64Array(m * m) };
+function failed(): DevianceParts {
+  return { ldL2: NaN, ldRX2: NaN, r2: NaN, deviance: Infinity, Lx: new Float64Array(0) };
 }

@@ -21,7 +21,7 @@ import { satterthwaiteDf, vcovFromFactor } from './satterthwaite.js';
 import { kenwardRogerDf } from './kenward-roger.js';
 import { setState, type LmmState } from './state.js';
 import './view.js';
-import type { CrossProducts, ReTerm } from './structure.js';
+import { fixedCrossProduct, type CrossProducts, type ReTerm } from './structure.js';
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
 
 /**
@@ -150,11 +150,9 @@ export function buildReTerms(frame: ModelFrame): ReTerm[] {
 
 /** Drop fixed-effect columns R would alias; returns the reduced X and the kept indices. */
 function reduceX(cp: CrossProducts): { kept: number[]; aliased: number[]; nullBasis: number[][] } {
-  const { p, m, Q2 } = cp;
-  const XtX = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) XtX[i * p + j] = cp.R[(Q2 + i) * m + Q2 + j]!;
-  const { kept, aliased } = detectRankDeficiency(XtX, p);
-  return { kept, aliased, nullBasis: nullBasis(XtX, p, kept, aliased) };
+  const XtX = fixedCrossProduct(cp);
+  const { kept, aliased } = detectRankDeficiency(XtX, cp.p);
+  return { kept, aliased, nullBasis: nullBasis(XtX, cp.p, kept, aliased) };
 }
 
 /** Fit from a built model frame (the stage after `buildModelFrame`). */
@@ -187,7 +185,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   const aggregate = options.control?.aggregate ?? true;
   const strataVar = options.residualVarianceBy;
   const strata = strataVar ? { variable: strataVar, ...frame.extra[strataVar]! } : null;
-  let objective = makeObjective(terms, X, frame.y, n, p, reml, aggregate && !strata, strata);
+  let objective = makeObjective(terms, X, frame.y, n, p, reml, aggregate && !strata, strata, options.control?.structure ?? 'auto');
   const { kept, aliased, nullBasis: nullVectors } = reduceX(objective.crossProducts(objective.start));
   const droppedColumns = aliased.map((j) => frame.spec.columnNames[j]!);
   if (aliased.length) {
@@ -195,7 +193,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     kept.forEach((j, c) => Xr.set(X.subarray(j * n, (j + 1) * n), c * n));
     X = Xr;
     p = kept.length;
-    objective = makeObjective(terms, X, frame.y, n, p, reml, aggregate && !strata, strata);
+    objective = makeObjective(terms, X, frame.y, n, p, reml, aggregate && !strata, strata, options.control?.structure ?? 'auto');
     diagnostics.push({
       code: 'rank-deficient',
       severity: 'warning',
@@ -216,132 +214,39 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   const theta = params.slice(0, nTheta);
   const fin = objective.evaluate(params, true);
   const cp = fin.cp;
-  const lv = fin.levels!;
-  const { m, Q2, k1, n1 } = cp;
+  const sol = fin.solution!;
   const sigma2 = fin.r2 / (reml ? n - p : n);
   const sigma = Math.sqrt(sigma2);
+  const beta = sol.beta;
+  const vcov = vcovFromFactor(fin.Lx, p, sigma);
 
-  // Solve for (u_rest, β): L_r' v = y-row of the rest factor; then term-1 u per level.
-  const L = fin.Lrest;
-  const mr = m - 1;
-  const v = new Float64Array(mr);
-  for (let i = 0; i < mr; i++) v[i] = L[(m - 1) * m + i]!;
-  for (let i = mr - 1; i >= 0; i--) {
-    let s = v[i]!;
-    for (let k = i + 1; k < mr; k++) s -= L[k * m + i]! * v[k]!;
-    v[i] = s / L[i * m + i]!;
-  }
-  const beta = v.slice(Q2, Q2 + p);
-  const vcov = vcovFromFactor(L, m, Q2, p, sigma);
-
-  // Conditional modes b = Λu and conditional SDs (lme4: σ²Λ(L_Z L_Z')⁻¹Λ', Z part only).
+  // Conditional modes b = Λu and conditional SDs √(σ² diag(λ C_u λ')) (lme4's ranef, condVar).
   const lamBlocks = terms.map((t) => {
     const lam = new Float64Array(t.k * t.k);
     let q = t.thetaOffset;
     for (let c = 0; c < t.k; c++) for (let r = c; r < t.k; r++) lam[r * t.k + c] = theta[q++]!;
     return lam;
   });
-  const Lr = new Float64Array(Q2 * Q2);
-  for (let i = 0; i < Q2; i++) for (let j = 0; j <= i; j++) Lr[i * Q2 + j] = L[i * m + j]!;
-  const LrInv = Q2 > 0 ? invertLower(Lr, Q2) : new Float64Array(0);
   const randomEffects: RandomEffectsTable[] = [];
   const bAll: Float64Array[] = [];
-  {
-    const t1 = terms[0]!;
-    const lam1 = lamBlocks[0]!;
-    const vals: number[][] = [];
-    const sds: number[][] = [];
-    const b1 = new Float64Array(n1 * k1);
-    for (let g = 0; g < n1; g++) {
-      const Lg = lv.L1.subarray(g * k1 * k1, (g + 1) * k1 * k1);
-      const Wg = lv.W[g]!;
-      const nz = lv.nz[g]!;
-      // rhs = w_y − W_g(rest rows)' v
-      const u = new Float64Array(k1);
-      const yi = nz.indexOf(m - 1);
-      for (let c = 0; c < k1; c++) {
-        let s = Wg[yi * k1 + c]!;
-        nz.forEach((a, i) => {
-          if (a !== m - 1) s -= Wg[i * k1 + c]! * v[a]!;
-        });
-        u[c] = s;
-      }
-      for (let c = k1 - 1; c >= 0; c--) {
-        let s = u[c]!;
-        for (let r = c + 1; r < k1; r++) s -= Lg[r * k1 + c]! * u[r]!;
-        u[c] = s / Lg[c * k1 + c]!;
-      }
-      const b = new Array<number>(k1).fill(0);
-      for (let r = 0; r < k1; r++) for (let c = 0; c <= r; c++) b[r] = b[r]! + lam1[r * k1 + c]! * u[c]!;
-      b.forEach((x, r) => (b1[g * k1 + r] = x));
-      vals.push(b);
-      // Conditional covariance of u_g: L_g^{-T}L_g^{-1} + (Lr⁻¹ W_g,RE L_g⁻¹)'(…).
-      const Lgi = invertLower(Float64Array.from(Lg), k1);
-      const Cu = new Float64Array(k1 * k1);
-      for (let a = 0; a < k1; a++) for (let c = 0; c < k1; c++) {
-        let s = 0;
-        for (let r = 0; r < k1; r++) s += Lgi[r * k1 + a]! * Lgi[r * k1 + c]!;
-        Cu[a * k1 + c] = s;
-      }
-      if (Q2 > 0) {
-        // M = Lr⁻¹ (W_g rows in the random-effect rest) L_g⁻¹ : Q2 × k1.
-        const WL = new Float64Array(Q2 * k1);
-        nz.forEach((a, i) => {
-          if (a >= Q2) return;
-          for (let c = 0; c < k1; c++) {
-            let s = 0;
-            for (let r = c; r < k1; r++) s += Wg[i * k1 + r]! * Lgi[r * k1 + c]!;
-            WL[a * k1 + c] = s;
-          }
-        });
-        let first = Q2;
-        for (const a of nz) if (a < first) first = a;
-        // Q = Lr⁻¹ WL (rows before the first nonzero stay zero); Cu += Q'Q.
-        const Q = new Float64Array(Q2 * k1);
-        for (let i = first; i < Q2; i++) {
-          for (let c = 0; c < k1; c++) {
-            let s = 0;
-            for (let k = first; k <= i; k++) s += LrInv[i * Q2 + k]! * WL[k * k1 + c]!;
-            Q[i * k1 + c] = s;
-          }
-        }
-        for (let c = 0; c < k1; c++) {
-          for (let c2 = 0; c2 < k1; c2++) {
-            let s = 0;
-            for (let i = first; i < Q2; i++) s += Q[i * k1 + c]! * Q[i * k1 + c2]!;
-            Cu[c * k1 + c2] = Cu[c * k1 + c2]! + s;
-          }
-        }
-      }
-      sds.push(condSd(lam1, Cu, k1, sigma2));
-    }
-    bAll.push(b1);
-    randomEffects.push({ group: t1.groupName, terms: t1.columnNames, levels: t1.levels, values: vals, sd: sds });
-  }
-  for (let j = 1; j < terms.length; j++) {
-    const t = terms[j]!;
-    const lam = lamBlocks[j]!;
+  terms.forEach((t, j) => {
     const k = t.k;
-    const vals: number[][] = [];
+    const lam = lamBlocks[j]!;
+    const u = sol.u[j]!;
+    const cu = sol.cu[j]!;
+    const b = new Float64Array(t.levels.length * k);
+    const values: number[][] = [];
     const sds: number[][] = [];
-    const bj = new Float64Array(t.levels.length * k);
     for (let l = 0; l < t.levels.length; l++) {
-      const o = t.restOffset + l * k;
-      const b = new Array<number>(k).fill(0);
-      for (let r = 0; r < k; r++) for (let c = 0; c <= r; c++) b[r] = b[r]! + lam[r * k + c]! * v[o + c]!;
-      b.forEach((x, r) => (bj[l * k + r] = x));
-      vals.push(b);
-      const Cu = new Float64Array(k * k);
-      for (let a = 0; a < k; a++) for (let c = 0; c < k; c++) {
-        let s = 0;
-        for (let i = Math.max(o + a, o + c); i < Q2; i++) s += LrInv[i * Q2 + o + a]! * LrInv[i * Q2 + o + c]!;
-        Cu[a * k + c] = s;
-      }
-      sds.push(condSd(lam, Cu, k, sigma2));
+      const row = new Array<number>(k).fill(0);
+      for (let r = 0; r < k; r++) for (let c = 0; c <= r; c++) row[r] = row[r]! + lam[r * k + c]! * u[l * k + c]!;
+      row.forEach((x, r) => (b[l * k + r] = x));
+      values.push(row);
+      sds.push(condSd(lam, cu.subarray(l * k * k, (l + 1) * k * k), k, sigma2));
     }
-    bAll.push(bj);
-    randomEffects.push({ group: t.groupName, terms: t.columnNames, levels: t.levels, values: vals, sd: sds });
-  }
+    bAll.push(b);
+    randomEffects.push({ group: t.groupName, terms: t.columnNames, levels: t.levels, values, sd: sds });
+  });
 
   // Fitted values and residuals.
   const fitted = new Float64Array(n);

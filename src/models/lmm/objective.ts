@@ -8,7 +8,7 @@
  * stratum and added with weights δ⁻², so no evaluation passes over the rows.
  */
 import { ArgumentError } from '../../errors/index.js';
-import { evaluateDeviance, type DevianceParts, type LevelFactors } from './deviance.js';
+import { evaluateDeviance, type DevianceParts, type Solution } from './deviance.js';
 import { combineCrossProducts, formCrossProducts, type CrossProducts, type ReTerm } from './structure.js';
 
 export interface Strata {
@@ -27,7 +27,7 @@ export interface Objective {
   /** Cross-products at the parameters (weighted when stratified). */
   crossProducts(params: readonly number[]): CrossProducts;
   /** Deviance parts; `ldW` = Σ log w_i, already subtracted in `deviance`. */
-  evaluate(params: readonly number[], keep?: boolean): DevianceParts & { ldW: number; levels?: LevelFactors; cp: CrossProducts };
+  evaluate(params: readonly number[], keep?: boolean): DevianceParts & { ldW: number; solution?: Solution; cp: CrossProducts };
 }
 
 export function makeObjective(
@@ -39,6 +39,7 @@ export function makeObjective(
   reml: boolean,
   aggregate: boolean,
   strata: Strata | null,
+  structure: 'auto' | 'dense' = 'auto',
 ): Objective {
   const nTheta = terms.reduce((a, t) => a + (t.k * (t.k + 1)) / 2, 0);
   // θ: diagonal elements bounded below by 0, off-diagonals free (lme4's parameterisation).
@@ -53,7 +54,7 @@ export function makeObjective(
     }
   }
   if (!strata) {
-    const cp = formCrossProducts(terms, X, y, n, p, { aggregate });
+    const cp = formCrossProducts(terms, X, y, n, p, { aggregate, structure });
     return {
       nTheta,
       lower,
@@ -71,7 +72,7 @@ export function makeObjective(
   const parts = strata.levels.map((_, s) => {
     const w = new Float64Array(n);
     for (let i = 0; i < n; i++) w[i] = strata.codes[i] === s ? 1 : 0;
-    return formCrossProducts(terms, X, y, n, p, { aggregate: false, weights: w });
+    return formCrossProducts(terms, X, y, n, p, { aggregate: false, weights: w, structure });
   });
   for (let s = 1; s < S; s++) {
     lower.push(-Infinity);

@@ -30,14 +30,15 @@ export function devianceVarpar(s: LmmState, vp: readonly number[]): number {
 export function vcovVarpar(s: LmmState, vp: readonly number[]): number[] {
   const sigma = vp[vp.length - 1]!;
   const d = s.objective.evaluate(vp.slice(0, -1));
-  return Array.from(vcovFromFactor(d.Lrest, s.cp.m, s.cp.Q2, s.cp.p, sigma));
+  return Array.from(vcovFromFactor(d.Lx, s.cp.p, sigma));
 }
 
-/** σ²(L_XX L_XX')⁻¹ from the rest factor. */
-export function vcovFromFactor(Lrest: Float64Array, m: number, Q2: number, p: number, sigma: number): Float64Array {
-  const Lx = new Float64Array(p * p);
-  for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) Lx[i * p + j] = Lrest[(Q2 + i) * m + Q2 + j]!;
-  const inv = inverseFromCholesky(Lx, p);
+/** σ²(L_XX L_XX')⁻¹ from the [X y] factor ((p + 1)² row-major). */
+export function vcovFromFactor(Lx: Float64Array, p: number, sigma: number): Float64Array {
+  const pp1 = p + 1;
+  const L = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) for (let j = 0; j <= i; j++) L[i * p + j] = Lx[i * pp1 + j]!;
+  const inv = inverseFromCholesky(L, p);
   const s2 = sigma * sigma;
   for (let i = 0; i < inv.length; i++) inv[i] = inv[i]! * s2;
   return inv;

@@ -1,3 +1,5 @@
+import { ArgumentError } from '../../errors/index.js';
+
 /**
  * The blocked cross-product structure of a linear mixed model, formed in one pass over
  * the rows (Bates, Mächler, Bolker & Walker 2015, JSS 67(1), section 3; the block layout
@@ -57,10 +59,47 @@ export interface CrossProducts {
   /** Start of each entry's k × k1 values in `sparseVal`. */
   sparseValPtr: Int32Array;
   sparseVal: Float64Array;
-  /** Rest cross-products, full symmetric m × m row-major. */
+  /** Rest cross-products, full symmetric m × m row-major (the dense layout; empty when `nested`). */
   R: Float64Array;
+  /**
+   * The nested layout, used when there are exactly two random terms and each level of
+   * term 1 lies within one level of term 2 (participants within therapy groups): the
+   * term-2 block stays block diagonal through the elimination, so nothing of size Q2² is
+   * ever formed and a fit scales to hundreds of thousands of groups.
+   */
+  nested: NestedBlocks | null;
   /** Aggregation of term-1 levels with identical Z1'Z1 blocks (null when not worth it). */
   classes: LevelClasses | null;
+}
+
+export interface NestedBlocks {
+  n2: number;
+  k2: number;
+  /** Z2'Z2 per term-2 level, k2 × k2 row-major each. */
+  R22: Float64Array;
+  /** [X y]'Z2 per term-2 level, (p + 1) × k2 row-major each. */
+  R2X: Float64Array;
+  /** [X y]'[X y], (p + 1)² row-major (lower triangle filled, mirrored). */
+  RXX: Float64Array;
+  /** Term-2 level of each term-1 level (−1 when the level has no rows). */
+  levelOf: Int32Array;
+  /** Aggregation over (term-2 level, Z1'Z1 class) pairs, when cheaper than per level. */
+  classes: NestedClasses | null;
+}
+
+export interface NestedClasses {
+  /** Z1'Z1 block per class (k1 × k1) and the number of term-1 levels in it. */
+  A: Float64Array;
+  count: Int32Array;
+  /** Per pair: term-2 level and class. */
+  pairLevel: Int32Array;
+  pairClass: Int32Array;
+  /** Per pair, per (r, s) in k1 × k1: Σ S_g[:, r] S_g[:, s]' (k2 × k2). */
+  TZZ: Float64Array;
+  /** Per pair, per (r, s): Σ C_g[:, r] S_g[:, s]' ((p + 1) × k2). */
+  TXZ: Float64Array;
+  /** Per class, per (r, s): Σ C_g[:, r] C_g[:, s]' ((p + 1)²). */
+  TXX: Float64Array;
 }
 
 /** Term-1 levels grouped by identical Z1'Z1 blocks, with their summed rest outer products. */
@@ -83,7 +122,7 @@ export function formCrossProducts(
   y: Float64Array,
   n: number,
   p: number,
-  options: { aggregate?: boolean; weights?: Float64Array } = {},
+  options: { aggregate?: boolean; weights?: Float64Array; structure?: 'auto' | 'dense' } = {},
 ): CrossProducts {
   // Prior weights w_i (Var ε_i = σ²/w_i) enter every sum as w_i r r'; scaling each row's
   // values by √w_i does that. A zero weight still creates the sparse entries, so parts
@@ -109,9 +148,25 @@ export function formCrossProducts(
   const fill = start.slice(0, n1);
   for (let i = 0; i < n; i++) order[fill[t1.group[i]!]!++] = i;
 
+  const levelOf = options.structure === 'dense' ? null : nestedLevels(terms, n);
+  if (!levelOf && m > 20000) {
+    throw new ArgumentError(
+      'formula',
+      `${Q2} random effects outside the largest grouping factor`,
+      'crossed random effects with at most about 20,000 levels beyond the largest grouping factor (the dense block would need ' +
+        `${((m * m * 8) / 1e9).toFixed(1)} GB); nested designs have no such limit`,
+    );
+  }
   const A11 = new Float64Array(n1 * k1 * k1);
   const CD = new Float64Array(n1 * pp1 * k1);
-  const R = new Float64Array(m * m);
+  const R = new Float64Array(levelOf ? 0 : m * m);
+  const t2 = levelOf ? terms[1]! : null;
+  const k2 = t2 ? t2.k : 0;
+  const n2 = t2 ? t2.levels.length : 0;
+  const R22 = new Float64Array(n2 * k2 * k2);
+  const R2X = new Float64Array(n2 * pp1 * k2);
+  const RXX = new Float64Array(levelOf ? pp1 * pp1 : 0);
+  const z2 = new Float64Array(k2);
   const sparsePtr = new Int32Array(n1 + 1);
   const spRow: number[] = [];
   const spK: number[] = [];
@@ -173,6 +228,21 @@ export function formCrossProducts(
           for (let c = 0; c < k1; c++) spVal[v0 + a * k1 + c] = spVal[v0 + a * k1 + c]! + (za * z1[c]!);
         }
       }
+      if (t2) {
+        // Nested layout: term-2 block of this row's level, its border with [X y], and [X y]'s own.
+        const l = t2.group[i]!;
+        for (let a = 0; a < k2; a++) z2[a] = t2.Z[a * n + i]! * wi;
+        const o22 = l * k2 * k2;
+        for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) R22[o22 + a * k2 + b] = R22[o22 + a * k2 + b]! + z2[a]! * z2[b]!;
+        const o2x = l * pp1 * k2;
+        for (let a = 0; a < pp1; a++) {
+          const ra = rx[a]!;
+          if (ra === 0) continue;
+          for (let b = 0; b < k2; b++) R2X[o2x + a * k2 + b] = R2X[o2x + a * k2 + b]! + ra * z2[b]!;
+          for (let b = 0; b <= a; b++) RXX[a * pp1 + b] = RXX[a * pp1 + b]! + ra * rx[b]!;
+        }
+        continue;
+      }
       for (let c = 0; c < pp1; c++) {
         idx[len] = Q2 + c;
         val[len] = rx[c]!;
@@ -188,9 +258,10 @@ export function formCrossProducts(
     }
     sparsePtr[g + 1] = spRow.length;
   }
+  for (let a = 0; a < pp1; a++) for (let b = 0; b < a; b++) RXX[b * pp1 + a] = RXX[a * pp1 + b]!;
   // Rows of the other terms may come in any level order, so some sums landed in the
   // upper triangle; fold them into the lower one and mirror.
-  for (let a = 0; a < m; a++) {
+  for (let a = 0; a < (levelOf ? 0 : m); a++) {
     for (let b = a + 1; b < m; b++) {
       const s = R[a * m + b]! + R[b * m + a]!;
       R[b * m + a] = s;
@@ -214,10 +285,131 @@ export function formCrossProducts(
     sparseValPtr: Int32Array.from(spValPtr),
     sparseVal: spVal.slice(0, spValLen),
     R,
+    nested: levelOf ? { n2, k2, R22, R2X, RXX, levelOf, classes: null } : null,
     classes: null,
   };
-  if (options.aggregate !== false) cp.classes = buildClasses(cp);
+  if (options.aggregate !== false) {
+    if (cp.nested) cp.nested.classes = buildNestedClasses(cp);
+    else cp.classes = buildClasses(cp);
+  }
   return cp;
+}
+
+/**
+ * The term-2 level of each term-1 level when there are exactly two random terms and
+ * term 1 is nested in term 2 (each term-1 level within one term-2 level); else null.
+ */
+function nestedLevels(terms: ReTerm[], n: number): Int32Array | null {
+  if (terms.length !== 2) return null;
+  const [t1, t2] = terms as [ReTerm, ReTerm];
+  const levelOf = new Int32Array(t1.levels.length).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const g = t1.group[i]!;
+    const l = t2.group[i]!;
+    const cur = levelOf[g]!;
+    if (cur === -1) levelOf[g] = l;
+    else if (cur !== l) return null;
+  }
+  return levelOf;
+}
+
+/** (X'X of the fixed-effect columns, p × p row-major) from either layout. */
+export function fixedCrossProduct(cp: CrossProducts): Float64Array {
+  const { p, m, Q2 } = cp;
+  const out = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) out[i * p + j] = cp.nested ? cp.nested.RXX[i * (p + 1) + j]! : cp.R[(Q2 + i) * m + Q2 + j]!;
+  }
+  return out;
+}
+
+/**
+ * Aggregation for the nested layout: the term-1 contribution to the term-2 blocks, their
+ * border and the [X y] block depends on a term-1 level only through its Z1'Z1 block
+ * (class) and its term-2 level, so Σ over levels is precomputed per (level, class) pair.
+ */
+function buildNestedClasses(cp: CrossProducts): NestedClasses | null {
+  const nb = cp.nested!;
+  const { n1, k1, p } = cp;
+  const { k2, levelOf } = nb;
+  const pp1 = p + 1;
+  const kk = k1 * k1;
+  const map = new Map<string, number>();
+  const classOf = new Int32Array(n1);
+  const blocks: number[] = [];
+  for (let g = 0; g < n1; g++) {
+    let key = '';
+    for (let a = 0; a < kk; a++) key += `${cp.A11[g * kk + a]},`;
+    let c = map.get(key);
+    if (c === undefined) {
+      c = map.size;
+      map.set(key, c);
+      for (let a = 0; a < kk; a++) blocks.push(cp.A11[g * kk + a]!);
+    }
+    classOf[g] = c;
+  }
+  const nc = map.size;
+  const pairIndex = new Map<number, number>();
+  const pairLevel: number[] = [];
+  const pairClass: number[] = [];
+  const pairOf = new Int32Array(n1);
+  for (let g = 0; g < n1; g++) {
+    const key = levelOf[g]! * nc + classOf[g]!;
+    let q = pairIndex.get(key);
+    if (q === undefined) {
+      q = pairLevel.length;
+      pairIndex.set(key, q);
+      pairLevel.push(levelOf[g]!);
+      pairClass.push(classOf[g]!);
+    }
+    pairOf[g] = q;
+  }
+  const nPairs = pairLevel.length;
+  const aggregated = nPairs * kk * (k2 * k2 + pp1 * k2) + nc * kk * pp1 * pp1;
+  const perLevel = n1 * k1 * (k2 + pp1) * (k2 + pp1);
+  if (aggregated >= perLevel) return null;
+  const zz = k2 * k2;
+  const xz = pp1 * k2;
+  const xx = pp1 * pp1;
+  const TZZ = new Float64Array(nPairs * kk * zz);
+  const TXZ = new Float64Array(nPairs * kk * xz);
+  const TXX = new Float64Array(nc * kk * xx);
+  const count = new Int32Array(nc);
+  for (let g = 0; g < n1; g++) {
+    const c = classOf[g]!;
+    count[c] = count[c]! + 1;
+    const q = pairOf[g]!;
+    const e = cp.sparsePtr[g]!;
+    const hasS = cp.sparsePtr[g + 1]! > e;
+    const v0 = hasS ? cp.sparseValPtr[e]! : 0;
+    const c0 = g * pp1 * k1;
+    for (let r = 0; r < k1; r++) {
+      for (let s2 = 0; s2 < k1; s2++) {
+        const rs = r * k1 + s2;
+        if (hasS) {
+          const oz = (q * kk + rs) * zz;
+          for (let a = 0; a < k2; a++) {
+            const sa = cp.sparseVal[v0 + a * k1 + r]!;
+            if (sa === 0) continue;
+            for (let b = 0; b < k2; b++) TZZ[oz + a * k2 + b] = TZZ[oz + a * k2 + b]! + sa * cp.sparseVal[v0 + b * k1 + s2]!;
+          }
+          const ox = (q * kk + rs) * xz;
+          for (let a = 0; a < pp1; a++) {
+            const ca = cp.CD[c0 + a * k1 + r]!;
+            if (ca === 0) continue;
+            for (let b = 0; b < k2; b++) TXZ[ox + a * k2 + b] = TXZ[ox + a * k2 + b]! + ca * cp.sparseVal[v0 + b * k1 + s2]!;
+          }
+        }
+        const oxx = (c * kk + rs) * xx;
+        for (let a = 0; a < pp1; a++) {
+          const ca = cp.CD[c0 + a * k1 + r]!;
+          if (ca === 0) continue;
+          for (let b = 0; b < pp1; b++) TXX[oxx + a * pp1 + b] = TXX[oxx + a * pp1 + b]! + ca * cp.CD[c0 + b * k1 + s2]!;
+        }
+      }
+    }
+  }
+  return { A: Float64Array.from(blocks), count, pairLevel: Int32Array.from(pairLevel), pairClass: Int32Array.from(pairClass), TZZ, TXZ, TXX };
 }
 
 /**
@@ -323,6 +515,15 @@ export function combineCrossProducts(parts: CrossProducts[], factors: number[]):
     CD: sum((c) => c.CD),
     sparseVal: sum((c) => c.sparseVal),
     R: sum((c) => c.R),
+    nested: first.nested
+      ? {
+          ...first.nested,
+          R22: sum((c) => c.nested!.R22),
+          R2X: sum((c) => c.nested!.R2X),
+          RXX: sum((c) => c.nested!.RXX),
+          classes: null,
+        }
+      : null,
     classes: null,
   };
 }

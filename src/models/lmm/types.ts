@@ -49,6 +49,13 @@ export interface LmmOptions extends FrameOptions {
      * @defaultValue true
      */
     aggregate?: boolean;
+    /**
+     * Block layout: 'auto' uses the nested layout when there are two random terms and the
+     * larger is nested in the smaller (participants in therapy groups), else the dense one.
+     * Only a speed and memory switch; 'dense' is there to check one against the other.
+     * @defaultValue 'auto'
+     */
+    structure?: 'auto' | 'dense';
   };
 }
 

@@ -16,7 +16,10 @@ import { tInterval } from '../t-tests.js';
 import { buildClusterIndex, type ClusterIndex } from './clusters.js';
 import { hatValues, leastSquares, type LeastSquares } from './least-squares.js';
 import { sandwichCovariance, type Adjustment } from './sandwich.js';
+import { setOlsState } from './state.js';
 import type { ClusterMissingPolicy, OlsCoefficientRow, OlsDdf, OlsFit, OlsOptions, OlsVcovType } from './types.js';
+// Registers the linear-model view of OLS fits, so that marginalMeans, contrast and anova accept them.
+import './view.js';
 
 const VCOV_TYPES: readonly OlsVcovType[] = ['classical', 'HC0', 'HC1', 'HC2', 'HC3', 'CR0', 'CR1', 'CR1p', 'CR1S', 'CR2', 'CR3'];
 const DDF_METHODS: readonly OlsDdf[] = ['residual', 'Satterthwaite', 'naive-t', 'asymptotic'];
@@ -178,12 +181,14 @@ export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, cluster
   const names = ls.kept.map((j) => frame.spec.columnNames[j]!);
   let V: Float64Array;
   let dfs: Float64Array | number;
+  let adjustment: Adjustment = 'none';
   if (vcovType === 'classical') {
     V = ls.M.map((m) => m * sigma2);
     dfs = dfResidual;
   } else {
     const cov = robustCovariance(ls, vcovType, clusters, ddf === 'Satterthwaite', diagnostics, frame, options.cluster ?? '', h);
     V = cov.vcov;
+    adjustment = cov.adjustment;
     const G = clusters?.G ?? n;
     dfs = ddf === 'Satterthwaite' ? cov.df! : ddf === 'naive-t' ? G - 1 : ddf === 'asymptotic' ? Infinity : dfResidual;
     if (ddf === 'Satterthwaite' && cov.df!.some((d) => d < SMALL_DF)) {
@@ -213,7 +218,7 @@ export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, cluster
     });
   }
 
-  return {
+  const fit: OlsFit = {
     kind: 'ols',
     formula: frame.formula.text,
     vcovType,
@@ -244,6 +249,18 @@ export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, cluster
           },
     diagnostics,
   };
+  setOlsState(fit, {
+    frame,
+    ls,
+    clusters: vcovType === 'classical' || !isClusterType(vcovType) ? null : clusters,
+    vcovType,
+    ddf,
+    adjustment,
+    vcov: V,
+    dfResidual,
+    nClusters: isClusterType(vcovType) ? clusters!.G : n,
+  });
+  return fit;
 }
 
 /** summary.lm's check: residual variance < 1e-30 · (mean(ŷ)² + var(ŷ)). */
@@ -294,7 +311,7 @@ function robustCovariance(
   frame: ModelFrame,
   clusterName: string,
   hat: Float64Array,
-): { vcov: Float64Array; df: Float64Array | null } {
+): { vcov: Float64Array; df: Float64Array | null; adjustment: Adjustment } {
   const { n, r } = ls;
   let adjustment: Adjustment = 'none';
   let scale = 1;
@@ -359,5 +376,5 @@ function robustCovariance(
       details: { units: which },
     });
   }
-  return res;
+  return { ...res, adjustment };
 }

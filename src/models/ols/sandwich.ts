@@ -50,6 +50,18 @@ export type Adjustment = 'none' | 'inverse-sqrt' | 'inverse';
 /** clubSandwich's `matrix_power` tolerance: eigenvalues of I − H_gg at or below it are treated as zero. */
 const EIGEN_TOL = 1e-12;
 
+/**
+ * The per-cluster pieces of a sandwich estimator kept for later contrasts: rows in cluster
+ * order (cluster g holds rows offsets[g]…offsets[g+1] of the grouping, or row g for HC types),
+ * n × r row-major, shifted parameterisation.
+ */
+export interface AdjustedDesign {
+  /** W_g = A_g X_g. */
+  W: Float64Array;
+  /** T_g = X_g L⁻ᵀ, so that H_gh = T_g T_h'. */
+  T: Float64Array;
+}
+
 export interface SandwichResult {
   /** The covariance, row-major r × r. */
   vcov: Float64Array;
@@ -67,6 +79,9 @@ export interface SandwichResult {
  * @param scale - the constant c.
  * @param wantDf - also compute the Satterthwaite df.
  * @param hat - the leverages, when already computed (HC types).
+ * @param keep - buffers (n × r, row-major, rows in cluster order) that receive the adjusted
+ *   design W_g = A_g X_g and T_g = X_g L⁻ᵀ of every cluster, both in the shifted
+ *   parameterisation, for the Satterthwaite df of later contrasts (see contrast-df.ts).
  */
 export function sandwichCovariance(
   ls: LeastSquares,
@@ -75,8 +90,9 @@ export function sandwichCovariance(
   scale: number,
   wantDf: boolean,
   hat?: Float64Array,
+  keep?: AdjustedDesign,
 ): SandwichResult {
-  if (clusters === null && !wantDf) return heteroskedasticCovariance(ls, adjustment, scale, hat ?? hatValues(ls));
+  if (clusters === null && !wantDf && !keep) return heteroskedasticCovariance(ls, adjustment, scale, hat ?? hatValues(ls));
   // Work in the shifted parameterisation of `ls` (X_s = X − 1s', M_s, L_s⁻¹) and map back at the end.
   const { n, r, X, Linv, Ms, shift, residuals: e } = ls;
   const G = clusters ? clusters.G : n;
@@ -121,7 +137,7 @@ export function sandwichCovariance(
       for (let j = 0; j < r; j++) Xg[a * r + j] = X[j * n + row]! - shift[j]!;
     }
     // T_g = X_g L⁻ᵀ, so that H_gg = T_g T_g'.
-    const needT = adjustment !== 'none' || wantDf;
+    const needT = adjustment !== 'none' || wantDf || keep !== undefined;
     if (needT) {
       for (let a = 0; a < ng; a++) {
         for (let k = 0; k < r; k++) {
@@ -236,6 +252,11 @@ export function sandwichCovariance(
           Wg[a * r + j] = s;
         }
       }
+    }
+
+    if (keep) {
+      keep.W.set(Wg.subarray(0, ng * r), start * r);
+      keep.T.set(Tg.subarray(0, ng * r), start * r);
     }
 
     // Meat: u_g = W_g' e_g, Σ u_g u_g'.

@@ -1,0 +1,323 @@
+/**
+ * The profiled deviance for the nested layout (two random terms, term 1 within term 2:
+ * participants within therapy groups). After eliminating the term-1 blocks, the term-2
+ * part of the Schur complement stays block diagonal (one k2 × k2 block per level), so the
+ * factor is: per term-1 level L_g; per term-2 level L_l = chol(D_l) with its border
+ * LB_l = B_l L_l⁻ᵀ; and one dense (p + 1)² factor for [X y]. No matrix of size Q2² exists,
+ * and with the (level, class) aggregation no evaluation touches individual participants.
+ */
+import { choleskyInPlace, invertLower } from '../../linalg/dense.js';
+import type { DevianceParts, Solution } from './deviance.js';
+import type { CrossProducts } from './structure.js';
+
+/** λ' A λ (+ I) for k × k row-major A and lower λ, into out. */
+function sandwichLambda(A: Float64Array, a0: number, lam: Float64Array, k: number, addI: boolean, out: Float64Array, tmp: Float64Array): void {
+  for (let r = 0; r < k; r++) {
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let a = c; a < k; a++) s += A[a0 + r * k + a]! * lam[a * k + c]!;
+      tmp[r * k + c] = s;
+    }
+  }
+  for (let r = 0; r < k; r++) {
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let a = r; a < k; a++) s += lam[a * k + r]! * tmp[a * k + c]!;
+      out[r * k + c] = s + (addI && r === c ? 1 : 0);
+    }
+  }
+}
+
+export function evaluateNested(
+  cp: CrossProducts,
+  lams: Float64Array[],
+  reml: boolean,
+  keep: boolean,
+): DevianceParts & { solution?: Solution } {
+  const nb = cp.nested!;
+  const { n1, k1, p, n } = cp;
+  const { n2, k2, levelOf } = nb;
+  const pp1 = p + 1;
+  const lam1 = lams[0]!;
+  const lam2 = lams[1]!;
+  const kk1 = k1 * k1;
+  const kk2 = k2 * k2;
+  // D_l (k2 × k2), B_l ((p+1) × k2, before λ2 on the right), C ((p+1)²): accumulate the term-1 elimination.
+  const D = new Float64Array(n2 * kk2);
+  const Braw = new Float64Array(n2 * pp1 * k2);
+  const C = Float64Array.from(nb.RXX);
+  // Raw-space subtractions, λ2 applied afterwards: D_l = λ2'(R22_l − ΣSHS')λ2 + I, B_l = (R2X_l − ΣCHS')λ2.
+  const Zraw = Float64Array.from(nb.R22);
+  Braw.set(nb.R2X);
+  let ld1 = 0;
+  const blk = new Float64Array(kk1);
+  const tmp = new Float64Array(Math.max(kk1, kk2));
+  const H = new Float64Array(kk1);
+  const G = new Float64Array(kk1);
+  const factorH = (A: Float64Array, a0: number): boolean => {
+    sandwichLambda(A, a0, lam1, k1, true, blk, tmp);
+    if (!choleskyInPlace(blk, k1)) return false;
+    // H = λ1 (L L')⁻¹ λ1' = G G' with G = λ1 L⁻ᵀ (solve G L' = λ1 row by row).
+    for (let r = 0; r < k1; r++) {
+      for (let c = 0; c < k1; c++) {
+        let s = lam1[r * k1 + c]!;
+        for (let a = 0; a < c; a++) s -= G[r * k1 + a]! * blk[c * k1 + a]!;
+        G[r * k1 + c] = s / blk[c * k1 + c]!;
+      }
+    }
+    for (let r = 0; r < k1; r++) {
+      for (let c = 0; c < k1; c++) {
+        let v = 0;
+        for (let a = 0; a < k1; a++) v += G[r * k1 + a]! * G[c * k1 + a]!;
+        H[r * k1 + c] = v;
+      }
+    }
+    return true;
+  };
+
+  const cls = keep ? null : nb.classes;
+  let L1: Float64Array | null = null;
+  if (cls) {
+    const nc = cls.count.length;
+    const Hc = new Float64Array(nc * kk1);
+    for (let c = 0; c < nc; c++) {
+      if (!factorH(cls.A, c * kk1)) return failed(pp1);
+      for (let d = 0; d < k1; d++) ld1 += 2 * cls.count[c]! * Math.log(blk[d * k1 + d]!);
+      Hc.set(H, c * kk1);
+      const xx = pp1 * pp1;
+      for (let rs = 0; rs < kk1; rs++) {
+        const h = H[rs]!;
+        if (h === 0) continue;
+        const o = (c * kk1 + rs) * xx;
+        for (let e = 0; e < xx; e++) C[e] = C[e]! - h * cls.TXX[o + e]!;
+      }
+    }
+    const xz = pp1 * k2;
+    for (let q = 0; q < cls.pairLevel.length; q++) {
+      const l = cls.pairLevel[q]!;
+      if (l < 0) continue;
+      const c = cls.pairClass[q]!;
+      for (let rs = 0; rs < kk1; rs++) {
+        const h = Hc[c * kk1 + rs]!;
+        if (h === 0) continue;
+        const oz = (q * kk1 + rs) * kk2;
+        for (let e = 0; e < kk2; e++) Zraw[l * kk2 + e] = Zraw[l * kk2 + e]! - h * cls.TZZ[oz + e]!;
+        const ox = (q * kk1 + rs) * xz;
+        for (let e = 0; e < xz; e++) Braw[l * xz + e] = Braw[l * xz + e]! - h * cls.TXZ[ox + e]!;
+      }
+    }
+  } else {
+    L1 = keep ? new Float64Array(n1 * kk1) : null;
+    const col = new Float64Array(pp1 * k1);
+    const CH = new Float64Array(pp1 * k1);
+    const s = new Float64Array(k2 * k1);
+    for (let g = 0; g < n1; g++) {
+      if (!factorH(cp.A11, g * kk1)) return failed(pp1);
+      for (let d = 0; d < k1; d++) ld1 += 2 * Math.log(blk[d * k1 + d]!);
+      if (L1) L1.set(blk, g * kk1);
+      const c0 = g * pp1 * k1;
+      for (let e = 0; e < pp1 * k1; e++) col[e] = cp.CD[c0 + e]!;
+      // C −= col H col'
+      for (let a = 0; a < pp1; a++) {
+        for (let c = 0; c < k1; c++) {
+          let v = 0;
+          for (let r = 0; r < k1; r++) v += col[a * k1 + r]! * H[r * k1 + c]!;
+          CH[a * k1 + c] = v;
+        }
+      }
+      for (let a = 0; a < pp1; a++) {
+        for (let b = 0; b <= a; b++) {
+          let v = 0;
+          for (let c = 0; c < k1; c++) v += CH[a * k1 + c]! * col[b * k1 + c]!;
+          C[a * pp1 + b] = C[a * pp1 + b]! - v;
+          if (b !== a) C[b * pp1 + a] = C[b * pp1 + a]! - v;
+        }
+      }
+      const e = cp.sparsePtr[g]!;
+      if (cp.sparsePtr[g + 1]! === e) continue;
+      const l = levelOf[g]!;
+      const v0 = cp.sparseValPtr[e]!;
+      for (let a = 0; a < k2 * k1; a++) s[a] = cp.sparseVal[v0 + a]!;
+      for (let a = 0; a < k2; a++) {
+        for (let b = 0; b < k2; b++) {
+          let v = 0;
+          for (let r = 0; r < k1; r++) for (let c = 0; c < k1; c++) v += s[a * k1 + r]! * H[r * k1 + c]! * s[b * k1 + c]!;
+          Zraw[l * kk2 + a * k2 + b] = Zraw[l * kk2 + a * k2 + b]! - v;
+        }
+      }
+      for (let a = 0; a < pp1; a++) {
+        for (let b = 0; b < k2; b++) {
+          let v = 0;
+          for (let c = 0; c < k1; c++) v += CH[a * k1 + c]! * s[b * k1 + c]!;
+          Braw[(l * pp1 + a) * k2 + b] = Braw[(l * pp1 + a) * k2 + b]! - v;
+        }
+      }
+    }
+  }
+
+  // Term-2 blocks: L_l = chol(λ2' Zraw_l λ2 + I); LB_l = (Braw_l λ2) L_l⁻ᵀ; C −= LB LB'.
+  let ld2 = 0;
+  const L2 = new Float64Array(n2 * kk2);
+  const LB = new Float64Array(n2 * pp1 * k2);
+  const Dl = new Float64Array(kk2);
+  for (let l = 0; l < n2; l++) {
+    sandwichLambda(Zraw, l * kk2, lam2, k2, true, Dl, tmp);
+    if (!choleskyInPlace(Dl, k2)) return failed(pp1);
+    for (let d = 0; d < k2; d++) ld2 += 2 * Math.log(Dl[d * k2 + d]!);
+    L2.set(Dl, l * kk2);
+    const o = l * pp1 * k2;
+    for (let a = 0; a < pp1; a++) {
+      // row a of Braw_l λ2, then solve x L_l' = row.
+      for (let c = 0; c < k2; c++) {
+        let v = 0;
+        for (let b = c; b < k2; b++) v += Braw[o + a * k2 + b]! * lam2[b * k2 + c]!;
+        tmp[c] = v;
+      }
+      for (let c = 0; c < k2; c++) {
+        let v = tmp[c]!;
+        for (let b = 0; b < c; b++) v -= LB[o + a * k2 + b]! * Dl[c * k2 + b]!;
+        LB[o + a * k2 + c] = v / Dl[c * k2 + c]!;
+      }
+    }
+    for (let a = 0; a < pp1; a++) {
+      for (let b = 0; b <= a; b++) {
+        let v = 0;
+        for (let c = 0; c < k2; c++) v += LB[o + a * k2 + c]! * LB[o + b * k2 + c]!;
+        C[a * pp1 + b] = C[a * pp1 + b]! - v;
+      }
+    }
+  }
+  if (!choleskyInPlace(C, pp1)) return failed(pp1);
+  let ldRX2 = 0;
+  for (let a = 0; a < p; a++) ldRX2 += 2 * Math.log(C[a * pp1 + a]!);
+  const ry = C[p * pp1 + p]!;
+  const r2 = ry * ry;
+  const ldL2 = ld1 + ld2;
+  const deviance = reml
+    ? ldL2 + ldRX2 + (n - p) * (1 + Math.log((2 * Math.PI * r2) / (n - p)))
+    : ldL2 + n * (1 + Math.log((2 * Math.PI * r2) / n));
+  const out: DevianceParts & { solution?: Solution } = { ldL2, ldRX2, r2, deviance, Lx: C };
+  if (!keep) return out;
+
+  // Solution: β from the [X y] factor, then each term-2 level, then each term-1 level.
+  const beta = new Float64Array(p);
+  for (let i = 0; i < p; i++) beta[i] = C[p * pp1 + i]!;
+  for (let i = p - 1; i >= 0; i--) {
+    let v = beta[i]!;
+    for (let k = i + 1; k < p; k++) v -= C[k * pp1 + i]! * beta[k]!;
+    beta[i] = v / C[i * pp1 + i]!;
+  }
+  const u2 = new Float64Array(n2 * k2);
+  const cu2 = new Float64Array(n2 * kk2);
+  const L2inv = new Float64Array(n2 * kk2);
+  for (let l = 0; l < n2; l++) {
+    const o = l * pp1 * k2;
+    const Ll = L2.subarray(l * kk2, (l + 1) * kk2);
+    const rhs = new Float64Array(k2);
+    for (let c = 0; c < k2; c++) {
+      let v = LB[o + p * k2 + c]!;
+      for (let a = 0; a < p; a++) v -= LB[o + a * k2 + c]! * beta[a]!;
+      rhs[c] = v;
+    }
+    for (let c = k2 - 1; c >= 0; c--) {
+      let v = rhs[c]!;
+      for (let r = c + 1; r < k2; r++) v -= Ll[r * k2 + c]! * rhs[r]!;
+      rhs[c] = v / Ll[c * k2 + c]!;
+    }
+    u2.set(rhs, l * k2);
+    const Li = invertLower(Float64Array.from(Ll), k2);
+    L2inv.set(Li, l * kk2);
+    for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) {
+      let v = 0;
+      for (let r = Math.max(a, b); r < k2; r++) v += Li[r * k2 + a]! * Li[r * k2 + b]!;
+      cu2[l * kk2 + a * k2 + b] = v;
+    }
+  }
+  const u1 = new Float64Array(n1 * k1);
+  const cu1 = new Float64Array(n1 * kk1);
+  const wz = new Float64Array(k2 * k1);
+  const wx = new Float64Array(pp1 * k1);
+  for (let g = 0; g < n1; g++) {
+    const Lg = L1!.subarray(g * kk1, (g + 1) * kk1);
+    const Lgi = invertLower(Float64Array.from(Lg), k1);
+    // w_x = C_g λ1 L_g⁻ᵀ, w_z = λ2' S_g λ1 L_g⁻ᵀ.
+    const c0 = g * pp1 * k1;
+    const rowTimes = (src: ArrayLike<number>, s0: number, rows: number, dst: Float64Array) => {
+      for (let a = 0; a < rows; a++) {
+        for (let c = 0; c < k1; c++) {
+          let v = 0;
+          for (let b = c; b < k1; b++) v += src[s0 + a * k1 + b]! * lam1[b * k1 + c]!;
+          tmp[c] = v;
+        }
+        for (let c = 0; c < k1; c++) {
+          let v = 0;
+          for (let b = c; b < k1; b++) v += tmp[b]! * Lgi[b * k1 + c]!;
+          dst[a * k1 + c] = v;
+        }
+      }
+    };
+    rowTimes(cp.CD, c0, pp1, wx);
+    const e = cp.sparsePtr[g]!;
+    const hasS = cp.sparsePtr[g + 1]! > e;
+    const l = levelOf[g]!;
+    if (hasS) {
+      rowTimes(cp.sparseVal, cp.sparseValPtr[e]!, k2, wz);
+      // λ2' on the left.
+      const t2 = new Float64Array(k2 * k1);
+      for (let a = 0; a < k2; a++) for (let c = 0; c < k1; c++) {
+        let v = 0;
+        for (let b = a; b < k2; b++) v += lam2[b * k2 + a]! * wz[b * k1 + c]!;
+        t2[a * k1 + c] = v;
+      }
+      wz.set(t2);
+    } else wz.fill(0);
+    const rhs = new Float64Array(k1);
+    for (let c = 0; c < k1; c++) {
+      let v = wx[p * k1 + c]!;
+      for (let a = 0; a < p; a++) v -= wx[a * k1 + c]! * beta[a]!;
+      if (l >= 0) for (let a = 0; a < k2; a++) v -= wz[a * k1 + c]! * u2[l * k2 + a]!;
+      rhs[c] = v;
+    }
+    for (let c = k1 - 1; c >= 0; c--) {
+      let v = rhs[c]!;
+      for (let r = c + 1; r < k1; r++) v -= Lg[r * k1 + c]! * rhs[r]!;
+      rhs[c] = v / Lg[c * k1 + c]!;
+    }
+    u1.set(rhs, g * k1);
+    // Conditional covariance of u_g (lme4's condVar, Z part only): L_g⁻ᵀL_g⁻¹ + Q'Q with
+    // Q = L_l⁻¹ w_z L_g⁻¹, w_z being the factor's (term-2, g) block.
+    for (let a = 0; a < k1; a++) for (let b = 0; b < k1; b++) {
+      let v = 0;
+      for (let r = Math.max(a, b); r < k1; r++) v += Lgi[r * k1 + a]! * Lgi[r * k1 + b]!;
+      cu1[g * kk1 + a * k1 + b] = v;
+    }
+    if (hasS && l >= 0) {
+      const Li = L2inv.subarray(l * kk2, (l + 1) * kk2);
+      const WL = new Float64Array(k2 * k1);
+      for (let a = 0; a < k2; a++) for (let c = 0; c < k1; c++) {
+        let v = 0;
+        for (let r = c; r < k1; r++) v += wz[a * k1 + r]! * Lgi[r * k1 + c]!;
+        WL[a * k1 + c] = v;
+      }
+      for (let a = 0; a < k1; a++) for (let b = 0; b < k1; b++) {
+        let v = 0;
+        for (let i = 0; i < k2; i++) {
+          let qa = 0;
+          let qb = 0;
+          for (let k = 0; k <= i; k++) {
+            qa += Li[i * k2 + k]! * WL[k * k1 + a]!;
+            qb += Li[i * k2 + k]! * WL[k * k1 + b]!;
+          }
+          v += qa * qb;
+        }
+        cu1[g * kk1 + a * k1 + b] = cu1[g * kk1 + a * k1 + b]! + v;
+      }
+    }
+  }
+  out.solution = { beta, u: [u1, u2], cu: [cu1, cu2] };
+  return out;
+}
+
+function failed(pp1: number): DevianceParts {
+  return { ldL2: NaN, ldRX2: NaN, r2: NaN, deviance: Infinity, Lx: new Float64Array(pp1 * pp1) };
+}
