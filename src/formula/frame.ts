@@ -250,39 +250,37 @@ export function fillDesign(
     X.fill(1, 0, n);
     col = 1;
   }
+  // Column by column over the rows in tight typed-array passes (the register-scale path):
+  // for each term, the row's column offset within the term and its value, built one
+  // variable at a time; then one scatter.
+  const idx = new Int32Array(n);
+  const val = new Float64Array(n);
   for (const term of spec.terms) {
-    // Each variable contributes a set of "sub-columns"; the term's columns are products.
-    const factors = term.variables.map((v, j) => {
+    idx.fill(0);
+    val.fill(1);
+    let stride = 1;
+    term.variables.forEach((v, j) => {
       const e = enc[v]!;
-      if (term.coding[j] === 'numeric') return { k: 1, kind: 'numeric' as const, values: e.values! };
-      const nl = (e.info as { levels: string[] }).levels.length;
-      const offset = term.coding[j] === 'contrast' ? 1 : 0;
-      return { k: nl - offset, kind: 'factor' as const, codes: e.codes!, offset };
-    });
-    const ncols = factors.reduce((a, f) => a * f.k, 1);
-    for (let i = 0; i < n; i++) {
-      const r = rows[i]!;
-      // Find the single nonzero column (for factors) and the numeric product.
-      let idx = 0;
-      let stride = 1;
-      let val = 1;
-      let zero = false;
-      for (const f of factors) {
-        if (f.kind === 'numeric') {
-          val *= f.values[r]!;
-        } else {
-          const c = f.codes[r]! - f.offset;
-          if (c < 0) {
-            zero = true;
-            break;
-          }
-          idx += c * stride;
-        }
-        stride *= f.k;
+      if (term.coding[j] === 'numeric') {
+        const x = e.values!;
+        for (let i = 0; i < n; i++) val[i] = val[i]! * x[rows[i]!]!;
+        return;
       }
-      if (!zero) X[(col + idx) * n + i] = val;
+      const codes = e.codes!;
+      const offset = term.coding[j] === 'contrast' ? 1 : 0;
+      const k = (e.info as { levels: string[] }).levels.length - offset;
+      for (let i = 0; i < n; i++) {
+        const c = codes[rows[i]!]! - offset;
+        if (c < 0) val[i] = 0;
+        else idx[i] = idx[i]! + c * stride;
+      }
+      stride *= k;
+    });
+    for (let i = 0; i < n; i++) {
+      const x = val[i]!;
+      if (x !== 0) X[(col + idx[i]!) * n + i] = x;
     }
-    col += ncols;
+    col += stride;
   }
   return X;
 }

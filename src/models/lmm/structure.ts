@@ -334,12 +334,11 @@ function buildNestedClasses(cp: CrossProducts): NestedClasses | null {
   const { k2, levelOf } = nb;
   const pp1 = p + 1;
   const kk = k1 * k1;
-  const map = new Map<string, number>();
+  const map = new Map<number | string, number>();
   const classOf = new Int32Array(n1);
   const blocks: number[] = [];
   for (let g = 0; g < n1; g++) {
-    let key = '';
-    for (let a = 0; a < kk; a++) key += `${cp.A11[g * kk + a]},`;
+    const key = blockKey(cp.A11, g * kk, kk);
     let c = map.get(key);
     if (c === undefined) {
       c = map.size;
@@ -421,12 +420,11 @@ function buildNestedClasses(cp: CrossProducts): NestedClasses | null {
 function buildClasses(cp: CrossProducts): LevelClasses | null {
   const { n1, k1, m, A11 } = cp;
   const kk = k1 * k1;
-  const map = new Map<string, number>();
+  const map = new Map<number | string, number>();
   const classOf = new Int32Array(n1);
   const blocks: number[] = [];
   for (let g = 0; g < n1; g++) {
-    let key = '';
-    for (let a = 0; a < kk; a++) key += `${A11[g * kk + a]},`;
+    const key = blockKey(A11, g * kk, kk);
     let c = map.get(key);
     if (c === undefined) {
       c = map.size;
@@ -526,4 +524,12 @@ export function combineCrossProducts(parts: CrossProducts[], factors: number[]):
       : null,
     classes: null,
   };
+}
+
+/** A map key for a k × k block: the number itself for 1 × 1 (no string per level at register scale). */
+function blockKey(A: Float64Array, a0: number, kk: number): number | string {
+  if (kk === 1) return A[a0]!;
+  let key = '';
+  for (let a = 0; a < kk; a++) key += `${A[a0 + a]},`;
+  return key;
 }
