@@ -161,7 +161,7 @@ export function interactionContrast(mm: MarginalMeans, methods: Record<string, C
         });
         return w;
       });
-      const nm = factors.map((f, k) => perFactor[k]![combo[k]!]!.name).join(' : ');
+      const nm = factors.map((_, k) => perFactor[k]![combo[k]!]!.name).join(' : ');
       built.push({ name: nm, by, L: combine(mm, idx, weights), group: key });
     }
   }

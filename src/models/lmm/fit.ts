@@ -12,7 +12,7 @@
 import { ArgumentError, ConvergenceError, type Diagnostic } from '../../errors/index.js';
 import { buildModelFrame, type ModelFrame } from '../../formula/frame.js';
 import { parseFormula } from '../../formula/parse.js';
-import { detectRankDeficiency, invertLower, nullBasis } from '../../linalg/dense.js';
+import { detectRankDeficiency, nullBasis } from '../../linalg/dense.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { minimizeBounded } from '../optimize.js';
 import { tInterval } from '../t-tests.js';

@@ -42,13 +42,11 @@ export function evaluateNested(
   const lam2 = lams[1]!;
   const kk1 = k1 * k1;
   const kk2 = k2 * k2;
-  // D_l (k2 × k2), B_l ((p+1) × k2, before λ2 on the right), C ((p+1)²): accumulate the term-1 elimination.
-  const D = new Float64Array(n2 * kk2);
-  const Braw = new Float64Array(n2 * pp1 * k2);
-  const C = Float64Array.from(nb.RXX);
-  // Raw-space subtractions, λ2 applied afterwards: D_l = λ2'(R22_l − ΣSHS')λ2 + I, B_l = (R2X_l − ΣCHS')λ2.
+  // The term-1 elimination is accumulated in raw space and λ2 applied afterwards:
+  // D_l = λ2'(R22_l − Σ S H S')λ2 + I (Zraw), B_l = (R2X_l − Σ C H S')λ2 (Braw), C = RXX − Σ C H C'.
   const Zraw = Float64Array.from(nb.R22);
-  Braw.set(nb.R2X);
+  const Braw = Float64Array.from(nb.R2X);
+  const C = Float64Array.from(nb.RXX);
   let ld1 = 0;
   const blk = new Float64Array(kk1);
   const tmp = new Float64Array(Math.max(kk1, kk2));
