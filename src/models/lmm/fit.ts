@@ -16,6 +16,7 @@ import { detectRankDeficiency, nullBasis } from '../../linalg/dense.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { minimizeBounded } from '../optimize.js';
 import { tInterval } from '../t-tests.js';
+import { lambdaBlocks } from './deviance.js';
 import { makeObjective } from './objective.js';
 import { satterthwaiteDf, vcovFromFactor } from './satterthwaite.js';
 import { kenwardRogerDf } from './kenward-roger.js';
@@ -221,12 +222,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   const vcov = vcovFromFactor(fin.Lx, p, sigma);
 
   // Conditional modes b = Λu and conditional SDs √(σ² diag(λ C_u λ')) (lme4's ranef, condVar).
-  const lamBlocks = terms.map((t) => {
-    const lam = new Float64Array(t.k * t.k);
-    let q = t.thetaOffset;
-    for (let c = 0; c < t.k; c++) for (let r = c; r < t.k; r++) lam[r * t.k + c] = theta[q++]!;
-    return lam;
-  });
+  const lamBlocks = lambdaBlocks(cp, theta);
   const randomEffects: RandomEffectsTable[] = [];
   const bAll: Float64Array[] = [];
   terms.forEach((t, j) => {

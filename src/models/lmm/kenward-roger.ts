@@ -15,6 +15,7 @@
  */
 import { ArgumentError } from '../../errors/index.js';
 import { choleskyInPlace, inverseFromCholesky, symmetricEigen } from '../../linalg/dense.js';
+import { lambdaBlocks } from './deviance.js';
 import type { LmmState } from './state.js';
 
 const MAX_ROWS = 4000;
@@ -53,11 +54,10 @@ export function krAdjustment(s: LmmState): KrCache {
   interface GSpec { term: number; a: number; b: number }
   const specs: GSpec[] = [];
   const gamma: number[] = [];
+  const lams = lambdaBlocks(cp, s.theta);
   cp.terms.forEach((t, j) => {
     const k = t.k;
-    const lam = new Float64Array(k * k);
-    let q = t.thetaOffset;
-    for (let c = 0; c < k; c++) for (let r = c; r < k; r++) lam[r * k + c] = s.theta[q++]!;
+    const lam = lams[j]!;
     // pbkrtest orders each term's parameters as vech of the covariance (column-major lower triangle).
     for (let b = 0; b < k; b++) {
       for (let a = b; a < k; a++) {
