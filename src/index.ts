@@ -64,3 +64,7 @@ export {
   type ContrastRow,
 } from './models/emmeans/contrast.js';
 export { anova, type AnovaTable, type AnovaRow } from './models/emmeans/anova.js';
+
+// Economics: costs by arm, cost-effectiveness (bootstrap CE plane and CEAC, net-benefit
+// regression), the group-course cost model, level-1 cost assessment
+export * from './economics/index.js';

@@ -1,0 +1,109 @@
+/**
+ * Running the unit bootstrap on the main thread or on worker threads, with identical results.
+ */
+import { ArgumentError, type Diagnostic } from '../../errors/index.js';
+import { planBlocks, resampleBlock, type UnitStratum } from './kernel.js';
+import { defaultThreads, openBootstrapPool, type BootstrapPool } from './pool.js';
+
+/** How a bootstrap is spread over threads. */
+export interface ThreadingOptions {
+  /**
+   * Worker threads to use. `1` runs on the calling thread (the single-thread fallback);
+   * `'auto'` uses {@link defaultThreads} worker threads when the work is large enough to
+   * repay starting them (replicates × units × sums ≥ {@link AUTO_THREAD_WORK}), else 1.
+   * Results do not depend on this setting.
+   * @defaultValue 'auto'
+   */
+  threads?: number | 'auto';
+  /** A pool from {@link openBootstrapPool} to reuse; when given, `threads` is ignored. */
+  pool?: BootstrapPool;
+}
+
+/**
+ * Work (replicates × units × sums per unit) above which `threads: 'auto'` starts workers.
+ * Set from bench/economics/bootstrap.bench.ts: below it, starting two workers costs more than
+ * it saves (see docs/methods/economics.md).
+ */
+export const AUTO_THREAD_WORK = 50_000_000;
+
+/** Outcome of a bootstrap run. */
+export interface BootstrapRun {
+  /** `replicates × S × k` sums. */
+  sums: Float64Array;
+  /** Threads that did the work (1 = the calling thread). */
+  threadsUsed: number;
+  /** `main-thread`, `compiled` or `tsx`. */
+  loader: 'main-thread' | 'compiled' | 'tsx';
+  diagnostics: Diagnostic[];
+}
+
+/** Check a replicate count. */
+export function checkReplicates(replicates: number, argument = 'replicates'): void {
+  if (!Number.isInteger(replicates) || replicates < 1) throw new ArgumentError(argument, replicates, 'a positive integer, e.g. 10000');
+}
+
+/** Check a seed. */
+export function checkSeed(seed: number): void {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ArgumentError('seed', seed, 'a finite number');
+}
+
+/** All blocks on the calling thread. */
+export function runBootstrapSync(strata: readonly UnitStratum[], k: number, replicates: number, seed: number): Float64Array {
+  const S = strata.length;
+  const out = new Float64Array(replicates * S * k);
+  for (const b of planBlocks(replicates, seed)) out.set(resampleBlock(strata, k, b.count, b.seed), b.start * S * k);
+  return out;
+}
+
+/**
+ * Run the unit bootstrap with the requested threading. Falls back to the calling thread,
+ * with a `worker-fallback` diagnostic, if workers cannot be started or fail.
+ */
+export async function runBootstrap(
+  strata: readonly UnitStratum[],
+  k: number,
+  replicates: number,
+  seed: number,
+  options: ThreadingOptions = {},
+): Promise<BootstrapRun> {
+  const requested = options.threads ?? 'auto';
+  if (requested !== 'auto' && (!Number.isInteger(requested) || requested < 1)) {
+    throw new ArgumentError('threads', requested, "a positive integer or 'auto'");
+  }
+  let units = 0;
+  for (const s of strata) units += s.m;
+  const threads = options.pool
+    ? options.pool.threads
+    : requested === 'auto'
+      ? replicates * units * k >= AUTO_THREAD_WORK
+        ? defaultThreads()
+        : 1
+      : requested;
+  if (threads === 1 && !options.pool) {
+    return { sums: runBootstrapSync(strata, k, replicates, seed), threadsUsed: 1, loader: 'main-thread', diagnostics: [] };
+  }
+  const blocks = planBlocks(replicates, seed);
+  let pool: BootstrapPool | null = options.pool ?? null;
+  const temporary = pool === null;
+  try {
+    pool ??= openBootstrapPool({ threads });
+    const sums = await pool.run(strata, k, blocks);
+    return { sums, threadsUsed: pool.threads, loader: pool.loader, diagnostics: [] };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return {
+      sums: runBootstrapSync(strata, k, replicates, seed),
+      threadsUsed: 1,
+      loader: 'main-thread',
+      diagnostics: [
+        {
+          code: 'worker-fallback',
+          severity: 'info',
+          message: `Worker threads were unavailable (${message.split('\n')[0]}); the bootstrap ran on the calling thread with identical results.`,
+        },
+      ],
+    };
+  } finally {
+    if (temporary && pool) await pool.close();
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The bootstrap's worker threads must start wherever the library runs: from the built `dist/`
+ * (plain .js workers), through `npx tsx` (the .ts worker loaded by tsx), and under vitest (the
+ * other test files). Each run here must also reproduce the single-thread numbers exactly.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { costEffectiveness } from '../../src/economics/index.js';
+import { resolveWorkerEntry } from '../../src/economics/bootstrap/pool.js';
+import { fixtureInput } from './helpers.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'rcteval-econ-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const OPTIONS = { seed: 17, replicates: 3000, wtp: [0, 20000] };
+
+/** A script that runs the bootstrap on 2 threads and prints what it used and a fingerprint of the replicates. */
+function script(importFrom: string, poolFrom: string): string {
+  return `
+import { costEffectiveness } from ${JSON.stringify(importFrom)};
+import { resolveWorkerEntry } from ${JSON.stringify(poolFrom)};
+import { readFileSync } from 'node:fs';
+const input = JSON.parse(readFileSync(${JSON.stringify(join(dir, 'input.json'))}, 'utf8'));
+const res = await costEffectiveness(input, { ...${JSON.stringify(OPTIONS)}, threads: 2 });
+console.log(JSON.stringify({
+  loader: resolveWorkerEntry()?.loader ?? null,
+  threadsUsed: res.threadsUsed,
+  codes: res.diagnostics.map((d) => d.code),
+  deltaCost: res.plane.deltaCost,
+  deltaEffect: res.plane.deltaEffect,
+}));
+`;
+}
+
+async function reference() {
+  return costEffectiveness(fixtureInput(), { ...OPTIONS, threads: 1 });
+}
+
+describe('bootstrap worker loading', () => {
+  writeFileSync(join(dir, 'input.json'), JSON.stringify(fixtureInput()));
+
+  it('in this source checkout the worker is the .ts file loaded through tsx', () => {
+    expect(resolveWorkerEntry()?.loader).toBe('tsx');
+  });
+
+  it('from `npx tsx`: 2 worker threads, identical replicates', async () => {
+    const file = join(dir, 'run-tsx.mts');
+    writeFileSync(file, script(join(root, 'src/economics/index.ts'), join(root, 'src/economics/bootstrap/pool.ts')));
+    const out = JSON.parse(execFileSync(join(root, 'node_modules/.bin/tsx'), [file], { cwd: root, encoding: 'utf8' }));
+    const ref = await reference();
+    expect(out.loader).toBe('tsx');
+    expect(out.threadsUsed).toBe(2);
+    expect(out.codes).not.toContain('worker-fallback');
+    expect(out.deltaCost).toEqual(ref.plane!.deltaCost);
+    expect(out.deltaEffect).toEqual(ref.plane!.deltaEffect);
+  });
+
+  it('from a tsc build (as in dist/): worker.js resolves beside the compiled pool, 2 threads, identical replicates', async () => {
+    const out = join(dir, 'dist');
+    execFileSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/typescript/bin/tsc'),
+        '--outDir', out, '--rootDir', join(root, 'src'),
+        '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022',
+        '--strict', '--skipLibCheck', '--types', 'node',
+        join(root, 'src/economics/index.ts'), join(root, 'src/economics/bootstrap/worker.ts'),
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    // The build keeps the package's "type": "module".
+    writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
+    const file = join(dir, 'run-dist.mjs');
+    writeFileSync(file, script(join(out, 'economics/index.js'), join(out, 'economics/bootstrap/pool.js')));
+    const res = JSON.parse(execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' }));
+    const ref = await reference();
+    expect(res.loader).toBe('compiled');
+    expect(res.threadsUsed).toBe(2);
+    expect(res.codes).not.toContain('worker-fallback');
+    expect(res.deltaCost).toEqual(ref.plane!.deltaCost);
+    expect(res.deltaEffect).toEqual(ref.plane!.deltaEffect);
+  });
+});
