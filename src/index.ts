@@ -65,6 +65,9 @@ export {
 } from './models/emmeans/contrast.js';
 export { anova, type AnovaTable, type AnovaRow } from './models/emmeans/anova.js';
 
+// Clinical significance: reliable change, cut-offs, categories, between-arm comparison
+export * from './clinical-significance/index.js';
+
 // Economics: costs by arm, cost-effectiveness (bootstrap CE plane and CEAC, net-benefit
 // regression), the group-course cost model, level-1 cost assessment
 export * from './economics/index.js';
