@@ -65,6 +65,15 @@ export {
 } from './models/emmeans/contrast.js';
 export { anova, type AnovaTable, type AnovaRow } from './models/emmeans/anova.js';
 
+// Dose–response of attendance (exploratory, within the treated arm) and its causal
+// counterpart by instrumental variables
+export * from './dose-response/index.js';
+// Subgroup analyses by interaction: definitions, per-level effects, interaction tests,
+// multiplicity, forest rows
+export * from './subgroups/index.js';
+// Spline bases (R's splineDesign and ns)
+export * from './splines/index.js';
+
 // Clinical significance: reliable change, cut-offs, categories, between-arm comparison
 export * from './clinical-significance/index.js';
 

@@ -39,8 +39,8 @@ import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './t
  */
 export function fitLmm(formula: string, data: ModelData, options: LmmOptions = {}): LmmFit {
   const parsed = parseFormula(formula);
-  if (parsed.random.length === 0) {
-    throw new ArgumentError('formula', formula, 'at least one random-effects term such as "(1 | id)"; for a model without random effects use fitOls');
+  if (parsed.random.length === 0 && !options.partialNesting) {
+    throw new ArgumentError('formula', formula, 'at least one random-effects term such as "(1 | id)" (or options.partialNesting); for a model without random effects use fitOls');
   }
   const ciLevel = options.ciLevel ?? 0.95;
   if (!(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a number between 0 and 1');
@@ -241,7 +241,8 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
       sds.push(condSd(lam, cu.subarray(l * k * k, (l + 1) * k * k), k, sigma2));
     }
     bAll.push(b);
-    randomEffects.push({ group: t.groupName, terms: t.columnNames, levels: t.levels, values, sd: sds });
+    // Copies: the frame keeps its own arrays (a later refit of the frame must see them whole).
+    randomEffects.push({ group: t.groupName, terms: [...t.columnNames], levels: [...t.levels], values, sd: sds });
   });
 
   // Fitted values and residuals.

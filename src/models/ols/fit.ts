@@ -15,7 +15,7 @@ import { toColumnSource, type ColumnSource, type ModelData } from '../data-input
 import { tInterval } from '../t-tests.js';
 import { buildClusterIndex, type ClusterIndex } from './clusters.js';
 import { hatValues, leastSquares, type LeastSquares } from './least-squares.js';
-import { sandwichCovariance, type Adjustment } from './sandwich.js';
+import { sandwichCovariance, sandwichSettings, type Adjustment } from './sandwich.js';
 import { setOlsState } from './state.js';
 import type { ClusterMissingPolicy, OlsCoefficientRow, OlsDdf, OlsFit, OlsOptions, OlsVcovType } from './types.js';
 // Registers the linear-model view of OLS fits, so that marginalMeans, contrast and anova accept them.
@@ -313,55 +313,38 @@ function robustCovariance(
   hat: Float64Array,
 ): { vcov: Float64Array; df: Float64Array | null; adjustment: Adjustment } {
   const { n, r } = ls;
-  let adjustment: Adjustment = 'none';
-  let scale = 1;
   let grouping: ClusterIndex | null = null;
-  switch (type) {
-    case 'HC0':
-      break;
-    case 'HC1':
-      scale = n / (n - r);
-      break;
-    case 'HC2':
-      adjustment = 'inverse-sqrt';
-      break;
-    case 'HC3':
-      adjustment = 'inverse';
-      break;
-    default: {
-      grouping = clusters!;
-      const G = grouping.G;
-      if (G < 2) {
-        throw new ArgumentError('options.cluster', `${G} cluster`, 'at least two clusters for a cluster-robust covariance');
-      }
-      if (type === 'CR1') scale = G / (G - 1);
-      else if (type === 'CR1p') scale = G > r ? G / (G - r) : NaN;
-      else if (type === 'CR1S') scale = (G * (n - 1)) / ((G - 1) * (n - r));
-      else if (type === 'CR2') adjustment = 'inverse-sqrt';
-      else if (type === 'CR3') adjustment = 'inverse';
-      if (type === 'CR1p' && !(G > r)) {
-        diagnostics.push({
-          code: 'vcov-undefined',
-          severity: 'error',
-          message: `CR1p needs more clusters than coefficients (G = ${G}, p = ${r}); its standard errors are NaN, as in clubSandwich. Use CR2.`,
-        });
-      }
-      if (G < FEW_CLUSTERS && type !== 'CR2' && type !== 'CR3') {
-        diagnostics.push({
-          code: 'few-clusters',
-          severity: 'warning',
-          message: `Only ${G} clusters: ${type} standard errors are biased downward with few clusters, and tests over-reject. Prefer vcov "CR2" with Satterthwaite df (Pustejovsky & Tipton 2018).`,
-          details: { nClusters: G },
-        });
-      }
-      if (grouping.nSingletons > 0) {
-        diagnostics.push({
-          code: 'cluster-singletons',
-          severity: 'info',
-          message: `${grouping.nSingletons} row${grouping.nSingletons === 1 ? '' : 's'} without a ${clusterName} ${grouping.nSingletons === 1 ? 'was' : 'were'} treated as ${grouping.nSingletons === 1 ? 'a cluster' : 'clusters'} of ${grouping.nSingletons === 1 ? 'its' : 'their'} own (clusterMissing: "singleton").`,
-          details: { nSingletons: grouping.nSingletons },
-        });
-      }
+  if (isClusterType(type)) {
+    grouping = clusters!;
+    if (grouping.G < 2) {
+      throw new ArgumentError('options.cluster', `${grouping.G} cluster`, 'at least two clusters for a cluster-robust covariance');
+    }
+  }
+  const { adjustment, scale } = sandwichSettings(type, n, r, grouping ? grouping.G : n);
+  if (grouping) {
+    const G = grouping.G;
+    if (type === 'CR1p' && !(G > r)) {
+      diagnostics.push({
+        code: 'vcov-undefined',
+        severity: 'error',
+        message: `CR1p needs more clusters than coefficients (G = ${G}, p = ${r}); its standard errors are NaN, as in clubSandwich. Use CR2.`,
+      });
+    }
+    if (G < FEW_CLUSTERS && type !== 'CR2' && type !== 'CR3') {
+      diagnostics.push({
+        code: 'few-clusters',
+        severity: 'warning',
+        message: `Only ${G} clusters: ${type} standard errors are biased downward with few clusters, and tests over-reject. Prefer vcov "CR2" with Satterthwaite df (Pustejovsky & Tipton 2018).`,
+        details: { nClusters: G },
+      });
+    }
+    if (grouping.nSingletons > 0) {
+      diagnostics.push({
+        code: 'cluster-singletons',
+        severity: 'info',
+        message: `${grouping.nSingletons} row${grouping.nSingletons === 1 ? '' : 's'} without a ${clusterName} ${grouping.nSingletons === 1 ? 'was' : 'were'} treated as ${grouping.nSingletons === 1 ? 'a cluster' : 'clusters'} of ${grouping.nSingletons === 1 ? 'its' : 'their'} own (clusterMissing: "singleton").`,
+        details: { nSingletons: grouping.nSingletons },
+      });
     }
   }
   const res = sandwichCovariance(ls, grouping, adjustment, scale, wantDf, hat);

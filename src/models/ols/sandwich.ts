@@ -47,6 +47,36 @@ import { crossProducts, hatValues, unshiftCovariance, type LeastSquares } from '
 /** The per-cluster adjustment A_g. */
 export type Adjustment = 'none' | 'inverse-sqrt' | 'inverse';
 
+/**
+ * A_g and c of a sandwich type (the table above), for n rows, rank r and G clusters (n for the
+ * HC types). CR1p with G ≤ r has no finite c (NaN), as in clubSandwich.
+ */
+export function sandwichSettings(
+  type: 'HC0' | 'HC1' | 'HC2' | 'HC3' | 'CR0' | 'CR1' | 'CR1p' | 'CR1S' | 'CR2' | 'CR3',
+  n: number,
+  r: number,
+  G: number,
+): { adjustment: Adjustment; scale: number } {
+  switch (type) {
+    case 'HC1':
+      return { adjustment: 'none', scale: n / (n - r) };
+    case 'HC2':
+    case 'CR2':
+      return { adjustment: 'inverse-sqrt', scale: 1 };
+    case 'HC3':
+    case 'CR3':
+      return { adjustment: 'inverse', scale: 1 };
+    case 'CR1':
+      return { adjustment: 'none', scale: G / (G - 1) };
+    case 'CR1p':
+      return { adjustment: 'none', scale: G > r ? G / (G - r) : NaN };
+    case 'CR1S':
+      return { adjustment: 'none', scale: (G * (n - 1)) / ((G - 1) * (n - r)) };
+    default:
+      return { adjustment: 'none', scale: 1 };
+  }
+}
+
 /** clubSandwich's `matrix_power` tolerance: eigenvalues of I − H_gg at or below it are treated as zero. */
 const EIGEN_TOL = 1e-12;
 

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../../../src/errors/index.js';
 import { marginalMeans } from '../../../src/models/emmeans/marginal-means.js';
 import { fitLmm, NO_CLUSTER } from '../../../src/models/lmm/fit.js';
+import { likelihoodRatioTest } from '../../../src/models/lmm/likelihood-ratio.js';
 import { expectRel, fixtureColumns, loadFixture } from '../fixture-helpers.js';
 
 const fx = loadFixture('sft-lmm');
@@ -88,5 +89,25 @@ describe('residualVarianceBy (arm-specific residual variances, nlme varIdent)', 
   it('refuses Kenward–Roger with stratified residual variances, and an unknown column', () => {
     expect(() => fitLmm('score ~ arm * visit + (1 | id)', data, { levels, residualVarianceBy: 'arm', ddf: 'Kenward-Roger' })).toThrow(/Satterthwaite/);
     expect(() => fitLmm('score ~ arm * visit + (1 | id)', data, { residualVarianceBy: 'nope' })).toThrow(/residualVarianceBy/);
+  });
+});
+
+describe('partialNesting with refits and on its own', () => {
+  const levels9 = { arm: ['control', 'SFT'] };
+  it('refits correctly for a likelihood-ratio test (the stored frame is not altered by the fit)', () => {
+    const m0 = fitLmm('score ~ arm + visit + (1 | id)', data, { levels, partialNesting: pn });
+    const m1 = fitLmm('score ~ arm * visit + (1 | id)', data, { levels, partialNesting: pn });
+    const direct0 = fitLmm('score ~ arm + visit + (1 | id)', data, { levels, partialNesting: pn, reml: false });
+    const direct1 = fitLmm('score ~ arm * visit + (1 | id)', data, { levels, partialNesting: pn, reml: false });
+    const lrt = likelihoodRatioTest(m0, m1);
+    expectRel(lrt.models[0].logLik, direct0.logLik, 1e-9, 1, 'refitted m0');
+    expectRel(lrt.models[1].logLik, direct1.logLik, 1e-9, 1, 'refitted m1');
+    expectRel(lrt.statistic, fx.lrt.interaction.Chisq[1], 1e-5, 1e-3, 'χ² as lme4');
+  });
+  it('fits a model whose only random term is the partial nesting (one follow-up visit)', () => {
+    const at9 = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.filter((_, i) => (data.visit as string[])[i] === '9m')]));
+    const fit = fitLmm('score ~ arm', at9, { levels: levels9, partialNesting: pn });
+    expect(fit.formula).toBe('score ~ arm + (0 + armSFT | therapy_group)');
+    expect(fit.nGroups.therapy_group).toBe(19);
   });
 });
