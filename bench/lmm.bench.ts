@@ -60,7 +60,7 @@ console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 try {
   for (const s of sizes) {
     const csv = useR ? join(dir, `sft-${s.rows}.csv`) : '';
-    const js = spawnSync(process.execPath, ['--import', 'tsx', 'bench/lmm-worker.ts', String(s.participants), String(s.repeats), ...(csv ? [csv] : [])], {
+    const js = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/lmm-worker.ts', String(s.participants), String(s.repeats), ...(csv ? [csv] : [])], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
     });

@@ -125,7 +125,15 @@ export function encodeVariable(
   if (asFactor && (col instanceof Int32Array || col instanceof Uint8Array || col instanceof Int16Array || col instanceof Uint16Array || col instanceof Uint32Array || col instanceof Int8Array)) {
     return { kind: 'int-factor', ints: col };
   }
-  if (!asFactor && (col instanceof Float64Array || col instanceof Float32Array || col instanceof Int32Array || col instanceof Uint8Array || col instanceof Int16Array || col instanceof Uint16Array || col instanceof Uint32Array || col instanceof Int8Array)) {
+  if (!asFactor && col instanceof Float64Array) {
+    // Used as it is (never written to): no copy of a register-scale column.
+    for (let i = 0; i < n; i++) {
+      const v = col[i]!;
+      if (v === Infinity || v === -Infinity) throw new ArgumentError(`data.${name}[${i}]`, v, 'a finite number or a missing value');
+    }
+    return { kind: 'numeric', values: col };
+  }
+  if (!asFactor && (col instanceof Float32Array || col instanceof Int32Array || col instanceof Uint8Array || col instanceof Int16Array || col instanceof Uint16Array || col instanceof Uint32Array || col instanceof Int8Array)) {
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       const v = col[i] as number;
