@@ -80,3 +80,10 @@ export * from './clinical-significance/index.js';
 // Economics: costs by arm, cost-effectiveness (bootstrap CE plane and CEAC, net-benefit
 // regression), the group-course cost model, level-1 cost assessment
 export * from './economics/index.js';
+
+// Analysis plans and analyzeTrial: a whole pre-specified analysis in one call
+export * from './analysis/index.js';
+// Reports: Vega-Lite figures rendered to SVG in Node, a self-contained HTML page, Markdown tables
+export * from './report/index.js';
+// The rcteval command line and its CSV loading (two files or one long file), usable from code
+export * from './cli/index.js';

@@ -1,0 +1,26 @@
+/** The section adapters `analyzeTrial` uses by default. */
+import type { ClinicalSignificancePlan, DoseResponsePlan, EconomicsPlan, SubgroupsPlan } from '../plan.js';
+import type { ClinicalSignificanceSection, DoseResponseSection, EconomicsSection, SubgroupsSection } from '../types.js';
+import { clinicalSignificanceAdapter } from './clinical-significance.js';
+import { doseResponseAdapter } from './dose-response.js';
+import { economicsAdapter } from './economics.js';
+import { subgroupsAdapter } from './subgroups.js';
+import type { SectionAdapter } from './types.js';
+
+export type { AnalysisContext, SectionAdapter } from './types.js';
+
+/** One adapter per optional section of the plan. */
+export interface SectionAdapters {
+  clinicalSignificance: SectionAdapter<ClinicalSignificancePlan, ClinicalSignificanceSection>;
+  doseResponse: SectionAdapter<DoseResponsePlan, DoseResponseSection>;
+  subgroups: SectionAdapter<SubgroupsPlan, SubgroupsSection>;
+  economics: SectionAdapter<EconomicsPlan, EconomicsSection>;
+}
+
+/** The adapters of this build (a section whose adapter has `run: null` is reported as not available). */
+export const defaultAdapters: Readonly<SectionAdapters> = Object.freeze({
+  clinicalSignificance: clinicalSignificanceAdapter,
+  doseResponse: doseResponseAdapter,
+  subgroups: subgroupsAdapter,
+  economics: economicsAdapter,
+});

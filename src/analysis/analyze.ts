@@ -1,0 +1,259 @@
+/**
+ * `analyzeTrial`: run a pre-specified analysis plan on validated trial data and return plain
+ * JSON results that the report (and anyone else) can read without refitting anything.
+ */
+import { readFileSync } from 'node:fs';
+import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import type { TrialData } from '../data/types.js';
+import { isTrialData } from '../data/validate.js';
+import { flowCounts } from '../descriptives/flow-counts.js';
+import { baselineTable } from '../descriptives/baseline-table.js';
+import { describeOutcomes } from '../descriptives/describe-outcomes.js';
+import { pAdjust } from '../inference/p-adjust.js';
+import { defaultAdapters, type AnalysisContext, type SectionAdapter, type SectionAdapters } from './adapters/index.js';
+import { parseAnalysisPlan, type AnalysisPlan, type AnalysisPlanInput } from './plan.js';
+import { analyzeOutcome } from './primary.js';
+import { errorInfo } from './internal.js';
+import type { OutcomeResult, SectionResult, TrajectoryPoint, TrialAnalysis } from './types.js';
+
+/** A step of `analyzeTrial`, for progress display. */
+export interface ProgressEvent {
+  /** 1-based step number. */
+  step: number;
+  /** Steps in all (known in advance from the plan). */
+  total: number;
+  /** The section, e.g. `primary`, `economics`. */
+  section: string;
+  /** What is being done, e.g. `PSP: linear mixed model`. */
+  detail: string;
+}
+
+/** Options of {@link analyzeTrial}. */
+export interface AnalyzeOptions {
+  /**
+   * Called at each step (and at sub-steps of long sections) with what is being computed.
+   * @defaultValue none
+   */
+  onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Worker threads for bootstrap resampling. Results are identical whatever the setting.
+   * @defaultValue 'auto'
+   */
+  threads?: number | 'auto';
+  /**
+   * Replace section adapters (e.g. to wire a capability from outside the library).
+   * @defaultValue the library's own ({@link defaultAdapters})
+   */
+  adapters?: Partial<SectionAdapters>;
+}
+
+function packageVersion(): string {
+  // src/analysis and dist/analysis both sit two levels below the package root.
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function checkCovariates(trial: TrialData, plan: AnalysisPlan): void {
+  const m = plan.model;
+  if (m.type === 'pre-post') return;
+  const known = new Set(['sex', 'age', 'site']);
+  for (const p of trial.participants) for (const k of Object.keys(p.extra)) known.add(k);
+  m.covariates.forEach((c, i) => {
+    if (!known.has(c)) throw new ArgumentError(`plan.model.covariates[${i}]`, c, `a participant field or column of the data (${[...known].join(', ')})`);
+  });
+}
+
+function checkDesign(trial: TrialData, plan: AnalysisPlan): void {
+  const d = trial.design;
+  const p = plan.design;
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  if (!same(d.arms, p.arms)) throw new ArgumentError('plan.design.arms', p.arms, `the arms the data were validated with, in the same order (${d.arms.join(', ')})`);
+  if (!same(d.visits, p.visits)) throw new ArgumentError('plan.design.visits', p.visits, `the visits the data were validated with, in the same order (${d.visits.join(', ')})`);
+  p.instruments.forEach((k, i) => {
+    if (!d.instruments.includes(k)) throw new ArgumentError(`plan.design.instruments[${i}]`, k, `one of the data's instruments (${d.instruments.join(', ')})`);
+  });
+}
+
+/**
+ * Replace what JSON cannot hold: non-finite numbers become `null` (each reported), typed
+ * arrays become arrays. Anything else that is not plain data is a programming error.
+ */
+function jsonSafe(value: unknown, path: string, found: string[]): unknown {
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return value;
+    found.push(path);
+    return null;
+  }
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value === undefined) return undefined;
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>, (v, i) => jsonSafe(v, `${path}[${i}]`, found));
+  if (Array.isArray(value)) return value.map((v, i) => jsonSafe(v, `${path}[${i}]`, found));
+  if (typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) throw new TypeError(`analyzeTrial: ${path} is not plain data (${Object.prototype.toString.call(value)})`);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const s = jsonSafe(v, `${path}.${k}`, found);
+      if (s !== undefined) out[k] = s;
+    }
+    return out;
+  }
+  throw new TypeError(`analyzeTrial: ${path} is not plain data (${typeof value})`);
+}
+
+function adjustAcrossOutcomes(outcomes: OutcomeResult[], plan: AnalysisPlan, primaryVisit: string): void {
+  const method = plan.multiplicity.method;
+  if (method === 'none') return;
+  const rows = outcomes.flatMap((o) => o.differences.filter((d) => d.visit === primaryVisit));
+  if (rows.length === 0) return;
+  const adjusted = pAdjust(
+    rows.map((r) => r.pValue),
+    method,
+  );
+  rows.forEach((r, i) => (r.pAdjusted = adjusted[i]!));
+}
+
+function trajectories(trial: TrialData, plan: AnalysisPlan): TrajectoryPoint[] {
+  const wanted = new Set(plan.outcomes.map((o) => o.instrument));
+  const armOf = new Map(trial.participants.map((p) => [p.id, p.arm] as const));
+  const visitOrder = new Map(trial.design.visits.map((v, i) => [v, i] as const));
+  const out: TrajectoryPoint[] = [];
+  for (const m of trial.measurements) {
+    if (m.score === null || !wanted.has(m.instrument)) continue;
+    out.push({ instrument: m.instrument, id: m.id, arm: armOf.get(m.id)!, visit: m.visit, months: trial.design.visitMonths?.[m.visit] ?? null, score: m.score });
+  }
+  // A fixed order makes the results (and the figures' data) identical whatever the row order of the input.
+  out.sort((a, b) => (a.instrument < b.instrument ? -1 : a.instrument > b.instrument ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) || visitOrder.get(a.visit)! - visitOrder.get(b.visit)!);
+  return out;
+}
+
+async function runSection<P, R>(adapter: SectionAdapter<P, R>, section: P | undefined, context: AnalysisContext): Promise<SectionResult<R>> {
+  if (section === undefined) return { status: 'not-requested' };
+  if (adapter.run === null) {
+    return { status: 'not-available', capability: adapter.capability, reason: `The plan asks for this section, but ${adapter.capability} is not in this build of rcteval; nothing was estimated.` };
+  }
+  try {
+    return { status: 'done', result: await adapter.run(context, section) };
+  } catch (e) {
+    return { status: 'failed', error: errorInfo(e) };
+  }
+}
+
+/**
+ * Run a pre-specified analysis plan on validated trial data.
+ *
+ * In order: the participant flow, baseline table and outcome summaries; the primary model
+ * for every outcome (a mixed model, an ANCOVA per visit, or within-arm pre–post changes) with
+ * arm differences, differences in change, the arm × visit test, standardized effects and the
+ * plan's multiplicity adjustment across outcomes at the primary visit; then the optional
+ * sections (clinical significance, dose–response, subgroups, economics), each through its
+ * adapter. A section whose capability is not in this build is reported as `not-available`; an
+ * outcome whose model cannot be fitted is `not-estimable` with the library's message; a
+ * section that throws is `failed` with the typed error. Nothing is filled in by other means.
+ *
+ * The result is plain JSON (it survives `JSON.stringify`/`JSON.parse` unchanged) and is
+ * identical for the same data, plan and seed.
+ *
+ * @param data - validated trial data (`validateTrial`).
+ * @param plan - an analysis plan as written (checked with {@link parseAnalysisPlan}) or normalised.
+ * @param options - see {@link AnalyzeOptions}.
+ * @returns the results, see {@link TrialAnalysis}.
+ * @throws ValidationError (table `plan`) when the plan is invalid, naming every bad field.
+ * @throws ArgumentError when `data` is not validated trial data, the plan's design does not match
+ *   it, or a covariate is not a participant field or column.
+ * @example
+ * const analysis = await analyzeTrial(trial, plan); // trial: simulateTrialData({ seed: 5, nParticipants: 120 }).data
+ * analysis.outcomes[0].differences.find((d) => d.visit === '9m').estimate; // SFT − control at 9m, in points
+ * analysis.economics.status; // 'not-requested' when the plan has no economics section
+ */
+export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | AnalysisPlan, options: AnalyzeOptions = {}): Promise<TrialAnalysis> {
+  const p = parseAnalysisPlan(plan);
+  if (!isTrialData(data)) throw new ArgumentError('data', data, 'trial data returned by validateTrial');
+  checkDesign(data, p);
+  checkCovariates(data, p);
+  const adapters: SectionAdapters = { ...defaultAdapters, ...options.adapters };
+  const primaryVisit = p.primaryVisit ?? data.design.visits[1]!;
+  const sections = (['clinicalSignificance', 'doseResponse', 'subgroups', 'economics'] as const).filter((s) => p[s] !== undefined);
+  const total = 1 + p.outcomes.length + sections.length;
+  let step = 0;
+  const emit = (section: string, detail: string, advance: boolean) => {
+    if (advance) step++;
+    options.onProgress?.({ step, total, section, detail });
+  };
+
+  emit('descriptives', 'flow, baseline table and outcome summaries', true);
+  const descriptives = { flow: flowCounts(data), baseline: baselineTable(data), outcomes: describeOutcomes(data) };
+
+  const outcomes: OutcomeResult[] = [];
+  const modelName = p.model.type === 'mixed' ? 'linear mixed model' : p.model.type === 'ancova' ? 'ANCOVA per visit' : 'pre–post change';
+  for (const o of p.outcomes) {
+    emit('primary', `${o.instrument}: ${modelName}`, true);
+    outcomes.push(analyzeOutcome(data, p, o));
+  }
+  adjustAcrossOutcomes(outcomes, p, primaryVisit);
+
+  const context: AnalysisContext = {
+    trial: data,
+    plan: p,
+    outcomes,
+    primaryVisit,
+    individualData: p.report.individualData,
+    threads: options.threads ?? 'auto',
+    progress: (detail) => emit(current, detail, false),
+  };
+  let current = '';
+  const run = async <K extends keyof SectionAdapters>(key: K): Promise<TrialAnalysis[K]> => {
+    if (p[key] !== undefined) {
+      current = key;
+      emit(key, adapters[key].run ? 'running' : 'not available in this build', true);
+    }
+    return (await runSection(adapters[key] as SectionAdapter<unknown, unknown>, p[key], context)) as TrialAnalysis[K];
+  };
+  const clinicalSignificance = await run('clinicalSignificance');
+  const doseResponse = await run('doseResponse');
+  const subgroups = await run('subgroups');
+  const economics = await run('economics');
+
+  const diagnostics: Diagnostic[] = [];
+  for (const [key, s] of Object.entries({ clinicalSignificance, doseResponse, subgroups, economics })) {
+    if (s.status === 'not-available') diagnostics.push({ code: 'section-not-available', severity: 'warning', message: `${key}: ${s.reason}` });
+    if (s.status === 'failed') diagnostics.push({ code: 'section-failed', severity: 'error', message: `${key}: ${s.error.name}: ${s.error.message}` });
+  }
+  for (const o of outcomes) {
+    if (o.status === 'not-estimable') diagnostics.push({ code: 'outcome-not-estimable', severity: 'warning', message: `${o.instrument}: ${o.reason?.message ?? 'not estimable'}` });
+  }
+
+  const raw: TrialAnalysis = {
+    kind: 'rcteval.analysis',
+    format: 1,
+    software: { name: 'rcteval', version: packageVersion() },
+    plan: p,
+    design: JSON.parse(JSON.stringify(data.design)) as TrialAnalysis['design'],
+    reference: data.design.arms[0]!,
+    primaryVisit,
+    data: { nParticipants: data.summary.nParticipants, nMeasurements: data.summary.nMeasurements, missingScores: data.summary.missingScores, byArm: { ...data.summary.byArm } },
+    descriptives,
+    outcomes,
+    trajectories: p.report.individualData ? trajectories(data, p) : null,
+    clinicalSignificance,
+    doseResponse,
+    subgroups,
+    economics,
+    diagnostics,
+  };
+  const nonFinite: string[] = [];
+  const safe = jsonSafe(raw, 'analysis', nonFinite) as TrialAnalysis;
+  if (nonFinite.length > 0) {
+    safe.diagnostics.push({
+      code: 'non-finite-values',
+      severity: 'warning',
+      message: `${nonFinite.length} undefined number(s) (NaN or infinite) were stored as null, e.g. ${nonFinite.slice(0, 3).join(', ')}`,
+      details: { paths: nonFinite.slice(0, 50) },
+    });
+  }
+  return safe;
+}

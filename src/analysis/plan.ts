@@ -1,0 +1,404 @@
+/**
+ * The pre-specified analysis plan: a zod schema (so a plan can live in a JSON file and be
+ * checked before any number is computed) and its JSON Schema.
+ *
+ * The plan names everything an evaluator fixes in advance: the design, the outcomes and the
+ * primary visit, the primary model, the effect-size choices, clinical significance,
+ * dose–response, subgroups (pre-specified or exploratory), economics, the seed and the
+ * report's disclosure rules. Every default is stated in the schema, so the normalised plan
+ * stored with the results says exactly what was run.
+ */
+import { z } from 'zod';
+import { ValidationError, issue, type ValidationIssue } from '../errors/index.js';
+import type { TrialDesign } from '../data/types.js';
+
+const nonEmpty = z.string().min(1);
+// Covariates enter a model formula, so they must be names the formula parser reads as one column.
+const covariateName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a column name of letters, digits and _ (not starting with a digit)');
+
+const ageBandSchema = z.strictObject({
+  label: nonEmpty,
+  min: z.number(),
+  max: z.number().nullable(),
+});
+
+const designSchema = z
+  .strictObject({
+    arms: z.array(nonEmpty).min(1).meta({ description: 'Arms in order; the first is the reference (control) arm.' }),
+    visits: z.array(nonEmpty).min(2).meta({ description: 'Visits in time order; the first is baseline.' }),
+    instruments: z.array(nonEmpty).min(1),
+    visitMonths: z.record(z.string(), z.number()).optional(),
+    ungroupedArms: z.array(nonEmpty).optional(),
+  })
+  .meta({ description: 'The trial design the data are validated against (see docs/data-model.md).' });
+
+const dataSchema = z
+  .strictObject({
+    delimiter: z.string().length(1).default(','),
+    decimal: z.enum(['.', ',']).default('.'),
+    missing: z.array(z.string()).default(['', 'NA']),
+    dateFormat: z.enum(['YYYY-MM-DD', 'DD-MM-YYYY', 'DD.MM.YYYY', 'DD/MM/YYYY']).default('YYYY-MM-DD'),
+    numericColumns: z.array(nonEmpty).default([]).meta({ description: 'Extra participant columns read as numbers.' }),
+    participantColumns: z
+      .record(z.string(), nonEmpty)
+      .default({})
+      .meta({ description: 'Column mapping of the participants file: canonical field → source column.' }),
+    measurementColumns: z
+      .record(z.string(), nonEmpty)
+      .default({})
+      .meta({ description: 'Column mapping of the measurements file: canonical field → source column.' }),
+    measurementExtras: z
+      .array(nonEmpty)
+      .default([])
+      .meta({ description: 'Single long CSV only: extra columns that belong to measurements (all other extra columns are participant columns).' }),
+  })
+  .meta({ description: 'How the CLI reads CSV files (ignored by analyzeTrial, which receives validated data).' });
+
+const outcomeSchema = z.strictObject({
+  instrument: nonEmpty.meta({ description: 'Instrument id, one of design.instruments.' }),
+  label: nonEmpty.optional().meta({ description: 'Name in the report. Default: the instrument id.' }),
+  role: z.enum(['primary', 'secondary']).default('secondary'),
+});
+
+const mixedModelSchema = z.strictObject({
+  type: z.literal('mixed'),
+  baseline: z
+    .enum(['outcome', 'covariate'])
+    .default('outcome')
+    .meta({ description: "'outcome': baseline is a visit of the response (arm × visit over all visits); 'covariate': follow-up visits only, adjusted for the baseline score." }),
+  clustering: z
+    .strictObject({ cluster: z.enum(['group', 'site']).default('group'), treatedArm: nonEmpty })
+    .nullable()
+    .default(null)
+    .meta({ description: 'Partially nested design: a random intercept for the cluster in the treated arm only. null: no cluster term.' }),
+  ddf: z.enum(['Satterthwaite', 'Kenward-Roger']).default('Satterthwaite'),
+  reml: z.boolean().default(true),
+  residualVarianceByArm: z.boolean().default(false),
+  covariates: z.array(covariateName).default([]).meta({ description: "Participant-level covariates: 'sex', 'age', 'site', or an extra column." }),
+});
+
+const ancovaModelSchema = z.strictObject({
+  type: z.literal('ancova'),
+  vcov: z.enum(['classical', 'HC0', 'HC1', 'HC2', 'HC3', 'CR0', 'CR1', 'CR1S', 'CR2', 'CR3']).default('classical'),
+  cluster: z.enum(['group', 'site']).nullable().default(null).meta({ description: 'Cluster column for CR* covariances; participants without one form their own cluster.' }),
+  ddf: z.enum(['residual', 'Satterthwaite']).optional().meta({ description: "Default: 'Satterthwaite' for CR* covariances, 'residual' otherwise." }),
+  covariates: z.array(covariateName).default([]),
+});
+
+const prePostModelSchema = z.strictObject({
+  type: z.literal('pre-post'),
+  minimumPairs: z
+    .number()
+    .int()
+    .min(3)
+    .default(10)
+    .meta({ description: 'Fewest complete baseline/follow-up pairs for a change to be estimated; below it the report says "not estimable".' }),
+});
+
+const modelSchema = z.discriminatedUnion('type', [mixedModelSchema, ancovaModelSchema, prePostModelSchema]);
+
+const pAdjustSchema = z.enum(['none', 'holm', 'hochberg', 'hommel', 'bonferroni', 'BH', 'BY']);
+
+const effectSizeSchema = z.strictObject({
+  standardizer: z.enum(['baseline-pooled', 'baseline-control', 'baseline-total']).default('baseline-pooled'),
+  sdUncertainty: z.enum(['ignore', 'delta']).default('ignore'),
+  rules: z.enum(['cohen1988', 'sawilowsky2009', 'gignac2016', 'lovakov2021']).default('cohen1988'),
+  observed: z
+    .enum(['hedges-g', 'cohens-d', 'none'])
+    .default('hedges-g')
+    .meta({ description: 'An unadjusted standardized difference in observed change (complete pairs) beside the model-based one.' }),
+  pairedType: z.enum(['z', 'rm', 'av']).default('av').meta({ description: 'Standardizer of within-arm (pre-post) changes: d_z, d_rm or d_av.' }),
+});
+
+const normSchema = z.strictObject({ mean: z.number(), sd: z.number().positive(), population: nonEmpty.optional(), source: nonEmpty.optional() });
+
+const clinicalSchema = z.strictObject({
+  outcomes: z.array(nonEmpty).optional().meta({ description: 'Instruments. Default: every outcome.' }),
+  visits: z.array(nonEmpty).optional().meta({ description: 'Follow-up visits. Default: every follow-up visit.' }),
+  method: z.enum(['jacobson-truax', 'gulliksen-lord-novick', 'edwards-nunnally', 'hageman-arrindell']).default('jacobson-truax'),
+  cutoff: z
+    .enum(['a', 'b', 'c', 'none', 'auto'])
+    .default('auto')
+    .meta({ description: "'auto': c when the clinical and functional norms are known, a or b when only one is, none (reliable change only) without norms." }),
+  cutoffScores: z
+    .record(z.string(), z.strictObject({ value: z.number(), label: nonEmpty.optional() }))
+    .default({})
+    .meta({ description: 'A published cut-off score per instrument (e.g. WHO5: 50), used instead of a, b or c.' }),
+  norms: z
+    .record(z.string(), z.strictObject({ clinical: z.union([normSchema, z.literal('baseline-sample')]).optional(), functional: normSchema.optional() }))
+    .default({})
+    .meta({ description: "Norms per instrument replacing the registry's; clinical 'baseline-sample' takes the observed baselines as the dysfunctional population." }),
+  reliability: z.record(z.string(), z.number().gt(0).lt(1)).default({}).meta({ description: 'Reliability per instrument, replacing the registry value.' }),
+});
+
+const bandSchema = z.strictObject({ label: nonEmpty, min: z.number(), max: z.number() });
+
+const doseResponseSchema = z.strictObject({
+  outcomes: z.array(nonEmpty).optional(),
+  visits: z.array(nonEmpty).optional().meta({ description: 'Default: the primary visit.' }),
+  exposure: z.enum(['sessions', 'proportion']).default('sessions'),
+  forms: z.array(z.enum(['linear', 'bands', 'spline'])).min(1).default(['linear', 'bands']),
+  bands: z.array(bandSchema).min(2).optional().meta({ description: 'Attendance bands. Default: 0–8, 9–17, 18–26, 27–36.' }),
+  splineDf: z.number().int().min(2).max(6).default(3),
+  clusterRobust: z.boolean().default(true),
+  cace: z.boolean().default(true).meta({ description: 'Complier average causal effect and effect per session by instrumental variables (randomisation as instrument).' }),
+  atLeast: z.array(z.number().int().min(1)).default([]).meta({ description: 'Effect among those attending at least k sessions, for each k.' }),
+  covariates: z.array(covariateName).default([]),
+});
+
+const subgroupVariableSchema = z
+  .strictObject({
+    by: z.enum(['diagnosisChapter', 'ageBand', 'sex', 'baselineLevel', 'timeSinceDiagnosis', 'column']),
+    column: nonEmpty.optional().meta({ description: "The participant column when by = 'column'." }),
+    label: nonEmpty.optional(),
+    prespecified: z.boolean().meta({ description: 'true: named in the protocol; false: exploratory.' }),
+    ageBands: z.array(ageBandSchema).min(2).optional(),
+    cutPoints: z.array(z.number()).min(1).optional().meta({ description: "timeSinceDiagnosis (years) or a numeric column: cut-points. Default for timeSinceDiagnosis: tertiles." }),
+    levelBands: z
+      .record(z.string(), z.array(bandSchema).min(2))
+      .optional()
+      .meta({ description: "baselineLevel: score bands per instrument, low to high, for instruments whose registry entry has none (e.g. MHRM). Default: the registry's bands." }),
+  })
+  .superRefine((v, ctx) => {
+    if (v.by === 'column' && v.column === undefined) ctx.addIssue({ code: 'custom', path: ['column'], message: "a column name, since by is 'column'" });
+    if (v.by !== 'column' && v.column !== undefined) ctx.addIssue({ code: 'custom', path: ['column'], message: "no column unless by is 'column'" });
+    if (v.by !== 'baselineLevel' && v.levelBands !== undefined) ctx.addIssue({ code: 'custom', path: ['levelBands'], message: "no levelBands unless by is 'baselineLevel'" });
+  });
+
+const subgroupsSchema = z.strictObject({
+  outcomes: z.array(nonEmpty).optional(),
+  visits: z.array(nonEmpty).optional().meta({ description: 'Default: the primary visit.' }),
+  test: z.enum(['likelihood-ratio', 'F']).default('likelihood-ratio'),
+  adjust: z.enum(['holm', 'BH', 'none']).default('holm').meta({ description: 'Multiplicity adjustment of the interaction tests across subgroup variables.' }),
+  variables: z.array(subgroupVariableSchema).min(1),
+});
+
+const wtpRangeSchema = z.strictObject({ from: z.number().min(0), to: z.number().positive(), by: z.number().positive() });
+
+const economicsAnalysisSchema = z.strictObject({
+  label: nonEmpty.optional(),
+  outcome: nonEmpty.meta({ description: 'Instrument whose points are the effect.' }),
+  visit: nonEmpty.meta({ description: 'Follow-up visit of the effect.' }),
+  costCategories: z.array(nonEmpty).min(1).optional().meta({ description: 'Cost categories summed per participant. Default: all.' }),
+  effect: z.enum(['ancova', 'difference-in-change']).default('ancova'),
+});
+
+const economicsSchema = z.strictObject({
+  analyses: z.array(economicsAnalysisSchema).min(1),
+  currency: nonEmpty.default('DKK'),
+  priceYear: z.number().int().optional(),
+  wtp: z.union([z.array(z.number().min(0)).min(2), wtpRangeSchema]).optional().meta({ description: 'Willingness to pay per outcome point. Default: 0 to 200,000 by 5,000.' }),
+  replicates: z.number().int().min(200).max(100000).default(2000),
+  ciType: z.enum(['bca', 'percentile']).default('bca'),
+  missingCosts: z.enum(['exclude', 'zero']).default('exclude'),
+  costsByArm: z.boolean().default(true),
+  planePoints: z.number().int().min(0).max(20000).default(2000).meta({ description: 'Replicates kept for the cost-effectiveness plane figure.' }),
+});
+
+const reportSchema = z.strictObject({
+  title: nonEmpty.optional(),
+  smallCellK: z
+    .number()
+    .int()
+    .min(2)
+    .nullable()
+    .default(null)
+    .meta({ description: 'Suppress counts from 1 to k − 1 and leave out individual-level figures. null: off.' }),
+  individualData: z.boolean().default(true).meta({ description: 'Keep individual trajectories in the results (spaghetti, change and Jacobson figures).' }),
+});
+
+/** The zod schema of an analysis plan (input: JSON as written; output: every default filled in). */
+export const analysisPlanSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    title: nonEmpty,
+    description: z.string().optional(),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).meta({ description: 'Seed of every resampling step; the same seed gives identical results.' }),
+    ciLevel: z.number().gt(0).lt(1).default(0.95),
+    design: designSchema,
+    data: dataSchema.prefault({}),
+    outcomes: z.array(outcomeSchema).min(1),
+    primaryVisit: nonEmpty.optional().meta({ description: 'The visit of the primary comparison. Default: the first follow-up visit.' }),
+    model: modelSchema,
+    multiplicity: z
+      .strictObject({ method: pAdjustSchema.default('none') })
+      .prefault({})
+      .meta({ description: 'Adjustment of the primary-visit p-values across outcomes.' }),
+    effectSizes: effectSizeSchema.prefault({}),
+    clinicalSignificance: clinicalSchema.optional(),
+    doseResponse: doseResponseSchema.optional(),
+    subgroups: subgroupsSchema.optional(),
+    economics: economicsSchema.optional(),
+    report: reportSchema.prefault({}),
+  })
+  .superRefine((plan, ctx) => {
+    const { arms, visits, instruments } = plan.design;
+    const followUps = visits.slice(1);
+    const isInstrument = (v: string, path: (string | number)[]) => {
+      if (!instruments.includes(v)) ctx.addIssue({ code: 'custom', path, message: `one of design.instruments (${instruments.join(', ')})` });
+    };
+    const isFollowUp = (v: string, path: (string | number)[]) => {
+      if (!followUps.includes(v)) ctx.addIssue({ code: 'custom', path, message: `a follow-up visit of the design (${followUps.join(', ')})` });
+    };
+    const seen = new Set<string>();
+    plan.outcomes.forEach((o, i) => {
+      isInstrument(o.instrument, ['outcomes', i, 'instrument']);
+      if (seen.has(o.instrument)) ctx.addIssue({ code: 'custom', path: ['outcomes', i, 'instrument'], message: 'each instrument once (it is listed twice)' });
+      seen.add(o.instrument);
+    });
+    const outcomeIds = plan.outcomes.map((o) => o.instrument);
+    const isOutcome = (v: string, path: (string | number)[]) => {
+      if (!outcomeIds.includes(v)) ctx.addIssue({ code: 'custom', path, message: `one of the plan's outcomes (${outcomeIds.join(', ')})` });
+    };
+    if (plan.primaryVisit !== undefined) isFollowUp(plan.primaryVisit, ['primaryVisit']);
+    for (const [i, arm] of (plan.design.ungroupedArms ?? []).entries()) {
+      if (!arms.includes(arm)) ctx.addIssue({ code: 'custom', path: ['design', 'ungroupedArms', i], message: `one of design.arms (${arms.join(', ')})` });
+    }
+    if (plan.design.visitMonths) {
+      for (const v of Object.keys(plan.design.visitMonths)) {
+        if (!visits.includes(v)) ctx.addIssue({ code: 'custom', path: ['design', 'visitMonths', v], message: `visits of design.visits (${visits.join(', ')}) as keys` });
+      }
+    }
+    const m = plan.model;
+    if ((m.type === 'mixed' || m.type === 'ancova') && arms.length < 2) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'type'], message: `'pre-post' for a single-arm design (a '${m.type}' model compares arms and needs at least two)` });
+    }
+    if (m.type === 'mixed' && m.baseline === 'covariate' && visits.length < 3) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'baseline'], message: "'outcome', or an 'ancova' model: with one follow-up visit there is one row per participant and no repeated measures to model" });
+    }
+    if (m.type === 'mixed' && m.clustering !== null && !arms.includes(m.clustering.treatedArm)) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'clustering', 'treatedArm'], message: `one of design.arms (${arms.join(', ')})` });
+    }
+    if (m.type === 'ancova' && m.vcov.startsWith('CR') && m.cluster === null) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'cluster'], message: `a cluster column ('group' or 'site'), since ${m.vcov} is cluster-robust` });
+    }
+    if (m.type === 'ancova' && !m.vcov.startsWith('CR') && m.cluster !== null) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'vcov'], message: `a cluster-robust CR* covariance, since a cluster is given` });
+    }
+    const cs = plan.clinicalSignificance;
+    if (cs) {
+      cs.outcomes?.forEach((o, i) => isOutcome(o, ['clinicalSignificance', 'outcomes', i]));
+      cs.visits?.forEach((v, i) => isFollowUp(v, ['clinicalSignificance', 'visits', i]));
+      for (const k of Object.keys(cs.reliability)) isInstrument(k, ['clinicalSignificance', 'reliability', k]);
+      for (const k of Object.keys(cs.cutoffScores)) isInstrument(k, ['clinicalSignificance', 'cutoffScores', k]);
+      for (const k of Object.keys(cs.norms)) isInstrument(k, ['clinicalSignificance', 'norms', k]);
+    }
+    const dr = plan.doseResponse;
+    if (dr) {
+      dr.outcomes?.forEach((o, i) => isOutcome(o, ['doseResponse', 'outcomes', i]));
+      dr.visits?.forEach((v, i) => isFollowUp(v, ['doseResponse', 'visits', i]));
+      if (arms.length < 2 && dr.cace) ctx.addIssue({ code: 'custom', path: ['doseResponse', 'cace'], message: 'false for a single-arm design (the CACE uses randomisation as its instrument)' });
+    }
+    const sg = plan.subgroups;
+    if (sg) {
+      sg.outcomes?.forEach((o, i) => isOutcome(o, ['subgroups', 'outcomes', i]));
+      sg.visits?.forEach((v, i) => isFollowUp(v, ['subgroups', 'visits', i]));
+      if (arms.length < 2) ctx.addIssue({ code: 'custom', path: ['subgroups'], message: 'no subgroup section in a single-arm design (subgroup effects are differences between arms)' });
+      if (sg.test === 'likelihood-ratio' && m.type !== 'mixed') ctx.addIssue({ code: 'custom', path: ['subgroups', 'test'], message: "'F' with an ANCOVA primary model (the likelihood-ratio test compares mixed models)" });
+    }
+    const ec = plan.economics;
+    if (ec) {
+      if (arms.length !== 2) ctx.addIssue({ code: 'custom', path: ['economics'], message: `no economics section unless the design has two arms (it has ${arms.length})` });
+      ec.analyses.forEach((a, i) => {
+        isInstrument(a.outcome, ['economics', 'analyses', i, 'outcome']);
+        isFollowUp(a.visit, ['economics', 'analyses', i, 'visit']);
+      });
+      const w = ec.wtp;
+      if (Array.isArray(w)) {
+        for (let i = 1; i < w.length; i++) {
+          if (!(w[i]! > w[i - 1]!)) {
+            ctx.addIssue({ code: 'custom', path: ['economics', 'wtp', i], message: `strictly increasing values (${w[i - 1]} is followed by ${w[i]})` });
+            break;
+          }
+        }
+      } else if (w && !(w.to > w.from)) {
+        ctx.addIssue({ code: 'custom', path: ['economics', 'wtp', 'to'], message: `a value above from (${w.from})` });
+      }
+    }
+  })
+  .meta({ title: 'rcteval analysis plan', description: 'A pre-specified analysis of a randomised trial, run by analyzeTrial or `rcteval analyze`.' });
+
+/** An analysis plan as written (optional fields may be left out). */
+export type AnalysisPlanInput = z.input<typeof analysisPlanSchema>;
+/** A normalised analysis plan: every default filled in. */
+export type AnalysisPlan = z.output<typeof analysisPlanSchema>;
+/** The primary model part of a normalised plan. */
+export type PlanModel = AnalysisPlan['model'];
+/** The clinical-significance part of a normalised plan. */
+export type ClinicalSignificancePlan = NonNullable<AnalysisPlan['clinicalSignificance']>;
+/** The dose–response part of a normalised plan. */
+export type DoseResponsePlan = NonNullable<AnalysisPlan['doseResponse']>;
+/** The subgroup part of a normalised plan. */
+export type SubgroupsPlan = NonNullable<AnalysisPlan['subgroups']>;
+/** One subgroup variable of a normalised plan. */
+export type SubgroupVariablePlan = SubgroupsPlan['variables'][number];
+/** The economics part of a normalised plan. */
+export type EconomicsPlan = NonNullable<AnalysisPlan['economics']>;
+
+/** JSON Schema (draft 2020-12) of an analysis plan as written in a JSON file. */
+export const analysisPlanJsonSchema: Record<string, unknown> = z.toJSONSchema(analysisPlanSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+
+function pathText(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const p of path) s += typeof p === 'number' ? `[${p}]` : s === '' ? String(p) : `.${String(p)}`;
+  return s === '' ? '(plan)' : s;
+}
+
+/** zod's messages as the "expected …" half of a validation issue (the value is shown beside it). */
+function expectation(message: string): string {
+  return message
+    .replace(/^(Invalid (option|input|value)|Too (small|big)): expected /, '')
+    .replace(/, received [^,]*$/, '');
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+/**
+ * Check a plan (e.g. parsed from a JSON file) and fill in its defaults.
+ *
+ * Every problem is reported at once, each naming the field by its path
+ * (`model.clustering.treatedArm`, `outcomes[1].instrument`), the value received and what was
+ * expected. Unknown fields are reported too, so a misspelt option is never silently ignored.
+ *
+ * @param input - the plan as written.
+ * @returns the normalised plan ({@link AnalysisPlan}).
+ * @throws ValidationError (table `plan`) listing every problem.
+ * @example
+ * const plan = parseAnalysisPlan({ title: 'SFT', design: { arms: ['control', 'SFT'], visits: ['baseline', '9m'], instruments: ['PSP'] },
+ *   outcomes: [{ instrument: 'PSP', role: 'primary' }], model: { type: 'mixed' } });
+ * plan.seed; // 1
+ * plan.model.type === 'mixed' && plan.model.ddf; // 'Satterthwaite'
+ */
+export function parseAnalysisPlan(input: unknown): AnalysisPlan {
+  const r = analysisPlanSchema.safeParse(input);
+  if (r.success) return r.data;
+  const issues: ValidationIssue[] = r.error.issues.map((i) => {
+    const keys = i.code === 'unrecognized_keys' ? (i as { keys?: string[] }).keys ?? [] : [];
+    if (keys.length > 0) {
+      const path = [...i.path, keys[0]!];
+      return issue('plan', null, pathText(path), valueAt(input, path), `no such field${keys.length > 1 ? ` (also: ${keys.slice(1).join(', ')})` : ''}; check the spelling against the plan's JSON Schema`);
+    }
+    return issue('plan', null, pathText(i.path), valueAt(input, i.path), expectation(i.message));
+  });
+  throw new ValidationError(issues, 'The analysis plan is not valid');
+}
+
+/**
+ * The plan's design as the data module's `TrialDesign` (for `validateTrial`).
+ * @example
+ * validateTrial({ participants, measurements }, { design: planDesign(plan) });
+ */
+export function planDesign(plan: AnalysisPlan): TrialDesign {
+  const d = plan.design;
+  const out: TrialDesign = { arms: [...d.arms], visits: [...d.visits], instruments: [...d.instruments] };
+  if (d.visitMonths !== undefined) out.visitMonths = { ...d.visitMonths };
+  if (d.ungroupedArms !== undefined) out.ungroupedArms = [...d.ungroupedArms];
+  return out;
+}

@@ -1,0 +1,371 @@
+/**
+ * The results of `analyzeTrial`: plain JSON (objects, arrays, strings, finite numbers, `null`),
+ * so they survive `JSON.stringify`/`JSON.parse` and `structuredClone` unchanged and can be stored
+ * beside the report. Numbers that are undefined (a mean nobody was measured for) are `null`,
+ * never `NaN`.
+ */
+import type { Diagnostic } from '../errors/index.js';
+import type { TrialDesign } from '../data/types.js';
+import type { FlowRow } from '../descriptives/flow-counts.js';
+import type { BaselineRow } from '../descriptives/baseline-table.js';
+import type { OutcomeSummaryRow } from '../descriptives/describe-outcomes.js';
+import type { AnalysisPlan } from './plan.js';
+
+/** A closed interval `[lower, upper]`. */
+export type Interval = [number, number];
+
+/** An error a section or outcome met, with the library's typed error name and code. */
+export interface ErrorInfo {
+  /** Error class, e.g. `ArgumentError`, `ConvergenceError`. */
+  name: string;
+  /** Stable error code (`ARGUMENT`, `VALIDATION`, …), or `null` for an unexpected error. */
+  code: string | null;
+  message: string;
+}
+
+/** An estimate with its test and interval, in the library's result vocabulary. */
+export interface EstimateRow {
+  estimate: number;
+  se: number;
+  df: number;
+  statistic: number;
+  pValue: number;
+  ci: Interval;
+  ciLevel: number;
+}
+
+/** A fixed-effect coefficient. */
+export interface CoefficientRow extends EstimateRow {
+  term: string;
+}
+
+/** A variance component (or the residual). */
+export interface VarianceRow {
+  group: string;
+  term: string | null;
+  variance: number;
+  sd: number;
+}
+
+/** One fitted model, summarised. */
+export interface ModelSummary {
+  kind: 'mixed' | 'ancova';
+  /** The visit an ANCOVA was fitted at; `null` for a mixed model over visits. */
+  visit: string | null;
+  formula: string;
+  /** The model and its choices in words. */
+  method: string;
+  nObs: number;
+  nParticipants: number;
+  /** Clusters of the cluster term or cluster-robust covariance; `null` without one. */
+  nClusters: number | null;
+  ddf: string;
+  coefficients: CoefficientRow[];
+  varianceComponents: VarianceRow[];
+  logLik: number;
+  aic: number;
+  converged: boolean;
+  singular: boolean;
+  diagnostics: Diagnostic[];
+}
+
+/** A model-estimated mean of one arm at one visit. */
+export interface ArmVisitMean {
+  arm: string;
+  visit: string;
+  /** Months since randomisation (design.visitMonths), or `null`. */
+  months: number | null;
+  estimate: number | null;
+  se: number | null;
+  df: number | null;
+  ci: Interval | null;
+  ciLevel: number;
+}
+
+/** A difference between an arm and the reference arm. */
+export interface ArmDifference extends EstimateRow {
+  arm: string;
+  reference: string;
+  visit: string;
+  months: number | null;
+  /** The p-value adjusted across outcomes at the primary visit (plan.multiplicity); `null` elsewhere or with no adjustment. */
+  pAdjusted: number | null;
+  /** For differences in change: the visit the change is measured from. */
+  from: string | null;
+}
+
+/** A verbal label for a standardized difference. */
+export interface Interpretation {
+  label: string;
+  /** Rule set, e.g. `cohen1988`. */
+  rules: string;
+  reference: string | null;
+}
+
+/** A standardized difference (model-based or observed). */
+export interface StandardizedEffect {
+  arm: string;
+  reference: string;
+  visit: string;
+  /** `model`: the model's difference ÷ a baseline SD (Feingold 2009); `observed-change`: Hedges' g / Cohen's d of observed change. */
+  basis: 'model' | 'observed-change';
+  estimate: number;
+  ci: Interval;
+  ciLevel: number;
+  /** Participants behind the SD (model) or the two arms' complete pairs (observed). */
+  n: number | null;
+  standardizer: number;
+  method: string;
+  interpretation: Interpretation;
+}
+
+/** The arm × visit interaction test: does the arm difference vary over visits? */
+export interface InteractionTest {
+  term: string;
+  numDf: number;
+  denDf: number;
+  statistic: number;
+  pValue: number;
+  method: string;
+}
+
+/** A within-arm change from baseline (pre-post design). */
+export interface WithinArmChange {
+  arm: string;
+  visit: string;
+  from: string;
+  /** Participants with a baseline score. */
+  nBaseline: number;
+  /** Participants with a follow-up score. */
+  nFollowUp: number;
+  /** Participants with both. */
+  nPairs: number;
+  estimable: boolean;
+  /** Why not, when not estimable. */
+  reason: string | null;
+  /** Mean of the complete pairs at baseline and follow-up, and the mean change with a paired t interval. */
+  meanBaseline: number | null;
+  meanFollowUp: number | null;
+  change: EstimateRow | null;
+  sdChange: number | null;
+  effectSize: (Omit<StandardizedEffect, 'arm' | 'reference' | 'visit' | 'basis'> & { type: string }) | null;
+}
+
+/** Everything the primary analysis says about one outcome. */
+export interface OutcomeResult {
+  instrument: string;
+  label: string;
+  role: 'primary' | 'secondary';
+  /** From the instrument registry; `null` for an unregistered instrument. */
+  direction: 'higher-better' | 'lower-better' | null;
+  range: { min: number; max: number } | null;
+  status: 'estimated' | 'not-estimable';
+  /** Why not, when not estimable (the library's error message). */
+  reason: ErrorInfo | null;
+  models: ModelSummary[];
+  means: ArmVisitMean[];
+  differences: ArmDifference[];
+  changeDifferences: ArmDifference[];
+  interaction: InteractionTest | null;
+  effectSizes: StandardizedEffect[];
+  withinArm: WithinArmChange[];
+  diagnostics: Diagnostic[];
+}
+
+/** One observed score, for trajectory, change and Jacobson figures. */
+export interface TrajectoryPoint {
+  instrument: string;
+  id: string;
+  arm: string;
+  visit: string;
+  months: number | null;
+  score: number;
+}
+
+/** A section whose capability ran, was not asked for, is not in this build, or failed. */
+export type SectionResult<T> =
+  | { status: 'done'; result: T }
+  | { status: 'not-requested' }
+  | { status: 'not-available'; capability: string; reason: string }
+  | { status: 'failed'; error: ErrorInfo };
+
+/** Clinical significance (reliable change and cut-offs), as the report reads it. */
+export interface ClinicalSignificanceSection {
+  /** One row per instrument × visit: the method, reliability, threshold and cut-off used. */
+  settings: {
+    instrument: string;
+    visit: string;
+    method: string;
+    reliability: number;
+    reliabilitySource: string | null;
+    /** Critical value of the index. */
+    criticalValue: number;
+    /** Change (in points) needed for a reliable change; `null` for methods where it depends on the baseline score. */
+    threshold: number | null;
+    cutoff: { type: string; value: number; formula: string } | null;
+    direction: 'higher-better' | 'lower-better';
+  }[];
+  /** Counts of each category per arm × visit (participants with no follow-up counted under `missing`). */
+  categories: { instrument: string; visit: string; arm: string; category: string; n: number; denominator: number; percent: number | null }[];
+  /** Participants not classified, per arm: without a follow-up score (never counted as unchanged), without a baseline, or not classifiable. */
+  missing: { instrument: string; visit: string; arm: string; noFollowUp: number; noBaseline: number; notClassifiable: number }[];
+  /** Between-arm comparisons of "reliably improved" and "recovered". */
+  comparisons: {
+    instrument: string;
+    visit: string;
+    outcome: string;
+    arm: string;
+    reference: string;
+    riskDifference: { estimate: number; ci: Interval; method: string };
+    riskRatio: { estimate: number | null; ci: Interval | null } | null;
+    oddsRatio: { estimate: number | null; ci: Interval | null } | null;
+    nnt: { estimate: number | null; text: string } | null;
+    test: { method: string; pValue: number } | null;
+  }[];
+  /** Ordinal comparison across the categories: common odds ratio of a better category, and the probability of superiority. */
+  ordinal: {
+    instrument: string;
+    visit: string;
+    arm: string;
+    reference: string;
+    oddsRatio: { estimate: number; ci: Interval; pValue: number } | null;
+    superiority: { estimate: number; ci: Interval; pValue: number } | null;
+    method: string;
+  }[];
+  /** Per participant (individual data only): baseline, follow-up and category. */
+  participants: { instrument: string; visit: string; id: string; arm: string; baseline: number; followUp: number; category: string }[];
+  /** Category order from best to worst, e.g. recovered, improved, unchanged, deteriorated, harmed. */
+  categoryOrder: string[];
+  method: string;
+  diagnostics: Diagnostic[];
+}
+
+/** Dose–response (attendance and outcome) as the report reads it. */
+export interface DoseResponseSection {
+  /** Slopes and band effects: exploratory, since attendance is not randomised. */
+  estimates: { instrument: string; visit: string; form: string; term: string; estimate: number; se: number; df: number; ci: Interval; pValue: number; n: number; nClusters: number | null; method: string }[];
+  /** Predicted outcome over attendance with a CI band, per instrument × visit × form. */
+  curves: { instrument: string; visit: string; form: string; x: number; estimate: number; lower: number; upper: number }[];
+  /** Observed points (individual data only). */
+  observed: { instrument: string; visit: string; x: number; y: number }[];
+  /** Tests of any association of attendance with the outcome (all attendance terms zero), per form. */
+  tests: { instrument: string; visit: string; form: string; statistic: number; numDf: number; denDf: number; pValue: number; method: string }[];
+  /** Causal (instrumental-variable) estimates: CACE and effect per session. */
+  causal: { instrument: string; visit: string; estimand: string; estimate: number; se: number; ci: Interval; pValue: number; firstStageF: number | null; method: string }[];
+  exposureLabel: string;
+  method: string;
+  diagnostics: Diagnostic[];
+}
+
+/** Subgroup analyses as the report reads them. */
+export interface SubgroupsSection {
+  /** One interaction test per instrument × subgroup variable (jointly over the visits analysed). */
+  tests: {
+    instrument: string;
+    visits: string[];
+    variable: string;
+    label: string;
+    prespecified: boolean;
+    method: string;
+    statistic: number;
+    numDf: number;
+    /** Denominator df of an F test; `null` for a likelihood-ratio (χ²) test. */
+    denDf: number | null;
+    pValue: number;
+    /** The p-value adjusted across subgroup variables (`adjust`), or the unadjusted one for `none`. */
+    pAdjusted: number;
+    adjust: string;
+  }[];
+  /** Forest-plot rows: the arm difference within each level. */
+  rows: {
+    instrument: string;
+    visit: string;
+    variable: string;
+    level: string;
+    nByArm: Record<string, number>;
+    estimable: boolean;
+    reason: string | null;
+    estimate: number | null;
+    ci: Interval | null;
+    ciLevel: number;
+  }[];
+  method: string;
+  diagnostics: Diagnostic[];
+}
+
+/** A bootstrap estimate reduced to what the report prints. */
+export interface BootstrapSummary {
+  estimate: number;
+  se: number | null;
+  ci: Interval | null;
+  ciLevel: number;
+}
+
+/** One cost-effectiveness analysis (an outcome at a visit). */
+export interface CostEffectivenessSummary {
+  label: string;
+  outcome: string;
+  visit: string;
+  control: string;
+  treated: string;
+  costCategories: string[] | null;
+  n: { control: number; treated: number };
+  excluded: number;
+  meanCost: { control: number; treated: number };
+  incrementalCost: BootstrapSummary;
+  incrementalEffect: BootstrapSummary;
+  icer: { estimate: number | null; quadrant: string; interpretation: string };
+  /** The quadrant shares of the replicates. */
+  quadrantShares: Record<string, number>;
+  netBenefit: { wtp: number; estimate: number; ci: Interval | null; probabilityCostEffective: number }[];
+  ceac: { wtp: number[]; probability: number[]; probabilityCostSaving: number; probabilityEffectPositive: number };
+  /** Replicates of (ΔE, ΔC) kept for the plane (the first `planePoints`). */
+  plane: { deltaEffect: number[]; deltaCost: number[] };
+  replicates: number;
+  seed: number;
+  method: string;
+  diagnostics: Diagnostic[];
+}
+
+/** Economics as the report reads it. */
+export interface EconomicsSection {
+  currency: string;
+  priceYear: number | null;
+  costsByArm: {
+    arm: string;
+    category: string;
+    n: number;
+    nMissing: number;
+    mean: BootstrapSummary;
+    median: number | null;
+    shareZero: number | null;
+  }[];
+  costDifferences: { arm: string; reference: string; category: string; difference: BootstrapSummary }[];
+  costsMethod: string | null;
+  analyses: CostEffectivenessSummary[];
+  diagnostics: Diagnostic[];
+}
+
+/** Everything `analyzeTrial` returns. */
+export interface TrialAnalysis {
+  kind: 'rcteval.analysis';
+  /** Version of the results format. */
+  format: 1;
+  software: { name: 'rcteval'; version: string };
+  /** The normalised plan (every default filled in). */
+  plan: AnalysisPlan;
+  design: TrialDesign;
+  /** Arm compared against (the design's first arm). */
+  reference: string;
+  primaryVisit: string;
+  data: { nParticipants: number; nMeasurements: number; missingScores: number; byArm: Record<string, number> };
+  descriptives: { flow: FlowRow[]; baseline: BaselineRow[]; outcomes: OutcomeSummaryRow[] };
+  outcomes: OutcomeResult[];
+  /** Observed scores, when the plan keeps individual data. */
+  trajectories: TrajectoryPoint[] | null;
+  clinicalSignificance: SectionResult<ClinicalSignificanceSection>;
+  doseResponse: SectionResult<DoseResponseSection>;
+  subgroups: SectionResult<SubgroupsSection>;
+  economics: SectionResult<EconomicsSection>;
+  diagnostics: Diagnostic[];
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { resolveCutoff } from '../../src/analysis/adapters/clinical-significance.js';
+import { subgroupSpec } from '../../src/analysis/adapters/subgroups.js';
+import { analyzeTrial } from '../../src/analysis/analyze.js';
+import { parseAnalysisPlan, type AnalysisPlanInput } from '../../src/analysis/plan.js';
+import { clinicalSignificance } from '../../src/clinical-significance/clinical-significance.js';
+import { compareClinicalSignificance } from '../../src/clinical-significance/compare.js';
+import { doseResponse } from '../../src/dose-response/dose-response.js';
+import { attendanceEffects } from '../../src/dose-response/attendance-effects.js';
+import { subgroupAnalysis } from '../../src/subgroups/analysis.js';
+import { cachedAnalysis, mixedPlan, smallTrial } from './helpers.js';
+
+const { economics: _e, ...base } = mixedPlan();
+const SECTIONS: AnalysisPlanInput = {
+  ...base,
+  clinicalSignificance: { outcomes: ['PSP'], visits: ['9m'], cutoffScores: {} },
+  doseResponse: { outcomes: ['PSP'], forms: ['linear', 'bands'], atLeast: [1, 18] },
+  subgroups: { outcomes: ['PSP'], test: 'F', adjust: 'holm', variables: [{ by: 'sex', prespecified: true }, { by: 'ageBand', prespecified: false, ageBands: [{ label: 'under 40', min: 18, max: 39 }, { label: '40+', min: 40, max: null }] }] },
+};
+
+function sections() {
+  return cachedAnalysis('sections-wired', SECTIONS);
+}
+
+describe('clinical-significance adapter', () => {
+  it('reports the module’s categories, missing counts and between-arm comparisons unchanged', async () => {
+    const a = await sections();
+    expect(a.clinicalSignificance.status).toBe('done');
+    if (a.clinicalSignificance.status !== 'done') return;
+    const r = a.clinicalSignificance.result;
+    const cs = clinicalSignificance(smallTrial(), { instrument: 'PSP', cutoff: 'none', visits: ['9m'], arms: ['control', 'SFT'] });
+    const cmp = compareClinicalSignificance(cs);
+    for (const c of cs.counts) {
+      for (const cat of ['improved', 'unchanged', 'deteriorated'] as const) {
+        expect(r.categories.find((x) => x.arm === c.arm && x.category === cat)!.n).toBe(c[cat]);
+      }
+      expect(r.missing.find((x) => x.arm === c.arm)!.noFollowUp).toBe(c.missingFollowUp + c.missingBoth);
+    }
+    expect(r.categoryOrder).toEqual(['improved', 'unchanged', 'deteriorated']);
+    const rd = r.comparisons.find((x) => x.outcome === 'reliably improved')!;
+    expect(rd.riskDifference.estimate).toBe(cmp.binary[0]!.riskDifference.estimate);
+    expect(rd.riskDifference.ci).toEqual(cmp.binary[0]!.riskDifference.ci);
+    expect(r.settings[0]!.threshold).toBeCloseTo(cs.parameters[0]!.minimumChange!, 12);
+    expect(r.participants).toHaveLength(cs.rows.filter((x) => x.status === 'classified').length);
+    expect(r.ordinal).toHaveLength(1);
+    expect(r.diagnostics.some((d) => d.code === 'cutoff-chosen' && d.message.includes('reliable change only'))).toBe(true);
+  });
+
+  it('chooses the cut-off: a published score, the plan’s choice, or the strongest the norms allow', () => {
+    const plan = parseAnalysisPlan({
+      ...mixedPlan(),
+      clinicalSignificance: { cutoffScores: { WHO5: { value: 50, label: 'poor wellbeing' } }, norms: { MHRM: { clinical: 'baseline-sample', functional: { mean: 90, sd: 12 } } } },
+    }).clinicalSignificance!;
+    expect(resolveCutoff(plan, 'WHO5').cutoff).toEqual({ value: 50, label: 'poor wellbeing' });
+    expect(resolveCutoff(plan, 'MHRM')).toMatchObject({ cutoff: 'c', norms: { clinical: 'baseline-sample', functional: { mean: 90, sd: 12 } } });
+    expect(resolveCutoff(plan, 'PSP').cutoff).toBe('none');
+    expect(resolveCutoff(plan, 'EQ5D_VAS').cutoff).toBe('a'); // the registry has a clinical norm only
+    const explicit = parseAnalysisPlan({ ...mixedPlan(), clinicalSignificance: { cutoff: 'b' } }).clinicalSignificance!;
+    expect(resolveCutoff(explicit, 'PSP')).toEqual({ cutoff: 'b', norms: undefined, note: null });
+  });
+});
+
+describe('dose-response adapter', () => {
+  it('reports the module’s slope, band differences, curve and IV estimates unchanged', async () => {
+    const a = await sections();
+    expect(a.doseResponse.status).toBe('done');
+    if (a.doseResponse.status !== 'done') return;
+    const r = a.doseResponse.result;
+    const trial = smallTrial();
+    const lin = doseResponse(trial, { instrument: 'PSP', visit: '9m', form: 'linear', exposure: 'sessions', treatedArm: 'SFT', covariates: [], ciLevel: 0.95, vcov: 'CR2', spline: { df: 3 } });
+    const slope = r.estimates.find((e) => e.form === 'linear' && e.term === 'per session')!;
+    expect(slope.estimate).toBe(lin.slope![0]!.estimate);
+    expect(slope.ci).toEqual(lin.slope![0]!.ci);
+    expect(r.curves.filter((c) => c.form === 'linear')).toHaveLength(lin.prediction.filter((p) => !p.extrapolated).length);
+    expect(r.estimates.filter((e) => e.form === 'bands').length).toBeGreaterThanOrEqual(1);
+    expect(r.tests.map((t) => t.form)).toEqual(['linear', 'bands']);
+    const fx = attendanceEffects(trial, { instrument: 'PSP', visit: '9m', exposure: 'sessions', treatedArm: 'SFT', covariates: [], ciLevel: 0.95, vcov: 'CR2', atLeast: [1, 18] });
+    expect(r.causal.find((c) => c.estimand.startsWith('ITT'))!.estimate).toBe(fx.itt.estimate);
+    expect(r.causal.find((c) => c.estimand === 'per session attended')!.firstStageF).toBe(fx.perSession.firstStage.classical.statistic);
+    expect(r.causal.filter((c) => c.estimand.startsWith('CACE'))).toHaveLength(2);
+    const treatedWithBoth = r.observed.length;
+    expect(treatedWithBoth).toBe(lin.n);
+    expect(r.method).toContain('Exploratory');
+  });
+});
+
+describe('subgroups adapter', () => {
+  it('reports the module’s per-level effects and interaction tests, adjusted as the plan says', async () => {
+    const a = await sections();
+    expect(a.subgroups.status).toBe('done');
+    if (a.subgroups.status !== 'done') return;
+    const r = a.subgroups.result;
+    const direct = subgroupAnalysis(smallTrial(), {
+      instrument: 'PSP',
+      subgroups: [
+        { kind: 'sex', prespecified: true },
+        { kind: 'age-band', prespecified: false, bands: [{ min: 18, max: 39, label: 'under 40' }, { min: 40, label: '40+' }] },
+      ],
+      visits: ['9m'],
+      model: 'lmm',
+      baseline: 'outcome',
+      test: 'F',
+      treatedArm: 'SFT',
+      ciLevel: 0.95,
+      overall: false,
+      ddf: 'Satterthwaite',
+    });
+    expect(r.tests.map((t) => [t.variable, t.prespecified])).toEqual([
+      ['sex', true],
+      ['ageBand', false],
+    ]);
+    direct.variables.forEach((v, i) => {
+      expect(r.tests[i]!.pValue).toBe(v.interaction.pValue);
+      expect(r.tests[i]!.pAdjusted).toBe(v.interaction.pHolm);
+      for (const e of v.effects) expect(r.rows.find((x) => x.variable === v.name && x.level === e.level)!.estimate).toBe(e.estimate);
+    });
+    expect(r.rows.find((x) => x.level === 'under 40')!.nByArm).toHaveProperty('SFT');
+  });
+
+  it('maps every kind of planned subgroup variable to the module’s spec', () => {
+    const v = (x: Record<string, unknown>) => parseAnalysisPlan({ ...mixedPlan(), subgroups: { variables: [x] } }).subgroups!.variables[0]!;
+    expect(subgroupSpec(v({ by: 'diagnosisChapter', prespecified: true, label: 'Dx' }), 'PSP')).toEqual({ kind: 'diagnosis-chapter', prespecified: true, label: 'Dx' });
+    expect(subgroupSpec(v({ by: 'timeSinceDiagnosis', prespecified: true, cutPoints: [5] }), 'PSP')).toEqual({ kind: 'time-since-diagnosis', prespecified: true, cutPoints: [5] });
+    expect(subgroupSpec(v({ by: 'column', column: 'site', prespecified: false }), 'PSP')).toEqual({ kind: 'column', column: 'site', prespecified: false });
+    const lv = v({ by: 'baselineLevel', prespecified: true, levelBands: { MHRM: [{ label: 'low', min: 0, max: 60 }, { label: 'high', min: 61, max: 120 }] } });
+    expect(subgroupSpec(lv, 'MHRM')).toEqual({ kind: 'baseline-level', prespecified: true, bands: [{ label: 'low', min: 0, max: 60 }, { label: 'high', min: 61, max: 120 }] });
+    expect(subgroupSpec(lv, 'PSP')).toEqual({ kind: 'baseline-level', prespecified: true });
+  });
+});
+
+describe('sections end to end', () => {
+  it('a section’s typed error makes it failed with the message, and the rest of the analysis stands', async () => {
+    const a = await analyzeTrial(smallTrial(), { ...base, subgroups: { outcomes: ['MHRM'], test: 'F', variables: [{ by: 'baselineLevel', prespecified: true }] } }, { threads: 1 });
+    expect(a.subgroups.status).toBe('failed');
+    if (a.subgroups.status === 'failed') expect(a.subgroups.error.message).toContain('MHRM');
+    expect(a.outcomes.every((o) => o.status === 'estimated')).toBe(true);
+  });
+
+  it('a section whose adapter is not wired is reported as not available', async () => {
+    const a = await analyzeTrial(smallTrial(), { ...base, outcomes: [{ instrument: 'PSP' }], doseResponse: {} }, { threads: 1, adapters: { doseResponse: { capability: 'src/dose-response (issue 5)', run: null } } });
+    expect(a.doseResponse).toMatchObject({ status: 'not-available', capability: 'src/dose-response (issue 5)' });
+    expect(a.diagnostics.map((d) => d.code)).toContain('section-not-available');
+  });
+});

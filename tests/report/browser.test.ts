@@ -1,0 +1,105 @@
+/**
+ * End to end: open the written report in headless Chromium (Debian's `chromium`, which
+ * .ci/run installs), check that the page logs nothing to the console and requests nothing,
+ * that every figure is drawn with a size and marks, and save a screenshot to tests/output/.
+ * No driver library: chromium's own --dump-dom and --screenshot through child_process.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { writeReport } from '../../src/report/report.js';
+import { modelFigures } from '../../src/report/model.js';
+import { ROOT, cachedAnalysis, mixedPlan } from '../analysis/helpers.js';
+import { withSections } from './fixtures.js';
+
+function findChromium(): string | null {
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    try {
+      const p = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+      if (p) return p;
+    } catch {
+      // not installed under this name
+    }
+  }
+  return null;
+}
+
+const chromium = findChromium();
+if (!chromium) {
+  console.warn(
+    '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' +
+      '!! SKIPPING the headless-browser test of the HTML report: chromium is not  !!\n' +
+      '!! installed. Install it (apt-get install -y --no-install-recommends       !!\n' +
+      '!! chromium), as .ci/run does, to run it.                                   !!\n' +
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n',
+  );
+}
+
+function run(args: string[], profile: string): { stdout: string; stderr: string; status: number | null } {
+  const r = spawnSync(
+    chromium!,
+    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', '--virtual-time-budget=10000', ...args],
+    { encoding: 'utf8', timeout: 120_000, maxBuffer: 200 * 1024 * 1024 },
+  );
+  return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
+}
+
+// Measures each figure in the page and writes the result into the DOM for --dump-dom to carry out.
+const PROBE = `<script>
+window.addEventListener('load', () => {
+  const figures = [...document.querySelectorAll('figure[data-figure]')].map((f) => {
+    const svg = f.querySelector('svg');
+    const box = svg ? svg.getBoundingClientRect() : { width: 0, height: 0 };
+    const marks = svg ? svg.querySelectorAll('path, rect, line, text').length : 0;
+    return { id: f.getAttribute('data-figure'), width: box.width, height: box.height, marks };
+  });
+  const pre = document.createElement('pre');
+  pre.id = 'render-check';
+  pre.textContent = JSON.stringify(figures);
+  document.body.appendChild(pre);
+});
+</script>`;
+
+describe.skipIf(!chromium)('the report in headless Chromium', () => {
+  it('loads with no console message or request, draws every figure, and is saved as a screenshot', async () => {
+    const analysis = withSections(await cachedAnalysis('mixed', mixedPlan()));
+    const dir = mkdtempSync(join(tmpdir(), 'rcteval-browser-'));
+    const { report } = await writeReport(analysis, dir);
+    const expected = modelFigures(report.model).map((f) => f.id);
+    const page = join(dir, 'report.html');
+
+    // 1. The report as written: nothing in the console (a blocked request or a CSP violation would log there).
+    const plain = run(['--dump-dom', pathToFileURL(page).href], join(dir, 'profile-1'));
+    expect(plain.stdout).toContain('<figure class="figure"');
+    const consoleLines = plain.stderr.split('\n').filter((l) => /CONSOLE|Refused to|net::ERR|Failed to load/i.test(l));
+    expect(consoleLines, consoleLines.join('\n')).toEqual([]);
+
+    // 2. A copy with a measuring script (the report's own policy forbids scripts, so it is relaxed in the copy only).
+    const probed = readFileSync(page, 'utf8')
+      .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
+      .replace('</body>', `${PROBE}\n</body>`);
+    const probePage = join(dir, 'probe.html');
+    writeFileSync(probePage, probed);
+    const dom = run(['--dump-dom', pathToFileURL(probePage).href], join(dir, 'profile-2')).stdout;
+    const m = /<pre id="render-check">([^<]*)<\/pre>/.exec(dom);
+    expect(m, 'the probe did not run').not.toBeNull();
+    const figures = JSON.parse(m![1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as { id: string; width: number; height: number; marks: number }[];
+    expect(figures.map((f) => f.id)).toEqual(expected);
+    for (const f of figures) {
+      expect(f.width, f.id).toBeGreaterThan(100);
+      expect(f.height, f.id).toBeGreaterThan(80);
+      expect(f.marks, f.id).toBeGreaterThan(5);
+    }
+
+    // 3. A screenshot of the top of the report, kept with the test output.
+    const outDir = join(ROOT, 'tests', 'output');
+    mkdirSync(outDir, { recursive: true });
+    const shot = join(outDir, 'report-screenshot.png');
+    run([`--screenshot=${shot}`, '--window-size=1280,2400', '--hide-scrollbars', pathToFileURL(page).href], join(dir, 'profile-3'));
+    expect(statSync(shot).size).toBeGreaterThan(50_000);
+    expect(readFileSync(shot).subarray(1, 4).toString('ascii')).toBe('PNG');
+  }, 180_000);
+});
