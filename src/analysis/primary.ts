@@ -109,10 +109,11 @@ function summariseOls(fit: OlsFit, visit: string, method: string, nParticipants:
   };
 }
 
-function meansRows(trial: TrialData, mm: MarginalMeans): ArmVisitMean[] {
+/** Rows of arm × visit means; `atVisit` names the visit when the means are of one visit's model. */
+function meansRows(trial: TrialData, mm: MarginalMeans, atVisit?: string): ArmVisitMean[] {
   return mm.rows.map((r) => {
     const ok = r.estimable && Number.isFinite(r.estimate);
-    const visit = r.levels['visit']!;
+    const visit = atVisit ?? r.levels['visit']!;
     return {
       arm: r.levels['arm']!,
       visit,
@@ -309,21 +310,7 @@ function runAncova(trial: TrialData, plan: AnalysisPlan, outcome: Outcome, resul
     result.models.push(summariseOls(fit, visit, method, ids.size));
     result.diagnostics.push(...plainDiagnostics(fit.diagnostics));
     const mm = marginalMeans(fit, ['arm'], { ciLevel: plan.ciLevel });
-    result.means.push(
-      ...mm.rows.map((r) => {
-        const ok = r.estimable && Number.isFinite(r.estimate);
-        return {
-          arm: r.levels['arm']!,
-          visit,
-          months: monthsOf(trial, visit),
-          estimate: ok ? r.estimate : null,
-          se: ok ? finiteOrNull(r.se) : null,
-          df: ok ? finiteOrNull(r.df) : null,
-          ci: ok ? intervalOrNull(r.ci) : null,
-          ciLevel: r.ciLevel,
-        };
-      }),
-    );
+    result.means.push(...meansRows(trial, mm, visit));
     for (let j = 1; j < arms.length; j++) {
       const c = contrast(mm, armWeights(arms, j));
       const r = c.rows[0];

@@ -6,7 +6,7 @@
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { checkReplicates, checkSeed, runBootstrap, type ThreadingOptions } from './bootstrap/engine.js';
 import { estimateFromReplicates, buildUnits, jackknifeInfluence, replicatesOf, type ResampleScheme, type SumStatistic, type UnitRow } from './bootstrap/units.js';
-import { describeSchemes, participantCostTotals, resolveSchemes } from './costs-by-arm.js';
+import { costTotalOptions, describeSchemes, participantCostTotals, resolveSchemes } from './costs-by-arm.js';
 import { chooseArms, effectValue, indexEffects, type CostEffectInput, type EffectEstimator } from './effects.js';
 import { acceptabilityCurve, icer, type AcceptabilityCurve, type IcerResult, type Quadrant } from './icer.js';
 import type { BootstrapEstimate, CiType } from './types.js';
@@ -134,15 +134,7 @@ export async function costEffectiveness(input: CostEffectInput, options: CostEff
   checkCiLevel(ciLevel);
   checkWtpGrid(wtp);
   if (ciType !== 'bca' && ciType !== 'percentile') throw new ArgumentError('ciType', ciType, "'bca' or 'percentile'");
-  const totalOptions: Parameters<typeof participantCostTotals>[1] = { missing: options.missing ?? 'exclude', allowNegative: options.allowNegative ?? false };
-  if (options.costCategories !== undefined) {
-    const cc = options.costCategories;
-    if (!Array.isArray(cc) || cc.length === 0 || cc.some((c) => typeof c !== 'string' || c === '')) {
-      throw new ArgumentError('costCategories', cc, 'a non-empty array of cost category names');
-    }
-    totalOptions.categories = cc;
-  }
-  const totals = participantCostTotals(participants, totalOptions);
+  const totals = participantCostTotals(participants, costTotalOptions(options));
   const byId = indexEffects(participants, effects);
   const arms = chooseArms(participants, options.control, options.treated);
   const armList = [arms.control, arms.treated];

@@ -25,6 +25,27 @@ export interface CostTotalOptions {
   allowNegative?: AllowNegative;
 }
 
+/**
+ * The cost-total options shared by the cost-effectiveness functions, checked: complete
+ * cases by default, negative costs refused unless allowed, and an optional category list.
+ * @internal
+ */
+export function costTotalOptions(options: {
+  missing?: CostTotalOptions['missing'];
+  allowNegative?: CostTotalOptions['allowNegative'];
+  costCategories?: readonly string[];
+}): CostTotalOptions {
+  const out: CostTotalOptions = { missing: options.missing ?? 'exclude', allowNegative: options.allowNegative ?? false };
+  if (options.costCategories !== undefined) {
+    const cc = options.costCategories;
+    if (!Array.isArray(cc) || cc.length === 0 || cc.some((c) => typeof c !== 'string' || c === '')) {
+      throw new ArgumentError('costCategories', cc, 'a non-empty array of cost category names');
+    }
+    out.categories = [...cc];
+  }
+  return out;
+}
+
 /** One participant's costs: by category (after the missing rule) and the total. */
 export interface ParticipantCostTotal {
   id: string;

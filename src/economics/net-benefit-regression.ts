@@ -2,7 +2,7 @@
  * Net-benefit regression: the regression alternative to the bootstrap, with covariates.
  */
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
-import { participantCostTotals } from './costs-by-arm.js';
+import { costTotalOptions, participantCostTotals } from './costs-by-arm.js';
 import { chooseArms, effectValue, indexEffects, type CostEffectInput } from './effects.js';
 import { studentTCdf } from '../distributions/student-t.js';
 import { fitOls } from '../models/ols/fit.js';
@@ -107,15 +107,7 @@ export function netBenefitRegression(input: CostEffectInput, options: NetBenefit
     throw new ArgumentError('effectEstimator', estimator, "'mean-difference' or 'difference-in-change' (use covariates: ['baseline'] for an ANCOVA-type adjustment)");
   }
   const covs = [...(options.covariates ?? [])];
-  const totalOptions: Parameters<typeof participantCostTotals>[1] = { missing: options.missing ?? 'exclude', allowNegative: options.allowNegative ?? false };
-  if (options.costCategories !== undefined) {
-    const cc = options.costCategories;
-    if (!Array.isArray(cc) || cc.length === 0 || cc.some((c) => typeof c !== 'string' || c === '')) {
-      throw new ArgumentError('costCategories', cc, 'a non-empty array of cost category names');
-    }
-    totalOptions.categories = cc;
-  }
-  const totals = participantCostTotals(participants, totalOptions);
+  const totals = participantCostTotals(participants, costTotalOptions(options));
   const byId = indexEffects(participants, effects);
   const arms = chooseArms(participants, options.control, options.treated);
   for (const c of covs) {

@@ -71,7 +71,7 @@ export function minimizeBounded(
   let restarts = 0;
   // The simplex only needs to reach the basin: Newton steps converge quadratically from
   // there, and a simplex pressed against a bound (a variance near 0) crawls.
-  const simplexBudget = Math.min(maxEval, 40 * (d + 1));
+  const simplexBudget = Math.min(maxEval, 15 * (d + 1));
   while (evals < simplexBudget) {
     const idx = vals.map((_, i) => i).sort((a, b) => vals[a]! - vals[b]!);
     const S = idx.map((i) => simplex[i]!);

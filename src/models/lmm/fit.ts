@@ -17,7 +17,7 @@ import { toColumnSource, type ColumnSource, type ModelData } from '../data-input
 import { minimizeBounded } from '../optimize.js';
 import { tInterval } from '../t-tests.js';
 import { lambdaBlocks } from './deviance.js';
-import { makeObjective } from './objective.js';
+import { canonicalTheta, makeObjective } from './objective.js';
 import { satterthwaiteDf, vcovFromFactor } from './satterthwaite.js';
 import { kenwardRogerDf } from './kenward-roger.js';
 import { setState, type LmmState } from './state.js';
@@ -211,7 +211,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   if (!Number.isFinite(opt.objective)) {
     throw new ConvergenceError(`No finite ${reml ? 'REML criterion' : 'deviance'} was found for ${frame.formula.text}: ${opt.message}`);
   }
-  const params = opt.x;
+  const params = [...canonicalTheta(terms, opt.x.slice(0, nTheta)), ...opt.x.slice(nTheta)];
   const theta = params.slice(0, nTheta);
   const fin = objective.evaluate(params, true);
   const cp = fin.cp;

@@ -42,13 +42,17 @@ export function makeObjective(
   structure: 'auto' | 'dense' = 'auto',
 ): Objective {
   const nTheta = terms.reduce((a, t) => a + (t.k * (t.k + 1)) / 2, 0);
-  // θ: diagonal elements bounded below by 0, off-diagonals free (lme4's parameterisation).
+  // θ is optimised without bounds: λ and −λ (column by column) give the same λλ', so the
+  // deviance is even in each diagonal element and every real θ is a valid covariance.
+  // lme4 bounds the diagonal at 0 instead; a simplex pressed against that bound crawls,
+  // while here a zero variance is an interior minimum with zero gradient. `canonicalTheta`
+  // maps the optimum back to lme4's form (diagonal ≥ 0).
   const lower: number[] = [];
   const start: number[] = [];
   for (const t of terms) {
     for (let c = 0; c < t.k; c++) {
       for (let r = c; r < t.k; r++) {
-        lower.push(r === c ? 0 : -Infinity);
+        lower.push(-Infinity);
         start.push(r === c ? 1 : 0);
       }
     }
@@ -97,4 +101,23 @@ export function makeObjective(
       return { ...d, deviance: d.deviance - ldW, ldW, cp };
     },
   };
+}
+
+/** lme4's form of θ: flip the sign of every λ column whose diagonal is negative (λλ' unchanged). */
+export function canonicalTheta(terms: ReTerm[], theta: readonly number[]): number[] {
+  const out = [...theta];
+  for (const t of terms) {
+    let q = t.thetaOffset;
+    for (let c = 0; c < t.k; c++) {
+      const diag = q;
+      const flip = out[diag]! < 0;
+      for (let r = c; r < t.k; r++) {
+        if (flip) out[q] = -out[q]!;
+        // −0 would print as "-0": keep an exact zero positive.
+        if (out[q] === 0) out[q] = 0;
+        q++;
+      }
+    }
+  }
+  return out;
 }
