@@ -23,9 +23,9 @@ const maxIdx = args.indexOf('--max');
 const maxRows = maxIdx >= 0 ? Number(args[maxIdx + 1]) : Infinity;
 // Participants so that the rows come to about 900, 30k, 300k and 3M (≈2.46 rows each).
 const sizes = [
-  { rows: 900, participants: 366, repeats: 7 },
-  { rows: 30_000, participants: 12_200, repeats: 5 },
-  { rows: 300_000, participants: 122_000, repeats: 3 },
+  { rows: 900, participants: 366, repeats: 15 },
+  { rows: 30_000, participants: 12_200, repeats: 11 },
+  { rows: 300_000, participants: 122_000, repeats: 5 },
   { rows: 3_000_000, participants: 1_220_000, repeats: 3 },
 ].filter((s) => s.rows <= maxRows);
 
@@ -70,7 +70,7 @@ try {
     let rRss = NaN;
     let rCrit = NaN;
     if (useR) {
-      const rr = spawnSync('/usr/bin/time', ['-f', '%M', 'Rscript', 'bench/lmm-r.R', csv, String(Math.min(s.repeats, 3))], { encoding: 'utf8', maxBuffer: 1 << 26 });
+      const rr = spawnSync('/usr/bin/time', ['-f', '%M', 'Rscript', 'bench/lmm-r.R', csv, String(Math.min(s.repeats, s.rows <= 300_000 ? 5 : 3))], { encoding: 'utf8', maxBuffer: 1 << 26 });
       if (rr.status === 0) {
         const out = JSON.parse(rr.stdout.trim().split('\n').pop()!);
         rMs = out.fitMs;
