@@ -153,16 +153,23 @@ export function symmetricEigen(A: Float64Array, n: number): { values: Float64Arr
  * are taken in order and a column whose residual norm, after projecting out the columns
  * kept before it, is below `tol` times its own norm is aliased (dropped). Works on the
  * cross-product matrix X'X (row-major p × p) so it costs nothing beyond the pass that
- * formed it: the squared residual norm is the Cholesky pivot.
+ * formed it: the squared residual norm is the Cholesky pivot. `norm2` gives the columns'
+ * own squared norms when X'X is of shifted (centred) columns.
  */
-export function detectRankDeficiency(XtX: Float64Array, p: number, tol = 1e-7): { kept: number[]; aliased: number[] } {
+export function detectRankDeficiency(
+  XtX: Float64Array,
+  p: number,
+  tol = 1e-7,
+  norm2?: ArrayLike<number>,
+): { kept: number[]; aliased: number[] } {
   const kept: number[] = [];
   const aliased: number[] = [];
   // L holds the Cholesky rows of kept columns (row-major over original indices).
   const L = new Float64Array(p * p);
   for (let j = 0; j < p; j++) {
-    const ajj = XtX[j * p + j]!;
-    let d = ajj;
+    // The column's own squared norm; given separately when X'X is of shifted columns.
+    const ajj = norm2 ? norm2[j]! : XtX[j * p + j]!;
+    let d = XtX[j * p + j]!;
     for (const k of kept) d -= L[j * p + k]! ** 2;
     if (!(ajj > 0) || d <= tol * tol * ajj) {
       aliased.push(j);

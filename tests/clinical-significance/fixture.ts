@@ -1,23 +1,10 @@
 /** The R fixture of tests/fixtures/r/clinical-significance, typed, and a relative-error helper. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ChangeCategory, ChangeStatus, CutoffType, RciMethod, BaselineSdSource } from '../../src/clinical-significance/index.js';
+import type { ChangeCategory, ChangeStatus, CutoffType, RciMethod, BaselineSdSource, RciParameterRow } from '../../src/clinical-significance/index.js';
 
-export interface RParameterRow {
-  visit: string;
-  arm: string | null;
-  n: number;
-  baselineMean: number;
-  baselineSd: number;
-  seMeasurement: number;
-  se: number;
-  criticalValue: number;
-  minimumChange: number | null;
-  followUpMean: number | null;
-  followUpSd: number | null;
-  correlation: number | null;
-  differenceReliability: number | null;
-}
+/** The R script writes the same fields as the library's parameter rows. */
+export type RParameterRow = RciParameterRow;
 
 export interface RConfig {
   method: RciMethod;

@@ -16,7 +16,7 @@
  *   1996, Numerical Methods for Least Squares Problems §2.2.4): usually one O(n·p) step.
  */
 import { ArgumentError } from '../../errors/index.js';
-import { backSolveTransposed, choleskyInPlace, forwardSolve, invertLower } from '../../linalg/dense.js';
+import { backSolveTransposed, choleskyInPlace, detectRankDeficiency, forwardSolve, invertLower } from '../../linalg/dense.js';
 
 /** Rows per block of the cross-product pass: a block of every column stays in cache while it is reused p times. */
 const BLOCK = 512;
@@ -98,27 +98,7 @@ export interface LeastSquares {
  * of the shifted cross-products (the same residuals: the shift lies in the intercept's span).
  */
 export function aliasedColumns(XtXs: Float64Array, rawNorm2: Float64Array, p: number, tol = 1e-7): { kept: number[]; aliased: number[] } {
-  const kept: number[] = [];
-  const aliased: number[] = [];
-  const L = new Float64Array(p * p);
-  for (let j = 0; j < p; j++) {
-    let d = XtXs[j * p + j]!;
-    for (const k of kept) d -= L[j * p + k]! ** 2;
-    const norm2 = rawNorm2[j]!;
-    if (!(norm2 > 0) || d <= tol * tol * norm2) {
-      aliased.push(j);
-      continue;
-    }
-    const djj = Math.sqrt(d);
-    L[j * p + j] = djj;
-    for (let i = j + 1; i < p; i++) {
-      let s = XtXs[i * p + j]!;
-      for (const k of kept) s -= L[i * p + k]! * L[j * p + k]!;
-      L[i * p + j] = s / djj;
-    }
-    kept.push(j);
-  }
-  return { kept, aliased };
+  return detectRankDeficiency(XtXs, p, tol, rawNorm2);
 }
 
 /**
