@@ -48,7 +48,7 @@ function interpretation(d: number, plan: AnalysisPlan): Interpretation {
   return { label: i.label, rules: i.rules, reference: i.reference ?? EFFECT_SIZE_RULES[plan.effectSizes.rules].reference };
 }
 
-function emptyOutcome(trial: TrialData, outcome: Outcome): OutcomeResult {
+function emptyOutcome(outcome: Outcome): OutcomeResult {
   const inst = defaultInstruments.get(outcome.instrument);
   return {
     instrument: outcome.instrument,
@@ -319,7 +319,7 @@ function runAncova(trial: TrialData, plan: AnalysisPlan, outcome: Outcome, resul
   }
 }
 
-function runPrePost(trial: TrialData, plan: AnalysisPlan, outcome: Outcome, result: OutcomeResult, scores: Map<string, Map<string, number>>): void {
+function runPrePost(trial: TrialData, plan: AnalysisPlan, result: OutcomeResult, scores: Map<string, Map<string, number>>): void {
   const model = plan.model;
   if (model.type !== 'pre-post') return;
   const from = trial.design.visits[0]!;
@@ -391,7 +391,7 @@ function runPrePost(trial: TrialData, plan: AnalysisPlan, outcome: Outcome, resu
  * is invented in its place.
  */
 export function analyzeOutcome(trial: TrialData, plan: AnalysisPlan, outcome: Outcome): OutcomeResult {
-  const result = emptyOutcome(trial, outcome);
+  const result = emptyOutcome(outcome);
   const scores = scoresByVisit(trial, outcome.instrument);
   try {
     getInstrument(outcome.instrument);
@@ -401,7 +401,7 @@ export function analyzeOutcome(trial: TrialData, plan: AnalysisPlan, outcome: Ou
   try {
     if (plan.model.type === 'mixed') runMixed(trial, plan, outcome, result);
     else if (plan.model.type === 'ancova') runAncova(trial, plan, outcome, result);
-    else runPrePost(trial, plan, outcome, result, scores);
+    else runPrePost(trial, plan, result, scores);
   } catch (e) {
     result.status = 'not-estimable';
     result.reason = errorInfo(e);

@@ -11,7 +11,6 @@ import {
   SIM_SCALES,
   resolveTrialOptions,
   type ResolvedTrialOptions,
-  type SimInstrumentId,
   type SimulateTrialOptions,
 } from './options.js';
 

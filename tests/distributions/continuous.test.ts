@@ -16,15 +16,10 @@ import {
   studentTPdf,
   studentTQuantile,
 } from '../../src/distributions/index.js';
-import { describeWorst, loadFixture, num, relErr, worstError, type Row } from './fixture.js';
+import { TAILS, describeWorst, loadFixture, num, relErr, worstError, type Row } from './fixture.js';
 
 const fx = loadFixture<Record<string, Row[]>>('distributions/distributions.json');
-const tails = [
-  ['lower', true, false],
-  ['upper', false, false],
-  ['logLower', true, true],
-  ['logUpper', false, true],
-] as const;
+const tails = TAILS;
 
 /**
  * Quantile agreement: relative error ≤ tol against R (absolute ≤ 1e-15 when R's value is within

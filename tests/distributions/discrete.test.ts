@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { binomialCdf, binomialPmf, hypergeometricCdf, hypergeometricPmf } from '../../src/distributions/index.js';
-import { describeWorst, loadFixture, num, relErr, worstError, type Row } from './fixture.js';
+import { TAILS, describeWorst, loadFixture, num, relErr, worstError, type Row } from './fixture.js';
 
 const fx = loadFixture<Record<string, Row[]>>('distributions/distributions.json');
-const tails = [
-  ['lower', true, false],
-  ['upper', false, false],
-  ['logLower', true, true],
-  ['logUpper', false, true],
-] as const;
+const tails = TAILS;
 
 describe('binomial agrees with R dbinom / pbinom (n up to 1000, probabilities down to 1e-300)', () => {
   it('binomialPmf: relative error ≤ 1e-12; log ≤ 1e-14', () => {

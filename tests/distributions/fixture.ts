@@ -71,3 +71,11 @@ export function worstError(
 export function describeWorst(w: Worst): string {
   return `worst error ${w.error.toExponential(2)} over ${w.count} rows at ${JSON.stringify(w.row)}: got ${w.actual}, expected ${w.expected}`;
 }
+
+/** The fixture's tail columns: name, lowerTail, log. */
+export const TAILS = [
+  ['lower', true, false],
+  ['upper', false, false],
+  ['logLower', true, true],
+  ['logUpper', false, true],
+] as const;

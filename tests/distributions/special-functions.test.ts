@@ -8,15 +8,10 @@ import {
   regularizedIncompleteGamma,
 } from '../../src/distributions/index.js';
 import { integrate, kronrod15 } from '../../src/distributions/quadrature.js';
-import { describeWorst, loadFixture, num, relErr, worstError, type Row } from './fixture.js';
+import { TAILS, describeWorst, loadFixture, num, relErr, worstError, type Row } from './fixture.js';
 
 const fx = loadFixture<Record<string, Row[]>>('distributions/distributions.json');
-const tails = [
-  ['lower', true, false],
-  ['upper', false, false],
-  ['logLower', true, true],
-  ['logUpper', false, true],
-] as const;
+const tails = TAILS;
 
 describe('logGamma and logBeta agree with R', () => {
   it('logGamma: relative error ≤ 1e-14 (absolute ≤ 1e-15 near the zeros at 1 and 2)', () => {
