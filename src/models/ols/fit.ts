@@ -302,7 +302,7 @@ function fitSummary(frame: ModelFrame, ls: LeastSquares, sigma2: number): Pick<O
   return { rSquared, adjRSquared, fStatistic, logLik, aic: -2 * logLik + 2 * k, bic: -2 * logLik + Math.log(n) * k };
 }
 
-function robustCovariance(
+export function robustCovariance(
   ls: LeastSquares,
   type: Exclude<OlsVcovType, 'classical'>,
   clusters: ClusterIndex | null,

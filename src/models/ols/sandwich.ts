@@ -380,7 +380,7 @@ function heteroskedasticCovariance(ls: LeastSquares, adjustment: Adjustment, sca
 }
 
 /** c · M B M for symmetric M and B (row-major r × r). */
-function sandwichProduct(M: Float64Array, meat: Float64Array, r: number, scale: number): Float64Array {
+export function sandwichProduct(M: Float64Array, meat: Float64Array, r: number, scale: number): Float64Array {
   const MB = new Float64Array(r * r);
   for (let i = 0; i < r; i++) {
     for (let j = 0; j < r; j++) {
