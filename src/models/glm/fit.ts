@@ -130,7 +130,7 @@ function normalise(options: GlmOptions): GlmSettings {
  *   offset or exposure is missing, non-finite or out of range (exposure and weights > 0).
  * @example
  * const fit = fitGlm('Days ~ Eth + Sex + Age + Lrn', quine, { family: 'negativeBinomial' });
- * fit.negativeBinomialTheta; // { estimable: true, estimate: 1.27489…, se: 0.1601… }, as MASS::glm.nb
+ * fit.negativeBinomialTheta; // { estimable: true, estimate: 1.2748926…, se: 0.1610356… }, θ as MASS::glm.nb
  */
 export function fitGlm(formula: string, data: ModelData, options: GlmOptions = {}): GlmFit {
   const settings = normalise(options);
