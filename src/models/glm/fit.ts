@@ -9,10 +9,9 @@ import { ArgumentError, ValidationError, issue, type Diagnostic, type Validation
 import { checkCiLevel, checkInteger, checkFinite, checkOneOf, checkOptions, optionKeys } from '../../errors/checks.js';
 import { buildModelFrame, type ModelFrame } from '../../formula/frame.js';
 import { parseFormula } from '../../formula/parse.js';
-import { unshiftCovariance } from '../ols/least-squares.js';
 import { clusterIndexFor, robustCovariance } from '../ols/fit.js';
 import type { ClusterIndex } from '../ols/clusters.js';
-import { hatValues } from '../ols/least-squares.js';
+import { hatValues, unshiftCovariance } from '../ols/least-squares.js';
 import type { ClusterMissingPolicy } from '../ols/types.js';
 import { toColumnSource, type ModelData } from '../data-input.js';
 import { tInterval } from '../t-tests.js';
@@ -293,6 +292,7 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
     // The OLS stage also checks the clusters and words the diagnostics; CR2 then takes clubSandwich's GLM working model.
     let { vcov } = robustCovariance(fit.ls, settings.vcov, clusters, false, diagnostics, frame, settings.cluster ?? '', hatValues(fit.ls));
     if (settings.vcov === 'CR2') {
+      checkCr2Work(clusters!);
       const phi = fit.mu.map((m, i) => family.variance(m) / wt[i]!);
       vcov = glmCr2(fit.ls, clusters!, phi).vcov;
     }
@@ -347,13 +347,12 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
 
   const nullDeviance = nullDevianceOf(prob, family, fit, frame.spec.intercept);
   const dfNull = n - (frame.spec.intercept ? 1 : 0);
-  const linkText = `${link} link`;
-  const fit2: GlmFit = {
+  const result: GlmFit = {
     kind: 'glm',
     formula: frame.formula.text,
     family: familyName,
     link,
-    method: `${familyName} GLM (${linkText})${familyName === 'negativeBinomial' ? ', θ by ML' : ''}, IRLS, ${settings.vcov} covariance, ${df === Infinity ? 'z' : 't'} tests`,
+    method: `${familyName} GLM (${link} link)${familyName === 'negativeBinomial' ? ', θ by ML' : ''}, IRLS, ${settings.vcov} covariance, ${df === Infinity ? 'z' : 't'} tests`,
     vcovType: settings.vcov,
     fixedEffects,
     vcov: Array.from({ length: r }, (_, i) => Array.from(Vs.subarray(i * r, (i + 1) * r))),
@@ -384,7 +383,23 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
         : { variable: settings.cluster ?? '', nClusters: clusters.G, nSingletons: clusters.nSingletons, minSize: clusters.minSize, maxSize: clusters.maxSize },
     diagnostics,
   };
-  return fit2;
+  return result;
+}
+
+/** Σ n_g³ above which the GLM CR2 (one dense n_g × n_g eigen-decomposition per cluster) would run for minutes. */
+const CR2_MAX_WORK = 5e8;
+
+function checkCr2Work(clusters: ClusterIndex): void {
+  let work = 0;
+  for (let g = 0; g < clusters.G; g++) work += (clusters.offsets[g + 1]! - clusters.offsets[g]!) ** 3;
+  if (work > CR2_MAX_WORK) {
+    throw new ArgumentError(
+      'options.vcov',
+      'CR2',
+      `a cluster-robust type without per-cluster matrix roots ("CR1S", "CR1", "CR0") for clusters this large`,
+      `The GLM CR2 needs one n_g × n_g eigen-decomposition per cluster: Σ n_g³ = ${work.toExponential(2)} here (largest cluster ${clusters.maxSize} rows), above the ${CR2_MAX_WORK.toExponential(0)} this library computes. Use "CR1S", or clusters of at most a few hundred rows`,
+    );
+  }
 }
 
 /**

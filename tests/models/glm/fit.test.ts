@@ -100,6 +100,8 @@ describe('fitGlm bad input', () => {
     expect(() => fitGlm('k ~ z', rows, { family: 'poisson' })).toThrow(FormulaError);
     const noCluster = rows.map((r, i) => (i === 3 ? { ...r, g: null } : r));
     expect(() => fitGlm('k ~ x', noCluster, { family: 'poisson', vcov: 'CR1', cluster: 'g' })).toThrow(/clusterMissing/);
+    const big = Array.from({ length: 2000 }, (_, i) => ({ k: i % 3, x: (i % 7) - 3, g: i < 1000 ? 'a' : 'b' }));
+    expect(() => fitGlm('k ~ x', big, { family: 'poisson', vcov: 'CR2', cluster: 'g' })).toThrow(/Σ n_g³ = 2.00e\+9 here \(largest cluster 1000 rows\)/);
     const fit = fitGlm('k ~ x', noCluster, { family: 'poisson', vcov: 'CR1', cluster: 'g', clusterMissing: 'singleton' });
     expect(fit.cluster).toEqual({ variable: 'g', nClusters: 4, nSingletons: 1, minSize: 1, maxSize: 2 });
   });
