@@ -53,7 +53,7 @@ export type {
   ClusterSummary,
   ClusterMissingPolicy,
 } from './models/ols/types.js';
-export { fitGlm, fitGlmFrame } from './models/glm/fit.js';
+export { fitGlm } from './models/glm/fit.js';
 export { makeFamily, checkResponse, DEFAULT_LINK, type Family, type FamilyName, type LinkName } from './models/glm/family.js';
 export type { GlmFit, GlmOptions, GlmVcovType, GlmControl, GlmCoefficientRow, NegativeBinomialTheta } from './models/glm/types.js';
 export { marginalMeans, type MarginalMeans, type MarginalMeansOptions, type MarginalMeanRow } from './models/emmeans/marginal-means.js';

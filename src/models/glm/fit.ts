@@ -239,8 +239,15 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
     const nb = negativeBinomialFit(prob);
     fit = nb.fit;
     converged = nb.converged && fit.converged;
-    if (Number.isFinite(nb.theta.theta)) {
+    if (Number.isFinite(nb.theta.theta) && Number.isFinite(nb.theta.se)) {
       theta = { estimable: true, estimate: nb.theta.theta, se: nb.theta.se };
+    } else if (Number.isFinite(nb.theta.theta)) {
+      theta = { estimable: false, reason: `not estimable: the log-likelihood is not concave in θ at ${nb.theta.theta.toPrecision(6)}, so θ has no standard error there` };
+      diagnostics.push({
+        code: 'theta-not-estimable',
+        severity: 'warning',
+        message: 'The negative-binomial θ search ended where the likelihood is not concave in θ; θ and the coefficients may not be at the maximum. Check the counts for extreme values, or compare with a Poisson fit using a sandwich covariance.',
+      });
     } else {
       theta = { estimable: false, reason: 'not estimable: the likelihood increases up to θ = ∞ (no overdispersion beyond the Poisson)' };
       diagnostics.push({
