@@ -285,6 +285,13 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
     });
   }
 
+  if (familyName === 'binomial' && !cols.trials && cols.weights?.some((v) => !Number.isInteger(v))) {
+    diagnostics.push({
+      code: 'non-integer-binomial-weights',
+      severity: 'warning',
+      message: 'Prior weights that are not whole numbers on a 0/1 response: R counts each weighted row as round(w) trials in the log-likelihood (warning "non-integer #successes in a binomial glm"), and so do logLik, AIC and BIC here; the estimates and standard errors do not depend on it.',
+    });
+  }
   // Dispersion: Pearson for gaussian and gamma (summary.glm), 1 otherwise.
   let pearson = 0;
   for (let i = 0; i < n; i++) pearson += (wt[i]! * (y[i]! - fit.mu[i]!) ** 2) / family.variance(fit.mu[i]!);

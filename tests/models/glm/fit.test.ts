@@ -146,6 +146,11 @@ describe('fitGlm numerics', () => {
     expect(d.message).toMatch(/negativeBinomial/);
     expect(d.details!.dispersionRatio).toBeCloseTo(c.tight.fitted.reduce((s: number, m: number, i: number) => s + (fx.data.qu.columns.Days[i] - m) ** 2 / m, 0) / c.tight.dfResidual, 8);
   });
+  it('non-integer prior weights on a 0/1 response: R rounding in the log-likelihood is said', () => {
+    const fit = fitGlm('y ~ x', rows, { family: 'binomial', weights: 'w' });
+    expect(fit.diagnostics.map((d) => d.code)).toContain('non-integer-binomial-weights');
+    expect(fitGlm('y ~ x', rows, { family: 'binomial' }).diagnostics.map((d) => d.code)).not.toContain('non-integer-binomial-weights');
+  });
   it('a non-converged fit says so', () => {
     const fit = fitGlm(formula, bw, { ...base, control: { maxIterations: 2 } });
     expect(fit.converged).toBe(false);
