@@ -96,8 +96,9 @@ function rowOf(fit: OlsFit, term: string): DifferenceRow {
  * @throws ValidationError (table `rows`) for non-finite values or duplicate ids.
  * @throws ArgumentError for unknown arms, an arm with fewer than 2 complete cases, or a bad option.
  * @example
- * const res = baselineAdjustedDifference(rows, { control: 'control', treated: 'SFT' });
- * res.adjusted.estimate; // as coef(lm(qaly ~ arm + baseline))["armSFT"]
+ * // treated start 0.1 higher; value = 0.5 + 0.8·baseline + 0.05·treated exactly
+ * const res = baselineAdjustedDifference(rows, { control: 'C', treated: 'T' });
+ * res.adjusted.estimate; // 0.05, while res.unadjusted.estimate also carries 0.8 × the baseline imbalance
  */
 export function baselineAdjustedDifference(rows: readonly BaselinePair[], options?: BaselineAdjustmentOptions): BaselineAdjustedResult {
   const opts = checkOptions('options', options, ADJUSTMENT_KEYS);
@@ -186,8 +187,8 @@ export function baselineAdjustedDifference(rows: readonly BaselinePair[], option
  * Incremental QALYs over a horizon, unadjusted and adjusted for baseline utility
  * (Manca, Hawkins & Sculpher 2005). See {@link baselineAdjustedDifference}.
  * @example
- * const q = qalys(trial, { horizons: [{ label: '15 months', visits: ['baseline', '9m', '15m'] }] });
- * incrementalQaly(q.horizons[0], { control: 'control', treated: 'SFT' }).adjusted.estimate;
+ * const q = qalys({ participants, measurements }, { horizons: [{ label: '15 months', visits: ['baseline', '9m', '15m'] }] });
+ * incrementalQaly(q.horizons[0], { vcov: 'CR2' }).adjusted; // as clubSandwich::coef_test on lm(qaly ~ arm + baseline), CR2 by therapy group
  */
 export function incrementalQaly(horizon: QalyHorizonResult, options?: BaselineAdjustmentOptions): BaselineAdjustedResult & { horizon: string; valueSet: string } {
   if (typeof horizon !== 'object' || horizon === null || !Array.isArray(horizon.participants)) {

@@ -99,8 +99,12 @@ function meanDiff(rows: readonly { side: 0 | 1; value: number }[]): MeanDifferen
  * @throws ValidationError (table `values`) for negative or non-finite values, duplicate ids.
  * @throws ArgumentError for a share outside (0, 0.5] or unknown arms.
  * @example
- * const r = influenceOfLargest(rows, { share: 0.05 });
- * r.shareOfTotal; // e.g. 0.41: the top 5 % carry 41 % of all health-care costs
+ * const r = influenceOfLargest([
+ *   { id: 'a', arm: 'C', group: null, value: 1 }, { id: 'b', arm: 'C', group: null, value: 2 },
+ *   { id: 'c', arm: 'T', group: 'g', value: 3 }, { id: 'd', arm: 'T', group: 'g', value: 94 },
+ * ], { share: 0.25 });
+ * r.shareOfTotal; // 0.94: the largest quarter (participant d) carries 94 % of the total
+ * r.withoutLargest; // { estimate: 1.5, meanControl: 1.5, meanTreated: 3, n: { control: 2, treated: 1 } }
  */
 export function influenceOfLargest(values: readonly MeasureValue[], options?: LargestValuesOptions): LargestValuesResult {
   const opts = checkOptions('options', options, LARGEST_KEYS);

@@ -152,8 +152,9 @@ const DAYS_PER_YEAR = 365.25;
  * @param utilities - utilities at those times.
  * @param discountRate - r in [0, 1).
  * @example
- * utilityArea([0, 0.5, 1.5], [0.6, 0.8, 0.8], 0.035);
- * // { undiscounted: 1.15, discounted: 0.35 + 0.4 + 0.4 / 1.035 }
+ * // 0.6 at baseline, 0.8 at 9 and 15 months: year 1 holds 0.75·0.7 + 0.25·0.8, the last quarter-year is discounted
+ * utilityArea([0, 0.75, 1.25], [0.6, 0.8, 0.8], 0.035);
+ * // { undiscounted: 0.925, discounted: 0.525 + 0.2 + 0.2 / 1.035 }
  */
 export function utilityArea(times: readonly number[], utilities: readonly number[], discountRate: number): { undiscounted: number; discounted: number } {
   if (times.length !== utilities.length || times.length < 2) throw new ArgumentError('utilities', utilities.length, `as many utilities as times (${times.length}), at least 2`);
@@ -205,7 +206,7 @@ interface Cell {
  * year k after the first visit is weighted 1/(1 + r)^k (year 1 undiscounted), a segment crossing
  * the 1-year boundary being split there at the linearly interpolated utility (see
  * {@link utilityArea}); 3.5 % a year by default, the rate of the Danish Ministry of Finance used
- * by the Danish Medicines Council and of NICE's methods guide (2022, §4.5.1). Utilities come from
+ * by the Danish Medicines Council and of NICE's reference case (PMG36, 2022, §4.5). Utilities come from
  * the registry's instrument (`EQ5D_INDEX` by default) and must lie in its range; the value set is
  * named in the result. A participant missing the utility at any visit of a horizon is left out
  * of that horizon (complete cases), counted per arm.
@@ -215,12 +216,12 @@ interface Cell {
  * @throws ValidationError (table `measurements`) for utilities outside the instrument's range, unknown participants, duplicate visits, missing or invalid dates (with `time: 'dates'`), or dates out of visit order, each with row and field.
  * @throws ArgumentError for a bad horizon, an unknown visit or instrument, a discount rate outside [0, 1), or missing `visitMonths` with `time: 'nominal'`.
  * @example
- * const res = qalys(
- *   { participants: [{ id: 'a', arm: 'control', group: null }], measurements: [
- *     { id: 'a', visit: 'baseline', instrument: 'EQ5D_INDEX', score: 0.6, date: '2016-01-01' },
- *     { id: 'a', visit: '15m', instrument: 'EQ5D_INDEX', score: 0.8, date: '2017-04-01' }] },
- *   { horizons: [{ visits: ['baseline', '15m'] }] });
- * res.horizons[0].participants[0].undiscounted; // 0.7 × 456 / 365.25
+ * const res = qalys({ participants, measurements }, {
+ *   horizons: [{ label: '9 months', visits: ['baseline', '9m'] }, { label: '15 months', visits: ['baseline', '9m', '15m'] }],
+ *   time: 'nominal', visitMonths: { baseline: 0, '9m': 9, '15m': 15 }, valueSet: 'UK EQ-5D-3L (Dolan 1997)', discountRate: 0.05,
+ * });
+ * // utilities 0.6, 0.9, 0.9: 0.75·0.75 + 0.25·0.9 + 0.25·0.9 / 1.05
+ * res.horizons[1].participants.find((p) => p.id === 'c').qaly;
  */
 export function qalys(input: QalyInput, options: QalyOptions): QalyResult {
   const opts = checkOptions('options', options, QALY_OPTION_KEYS);
