@@ -13,7 +13,7 @@ import {
   qalys,
   DEFAULT_WTP_QALY,
 } from '../../src/economics/index.js';
-import { ArgumentError } from '../../src/errors/index.js';
+import { ArgumentError, ValidationError } from '../../src/errors/index.js';
 import { rejected, thrown } from './helpers.js';
 import { HORIZONS, qalyFixture, qalyInput, relErr } from './qaly-fixture.js';
 
@@ -98,6 +98,15 @@ describe('costUtility on the fixture trial', () => {
     expect(two.netBenefit).toEqual(one.netBenefit);
     const other = await costUtility({ participants: input.participants, qalys: h15 }, { ...opts, seed: 12, threads: 1 });
     expect(other.plane!.deltaCost).not.toEqual(one.plane!.deltaCost);
+  });
+
+  it('refuses negative costs in a category that does not allow them, with row and field', async () => {
+    const neg = input.participants.map((p, i) => (i === 9 ? { ...p, costs: { ...p.costs, healthcare: -250 } } : p));
+    const e = (await rejected(costUtility({ participants: neg, qalys: h15 }, { replicates: 100, threads: 1 }))) as ValidationError;
+    expect(e).toBeInstanceOf(ValidationError);
+    expect(e.issues.map((i) => [i.table, i.row, i.field, i.value])).toEqual([['participants', 10, 'costs.healthcare', -250]]);
+    const ok = await costUtility({ participants: neg, qalys: h15 }, { replicates: 100, threads: 1, allowNegative: ['healthcare'], wtp: [0, 1e5] });
+    expect(ok.n.control + ok.n.treated).toBe(h15.participants.length);
   });
 
   it('refuses unknown options and a non-horizon', async () => {

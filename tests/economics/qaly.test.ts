@@ -184,6 +184,14 @@ describe('qalys: bad input', () => {
     expect((thrown(() => qalys({ participants, measurements: good }, { horizons, time: 'nominal', visitMonths: { baseline: 9, '9m': 9 } })) as ArgumentError).argument).toBe('visitMonths.9m');
   });
 
+  it('refuses malformed participants, with row and field', () => {
+    const e = thrown(() => qalys({ participants: [participants[0]!, { id: 'a', arm: '', group: null }], measurements: good }, { horizons })) as ValidationError;
+    expect(e.issues.map((i) => [i.table, i.row, i.field])).toEqual([
+      ['participants', 2, 'id'],
+      ['participants', 2, 'arm'],
+    ]);
+  });
+
   it('refuses measurements of unknown participants and duplicate visits', () => {
     const e = thrown(() => qalys({ participants, measurements: [...good, m('zz', 'baseline', 0.5), m('a', '9m', 0.6, '2016-10-02')] }, { horizons })) as ValidationError;
     expect(e.issues.map((i) => [i.row, i.field])).toEqual([

@@ -2,15 +2,17 @@
  * Incremental QALYs (or costs) adjusted for baseline imbalance by regression on arm with the
  * baseline value as covariate (Manca, Hawkins & Sculpher 2005), beside the unadjusted difference.
  */
-import { ArgumentError, ValidationError, issue, type Diagnostic, type ValidationIssue } from '../../errors/index.js';
+import { ArgumentError, type Diagnostic } from '../../errors/index.js';
 import { checkCiLevel, checkOneOf, checkOptions, optionKeys } from '../../errors/checks.js';
 import { fitOls } from '../../models/ols/fit.js';
+import type { FixedEffectRow } from '../../models/lmm/types.js';
 import type { OlsFit, OlsVcovType } from '../../models/ols/types.js';
 import { costTotalOptions, participantCostTotals } from '../costs-by-arm.js';
 import { chooseArms } from '../effects.js';
 import type { CostParticipant } from '../types.js';
 import type { AllowNegative } from '../validate.js';
 import type { QalyHorizonResult } from './qaly.js';
+import { checkValueRows } from './rows.js';
 
 /** One participant's outcome and its baseline value. */
 export interface BaselinePair {
@@ -45,16 +47,8 @@ export interface BaselineAdjustmentOptions {
 }
 const ADJUSTMENT_KEYS = optionKeys<BaselineAdjustmentOptions>()(['control', 'treated', 'vcov', 'ciLevel']);
 
-/** A treated − control difference in the library's vocabulary. */
-export interface DifferenceRow {
-  estimate: number;
-  se: number;
-  df: number;
-  statistic: number;
-  pValue: number;
-  ci: [number, number];
-  ciLevel: number;
-}
+/** A treated − control difference in the library's vocabulary (a coefficient row without its term name). */
+export type DifferenceRow = Omit<FixedEffectRow, 'term'>;
 
 /** Result of {@link baselineAdjustedDifference}. */
 export interface BaselineAdjustedResult {
@@ -80,7 +74,8 @@ export interface BaselineAdjustedResult {
 function rowOf(fit: OlsFit, term: string): DifferenceRow {
   const r = fit.fixedEffects.find((f) => f.term === term);
   if (!r) throw new ArgumentError('data', term, `an estimable ${term} coefficient (it was aliased: ${fit.droppedColumns.join(', ')})`);
-  return { estimate: r.estimate, se: r.se, df: r.df, statistic: r.statistic, pValue: r.pValue, ci: r.ci, ciLevel: r.ciLevel };
+  const { term: _, ...row } = r;
+  return row;
 }
 
 /**
@@ -105,18 +100,7 @@ export function baselineAdjustedDifference(rows: readonly BaselinePair[], option
   if (!Array.isArray(rows)) throw new ArgumentError('rows', rows, 'an array of { id, arm, group, value, baseline }');
   const vcov = checkOneOf('vcov', opts.vcov ?? 'classical', VCOVS);
   const ciLevel = checkCiLevel(opts.ciLevel ?? 0.95);
-  const issues: ValidationIssue[] = [];
-  const ids = new Set<string>();
-  rows.forEach((r, i) => {
-    if (typeof r !== 'object' || r === null) return void issues.push(issue('rows', i + 1, '(row)', r, 'an object { id, arm, group, value, baseline }'));
-    if (typeof r.id !== 'string' || ids.has(r.id)) issues.push(issue('rows', i + 1, 'id', r.id, 'a unique id'));
-    ids.add(r.id);
-    for (const f of ['value', 'baseline'] as const) {
-      const v = r[f];
-      if (v !== null && (typeof v !== 'number' || !Number.isFinite(v))) issues.push(issue('rows', i + 1, f, v, 'a finite number, or null when missing'));
-    }
-  });
-  if (issues.length > 0) throw new ValidationError(issues, 'Outcome and baseline values failed validation');
+  checkValueRows(rows, 'rows', ['value', 'baseline'], false);
   const arms = chooseArms(
     rows.map((r) => ({ id: r.id, arm: r.arm, group: r.group, costs: {} })),
     opts.control,

@@ -3,12 +3,13 @@
  * the share of the total carried by the top few per cent of participants, and the mean
  * difference between arms with and without them.
  */
-import { ArgumentError, ValidationError, issue, type Diagnostic, type ValidationIssue } from '../../errors/index.js';
+import { ArgumentError, type Diagnostic } from '../../errors/index.js';
 import { checkFinite, checkOptions, optionKeys } from '../../errors/checks.js';
 import { costTotalOptions, participantCostTotals } from '../costs-by-arm.js';
 import { chooseArms } from '../effects.js';
 import type { CostParticipant } from '../types.js';
 import type { AllowNegative } from '../validate.js';
+import { checkValueRows } from './rows.js';
 
 /** One participant's value of the measure. */
 export interface MeasureValue {
@@ -110,17 +111,7 @@ export function influenceOfLargest(values: readonly MeasureValue[], options?: La
   const opts = checkOptions('options', options, LARGEST_KEYS);
   if (!Array.isArray(values)) throw new ArgumentError('values', values, 'an array of { id, arm, group, value }');
   const share = checkFinite('share', opts.share ?? 0.05, Number.MIN_VALUE, 0.5);
-  const issues: ValidationIssue[] = [];
-  const ids = new Set<string>();
-  values.forEach((r, i) => {
-    if (typeof r !== 'object' || r === null) return void issues.push(issue('values', i + 1, '(row)', r, 'an object { id, arm, group, value }'));
-    if (typeof r.id !== 'string' || ids.has(r.id)) issues.push(issue('values', i + 1, 'id', r.id, 'a unique id'));
-    ids.add(r.id);
-    if (r.value !== null && (typeof r.value !== 'number' || !Number.isFinite(r.value) || r.value < 0)) {
-      issues.push(issue('values', i + 1, 'value', r.value, 'a finite number ≥ 0, or null when missing'));
-    }
-  });
-  if (issues.length > 0) throw new ValidationError(issues, 'Values failed validation');
+  checkValueRows(values, 'values', ['value'], true);
   const arms = chooseArms(
     values.map((r) => ({ id: r.id, arm: r.arm, group: r.group, costs: {} })),
     opts.control,

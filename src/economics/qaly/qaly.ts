@@ -9,6 +9,7 @@ import { studentTQuantile } from '../../distributions/student-t.js';
 import { isCalendarDate } from '../../data/schema.js';
 import { defaultInstruments, getInstrument, scoreProblem, type InstrumentRegistry } from '../../instruments/registry.js';
 import { EQ5D_INDEX } from '../../instruments/defaults.js';
+import { checkValueRows } from './rows.js';
 
 /** A participant as the QALY functions need it (a subset of the data module's `Participant`). */
 export interface QalyParticipant {
@@ -229,6 +230,7 @@ export function qalys(input: QalyInput, options: QalyOptions): QalyResult {
   const { participants, measurements } = input;
   if (!Array.isArray(participants)) throw new ArgumentError('participants', participants, 'an array of { id, arm, group }');
   if (!Array.isArray(measurements)) throw new ArgumentError('measurements', measurements, 'an array of { id, visit, instrument, score, date }');
+  checkValueRows(participants, 'participants', [], false);
   const registry = opts.registry ?? defaultInstruments;
   const instrument = getInstrument(opts.instrument ?? 'EQ5D_INDEX', registry);
   const valueSet = opts.valueSet ?? instrument.references[0]?.citation ?? `the value set of ${instrument.id} as registered`;
