@@ -280,7 +280,7 @@ export function qalys(input: QalyInput, options: QalyOptions): QalyResult {
       const missingVisits = h.visits.filter((_, k) => present[k] === undefined || present[k]!.score === null);
       // Dates are checked on every present measurement, so that bad dates are reported even for incomplete cases.
       const issuesBefore = issues.length;
-      let times: number[] | null = null;
+      let times: number[];
       if (time === 'dates') {
         const t: number[] = [];
         let prev: { visit: string; date: string; day: number } | null = null;
