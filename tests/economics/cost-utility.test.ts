@@ -14,6 +14,7 @@ import {
   DEFAULT_WTP_QALY,
 } from '../../src/economics/index.js';
 import { ArgumentError, ValidationError } from '../../src/errors/index.js';
+import { simulateTrialData } from '../../src/simulate/index.js';
 import { rejected, thrown } from './helpers.js';
 import { HORIZONS, qalyFixture, qalyInput, relErr } from './qaly-fixture.js';
 
@@ -57,6 +58,20 @@ describe('probabilityOfEffectAtCost', () => {
     expect(probabilityOfEffectAtCost(plane, 0, 12000).probabilityNetBenefit).toMatch(/^not estimable: /);
     expect(probabilityOfEffectAtCost(plane, 0, 12000).probability).toBe(0.5);
     expect((thrown(() => probabilityOfEffectAtCost(plane, Number.NaN, 1)) as ArgumentError).argument).toBe('minEffect');
+  });
+});
+
+describe('the cost-utility functions on validated trial data as is', () => {
+  it('take a simulated SFT trial (EQ-5D index on actual dates, costs by category) without reshaping', async () => {
+    const { data } = simulateTrialData({ seed: 1 });
+    const q = qalys(data, { horizons: HORIZONS });
+    for (const h of q.horizons) {
+      for (const a of h.byArm) expect(a.n + a.excluded).toBe(data.summary.byArm[a.arm]);
+      expect(h.participants.length + h.incomplete.length).toBe(data.participants.length);
+    }
+    const cu = await costUtility({ participants: data.participants, qalys: q.horizons[1]! }, { seed: 1, replicates: 500, threads: 1, wtp: [0, 1e6] });
+    expect(cu.n.control + cu.n.treated + cu.excluded).toBe(data.participants.length);
+    expect(cu.n.control).toBeLessThanOrEqual(q.horizons[1]!.byArm.find((a) => a.arm === 'control')!.n);
   });
 });
 

@@ -356,7 +356,7 @@ export function qalys(input: QalyInput, options: QalyOptions): QalyResult {
     diagnostics.push({
       code: 'value-set-assumed',
       severity: 'info',
-      message: `Utilities taken to be scored with ${valueSet}; pass valueSet to name another value set (its range must be registered as ${instrument.id}).`,
+      message: `Utilities taken to be scored with ${valueSet.replace(/\.$/, '')}; pass valueSet to name another value set (its range must be registered as ${instrument.id}).`,
     });
   }
   return {
