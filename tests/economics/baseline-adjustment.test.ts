@@ -126,5 +126,8 @@ describe('influence of the largest values against R', () => {
     const e = thrown(() => influenceOfLargest([...rows.slice(0, 4), { id: 'e', arm: 'T', group: 'g', value: -1 }])) as ValidationError;
     expect(e.issues.map((i) => [i.row, i.field, i.value])).toEqual([[5, 'value', -1]]);
     expect((thrown(() => influenceOfLargest(rows, { share: 0.7 })) as ArgumentError).argument).toBe('share');
+    // 5 % of 120 is 6 participants, although 0.05 · 120 = 6.000000000000001 in floating point.
+    const many = Array.from({ length: 120 }, (_, i) => ({ id: `m${i}`, arm: i % 2 ? 'T' : 'C', group: null, value: i }));
+    expect(influenceOfLargest(many, { control: 'C', treated: 'T' }).largest.map((x) => x.value)).toEqual([119, 118, 117, 116, 115, 114]);
   });
 });

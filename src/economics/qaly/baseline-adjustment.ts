@@ -214,7 +214,7 @@ export function incrementalCost(participants: readonly CostParticipant[], option
   const opts = checkOptions('options', options, COST_KEYS);
   const base = opts.baselineCategory;
   if (typeof base !== 'string' || base === '') throw new ArgumentError('baselineCategory', base, 'the cost category holding the baseline (pre-randomisation) cost');
-  if (opts.costCategories?.includes(base)) throw new ArgumentError('costCategories', opts.costCategories, `categories other than the baseline category "${base}"`);
+  if (Array.isArray(opts.costCategories) && opts.costCategories.includes(base)) throw new ArgumentError('costCategories', opts.costCategories, `categories other than the baseline category "${base}"`);
   const totals = participantCostTotals(participants, costTotalOptions({ ...opts, costCategories: opts.costCategories ?? outcomeCategories(participants, base) }));
   const res = baselineAdjustedDifference(
     totals.map((t, i) => ({ id: t.id, arm: t.arm, group: t.group, value: t.total, baseline: participants[i]!.costs[base] ?? null })),
