@@ -31,6 +31,7 @@ export {
   type NetBenefitRegressionResult,
   type NetBenefitRegressionRow,
 } from './net-benefit-regression.js';
+export * from './qaly/index.js';
 export { percentileInterval, bcaInterval, jackknifeAcceleration, type BootstrapInterval } from './bootstrap/intervals.js';
 export { openBootstrapPool, type BootstrapPool, type BootstrapPoolOptions } from './bootstrap/pool.js';
 export type { ThreadingOptions } from './bootstrap/engine.js';

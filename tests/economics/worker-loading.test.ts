@@ -4,7 +4,7 @@
  * other test files). Each run here must also reproduce the single-thread numbers exactly.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,6 +75,8 @@ describe('bootstrap worker loading', () => {
     );
     // The build keeps the package's "type": "module".
     writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
+    // As in an installed package, the build resolves its dependencies (zod, through the instrument registry the QALY functions use).
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
     const file = join(dir, 'run-dist.mjs');
     writeFileSync(file, script(join(out, 'economics/index.js'), join(out, 'economics/bootstrap/pool.js')));
     const res = JSON.parse(execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' }));
