@@ -52,3 +52,12 @@ export const LMM_P_KR_F = 1e-4;
 
 /** Likelihood-ratio χ² (a difference of two objectives, floor 1e-3): worst 8.7e-11; 1e-8. */
 export const LMM_CHISQ = 1e-8;
+
+/**
+ * Two-sided bounds on a coverage rate of n intervals around `target`, at z binomial SEs,
+ * the variance inflated by the design effect `deff` (intervals from the same draw).
+ */
+export function coverageBounds(target: number, n: number, deff: number, z = 3.29): [number, number] {
+  const se = Math.sqrt((target * (1 - target) * deff) / n);
+  return [target - z * se, target + z * se];
+}
