@@ -150,7 +150,7 @@ function ols(t: Table): void {
       f.fixedEffects.forEach((row, j) => {
         if (st.SE[j] === null) return;
         t.add('Linear models (OLS)', ref, where, 'SE, cluster-robust CR0–CR3', 1e-10, row.se, st.SE[j]);
-        t.add('Linear models (OLS)', ref, where, 'Satterthwaite df (clubSandwich)', 1e-6, row.df, st.df_Satt[j]);
+        t.add('Linear models (OLS)', ref, where, 'Satterthwaite df (clubSandwich)', 1e-10, row.df, st.df_Satt[j]);
       });
     }
   }
@@ -300,11 +300,11 @@ function doseResponseRows(t: Table): void {
     const dr = doseResponse(trial, { instrument: 'PSP', visit: '9m', ...extra });
     const r = fx.doseResponse[key];
     dr.coefficients.forEach((row, j) => {
-      t.add('Dose–response', ref, where, 'coefficients (floor 1e-3)', 1e-8, row.estimate, r.coefficients.estimate[j], 1e-3);
-      t.add('Dose–response', ref, where, 'CR2 standard errors', 1e-8, row.se, r.coefficients.se[j]);
-      t.add('Dose–response', ref, where, 'Satterthwaite df', 1e-8, row.df, r.coefficients.df[j]);
+      t.add('Dose–response', ref, where, 'coefficients (floor 1e-3)', 1e-10, row.estimate, r.coefficients.estimate[j], 1e-3);
+      t.add('Dose–response', ref, where, 'CR2 standard errors', 1e-10, row.se, r.coefficients.se[j]);
+      t.add('Dose–response', ref, where, 'Satterthwaite df', 1e-10, row.df, r.coefficients.df[j]);
     });
-    dr.prediction.forEach((p, i) => t.add('Dose–response', ref, where, 'predicted outcome over attendance (floor 1)', 1e-8, p.estimate, r.prediction.Est[i], 1));
+    dr.prediction.forEach((p, i) => t.add('Dose–response', ref, where, 'predicted outcome over attendance (floor 1)', 1e-10, p.estimate, r.prediction.Est[i], 1));
   }
 }
 
