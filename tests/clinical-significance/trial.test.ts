@@ -187,5 +187,5 @@ describe('on the synthetic SFT trial the SFT arm improves reliably more often, a
     expect(b9.nnt.kind).toBe('benefit');
     expect(b9.nnt.ciIncludesInfinity).toBe(false);
     expect(res.ordinal.find((x) => x.visit === '9m')!.proportionalOdds.ci[0]).toBeGreaterThan(1);
-  }, 60_000);
+  });
 });

@@ -116,22 +116,13 @@ describe('fromCsv', () => {
     expect(() => fromCsv('a\n1', { columns: { id: 3 as unknown as string } })).toThrow(ArgumentError);
   });
 
-  it('loads 300,000 measurement rows in well under a second', () => {
+  // Register scale: the loader must cope with 300,000 rows (its speed is measured in bench/data.bench.ts).
+  it('loads 300,000 measurement rows', () => {
     const lines = ['id,visit,instrument,score,item_1,date'];
     for (let i = 0; i < 300_000; i++) lines.push(`P${i >> 2},v${i & 3},PSP,${(i % 100) + 1},,2015-01-0${(i % 9) + 1}`);
-    const text = lines.join('\n');
-    // Best of three: the suite shares two cores with other test files, and one slow run
-    // says more about the neighbours than about the loader.
-    let ms = Infinity;
-    let t = fromCsv('id\n', { table: 'measurements' });
-    for (let k = 0; k < 3; k++) {
-      const t0 = performance.now();
-      t = fromCsv(text, { table: 'measurements' });
-      ms = Math.min(ms, performance.now() - t0);
-    }
+    const t = fromCsv(lines.join('\n'), { table: 'measurements' });
     expect(t.rows).toHaveLength(300_000);
     expect(t.rows[299_999]).toEqual({ id: 'P74999', visit: 'v3', instrument: 'PSP', score: 100, item_1: null, date: '2015-01-03' });
-    expect(ms).toBeLessThan(1000);
   });
 });
 

@@ -398,7 +398,8 @@ describe('trialToRows', () => {
 });
 
 describe('validateTrial at register scale', () => {
-  it('loads and validates 300,000 measurement rows in reasonable time', () => {
+  // Its speed is measured in bench/data.bench.ts.
+  it('loads and validates 300,000 measurement rows', () => {
     const nPeople = 20_000;
     const p = ['id,arm,group,age'];
     for (let i = 0; i < nPeople; i++) p.push(`P${i},${i % 2 ? 'SFT' : 'control'},${i % 2 ? `G${i % 19}` : ''},${20 + (i % 40)}`);
@@ -411,18 +412,11 @@ describe('validateTrial at register scale', () => {
       const k = i % 15;
       m.push(`P${person},${visits[Math.floor(k / 5)]},${instruments[k % 5]},${i % 97 === 0 ? '' : scores[k % 5]}`);
     }
-    const pText = p.join('\n');
-    const mText = m.join('\n');
-    // Best of two, for the same reason as the loader benchmark: the suite shares two cores.
-    let ms = Infinity;
-    let trial = run({ participants: participants(), measurements: measurements() });
-    for (let k = 0; k < 2; k++) {
-      const t0 = performance.now();
-      trial = validateTrial({ participants: fromCsv(pText, { table: 'participants' }), measurements: fromCsv(mText, { table: 'measurements' }) }, { design });
-      ms = Math.min(ms, performance.now() - t0);
-    }
+    const trial = validateTrial(
+      { participants: fromCsv(p.join('\n'), { table: 'participants' }), measurements: fromCsv(m.join('\n'), { table: 'measurements' }) },
+      { design },
+    );
     expect(trial.summary.nMeasurements).toBe(300_000);
     expect(trial.summary.missingScores).toBe(Math.ceil(300_000 / 97));
-    expect(ms).toBeLessThan(2000);
   });
 });

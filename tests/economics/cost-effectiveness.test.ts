@@ -18,18 +18,19 @@ describe('costEffectiveness: reproducibility', () => {
   const input = fixtureInput();
 
   it('gives bit-identical results for the same seed, and different replicates for another seed', async () => {
-    const a = await costEffectiveness(input, { seed: 5, replicates: 3000, threads: 1 });
-    const b = await costEffectiveness(input, { seed: 5, replicates: 3000, threads: 1 });
-    const c = await costEffectiveness(input, { seed: 6, replicates: 3000, threads: 1 });
+    const a = await costEffectiveness(input, { seed: 5, replicates: 1000, threads: 1 });
+    const b = await costEffectiveness(input, { seed: 5, replicates: 1000, threads: 1 });
+    const c = await costEffectiveness(input, { seed: 6, replicates: 1000, threads: 1 });
     sameNumbers(a, b);
     expect(c.plane!.deltaCost).not.toEqual(a.plane!.deltaCost);
     // The point estimates do not depend on the seed.
     expect(c.incrementalCost.estimate).toBe(a.incrementalCost.estimate);
   });
 
+  // 2,000 replicates are 8 blocks of 256 (the unit of work split across threads): enough to split.
   it('runs on 2 worker threads under vitest and matches 1 thread bit for bit', async () => {
-    const one = await costEffectiveness(input, { seed: 9, replicates: 10000, threads: 1 });
-    const two = await costEffectiveness(input, { seed: 9, replicates: 10000, threads: 2 });
+    const one = await costEffectiveness(input, { seed: 9, replicates: 2000, threads: 1 });
+    const two = await costEffectiveness(input, { seed: 9, replicates: 2000, threads: 2 });
     expect(one.threadsUsed).toBe(1);
     expect(two.threadsUsed).toBe(2);
     expect(two.diagnostics.map((d) => d.code)).not.toContain('worker-fallback');
@@ -40,10 +41,10 @@ describe('costEffectiveness: reproducibility', () => {
     const pool2 = openBootstrapPool({ threads: 2 });
     const pool3 = openBootstrapPool({ threads: 3 });
     try {
-      const base = await costEffectiveness(input, { seed: 21, replicates: 5000, threads: 1 });
-      const viaPool = await costEffectiveness(input, { seed: 21, replicates: 5000, pool: pool2 });
-      const viaPool3 = await costEffectiveness(input, { seed: 21, replicates: 5000, pool: pool3 });
-      const again = await costEffectiveness(input, { seed: 21, replicates: 5000, pool: pool2 });
+      const base = await costEffectiveness(input, { seed: 21, replicates: 2000, threads: 1 });
+      const viaPool = await costEffectiveness(input, { seed: 21, replicates: 2000, pool: pool2 });
+      const viaPool3 = await costEffectiveness(input, { seed: 21, replicates: 2000, pool: pool3 });
+      const again = await costEffectiveness(input, { seed: 21, replicates: 2000, pool: pool2 });
       expect(viaPool.threadsUsed).toBe(2);
       expect(viaPool3.threadsUsed).toBe(3);
       sameNumbers(base, viaPool);

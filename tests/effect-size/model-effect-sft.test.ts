@@ -33,5 +33,5 @@ describe('standardizedModelEffect on a fitted mixed model (synthetic SFT trial)'
     }
     const d9 = standardizedModelEffect(diff.rows.find((r) => r.by.visit === '9m')!, sd);
     expect(d9.ci[0]).toBeGreaterThan(0);
-  }, 60_000);
+  });
 });

@@ -27,7 +27,7 @@ describe('generated documentation', () => {
     const committed = readFileSync(join(ROOT, 'docs/validation.md'), 'utf8');
     const groups = (md: string) => md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| fixture')).map((l) => l.split(' | ').slice(0, 3).join(' | '));
     expect(groups(committed)).toEqual(groups(renderValidation(rows)));
-  }, 60_000);
+  });
 
   it('the API reference documents every function of the analysis, report and CLI modules, with an example', () => {
     const api = collectApi();
@@ -39,5 +39,5 @@ describe('generated documentation', () => {
     }
     const md = renderApi(api);
     for (const name of ['analyzeTrial', 'parseAnalysisPlan', 'buildReport', 'writeReport', 'renderSvg', 'runCli', 'fitLmm']) expect(md).toContain(`### ${name}\n`);
-  }, 60_000);
+  });
 });

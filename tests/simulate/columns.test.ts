@@ -73,13 +73,10 @@ describe('simulateLongColumns', () => {
     expect(Math.abs(at9 - p9 * 200_000)).toBeLessThan(3.5 * Math.sqrt(200_000 * p9 * (1 - p9)));
   });
 
-  it('makes 3,000,000 rows in a few seconds', () => {
-    const t0 = performance.now();
+  // Its speed is measured in bench/data.bench.ts.
+  it('makes 3,000,000 rows', () => {
     const c = simulateLongColumns({ nParticipants: 1_230_000, seed: 1 });
-    const ms = performance.now() - t0;
     expect(c.nRows).toBeGreaterThanOrEqual(3_000_000);
-    // About 2 s on a laptop core; the bound leaves room for a slow CI machine.
-    expect(ms).toBeLessThan(30_000);
     let nan = 0;
     for (let r = 0; r < c.nRows; r++) if (Number.isNaN(c.score[r]!)) nan++;
     expect(nan).toBe(0);

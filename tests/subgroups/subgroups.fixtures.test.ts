@@ -6,9 +6,9 @@
  * variant against clubSandwich (CR2, linear_contrast, Wald_test HTZ); baseline as an outcome
  * visit; a single follow-up visit; a level present in one arm only.
  *
- * Tolerances as for the other mixed-model fixtures: lme4 stops its optimiser earlier than
- * rcteval, so estimates agree to 1e-4 of their SE, SEs to 1e-4, Satterthwaite df to 1e-3 (both
- * sides differentiate numerically), the LRT statistic to 1e-4 absolute. OLS is closed form (1e-8).
+ * Tolerances as for the other mixed-model fixtures (lme4 converged tightly; tests/tolerances.ts):
+ * estimates to LMM_FIXED of their SE, SEs LMM_FIXED, Satterthwaite df LMM_DF, F LMM_F, the LRT
+ * statistic LMM_CHISQ. OLS is closed form (1e-8).
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { validateTrial } from '../../src/data/validate.js';
 import { subgroupAnalysis, type SubgroupEffect, type SubgroupVariableResult } from '../../src/subgroups/analysis.js';
 import type { SubgroupSpec } from '../../src/subgroups/definitions.js';
 import { expectRel, track, worst } from '../models/fixture-helpers.js';
+import { LMM_CHISQ, LMM_DF, LMM_F, LMM_FIXED, LMM_P, P_FLOOR } from '../tolerances.js';
 
 const fx = JSON.parse(readFileSync(new URL('../fixtures/r/subgroups/subgroups.json', import.meta.url), 'utf8'));
 const rowsOf = (t: Record<string, unknown[]>) => t[Object.keys(t)[0]!]!.map((_, i) => Object.fromEntries(Object.keys(t).map((k) => [k, t[k]![i]])));
@@ -42,11 +43,11 @@ function compareEffects(effects: SubgroupEffect[], r: any, mixed: boolean, label
     const i = rIdx[k];
     if (r.visit[i] != null) expect(e.visit).toBe(r.visit[i]);
     if (r.level[i] != null) expect(e.level).toBe(r.level[i]);
-    const tolEst = mixed ? 1e-4 * r.SE[i] : 1e-8 * Math.max(1, Math.abs(r.estimate[i]));
+    const tolEst = mixed ? LMM_FIXED * Math.max(r.SE[i], Math.abs(r.estimate[i])) : 1e-8 * Math.max(1, Math.abs(r.estimate[i]));
     expect(Math.abs(e.estimate - r.estimate[i])).toBeLessThanOrEqual(tolEst);
-    expectRel(e.se, r.SE[i], mixed ? 1e-4 : 1e-8, 0, `${label} SE`);
-    expectRel(e.df, r.df[i], mixed ? 1e-3 : 1e-8, 0, `${label} df`);
-    expectRel(e.ci[0], r.lower[i], mixed ? 1e-4 : 1e-8, r.SE[i], `${label} lower`);
+    expectRel(e.se, r.SE[i], mixed ? LMM_FIXED : 1e-8, 0, `${label} SE`);
+    expectRel(e.df, r.df[i], mixed ? LMM_DF : 1e-8, 0, `${label} df`);
+    expectRel(e.ci[0], r.lower[i], mixed ? LMM_FIXED : 1e-8, r.SE[i], `${label} lower`);
     track(`subgroups ${mixed ? 'lmm' : 'ols'} effect`, e.estimate, r.estimate[i], r.SE[i]);
     track(`subgroups ${mixed ? 'lmm' : 'ols'} SE`, e.se, r.SE[i]);
     track(`subgroups ${mixed ? 'lmm' : 'ols'} df`, e.df, r.df[i]);
@@ -69,10 +70,10 @@ describe('mixed model, baseline as covariate, two follow-up visits', () => {
     const r = fx.lmm[k];
     expect(v.nObs).toBe(r.nobs);
     compareEffects(v.effects, r.effects, true, k);
-    expectRel(v.interaction.statistic, r.interactionF.F, 1e-4, 0, `${k} F`);
+    expectRel(v.interaction.statistic, r.interactionF.F, LMM_F, 0, `${k} F`);
     expect(v.interaction.numDf).toBe(r.interactionF.NumDF);
-    expectRel(v.interaction.denDf!, r.interactionF.DenDF, 1e-3, 0, `${k} DenDF`);
-    expectRel(v.interaction.pValue, r.interactionF.p, 1e-3, 0, `${k} p`);
+    expectRel(v.interaction.denDf!, r.interactionF.DenDF, LMM_DF, 0, `${k} DenDF`);
+    expectRel(v.interaction.pValue, r.interactionF.p, LMM_P, P_FLOOR, `${k} p`);
     track('subgroups interaction F', v.interaction.statistic, r.interactionF.F);
     track('subgroups interaction DenDF', v.interaction.denDf!, r.interactionF.DenDF);
   });
@@ -80,12 +81,12 @@ describe('mixed model, baseline as covariate, two follow-up visits', () => {
   it.each(keys)('%s: the likelihood-ratio test with ML refits', (k) => {
     const v = byKey(k, lrt);
     const r = fx.lmm[k].lrt;
-    expect(Math.abs(v.interaction.statistic - r.Chisq)).toBeLessThan(1e-4);
+    expectRel(v.interaction.statistic, r.Chisq, LMM_CHISQ, 1e-3, `${k} LRT χ²`);
     expect(v.interaction.numDf).toBe(r.Df);
     expect(v.interaction.denDf).toBeNull();
-    expectRel(v.interaction.pValue, r.p, 1e-4, 0, `${k} LRT p`);
+    expectRel(v.interaction.pValue, r.p, LMM_P, P_FLOOR, `${k} LRT p`);
     expect(v.interaction.method).toMatch(/likelihood-ratio/);
-    track('subgroups LRT chi-square (absolute)', v.interaction.statistic, r.Chisq, 1);
+    track('subgroups LRT chi-square', v.interaction.statistic, r.Chisq, 1e-3);
   });
 
   it('keeps a level present in one arm only, as not estimable with the reason', () => {
@@ -142,9 +143,9 @@ describe('variants', () => {
     const keep = r.effects.visit.map((x: string) => x !== 'baseline');
     const sub = Object.fromEntries(Object.entries(r.effects).map(([k, a]) => [k, (a as unknown[]).filter((_, i) => keep[i])]));
     compareEffects(v.effects, sub, true, 'outcome mode');
-    expectRel(v.interaction.statistic, r.interactionFollowUp.F, 1e-4, 0, 'F');
+    expectRel(v.interaction.statistic, r.interactionFollowUp.F, LMM_F, 0, 'F');
     expect(v.interaction.numDf).toBe(r.interactionFollowUp.NumDF);
-    expectRel(v.interaction.denDf!, r.interactionFollowUp.DenDF, 1e-3, 0, 'DenDF');
+    expectRel(v.interaction.denDf!, r.interactionFollowUp.DenDF, LMM_DF, 0, 'DenDF');
   });
 
   it('a single follow-up visit: no participant random effect, one effect per level', () => {
@@ -152,8 +153,8 @@ describe('variants', () => {
     const v = res.variables[0]!;
     expect(v.formula).toBe('score ~ baseline + arm * subgroup + (0 + treated | therapyGroup)');
     compareEffects(v.effects, fx.singleVisit.effects, true, 'single visit');
-    expectRel(v.interaction.statistic, fx.singleVisit.interactionF.F, 1e-4, 0, 'F');
-    expectRel(v.interaction.denDf!, fx.singleVisit.interactionF.DenDF, 1e-3, 0, 'DenDF');
+    expectRel(v.interaction.statistic, fx.singleVisit.interactionF.F, LMM_F, 0, 'F');
+    expectRel(v.interaction.denDf!, fx.singleVisit.interactionF.DenDF, LMM_DF, 0, 'DenDF');
   });
 
   it.each(['chapter', 'ageBand'])('OLS with CR2 (%s): linear_contrast effects and the HTZ interaction test', (k) => {

@@ -1,13 +1,14 @@
 /**
- * Marginal means and contrasts against emmeans (estimates to 1e-5 of their SE: emmeans
- * works from lme4's own, less tightly converged optimum) on the partially nested SFT-shaped fit,
- * with Satterthwaite and Kenward–Roger df.
+ * Marginal means and contrasts against emmeans on the partially nested SFT-shaped fit (lme4
+ * converged tightly), with Satterthwaite and Kenward–Roger df. Tolerances: tests/tolerances.ts
+ * (estimates and interval limits with their SE as floor).
  */
 import { describe, expect, it } from 'vitest';
 import { contrast, interactionContrast } from '../../../src/models/emmeans/contrast.js';
 import { marginalMeans } from '../../../src/models/emmeans/marginal-means.js';
 import { fitLmm } from '../../../src/models/lmm/fit.js';
 import { ArgumentError } from '../../../src/errors/index.js';
+import { LMM_DF, LMM_FIXED, LMM_P, P_FLOOR } from '../../tolerances.js';
 import { expectRel, fixtureColumns, loadFixture } from '../fixture-helpers.js';
 
 const fx = loadFixture('sft-lmm');
@@ -29,11 +30,11 @@ describe.each(models)('%s with %s df', (model, ddf, key) => {
     const e = r.emmeans;
     expect(mm.rows.map((x) => [x.levels.arm, x.levels.visit])).toEqual(e.arm.map((a: string, i: number) => [a, e.visit[i]]));
     mm.rows.forEach((row, i) => {
-      expectRel(row.estimate, e.emmean[i], 1e-5, e.SE[i], 'emmean');
-      expectRel(row.se, e.SE[i], 1e-5, 0, 'SE');
-      expectRel(row.df, e.df[i], 1e-3, 0, 'df');
-      expectRel(row.ci[0], e['lower.CL'][i], 1e-5, e.SE[i], 'lower');
-      expectRel(row.ci[1], e['upper.CL'][i], 1e-5, e.SE[i], 'upper');
+      expectRel(row.estimate, e.emmean[i], LMM_FIXED, e.SE[i], 'emmean');
+      expectRel(row.se, e.SE[i], LMM_FIXED, 0, 'SE');
+      expectRel(row.df, e.df[i], LMM_DF, 0, 'df');
+      expectRel(row.ci[0], e['lower.CL'][i], LMM_FIXED, e.SE[i], 'lower');
+      expectRel(row.ci[1], e['upper.CL'][i], LMM_FIXED, e.SE[i], 'upper');
     });
     expect(mm.L).toEqual(e.linfct.rows);
   });
@@ -44,18 +45,18 @@ describe.each(models)('%s with %s df', (model, ddf, key) => {
     expect(c.rows.map((x) => x.contrast)).toEqual(e.contrast);
     expect(c.rows.map((x) => x.by.visit)).toEqual(e.visit);
     c.rows.forEach((row, i) => {
-      expectRel(row.estimate, e.estimate[i], 1e-5, e.SE[i], 'estimate');
-      expectRel(row.se, e.SE[i], 1e-5, 0, 'SE');
-      expectRel(row.df, e.df[i], 1e-3, 0, 'df');
-      expectRel(row.statistic, e['t.ratio'][i], 1e-4, 1, 't');
-      expectRel(row.pValue, e['p.value'][i], 1e-4, 1e-10, 'p');
+      expectRel(row.estimate, e.estimate[i], LMM_FIXED, e.SE[i], 'estimate');
+      expectRel(row.se, e.SE[i], LMM_FIXED, 0, 'SE');
+      expectRel(row.df, e.df[i], LMM_DF, 0, 'df');
+      expectRel(row.statistic, e['t.ratio'][i], LMM_FIXED, 1, 't');
+      expectRel(row.pValue, e['p.value'][i], LMM_P, P_FLOOR, 'p');
     });
     const h = contrast(mm, 'revpairwise', { adjust: 'holm', family: 'all' });
     const eh = r.pairsHolmAcrossVisits;
     h.rows.forEach((row, i) => {
-      expectRel(row.pValue, eh['p.value'][i], 1e-4, 1e-10, 'holm p');
-      expectRel(row.ci[0], eh['lower.CL'][i], 1e-5, eh.SE[i], 'bonferroni lower');
-      expectRel(row.ci[1], eh['upper.CL'][i], 1e-5, eh.SE[i], 'bonferroni upper');
+      expectRel(row.pValue, eh['p.value'][i], LMM_P, P_FLOOR, 'holm p');
+      expectRel(row.ci[0], eh['lower.CL'][i], LMM_FIXED, eh.SE[i], 'bonferroni lower');
+      expectRel(row.ci[1], eh['upper.CL'][i], LMM_FIXED, eh.SE[i], 'bonferroni upper');
       expect(row.adjust).toBe('holm');
     });
   });
@@ -66,13 +67,13 @@ describe.each(models)('%s with %s df', (model, ddf, key) => {
     const e = r.interaction;
     c.rows.forEach((row, i) => {
       expect(row.contrast).toBe(`${e.arm_revpairwise[i]} : ${e['visit_trt.vs.ctrl'][i]}`);
-      expectRel(row.estimate, e.estimate[i], 1e-5, e.SE[i], 'estimate');
-      expectRel(row.se, e.SE[i], 1e-5, 0, 'SE');
-      expectRel(row.df, e.df[i], 1e-3, 0, 'df');
-      expectRel(row.pValue, e['p.value'][i], 1e-4, 1e-10, 'p');
+      expectRel(row.estimate, e.estimate[i], LMM_FIXED, e.SE[i], 'estimate');
+      expectRel(row.se, e.SE[i], LMM_FIXED, 0, 'SE');
+      expectRel(row.df, e.df[i], LMM_DF, 0, 'df');
+      expectRel(row.pValue, e['p.value'][i], LMM_P, P_FLOOR, 'p');
     });
     const ch = interactionContrast(mm2, { arm: 'revpairwise', visit: 'trt.vs.ctrl' }, { adjust: 'holm' });
-    ch.rows.forEach((row, i) => expectRel(row.pValue, r.interactionHolm['p.value'][i], 1e-4, 1e-10, 'holm p'));
+    ch.rows.forEach((row, i) => expectRel(row.pValue, r.interactionHolm['p.value'][i], LMM_P, P_FLOOR, 'holm p'));
   });
 
   it('gives custom contrasts with explicit weights', () => {
@@ -81,10 +82,10 @@ describe.each(models)('%s with %s df', (model, ddf, key) => {
     const c = contrast(mm2, e.gridWeights as Record<string, number[]>);
     c.rows.forEach((row, i) => {
       expect(row.contrast).toBe(e.contrast[i]);
-      expectRel(row.estimate, e.estimate[i], 1e-5, e.SE[i], 'estimate');
-      expectRel(row.se, e.SE[i], 1e-5, 0, 'SE');
-      expectRel(row.df, e.df[i], 1e-3, 0, 'df');
-      expectRel(row.ci[0], e['lower.CL'][i], 1e-5, e.SE[i], 'lower');
+      expectRel(row.estimate, e.estimate[i], LMM_FIXED, e.SE[i], 'estimate');
+      expectRel(row.se, e.SE[i], LMM_FIXED, 0, 'SE');
+      expectRel(row.df, e.df[i], LMM_DF, 0, 'df');
+      expectRel(row.ci[0], e['lower.CL'][i], LMM_FIXED, e.SE[i], 'lower');
     });
     expect(c.L).toEqual(e.linfct.rows);
   });

@@ -8,6 +8,7 @@ import { fitLmm } from '../../../src/models/lmm/fit.js';
 import { likelihoodRatioTest } from '../../../src/models/lmm/likelihood-ratio.js';
 import { predict } from '../../../src/models/lmm/predict.js';
 import { ArgumentError } from '../../../src/errors/index.js';
+import { LMM_CHISQ, LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_P, LMM_P_KR_F, P_FLOOR } from '../../tolerances.js';
 import { expectRel, fixtureColumns, loadFixture } from '../fixture-helpers.js';
 
 const sft = loadFixture('sft-lmm');
@@ -21,9 +22,9 @@ describe('likelihoodRatioTest', () => {
     const m0 = fitLmm(sft.fits.pn_main_ml.formula, fixtureColumns(sft.data.sft), { reml: false, levels: sftLevels });
     const m1 = fitLmm(sft.fits.pn_explicit_ml.formula, fixtureColumns(sft.data.sft), { reml: false, levels: sftLevels });
     const lrt = likelihoodRatioTest(m0, m1);
-    expectRel(lrt.statistic, r.Chisq[1], 1e-5, 1e-3, 'chisq');
+    expectRel(lrt.statistic, r.Chisq[1], LMM_CHISQ, 1e-3, 'chisq');
     expect(lrt.df).toBe(r.Df[1]);
-    expectRel(lrt.pValue, r.p[1], 1e-4, 0, 'p');
+    expectRel(lrt.pValue, r.p[1], LMM_P, P_FLOOR, 'p');
     expectRel(lrt.models[0].aic, r.AIC[0], 1e-8, 0, 'AIC0');
     expectRel(lrt.models[1].bic, r.BIC[1], 1e-8, 0, 'BIC1');
     expect(lrt.refitted).toBe(false);
@@ -35,10 +36,10 @@ describe('likelihoodRatioTest', () => {
     const m1 = fitLmm(sleep.fits.corr_reml.formula, fixtureColumns(sleep.data.sleepstudy));
     const lrt = likelihoodRatioTest(m0, m1);
     expect(lrt.refitted).toBe(true);
-    expectRel(lrt.models[0].logLik, r.logLik[0], 1e-7, 0, 'logLik0');
-    expectRel(lrt.models[1].logLik, r.logLik[1], 1e-7, 0, 'logLik1');
-    expectRel(lrt.statistic, r.Chisq[1], 1e-5, 0, 'chisq');
-    expectRel(lrt.pValue, r.p[1], 1e-4, 0, 'p');
+    expectRel(lrt.models[0].logLik, r.logLik[0], LMM_OBJECTIVE, 0, 'logLik0');
+    expectRel(lrt.models[1].logLik, r.logLik[1], LMM_OBJECTIVE, 0, 'logLik1');
+    expectRel(lrt.statistic, r.Chisq[1], LMM_CHISQ, 0, 'chisq');
+    expectRel(lrt.pValue, r.p[1], LMM_P, P_FLOOR, 'p');
   });
 
   it('tests a random slope against REML fits with the same fixed effects when asked not to refit', () => {
@@ -48,7 +49,7 @@ describe('likelihoodRatioTest', () => {
     const m1 = fitLmm(sleep.fits.corr_reml.formula, fixtureColumns(sleep.data.sleepstudy));
     const lrt = likelihoodRatioTest(m0, m1, { refit: false });
     expect(lrt.refitted).toBe(false);
-    expectRel(lrt.statistic, r.Chisq[1], 1e-4, 1e-3, 'chisq');
+    expectRel(lrt.statistic, r.Chisq[1], LMM_CHISQ, 1e-3, 'chisq');
   });
 
   it('refuses models in the wrong order or on different rows', () => {
@@ -70,8 +71,8 @@ describe('predict', () => {
     const withRe = predict(fit, data);
     const fixedOnly = predict(fit, data, { includeRandom: false });
     r.fittedRows.rowIndex.forEach((row: number, k: number) => {
-      expectRel(withRe[row - 1]!, r.fittedRows.fitted[k], 1e-5, 1, `fitted ${row}`);
-      expectRel(fixedOnly[row - 1]!, r.fittedRows.fixedOnly[k], 1e-5, 1, `fixed ${row}`);
+      expectRel(withRe[row - 1]!, r.fittedRows.fitted[k], LMM_FIXED, 1, `fitted ${row}`);
+      expectRel(fixedOnly[row - 1]!, r.fittedRows.fixedOnly[k], LMM_FIXED, 1, `fixed ${row}`);
     });
   });
 
@@ -100,9 +101,9 @@ describe('anova (type III)', () => {
         expect(tab.rows.map((x) => x.term)).toEqual(ref.term);
         tab.rows.forEach((row, i) => {
           expect(row.numDf).toBe(ref.NumDF[i]);
-          expectRel(row.statistic, ref.F[i], 1e-4, 1e-6, `${ddf} F ${row.term}`);
-          expectRel(row.denDf, ref.DenDF[i], 1e-3, 0, `${ddf} DenDF ${row.term}`);
-          expectRel(row.pValue, ref.p[i], 1e-3, 1e-12, `${ddf} p ${row.term}`);
+          expectRel(row.statistic, ref.F[i], LMM_F, 1e-6, `${ddf} F ${row.term}`);
+          expectRel(row.denDf, ref.DenDF[i], LMM_DF, 0, `${ddf} DenDF ${row.term}`);
+          expectRel(row.pValue, ref.p[i], ddf === 'Kenward-Roger' ? LMM_P_KR_F : LMM_P, P_FLOOR, `${ddf} p ${row.term}`);
         });
         if (r.anovaType3.hypothesisMatrices) {
           for (const row of tab.rows) {

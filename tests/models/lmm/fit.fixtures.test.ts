@@ -1,10 +1,10 @@
 /**
- * Agreement with lme4 / lmerTest / pbkrtest on every committed fixture fit.
- * Tolerances (shared/design/validation.md): objective 1e-6 relative; fixed effects and
- * SEs 1e-5; variance components 1e-4; Satterthwaite / Kenward–Roger df 1e-3.
+ * Agreement with lme4 / lmerTest / pbkrtest on every committed fixture fit (lme4 converged
+ * tightly). Tolerances, and the accuracy reached that they are set from: tests/tolerances.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitLmm } from '../../../src/models/lmm/fit.js';
+import { LMM_DF, LMM_FIXED, LMM_OBJECTIVE, LMM_P, LMM_VARIANCE, P_FLOOR } from '../../tolerances.js';
 import { expectRel, fixtureColumns, loadFixture, track, worst } from '../fixture-helpers.js';
 
 const files = ['dyestuff', 'penicillin', 'pastes', 'sleepstudy', 'cake', 'sft-lmm', 'edge-cases'];
@@ -44,16 +44,13 @@ describe.each(cases)('$file / $name', ({ fit: r, data }) => {
   beforeAll(() => {
     fit = fitLmm(r.formula, fixtureColumns(data), { reml: r.REML, levels });
   });
-  // Compare parameters with lme4's tightly converged refit where the fixture has one,
-  // so that lme4's own optimiser tolerance does not count against us.
-  const ref = r.tightRefit && !r.tightRefit.error ? r.tightRefit : r;
 
-  it('reaches the same optimum (objective to 1e-6 relative)', () => {
+  it(`reaches the same optimum (objective to ${LMM_OBJECTIVE} relative)`, () => {
     const mine = r.REML ? fit.remlCriterion! : fit.deviance!;
-    expectRel(mine, r.objective, 1e-6, 1, 'objective');
+    expectRel(mine, r.objective, LMM_OBJECTIVE, 1, 'objective');
     track('objective', mine, r.objective);
-    // Never worse than lme4's own optimum by more than rounding.
-    expect(mine).toBeLessThanOrEqual(Math.min(r.objective, ref.objective ?? Infinity) + 1e-7 * Math.abs(r.objective));
+    // The fixture itself is converged: lme4's refit from its optimum gains nothing.
+    expect(r.tightRefit.objectiveImprovement).toBeLessThanOrEqual(1e-12 * Math.abs(r.objective));
   });
 
   it('orders factor levels as R does', () => {
@@ -74,26 +71,26 @@ describe.each(cases)('$file / $name', ({ fit: r, data }) => {
     expect(fit.singular).toBe(r.isSingular);
   });
 
-  it('agrees on fixed effects and standard errors (1e-5)', () => {
-    const fe = ref === r ? r.fixef : { term: r.fixef.term, estimate: ref.fixef, se: ref.se };
+  it(`agrees on fixed effects and standard errors (${LMM_FIXED})`, () => {
+    const fe = r.fixef;
     expect(fit.fixedEffects.map((x) => x.term)).toEqual(fe.term);
     fit.fixedEffects.forEach((row, j) => {
       const se = fe.se[j];
-      expectRel(row.estimate, fe.estimate[j], 1e-5, se, `estimate ${row.term}`);
-      expectRel(row.se, se, 1e-5, 0, `se ${row.term}`);
+      expectRel(row.estimate, fe.estimate[j], LMM_FIXED, se, `estimate ${row.term}`);
+      expectRel(row.se, se, LMM_FIXED, 0, `se ${row.term}`);
       track('fixed effect', row.estimate, fe.estimate[j], se);
       track('standard error', row.se, se);
     });
   });
 
-  it('agrees on variance components (1e-4) and fit criteria', () => {
-    const vc = ref.varcor ?? r.varcor;
+  it(`agrees on variance components (${LMM_VARIANCE}) and fit criteria (${LMM_OBJECTIVE})`, () => {
+    const vc = r.varcor;
     const scale = Math.max(...vc.vcov.filter((_: number, i: number) => vc.var2[i] === null).map(Math.abs));
     vc.grp.forEach((g: string, i: number) => {
       if (vc.var2[i] !== null) {
         const c = fit.correlations.find((x) => x.group === g.replace(/\.\d+$/, '') && x.term1 === vc.var1[i] && x.term2 === vc.var2[i]);
         expect(c, `correlation ${g} ${vc.var1[i]} ${vc.var2[i]}`).toBeDefined();
-        expectRel(c!.correlation, vc.sdcor[i], 1e-4, 1e-2, `correlation ${g}`);
+        expectRel(c!.correlation, vc.sdcor[i], LMM_VARIANCE, 1e-2, `correlation ${g}`);
         track('variance component', c!.correlation, vc.sdcor[i], 1e-2);
         return;
       }
@@ -101,22 +98,27 @@ describe.each(cases)('$file / $name', ({ fit: r, data }) => {
       const row = fit.varianceComponents.find((x) => x.group === group && (x.term ?? null) === (vc.var1[i] ?? null));
       expect(row, `variance ${g} ${vc.var1[i]}`).toBeDefined();
       // Zero variances (singular fits) are compared on the scale of the largest one.
-      expectRel(row!.variance, vc.vcov[i], 1e-4, 1e-6 * scale, `variance ${g} ${vc.var1[i]}`);
+      expectRel(row!.variance, vc.vcov[i], LMM_VARIANCE, 1e-6 * scale, `variance ${g} ${vc.var1[i]}`);
       track('variance component', row!.variance, vc.vcov[i], 1e-6 * scale);
     });
-    expectRel(fit.logLik, r.logLik, 1e-6, 1, 'logLik');
-    expectRel(fit.aic, r.AIC, 1e-6, 1, 'AIC');
-    expectRel(fit.bic, r.BIC, 1e-6, 1, 'BIC');
+    expectRel(fit.logLik, r.logLik, LMM_OBJECTIVE, 1, 'logLik');
+    expectRel(fit.aic, r.AIC, LMM_OBJECTIVE, 1, 'AIC');
+    expectRel(fit.bic, r.BIC, LMM_OBJECTIVE, 1, 'BIC');
     expect(fit.nParameters).toBe(r.logLikDf);
   });
 
-  it('agrees on θ (1e-4, lme4 order and names)', () => {
+  it(`agrees on θ (${LMM_VARIANCE} relative, lme4 order and names)`, () => {
     expect(fit.thetaNames).toEqual(r.theta.names);
-    const th = ref === r ? r.theta.values : ref.theta;
-    fit.theta.forEach((t, i) => expectRel(Math.abs(t), Math.abs(th[i]), 1e-4, 1e-3, `theta ${i}`));
+    const th: number[] = r.theta.values;
+    // A θ at the boundary 0 (singular fit) has no relative error: it is judged on the scale of the largest θ.
+    const floor = 1e-2 * Math.max(...th.map(Math.abs), 1e-3);
+    fit.theta.forEach((t, i) => {
+      expectRel(t, th[i]!, LMM_VARIANCE, floor, `theta ${i}`);
+      track('theta', t, th[i]!, floor);
+    });
   });
 
-  it('agrees on conditional modes and conditional SDs', () => {
+  it(`agrees on conditional modes and conditional SDs (${LMM_VARIANCE})`, () => {
     const re = r.ranef;
     const sigmaScale = fit.sigma;
     for (let i = 0; i < re.grp.length; i++) {
@@ -127,43 +129,49 @@ describe.each(cases)('$file / $name', ({ fit: r, data }) => {
       const li = tab.levels.indexOf(String(re.grp[i]));
       const ti = tab.terms.indexOf(re.term[i]);
       expect(li, `level ${re.grp[i]}`).toBeGreaterThanOrEqual(0);
-      expectRel(tab.values[li]![ti]!, re.condval[i], 1e-3, 1e-3 * sigmaScale, `ranef ${group} ${re.grp[i]}`);
-      expectRel(tab.sd[li]![ti]!, re.condsd[i], 1e-3, 1e-3 * sigmaScale, `condsd ${group} ${re.grp[i]}`);
-      track('conditional mode', tab.values[li]![ti]!, re.condval[i], 1e-3 * sigmaScale);
+      // Modes near 0 are judged on the scale of σ/100.
+      expectRel(tab.values[li]![ti]!, re.condval[i], LMM_VARIANCE, 1e-2 * sigmaScale, `ranef ${group} ${re.grp[i]}`);
+      expectRel(tab.sd[li]![ti]!, re.condsd[i], LMM_VARIANCE, 1e-2 * sigmaScale, `condsd ${group} ${re.grp[i]}`);
+      track('conditional mode', tab.values[li]![ti]!, re.condval[i], 1e-2 * sigmaScale);
+      track('conditional SD', tab.sd[li]![ti]!, re.condsd[i], 1e-2 * sigmaScale);
     }
   });
 
-  it('agrees with lmerTest on Satterthwaite df (1e-3) and p-values', () => {
+  it(`agrees with lmerTest on Satterthwaite df (${LMM_DF}), t (${LMM_FIXED}) and p-values (${LMM_P})`, () => {
     const st = r.satterthwaite;
-    if (!st || !st.df) return;
+    expect(st.df).toHaveLength(fit.fixedEffects.length);
     fit.fixedEffects.forEach((row, j) => {
-      expectRel(row.df, st.df[j], 1e-3, 0, `df ${row.term}`);
+      expectRel(row.df, st.df[j], LMM_DF, 0, `df ${row.term}`);
       track('Satterthwaite df', row.df, st.df[j]);
-      expectRel(row.statistic, st.t[j], 1e-4, 1e-3, `t ${row.term}`);
+      expectRel(row.statistic, st.t[j], LMM_FIXED, 1e-3, `t ${row.term}`);
+      expectRel(row.pValue, st.p[j], LMM_P, P_FLOOR, `p ${row.term}`);
+      track('Satterthwaite p', row.pValue, st.p[j], P_FLOOR);
     });
   });
 
-  it('agrees on fitted values', () => {
+  it(`agrees on fitted values (${LMM_FIXED}, floor σ)`, () => {
     const fr = r.fittedRows;
     const idx = new Map<number, number>();
     fit.rows.forEach((row, i) => idx.set(row + 1, i));
     fr.rowIndex.forEach((row: number, k: number) => {
       const i = idx.get(row);
       expect(i, `row ${row}`).toBeDefined();
-      expectRel(fit.fitted[i!]!, fr.fitted[k], 1e-5, fit.sigma, `fitted row ${row}`);
+      expectRel(fit.fitted[i!]!, fr.fitted[k], LMM_FIXED, fit.sigma, `fitted row ${row}`);
     });
   });
 });
 
 describe.each(cases.filter((c) => c.fit.kenwardRoger?.df))('$file / $name (Kenward–Roger)', ({ fit: r, data }) => {
-  it('agrees with pbkrtest on the adjusted SEs and df', () => {
+  it(`agrees with pbkrtest on the adjusted SEs (${LMM_FIXED}), df (${LMM_DF}) and p-values (${LMM_P})`, () => {
     const levels = rFactorLevels(r, data);
     const fit = fitLmm(r.formula, fixtureColumns(data), { reml: r.REML, levels, ddf: 'Kenward-Roger' });
     const kr = r.kenwardRoger;
     fit.fixedEffects.forEach((row, j) => {
-      expectRel(row.se, kr.se[j], 1e-4, 0, `KR se ${row.term}`);
-      expectRel(row.df, kr.df[j], 1e-3, 0, `KR df ${row.term}`);
+      expectRel(row.se, kr.se[j], LMM_FIXED, 0, `KR se ${row.term}`);
+      expectRel(row.df, kr.df[j], LMM_DF, 0, `KR df ${row.term}`);
+      expectRel(row.pValue, kr.p[j], LMM_P, P_FLOOR, `KR p ${row.term}`);
       track('Kenward-Roger df', row.df, kr.df[j]);
+      track('Kenward-Roger p', row.pValue, kr.p[j], P_FLOOR);
     });
   });
 });
@@ -178,7 +186,7 @@ describe('p-values and intervals', () => {
     const r = fx.fits.pn_explicit;
     const fit = fitLmm(r.formula, fixtureColumns(fx.data.sft), { levels: { arm: ['control', 'SFT'], visit: ['baseline', '9m', '15m'] } });
     fit.fixedEffects.forEach((row, j) => {
-      expectRel(row.pValue, r.satterthwaite.p[j], 1e-3, 1e-12, `p ${row.term}`);
+      expectRel(row.pValue, r.satterthwaite.p[j], LMM_P, P_FLOOR, `p ${row.term}`);
       expect(row.ci[0]).toBeLessThan(row.estimate);
       expect(row.ci[1]).toBeGreaterThan(row.estimate);
     });

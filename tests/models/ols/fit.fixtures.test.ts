@@ -3,8 +3,8 @@
  * coef_test on tests/fixtures/r/models/ols.json (script ols.R beside it).
  *
  * Closed-form quantities (coefficients, SEs, every covariance entry, R², F, likelihood) are
- * held to 1e-10 relative; Satterthwaite df to 1e-6 (they are closed forms too, but the brief
- * of the validation table sets 1e-6); p-values to 1e-9, since they pass through the t and F
+ * held to 1e-10 relative (worst 2.7e-12), and so are the clubSandwich Satterthwaite df, closed forms
+ * too (worst 2.9e-13); p-values to 1e-9 (worst 5.1e-11), since they pass through the t and F
  * distribution functions.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { expectRel, loadFixture, track, worst } from '../fixture-helpers.js';
 
 const fx = loadFixture('ols');
 const CLOSED = 1e-10;
-const DF = 1e-6;
+const DF = 1e-10;
 const P = 1e-9;
 
 interface Case {

@@ -1,0 +1,63 @@
+/**
+ * Tolerances of the comparisons with R, set from the accuracy actually reached with a stated
+ * margin, so that a 1e-4 relative change of any reported estimate, SE or df fails the suite.
+ * Used by the fixture tests and by scripts/docs/validation.ts (docs/validation.md), so the
+ * table states the tolerance the tests enforce. Errors are |ours − R| / max(|R|, floor).
+ *
+ * Mixed models: the R fixtures are fitted with lme4 converged tightly (xtol_abs 1e-12,
+ * ftol_abs 1e-15; tests/fixtures/r/models/common.R), so neither side's optimiser stopping
+ * point dominates. Worst errors over every fixture fit (2026-12, rcteval vs R 4.2.2 / lme4 1.1-31):
+ * objective 1.1e-12; fixed effects (floor SE) 1.1e-7; SEs 1.9e-7 (KR SEs 1.9e-7); variance
+ * components and correlations 3.0e-6; θ 3.0e-6; conditional modes 4.8e-6, SDs 1.3e-6; fitted values 9.7e-8; Satterthwaite
+ * df 7.3e-7 (lmerTest differentiates numerically, to ~1e-7); Kenward–Roger df 1.7e-7;
+ * emmeans SEs 1.4e-8, df 7.1e-8; subgroup contrasts 1e-7.
+ */
+
+/** REML criterion / deviance / logLik / AIC / BIC: worst 1.1e-12; margin ~100×. */
+export const LMM_OBJECTIVE = 1e-10;
+
+/**
+ * Fixed effects (floor: their SE), SEs (Satterthwaite and Kenward–Roger), t, fitted values,
+ * marginal means and contrasts: worst 1.9e-7; 1e-6 keeps a margin of 5× and is 100× below
+ * the 1e-4 change to be caught.
+ */
+export const LMM_FIXED = 1e-6;
+
+/**
+ * θ (floor: 1 % of the largest θ, so a boundary θ of 0 is judged on the scale of the others),
+ * variance components, correlations (floor 0.01), conditional modes and SDs (floor σ/100):
+ * these sit on a flat optimum, where an objective converged to ~1e-12 pins the parameters to
+ * only ~1e-6 (sleepstudy's slope θ and modes: worst 4.8e-6). 2e-5 keeps a margin of 4× and is
+ * 5× below 1e-4.
+ */
+export const LMM_VARIANCE = 2e-5;
+
+/** Satterthwaite and Kenward–Roger df (and denominator df of F tests): worst 7.3e-7; 5e-6 (7× margin, 20× below 1e-4). */
+export const LMM_DF = 5e-6;
+
+/**
+ * p-values of mixed models. A p-value moves by about t² times the relative change of t, so
+ * those below P_FLOOR are compared absolutely (to LMM_P × P_FLOOR = 1e-9): worst 1.0e-7
+ * relative (Satterthwaite and Kenward–Roger t tests; 3.2e-5 for Kenward–Roger F tests,
+ * whose F agrees only to LMM_F).
+ */
+export const LMM_P = 1e-5;
+export const P_FLOOR = 1e-4;
+
+/** F statistics of anova terms: Kenward–Roger's multi-df F agrees to 3.6e-6 (pbkrtest's scaling λ); margin 3×. */
+export const LMM_F = 1e-5;
+
+/** p-values of Kenward–Roger F tests, which inherit the F's 3.6e-6: worst 3.2e-5; margin 3×. */
+export const LMM_P_KR_F = 1e-4;
+
+/** Likelihood-ratio χ² (a difference of two objectives, floor 1e-3): worst 8.7e-11; 1e-8. */
+export const LMM_CHISQ = 1e-8;
+
+/**
+ * Two-sided bounds on a coverage rate of n intervals around `target`, at z binomial SEs,
+ * the variance inflated by the design effect `deff` (intervals from the same draw).
+ */
+export function coverageBounds(target: number, n: number, deff: number, z = 3.29): [number, number] {
+  const se = Math.sqrt((target * (1 - target) * deff) / n);
+  return [target - z * se, target + z * se];
+}
