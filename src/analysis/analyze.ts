@@ -2,6 +2,7 @@
  * `analyzeTrial`: run a pre-specified analysis plan on validated trial data and return plain
  * JSON results that the report (and anyone else) can read without refitting anything.
  */
+import { dict } from '../data/own.js';
 import { readFileSync } from 'node:fs';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import type { TrialData } from '../data/types.js';
@@ -95,7 +96,7 @@ function jsonSafe(value: unknown, path: string, found: string[]): unknown {
   if (typeof value === 'object') {
     const proto = Object.getPrototypeOf(value);
     if (proto !== Object.prototype && proto !== null) throw new TypeError(`analyzeTrial: ${path} is not plain data (${Object.prototype.toString.call(value)})`);
-    const out: Record<string, unknown> = {};
+    const out = dict<unknown>();
     for (const [k, v] of Object.entries(value)) {
       const s = jsonSafe(v, `${path}.${k}`, found);
       if (s !== undefined) out[k] = s;

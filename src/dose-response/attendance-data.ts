@@ -13,6 +13,7 @@
  * (`controlAttendance: 'warn'`), or a validation issue with `controlAttendance: 'error'`.
  * A recorded 0 is not attendance and passes silently.
  */
+import { dict } from '../data/own.js';
 import { diagnosisChapter } from '../data/inclusion.js';
 import type { Participant, TrialData } from '../data/types.js';
 import { isTrialData } from '../data/validate.js';
@@ -190,7 +191,7 @@ export function attendanceData(trial: TrialData, options: AttendanceDataOptions)
         issues.push(issue('participants', row, 'sessionsAttended', attended, `no attendance for participant "${p.id}" in the control arm "${p.arm}" (options.controlAttendance is "error")`));
       }
     }
-    const cov: Record<string, number | string | null> = {};
+    const cov = dict<number | string | null>();
     for (const c of covariates) cov[c] = covariateValue(p, c);
     return {
       id: p.id,

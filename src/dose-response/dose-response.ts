@@ -9,12 +9,14 @@
  * or circumstances from those who attend less. The slope is therefore reported as exploratory
  * (an association). `attendanceEffects` gives the causal counterpart by instrumental variables.
  */
+import { dict } from '../data/own.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import type { TrialData } from '../data/types.js';
 import { fCdf } from '../distributions/f.js';
 import { contrast } from '../models/emmeans/contrast.js';
 import { marginalMeans } from '../models/emmeans/marginal-means.js';
 import { linearModelView } from '../models/emmeans/view.js';
+import { quoteName } from '../formula/parse.js';
 import { fitOls } from '../models/ols/fit.js';
 import { getOlsState } from '../models/ols/state.js';
 import type { OlsCoefficientRow, OlsFit, OlsOptions, OlsVcovType } from '../models/ols/types.js';
@@ -218,7 +220,7 @@ export function doseResponse(trial: TrialData, options: DoseResponseOptions): Do
   let exposureTerms: string[];
   let bands: ResolvedAttendanceBand[] | null = null;
   let basis: NaturalSplineBasis | null = null;
-  const levels: Record<string, string[]> = {};
+  const levels = dict<string[]>();
   if (form === 'linear') {
     cols['attendance'] = x;
     exposureTerms = ['attendance'];
@@ -240,7 +242,7 @@ export function doseResponse(trial: TrialData, options: DoseResponseOptions): Do
     exposureTerms.forEach((name, k) => (cols[name] = basis!.basis.map((row) => row[k]!)));
   }
   const rhs = [...(outcome === 'adjusted' ? ['baseline'] : []), ...exposureTerms, ...covariates];
-  const formula = `y ~ ${rhs.join(' + ')}`;
+  const formula = `y ~ ${rhs.map(quoteName).join(' + ')}`;
   const clustered = vcov.startsWith('CR');
   const olsOptions: OlsOptions = { vcov, ciLevel, levels, ...(clustered ? { cluster: 'group', clusterMissing: 'singleton' as const } : {}) };
   if (clustered && used.some((r) => r.group === null)) {
@@ -347,7 +349,7 @@ export function doseResponse(trial: TrialData, options: DoseResponseOptions): Do
         : { attendance: a, estimate: NaN, se: NaN, df: NaN, ci: [NaN, NaN], ciLevel, extrapolated: true };
     }
     const extrapolated = a < xMin || a > xMax;
-    const at: Record<string, number> = {};
+    const at = dict<number>();
     if (form === 'linear') at['attendance'] = a;
     else basis!.evaluate([a])[0]!.forEach((v, k) => (at[exposureTerms[k]!] = v));
     const p = marginalMeans(fit, [], { at, ciLevel }).rows[0]!;

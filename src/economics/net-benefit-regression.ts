@@ -112,7 +112,7 @@ export function netBenefitRegression(input: CostEffectInput, options: NetBenefit
   const arms = chooseArms(participants, options.control, options.treated);
   for (const c of covs) {
     if (c === 'baseline') continue;
-    if (!effects.some((r) => r.covariates && c in r.covariates)) {
+    if (!effects.some((r) => r.covariates && Object.hasOwn(r.covariates, c))) {
       throw new ArgumentError('covariates', c, 'a covariate name present in the effect records (or "baseline")');
     }
   }
