@@ -464,8 +464,11 @@ function isBlank(c: number): boolean {
  */
 export function decodeCsvBytes(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8', table = 'csv'): string {
   if (!ENCODINGS.includes(encoding)) throw new ArgumentError('encoding', encoding, `one of ${ENCODINGS.map((e) => `'${e}'`).join(', ')}`);
-  if (encoding === 'latin1') return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  if (encoding === 'windows-1252') return new TextDecoder('windows-1252').decode(bytes);
+  if (encoding === 'latin1' || encoding === 'windows-1252') {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    // Node's TextDecoder('windows-1252') decodes as latin1 in some versions; map 0x80–0x9F here.
+    return encoding === 'latin1' ? text : text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80]!);
+  }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
@@ -487,6 +490,12 @@ export function decodeCsvBytes(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8
     );
   }
 }
+
+/**
+ * Windows-1252 bytes 0x80–0x9F (the WHATWG Encoding Standard's table; the five bytes it leaves
+ * undefined keep the C1 control of the same number, as browsers decode them).
+ */
+const WINDOWS_1252_HIGH = [...'\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178'];
 
 /** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629), or the length. */
 function firstInvalidUtf8(b: Uint8Array): number {

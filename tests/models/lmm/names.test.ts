@@ -11,7 +11,7 @@ import type { LmmFit } from '../../../src/models/lmm/types.js';
 import { expectRel, fixtureColumns, loadFixture } from '../fixture-helpers.js';
 
 const fx = loadFixture('sft-lmm');
-const data = fixtureColumns(fx.data.sft);
+const data = fixtureColumns(fx.data.sft) as Record<string, unknown[]> & { arm: string[]; visit: unknown[]; id: unknown[]; score: (number | null)[]; therapy_group: (string | null)[] };
 const levels = { arm: ['control', 'SFT'], visit: ['baseline', '9m', '15m'] };
 const pn = { cluster: 'therapy_group', arm: 'arm', treated: 'SFT' };
 const plain = fitLmm('score ~ arm * visit + (1 | id)', data, { levels, partialNesting: pn });
@@ -50,7 +50,7 @@ describe('partial nesting with a treated arm whose name is not a syntactic name'
   }
 
   it('works with non-syntactic column names written back-quoted in the formula', () => {
-    const renamed = { 'study arm': data.arm, 'visit-no': data.visit, 'participant id': data.id, 'therapy group': data.therapy_group, 'PSP score': data.score };
+    const renamed = { 'study arm': data.arm!, 'visit-no': data.visit!, 'participant id': data.id!, 'therapy group': data.therapy_group!, 'PSP score': data.score! };
     const fit = fitLmm('`PSP score` ~ `study arm` * `visit-no` + (1 | `participant id`)', renamed, {
       levels: { 'study arm': levels.arm, 'visit-no': levels.visit },
       partialNesting: { cluster: 'therapy group', arm: 'study arm', treated: 'SFT' },
@@ -71,7 +71,7 @@ describe('partial nesting with a treated arm whose name is not a syntactic name'
 
   it('takes cluster and arm columns named like Object.prototype members', () => {
     for (const cluster of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
-      const rows = { ...data, [cluster]: data.therapy_group };
+      const rows: Record<string, unknown[]> = { ...data, [cluster]: data.therapy_group };
       // A computed key named __proto__ in a literal is an own property, as a column must be.
       expect(Object.keys(rows)).toContain(cluster);
       const fit = fitLmm('score ~ arm * visit + (1 | id)', rows, { levels, partialNesting: { ...pn, cluster } });
