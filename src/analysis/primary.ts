@@ -294,7 +294,7 @@ function runAncova(trial: TrialData, plan: AnalysisPlan, outcome: Outcome, resul
   const { arms, visits } = trial.design;
   const covs = model.covariates;
   const all = modelRows(trial, outcome.instrument, covs, 'plan.model.covariates');
-  const formula = `score ~ arm + baseline${covs.map((c) => ` + ${c}`).join('')}`;
+  const formula = `score ~ arm + baseline${covs.map((c) => ` + ${quoteName(c)}`).join('')}`;
   for (const visit of visits.slice(1)) {
     const rows = all.filter((r) => r['visit'] === visit);
     const options: OlsOptions = { levels: { arm: arms }, vcov: model.vcov, ciLevel: plan.ciLevel };

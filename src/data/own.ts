@@ -28,3 +28,18 @@ export function dictFrom<T>(entries: Iterable<readonly [string, T]>): Record<str
 export function own<T>(obj: Readonly<Record<string, T>> | null | undefined, key: string): T | undefined {
   return obj !== null && obj !== undefined && Object.hasOwn(obj, key) ? obj[key] : undefined;
 }
+
+/** Whether `value`'s prototype is that of a plain object, of a {@link dict}, or none. */
+export function hasPlainPrototype(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null || proto === NOTHING;
+}
+
+/**
+ * Set `key` on a plain object as an own, enumerable property, whatever the key: plain
+ * assignment of `__proto__` would replace the prototype instead. For public results that
+ * must be plain objects (JSON-shaped, `Object.prototype`) yet are keyed by user strings.
+ */
+export function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}

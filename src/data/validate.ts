@@ -181,7 +181,12 @@ class Issues {
  */
 function readLabel(v: unknown): string | null | undefined {
   if (v === null || v === undefined || v === '') return null;
-  if (typeof v === 'string') return v.trim() === v ? v : undefined;
+  if (typeof v === 'string') {
+    // Printable ASCII at both ends (the usual case) has no surrounding space; else ask trim().
+    const a = v.charCodeAt(0);
+    const b = v.charCodeAt(v.length - 1);
+    return (a > 32 && a < 127 && b > 32 && b < 127) || v.trim() === v ? v : undefined;
+  }
   if (typeof v === 'number' && Number.isInteger(v)) return String(v);
   return undefined;
 }

@@ -9,7 +9,6 @@
  * or circumstances from those who attend less. The slope is therefore reported as exploratory
  * (an association). `attendanceEffects` gives the causal counterpart by instrumental variables.
  */
-import { dict } from '../data/own.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import type { TrialData } from '../data/types.js';
 import { fCdf } from '../distributions/f.js';
@@ -220,7 +219,7 @@ export function doseResponse(trial: TrialData, options: DoseResponseOptions): Do
   let exposureTerms: string[];
   let bands: ResolvedAttendanceBand[] | null = null;
   let basis: NaturalSplineBasis | null = null;
-  const levels = dict<string[]>();
+  const levels: Record<string, string[]> = {};
   if (form === 'linear') {
     cols['attendance'] = x;
     exposureTerms = ['attendance'];
@@ -349,7 +348,7 @@ export function doseResponse(trial: TrialData, options: DoseResponseOptions): Do
         : { attendance: a, estimate: NaN, se: NaN, df: NaN, ci: [NaN, NaN], ciLevel, extrapolated: true };
     }
     const extrapolated = a < xMin || a > xMax;
-    const at = dict<number>();
+    const at: Record<string, number> = {};
     if (form === 'linear') at['attendance'] = a;
     else basis!.evaluate([a])[0]!.forEach((v, k) => (at[exposureTerms[k]!] = v));
     const p = marginalMeans(fit, [], { at, ciLevel }).rows[0]!;
