@@ -46,6 +46,7 @@ function csvOptions(plan: AnalysisPlan, columns: Record<string, string>): CsvLoa
     decimal: plan.data.decimal,
     missing: plan.data.missing,
     dateFormat: plan.data.dateFormat,
+    encoding: plan.data.encoding,
     numericColumns: plan.data.numericColumns,
     columns,
   };

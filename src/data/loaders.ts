@@ -462,7 +462,7 @@ function isBlank(c: number): boolean {
  * @example
  * decodeCsvBytes(new Uint8Array([0x69, 0x64, 0x0a, 0xf8]), 'latin1'); // 'id\nø'
  */
-export function decodeCsvBytes(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8', table = 'csv'): string {
+export function decodeCsvBytes(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8', table = 'csv', file?: string): string {
   if (!ENCODINGS.includes(encoding)) throw new ArgumentError('encoding', encoding, `one of ${ENCODINGS.map((e) => `'${e}'`).join(', ')}`);
   if (encoding === 'latin1' || encoding === 'windows-1252') {
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
@@ -486,7 +486,7 @@ export function decodeCsvBytes(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8
           `UTF-8 text; the file is in another encoding (a spreadsheet's "CSV" is often Windows-1252): load it with encoding: 'windows-1252' or 'latin1', or save it as UTF-8`,
         ),
       ],
-      `The CSV file is not valid UTF-8 (line ${line}, byte offset ${at})`,
+      `The CSV file${file === undefined ? '' : ` ${file}`} is not valid UTF-8 (line ${line}, byte offset ${at})`,
     );
   }
 }
@@ -721,7 +721,11 @@ export function fromCsv(input: string | Uint8Array, options: CsvLoadOptions = {}
 export async function readCsvFile(path: string, options: CsvLoadOptions = {}): Promise<LoadedTable> {
   if (typeof path !== 'string' || path === '') throw new ArgumentError('path', path, 'a file path');
   const bytes = await readFile(path);
-  return fromCsv(bytes, options);
+  // Decoded here (not by fromCsv) so that an encoding error names the file.
+  const encoding = options.encoding ?? 'utf-8';
+  const text = decodeCsvBytes(bytes, encoding, checkTable(options.table) ?? 'csv', path);
+  const { encoding: _decoded, ...rest } = options;
+  return fromCsv(text, rest);
 }
 
 function rowsTable(
