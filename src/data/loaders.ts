@@ -473,8 +473,7 @@ export function decodeCsvBytes(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     const at = firstInvalidUtf8(bytes);
-    let line = 1;
-    for (let i = 0; i < at; i++) if (bytes[i] === 10 || (bytes[i] === 13 && bytes[i + 1] !== 10)) line++;
+    const line = lineAt((i) => bytes[i] ?? -1, at);
     const shown = Array.from(bytes.subarray(at, at + 4), (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
     throw new ValidationError(
       [
@@ -523,7 +522,19 @@ function firstInvalidUtf8(b: Uint8Array): number {
   return n;
 }
 
-/** The canonical fields whose type the loader fixes (not allowed in `numericColumns`). */
+/** The 1-based line of position `at`, counting CRLF, LF and lone CR line ends as the scanner does. */
+function lineAt(codeAt: (i: number) => number, at: number): number {
+  let line = 1;
+  for (let i = 0; i < at; i++) {
+    const c = codeAt(i);
+    if (c === 10 || (c === 13 && codeAt(i + 1) !== 10)) line++;
+  }
+  return line;
+}
+
+const CANONICAL_FIELDS = new Set(CAMEL_ALIASES.values());
+
+/** The `numericColumns` option as a set: extra columns only (a canonical field's type is fixed). */
 function checkNumericColumns(names: unknown): Set<string> {
   if (names === undefined) return new Set();
   if (!Array.isArray(names) || names.some((x) => typeof x !== 'string')) throw new ArgumentError('numericColumns', names, 'an array of column names');
@@ -535,8 +546,6 @@ function checkNumericColumns(names: unknown): Set<string> {
   }
   return new Set(names as string[]);
 }
-
-const CANONICAL_FIELDS = new Set(CAMEL_ALIASES.values());
 
 /** Issues for `numericColumns` entries that name no column. */
 function unknownNumericColumns(numericExtras: ReadonlySet<string>, fields: readonly (string | null)[], tableLabel: string): ValidationIssue[] {
@@ -583,10 +592,9 @@ export function fromCsv(input: string | Uint8Array, options: CsvLoadOptions = {}
   const rows: Record<string, unknown>[] = [];
   const lines: number[] = [];
 
-  const replacement = typeof text === 'string' ? text.indexOf('\uFFFD') : -1;
+  const replacement = text.indexOf('\uFFFD');
   if (replacement >= 0) {
-    let line = 1;
-    for (let i = 0; i < replacement; i++) if (text.charCodeAt(i) === 10 || (text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+    const line = lineAt((i) => text.charCodeAt(i), replacement);
     issues.push(
       issue(
         tableLabel,
