@@ -353,9 +353,16 @@ function planColumns(source: readonly string[], mapping: Record<string, string>,
     fields[i] = field;
     taken.set(field, from);
   }
+  const mappedFrom = new Set(Object.values(mapping));
   source.forEach((name, i) => {
     if (fields[i] !== null || name === '' || indexOf.get(name) !== i) return;
     const field = canonicalField(name);
+    const trimmed = name.trim();
+    if (trimmed !== name && (canonicalField(trimmed) !== trimmed || CANONICAL_FIELDS.has(trimmed) || trimmed.startsWith(COST_PREFIX) || ITEM_FIELD_RE.test(trimmed) || mappedFrom.has(trimmed))) {
+      // " arm" would otherwise be an extra column and "arm" reported missing, with the spaces hard to see.
+      issues.push(issue(tableLabel, null, JSON.stringify(name), name, `a column name without spaces around it ("${trimmed}")`));
+      return;
+    }
     if (taken.has(field)) {
       issues.push(
         issue(tableLabel, null, name, name, `no second column for ${field} (it comes from "${taken.get(field)}"); rename or drop "${name}"`),

@@ -154,6 +154,8 @@ export function encodeVariable(
     } else if (typeof v === 'string' || typeof v === 'boolean') {
       if (sawText < 0) sawText = i;
     } else if (typeof v === 'bigint') {
+      // Read as a double below: only when that is exact.
+      if (!Number.isFinite(Number(v)) || BigInt(Number(v)) !== v) throw new ArgumentError(`data[${i}].${name}`, v, 'an integer a double holds exactly (|x| ≤ 2^53), or text for an identifier');
       if (sawNumber < 0) sawNumber = i;
     } else {
       throw new ArgumentError(`data[${i}].${name}`, v, 'a number, a string, a boolean or null');

@@ -257,6 +257,16 @@ describe('siblings: dates, ids, whitespace, headers', () => {
     expect(trial.participants[0]!.diagnoses).toEqual(['F20.0', 'F33.2']);
   });
 
+  it('reports a header name that is a known field but for the spaces around it', () => {
+    const t = fromCsv('id, arm,cost_x ,note \np1,SFT,3,x\n', { table: 'participants' });
+    expect(t.issues.map((i) => [i.field, i.value])).toEqual([
+      ['" arm"', ' arm'],
+      ['"cost_x "', 'cost_x '],
+    ]);
+    // An extra column keeps its name exactly as written.
+    expect(t.columns).toEqual(['id', 'note ']);
+  });
+
   it('reports duplicate and empty header names, and ragged rows', () => {
     const t = fromCsv('id,arm,x,x,\np1,SFT,1,2,3\np2,SFT,1\n', { table: 'participants' });
     expect(t.issues.map((i) => [i.row, i.field])).toEqual([

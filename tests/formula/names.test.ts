@@ -74,6 +74,13 @@ describe('models with non-syntactic names agree with R', () => {
     fit.fixedEffects.forEach((r, j) => expectRel(r.estimate, fx.lmer.coefficients.estimate[j], 1e-6, fx.lmer.coefficients.se[j], r.term));
   });
 
+  it('reads a BigInt only when a double holds it exactly', () => {
+    const frame = buildModelFrame(parseFormula('y ~ x'), toColumnSource({ y: [1, 2, 4], x: [1n, 2n, 2n ** 53n] }));
+    expect(Array.from(frame.X.subarray(3, 6))).toEqual([1, 2, 2 ** 53]);
+    expect(() => buildModelFrame(parseFormula('y ~ x'), toColumnSource({ y: [1, 2], x: [1n, 2n ** 53n + 1n] }))).toThrow(/data\[1\]\.x/);
+    expect(() => buildModelFrame(parseFormula('y ~ x'), toColumnSource({ y: [1, 2], x: [1n, 10n ** 400n] }))).toThrow(/exactly/);
+  });
+
   it('keeps frame maps free of inherited keys, whatever the column names', () => {
     const cols = { score: data['PSP score']!, constructor: data['ø-dose']!, ['__proto__']: data['if']!, toString: data['study arm']! };
     const frame = buildModelFrame(parseFormula('score ~ constructor + `__proto__` + toString'), toColumnSource(cols as never));
