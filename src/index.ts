@@ -25,7 +25,7 @@ export * from './inference/index.js';
 export * from './effect-size/index.js';
 
 // Formulas and models
-export { parseFormula, type ParsedFormula, type RandomTerm, type Term } from './formula/parse.js';
+export { parseFormula, quoteName, type ParsedFormula, type RandomTerm, type Term } from './formula/parse.js';
 export { buildModelFrame, type FrameOptions, type ModelFrame, type DesignSpec, type VariableInfo } from './formula/frame.js';
 export { compareLevels, sortLevels } from './formula/levels.js';
 export type { ModelData, ColumnarData, ArqueroLike, DanfoLike } from './models/data-input.js';

@@ -2,6 +2,7 @@
  * `analyzeTrial`: run a pre-specified analysis plan on validated trial data and return plain
  * JSON results that the report (and anyone else) can read without refitting anything.
  */
+import { hasPlainPrototype, setOwn } from '../data/own.js';
 import { readFileSync } from 'node:fs';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import type { TrialData } from '../data/types.js';
@@ -93,12 +94,11 @@ function jsonSafe(value: unknown, path: string, found: string[]): unknown {
   if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>, (v, i) => jsonSafe(v, `${path}[${i}]`, found));
   if (Array.isArray(value)) return value.map((v, i) => jsonSafe(v, `${path}[${i}]`, found));
   if (typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) throw new TypeError(`analyzeTrial: ${path} is not plain data (${Object.prototype.toString.call(value)})`);
+    if (!hasPlainPrototype(value)) throw new TypeError(`analyzeTrial: ${path} is not plain data (${Object.prototype.toString.call(value)})`);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       const s = jsonSafe(v, `${path}.${k}`, found);
-      if (s !== undefined) out[k] = s;
+      if (s !== undefined) setOwn(out, k, s);
     }
     return out;
   }

@@ -2,6 +2,7 @@
  * Helpers shared by the analysis sections: error capture, model rows with participant
  * covariates, baseline/follow-up pairs.
  */
+import { dict } from '../data/own.js';
 import { ArgumentError, RctevalError, type Diagnostic } from '../errors/index.js';
 import type { Participant, TrialData } from '../data/types.js';
 import { trialToRows } from '../data/validate.js';
@@ -68,7 +69,8 @@ export function modelRows(trial: TrialData, instrument: string, covariates: read
   const byId = new Map(trial.participants.map((p) => [p.id, p] as const));
   return rows.map((r) => {
     const p = byId.get(r['id'] as string)!;
-    const out = { ...r };
+    // Without a prototype: a covariate column may have any name (`__proto__`, `constructor`).
+    const out = Object.assign(dict<unknown>(), r);
     for (const c of covariates) if (c !== 'site') out[c] = covariateValue(p, c);
     return out;
   });

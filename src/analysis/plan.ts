@@ -38,6 +38,10 @@ const dataSchema = z
     decimal: z.enum(['.', ',']).default('.'),
     missing: z.array(z.string()).default(['', 'NA']),
     dateFormat: z.enum(['YYYY-MM-DD', 'DD-MM-YYYY', 'DD.MM.YYYY', 'DD/MM/YYYY']).default('YYYY-MM-DD'),
+    encoding: z
+      .enum(['utf-8', 'latin1', 'windows-1252'])
+      .default('utf-8')
+      .meta({ description: "Character encoding of the CSV files; bytes that are not UTF-8 are an error naming the line unless another encoding is declared (Excel's 'CSV' on Western Windows is windows-1252)." }),
     numericColumns: z.array(nonEmpty).default([]).meta({ description: 'Extra participant columns read as numbers.' }),
     participantColumns: z
       .record(z.string(), nonEmpty)

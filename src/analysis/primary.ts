@@ -5,6 +5,7 @@
  */
 import type { TrialData } from '../data/types.js';
 import { getInstrument, defaultInstruments } from '../instruments/registry.js';
+import { quoteName } from '../formula/parse.js';
 import { fitLmm } from '../models/lmm/fit.js';
 import type { LmmFit, LmmOptions } from '../models/lmm/types.js';
 import { fitOls } from '../models/ols/fit.js';
@@ -235,7 +236,7 @@ function runMixed(trial: TrialData, plan: AnalysisPlan, outcome: Outcome, result
   let rows = modelRows(trial, outcome.instrument, covs, 'plan.model.covariates');
   const asCovariate = model.baseline === 'covariate';
   if (asCovariate) rows = rows.filter((r) => r['visit'] !== baselineVisit);
-  const fixed = `arm * visit${asCovariate ? ' + baseline' : ''}${covs.map((c) => ` + ${c}`).join('')}`;
+  const fixed = `arm * visit${asCovariate ? ' + baseline' : ''}${covs.map((c) => ` + ${quoteName(c)}`).join('')}`;
   const formula = `score ~ ${fixed} + (1 | id)`;
   const options: LmmOptions = {
     levels: { arm: arms, visit: asCovariate ? followUps : visits },
@@ -293,7 +294,7 @@ function runAncova(trial: TrialData, plan: AnalysisPlan, outcome: Outcome, resul
   const { arms, visits } = trial.design;
   const covs = model.covariates;
   const all = modelRows(trial, outcome.instrument, covs, 'plan.model.covariates');
-  const formula = `score ~ arm + baseline${covs.map((c) => ` + ${c}`).join('')}`;
+  const formula = `score ~ arm + baseline${covs.map((c) => ` + ${quoteName(c)}`).join('')}`;
   for (const visit of visits.slice(1)) {
     const rows = all.filter((r) => r['visit'] === visit);
     const options: OlsOptions = { levels: { arm: arms }, vcov: model.vcov, ciLevel: plan.ciLevel };

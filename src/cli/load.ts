@@ -2,6 +2,7 @@
  * Reading a trial from CSV files for a plan: two files (participants and measurements) or
  * one long file (one row per participant × visit × instrument, participant columns repeated).
  */
+import { dict } from '../data/own.js';
 import { readFileSync } from 'node:fs';
 import { ArgumentError, ValidationError, issue, type ValidationIssue } from '../errors/index.js';
 import type { TrialData } from '../data/types.js';
@@ -45,6 +46,7 @@ function csvOptions(plan: AnalysisPlan, columns: Record<string, string>): CsvLoa
     decimal: plan.data.decimal,
     missing: plan.data.missing,
     dateFormat: plan.data.dateFormat,
+    encoding: plan.data.encoding,
     numericColumns: plan.data.numericColumns,
     columns,
   };
@@ -84,7 +86,7 @@ export function splitLongTable(table: LoadedTable, measurementExtras: readonly s
     if (key !== null) {
       const seen = first.get(key);
       if (!seen) {
-        const p: Record<string, unknown> = {};
+        const p = dict<unknown>();
         for (const c of pCols) p[c] = r[c];
         first.set(key, { row: p, index: i });
         pRows.push(p);
@@ -104,7 +106,7 @@ export function splitLongTable(table: LoadedTable, measurementExtras: readonly s
     const empty = ['visit', 'instrument', 'score'].every((c) => r[c] === null || r[c] === undefined || r[c] === '');
     const items = Object.keys(r).some((c) => ITEM_RE.test(c) && r[c] !== null && r[c] !== undefined);
     if (empty && !items) return;
-    const m: Record<string, unknown> = {};
+    const m = dict<unknown>();
     for (const c of mCols) m[c] = r[c];
     mRows.push(m);
     mLines.push(lineOf(i));

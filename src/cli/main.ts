@@ -211,7 +211,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     }
     if (command === 'example') {
       const name = rest[0];
-      if (rest.length !== 1 || name === undefined || !(name in EXAMPLES)) throw new UsageError(`name one example: ${Object.keys(EXAMPLES).join(', ')}`);
+      if (rest.length !== 1 || name === undefined || !Object.hasOwn(EXAMPLES, name)) throw new UsageError(`name one example: ${Object.keys(EXAMPLES).join(', ')}`);
       const ex = EXAMPLES[name]!;
       const root = packageRoot();
       const planPath = join(root, ex.plan);

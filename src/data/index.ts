@@ -5,13 +5,16 @@ export { completedYears } from './dates.js';
 export { normaliseIcd10 } from './icd10.js';
 export {
   canonicalField,
+  decodeCsvBytes,
   fromArquero,
   fromCsv,
   fromDanfo,
   fromRows,
   isLoadedTable,
   readCsvFile,
+  readNumberText,
   type ArqueroLike,
+  type CsvEncoding,
   type CsvLoadOptions,
   type DanfoLike,
   type DateFormat,

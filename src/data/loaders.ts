@@ -6,9 +6,10 @@
  * structural problems (malformed CSV, a mapped column that is absent) travel in `issues`.
  */
 import { readFile } from 'node:fs/promises';
-import { ArgumentError, issue, type ValidationIssue } from '../errors/index.js';
+import { ArgumentError, ValidationError, issue, type ValidationIssue } from '../errors/index.js';
 import { scanCsv } from './csv.js';
-import { COST_PREFIX, ITEM_FIELD_RE } from './schema.js';
+import { dict } from './own.js';
+import { COST_PREFIX, ITEM_FIELD_RE, isCalendarDate } from './schema.js';
 
 /** Which table a source holds. */
 export type TableName = 'participants' | 'measurements';
@@ -77,11 +78,23 @@ export interface TextParseOptions {
   dateFormat?: DateFormat;
   /**
    * Extra (non-canonical) columns to read as numbers; other extra columns stay text, since
-   * codes such as `0101` would lose their leading zero.
+   * codes such as `0101` would lose their leading zero. A cell of such a column that is not
+   * a number by the rule of `decimal` is an issue of the load (table, row, field, value,
+   * expected), as in the canonical numeric columns. A canonical field here is an
+   * `ArgumentError` (its type is fixed), and so is a name that is not a column.
    * @defaultValue `[]`
    */
   numericColumns?: readonly string[];
 }
+
+/**
+ * Character encodings the CSV readers decode. `'latin1'` is ISO-8859-1 (every byte is the
+ * code point of the same number); `'windows-1252'` is Excel's "ANSI" on Western Windows
+ * (as latin1, except 0x80–0x9F, which hold €, curly quotes, dashes, …).
+ */
+export type CsvEncoding = 'utf-8' | 'latin1' | 'windows-1252';
+
+const ENCODINGS: readonly CsvEncoding[] = ['utf-8', 'latin1', 'windows-1252'];
 
 /** Options of {@link fromCsv} and {@link readCsvFile}. */
 export interface CsvLoadOptions extends LoadOptions, TextParseOptions {
@@ -90,6 +103,14 @@ export interface CsvLoadOptions extends LoadOptions, TextParseOptions {
    * @defaultValue `','`
    */
   delimiter?: string;
+  /**
+   * How the bytes of the file are decoded (for {@link readCsvFile}, and {@link fromCsv}
+   * given bytes). With `'utf-8'` a byte sequence that is not UTF-8 is a `ValidationError`
+   * naming its line and byte offset, never a silent replacement character; a leading
+   * byte-order mark is skipped.
+   * @defaultValue `'utf-8'`
+   */
+  encoding?: CsvEncoding;
 }
 
 /** Options of {@link fromRows}, {@link fromArquero} and {@link fromDanfo}. */
@@ -108,7 +129,7 @@ export interface RowsLoadOptions extends LoadOptions, TextParseOptions {
   nanIsMissing?: boolean;
 }
 
-const CAMEL_ALIASES: Record<string, string> = {
+const CAMEL_ALIASES = new Map<string, string>(Object.entries({
   id: 'id',
   arm: 'arm',
   group: 'group',
@@ -137,7 +158,7 @@ const CAMEL_ALIASES: Record<string, string> = {
   score: 'score',
   items: 'items',
   date: 'date',
-};
+}));
 
 const PARTICIPANT_NUMERIC = new Set(['age', 'sessionsAttended', 'sessionsOffered']);
 const MEASUREMENT_NUMERIC = new Set(['score']);
@@ -152,7 +173,7 @@ const MEASUREMENT_DATES = new Set(['date']);
  */
 export function canonicalField(name: string): string {
   if (name.startsWith(COST_PREFIX) || ITEM_FIELD_RE.test(name)) return name;
-  return CAMEL_ALIASES[name.toLowerCase()] ?? name;
+  return CAMEL_ALIASES.get(name.toLowerCase()) ?? name;
 }
 
 type Kind = 'number' | 'date' | 'diagnoses' | 'text';
@@ -175,13 +196,15 @@ function columnKind(field: string, table: TableName | null, numericExtras: Reado
 
 interface CellParser {
   missing: ReadonlySet<string>;
-  parseNumber(s: string): number | null;
+  decimal: '.' | ',';
   separator: string;
   dateFormat: DateFormat;
 }
 
 const NUMBER_DOT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NUMBER_COMMA = /^[+-]?(?:\d+(?:,\d*)?|,\d+)(?:[eE][+-]?\d+)?$/;
+/** The smallest positive normal double: below it a double keeps fewer than 53 bits. */
+const MIN_NORMAL = 2.2250738585072014e-308;
 
 function makeCellParser(options: TextParseOptions): CellParser {
   const missing = options.missing ?? ['', 'NA'];
@@ -196,18 +219,46 @@ function makeCellParser(options: TextParseOptions): CellParser {
   if (!['YYYY-MM-DD', 'DD-MM-YYYY', 'DD.MM.YYYY', 'DD/MM/YYYY'].includes(dateFormat)) {
     throw new ArgumentError('dateFormat', dateFormat, "one of 'YYYY-MM-DD', 'DD-MM-YYYY', 'DD.MM.YYYY', 'DD/MM/YYYY'");
   }
-  const re = decimal === '.' ? NUMBER_DOT : NUMBER_COMMA;
-  return {
-    missing: new Set(missing.map((t) => t.trim())),
-    separator,
-    dateFormat,
-    parseNumber(s: string): number | null {
-      // Exact syntax first: Number() alone would accept '0x10', '' and ' ', and parseFloat '12abc'.
-      if (!re.test(s)) return null;
-      const x = Number(decimal === '.' ? s : s.replace(',', '.'));
-      return Number.isFinite(x) ? x : null;
-    },
-  };
+  return { missing: new Set(missing.map((t) => t.trim())), decimal, separator, dateFormat };
+}
+
+/**
+ * Read the text of a numeric cell (already trimmed) by the one documented rule: optional
+ * sign, digits with `decimal` as the decimal separator, optional exponent; the value is the
+ * double nearest to the decimal number written (as `Number()`). Returns the number, or the
+ * expectation to report when the text is not read exactly: any other syntax (thousands
+ * separators, the other decimal mark, hexadecimal, `Infinity`, `NaN`), a value beyond the
+ * largest double, or a nonzero value below the smallest normal double (it would become 0 or
+ * lose precision).
+ * @example
+ * readNumberText('0,83', ','); // 0.83
+ * readNumberText('1e-400', '.'); // 'a number whose magnitude is … (1e-400 would underflow to 0)'
+ */
+export function readNumberText(t: string, decimal: '.' | ','): number | string {
+  if (!(decimal === '.' ? NUMBER_DOT : NUMBER_COMMA).test(t)) return `a number written with "${decimal}" as the decimal mark${numberSyntaxHint(t, decimal)}`;
+  const x = Number(decimal === '.' ? t : t.replace(',', '.'));
+  if (!Number.isFinite(x)) return `a number whose magnitude is at most 1.7976931348623157e308 (${t} overflows a double)`;
+  if (Math.abs(x) < MIN_NORMAL) {
+    const e = t.search(/[eE]/);
+    // A literal with a nonzero digit is not zero; it would be read as 0 or a subnormal.
+    if (/[1-9]/.test(e < 0 ? t : t.slice(0, e))) {
+      return `a number that is 0 or whose magnitude is at least 2.2250738585072014e-308 (${t} would ${x === 0 ? 'underflow to 0' : 'lose precision as a subnormal double'}); rescale the column`;
+    }
+  }
+  return x;
+}
+
+/** Why a cell is not a number, for the common cases that look like one. */
+function numberSyntaxHint(t: string, decimal: '.' | ','): string {
+  if (/^[+-]?(?:inf|infinity)$/i.test(t)) return ' (infinity is not a finite number)';
+  if (/^nan$/i.test(t)) return ' ("NaN" is not a number; mark a missing value with one of the missing tokens)';
+  if (/^[+-]?0[xob]/i.test(t)) return ' (hexadecimal, octal and binary literals are not read)';
+  const other = decimal === '.' ? ',' : '.';
+  if (new RegExp(`^[+-]?\\d{1,3}(?:\\${other}\\d{3})+(?:\\${decimal}\\d*)?$`).test(t)) {
+    return ` (thousands separators are not read: write ${t.split(other).join('')}${decimal === '.' ? '' : ', or if "' + other + '" is the decimal mark, set decimal: "' + other + '"'})`;
+  }
+  if (new RegExp(`^[+-]?\\d*\\${other}\\d+$`).test(t)) return ` (set decimal: "${other}" if "${other}" is the decimal mark of the file)`;
+  return '';
 }
 
 function parseDate(s: string, format: DateFormat): string | null {
@@ -217,20 +268,33 @@ function parseDate(s: string, format: DateFormat): string | null {
   if (parts.length !== 3) return null;
   const [d, m, y] = parts as [string, string, string];
   if (!/^\d{1,2}$/.test(d) || !/^\d{1,2}$/.test(m) || !/^\d{4}$/.test(y)) return null;
-  return `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  const iso = `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  return isCalendarDate(iso) ? iso : null;
 }
 
-/** Type one text cell by its column kind; text that does not fit is returned unchanged. */
-function parseCell(raw: string, kind: Kind, p: CellParser): unknown {
+/** Receives the expectation of a cell that a loader could not read as its column needs. */
+type CellReport = (expected: string) => void;
+
+/**
+ * Type one text cell by its column kind. Text that does not fit is returned unchanged and,
+ * where only the loader knows the rule (numbers, non-ISO dates), reported through `report`;
+ * ISO dates and everything else are checked by `validateTrial`.
+ */
+function parseCell(raw: string, kind: Kind, p: CellParser, report: CellReport): unknown {
   const t = raw.trim();
   if (p.missing.has(t)) return null;
   switch (kind) {
     case 'number': {
-      const x = p.parseNumber(t);
-      return x === null ? raw : x;
+      const x = readNumberText(t, p.decimal);
+      if (typeof x === 'number') return x;
+      report(`${x}, or a missing cell (${[...p.missing].map((m) => JSON.stringify(m)).join(', ')})`);
+      return raw;
     }
-    case 'date':
-      return parseDate(t, p.dateFormat) ?? raw;
+    case 'date': {
+      const iso = parseDate(t, p.dateFormat);
+      if (iso === null) report(`a date written ${p.dateFormat} (a four-digit year) that exists in the calendar, or a missing cell`);
+      return iso ?? raw;
+    }
     case 'diagnoses': {
       const out: string[] = [];
       for (const piece of t.split(p.separator)) {
@@ -289,9 +353,16 @@ function planColumns(source: readonly string[], mapping: Record<string, string>,
     fields[i] = field;
     taken.set(field, from);
   }
+  const mappedFrom = new Set(Object.values(mapping));
   source.forEach((name, i) => {
     if (fields[i] !== null || name === '' || indexOf.get(name) !== i) return;
     const field = canonicalField(name);
+    const trimmed = name.trim();
+    if (trimmed !== name && (canonicalField(trimmed) !== trimmed || CANONICAL_FIELDS.has(trimmed) || trimmed.startsWith(COST_PREFIX) || ITEM_FIELD_RE.test(trimmed) || mappedFrom.has(trimmed))) {
+      // " arm" would otherwise be an extra column and "arm" reported missing, with the spaces hard to see.
+      issues.push(issue(tableLabel, null, JSON.stringify(name), name, `a column name without spaces around it ("${trimmed}")`));
+      return;
+    }
     if (taken.has(field)) {
       issues.push(
         issue(tableLabel, null, name, name, `no second column for ${field} (it comes from "${taken.get(field)}"); rename or drop "${name}"`),
@@ -390,29 +461,157 @@ function isBlank(c: number): boolean {
 }
 
 /**
- * Load CSV text. The header names the columns; `options.columns` maps other names onto the
- * canonical fields. Numeric columns (`age`, `sessions_attended`, `sessions_offered`,
- * `cost_<category>`, `score`, `item_<k>`) become numbers; a missing token becomes `null`;
- * any other text in a numeric column is kept as text, so that `validateTrial` reports it
- * with its row and field. `diagnoses` is split on `;`. Unknown columns stay text.
+ * Decode the bytes of a CSV file. UTF-8 is decoded strictly: the first byte sequence that is
+ * not UTF-8 is reported with its line and byte offset instead of becoming U+FFFD (the usual
+ * cause is a file saved as Latin-1 or Windows-1252, which `encoding` then declares).
+ * @throws ValidationError for bytes that are not UTF-8 when `encoding` is `'utf-8'`.
+ * @throws ArgumentError for an unknown encoding.
+ * @example
+ * decodeCsvBytes(new Uint8Array([0x69, 0x64, 0x0a, 0xf8]), 'latin1'); // 'id\nø'
+ */
+export function decodeCsvBytes(bytes: Uint8Array, encoding: CsvEncoding = 'utf-8', table = 'csv', file?: string): string {
+  if (!ENCODINGS.includes(encoding)) throw new ArgumentError('encoding', encoding, `one of ${ENCODINGS.map((e) => `'${e}'`).join(', ')}`);
+  if (encoding === 'latin1' || encoding === 'windows-1252') {
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    // Node's TextDecoder('windows-1252') decodes as latin1 in some versions; map 0x80–0x9F here.
+    return encoding === 'latin1' ? text : text.replace(/[\u0080-\u009f]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80]!);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const line = lineAt((i) => bytes[i] ?? -1, at);
+    const shown = Array.from(bytes.subarray(at, at + 4), (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+    throw new ValidationError(
+      [
+        issue(
+          table,
+          null,
+          '(file)',
+          `bytes ${shown} at line ${line}, byte offset ${at}`,
+          `UTF-8 text; the file is in another encoding (a spreadsheet's "CSV" is often Windows-1252): load it with encoding: 'windows-1252' or 'latin1', or save it as UTF-8`,
+        ),
+      ],
+      `The CSV file${file === undefined ? '' : ` ${file}`} is not valid UTF-8 (line ${line}, byte offset ${at})`,
+    );
+  }
+}
+
+/**
+ * Windows-1252 bytes 0x80–0x9F (the WHATWG Encoding Standard's table; the five bytes it leaves
+ * undefined keep the C1 control of the same number, as browsers decode them).
+ */
+const WINDOWS_1252_HIGH = [...'\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178'];
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence (RFC 3629), or the length. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (need === 0) return i;
+    // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    const c1 = b[i + 1];
+    if (c1 === undefined || c1 < lo || c1 > hi) return i;
+    for (let k = 2; k <= need; k++) {
+      const ck = b[i + k];
+      if (ck === undefined || ck < 0x80 || ck > 0xbf) return i;
+    }
+    i += need + 1;
+  }
+  return n;
+}
+
+/** The 1-based line of position `at`, counting CRLF, LF and lone CR line ends as the scanner does. */
+function lineAt(codeAt: (i: number) => number, at: number): number {
+  let line = 1;
+  for (let i = 0; i < at; i++) {
+    const c = codeAt(i);
+    if (c === 10 || (c === 13 && codeAt(i + 1) !== 10)) line++;
+  }
+  return line;
+}
+
+const CANONICAL_FIELDS = new Set(CAMEL_ALIASES.values());
+
+/** The `numericColumns` option as a set: extra columns only (a canonical field's type is fixed). */
+function checkNumericColumns(names: unknown): Set<string> {
+  if (names === undefined) return new Set();
+  if (!Array.isArray(names) || names.some((x) => typeof x !== 'string')) throw new ArgumentError('numericColumns', names, 'an array of column names');
+  for (const name of names as string[]) {
+    const field = canonicalField(name);
+    if (CANONICAL_FIELDS.has(field) || field.startsWith(COST_PREFIX) || ITEM_FIELD_RE.test(field)) {
+      throw new ArgumentError('numericColumns', name, `extra columns only: "${name}" is the canonical field ${field}, whose type is fixed`);
+    }
+  }
+  return new Set(names as string[]);
+}
+
+/** Issues for `numericColumns` entries that name no column. */
+function unknownNumericColumns(numericExtras: ReadonlySet<string>, fields: readonly (string | null)[], tableLabel: string): ValidationIssue[] {
+  const present = new Set(fields);
+  return [...numericExtras]
+    .filter((c) => !present.has(c))
+    .map((c) => issue(tableLabel, null, c, c, `a column named "${c}" (listed in numericColumns); the columns are: ${fields.filter((f) => f !== null).join(', ')}`));
+}
+
+/**
+ * Load CSV text (or the bytes of a CSV file, decoded by `options.encoding`). The header
+ * names the columns; `options.columns` maps other names onto the canonical fields. Numeric
+ * columns (`age`, `sessions_attended`, `sessions_offered`, `cost_<category>`, `score`,
+ * `item_<k>`, and `numericColumns`) become numbers by the rule of {@link readNumberText};
+ * a missing token becomes `null`; a cell that is not a number is kept as text and reported
+ * in `issues` with its row, field and line. `diagnoses` is split on `;`. Unknown columns
+ * stay text, exactly as written. Text that holds U+FFFD (what a decoder writes for bytes it
+ * could not read) is reported: the file was decoded with the wrong encoding.
  *
  * @throws ArgumentError for unusable options (never for bad data: see `LoadedTable.issues`).
+ * @throws ValidationError for bytes that are not in the declared encoding.
  * @example
  * const t = fromCsv('lopenr,gruppe,alder\n7,SFT,34\n', { table: 'participants', columns: { id: 'lopenr', arm: 'gruppe', age: 'alder' } });
  * t.rows[0]; // { id: '7', arm: 'SFT', age: 34 }
  */
-export function fromCsv(text: string, options: CsvLoadOptions = {}): LoadedTable {
+export function fromCsv(input: string | Uint8Array, options: CsvLoadOptions = {}): LoadedTable {
   const table = checkTable(options.table);
   const mapping = checkMapping(options.columns);
   const parser = makeCellParser(options);
   const tableLabel = table ?? 'csv';
+  const numericExtras = checkNumericColumns(options.numericColumns);
+  let text: string;
+  if (input instanceof Uint8Array) text = decodeCsvBytes(input, options.encoding ?? 'utf-8', tableLabel);
+  else {
+    if (options.encoding !== undefined && options.encoding !== 'utf-8') {
+      throw new ArgumentError('encoding', options.encoding, "no encoding for text, which is decoded already (pass the file's bytes, or use readCsvFile)");
+    }
+    text = input;
+  }
   const delimiter = options.delimiter ?? ',';
-  const decimalCode = (options.decimal ?? '.').charCodeAt(0);
+  const decimalCode = parser.decimal.charCodeAt(0);
   const missingTokens = [...parser.missing];
-  const numericExtras = new Set(options.numericColumns ?? []);
   const issues: ValidationIssue[] = [];
   const rows: Record<string, unknown>[] = [];
   const lines: number[] = [];
+
+  const replacement = text.indexOf('\uFFFD');
+  if (replacement >= 0) {
+    const line = lineAt((i) => text.charCodeAt(i), replacement);
+    issues.push(
+      issue(
+        tableLabel,
+        null,
+        '(file)',
+        text.slice(Math.max(0, replacement - 20), replacement + 20),
+        `text without U+FFFD replacement characters: the one at line ${line} means bytes were lost when the file was decoded; read the file with readCsvFile and its encoding (e.g. encoding: 'windows-1252')`,
+      ),
+    );
+  }
 
   // Set once the header is read.
   let header: string[] | null = null;
@@ -422,10 +621,20 @@ export function fromCsv(text: string, options: CsvLoadOptions = {}): LoadedTable
   let width = 0;
 
   let headerCells: string[] = [];
-  let row: Record<string, unknown> = {};
+  let row: Record<string, unknown> = dict();
   let col = 0;
   // Problems of the current record: the scanner reports one just before the field it concerns.
   let recordProblems: { col: number; message: string; value: string | null }[] | null = null;
+  // Cells of the current record that could not be typed (the line is known at its end).
+  let cellProblems: { field: string; value: string; expected: string }[] | null = null;
+  // The cell being typed, for `report` (kept in variables: no closure per cell).
+  let currentField = '';
+  let currentStart = 0;
+  let currentEnd = 0;
+  let currentValue: string | null = null;
+  const report: CellReport = (expected) => {
+    (cellProblems ??= []).push({ field: currentField, value: currentValue ?? text.slice(currentStart, currentEnd), expected });
+  };
 
   const isMissingSpan = (start: number, end: number): boolean => {
     if (start === end) return parser.missing.has('');
@@ -443,12 +652,12 @@ export function fromCsv(text: string, options: CsvLoadOptions = {}): LoadedTable
     if (kind === 'number') {
       const x = fastDecimal(text, s, e, decimalCode);
       if (x !== undefined) return x;
-      return parseCell(text.slice(start, end), kind, parser);
+      return parseCell(text.slice(start, end), kind, parser, report);
     }
     if (kind === 'text' || (kind === 'date' && parser.dateFormat === 'YYYY-MM-DD' && s === start && e === end)) {
       return interners[c]!.get(text, start, end);
     }
-    return parseCell(text.slice(start, end), kind, parser);
+    return parseCell(text.slice(start, end), kind, parser, report);
   };
 
   scanCsv(text, delimiter === undefined ? {} : { delimiter }, {
@@ -463,13 +672,17 @@ export function fromCsv(text: string, options: CsvLoadOptions = {}): LoadedTable
       if (c >= width) return;
       const field = fields[c];
       if (field === null || field === undefined) return;
-      row[field] = value === null ? spanCell(start, end, c) : parseCell(value, kinds[c]!, parser);
+      currentField = field;
+      currentStart = start;
+      currentEnd = end;
+      currentValue = value;
+      row[field] = value === null ? spanCell(start, end, c) : parseCell(value, kinds[c]!, parser, report);
     },
     endRecord(line) {
       if (header === null) {
         header = headerCells;
         const plan = planColumns(header, mapping, tableLabel);
-        issues.push(...plan.issues);
+        issues.push(...plan.issues, ...unknownNumericColumns(numericExtras, plan.fields, tableLabel));
         fields = plan.fields;
         kinds = fields.map((f) => (f === null ? 'text' : columnKind(f, table, numericExtras)));
         interners = fields.map(() => new Interner());
@@ -492,9 +705,11 @@ export function fromCsv(text: string, options: CsvLoadOptions = {}): LoadedTable
           issues.push(issue(tableLabel, r, name, p.value, `well-formed CSV: ${p.message} (line ${line})`));
         }
       }
-      row = {};
+      if (cellProblems) for (const p of cellProblems) issues.push(issue(tableLabel, r, p.field, p.value, `${p.expected} (line ${line} of the file)`));
+      row = dict();
       col = 0;
       recordProblems = null;
+      cellProblems = null;
     },
     problem(_line, field, message) {
       (recordProblems ??= []).push({ col: field, message, value: null });
@@ -510,15 +725,22 @@ export function fromCsv(text: string, options: CsvLoadOptions = {}): LoadedTable
 }
 
 /**
- * Read a CSV file (UTF-8, with or without a byte-order mark) and load it with {@link fromCsv}.
+ * Read a CSV file and load it with {@link fromCsv}. The bytes are decoded by
+ * `options.encoding` (UTF-8 by default, strictly: see {@link decodeCsvBytes}); a UTF-8
+ * byte-order mark is skipped.
  * @throws ArgumentError for unusable options; the file system's error when the file cannot be read.
+ * @throws ValidationError when the bytes are not in the declared encoding.
  * @example
  * const participants = await readCsvFile('data-samples/sft-participants.csv', { table: 'participants' });
  */
 export async function readCsvFile(path: string, options: CsvLoadOptions = {}): Promise<LoadedTable> {
   if (typeof path !== 'string' || path === '') throw new ArgumentError('path', path, 'a file path');
-  const text = await readFile(path, 'utf8');
-  return fromCsv(text, options);
+  const bytes = await readFile(path);
+  // Decoded here (not by fromCsv) so that an encoding error names the file.
+  const encoding = options.encoding ?? 'utf-8';
+  const text = decodeCsvBytes(bytes, encoding, checkTable(options.table) ?? 'csv', path);
+  const { encoding: _decoded, ...rest } = options;
+  return fromCsv(text, rest);
 }
 
 function rowsTable(
@@ -534,14 +756,14 @@ function rowsTable(
   const nanIsMissing = options.nanIsMissing ?? false;
   const parser = parseText ? makeCellParser(options) : null;
   const tableLabel = table ?? origin;
+  const numericExtras = checkNumericColumns(options.numericColumns);
   const plan = planColumns(source, mapping, tableLabel);
-  const issues = [...plan.issues];
+  const issues = [...plan.issues, ...unknownNumericColumns(numericExtras, plan.fields, tableLabel)];
   const fieldOf = new Map<string, string>();
   source.forEach((name, i) => {
     const f = plan.fields[i];
     if (f !== null && f !== undefined) fieldOf.set(name, f);
   });
-  const numericExtras = new Set(options.numericColumns ?? []);
   const kindOf = new Map<string, Kind>();
   for (const f of fieldOf.values()) kindOf.set(f, columnKind(f, table, numericExtras));
   const rows: Record<string, unknown>[] = new Array(n);
@@ -550,10 +772,10 @@ function rowsTable(
     if (src === null || typeof src !== 'object' || Array.isArray(src)) {
       // Keep the slot so that later row numbers stay those of the source.
       issues.push(issue(tableLabel, i + 1, '(row)', src, 'a row object with one field per column'));
-      rows[i] = {};
+      rows[i] = dict();
       continue;
     }
-    const row: Record<string, unknown> = {};
+    const row = dict<unknown>();
     for (const key in src) {
       const field = fieldOf.get(key);
       if (field === undefined) continue;
@@ -561,7 +783,19 @@ function rowsTable(
       if (v === undefined) continue;
       if (v instanceof Date) v = fromDateObject(v);
       else if (nanIsMissing && typeof v === 'number' && Number.isNaN(v)) v = null;
-      if (parser !== null && typeof v === 'string') v = parseCell(v, kindOf.get(field) ?? 'text', parser);
+      const original = v;
+      let reported = false;
+      if (parser !== null && typeof v === 'string') {
+        v = parseCell(v, kindOf.get(field) ?? 'text', parser, (expected) => {
+          reported = true;
+          issues.push(issue(tableLabel, i + 1, field, original, expected));
+        });
+      }
+      // validateTrial checks the canonical numeric fields; an extra column declared numeric
+      // is checked here, since validateTrial accepts text in extra columns.
+      if (!reported && numericExtras.has(field) && v !== null && !(typeof v === 'number' && Number.isFinite(v))) {
+        issues.push(issue(tableLabel, i + 1, field, original, `a finite number or null (${field} is listed in numericColumns${parser === null && typeof v === 'string' ? '; set parseText: true to read numbers written as text' : ''})`));
+      }
       row[field] = v;
     }
     rows[i] = row;
@@ -623,7 +857,7 @@ export function fromArquero(table: ArqueroLike, options: RowsLoadOptions = {}): 
     'arquero',
     names,
     (i) => {
-      const row: Record<string, unknown> = {};
+      const row = dict<unknown>();
       for (const name of names) row[name] = get(name, i);
       return row;
     },
@@ -662,7 +896,7 @@ export function fromDanfo(frame: DanfoLike, options: RowsLoadOptions = {}): Load
     columns,
     (i) => {
       const src = values[i]!;
-      const row: Record<string, unknown> = {};
+      const row = dict<unknown>();
       for (let c = 0; c < columns.length; c++) row[columns[c]!] = src[c];
       return row;
     },

@@ -12,6 +12,7 @@ import { defaultInstruments, itemProblem, scoreProblem, type InstrumentRegistry 
 import type { Instrument } from '../instruments/types.js';
 import { completedYears } from './dates.js';
 import { normaliseIcd10 } from './icd10.js';
+import { dict, own } from './own.js';
 import { fromRows, isLoadedTable, type LoadedTable, type TableName } from './loaders.js';
 import { COST_PREFIX, ITEM_FIELD_RE, MEASUREMENT_FIELDS, PARTICIPANT_FIELDS, REQUIRED_FIELDS, isCalendarDate } from './schema.js';
 import type { Measurement, Participant, Sex, TrialData, TrialDesign } from './types.js';
@@ -145,13 +146,27 @@ function asTable(input: unknown, slot: TableName): LoadedTable {
 /** Collects issues for one table, appending the source line for CSV input. */
 class Issues {
   readonly list: ValidationIssue[] = [];
+  // Cells the loader already reported (with the rule it read them by): not reported twice.
+  private readonly fromLoader = new Set<string>();
   constructor(
     private readonly table: TableName,
     private readonly lines: readonly number[] | null,
   ) {}
+  addLoaded(issues: readonly ValidationIssue[]): void {
+    for (const it of issues) {
+      this.list.push(it);
+      if (it.row !== null) this.fromLoader.add(`${it.row}\u0000${it.field}`);
+    }
+  }
   add(row: number | null, field: string, value: unknown, expected: string): void {
+    if (row !== null && this.fromLoader.has(`${row}\u0000${field}`)) return;
     // Data frames (danfo, pandas exports) often mark missing numbers with NaN; say how to opt in.
-    const hint = typeof value === 'number' && Number.isNaN(value) ? '; NaN is not read as missing unless the loader is told so (nanIsMissing: true)' : '';
+    const hint =
+      typeof value === 'number' && Number.isNaN(value)
+        ? '; NaN is not read as missing unless the loader is told so (nanIsMissing: true)'
+        : typeof value === 'string' && value !== '' && value.trim() !== value
+          ? '; the text has spaces around it, which are part of the value (remove them)'
+          : '';
     const it = issue(this.table, row, field, value, expected + hint);
     const line = row === null || this.lines === null ? undefined : this.lines[row - 1];
     if (line !== undefined) it.message += ` (line ${line} of the file)`;
@@ -159,10 +174,19 @@ class Issues {
   }
 }
 
-/** A label (id, arm, group, site, visit): a non-empty string or an integer; `undefined` when invalid. */
+/**
+ * A label (id, arm, group, site, visit): a non-empty string or an integer; `undefined` when
+ * invalid. Spaces around a label are invalid rather than trimmed or kept: "p1 " and "p1" would
+ * otherwise be two participants, or an arm "SFT " would not be the design's "SFT".
+ */
 function readLabel(v: unknown): string | null | undefined {
   if (v === null || v === undefined || v === '') return null;
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') {
+    // Printable ASCII at both ends (the usual case) has no surrounding space; else ask trim().
+    const a = v.charCodeAt(0);
+    const b = v.charCodeAt(v.length - 1);
+    return (a > 32 && a < 127 && b > 32 && b < 127) || v.trim() === v ? v : undefined;
+  }
   if (typeof v === 'number' && Number.isInteger(v)) return String(v);
   return undefined;
 }
@@ -227,7 +251,7 @@ interface Context {
 /** Checks one cost value and records it under its category. */
 function addCost(costs: Record<string, number | null>, category: string, field: string, v: unknown, r: number, t: LoadedTable, out: Issues): void {
   if (category === '') return out.add(r, field, v, 'a cost category name after "cost_"');
-  if (category in costs) return out.add(r, field, v, `one value for cost category "${category}" (given twice)`);
+  if (own(costs, category) !== undefined) return out.add(r, field, v, `one value for cost category "${category}" (given twice)`);
   const x = readNumber(v);
   if (x === undefined) out.add(r, field, v, numberExpectation(t, 'a cost ≥ 0'));
   else if (x !== null && x < 0) out.add(r, field, v, 'a cost ≥ 0 (refunds and savings belong in the analysis, not in a cost column)');
@@ -236,7 +260,7 @@ function addCost(costs: Record<string, number | null>, category: string, field: 
 
 /** Checks one extra value and records it. */
 function addExtra(extra: Extra, key: string, field: string, v: unknown, r: number, out: Issues): void {
-  if (key in extra) return out.add(r, field, v, `one value for extra field "${key}" (given twice)`);
+  if (own(extra, key) !== undefined) return out.add(r, field, v, `one value for extra field "${key}" (given twice)`);
   if (!isExtraValue(v)) return out.add(r, field, v, 'text, a finite number, true/false or empty');
   extra[key] = v;
 }
@@ -279,7 +303,7 @@ function validateParticipants(t: LoadedTable, ctx: Context, out: Issues): Partic
     let sex: Sex | null = null;
     if (row.sex !== null && row.sex !== undefined && row.sex !== '') {
       const key = typeof row.sex === 'string' || typeof row.sex === 'number' ? String(row.sex).trim().toLowerCase() : undefined;
-      const mapped = key === undefined ? undefined : ctx.sexCodes[key];
+      const mapped = key === undefined ? undefined : own(ctx.sexCodes, key);
       if (mapped === undefined) out.add(r, 'sex', row.sex, `a recognised sex (${Object.keys(ctx.sexCodes).join(', ')}) or empty`);
       else sex = mapped;
     }
@@ -342,8 +366,8 @@ function validateParticipants(t: LoadedTable, ctx: Context, out: Issues): Partic
       out.add(r, 'sessionsAttended', attended, `at most the ${offered} sessions offered`);
     }
 
-    const costs: Record<string, number | null> = {};
-    const extra: Extra = {};
+    const costs = dict<number | null>();
+    const extra: Extra = dict();
     const rawCosts = row.costs;
     if (rawCosts !== undefined && rawCosts !== null) {
       if (typeof rawCosts !== 'object' || Array.isArray(rawCosts)) out.add(r, 'costs', rawCosts, 'an object of costs by category, e.g. { healthcare: 1200 }');
@@ -528,7 +552,7 @@ function validateMeasurements(t: LoadedTable, ctx: Context, participantIndex: Re
 
     let extra: Extra | null = null;
     if (row.extra !== undefined && row.extra !== null) {
-      extra = {};
+      extra = dict();
       addExtraObject(extra, row.extra, r, out);
     }
     for (const key of extraColumns) {
@@ -552,7 +576,7 @@ function validateMeasurements(t: LoadedTable, ctx: Context, participantIndex: Re
     if (extra !== null) m.extra = extra;
     measurements[i] = m;
   }
-  const missingByInstrument: Record<string, number> = {};
+  const missingByInstrument = dict<number>();
   instrumentIds.forEach((id, k) => (missingByInstrument[id] = missingCounts[k]!));
   return { measurements, missingScores, missingByInstrument };
 }
@@ -601,7 +625,7 @@ export function validateTrial(input: TrialInput, options: ValidateTrialOptions):
   for (const [k, v] of Object.entries(sexCodes)) {
     if (!SEXES.includes(v)) throw new ArgumentError(`sexCodes.${k}`, v, `one of ${SEXES.join(', ')}`);
   }
-  const normalisedSexCodes: Record<string, Sex> = {};
+  const normalisedSexCodes = dict<Sex>();
   for (const [k, v] of Object.entries(sexCodes)) normalisedSexCodes[k.trim().toLowerCase()] = v;
   const ageMin = options.ageRange?.min ?? 0;
   const ageMax = options.ageRange?.max ?? 120;
@@ -623,8 +647,8 @@ export function validateTrial(input: TrialInput, options: ValidateTrialOptions):
   const mTable = asTable(input.measurements, 'measurements');
   const pIssues = new Issues('participants', pTable.lines);
   const mIssues = new Issues('measurements', mTable.lines);
-  pIssues.list.push(...relabel(pTable.issues, 'participants'));
-  mIssues.list.push(...relabel(mTable.issues, 'measurements'));
+  pIssues.addLoaded(relabel(pTable.issues, 'participants'));
+  mIssues.addLoaded(relabel(mTable.issues, 'measurements'));
   checkColumns(pTable, [...REQUIRED_FIELDS.participants, ...(options.requiredParticipantFields ?? [])], pIssues, 'participants');
   checkColumns(mTable, REQUIRED_FIELDS.measurements, mIssues, 'measurements');
   checkItemColumns(mTable, mIssues);
@@ -639,7 +663,7 @@ export function validateTrial(input: TrialInput, options: ValidateTrialOptions):
   const all = [...pIssues.list, ...mIssues.list];
   if (all.length > 0) throw new ValidationError(all, `The trial data failed validation with ${all.length} problem${all.length === 1 ? '' : 's'}`);
 
-  const byArm: Record<string, number> = {};
+  const byArm = dict<number>();
   for (const arm of design.arms) byArm[arm] = 0;
   for (const p of participants) byArm[p.arm]!++;
 
@@ -648,7 +672,7 @@ export function validateTrial(input: TrialInput, options: ValidateTrialOptions):
     visits: [...design.visits],
     instruments: [...design.instruments],
   };
-  if (design.visitMonths) designCopy.visitMonths = { ...design.visitMonths };
+  if (design.visitMonths) designCopy.visitMonths = Object.assign(dict<number>(), design.visitMonths);
   if (design.ungroupedArms) designCopy.ungroupedArms = [...design.ungroupedArms];
 
   const data = {

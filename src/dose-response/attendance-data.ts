@@ -13,6 +13,7 @@
  * (`controlAttendance: 'warn'`), or a validation issue with `controlAttendance: 'error'`.
  * A recorded 0 is not attendance and passes silently.
  */
+import { dict } from '../data/own.js';
 import { diagnosisChapter } from '../data/inclusion.js';
 import type { Participant, TrialData } from '../data/types.js';
 import { isTrialData } from '../data/validate.js';
@@ -86,7 +87,10 @@ export interface AttendanceData {
 const DERIVED = ['age', 'sex', 'site', 'diagnosisChapter'] as const;
 
 /** Names reserved by the analyses' own columns. */
-export const RESERVED_COLUMNS = ['id', 'arm', 'treated', 'group', 'cluster', 'score', 'baseline', 'change', 'attendance', 'dose', 'attendance_band'];
+// Columns the analyses build beside the covariates (`y` the outcome, `z` the instrument,
+// `attendance_ns<k>` the spline basis): a covariate of the same name would replace one silently.
+export const RESERVED_COLUMNS = ['id', 'arm', 'treated', 'group', 'cluster', 'score', 'baseline', 'change', 'attendance', 'dose', 'attendance_band', 'y', 'z'];
+const RESERVED_PATTERN = /^attendance_ns\d+$/;
 
 function covariateValue(p: Participant, name: string): number | string | null {
   switch (name) {
@@ -149,7 +153,7 @@ export function attendanceData(trial: TrialData, options: AttendanceDataOptions)
   const extraKeys = new Set(trial.participants.flatMap((p) => Object.keys(p.extra)));
   for (const c of covariates) {
     if (typeof c !== 'string' || !/^[A-Za-z][A-Za-z0-9_.]*$/.test(c)) throw new ArgumentError('options.covariates', c, 'a column name of letters, digits, "_" or "." starting with a letter');
-    if (RESERVED_COLUMNS.includes(c)) throw new ArgumentError('options.covariates', c, `a name other than ${RESERVED_COLUMNS.join(', ')} (used by the analysis itself)`);
+    if (RESERVED_COLUMNS.includes(c) || RESERVED_PATTERN.test(c)) throw new ArgumentError('options.covariates', c, `a name other than ${RESERVED_COLUMNS.join(', ')} and attendance_ns<k> (used by the analysis itself)`);
     if (!(DERIVED as readonly string[]).includes(c) && !extraKeys.has(c)) {
       throw new ArgumentError('options.covariates', c, `one of ${DERIVED.join(', ')} or an extra participant column (${[...extraKeys].slice(0, 15).join(', ') || 'none'})`);
     }
@@ -190,7 +194,7 @@ export function attendanceData(trial: TrialData, options: AttendanceDataOptions)
         issues.push(issue('participants', row, 'sessionsAttended', attended, `no attendance for participant "${p.id}" in the control arm "${p.arm}" (options.controlAttendance is "error")`));
       }
     }
-    const cov: Record<string, number | string | null> = {};
+    const cov = dict<number | string | null>();
     for (const c of covariates) cov[c] = covariateValue(p, c);
     return {
       id: p.id,

@@ -23,6 +23,7 @@
 import type { TrialData } from '../data/types.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import type { OlsCoefficientRow } from '../models/ols/types.js';
+import { quoteName } from '../formula/parse.js';
 import { fitOls } from '../models/ols/fit.js';
 import { attendanceData, type AttendanceDataOptions } from './attendance-data.js';
 import type { DoseExposure, DoseOutcome } from './dose-response.js';
@@ -166,7 +167,7 @@ export function attendanceEffects(trial: TrialData, options: AttendanceEffectsOp
   const nTreated = treatedRows.length;
   if (nTreated === 0 || nTreated === used.length) throw new ArgumentError('trial', `${nTreated} treated of ${used.length}`, 'participants with an outcome in both arms');
 
-  const ittFit = fitOls(`y ~ ${['z', ...exog].join(' + ')}`, cols, common);
+  const ittFit = fitOls(`y ~ ${['z', ...exog].map(quoteName).join(' + ')}`, cols, common);
   const ittRow = ittFit.fixedEffects.find((r) => r.term === 'z')!;
   const outcomeText = outcome === 'adjusted' ? `${options.instrument} at ${options.visit} (adjusted for baseline${covariates.length ? ` and ${covariates.join(', ')}` : ''})` : `the change in ${options.instrument} from baseline to ${options.visit}${covariates.length ? ` (adjusted for ${covariates.join(', ')})` : ''}`;
   const method = `two-stage least squares, instrument: randomised arm (${data.treatedArm} = 1); ${clustered ? `${vcov} cluster-robust covariance by therapy group (each control a cluster of their own)` : `${vcov} covariance`}; ${ittFit.ddf} df`;

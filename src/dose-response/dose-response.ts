@@ -15,6 +15,7 @@ import { fCdf } from '../distributions/f.js';
 import { contrast } from '../models/emmeans/contrast.js';
 import { marginalMeans } from '../models/emmeans/marginal-means.js';
 import { linearModelView } from '../models/emmeans/view.js';
+import { quoteName } from '../formula/parse.js';
 import { fitOls } from '../models/ols/fit.js';
 import { getOlsState } from '../models/ols/state.js';
 import type { OlsCoefficientRow, OlsFit, OlsOptions, OlsVcovType } from '../models/ols/types.js';
@@ -240,7 +241,7 @@ export function doseResponse(trial: TrialData, options: DoseResponseOptions): Do
     exposureTerms.forEach((name, k) => (cols[name] = basis!.basis.map((row) => row[k]!)));
   }
   const rhs = [...(outcome === 'adjusted' ? ['baseline'] : []), ...exposureTerms, ...covariates];
-  const formula = `y ~ ${rhs.join(' + ')}`;
+  const formula = `y ~ ${rhs.map(quoteName).join(' + ')}`;
   const clustered = vcov.startsWith('CR');
   const olsOptions: OlsOptions = { vcov, ciLevel, levels, ...(clustered ? { cluster: 'group', clusterMissing: 'singleton' as const } : {}) };
   if (clustered && used.some((r) => r.group === null)) {

@@ -21,10 +21,11 @@
  * §5.2; Angrist & Pischke (2009), Mostly Harmless Econometrics, ch. 4; Pustejovsky & Tipton
  * (2018) for CR2 with Satterthwaite df; Staiger & Stock (1997) for the first-stage F rule of thumb.
  */
+import { dict } from '../data/own.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { fCdf } from '../distributions/f.js';
 import { buildModelFrame, type FrameOptions } from '../formula/frame.js';
-import { parseFormula } from '../formula/parse.js';
+import { parseFormula, quoteName } from '../formula/parse.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../models/data-input.js';
 import { linearModelView } from '../models/emmeans/view.js';
 import { clusterIndexFor, fitOls } from '../models/ols/fit.js';
@@ -32,6 +33,9 @@ import { leastSquares } from '../models/ols/least-squares.js';
 import { sandwichCovariance, sandwichSettings } from '../models/ols/sandwich.js';
 import { getOlsState } from '../models/ols/state.js';
 import type { ClusterMissingPolicy, ClusterSummary, OlsCoefficientRow, OlsDdf } from '../models/ols/types.js';
+
+/** Column names as the terms of a formula: names are data, so each is quoted as R quotes it. */
+const sumOf = (names: readonly string[]): string => names.map(quoteName).join(' + ');
 import { tInterval } from '../models/t-tests.js';
 
 /** Covariance estimators available for 2SLS (see the module comment for why HC2/HC3 are not). */
@@ -180,12 +184,12 @@ export function twoStageLeastSquares(data: ModelData, options: IvOptions): IvFit
   if (options.levels) frameOptions.levels = options.levels;
   if (options.factors) frameOptions.factors = options.factors;
   // Complete cases over every variable of both stages, so that the stages use the same rows.
-  const joint = buildModelFrame(parseFormula(`${outcome} ~ ${[...new Set(all.slice(1))].join(' + ')}`), src, frameOptions);
+  const joint = buildModelFrame(parseFormula(`${quoteName(outcome)} ~ ${sumOf([...new Set(all.slice(1))])}`), src, frameOptions);
   const sub = subsetSource(src, [...new Set([...all, ...(cluster ? [cluster] : [])])], joint.rows);
   const rhsX = [...endogenous, ...covariates];
   const rhsZ = [...instruments, ...covariates];
-  const fX = buildModelFrame(parseFormula(`${outcome} ~ ${rhsX.join(' + ')}`), sub, frameOptions);
-  const fZ = buildModelFrame(parseFormula(`${outcome} ~ ${rhsZ.join(' + ')}`), sub, frameOptions);
+  const fX = buildModelFrame(parseFormula(`${quoteName(outcome)} ~ ${sumOf(rhsX)}`), sub, frameOptions);
+  const fZ = buildModelFrame(parseFormula(`${quoteName(outcome)} ~ ${sumOf(rhsZ)}`), sub, frameOptions);
   const n = fX.n;
   const kx = fX.spec.columnNames.length;
   const kz = fZ.spec.columnNames.length;
@@ -276,7 +280,7 @@ export function twoStageLeastSquares(data: ModelData, options: IvOptions): IvFit
 
   return {
     kind: 'iv-2sls',
-    formula: `${outcome} ~ ${rhsX.join(' + ')} | ${rhsZ.join(' + ')}`,
+    formula: `${quoteName(outcome)} ~ ${sumOf(rhsX)} | ${sumOf(rhsZ)}`,
     vcovType,
     ddf,
     coefficients,
@@ -307,14 +311,14 @@ function firstStageOf(
   if (options.levels) frameOpts.levels = options.levels;
   if (options.factors) frameOpts.factors = options.factors;
   const data = columnsOf(sub);
-  const full = fitOls(`${d} ~ ${rhs.join(' + ')}`, data, {
+  const full = fitOls(`${quoteName(d)} ~ ${sumOf(rhs)}`, data, {
     ...frameOpts,
     vcov: vcovType,
     ddf,
     ...(options.cluster ? { cluster: options.cluster, clusterMissing: options.clusterMissing ?? 'error' } : {}),
   });
-  const classicalFit = vcovType === 'classical' ? full : fitOls(`${d} ~ ${rhs.join(' + ')}`, data, frameOpts);
-  const restricted = fitOls(`${d} ~ ${covariates.length ? covariates.join(' + ') : '1'}`, data, frameOpts);
+  const classicalFit = vcovType === 'classical' ? full : fitOls(`${quoteName(d)} ~ ${sumOf(rhs)}`, data, frameOpts);
+  const restricted = fitOls(`${quoteName(d)} ~ ${covariates.length ? sumOf(covariates) : '1'}`, data, frameOpts);
   // Columns of the instrument terms, found through the design's term assignment (kept columns only).
   const instrCols = (fit: typeof full) => {
     const st = getOlsState(fit)!;
@@ -361,7 +365,7 @@ function firstStageOf(
 }
 
 function columnsOf(src: ColumnSource): Record<string, ArrayLike<unknown>> {
-  const out: Record<string, ArrayLike<unknown>> = {};
+  const out = dict<ArrayLike<unknown>>();
   for (const k of src.names()) out[k] = src.column(k);
   return out;
 }

@@ -123,7 +123,7 @@ export async function costEffectiveness(input: CostEffectInput, options: CostEff
   if (typeof input !== 'object' || input === null) throw new ArgumentError('input', input, 'an object { participants, effects }');
   const { participants, effects } = input;
   const estimator = options.effectEstimator ?? 'mean-difference';
-  if (!(estimator in ESTIMATOR_TEXT)) throw new ArgumentError('effectEstimator', estimator, "'mean-difference', 'difference-in-change' or 'ancova'");
+  if (!Object.hasOwn(ESTIMATOR_TEXT, estimator)) throw new ArgumentError('effectEstimator', estimator, "'mean-difference', 'difference-in-change' or 'ancova'");
   const replicates = options.replicates ?? 10000;
   const seed = options.seed ?? 1;
   const ciLevel = options.ciLevel ?? 0.95;

@@ -2,6 +2,7 @@
  * Costs by arm: per-participant totals by category, means with bootstrap intervals, medians
  * and shares of zero, and the differences between arms.
  */
+import { dict } from '../data/own.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { checkReplicates, checkSeed, runBootstrapSync } from './bootstrap/engine.js';
 import { bootstrapEstimate, buildUnits, type ResampleScheme, type UnitRow } from './bootstrap/units.js';
@@ -98,7 +99,7 @@ export function participantCostTotals(participants: readonly CostParticipant[], 
   const missing = options.missing ?? 'exclude';
   if (missing !== 'exclude' && missing !== 'zero') throw new ArgumentError('missing', missing, "'exclude' or 'zero'");
   return participants.map((p) => {
-    const byCategory: Record<string, number | null> = {};
+    const byCategory = dict<number | null>();
     let total: number | null = 0;
     for (const c of categories) {
       const raw = p.costs[c];
@@ -186,7 +187,7 @@ export function resolveSchemes(
   arms: readonly string[],
   resample: 'auto' | Readonly<Record<string, ResampleScheme>> | undefined,
 ): Record<string, ResampleScheme> {
-  const out: Record<string, ResampleScheme> = {};
+  const out = dict<ResampleScheme>();
   for (const arm of arms) {
     if (resample === undefined || resample === 'auto') {
       out[arm] = participants.some((p) => p.arm === arm && p.group !== null) ? 'clusters' : 'individuals';

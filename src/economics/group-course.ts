@@ -4,6 +4,7 @@
  * per-participant costs with dropout, break-even group size, the split of a net result between
  * payers, and substitution of individual support hours.
  */
+import { dict } from '../data/own.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 
 /** Inputs of the group-course cost model. All amounts in one currency and price year. */
@@ -274,7 +275,7 @@ export interface PayerSplit {
 export function payerSplit(items: readonly PayerItem[]): PayerSplit {
   if (!Array.isArray(items) || items.length === 0) throw new ArgumentError('items', items, 'a non-empty array of { label, amount, payers }');
   let total = 0;
-  const byPayer: Record<string, number> = {};
+  const byPayer = dict<number>();
   items.forEach((it, i) => {
     if (typeof it.amount !== 'number' || !Number.isFinite(it.amount)) throw new ArgumentError(`items[${i}].amount`, it.amount, 'a finite number');
     if (typeof it.payers !== 'object' || it.payers === null) throw new ArgumentError(`items[${i}].payers`, it.payers, 'an object of shares by payer');
@@ -287,7 +288,7 @@ export function payerSplit(items: readonly PayerItem[]): PayerSplit {
     total += it.amount;
     for (const [payer, share] of Object.entries(it.payers)) byPayer[payer] = (byPayer[payer] ?? 0) + it.amount * (share as number);
   });
-  const shares: Record<string, number> = {};
+  const shares = dict<number>();
   for (const [p, v] of Object.entries(byPayer)) shares[p] = total !== 0 ? v / total : Number.NaN;
   return { total, byPayer, shares, items: [...items], method: 'Net result = Σ gains − Σ costs per participant; each item split by its payer shares' };
 }

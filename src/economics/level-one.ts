@@ -4,6 +4,7 @@
  * intervention, minus the cost of the usual support it replaces, as a present value over a
  * horizon, per participant; price-year adjustment; one-way sensitivity tables.
  */
+import { dict } from '../data/own.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 
 /**
@@ -310,7 +311,7 @@ export function oneWaySensitivity<I, R>(
     if (typeof a.apply !== 'function') throw new ArgumentError(`analyses[${i}].apply`, a.apply, 'a function (base, value) => inputs');
     for (const v of a.values) {
       const m = measures(evaluate(a.apply(base, v)));
-      const change: Record<string, number> = {};
+      const change = dict<number>();
       for (const [key, x] of Object.entries(m)) change[key] = x - (b[key] ?? Number.NaN);
       rows.push({ parameter: a.parameter, value: v, measures: m, change });
     }

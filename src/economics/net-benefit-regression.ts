@@ -1,6 +1,7 @@
 /**
  * Net-benefit regression: the regression alternative to the bootstrap, with covariates.
  */
+import { quoteName } from '../formula/parse.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { costTotalOptions, participantCostTotals } from './costs-by-arm.js';
 import { chooseArms, effectValue, indexEffects, type CostEffectInput } from './effects.js';
@@ -112,7 +113,7 @@ export function netBenefitRegression(input: CostEffectInput, options: NetBenefit
   const arms = chooseArms(participants, options.control, options.treated);
   for (const c of covs) {
     if (c === 'baseline') continue;
-    if (!effects.some((r) => r.covariates && c in r.covariates)) {
+    if (!effects.some((r) => r.covariates && Object.hasOwn(r.covariates, c))) {
       throw new ArgumentError('covariates', c, 'a covariate name present in the effect records (or "baseline")');
     }
   }
@@ -162,9 +163,15 @@ export function netBenefitRegression(input: CostEffectInput, options: NetBenefit
   }
   const G = seType === 'CR1' ? new Set(clusterKeys).size : null;
   // One least-squares fit per willingness to pay; the design is the same for all, only
-  // the response NB(λ) changes. Column names are back-quoted so any covariate name works.
-  const quote = (x: string) => `\`${x}\``;
-  const formula = `.nb ~ .treated${covs.map((x) => ` + ${quote(`.cov.${x}`)}`).join('')}`;
+  // the response NB(λ) changes. Column names are quoted as R quotes them, so any covariate
+  // name works, and coefficient names map back to the covariate by the same quoting.
+  const covTerms = covs.map((x) => ({ x, q: quoteName(`.cov.${x}`) }));
+  const longestFirst = [...covTerms].sort((a, b) => b.q.length - a.q.length);
+  const covName = (term: string): string => {
+    const hit = longestFirst.find((t) => term.startsWith(t.q));
+    return hit ? hit.x + term.slice(hit.q.length) : term;
+  };
+  const formula = `.nb ~ .treated${covTerms.map((t) => ` + ${t.q}`).join('')}`;
   const data: Record<string, ArrayLike<unknown>> = { '.treated': treated, '.cluster': clusterKeys };
   covs.forEach((x, k) => (data[`.cov.${x}`] = covCols[k]!));
   const nb = new Float64Array(n);
@@ -176,7 +183,7 @@ export function netBenefitRegression(input: CostEffectInput, options: NetBenefit
     const fit = fitOls(formula, data, olsOptions);
     if (fit.droppedColumns.includes('.treated')) throw new ArgumentError('input', 'treated', 'both arms among the complete cases', 'The arm indicator is aliased with the intercept or covariates.');
     if (diagnostics.every((d) => d.code !== 'rank-deficient') && fit.droppedColumns.length > 0) {
-      const dropped = fit.droppedColumns.map((x) => x.replace(/^\.cov\./, ''));
+      const dropped = fit.droppedColumns.map(covName);
       diagnostics.push({ code: 'rank-deficient', severity: 'warning', message: `Aliased covariate(s) dropped: ${dropped.join(', ')}.`, details: { dropped } });
     }
     const arm = fit.fixedEffects.find((r) => r.term === '.treated')!;
@@ -190,7 +197,7 @@ export function netBenefitRegression(input: CostEffectInput, options: NetBenefit
       statistic: arm.statistic,
       pValue: arm.pValue,
       probabilityCostEffective: studentTCdf(arm.statistic, arm.df),
-      coefficients: fit.fixedEffects.map((r) => ({ name: r.term === '.treated' ? 'treated' : r.term.replace(/^\.cov\./, ''), estimate: r.estimate, se: r.se })),
+      coefficients: fit.fixedEffects.map((r) => ({ name: r.term === '.treated' ? 'treated' : covName(r.term), estimate: r.estimate, se: r.se })),
     };
   });
   const seText =

@@ -108,7 +108,7 @@ export function interpretEffectSize(d: number, options?: InterpretOptions): Effe
   const r = options?.rules ?? 'cohen1988';
   let rules: InterpretationRules;
   if (typeof r === 'string') {
-    if (!(r in EFFECT_SIZE_RULES)) throw new ArgumentError('rules', r, `one of ${Object.keys(EFFECT_SIZE_RULES).map((k) => `"${k}"`).join(', ')} or a custom rule set`);
+    if (!Object.hasOwn(EFFECT_SIZE_RULES, r)) throw new ArgumentError('rules', r, `one of ${Object.keys(EFFECT_SIZE_RULES).map((k) => `"${k}"`).join(', ')} or a custom rule set`);
     rules = EFFECT_SIZE_RULES[r as RuleSetName];
   } else {
     checkRules(r);

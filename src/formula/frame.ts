@@ -13,7 +13,8 @@ import { ArgumentError, FormulaError } from '../errors/index.js';
 import type { ColumnSource } from '../models/data-input.js';
 import { formatNumberLevel, sortLevels } from './levels.js';
 import type { ParsedFormula, RandomTerm, Term } from './parse.js';
-import { termLabel } from './parse.js';
+import { quoteName, termLabel } from './parse.js';
+import { dict, own } from '../data/own.js';
 
 /** Options shared by every model function for building the frame. */
 export interface FrameOptions {
@@ -153,6 +154,8 @@ export function encodeVariable(
     } else if (typeof v === 'string' || typeof v === 'boolean') {
       if (sawText < 0) sawText = i;
     } else if (typeof v === 'bigint') {
+      // Read as a double below: only when that is exact.
+      if (!Number.isFinite(Number(v)) || BigInt(Number(v)) !== v) throw new ArgumentError(`data[${i}].${name}`, v, 'an integer a double holds exactly (|x| ≤ 2^53), or text for an identifier');
       if (sawNumber < 0) sawNumber = i;
     } else {
       throw new ArgumentError(`data[${i}].${name}`, v, 'a number, a string, a boolean or null');
@@ -216,9 +219,12 @@ export function designSpec(
     // Labels per variable, then the product with the first variable fastest.
     const parts: string[][] = t.map((v, j) => {
       const info = variables[v]!;
-      if (info.kind === 'numeric') return [v];
+      // R's column names: the variable as written in a formula (back-quoted when not a
+      // syntactic name), then the level.
+      const name = quoteName(v);
+      if (info.kind === 'numeric') return [name];
       const lv = coding[j] === 'contrast' ? info.levels.slice(1) : info.levels;
-      return lv.map((l) => `${v}${l}`);
+      return lv.map((l) => `${name}${l}`);
     });
     const cols = productFirstFastest(parts);
     out.push({ label: termLabel(t), variables: [...t], coding, columns: cols });
@@ -331,7 +337,7 @@ export function buildModelFrame(
   const rawEnc = new Map<string, ReturnType<typeof encodeVariable>>();
   for (const v of all) {
     const asFactor = groupVars.has(v) || factorSet.has(v) || extraFactors.includes(v);
-    rawEnc.set(v, encodeVariable(v, src.column(v), asFactor, options.levels?.[v]));
+    rawEnc.set(v, encodeVariable(v, src.column(v), asFactor, own(options.levels, v)));
   }
   const resp = rawEnc.get(formula.response)!;
   if (resp.kind !== 'numeric') {
@@ -344,7 +350,7 @@ export function buildModelFrame(
   // Complete cases, counting why rows are dropped.
   const keep = new Uint8Array(nIn).fill(1);
   let missingResponse = 0;
-  const missingPredictor: Record<string, number> = {};
+  const missingPredictor = dict<number>();
   const isMissing = (e: ReturnType<typeof encodeVariable>, i: number) =>
     e.kind === 'numeric' ? Number.isNaN(e.values[i]!) : e.kind === 'int-factor' ? false : e.raw[i] === null;
   for (let i = 0; i < nIn; i++) {
@@ -375,8 +381,8 @@ export function buildModelFrame(
   for (let i = 0, j = 0; i < nIn; i++) if (keep[i]) rows[j++] = i;
 
   // Levels from the complete cases (R drops unused levels).
-  const variables: Record<string, VariableInfo> = {};
-  const enc: Record<string, EncodedVariable> = {};
+  const variables = dict<VariableInfo>();
+  const enc = dict<EncodedVariable>();
   for (const [v, e] of rawEnc) {
     if (e.kind === 'numeric') {
       variables[v] = { name: v, kind: 'numeric' };
@@ -384,7 +390,7 @@ export function buildModelFrame(
       continue;
     }
     if (e.kind === 'int-factor') {
-      const r = encodeIntFactor(v, e.ints, rows, options.levels?.[v]);
+      const r = encodeIntFactor(v, e.ints, rows, own(options.levels, v));
       variables[v] = { name: v, kind: 'factor', levels: r.levels };
       enc[v] = { info: variables[v]!, codes: r.codes };
       continue;
@@ -392,7 +398,7 @@ export function buildModelFrame(
     const observed = new Set<string>();
     for (let j = 0; j < n; j++) observed.add(e.raw[rows[j]!]!);
     let levels: string[];
-    const given = options.levels?.[v];
+    const given = own(options.levels, v);
     if (given) {
       const unknown = [...observed].filter((x) => !given.includes(x));
       if (unknown.length) {
@@ -416,7 +422,7 @@ export function buildModelFrame(
 
   const y = new Float64Array(n);
   for (let j = 0; j < n; j++) y[j] = resp.values[rows[j]!]!;
-  const numericMeans: Record<string, number> = {};
+  const numericMeans = dict<number>();
   for (const [v, e] of Object.entries(enc)) {
     if (!e.values || v === formula.response) continue;
     let s = 0;
@@ -473,7 +479,7 @@ export function buildModelFrame(
     return { term: rt, groupName: gname, levels, group, Z, columnNames: rspec.columnNames, spec: rspec };
   });
 
-  const extra: ModelFrame['extra'] = {};
+  const extra: ModelFrame['extra'] = dict();
   for (const v of extraFactors) {
     const e = enc[v]!;
     const codes = new Int32Array(n);
@@ -557,9 +563,9 @@ export function encodeNewData(
   names: readonly string[],
   src: ColumnSource,
 ): Record<string, EncodedVariable> {
-  const out: Record<string, EncodedVariable> = {};
+  const out = dict<EncodedVariable>();
   for (const v of names) {
-    const info = variables[v];
+    const info = own(variables, v);
     if (!info) continue;
     if (!src.has(v)) throw new ArgumentError(`newdata.${v}`, undefined, `a column "${v}" as in the fitted data`);
     const col = src.column(v);

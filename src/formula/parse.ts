@@ -59,11 +59,19 @@ function tokenize(src: string): Tok[] {
       continue;
     }
     if (c === '`') {
-      const end = src.indexOf('`', i + 1);
-      if (end < 0) throw new FormulaError(src, i, 'Unclosed back-quoted name');
-      if (end === i + 1) throw new FormulaError(src, i, 'Empty back-quoted name');
-      out.push({ t: 'name', v: src.slice(i + 1, end), pos: i });
-      i = end + 1;
+      // As in R: any text between back-quotes is one name; a backslash escapes a
+      // back-quote or a backslash inside it (see quoteName).
+      let j = i + 1;
+      let name = '';
+      while (j < src.length && src[j] !== '`') {
+        if (src[j] === '\\' && (src[j + 1] === '`' || src[j + 1] === '\\')) j++;
+        name += src[j]!;
+        j++;
+      }
+      if (j >= src.length) throw new FormulaError(src, i, 'Unclosed back-quoted name');
+      if (name === '') throw new FormulaError(src, i, 'Empty back-quoted name');
+      out.push({ t: 'name', v: name, pos: i });
+      i = j + 1;
       continue;
     }
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
@@ -300,8 +308,22 @@ function termLabel(t: readonly string[]): string {
   return t.length === 0 ? '1' : t.map(quoteName).join(':');
 }
 
-function quoteName(n: string): string {
-  return /^[A-Za-z.][A-Za-z0-9._]*$/.test(n) ? n : `\`${n}\``;
+// R's reserved words: never syntactic names, so always back-quoted.
+const RESERVED = new Set(['if', 'else', 'repeat', 'while', 'function', 'for', 'next', 'break', 'TRUE', 'FALSE', 'NULL', 'Inf', 'NaN', 'NA', 'NA_integer_', 'NA_real_', 'NA_character_', 'NA_complex_', 'in']);
+
+/**
+ * A variable name as R writes it in formulas and coefficient names: unchanged when it is a
+ * syntactic name (letters, digits, `.` and `_`, starting with a letter or a dot not followed
+ * by a digit, not a reserved word), otherwise back-quoted, with back-quotes and backslashes
+ * inside escaped. `parseFormula` reads the quoted form back to the same name, so formula text
+ * built from user column names must pass every name through this.
+ * @example
+ * quoteName('score'); // 'score'
+ * quoteName('SFT group'); // '`SFT group`'
+ */
+export function quoteName(n: string): string {
+  if (/^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$/.test(n) && !RESERVED.has(n)) return n;
+  return `\`${n.replace(/[\\`]/g, '\\$&')}\``;
 }
 
 function expandBar(node: Extract<Node, { k: 'bar' }>, src: string): RandomTerm[] {
@@ -337,7 +359,8 @@ function expandBar(node: Extract<Node, { k: 'bar' }>, src: string): RandomTerm[]
   return out;
 }
 
-function barLabel(intercept: boolean, terms: Term[], g: string[]): string {
+/** The label lme4 gives a random term, e.g. `0 + treated | group`, names quoted as R quotes them. */
+export function barLabel(intercept: boolean, terms: readonly Term[], g: readonly string[]): string {
   const parts = terms.map(termLabel);
   const lhs = intercept ? (parts.length ? `1 + ${parts.join(' + ')}` : '1') : `0 + ${parts.join(' + ')}`;
   return `${lhs} | ${g.map(quoteName).join(':')}`;

@@ -70,7 +70,7 @@ export function proportionInterval(x: number, n: number, options?: ProportionInt
   const method = options?.method ?? 'wilson';
   const ciLevel = options?.ciLevel ?? 0.95;
   checkCiLevel(ciLevel);
-  if (!(method in METHOD_NAMES)) {
+  if (!Object.hasOwn(METHOD_NAMES, method)) {
     throw new ArgumentError('method', method, `one of ${Object.keys(METHOD_NAMES).map((m) => `"${m}"`).join(', ')}`);
   }
   const alpha = 1 - ciLevel;

@@ -70,10 +70,13 @@ export function toColumnSource(data: ModelData, argument = 'data'): ColumnSource
         let c = cache.get(name);
         if (!c) {
           c = new Array(rows.length);
+          // A column named like an Object.prototype member (`constructor`, `toString`) must
+          // not read the inherited function on rows that lack it.
+          const inherited = name in Object.prototype;
           for (let i = 0; i < rows.length; i++) {
             const r = rows[i];
             if (typeof r !== 'object' || r === null) throw new ArgumentError(`${argument}[${i}]`, r, 'a row object');
-            c[i] = r[name];
+            c[i] = inherited && !Object.hasOwn(r, name) ? undefined : r[name];
           }
           cache.set(name, c);
         }
@@ -111,7 +114,7 @@ export function toColumnSource(data: ModelData, argument = 'data'): ColumnSource
         throw new ArgumentError(`${argument}.${k}`, `length ${c.length}`, `length ${n} like the other columns`);
       }
     }
-    return { nRows: Math.max(n, 0), has: (k) => k in cols, names: () => names, column: (k) => cols[k]! };
+    return { nRows: Math.max(n, 0), has: (k) => Object.hasOwn(cols, k), names: () => names, column: (k) => cols[k]! };
   }
   throw new ArgumentError(argument, data, 'an array of row objects, an arquero table, a { columns, values } frame or an object of columns');
 }

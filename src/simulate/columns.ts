@@ -5,6 +5,7 @@
  * partially nested groups, participant random intercepts, group random effects on the
  * treatment effect, effect waning over visits, MAR monotone dropout on the baseline score.
  */
+import { dict } from '../data/own.js';
 import { ArgumentError } from '../errors/index.js';
 import { createRng } from '../random/rng.js';
 import { calibrateIntercept, drawClusters, logistic, toResolution } from './core.js';
@@ -237,7 +238,7 @@ export function simulateLongColumns(options?: LongColumnsOptions): LongColumns {
   const lastVisit = new Uint8Array(N);
   const x = new Float64Array(N);
   for (let i = 0; i < N; i++) x[i] = (base[i]! - spec.mean) / spec.sd;
-  const intercepts: Record<string, number> = {};
+  const intercepts = dict<number>();
   let atRisk = new Int32Array(N);
   for (let i = 0; i < N; i++) atRisk[i] = i;
   let nAtRisk = N;
@@ -306,7 +307,7 @@ export function simulateLongColumns(options?: LongColumnsOptions): LongColumns {
       r++;
     }
   }
-  const effectRaw: Record<string, number> = {};
+  const effectRaw = dict<number>();
   for (const visit of visits) effectRaw[visit.name] = visit.effectMultiplier * spec.effect * spec.sd;
   return {
     id: idCol,

@@ -3,6 +3,7 @@
  * the true parameters that produced them. The statistical model is written out in
  * docs/synthetic-trial.md; comments here say why a step is done the way it is.
  */
+import { dict } from '../data/own.js';
 import { createRng, type Rng } from '../random/rng.js';
 import type { Measurement, Participant, Sex, TrialDesign } from '../data/types.js';
 import { calibrateIntercept, completedYears, dayToIso, drawClusters, isoToDay, label, logistic, toResolution } from './core.js';
@@ -380,7 +381,7 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
     }
     predictor[i] = n > 0 ? s / n : 0;
   }
-  const intercepts: Record<string, number> = {};
+  const intercepts = dict<number>();
   const attendedByVisit: Record<string, number> = { [opt.visits[0]!.name]: nAnalysed };
   let atRisk = analysedIdx;
   for (let v = 1; v < V; v++) {
@@ -514,11 +515,11 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
   }
 
   // ---- Truth -------------------------------------------------------------------------------
-  const effects: Record<string, Record<string, TrueEffect>> = {};
+  const effects = dict<Record<string, TrueEffect>>();
   for (let k = 0; k < K; k++) {
     const id = opt.outcomes[k]!;
     const spec = opt.instruments[id];
-    const byVisit: Record<string, TrueEffect> = {};
+    const byVisit = dict<TrueEffect>();
     for (const visit of opt.visits) {
       byVisit[visit.name] = {
         sd: visit.effectMultiplier * spec.effect,

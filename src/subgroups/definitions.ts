@@ -4,6 +4,7 @@
  * Each definition gives every participant a level (or none), the levels in a meaningful order,
  * the counts per arm, and notes on how the levels were formed (cut-points, merged bands).
  */
+import { dict } from '../data/own.js';
 import { diagnosisChapter, SFT_CHAPTERS } from '../data/inclusion.js';
 import { completedYears } from '../data/dates.js';
 import type { Participant, TrialData } from '../data/types.js';
@@ -374,7 +375,7 @@ export function defineSubgroup(trial: TrialData, spec: SubgroupSpec, context: De
 
   name = spec.name ?? name;
   label = spec.label ?? label;
-  const values: Record<string, string | null> = {};
+  const values = dict<string | null>();
   let nMissing = 0;
   const arms = trial.design.arms;
   const counts = levels.map((level) => ({ level, byArm: Object.fromEntries(arms.map((a) => [a, 0])) as Record<string, number> }));

@@ -64,6 +64,20 @@ describe('loadTrialFiles', () => {
     expect(trial.measurements.map((x) => x.score)).toEqual([0.5, 0.75]);
   });
 
+  it('reads a Windows-1252 file when the plan declares it, and names the line of the first bad byte otherwise', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rcteval-load-'));
+    const p = join(dir, 'p.csv');
+    const m = join(dir, 'm.csv');
+    // "Køge" and "Århus" as Excel writes them on Western Windows.
+    writeFileSync(p, Buffer.concat([Buffer.from('id,arm,town\nx1,a,K'), Buffer.from([0xf8]), Buffer.from('ge\nx2,b,'), Buffer.from([0xc5]), Buffer.from('rhus\n')]));
+    writeFileSync(m, 'id,visit,instrument,score\nx1,v0,EQ5D_INDEX,0.5\nx2,v0,EQ5D_INDEX,0.75\n');
+    const plan = readPlanFile(join(ROOT, 'examples/pre-post/plan.json'));
+    const design = { arms: ['a', 'b'], visits: ['v0', 'v1'], instruments: ['EQ5D_INDEX'] };
+    await expect(loadTrialFiles({ participants: p, measurements: m }, { ...plan, design })).rejects.toThrow(/p\.csv is not valid UTF-8 \(line 2, byte offset 18\)/);
+    const trial = await loadTrialFiles({ participants: p, measurements: m }, { ...plan, data: { ...plan.data, encoding: 'windows-1252' as const }, design });
+    expect(trial.participants.map((x) => x.extra['town'])).toEqual(['Køge', 'Århus']);
+  });
+
   it('readPlanFile names the file for unreadable or non-JSON input', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rcteval-plan-'));
     const bad = join(dir, 'plan.json');

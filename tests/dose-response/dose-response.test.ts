@@ -83,6 +83,12 @@ describe('bad attendance data', () => {
     expect(() => doseResponse(trial, { ...base, visit: 'baseline' })).toThrow(/follow-up visit/);
     expect(() => doseResponse(trial, { ...base, covariates: ['shoeSize'] })).toThrow(ArgumentError);
     expect(() => doseResponse(trial, { ...base, covariates: ['baseline'] })).toThrow(/used by the analysis/);
+    // Names of the columns the analyses build (outcome y, instrument z, spline basis): a covariate
+    // of the same name would replace them silently (issue #10, names that break things).
+    for (const c of ['y', 'z', 'attendance_ns2']) {
+      expect(() => doseResponse(trial, { ...base, covariates: [c] }), c).toThrow(/used by the analysis/);
+      expect(() => attendanceEffects(trial, { ...base, covariates: [c] }), c).toThrow(/used by the analysis/);
+    }
     expect(() => doseResponse(trial, { ...base, form: 'cubic' as 'linear' })).toThrow(ArgumentError);
     expect(() => doseResponse(trial, { ...base, form: 'bands', bands: [{ min: 12, max: 20 }, { min: 21, max: 36 }] })).toThrow(/covering every attendance value.*attended/);
     expect(() => attendanceEffects(trial, { ...base, atLeast: [37] })).toThrow(/nobody attended 37/);

@@ -12,6 +12,7 @@
  * F = (Lβ)'(LVL')⁻¹(Lβ)/q with Satterthwaite (lmerTest's contestMD) or Kenward–Roger
  * denominator df.
  */
+import { dict } from '../../data/own.js';
 import { fCdf } from '../../distributions/f.js';
 import { ArgumentError } from '../../errors/index.js';
 import { fillDesign, type EncodedVariable } from '../../formula/frame.js';
@@ -58,7 +59,7 @@ export function anova(fit: object, options: { ddf?: 'Satterthwaite' | 'Kenward-R
     // at (mean + 1) vs mean is the derivative, exact because the design is multilinear.
     const corners = cross(N.map(() => ['0', '1']));
     const nRows = cells.length * combos.length * corners.length;
-    const enc: Record<string, EncodedVariable> = {};
+    const enc = dict<EncodedVariable>();
     for (const v of [...F, ...others]) enc[v] = { info: view.variables[v]!, codes: new Int32Array(nRows) };
     for (const [v, m] of Object.entries(view.numericMeans)) enc[v] = { info: view.variables[v]!, values: new Float64Array(nRows).fill(m) };
     let r = 0;

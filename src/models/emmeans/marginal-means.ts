@@ -8,6 +8,7 @@
  * weights), SE = √(L'VL), df by the model's method (Satterthwaite or Kenward–Roger for
  * mixed models), interval L'β ± t·SE.
  */
+import { dict, own } from '../../data/own.js';
 import { ArgumentError } from '../../errors/index.js';
 import { fillDesign, type EncodedVariable } from '../../formula/frame.js';
 import { tInterval } from '../t-tests.js';
@@ -96,7 +97,7 @@ export function marginalMeans(fit: object, specs: string[], options: MarginalMea
   const levelsOf = (v: string): string[] => {
     const info = view.variables[v]!;
     if (info.kind !== 'factor') return [];
-    const a = at[v];
+    const a = own(at, v);
     if (Array.isArray(a)) {
       const bad = a.filter((l) => !info.levels.includes(l));
       if (bad.length) throw new ArgumentError(`options.at.${v}`, bad, `levels of "${v}": ${info.levels.join(', ')}`);
@@ -105,10 +106,10 @@ export function marginalMeans(fit: object, specs: string[], options: MarginalMea
     return info.levels;
   };
   const others = [...fixedVars].filter((v) => view.variables[v]!.kind === 'factor' && !specs.includes(v));
-  const covariates: Record<string, number> = {};
+  const covariates = dict<number>();
   for (const v of fixedVars) {
     if (view.variables[v]!.kind !== 'numeric') continue;
-    const a = at[v];
+    const a = own(at, v);
     if (a !== undefined && typeof a !== 'number') throw new ArgumentError(`options.at.${v}`, a, 'a number for a numeric covariate');
     covariates[v] = a ?? view.numericMeans[v]!;
   }
@@ -117,7 +118,7 @@ export function marginalMeans(fit: object, specs: string[], options: MarginalMea
   const cells = cross(specs.map(levelsOf));
   const otherCombos = cross(others.map(levelsOf));
   const nRows = cells.length * otherCombos.length;
-  const enc: Record<string, EncodedVariable> = {};
+  const enc = dict<EncodedVariable>();
   const rows = new Int32Array(nRows).map((_, i) => i);
   const allFactors = [...specs, ...others];
   allFactors.forEach((v) => {

@@ -11,7 +11,8 @@
  */
 import { ArgumentError, ConvergenceError, type Diagnostic } from '../../errors/index.js';
 import { buildModelFrame, type ModelFrame } from '../../formula/frame.js';
-import { parseFormula } from '../../formula/parse.js';
+import { barLabel, parseFormula, type ParsedFormula, type RandomTerm } from '../../formula/parse.js';
+import { dictFrom, own } from '../../data/own.js';
 import { detectRankDeficiency, nullBasis } from '../../linalg/dense.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { minimizeBounded } from '../optimize.js';
@@ -53,7 +54,7 @@ export function fitLmm(formula: string, data: ModelData, options: LmmOptions = {
   if (options.partialNesting) {
     const pn = applyPartialNesting(src, options.partialNesting);
     src = pn.source;
-    parsedFinal = parseFormula(`${formula} + (0 + ${pn.indicator} | ${pn.cluster})`);
+    parsedFinal = withRandomTerm(parsed, pn.term);
   }
   const extra = options.residualVarianceBy ? [options.residualVarianceBy] : [];
   if (options.residualVarianceBy && !src.has(options.residualVarianceBy)) {
@@ -69,17 +70,28 @@ export function fitLmm(formula: string, data: ModelData, options: LmmOptions = {
 export const NO_CLUSTER = '(no cluster)';
 
 /**
+ * The formula with one more random term, built as a term rather than as text: names are
+ * data (an arm called `SFT group` or `Ø-arm` pasted into formula text would not parse, or
+ * would parse as something else). The text shows the term as R would write it.
+ */
+function withRandomTerm(parsed: ParsedFormula, term: RandomTerm): ParsedFormula {
+  return { ...parsed, text: `${parsed.text} + (${term.label})`, random: [...parsed.random, term] };
+}
+
+/**
  * Partially nested designs (Bauer, Sterba & Hallfors 2008; Baldwin, Bauer, Stice & Rohde
  * 2011): a cluster random intercept for the treated arm only. Written for lme4 as
  * `(0 + armTreated | cluster)` with one placeholder cluster for the other arm; this adds
- * the indicator column and the placeholder so users need not.
+ * the indicator column and the placeholder so users need not. The indicator is named
+ * `<arm column><treated arm>` (R's name for that dummy), with `.1`, `.2`, … appended when the
+ * data already have a column of that name, so it can never replace a column of the data.
  */
-function applyPartialNesting(src: ColumnSource, pn: { cluster: string; arm: string; treated: string }): { source: ColumnSource; indicator: string; cluster: string } {
+function applyPartialNesting(src: ColumnSource, pn: { cluster: string; arm: string; treated: string }): { source: ColumnSource; term: RandomTerm } {
   for (const k of ['cluster', 'arm'] as const) {
     if (!src.has(pn[k])) throw new ArgumentError(`options.partialNesting.${k}`, pn[k], `a column of the data (${src.names().slice(0, 20).join(', ')})`);
   }
-  const indicator = `${pn.arm}${pn.treated}`;
-  if (src.has(indicator)) throw new ArgumentError('options.partialNesting', indicator, `a data set without a column "${indicator}" (the indicator this option adds); rename that column`);
+  let indicator = `${pn.arm}${pn.treated}`;
+  for (let k = 1; src.has(indicator); k++) indicator = `${pn.arm}${pn.treated}.${k}`;
   const arm = src.column(pn.arm);
   const cl = src.column(pn.cluster);
   const n = src.nRows;
@@ -101,6 +113,9 @@ function applyPartialNesting(src: ColumnSource, pn: { cluster: string; arm: stri
     if (treated && (c === null || c === undefined || c === '')) {
       throw new ArgumentError(`data[${i}].${pn.cluster}`, c, `a ${pn.cluster} for a row in arm "${pn.treated}" (partially nested design)`);
     }
+    if (treated && c === NO_CLUSTER) {
+      throw new ArgumentError(`data[${i}].${pn.cluster}`, c, `a ${pn.cluster} name other than "${NO_CLUSTER}", which stands for the rows outside arm "${pn.treated}"`);
+    }
     cluster[i] = treated ? c : NO_CLUSTER;
   }
   const source: ColumnSource = {
@@ -109,7 +124,8 @@ function applyPartialNesting(src: ColumnSource, pn: { cluster: string; arm: stri
     names: () => [...src.names(), indicator],
     column: (k) => (k === indicator ? ind : k === pn.cluster ? cluster : src.column(k)),
   };
-  return { source, indicator, cluster: pn.cluster };
+  const terms = [[indicator]];
+  return { source, term: { terms, intercept: false, group: [pn.cluster], label: barLabel(false, terms, [pn.cluster]) } };
 }
 
 function hidePlaceholder(fit: LmmFit, cluster: string): void {
@@ -122,7 +138,8 @@ function hidePlaceholder(fit: LmmFit, cluster: string): void {
       tab.sd.splice(i, 1);
     }
   }
-  if (fit.nGroups[cluster] !== undefined) fit.nGroups[cluster] = fit.nGroups[cluster]! - 1;
+  const n = own(fit.nGroups, cluster);
+  if (n !== undefined) fit.nGroups[cluster] = n - 1;
 }
 
 /** Random terms in lme4's order (most levels first, stable) with θ offsets. */
@@ -395,7 +412,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     bic: -2 * logLik + Math.log(n) * nPar,
     nParameters: nPar,
     nObs: n,
-    nGroups: Object.fromEntries(terms.map((t) => [t.groupName, t.levels.length])),
+    nGroups: dictFrom(terms.map((t) => [t.groupName, t.levels.length])),
     dropped: frame.dropped,
     randomEffects,
     fitted,
