@@ -2,6 +2,7 @@
  * Shared option types, argument checks and log-scale helpers for the distribution functions.
  */
 import { ArgumentError } from '../errors/index.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Options of every cumulative distribution function. */
 export interface CdfOptions {
@@ -40,6 +41,15 @@ export interface DensityOptions {
    * @defaultValue false
    */
   log?: boolean;
+}
+
+const CDF_KEYS = optionKeys<CdfOptions>()(['lowerTail', 'log']);
+const QUANTILE_KEYS = optionKeys<QuantileOptions>()(['lowerTail', 'log']);
+const DENSITY_KEYS = optionKeys<DensityOptions>()(['log']);
+
+/** Read the density flag, rejecting unknown options (`keys`: the function's whole option list when it has more). */
+export function densityLog(options: DensityOptions | undefined, keys: readonly string[] = DENSITY_KEYS): boolean {
+  return checkOptions('options', options, keys).log ?? false;
 }
 
 /** ln(2π)/2 = ln √(2π). */
@@ -84,7 +94,8 @@ export interface TailTarget {
 }
 
 /** Validate a probability argument of a quantile function and express it on both tails. */
-export function quantileTarget(p: number, options: QuantileOptions | undefined, argument = 'p'): TailTarget {
+export function quantileTarget(p: number, options: QuantileOptions | undefined, argument = 'p', keys: readonly string[] = QUANTILE_KEYS): TailTarget {
+  checkOptions('options', options, keys);
   const lowerTail = options?.lowerTail ?? true;
   const log = options?.log ?? false;
   if (typeof p !== 'number' || Number.isNaN(p)) {
@@ -110,7 +121,8 @@ export function quantileTarget(p: number, options: QuantileOptions | undefined, 
 }
 
 /** Read the two CDF flags with their defaults. */
-export function cdfFlags(options: CdfOptions | undefined): { lowerTail: boolean; log: boolean } {
+export function cdfFlags(options: CdfOptions | undefined, keys: readonly string[] = CDF_KEYS): { lowerTail: boolean; log: boolean } {
+  checkOptions('options', options, keys);
   return { lowerTail: options?.lowerTail ?? true, log: options?.log ?? false };
 }
 

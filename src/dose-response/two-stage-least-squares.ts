@@ -23,7 +23,7 @@
  */
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { fCdf } from '../distributions/f.js';
-import { buildModelFrame, type FrameOptions } from '../formula/frame.js';
+import { buildModelFrame, frameOptionsOf, type FrameOptions } from '../formula/frame.js';
 import { parseFormula } from '../formula/parse.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../models/data-input.js';
 import { linearModelView } from '../models/emmeans/view.js';
@@ -33,6 +33,7 @@ import { sandwichCovariance, sandwichSettings } from '../models/ols/sandwich.js'
 import { getOlsState } from '../models/ols/state.js';
 import type { ClusterMissingPolicy, ClusterSummary, OlsCoefficientRow, OlsDdf } from '../models/ols/types.js';
 import { tInterval } from '../models/t-tests.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Covariance estimators available for 2SLS (see the module comment for why HC2/HC3 are not). */
 export type IvVcovType = 'classical' | 'HC0' | 'HC1' | 'CR0' | 'CR1' | 'CR1S' | 'CR2' | 'CR3';
@@ -148,6 +149,7 @@ const isClusterType = (t: IvVcovType): boolean => t.startsWith('CR');
  * iv.firstStage[0].classical.statistic; // 1076.56…, ivreg's weak-instruments F
  */
 export function twoStageLeastSquares(data: ModelData, options: IvOptions): IvFit {
+  checkOptions('options', options, optionKeys<IvOptions>()(['outcome', 'endogenous', 'instruments', 'covariates', 'vcov', 'cluster', 'clusterMissing', 'ddf', 'ciLevel', 'levels', 'factors']));
   if (options === null || typeof options !== 'object') throw new ArgumentError('options', options, '{ outcome, endogenous, instruments, … }');
   const { outcome } = options;
   const endogenous = [...(options.endogenous ?? [])];
@@ -169,16 +171,14 @@ export function twoStageLeastSquares(data: ModelData, options: IvOptions): IvFit
   if (ddf === 'Satterthwaite' && vcovType === 'classical') throw new ArgumentError('options.ddf', ddf, '"residual" with the classical covariance');
   if (ddf === 'naive-t' && !isClusterType(vcovType)) throw new ArgumentError('options.ddf', ddf, 'a cluster-robust vcov type');
   const ciLevel = options.ciLevel ?? 0.95;
-  if (!(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a number between 0 and 1');
+  checkCiLevel(ciLevel, 'options.ciLevel');
 
   const src = toColumnSource(data);
   const all = [outcome, ...endogenous, ...instruments, ...covariates];
   for (const v of [...all, ...(cluster ? [cluster] : [])]) {
     if (!src.has(v)) throw new ArgumentError('options', v, `a column of the data (${src.names().slice(0, 25).join(', ')})`);
   }
-  const frameOptions: FrameOptions = {};
-  if (options.levels) frameOptions.levels = options.levels;
-  if (options.factors) frameOptions.factors = options.factors;
+  const frameOptions = frameOptionsOf(options);
   // Complete cases over every variable of both stages, so that the stages use the same rows.
   const joint = buildModelFrame(parseFormula(`${outcome} ~ ${[...new Set(all.slice(1))].join(' + ')}`), src, frameOptions);
   const sub = subsetSource(src, [...new Set([...all, ...(cluster ? [cluster] : [])])], joint.rows);
@@ -303,9 +303,7 @@ function firstStageOf(
   diagnostics: Diagnostic[],
 ): IvFirstStage {
   const rhs = [...instruments, ...covariates];
-  const frameOpts: FrameOptions = {};
-  if (options.levels) frameOpts.levels = options.levels;
-  if (options.factors) frameOpts.factors = options.factors;
+  const frameOpts = frameOptionsOf(options);
   const data = columnsOf(sub);
   const full = fitOls(`${d} ~ ${rhs.join(' + ')}`, data, {
     ...frameOpts,

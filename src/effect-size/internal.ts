@@ -6,6 +6,7 @@ import { stirlingError } from '../distributions/gamma-function.js';
 import { noncentralTNcpInterval } from '../distributions/noncentral-t.js';
 import { normalQuantile } from '../distributions/normal.js';
 import type { Alternative, EffectSizeOptions, Sample, SmallSampleCorrection } from './types.js';
+import { checkCiLevel } from '../errors/checks.js';
 
 /** Check a sample: an array of at least `min` finite numbers. */
 export function checkSample(name: string, values: Sample, min = 2): void {
@@ -29,7 +30,7 @@ export interface ReadOptions {
 
 export function readOptions(options: EffectSizeOptions | undefined): ReadOptions {
   const ciLevel = options?.ciLevel ?? 0.95;
-  if (typeof ciLevel !== 'number' || !(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('ciLevel', ciLevel, 'a confidence level strictly between 0 and 1');
+  checkCiLevel(ciLevel, 'ciLevel');
   const alternative = options?.alternative ?? 'two.sided';
   if (alternative !== 'two.sided' && alternative !== 'less' && alternative !== 'greater') {
     throw new ArgumentError('alternative', alternative, '"two.sided", "less" or "greater"');

@@ -14,6 +14,9 @@ import type { ColumnSource } from '../models/data-input.js';
 import { formatNumberLevel, sortLevels } from './levels.js';
 import type { ParsedFormula, RandomTerm, Term } from './parse.js';
 import { termLabel } from './parse.js';
+import { checkOptions, optionKeys, pickOptions } from '../errors/checks.js';
+
+const FRAME_OPTION_KEYS = optionKeys<FrameOptions>()(['levels', 'factors']);
 
 /** Options shared by every model function for building the frame. */
 export interface FrameOptions {
@@ -28,6 +31,11 @@ export interface FrameOptions {
    * @defaultValue `[]`
    */
   factors?: readonly string[];
+}
+
+/** The frame's own options out of a model function's wider options (which the frame would reject as unknown). */
+export function frameOptionsOf(options: FrameOptions): FrameOptions {
+  return pickOptions(options, FRAME_OPTION_KEYS);
 }
 
 /** How one variable is represented. */
@@ -305,6 +313,7 @@ export function buildModelFrame(
   options: FrameOptions = {},
   extraFactors: readonly string[] = [],
 ): ModelFrame {
+  checkOptions('options', options, FRAME_OPTION_KEYS);
   const fixedVars = new Set<string>();
   for (const t of formula.fixed) for (const v of t) fixedVars.add(v);
   const groupVars = new Set<string>();

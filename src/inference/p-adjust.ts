@@ -2,6 +2,7 @@
  * Adjustment of p-values for multiple comparisons, exactly as R's stats::p.adjust.
  */
 import { ArgumentError } from '../errors/index.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** The adjustment methods of R's p.adjust (without the "fdr" alias). */
 export type PAdjustMethod = 'holm' | 'hochberg' | 'hommel' | 'bonferroni' | 'BH' | 'BY' | 'none';
@@ -47,6 +48,7 @@ function order(values: readonly number[], decreasing: boolean): number[] {
  * pAdjust([0.01, 0.02, 0.03, 0.04], 'holm'); // [0.04, 0.06, 0.06, 0.06]
  */
 export function pAdjust(p: readonly number[], method: PAdjustMethod, options?: PAdjustOptions): number[] {
+  checkOptions('options', options, optionKeys<PAdjustOptions>()(['n']));
   if (!Array.isArray(p)) throw new ArgumentError('p', p, 'an array of p-values');
   p.forEach((v, i) => {
     if (typeof v !== 'number' || Number.isNaN(v) || v < 0 || v > 1) {

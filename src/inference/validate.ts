@@ -4,13 +4,6 @@
 import { ArgumentError } from '../errors/index.js';
 import type { TwoGroupCounts } from './types.js';
 
-/** A confidence level strictly between 0 and 1. */
-export function checkCiLevel(ciLevel: number): void {
-  if (typeof ciLevel !== 'number' || !(ciLevel > 0 && ciLevel < 1)) {
-    throw new ArgumentError('ciLevel', ciLevel, 'a confidence level strictly between 0 and 1, e.g. 0.95');
-  }
-}
-
 /** x events out of n trials: integers with 0 ≤ x ≤ n and n ≥ 1. */
 export function checkEvents(xName: string, x: number, nName: string, n: number): void {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new ArgumentError(nName, n, 'a positive integer group size');

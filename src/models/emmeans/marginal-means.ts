@@ -12,6 +12,7 @@ import { ArgumentError } from '../../errors/index.js';
 import { fillDesign, type EncodedVariable } from '../../formula/frame.js';
 import { tInterval } from '../t-tests.js';
 import { linearModelView, type LinearModelView } from './view.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../../errors/checks.js';
 
 export interface MarginalMeansOptions {
   /**
@@ -79,9 +80,10 @@ export function viewOf(mm: MarginalMeans): LinearModelView {
  * mm.rows[0]; // { levels: { arm: 'control', visit: 'baseline' }, estimate: 48.31…, se: 1.083…, df: 561.6…, … }
  */
 export function marginalMeans(fit: object, specs: string[], options: MarginalMeansOptions = {}): MarginalMeans {
+  checkOptions('options', options, optionKeys<MarginalMeansOptions>()(['by', 'at', 'ddf', 'ciLevel']));
   const view = linearModelView(fit, options.ddf);
   const ciLevel = options.ciLevel ?? 0.95;
-  if (!(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a number between 0 and 1');
+  checkCiLevel(ciLevel, 'options.ciLevel');
   const by = options.by ?? [];
   const fixedVars = new Set(view.spec.terms.flatMap((t) => t.variables));
   for (const v of [...specs, ...by]) {
