@@ -179,6 +179,7 @@ function describeRule(rule: DiagnosisRule): string {
  */
 export function checkInclusion(participants: readonly InclusionInput[], options: InclusionOptions = {}): InclusionReport {
   checkOptions('options', options, optionKeys<InclusionOptions>()(['minAge', 'ageRule', 'referenceDate', 'diagnosisRule', 'chapters']));
+  checkOptions('options.diagnosisRule', options.diagnosisRule, optionKeys<DiagnosisRule>()(['include', 'exclude']));
   if (!Array.isArray(participants)) throw new ArgumentError('participants', participants, 'an array of participants (e.g. trial.participants)');
   const minAge = options.minAge ?? 18;
   if (typeof minAge !== 'number' || !Number.isFinite(minAge)) throw new ArgumentError('minAge', minAge, 'a finite number of years');

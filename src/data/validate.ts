@@ -595,6 +595,8 @@ function freezeAll<T extends object>(items: T[], nested: (item: T) => void): voi
  */
 export function validateTrial(input: TrialInput, options: ValidateTrialOptions): TrialData {
   checkOptions('options', options, optionKeys<ValidateTrialOptions>()(['design', 'instruments', 'sexCodes', 'ageRange', 'requiredParticipantFields', 'freeze']));
+  checkOptions('options.design', options.design, optionKeys<TrialDesign>()(['arms', 'visits', 'instruments', 'visitMonths', 'ungroupedArms']));
+  checkOptions('options.ageRange', options.ageRange, optionKeys<NonNullable<ValidateTrialOptions['ageRange']>>()(['min', 'max']));
   if (input === null || typeof input !== 'object') throw new ArgumentError('input', input, '{ participants, measurements }');
   if (options === null || typeof options !== 'object') throw new ArgumentError('options', options, '{ design, ... }');
   const registry = options.instruments ?? defaultInstruments;

@@ -22,7 +22,7 @@ import { tInterval } from '../models/t-tests.js';
 import { naturalSpline, type NaturalSplineBasis } from '../splines/natural-spline.js';
 import { ATTENDANCE_DATA_OPTION_KEYS, attendanceData, type AttendanceDataOptions } from './attendance-data.js';
 import { bandIndex, defaultAttendanceBands, resolveAttendanceBands, type AttendanceBand, type ResolvedAttendanceBand } from './bands.js';
-import { checkCiLevel, checkOptions, optionKeys, pickOptions } from '../errors/checks.js';
+import { LIMITS, checkCiLevel, checkLength, checkOptions, optionKeys, pickOptions } from '../errors/checks.js';
 
 /** Shape of the attendance–outcome relation. */
 export type DoseForm = 'linear' | 'bands' | 'spline';
@@ -182,6 +182,8 @@ const CAUTION =
  */
 export function doseResponse(trial: TrialData, options: DoseResponseOptions): DoseResponseResult {
   checkOptions('options', options, optionKeys<DoseResponseOptions>()(['outcome', 'exposure', 'form', 'bands', 'spline', 'vcov', 'ciLevel', 'grid', 'instrument', 'visit', 'treatedArm', 'baselineVisit', 'sessionsOffered', 'controlAttendance', 'covariates']));
+  checkOptions('options.spline', options.spline, optionKeys<NonNullable<DoseResponseOptions['spline']>>()(['df', 'knots']));
+  checkLength('options.grid', options.grid, LIMITS.gridPoints, 'grid points');
   const data = attendanceData(trial, pickOptions<AttendanceDataOptions>(options, ATTENDANCE_DATA_OPTION_KEYS));
   const outcome = options.outcome ?? 'adjusted';
   if (outcome !== 'adjusted' && outcome !== 'change') throw new ArgumentError('options.outcome', outcome, '"adjusted" or "change"');
