@@ -156,8 +156,12 @@ export const LIMITS = {
   formulaLength: 20_000,
   /** Nesting depth of parentheses in a model formula. */
   formulaDepth: 100,
-  /** Terms of a model formula after expansion of `*`, `:` and `/`. */
-  formulaTerms: 2_000,
+  /**
+   * Variables and numbers written in a model formula, and its terms after expansion of `*`,
+   * `:`, `/` and `^`. The term expansion recurses once per operator, so this also bounds the
+   * stack it needs (about 1,500 operators overflow it).
+   */
+  formulaTerms: 500,
 } as const;
 
 /** An array of at most `max` elements (the array itself is checked elsewhere). */
