@@ -14,7 +14,7 @@ import type { ColumnSource } from '../models/data-input.js';
 import { formatNumberLevel, sortLevels } from './levels.js';
 import type { ParsedFormula, RandomTerm, Term } from './parse.js';
 import { termLabel } from './parse.js';
-import { checkOptions, optionKeys, pickOptions } from '../errors/checks.js';
+import { checkOptions, nearestName, optionKeys, pickOptions } from '../errors/checks.js';
 
 const FRAME_OPTION_KEYS = optionKeys<FrameOptions>()(['levels', 'factors']);
 
@@ -331,6 +331,15 @@ export function buildModelFrame(
         findPos(formula.text, v),
         `Column "${v}" is not in the data; available columns: ${avail.slice(0, 30).join(', ')}${avail.length > 30 ? ', …' : ''}`,
       );
+    }
+  }
+  // Levels or factors for a column the data do not have (a typo) would otherwise be ignored.
+  const names = src.names();
+  for (const [argument, vars] of [['options.levels', Object.keys(options.levels ?? {})], ['options.factors', options.factors ?? []]] as const) {
+    for (const v of vars) {
+      if (src.has(v)) continue;
+      const near = nearestName(v, names);
+      throw new ArgumentError(argument, v, `a column of the data (${names.slice(0, 30).join(', ')}${names.length > 30 ? ', …' : ''})`, near ? `Did you mean "${near}"?` : undefined);
     }
   }
   if (!formula.response) throw new FormulaError(formula.text, 0, 'The formula has no response; expected "score ~ …"');

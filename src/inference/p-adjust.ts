@@ -7,7 +7,8 @@ import { checkOptions, optionKeys } from '../errors/checks.js';
 /** The adjustment methods of R's p.adjust (without the "fdr" alias). */
 export type PAdjustMethod = 'holm' | 'hochberg' | 'hommel' | 'bonferroni' | 'BH' | 'BY' | 'none';
 
-const METHODS: readonly PAdjustMethod[] = ['holm', 'hochberg', 'hommel', 'bonferroni', 'BH', 'BY', 'none'];
+/** The adjustment methods, as R's `p.adjust.methods`. */
+export const P_ADJUST_METHODS: readonly PAdjustMethod[] = ['holm', 'hochberg', 'hommel', 'bonferroni', 'BH', 'BY', 'none'];
 
 /** Options of {@link pAdjust}. */
 export interface PAdjustOptions {
@@ -55,7 +56,7 @@ export function pAdjust(p: readonly number[], method: PAdjustMethod, options?: P
       throw new ArgumentError(`p[${i}]`, v, 'a p-value in [0, 1] (remove missing values before adjusting)');
     }
   });
-  if (!METHODS.includes(method)) throw new ArgumentError('method', method, `one of ${METHODS.map((m) => `"${m}"`).join(', ')}`);
+  if (!P_ADJUST_METHODS.includes(method)) throw new ArgumentError('method', method, `one of ${P_ADJUST_METHODS.map((m) => `"${m}"`).join(', ')}`);
   const lp = p.length;
   const n = options?.n ?? lp;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < lp) {

@@ -14,6 +14,8 @@ import { validateTrial } from '../../src/data/validate.js';
 import { contrast, contrastCoefficients, interactionContrast } from '../../src/models/emmeans/contrast.js';
 import { costEffectiveness, costsByArm, participantCostTotals, type CostParticipant } from '../../src/economics/index.js';
 import { runCli } from '../../src/cli/main.js';
+import { fitOls } from '../../src/models/ols/fit.js';
+import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { ROOT, readJson } from '../analysis/helpers.js';
 
 async function thrown(call: () => unknown): Promise<unknown> {
@@ -117,5 +119,29 @@ describe('rcteval analyze --out', () => {
     expect(await runCli(['analyze', '--participants', P, '--measurements', M, '--plan', PLAN, '--out', join(dir, 'file', 'report')], io)).toBe(1);
     expect(io.err).toContain('is a file, so the folder cannot be created');
     expect(existsSync(join(dir, 'file', 'report'))).toBe(false);
+  });
+});
+
+describe('model options that name columns or factors', () => {
+  const data = {
+    y: [1, 2, 3, 4, 5, 6, 7, 9],
+    arm: ['c', 'c', 't', 't', 'c', 'c', 't', 't'],
+    visit: ['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b'],
+    id: ['1', '1', '2', '2', '3', '3', '4', '4'],
+  };
+  it('levels or factors for a column the data lack are named with the nearest column (they were ignored)', () => {
+    expect(() => fitOls('y ~ arm', data, { levels: { amr: ['t', 'c'] } })).toThrow('Argument "options.levels": received "amr", expected a column of the data (y, arm, visit, id). Did you mean "arm"?');
+    expect(() => fitOls('y ~ arm', data, { factors: ['vist'] })).toThrow(/Argument "options.factors": received "vist".*Did you mean "visit"\?/);
+    // a column of the data outside the formula is fine (the two-stage least squares frames share one set of levels)
+    expect(fitOls('y ~ arm', data, { levels: { visit: ['b', 'a'] } }).fixedEffects).toHaveLength(2);
+  });
+  it('marginal-means `by` and `at` and the contrast adjustment are named as themselves', () => {
+    const fit = fitOls('y ~ arm * visit', data);
+    expect(() => marginalMeans(fit, ['arm'], { by: ['vist'] })).toThrow(/^Argument "options.by": received "vist"/);
+    expect(() => marginalMeans(fit, ['arm'], { at: { vist: 'a' } as never })).toThrow(/Argument "options.at.vist".*did you mean "visit"\?/);
+    const mm = marginalMeans(fit, ['arm', 'visit'], { by: ['visit'] });
+    expect(() => contrast(mm, 'pairwise', { adjust: 'holmes' as never })).toThrow(/^Argument "options.adjust": received "holmes".*Did you mean "holm"\?/);
+    expect(() => contrast(mm, 'pairwise', { family: 'everything' as never })).toThrow(/^Argument "options.family"/);
+    expect(contrast(mm, 'pairwise', { adjust: 'sidak' }).rows).toHaveLength(2);
   });
 });

@@ -86,13 +86,17 @@ export function marginalMeans(fit: object, specs: string[], options: MarginalMea
   checkCiLevel(ciLevel, 'options.ciLevel');
   const by = options.by ?? [];
   const fixedVars = new Set(view.spec.terms.flatMap((t) => t.variables));
-  for (const v of [...specs, ...by]) {
-    const info = view.variables[v];
-    if (!info || !fixedVars.has(v)) {
-      throw new ArgumentError('specs', v, `a factor in the model's fixed effects (${[...fixedVars].join(', ') || 'none'})`);
+  for (const [argument, list] of [['specs', specs], ['options.by', by]] as const) {
+    for (const v of list) {
+      const info = view.variables[v];
+      if (!info || !fixedVars.has(v)) {
+        throw new ArgumentError(argument, v, `a factor in the model's fixed effects (${[...fixedVars].join(', ') || 'none'})`);
+      }
+      if (info.kind !== 'factor') throw new ArgumentError(argument, v, 'a factor (numeric covariates are held at a value with options.at)');
     }
-    if (info.kind !== 'factor') throw new ArgumentError('specs', v, 'a factor (numeric covariates are held at a value with options.at)');
   }
+  // A variable named in `at` that the model does not have would otherwise be ignored.
+  checkOptions('options.at', options.at, [...fixedVars]);
   for (const b of by) if (!specs.includes(b)) specs = [...specs, b];
   const at = options.at ?? {};
   const levelsOf = (v: string): string[] => {
