@@ -178,6 +178,9 @@ export function checkOneOf<const V extends string>(argument: string, v: unknown,
   throw new ArgumentError(argument, v, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`, near ? `Did you mean "${near}"?` : undefined);
 }
 
+/** The alternative hypotheses of a test or interval, in R's words. */
+export const ALTERNATIVES = ['two.sided', 'less', 'greater'] as const;
+
 /** A seed for the random number generator: any finite number (the generator folds all its bits). */
 export function checkSeed(seed: unknown, argument = 'seed'): number {
   return checkFinite(argument, seed);

@@ -17,15 +17,7 @@ import { runCli } from '../../src/cli/main.js';
 import { fitOls } from '../../src/models/ols/fit.js';
 import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { ROOT, readJson } from '../analysis/helpers.js';
-
-async function thrown(call: () => unknown): Promise<unknown> {
-  try {
-    await call();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
+import { caught } from './helpers.js';
 
 describe('an arm with no participants', () => {
   it('is named as the cause before any model is fitted (not "method.SFT: received [-1,1,0]")', async () => {
@@ -37,7 +29,7 @@ describe('an arm with no participants', () => {
     const measurements = await readCsvFile(join(ROOT, 'data-samples/sft-measurements.csv'), { table: 'measurements' });
     const trial = validateTrial({ participants, measurements }, { design });
     const progress: string[] = [];
-    const e = await thrown(() => analyzeTrial(trial, { ...plan, design: { ...plan.design, arms: design.arms } }, { threads: 1, onProgress: (p) => progress.push(p.section) }));
+    const e = await caught(() => analyzeTrial(trial, { ...plan, design: { ...plan.design, arms: design.arms } }, { threads: 1, onProgress: (p) => progress.push(p.section) }));
     expect(e).toBeInstanceOf(ArgumentError);
     expect((e as ArgumentError).argument).toBe('plan.design.arms[2]');
     expect((e as ArgumentError).message).toContain('No participant is in arm "TAU"');
@@ -83,7 +75,7 @@ describe('cost categories', () => {
     );
     expect(() => costsByArm(people, { categories: ['outpatient', 'admision'] })).toThrow(/categories\[1\].*Did you mean "admissions"/);
     const effects = people.map((p, i) => ({ id: p.id, effect: i }));
-    const e = await thrown(() => costEffectiveness({ participants: people, effects }, { costCategories: ['admisions'], replicates: 200 }));
+    const e = await caught(() => costEffectiveness({ participants: people, effects }, { costCategories: ['admisions'], replicates: 200 }));
     expect(e).toBeInstanceOf(ArgumentError);
     expect((e as ArgumentError).message).toContain('Did you mean "admissions"?');
   });

@@ -20,15 +20,7 @@ import { analyzeTrial } from '../../src/analysis/analyze.js';
 import { parseFormula } from '../../src/formula/parse.js';
 import { simulateTrialData } from '../../src/simulate/trial-data.js';
 import { mixedPlan } from '../analysis/helpers.js';
-
-async function thrown(call: () => unknown): Promise<unknown> {
-  try {
-    await call();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
+import { caught } from './helpers.js';
 
 const people: CostParticipant[] = [
   { id: 'c1', arm: 'control', group: null, costs: { a: 1 } },
@@ -65,7 +57,7 @@ describe('willingness-to-pay grids', () => {
   it('an array grid in the API is limited too', async () => {
     const tooLong = Array.from({ length: LIMITS.gridPoints + 1 }, (_, i) => i);
     expect(() => checkWtpGrid(tooLong)).toThrow(`at most ${LIMITS.gridPoints} willingness-to-pay values`);
-    const e = await thrown(() => costEffectiveness({ participants: people, effects }, { wtp: tooLong, replicates: 200 }));
+    const e = await caught(() => costEffectiveness({ participants: people, effects }, { wtp: tooLong, replicates: 200 }));
     expect(e).toBeInstanceOf(ArgumentError);
     expect((e as ArgumentError).argument).toBe('wtp');
   });
@@ -74,14 +66,14 @@ describe('willingness-to-pay grids', () => {
 describe('replicates and threads', () => {
   it('replicates above the limit are an error saying it', async () => {
     expect(() => costsByArm(people, { replicates: LIMITS.replicates + 1 })).toThrow(`a whole number from 1 to ${LIMITS.replicates}`);
-    const e = await thrown(() => costEffectiveness({ participants: people, effects }, { replicates: 1e12 }));
+    const e = await caught(() => costEffectiveness({ participants: people, effects }, { replicates: 1e12 }));
     expect((e as ArgumentError).argument).toBe('replicates');
   });
   it('threads above the limit are an error before any worker starts', async () => {
     expect(() => openBootstrapPool({ threads: 1e6 })).toThrow(`a whole number from 1 to ${LIMITS.threads}`);
-    const e = await thrown(() => costEffectiveness({ participants: people, effects }, { threads: 1e6, replicates: 200 }));
+    const e = await caught(() => costEffectiveness({ participants: people, effects }, { threads: 1e6, replicates: 200 }));
     expect((e as ArgumentError).argument).toBe('threads');
-    const f = await thrown(() => analyzeTrial(simulateTrialData({ nParticipants: 40 }).data, mixedPlan(), { threads: 1e6 }));
+    const f = await caught(() => analyzeTrial(simulateTrialData({ nParticipants: 40 }).data, mixedPlan(), { threads: 1e6 }));
     expect((f as ArgumentError).argument).toBe('options.threads');
   });
 });

@@ -9,6 +9,7 @@ import ts from 'typescript';
 import { fileURLToPath } from 'node:url';
 import { ArgumentError } from '../../src/errors/index.js';
 import * as api from '../../src/index.js';
+import { caught } from './helpers.js';
 
 type Call = () => unknown;
 // Arguments before the options are never looked at: each function checks its options first.
@@ -153,18 +154,9 @@ const NOT_OPTIONS: Record<string, string> = {
   categoryBarsFigure: 'a design object',
 };
 
-async function thrown(call: Call): Promise<unknown> {
-  try {
-    await call();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
 describe('every public function rejects unknown options', () => {
   it.each(TABLE)('%s', async (_name, call, argument, suggestion) => {
-    const e = await thrown(call);
+    const e = await caught(call);
     expect(e).toBeInstanceOf(ArgumentError);
     expect((e as ArgumentError).argument).toBe(argument);
     expect((e as ArgumentError).message).toContain(suggestion === null ? 'no such option.' : `did you mean "${suggestion}"?`);
