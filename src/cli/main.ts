@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ArgumentError, RctevalError, ValidationError } from '../errors/index.js';
+import { LIMITS } from '../errors/checks.js';
 import { analyzeTrial, type ProgressEvent } from '../analysis/analyze.js';
 import { analysisPlanJsonSchema } from '../analysis/plan.js';
 import type { TrialAnalysis } from '../analysis/types.js';
@@ -144,7 +145,7 @@ async function analyzeAndWrite(io: CliIo, planPath: string, files: TrialFiles, o
 function parseThreads(v: string | undefined): number | 'auto' {
   if (v === undefined || v === 'auto') return 'auto';
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--threads must be a positive integer or "auto" (received "${v}")`);
+  if (!Number.isInteger(n) || n < 1 || n > LIMITS.threads) throw new UsageError(`--threads must be a whole number from 1 to ${LIMITS.threads} or "auto" (received "${v}")`);
   return n;
 }
 

@@ -104,6 +104,11 @@ describe('rcteval analyze --out', () => {
     expect(io.err).not.toContain('Reading and validating');
     expect(io.out).toBe('');
   });
+  it('--threads above the limit is a usage error saying the limit', async () => {
+    const io = capture();
+    expect(await runCli(['analyze', '--participants', P, '--measurements', M, '--plan', PLAN, '--out', join(tmpdir(), 'unused'), '--threads', '100000'], io)).toBe(2);
+    expect(io.err).toContain('--threads must be a whole number from 1 to 256 or "auto" (received "100000")');
+  });
   it('a folder below a file is an error before any work', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rcteval-out-'));
     writeFileSync(join(dir, 'file'), 'x');
