@@ -110,6 +110,11 @@ export function checkCiLevel(ciLevel: unknown, argument = 'ciLevel'): number {
   return ciLevel;
 }
 
+/** `true`, `false` or nothing: a string such as "false" would otherwise count as true. */
+export function checkBoolean(argument: string, v: unknown): void {
+  if (v !== undefined && typeof v !== 'boolean') throw new ArgumentError(argument, v, 'true or false');
+}
+
 /** A finite number in [min, max] (bounds optional). */
 export function checkFinite(argument: string, v: unknown, min = -Infinity, max = Infinity): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {

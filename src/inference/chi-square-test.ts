@@ -4,7 +4,7 @@
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { chiSquaredCdfRaw } from '../distributions/chi-squared.js';
 import type { TestResult } from './types.js';
-import { checkOptions, optionKeys } from '../errors/checks.js';
+import { checkBoolean, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Options of {@link chiSquareTest}. */
 export interface ChiSquareTestOptions {
@@ -55,6 +55,7 @@ function checkTable(table: unknown): number[][] {
  */
 export function chiSquareTest(table: readonly (readonly number[])[], options?: ChiSquareTestOptions): ChiSquareTestResult {
   checkOptions('options', options, optionKeys<ChiSquareTestOptions>()(['correct']));
+  checkBoolean('options.correct', options?.correct);
   const rows = checkTable(table);
   const correct = options?.correct ?? true;
   const nr = rows.length;

@@ -5,7 +5,7 @@ import { normalQuantile } from '../distributions/normal.js';
 import { wilsonLimits } from './proportion-interval.js';
 import type { IntervalResult, TwoGroupCounts } from './types.js';
 import { checkTwoGroups } from './validate.js';
-import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
+import { checkBoolean, checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Options of {@link riskDifference}. */
 export interface RiskDifferenceOptions {
@@ -39,6 +39,7 @@ export interface RiskDifferenceResult extends IntervalResult {
  */
 export function riskDifference(counts: TwoGroupCounts, options?: RiskDifferenceOptions): RiskDifferenceResult {
   checkOptions('options', options, optionKeys<RiskDifferenceOptions>()(['ciLevel', 'continuity']));
+  checkBoolean('options.continuity', options?.continuity);
   checkTwoGroups(counts);
   const ciLevel = options?.ciLevel ?? 0.95;
   checkCiLevel(ciLevel);

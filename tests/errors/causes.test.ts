@@ -15,6 +15,10 @@ import { contrast, contrastCoefficients, interactionContrast } from '../../src/m
 import { costEffectiveness, costsByArm, participantCostTotals, type CostParticipant } from '../../src/economics/index.js';
 import { runCli } from '../../src/cli/main.js';
 import { fitOls } from '../../src/models/ols/fit.js';
+import { fitLmm } from '../../src/models/lmm/fit.js';
+import { predict } from '../../src/models/lmm/predict.js';
+import { normalPdf, studentTCdf } from '../../src/distributions/index.js';
+import { chiSquareTest } from '../../src/inference/index.js';
 import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { ROOT, readJson } from '../analysis/helpers.js';
 import { caught } from './helpers.js';
@@ -140,5 +144,17 @@ describe('model options that name columns or factors', () => {
     expect(() => contrast(mm, 'pairwise', { adjust: 'holmes' as never })).toThrow(/^Argument "options.adjust": received "holmes".*Did you mean "holm"\?/);
     expect(() => contrast(mm, 'pairwise', { family: 'everything' as never })).toThrow(/^Argument "options.family"/);
     expect(contrast(mm, 'pairwise', { adjust: 'sidak' }).rows).toHaveLength(2);
+  });
+});
+
+describe('switches', () => {
+  it('a string where true or false belongs is an error (the string "false" counted as true)', () => {
+    const data = { y: [1, 2, 3, 5, 4, 6], g: ['a', 'a', 'b', 'b', 'c', 'c'] };
+    expect(() => fitLmm('y ~ 1 + (1 | g)', data, { reml: 'false' as never })).toThrow('Argument "options.reml": received "false", expected true or false');
+    expect(() => studentTCdf(1, 3, { lowerTail: 'false' as never })).toThrow(/"options.lowerTail"/);
+    expect(() => normalPdf(0, { log: 1 as never })).toThrow(/"options.log"/);
+    expect(() => chiSquareTest([[1, 2], [3, 4]], { correct: 'no' as never })).toThrow(/"options.correct"/);
+    expect(() => predict(fitLmm('y ~ 1 + (1 | g)', data), { g: ['a'] }, { includeRandom: 'yes' as never })).toThrow(/"options.includeRandom"/);
+    expect(studentTCdf(1, 3, { lowerTail: false })).toBeCloseTo(1 - studentTCdf(1, 3), 15);
   });
 });

@@ -24,7 +24,7 @@ import { setState, type LmmState } from './state.js';
 import './view.js';
 import { fixedCrossProduct, type CrossProducts, type ReTerm } from './structure.js';
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
-import { checkCiLevel, checkInteger, checkOptions, optionKeys } from '../../errors/checks.js';
+import { checkBoolean, checkCiLevel, checkInteger, checkOptions, optionKeys } from '../../errors/checks.js';
 
 const LMM_OPTION_KEYS = optionKeys<LmmOptions>()(['reml', 'ddf', 'residualVarianceBy', 'partialNesting', 'ciLevel', 'control', 'levels', 'factors']);
 const CONTROL_KEYS = optionKeys<NonNullable<LmmOptions['control']>>()(['maxEvaluations', 'simplexTolerance', 'step', 'start', 'aggregate', 'structure']);
@@ -34,6 +34,7 @@ const PARTIAL_NESTING_KEYS = optionKeys<NonNullable<LmmOptions['partialNesting']
 function checkLmmOptions(options: LmmOptions): void {
   checkOptions('options', options, LMM_OPTION_KEYS);
   checkOptions('options.partialNesting', options.partialNesting, PARTIAL_NESTING_KEYS);
+  checkBoolean('options.reml', options.reml);
   const control = checkOptions('options.control', options.control, CONTROL_KEYS);
   if (control.maxEvaluations !== undefined) checkInteger('options.control.maxEvaluations', control.maxEvaluations, 1, 10_000_000);
 }

@@ -14,7 +14,7 @@ import { ArgumentError } from '../../errors/index.js';
 import { fitFrame } from './fit.js';
 import { getState } from './state.js';
 import type { LmmFit } from './types.js';
-import { checkOptions, optionKeys } from '../../errors/checks.js';
+import { checkBoolean, checkOptions, optionKeys } from '../../errors/checks.js';
 
 export interface LikelihoodRatioRow {
   model: 'm0' | 'm1';
@@ -45,6 +45,7 @@ export interface LikelihoodRatioTest {
  */
 export function likelihoodRatioTest(m0: LmmFit, m1: LmmFit, options: { refit?: boolean } = {}): LikelihoodRatioTest {
   checkOptions('options', options, optionKeys<{ refit?: boolean }>()(['refit']));
+  checkBoolean('options.refit', options.refit);
   const s0 = getState(m0);
   const s1 = getState(m1);
   if (!s0 || !s1) throw new ArgumentError('m0, m1', 'objects not made by fitLmm in this session', 'two fits from fitLmm');

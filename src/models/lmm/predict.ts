@@ -9,7 +9,7 @@ import { formatNumberLevel } from '../../formula/levels.js';
 import { toColumnSource, type ModelData } from '../data-input.js';
 import { getState } from './state.js';
 import type { LmmFit } from './types.js';
-import { checkOptions, optionKeys } from '../../errors/checks.js';
+import { checkBoolean, checkOptions, optionKeys } from '../../errors/checks.js';
 
 export interface PredictOptions {
   /**
@@ -35,6 +35,8 @@ export interface PredictOptions {
  */
 export function predict(fit: LmmFit, newdata: ModelData, options: PredictOptions = {}): number[] {
   checkOptions('options', options, optionKeys<PredictOptions>()(['includeRandom', 'allowNewLevels']));
+  checkBoolean('options.includeRandom', options.includeRandom);
+  checkBoolean('options.allowNewLevels', options.allowNewLevels);
   const s = getState(fit);
   if (!s) throw new ArgumentError('fit', fit, 'a fit made by fitLmm in this session');
   const src = toColumnSource(newdata, 'newdata');
