@@ -16,6 +16,8 @@ import { parseAnalysisPlan, type AnalysisPlan, type AnalysisPlanInput } from './
 import { analyzeOutcome } from './primary.js';
 import { errorInfo } from './internal.js';
 import type { OutcomeResult, SectionResult, TrajectoryPoint, TrialAnalysis } from './types.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
+import { checkThreads } from '../economics/bootstrap/engine.js';
 
 /** A step of `analyzeTrial`, for progress display. */
 export interface ProgressEvent {
@@ -76,6 +78,14 @@ function checkDesign(trial: TrialData, plan: AnalysisPlan): void {
   if (!same(d.visits, p.visits)) throw new ArgumentError('plan.design.visits', p.visits, `the visits the data were validated with, in the same order (${d.visits.join(', ')})`);
   p.instruments.forEach((k, i) => {
     if (!d.instruments.includes(k)) throw new ArgumentError(`plan.design.instruments[${i}]`, k, `one of the data's instruments (${d.instruments.join(', ')})`);
+  });
+  // An empty arm would otherwise surface deep inside the contrasts as a weight vector of the wrong length.
+  const perArm = new Map<string, number>();
+  for (const x of trial.participants) perArm.set(x.arm, (perArm.get(x.arm) ?? 0) + 1);
+  p.arms.forEach((a, i) => {
+    if (!perArm.has(a)) {
+      throw new ArgumentError(`plan.design.arms[${i}]`, a, 'an arm with at least one participant in the data', `No participant is in arm "${a}": remove the arm from the design or check the participants' arm column`);
+    }
   });
 }
 
@@ -171,6 +181,9 @@ async function runSection<P, R>(adapter: SectionAdapter<P, R>, section: P | unde
  * analysis.economics.status; // 'not-requested' when the plan has no economics section
  */
 export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | AnalysisPlan, options: AnalyzeOptions = {}): Promise<TrialAnalysis> {
+  checkOptions('options', options, optionKeys<AnalyzeOptions>()(['onProgress', 'threads', 'adapters']));
+  checkOptions('options.adapters', options.adapters, optionKeys<SectionAdapters>()(['clinicalSignificance', 'doseResponse', 'subgroups', 'economics']));
+  checkThreads(options.threads ?? 'auto', 'options.threads');
   const p = parseAnalysisPlan(plan);
   if (!isTrialData(data)) throw new ArgumentError('data', data, 'trial data returned by validateTrial');
   checkDesign(data, p);

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { ValidationError, issue, type ValidationIssue } from '../errors/index.js';
+import { LIMITS } from '../errors/checks.js';
 import type { TrialDesign } from '../data/types.js';
 
 const nonEmpty = z.string().min(1);
@@ -179,6 +180,11 @@ const subgroupsSchema = z.strictObject({
 
 const wtpRangeSchema = z.strictObject({ from: z.number().min(0), to: z.number().positive(), by: z.number().positive() });
 
+/** Points of a willingness-to-pay range `from, from + by, …, ≤ to` (counting steps keeps values free of accumulated rounding). */
+export function wtpRangePoints(w: { from: number; to: number; by: number }): number {
+  return Math.floor((w.to - w.from) / w.by + 1e-9) + 1;
+}
+
 const economicsAnalysisSchema = z.strictObject({
   label: nonEmpty.optional(),
   outcome: nonEmpty.meta({ description: 'Instrument whose points are the effect.' }),
@@ -191,7 +197,7 @@ const economicsSchema = z.strictObject({
   analyses: z.array(economicsAnalysisSchema).min(1),
   currency: nonEmpty.default('DKK'),
   priceYear: z.number().int().optional(),
-  wtp: z.union([z.array(z.number().min(0)).min(2), wtpRangeSchema]).optional().meta({ description: 'Willingness to pay per outcome point. Default: 0 to 200,000 by 5,000.' }),
+  wtp: z.union([z.array(z.number().min(0)).min(2).max(LIMITS.gridPoints), wtpRangeSchema]).optional().meta({ description: 'Willingness to pay per outcome point. Default: 0 to 200,000 by 5,000.' }),
   replicates: z.number().int().min(200).max(100000).default(2000),
   ciType: z.enum(['bca', 'percentile']).default('bca'),
   missingCosts: z.enum(['exclude', 'zero']).default('exclude'),
@@ -317,6 +323,8 @@ export const analysisPlanSchema = z
         }
       } else if (w && !(w.to > w.from)) {
         ctx.addIssue({ code: 'custom', path: ['economics', 'wtp', 'to'], message: `a value above from (${w.from})` });
+      } else if (w && wtpRangePoints(w) > LIMITS.gridPoints) {
+        ctx.addIssue({ code: 'custom', path: ['economics', 'wtp', 'by'], message: `a step giving at most ${LIMITS.gridPoints} grid points (this range gives ${wtpRangePoints(w).toExponential(2)})` });
       }
     }
   })

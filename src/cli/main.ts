@@ -10,11 +10,12 @@
  * library's typed errors, printed with their name and code; exit codes: 0 success, 1 error,
  * 2 usage error, 3 report written but a section of the plan failed.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { RctevalError, ValidationError } from '../errors/index.js';
+import { ArgumentError, RctevalError, ValidationError } from '../errors/index.js';
+import { LIMITS } from '../errors/checks.js';
 import { analyzeTrial, type ProgressEvent } from '../analysis/analyze.js';
 import { analysisPlanJsonSchema } from '../analysis/plan.js';
 import type { TrialAnalysis } from '../analysis/types.js';
@@ -107,7 +108,28 @@ function summary(io: CliIo, analysis: TrialAnalysis, files: string[], out: strin
   }
 }
 
+/**
+ * Check the output folder before any work: a file in its place, or a folder that cannot be
+ * created or written, would otherwise fail only after the whole analysis has run.
+ */
+function checkOutDir(out: string): void {
+  let p = resolve(out);
+  if (existsSync(p) && !statSync(p).isDirectory()) throw new ArgumentError('--out', out, 'a folder (created if missing)', 'It is an existing file');
+  while (!existsSync(p)) {
+    const up = dirname(p);
+    if (up === p) break;
+    p = up;
+  }
+  if (!statSync(p).isDirectory()) throw new ArgumentError('--out', out, 'a folder (created if missing)', `"${p}" is a file, so the folder cannot be created`);
+  try {
+    accessSync(p, constants.W_OK);
+  } catch {
+    throw new ArgumentError('--out', out, 'a folder (created if missing)', `"${p}" is not writable`);
+  }
+}
+
 async function analyzeAndWrite(io: CliIo, planPath: string, files: TrialFiles, out: string, quiet: boolean, threads: number | 'auto', smallCells: number | null | undefined): Promise<number> {
+  checkOutDir(out);
   const onProgress = progressPrinter(io, quiet);
   const plan = readPlanFile(planPath);
   if (!quiet) io.stderr(`Reading and validating the data…\n`);
@@ -123,7 +145,7 @@ async function analyzeAndWrite(io: CliIo, planPath: string, files: TrialFiles, o
 function parseThreads(v: string | undefined): number | 'auto' {
   if (v === undefined || v === 'auto') return 'auto';
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--threads must be a positive integer or "auto" (received "${v}")`);
+  if (!Number.isInteger(n) || n < 1 || n > LIMITS.threads) throw new UsageError(`--threads must be a whole number from 1 to ${LIMITS.threads} or "auto" (received "${v}")`);
   return n;
 }
 

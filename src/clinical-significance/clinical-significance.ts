@@ -26,7 +26,13 @@ import type {
   RciParameterRow,
   ReliabilityUsed,
   TrialClinicalSignificanceOptions,
+  NormsOption,
 } from './types.js';
+import { checkOptions, isPlainObject, optionKeys } from '../errors/checks.js';
+
+const COMMON_OPTION_KEYS = ['registry', 'method', 'reliability', 'direction', 'cutoff', 'norms', 'baselineSd', 'criticalValue', 'arms'] as const;
+const TRIAL_OPTION_KEYS = optionKeys<TrialClinicalSignificanceOptions>()([...COMMON_OPTION_KEYS, 'instrument', 'visits', 'baselineVisit']);
+const ARRAY_OPTION_KEYS = optionKeys<ArrayClinicalSignificanceOptions>()([...COMMON_OPTION_KEYS, 'instrument', 'visit']);
 
 /** The participants and scores, whatever the input was. */
 interface Prepared {
@@ -354,6 +360,12 @@ export function clinicalSignificance(
   options: TrialClinicalSignificanceOptions | ArrayClinicalSignificanceOptions,
 ): ClinicalSignificanceClassification {
   if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an options object, e.g. { instrument: "PSP" }');
+  checkOptions('options', options, isTrialData(input) ? TRIAL_OPTION_KEYS : ARRAY_OPTION_KEYS);
+  checkOptions('options.norms', options.norms, optionKeys<NormsOption>()(['clinical', 'functional']));
+  for (const which of ['clinical', 'functional'] as const) {
+    const norm = options.norms?.[which];
+    if (isPlainObject(norm)) checkOptions(`options.norms.${which}`, norm, optionKeys<NormInput>()(['mean', 'sd', 'population', 'source']));
+  }
   const prepared = isTrialData(input)
     ? prepareTrial(input, options as TrialClinicalSignificanceOptions)
     : prepareArrays(input as ClinicalSignificanceArrays, options as ArrayClinicalSignificanceOptions);

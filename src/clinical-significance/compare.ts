@@ -12,6 +12,7 @@ import { oddsRatio, riskRatio, type OddsRatioMethod, type RatioResult } from '..
 import { numberNeededToTreat, type NntResult } from './nnt.js';
 import { probabilityOfSuperiority, proportionalOddsComparison, type ProportionalOddsResult, type SuperiorityResult } from './ordinal.js';
 import type { CategoryCountRow, ChangeCategory, ClinicalSignificanceClassification } from './types.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** The categories from worst to best: the order of the ordinal comparison. */
 export const CHANGE_CATEGORIES: readonly ChangeCategory[] = Object.freeze(['harmed', 'deteriorated', 'unchanged', 'improved', 'recovered'] as const);
@@ -184,11 +185,12 @@ function chooseTest(events: readonly [number, number], sizes: readonly [number, 
  * cmp.missing[0]!.missingFollowUp; // 1 (control participant 10 has no follow-up)
  */
 export function compareClinicalSignificance(result: ClinicalSignificanceClassification, options?: CompareClinicalSignificanceOptions): ClinicalSignificanceComparison {
+  checkOptions('options', options, optionKeys<CompareClinicalSignificanceOptions>()(['ciLevel', 'reference', 'test', 'oddsRatioMethod']));
   if (typeof result !== 'object' || result === null || !Array.isArray(result.rows) || !Array.isArray(result.counts) || !Array.isArray(result.arms)) {
     throw new ArgumentError('result', result, 'the result of clinicalSignificance()');
   }
   const ciLevel = options?.ciLevel ?? 0.95;
-  if (typeof ciLevel !== 'number' || !(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a confidence level strictly between 0 and 1, e.g. 0.95');
+  checkCiLevel(ciLevel, 'options.ciLevel');
   const testChoice = options?.test ?? 'auto';
   if (testChoice !== 'auto' && testChoice !== 'chi-square' && testChoice !== 'fisher') throw new ArgumentError('options.test', testChoice, '"auto", "chi-square" or "fisher"');
   const orMethod = options?.oddsRatioMethod ?? 'woolf';

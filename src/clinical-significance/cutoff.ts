@@ -4,6 +4,7 @@
 import { ArgumentError } from '../errors/index.js';
 import type { Direction } from '../instruments/index.js';
 import type { ClinicalCutoff, CutoffType, NormUsed } from './types.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** A mean and SD, optionally with where they come from. */
 export interface CutoffNorm {
@@ -69,6 +70,7 @@ export function clinicalCutoff(type: CutoffType, norms: CutoffNorms, direction: 
   if (type !== 'a' && type !== 'b' && type !== 'c') throw new ArgumentError('cutoff', type, '"a", "b", "c", "none" or { value }');
   if (direction !== 'higher-better' && direction !== 'lower-better') throw new ArgumentError('direction', direction, '"higher-better" or "lower-better"');
   if (typeof norms !== 'object' || norms === null) throw new ArgumentError(argument, norms, 'an object { clinical, functional }');
+  checkOptions(argument, norms, optionKeys<CutoffNorms>()(['clinical', 'functional']));
   const d = direction === 'higher-better' ? 1 : -1;
   const sign = d > 0 ? '+' : '−';
   let clinical: NormUsed | null = null;

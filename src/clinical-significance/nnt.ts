@@ -3,6 +3,7 @@
  * crosses zero (Altman 1998).
  */
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** A risk difference with its interval, e.g. the result of `riskDifference`. */
 export interface RiskDifferenceInput {
@@ -67,6 +68,7 @@ const show = (v: number): string => (Number.isFinite(v) ? Number(v.toPrecision(3
  * numberNeededToTreat({ estimate: 0.1, ci: [-0.05, 0.25], ciLevel: 0.95 }).ciText; // 'NNTB 4 to ∞ to NNTH 20'
  */
 export function numberNeededToTreat(rd: RiskDifferenceInput, options?: NntOptions): NntResult {
+  checkOptions('options', options, optionKeys<NntOptions>()(['event']));
   if (typeof rd !== 'object' || rd === null) throw new ArgumentError('rd', rd, 'a risk difference { estimate, ci, ciLevel }');
   const event = options?.event ?? 'benefit';
   if (event !== 'benefit' && event !== 'harm') throw new ArgumentError('event', event, '"benefit" or "harm"');
@@ -77,7 +79,7 @@ export function numberNeededToTreat(rd: RiskDifferenceInput, options?: NntOption
   if (typeof lo !== 'number' || typeof hi !== 'number' || !(lo >= -1 && hi <= 1 && lo <= estimate && estimate <= hi)) {
     throw new ArgumentError('rd.ci', rd.ci, `an interval within [−1, 1] that contains the estimate ${estimate}`);
   }
-  if (typeof rd.ciLevel !== 'number' || !(rd.ciLevel > 0 && rd.ciLevel < 1)) throw new ArgumentError('rd.ciLevel', rd.ciLevel, 'a confidence level strictly between 0 and 1');
+  checkCiLevel(rd.ciLevel, 'rd.ciLevel');
   const s = event === 'benefit' ? 1 : -1;
   const b = s * estimate;
   const bL = s > 0 ? lo : -hi;

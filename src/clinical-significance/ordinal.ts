@@ -8,6 +8,9 @@ import { chiSquaredCdfRaw } from '../distributions/chi-squared.js';
 import { normalCdf, normalQuantile } from '../distributions/normal.js';
 import { studentTCdf, studentTQuantile } from '../distributions/student-t.js';
 import { backSolveTransposed, choleskyInPlace, forwardSolve, invertSpd } from '../linalg/dense.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
+
+const ORDINAL_OPTION_KEYS = optionKeys<OrdinalOptions>()(['ciLevel']);
 
 /** Options of the ordinal comparisons. */
 export interface OrdinalOptions {
@@ -83,7 +86,7 @@ function readPair(reference: readonly number[], treatment: readonly number[]): {
 
 function readLevel(options: OrdinalOptions | undefined): number {
   const ciLevel = options?.ciLevel ?? 0.95;
-  if (typeof ciLevel !== 'number' || !(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('ciLevel', ciLevel, 'a confidence level strictly between 0 and 1, e.g. 0.95');
+  checkCiLevel(ciLevel, 'ciLevel');
   return ciLevel;
 }
 
@@ -192,6 +195,7 @@ function evaluate(rows: readonly (readonly number[])[], theta: Float64Array, bet
  * proportionalOddsComparison([10, 20, 15], [5, 15, 25]).estimate; // 2.442523593932799 (ordinal::clm: exp(0.893031760953651))
  */
 export function proportionalOddsComparison(reference: readonly number[], treatment: readonly number[], options?: OrdinalOptions): ProportionalOddsResult {
+  checkOptions('options', options, ORDINAL_OPTION_KEYS);
   const { r, t } = readPair(reference, treatment);
   const ciLevel = readLevel(options);
   const kept: number[] = [];
@@ -340,6 +344,7 @@ export function proportionalOddsComparison(reference: readonly number[], treatme
  * probabilityOfSuperiority([10, 20, 15], [5, 15, 25]).estimate; // 0.6234567901234568
  */
 export function probabilityOfSuperiority(reference: readonly number[], treatment: readonly number[], options?: OrdinalOptions): SuperiorityResult {
+  checkOptions('options', options, ORDINAL_OPTION_KEYS);
   const { r, t } = readPair(reference, treatment);
   const ciLevel = readLevel(options);
   const K = r.length;

@@ -7,6 +7,7 @@
  * keeps going, so that a loader can list every problem at once.
  */
 import { ArgumentError } from '../errors/index.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Options of {@link parseCsv}. */
 export interface CsvParseOptions {
@@ -183,6 +184,7 @@ export function scanCsv(text: string, options: CsvParseOptions, sink: CsvSink): 
  * // [['id', 'note'], ['1', 'said "hi", left']]
  */
 export function parseCsv(text: string, options: CsvParseOptions = {}): CsvParseResult {
+  checkOptions('options', options, optionKeys<CsvParseOptions>()(['delimiter', 'skipEmptyLines']));
   const records: string[][] = [];
   const lines: number[] = [];
   const problems: CsvProblem[] = [];

@@ -11,6 +11,7 @@ import { completedYears } from './dates.js';
 import { normaliseIcd10 } from './icd10.js';
 import { isCalendarDate } from './schema.js';
 import type { Participant } from './types.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Which rule a participant fails. */
 export type InclusionRule = 'age' | 'diagnosis' | 'main-diagnosis';
@@ -177,6 +178,8 @@ function describeRule(rule: DiagnosisRule): string {
  * report.failures.map((f) => [f.id, f.rule]); // [['b', 'diagnosis']]
  */
 export function checkInclusion(participants: readonly InclusionInput[], options: InclusionOptions = {}): InclusionReport {
+  checkOptions('options', options, optionKeys<InclusionOptions>()(['minAge', 'ageRule', 'referenceDate', 'diagnosisRule', 'chapters']));
+  checkOptions('options.diagnosisRule', options.diagnosisRule, optionKeys<DiagnosisRule>()(['include', 'exclude']));
   if (!Array.isArray(participants)) throw new ArgumentError('participants', participants, 'an array of participants (e.g. trial.participants)');
   const minAge = options.minAge ?? 18;
   if (typeof minAge !== 'number' || !Number.isFinite(minAge)) throw new ArgumentError('minAge', minAge, 'a finite number of years');

@@ -10,6 +10,11 @@ import { ArgumentError, ValidationError, issue, type ValidationIssue } from '../
 import { scanCsv } from './csv.js';
 import { dict } from './own.js';
 import { COST_PREFIX, ITEM_FIELD_RE, isCalendarDate } from './schema.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
+
+const ROWS_LOAD_OPTION_KEYS = optionKeys<RowsLoadOptions>()(['parseText', 'nanIsMissing', 'table', 'columns', 'missing', 'decimal', 'diagnosisSeparator', 'dateFormat', 'numericColumns']);
+
+const CSV_LOAD_OPTION_KEYS = optionKeys<CsvLoadOptions>()(['delimiter', 'encoding', 'table', 'columns', 'missing', 'decimal', 'diagnosisSeparator', 'dateFormat', 'numericColumns']);
 
 /** Which table a source holds. */
 export type TableName = 'participants' | 'measurements';
@@ -579,6 +584,7 @@ function unknownNumericColumns(numericExtras: ReadonlySet<string>, fields: reado
  * t.rows[0]; // { id: '7', arm: 'SFT', age: 34 }
  */
 export function fromCsv(input: string | Uint8Array, options: CsvLoadOptions = {}): LoadedTable {
+  checkOptions('options', options, CSV_LOAD_OPTION_KEYS);
   const table = checkTable(options.table);
   const mapping = checkMapping(options.columns);
   const parser = makeCellParser(options);
@@ -734,6 +740,7 @@ export function fromCsv(input: string | Uint8Array, options: CsvLoadOptions = {}
  * const participants = await readCsvFile('data-samples/sft-participants.csv', { table: 'participants' });
  */
 export async function readCsvFile(path: string, options: CsvLoadOptions = {}): Promise<LoadedTable> {
+  checkOptions('options', options, CSV_LOAD_OPTION_KEYS);
   if (typeof path !== 'string' || path === '') throw new ArgumentError('path', path, 'a file path');
   const bytes = await readFile(path);
   // Decoded here (not by fromCsv) so that an encoding error names the file.
@@ -822,6 +829,7 @@ function keysOf(rows: readonly unknown[]): string[] {
  * // { id: 1, arm: 'control', birthDate: '1980-05-01' }
  */
 export function fromRows(rows: readonly object[], options: RowsLoadOptions = {}): LoadedTable {
+  checkOptions('options', options, ROWS_LOAD_OPTION_KEYS);
   if (!Array.isArray(rows)) throw new ArgumentError('rows', rows, 'an array of row objects');
   return rowsTable('rows', keysOf(rows), (i) => rows[i] as Record<string, unknown> | null, rows.length, options);
 }
@@ -842,6 +850,7 @@ export interface ArqueroLike {
  * fromArquero(aq.table({ id: ['a', 'b'], arm: ['SFT', 'control'] })).rows.length; // 2
  */
 export function fromArquero(table: ArqueroLike, options: RowsLoadOptions = {}): LoadedTable {
+  checkOptions('options', options, ROWS_LOAD_OPTION_KEYS);
   const t = table as Partial<ArqueroLike> | null;
   if (!t || typeof t.columnNames !== 'function' || typeof t.numRows !== 'function' || (typeof t.objects !== 'function' && typeof t.get !== 'function')) {
     throw new ArgumentError('table', table, 'an arquero table (columnNames(), numRows(), and objects() or get(name, row))');
@@ -880,6 +889,7 @@ export interface DanfoLike {
  * fromDanfo({ columns: ['id', 'arm'], values: [['a', 'SFT']] }).rows[0]; // { id: 'a', arm: 'SFT' }
  */
 export function fromDanfo(frame: DanfoLike, options: RowsLoadOptions = {}): LoadedTable {
+  checkOptions('options', options, ROWS_LOAD_OPTION_KEYS);
   const f = frame as Partial<DanfoLike> | null;
   if (!f || !Array.isArray(f.columns) || !Array.isArray(f.values)) {
     throw new ArgumentError('frame', frame, 'a danfo-shaped frame { columns: string[], values: unknown[][] }');

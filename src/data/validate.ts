@@ -16,6 +16,7 @@ import { dict, own } from './own.js';
 import { fromRows, isLoadedTable, type LoadedTable, type TableName } from './loaders.js';
 import { COST_PREFIX, ITEM_FIELD_RE, MEASUREMENT_FIELDS, PARTICIPANT_FIELDS, REQUIRED_FIELDS, isCalendarDate } from './schema.js';
 import type { Measurement, Participant, Sex, TrialData, TrialDesign } from './types.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** One table of the input: row objects or a loader's output. */
 export type TableInput = readonly object[] | LoadedTable;
@@ -617,6 +618,9 @@ function freezeAll<T extends object>(items: T[], nested: (item: T) => void): voi
  * trial.summary.missingScores; // 1
  */
 export function validateTrial(input: TrialInput, options: ValidateTrialOptions): TrialData {
+  checkOptions('options', options, optionKeys<ValidateTrialOptions>()(['design', 'instruments', 'sexCodes', 'ageRange', 'requiredParticipantFields', 'freeze']));
+  checkOptions('options.design', options.design, optionKeys<TrialDesign>()(['arms', 'visits', 'instruments', 'visitMonths', 'ungroupedArms']));
+  checkOptions('options.ageRange', options.ageRange, optionKeys<NonNullable<ValidateTrialOptions['ageRange']>>()(['min', 'max']));
   if (input === null || typeof input !== 'object') throw new ArgumentError('input', input, '{ participants, measurements }');
   if (options === null || typeof options !== 'object') throw new ArgumentError('options', options, '{ design, ... }');
   const registry = options.instruments ?? defaultInstruments;
@@ -753,6 +757,7 @@ export interface TrialToRowsOptions {
  * // { id: 'p1', arm: 'control', group: null, site: null, visit: 'baseline', months: null, score: 45, baseline: 45 }
  */
 export function trialToRows(trial: TrialData, options: TrialToRowsOptions): ModelRow[] {
+  checkOptions('options', options, optionKeys<TrialToRowsOptions>()(['instrument', 'visits', 'baselineVisit', 'complete']));
   if (!isTrialData(trial)) throw new ArgumentError('trial', trial, 'trial data returned by validateTrial');
   const design = trial.design;
   if (!options || typeof options.instrument !== 'string' || !design.instruments.includes(options.instrument)) {

@@ -5,6 +5,7 @@ import { ArgumentError } from '../errors/index.js';
 import type { Participant, TrialData } from '../data/types.js';
 import { checkTrial } from './check.js';
 import { summarise } from './stats.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** An age band, whole years, both ends inclusive (`max: null` for an open top band). */
 export interface AgeBand {
@@ -141,6 +142,7 @@ function checkBands(bands: unknown): readonly AgeBand[] {
  * //   missing: null, mean: null, sd: null, median: null }
  */
 export function baselineTable(trial: TrialData, options: BaselineTableOptions = {}): BaselineRow[] {
+  checkOptions('options', options, optionKeys<BaselineTableOptions>()(['ageBands', 'baselineVisit']));
   checkTrial(trial);
   if (typeof options !== 'object' || options === null) throw new ArgumentError('options', options, 'an object');
   const bands = options.ageBands === undefined ? BASELINE_AGE_BANDS : checkBands(options.ageBands);

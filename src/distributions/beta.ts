@@ -4,7 +4,7 @@
 import { ArgumentError } from '../errors/index.js';
 import { logBetaRaw } from './gamma-function.js';
 import { incompleteBetaRaw } from './incomplete-beta.js';
-import { type CdfOptions, type DensityOptions, type QuantileOptions, type TailTarget, cdfFlags, quantileTarget } from './options.js';
+import { type CdfOptions, type DensityOptions, type QuantileOptions, type TailTarget, cdfFlags, quantileTarget, densityLog } from './options.js';
 import { solveLogTail } from './quantile-solver.js';
 import { logBinomialTerm } from './saddle-point.js';
 
@@ -41,7 +41,7 @@ export function betaPdf(x: number, a: number, b: number, options?: DensityOption
   if (typeof x !== 'number' || Number.isNaN(x)) throw new ArgumentError('x', x, 'a number (not NaN)');
   checkShapes(a, b);
   const lp = betaLogPdfRaw(x, 0.5 - x + 0.5, a, b);
-  return options?.log ? lp : Math.exp(lp);
+  return densityLog(options) ? lp : Math.exp(lp);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { ArgumentError } from '../errors/index.js';
 import { incompleteBetaRaw } from './incomplete-beta.js';
-import { type CdfOptions, type DensityOptions, cdfFlags, fromLogTail, requireCount, requireNumber } from './options.js';
+import { type CdfOptions, type DensityOptions, cdfFlags, fromLogTail, requireCount, requireNumber, densityLog } from './options.js';
 import { logBinomialRaw } from './saddle-point.js';
 
 function checkSizeProb(size: number, prob: number): void {
@@ -34,7 +34,7 @@ export function binomialPmf(k: number, size: number, prob: number, options?: Den
   requireNumber('k', k);
   checkSizeProb(size, prob);
   const lp = binomialLogPmfRaw(k, size, prob);
-  return options?.log ? lp : Math.exp(lp);
+  return densityLog(options) ? lp : Math.exp(lp);
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   cdfFlags,
   quantileTarget,
   requireNumber,
+  densityLog,
 } from './options.js';
 import { solveLogTail } from './quantile-solver.js';
 import { logPoissonRaw } from './saddle-point.js';
@@ -80,7 +81,7 @@ export function chiSquaredPdf(x: number, df: number, options?: DensityOptions): 
   requireNumber('x', x);
   checkDf(df);
   const lp = chiSquaredLogPdfRaw(x, df);
-  return options?.log ? lp : Math.exp(lp);
+  return densityLog(options) ? lp : Math.exp(lp);
 }
 
 /**

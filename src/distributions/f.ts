@@ -16,6 +16,7 @@ import {
   fromLogTail,
   quantileTarget,
   requireNumber,
+  densityLog,
 } from './options.js';
 
 function checkDf(df1: number, df2: number): void {
@@ -82,7 +83,7 @@ export function fPdf(x: number, df1: number, df2: number, options?: DensityOptio
   requireNumber('x', x);
   checkDf(df1, df2);
   const lp = fLogPdfRaw(x, df1, df2);
-  return options?.log ? lp : Math.exp(lp);
+  return densityLog(options) ? lp : Math.exp(lp);
 }
 
 /**

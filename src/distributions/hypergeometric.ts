@@ -3,7 +3,7 @@
  * replacement from an urn of m white and n black balls.
  */
 import { ArgumentError } from '../errors/index.js';
-import { type CdfOptions, type DensityOptions, cdfFlags, fromLogTail, requireCount, requireNumber } from './options.js';
+import { type CdfOptions, type DensityOptions, cdfFlags, fromLogTail, requireCount, requireNumber, densityLog } from './options.js';
 import { logBinomialRaw } from './saddle-point.js';
 
 function checkUrn(m: number, n: number, k: number): void {
@@ -39,7 +39,7 @@ export function hypergeometricPmf(x: number, m: number, n: number, k: number, op
   requireNumber('x', x);
   checkUrn(m, n, k);
   const lp = hypergeometricLogPmfRaw(x, m, n, k);
-  return options?.log ? lp : Math.exp(lp);
+  return densityLog(options) ? lp : Math.exp(lp);
 }
 
 /** P(X ≤ x) or P(X > x), unchecked; the tail below the mean is summed and the other is its complement. */

@@ -28,6 +28,7 @@
  * published algorithm.
  */
 import { ArgumentError } from '../errors/index.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 import { chiSquaredLogPdfRaw } from './chi-squared.js';
 import { logGammaRaw } from './gamma-function.js';
 import { incompleteBetaRaw } from './incomplete-beta.js';
@@ -255,8 +256,7 @@ export interface NcpIntervalOptions {
 export function noncentralTNcpInterval(t: number, df: number, options?: NcpIntervalOptions): [number, number] {
   if (typeof t !== 'number' || !Number.isFinite(t)) throw new ArgumentError('t', t, 'a finite t statistic');
   if (typeof df !== 'number' || Number.isNaN(df) || !(df > 0)) throw new ArgumentError('df', df, 'positive degrees of freedom');
-  const ciLevel = options?.ciLevel ?? 0.95;
-  if (typeof ciLevel !== 'number' || !(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('ciLevel', ciLevel, 'a number in (0, 1)');
+  const ciLevel = checkCiLevel(checkOptions('options', options, optionKeys<NcpIntervalOptions>()(['ciLevel'])).ciLevel ?? 0.95);
   const alpha = 1 - ciLevel;
   return [ncpForLowerTail(t, df, 1 - alpha / 2), ncpForLowerTail(t, df, alpha / 2)];
 }

@@ -11,9 +11,11 @@ import {
   type TailTarget,
   LN_SQRT_2PI,
   cdfFlags,
+  densityLog,
   quantileTarget,
   requireNumber,
 } from './options.js';
+import { optionKeys } from '../errors/checks.js';
 
 /** Location and scale of a normal distribution. */
 export interface NormalParameters {
@@ -208,6 +210,9 @@ export function normalQuantileFromTails(target: TailTarget): number {
   return lowerIsSmall ? -val : val;
 }
 
+const NORMAL_CDF_KEYS = optionKeys<NormalParameters & CdfOptions>()(['mean', 'sd', 'lowerTail', 'log']);
+const NORMAL_DENSITY_KEYS = optionKeys<NormalParameters & DensityOptions>()(['mean', 'sd', 'log']);
+
 function readNormal(options: NormalParameters | undefined): { mean: number; sd: number } {
   const mean = options?.mean ?? 0;
   const sd = options?.sd ?? 1;
@@ -227,7 +232,7 @@ function readNormal(options: NormalParameters | undefined): { mean: number; sd: 
 export function normalPdf(x: number, options?: NormalParameters & DensityOptions): number {
   requireNumber('x', x);
   const { mean, sd } = readNormal(options);
-  const log = options?.log ?? false;
+  const log = densityLog(options, NORMAL_DENSITY_KEYS);
   const z = (x - mean) / sd;
   return log ? normalPdfRaw(z, true) - Math.log(sd) : normalPdfRaw(z, false) / sd;
 }
@@ -246,7 +251,7 @@ export function normalPdf(x: number, options?: NormalParameters & DensityOptions
 export function normalCdf(x: number, options?: NormalParameters & CdfOptions): number {
   requireNumber('x', x);
   const { mean, sd } = readNormal(options);
-  const { lowerTail, log } = cdfFlags(options);
+  const { lowerTail, log } = cdfFlags(options, NORMAL_CDF_KEYS);
   return normalCdfRaw((x - mean) / sd, lowerTail, log);
 }
 
@@ -261,7 +266,7 @@ export function normalCdf(x: number, options?: NormalParameters & CdfOptions): n
  * normalQuantile(0.975); // 1.9599639845400536
  */
 export function normalQuantile(p: number, options?: NormalParameters & QuantileOptions): number {
-  const target = quantileTarget(p, options);
+  const target = quantileTarget(p, options, 'p', NORMAL_CDF_KEYS);
   const { mean, sd } = readNormal(options);
   return mean + sd * normalQuantileFromTails(target);
 }

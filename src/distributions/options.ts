@@ -2,6 +2,7 @@
  * Shared option types, argument checks and log-scale helpers for the distribution functions.
  */
 import { ArgumentError } from '../errors/index.js';
+import { checkBoolean, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Options of every cumulative distribution function. */
 export interface CdfOptions {
@@ -40,6 +41,17 @@ export interface DensityOptions {
    * @defaultValue false
    */
   log?: boolean;
+}
+
+const CDF_KEYS = optionKeys<CdfOptions>()(['lowerTail', 'log']);
+const QUANTILE_KEYS = optionKeys<QuantileOptions>()(['lowerTail', 'log']);
+const DENSITY_KEYS = optionKeys<DensityOptions>()(['log']);
+
+/** Read the density flag, rejecting unknown options (`keys`: the function's whole option list when it has more). */
+export function densityLog(options: DensityOptions | undefined, keys: readonly string[] = DENSITY_KEYS): boolean {
+  const log = checkOptions('options', options, keys).log;
+  checkBoolean('options.log', log);
+  return log ?? false;
 }
 
 /** ln(2π)/2 = ln √(2π). */
@@ -84,7 +96,10 @@ export interface TailTarget {
 }
 
 /** Validate a probability argument of a quantile function and express it on both tails. */
-export function quantileTarget(p: number, options: QuantileOptions | undefined, argument = 'p'): TailTarget {
+export function quantileTarget(p: number, options: QuantileOptions | undefined, argument = 'p', keys: readonly string[] = QUANTILE_KEYS): TailTarget {
+  checkOptions('options', options, keys);
+  checkBoolean('options.lowerTail', options?.lowerTail);
+  checkBoolean('options.log', options?.log);
   const lowerTail = options?.lowerTail ?? true;
   const log = options?.log ?? false;
   if (typeof p !== 'number' || Number.isNaN(p)) {
@@ -110,7 +125,10 @@ export function quantileTarget(p: number, options: QuantileOptions | undefined, 
 }
 
 /** Read the two CDF flags with their defaults. */
-export function cdfFlags(options: CdfOptions | undefined): { lowerTail: boolean; log: boolean } {
+export function cdfFlags(options: CdfOptions | undefined, keys: readonly string[] = CDF_KEYS): { lowerTail: boolean; log: boolean } {
+  checkOptions('options', options, keys);
+  checkBoolean('options.lowerTail', options?.lowerTail);
+  checkBoolean('options.log', options?.log);
   return { lowerTail: options?.lowerTail ?? true, log: options?.log ?? false };
 }
 

@@ -6,6 +6,7 @@
  * Reference: Brent, R. P. (1973). Algorithms for Minimization without Derivatives, ch. 4.
  */
 import { ArgumentError, ConvergenceError } from '../errors/index.js';
+import { checkFinite, checkInteger, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Options of {@link brentRoot}. */
 export interface BrentOptions {
@@ -27,8 +28,9 @@ export interface BrentOptions {
  * brentRoot((x) => x * x - 2, 0, 2); // 1.4142135623730951
  */
 export function brentRoot(f: (x: number) => number, a: number, b: number, options?: BrentOptions): number {
-  const tol = options?.tol ?? 1e-14;
-  const maxIterations = options?.maxIterations ?? 500;
+  const o = checkOptions('options', options, optionKeys<BrentOptions>()(['tol', 'maxIterations']));
+  const tol = checkFinite('options.tol', o.tol ?? 1e-14, 0);
+  const maxIterations = checkInteger('options.maxIterations', o.maxIterations ?? 500, 1, 1_000_000);
   let fa = f(a);
   let fb = f(b);
   if (fa === 0) return a;

@@ -22,6 +22,7 @@ import {
   fromLogTail,
   quantileTarget,
   requireNumber,
+  densityLog,
 } from './options.js';
 import { solveLogTail } from './quantile-solver.js';
 
@@ -114,7 +115,7 @@ export function studentTPdf(x: number, df: number, options?: DensityOptions): nu
   requireNumber('x', x);
   checkDf(df);
   const lp = studentTLogPdfRaw(x, df);
-  return options?.log ? lp : Math.exp(lp);
+  return densityLog(options) ? lp : Math.exp(lp);
 }
 
 /**

@@ -18,6 +18,10 @@ import { diagnosisChapter } from '../data/inclusion.js';
 import type { Participant, TrialData } from '../data/types.js';
 import { isTrialData } from '../data/validate.js';
 import { ArgumentError, issue, ValidationError, type Diagnostic, type ValidationIssue } from '../errors/index.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
+
+/** The options of {@link attendanceData}, which the dose–response functions pass on from theirs. */
+export const ATTENDANCE_DATA_OPTION_KEYS = optionKeys<AttendanceDataOptions>()(['instrument', 'visit', 'treatedArm', 'baselineVisit', 'sessionsOffered', 'controlAttendance', 'covariates']);
 
 /** What to do with attendance recorded for a control participant. */
 export type ControlAttendancePolicy = 'warn' | 'error';
@@ -131,6 +135,7 @@ export function resolveArms(trial: TrialData, treatedArm: string | undefined): {
  *   `controlAttendance: 'error'`), each with the participant's row.
  */
 export function attendanceData(trial: TrialData, options: AttendanceDataOptions): AttendanceData {
+  checkOptions('options', options, ATTENDANCE_DATA_OPTION_KEYS);
   if (!isTrialData(trial)) throw new ArgumentError('trial', trial, 'trial data returned by validateTrial');
   if (options === null || typeof options !== 'object') throw new ArgumentError('options', options, '{ instrument, visit, … }');
   const design = trial.design;

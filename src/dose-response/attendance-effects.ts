@@ -25,9 +25,10 @@ import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import type { OlsCoefficientRow } from '../models/ols/types.js';
 import { quoteName } from '../formula/parse.js';
 import { fitOls } from '../models/ols/fit.js';
-import { attendanceData, type AttendanceDataOptions } from './attendance-data.js';
+import { ATTENDANCE_DATA_OPTION_KEYS, attendanceData, type AttendanceDataOptions } from './attendance-data.js';
 import type { DoseExposure, DoseOutcome } from './dose-response.js';
 import { twoStageLeastSquares, type IvFirstStage, type IvVcovType } from './two-stage-least-squares.js';
+import { checkOptions, optionKeys, pickOptions } from '../errors/checks.js';
 
 export interface AttendanceEffectsOptions extends AttendanceDataOptions {
   /**
@@ -120,7 +121,8 @@ const BASE_ASSUMPTIONS = [
  * fx.cace[1].estimand;    // 'the average effect on PSP at 9m (adjusted for baseline) among participants who would attend at least 18 sessions if offered SFT …'
  */
 export function attendanceEffects(trial: TrialData, options: AttendanceEffectsOptions): AttendanceEffectsResult {
-  const data = attendanceData(trial, options);
+  checkOptions('options', options, optionKeys<AttendanceEffectsOptions>()(['outcome', 'exposure', 'atLeast', 'vcov', 'ciLevel', 'instrument', 'visit', 'treatedArm', 'baselineVisit', 'sessionsOffered', 'controlAttendance', 'covariates']));
+  const data = attendanceData(trial, pickOptions<AttendanceDataOptions>(options, ATTENDANCE_DATA_OPTION_KEYS));
   const outcome = options.outcome ?? 'adjusted';
   if (outcome !== 'adjusted' && outcome !== 'change') throw new ArgumentError('options.outcome', outcome, '"adjusted" or "change"');
   const exposure = options.exposure ?? 'sessions';

@@ -21,8 +21,9 @@ import { getOlsState } from '../models/ols/state.js';
 import type { OlsCoefficientRow, OlsFit, OlsOptions, OlsVcovType } from '../models/ols/types.js';
 import { tInterval } from '../models/t-tests.js';
 import { naturalSpline, type NaturalSplineBasis } from '../splines/natural-spline.js';
-import { attendanceData, type AttendanceDataOptions } from './attendance-data.js';
+import { ATTENDANCE_DATA_OPTION_KEYS, attendanceData, type AttendanceDataOptions } from './attendance-data.js';
 import { bandIndex, defaultAttendanceBands, resolveAttendanceBands, type AttendanceBand, type ResolvedAttendanceBand } from './bands.js';
+import { LIMITS, checkCiLevel, checkLength, checkOptions, optionKeys, pickOptions } from '../errors/checks.js';
 
 /** Shape of the attendance–outcome relation. */
 export type DoseForm = 'linear' | 'bands' | 'spline';
@@ -181,7 +182,10 @@ const CAUTION =
  * doseResponse(trial, { instrument: 'PSP', visit: '9m', form: 'spline' }).spline.knots; // [25, 32], as ns(attendance, df = 3)
  */
 export function doseResponse(trial: TrialData, options: DoseResponseOptions): DoseResponseResult {
-  const data = attendanceData(trial, options);
+  checkOptions('options', options, optionKeys<DoseResponseOptions>()(['outcome', 'exposure', 'form', 'bands', 'spline', 'vcov', 'ciLevel', 'grid', 'instrument', 'visit', 'treatedArm', 'baselineVisit', 'sessionsOffered', 'controlAttendance', 'covariates']));
+  checkOptions('options.spline', options.spline, optionKeys<NonNullable<DoseResponseOptions['spline']>>()(['df', 'knots']));
+  checkLength('options.grid', options.grid, LIMITS.gridPoints, 'grid points');
+  const data = attendanceData(trial, pickOptions<AttendanceDataOptions>(options, ATTENDANCE_DATA_OPTION_KEYS));
   const outcome = options.outcome ?? 'adjusted';
   if (outcome !== 'adjusted' && outcome !== 'change') throw new ArgumentError('options.outcome', outcome, '"adjusted" or "change"');
   const exposure = options.exposure ?? 'sessions';
@@ -190,7 +194,7 @@ export function doseResponse(trial: TrialData, options: DoseResponseOptions): Do
   if (!['linear', 'bands', 'spline'].includes(form)) throw new ArgumentError('options.form', form, '"linear", "bands" or "spline"');
   const vcov = options.vcov ?? 'CR2';
   const ciLevel = options.ciLevel ?? 0.95;
-  if (!(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a number between 0 and 1');
+  checkCiLevel(ciLevel, 'options.ciLevel');
   const covariates = [...(options.covariates ?? [])];
   const diagnostics: Diagnostic[] = [...data.diagnostics];
 

@@ -24,7 +24,7 @@
 import { dict } from '../data/own.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { fCdf } from '../distributions/f.js';
-import { buildModelFrame, type FrameOptions } from '../formula/frame.js';
+import { buildModelFrame, frameOptionsOf, type FrameOptions } from '../formula/frame.js';
 import { parseFormula, quoteName } from '../formula/parse.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../models/data-input.js';
 import { linearModelView } from '../models/emmeans/view.js';
@@ -37,6 +37,7 @@ import type { ClusterMissingPolicy, ClusterSummary, OlsCoefficientRow, OlsDdf } 
 /** Column names as the terms of a formula: names are data, so each is quoted as R quotes it. */
 const sumOf = (names: readonly string[]): string => names.map(quoteName).join(' + ');
 import { tInterval } from '../models/t-tests.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Covariance estimators available for 2SLS (see the module comment for why HC2/HC3 are not). */
 export type IvVcovType = 'classical' | 'HC0' | 'HC1' | 'CR0' | 'CR1' | 'CR1S' | 'CR2' | 'CR3';
@@ -152,6 +153,7 @@ const isClusterType = (t: IvVcovType): boolean => t.startsWith('CR');
  * iv.firstStage[0].classical.statistic; // 1076.56…, ivreg's weak-instruments F
  */
 export function twoStageLeastSquares(data: ModelData, options: IvOptions): IvFit {
+  checkOptions('options', options, optionKeys<IvOptions>()(['outcome', 'endogenous', 'instruments', 'covariates', 'vcov', 'cluster', 'clusterMissing', 'ddf', 'ciLevel', 'levels', 'factors']));
   if (options === null || typeof options !== 'object') throw new ArgumentError('options', options, '{ outcome, endogenous, instruments, … }');
   const { outcome } = options;
   const endogenous = [...(options.endogenous ?? [])];
@@ -173,16 +175,14 @@ export function twoStageLeastSquares(data: ModelData, options: IvOptions): IvFit
   if (ddf === 'Satterthwaite' && vcovType === 'classical') throw new ArgumentError('options.ddf', ddf, '"residual" with the classical covariance');
   if (ddf === 'naive-t' && !isClusterType(vcovType)) throw new ArgumentError('options.ddf', ddf, 'a cluster-robust vcov type');
   const ciLevel = options.ciLevel ?? 0.95;
-  if (!(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a number between 0 and 1');
+  checkCiLevel(ciLevel, 'options.ciLevel');
 
   const src = toColumnSource(data);
   const all = [outcome, ...endogenous, ...instruments, ...covariates];
   for (const v of [...all, ...(cluster ? [cluster] : [])]) {
     if (!src.has(v)) throw new ArgumentError('options', v, `a column of the data (${src.names().slice(0, 25).join(', ')})`);
   }
-  const frameOptions: FrameOptions = {};
-  if (options.levels) frameOptions.levels = options.levels;
-  if (options.factors) frameOptions.factors = options.factors;
+  const frameOptions = frameOptionsOf(options);
   // Complete cases over every variable of both stages, so that the stages use the same rows.
   const joint = buildModelFrame(parseFormula(`${quoteName(outcome)} ~ ${sumOf([...new Set(all.slice(1))])}`), src, frameOptions);
   const sub = subsetSource(src, [...new Set([...all, ...(cluster ? [cluster] : [])])], joint.rows);
@@ -307,9 +307,7 @@ function firstStageOf(
   diagnostics: Diagnostic[],
 ): IvFirstStage {
   const rhs = [...instruments, ...covariates];
-  const frameOpts: FrameOptions = {};
-  if (options.levels) frameOpts.levels = options.levels;
-  if (options.factors) frameOpts.factors = options.factors;
+  const frameOpts = frameOptionsOf(options);
   const data = columnsOf(sub);
   const full = fitOls(`${quoteName(d)} ~ ${sumOf(rhs)}`, data, {
     ...frameOpts,

@@ -4,13 +4,14 @@
  * non-parametric bootstrap of costs and effects jointly.
  */
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
-import { checkReplicates, checkSeed, runBootstrap, type ThreadingOptions } from './bootstrap/engine.js';
+import { checkReplicates, checkThreads, runBootstrap, type ThreadingOptions } from './bootstrap/engine.js';
 import { estimateFromReplicates, buildUnits, jackknifeInfluence, replicatesOf, type ResampleScheme, type SumStatistic, type UnitRow } from './bootstrap/units.js';
 import { costTotalOptions, describeSchemes, participantCostTotals, resolveSchemes } from './costs-by-arm.js';
 import { chooseArms, effectValue, indexEffects, type CostEffectInput, type EffectEstimator } from './effects.js';
 import { acceptabilityCurve, icer, type AcceptabilityCurve, type IcerResult, type Quadrant } from './icer.js';
 import type { BootstrapEstimate, CiType } from './types.js';
-import { checkCiLevel, checkWtpGrid, type AllowNegative } from './validate.js';
+import { checkWtpGrid, type AllowNegative } from './validate.js';
+import { checkCiLevel, checkOptions, checkSeed, optionKeys } from '../errors/checks.js';
 
 /**
  * Default willingness-to-pay grid: 0 to 200,000 in steps of 5,000 (currency per outcome
@@ -120,6 +121,7 @@ const ESTIMATOR_TEXT: Record<EffectEstimator, string> = {
  * res.ceac.probability[0] === res.ceac.probabilityCostSaving; // true
  */
 export async function costEffectiveness(input: CostEffectInput, options: CostEffectivenessOptions = {}): Promise<CostEffectivenessResult> {
+  checkOptions('options', options, optionKeys<CostEffectivenessOptions>()(['control', 'treated', 'effectEstimator', 'costCategories', 'missing', 'allowNegative', 'wtp', 'resample', 'replicates', 'seed', 'ciLevel', 'ciType', 'keepReplicates', 'threads', 'pool']));
   if (typeof input !== 'object' || input === null) throw new ArgumentError('input', input, 'an object { participants, effects }');
   const { participants, effects } = input;
   const estimator = options.effectEstimator ?? 'mean-difference';
@@ -133,6 +135,7 @@ export async function costEffectiveness(input: CostEffectInput, options: CostEff
   checkSeed(seed);
   checkCiLevel(ciLevel);
   checkWtpGrid(wtp);
+  checkThreads(options.threads ?? 'auto');
   if (ciType !== 'bca' && ciType !== 'percentile') throw new ArgumentError('ciType', ciType, "'bca' or 'percentile'");
   const totals = participantCostTotals(participants, costTotalOptions(options));
   const byId = indexEffects(participants, effects);

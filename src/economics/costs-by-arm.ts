@@ -4,10 +4,11 @@
  */
 import { dict } from '../data/own.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
-import { checkReplicates, checkSeed, runBootstrapSync } from './bootstrap/engine.js';
+import { checkReplicates, runBootstrapSync } from './bootstrap/engine.js';
 import { bootstrapEstimate, buildUnits, type ResampleScheme, type UnitRow } from './bootstrap/units.js';
 import type { BootstrapEstimate, CiType, CostParticipant } from './types.js';
-import { checkCiLevel, checkCostParticipants, type AllowNegative } from './validate.js';
+import { checkCostParticipants, type AllowNegative } from './validate.js';
+import { checkCiLevel, checkOneOf, checkOptions, checkSeed, optionKeys } from '../errors/checks.js';
 
 /** Name of the all-categories total in results. */
 export const TOTAL = 'total';
@@ -58,11 +59,8 @@ export interface ParticipantCostTotal {
 }
 
 function categoriesOf(participants: readonly CostParticipant[], wanted: readonly string[] | undefined): string[] {
-  if (wanted !== undefined) {
-    if (!Array.isArray(wanted) || wanted.length === 0 || wanted.some((c) => typeof c !== 'string' || c === '')) {
-      throw new ArgumentError('categories', wanted, 'a non-empty array of category names');
-    }
-    return [...wanted];
+  if (wanted !== undefined && (!Array.isArray(wanted) || wanted.length === 0 || wanted.some((c) => typeof c !== 'string' || c === ''))) {
+    throw new ArgumentError('categories', wanted, 'a non-empty array of category names');
   }
   const seen: string[] = [];
   const set = new Set<string>();
@@ -74,7 +72,10 @@ function categoriesOf(participants: readonly CostParticipant[], wanted: readonly
       }
     }
   }
-  return seen;
+  if (wanted === undefined) return seen;
+  // A misspelt category would otherwise leave every total missing and fail later as "too few participants".
+  wanted.forEach((c, i) => checkOneOf(`categories[${i}]`, c, seen));
+  return [...wanted];
 }
 
 /**
@@ -91,6 +92,7 @@ function categoriesOf(participants: readonly CostParticipant[], wanted: readonly
  * participantCostTotals([{ id: 'a', arm: 'SFT', group: 'g1', costs: { operation: 100, healthcare: 50 } }])[0].total; // 150
  */
 export function participantCostTotals(participants: readonly CostParticipant[], options: CostTotalOptions = {}): ParticipantCostTotal[] {
+  checkOptions('options', options, optionKeys<CostTotalOptions>()(['categories', 'missing', 'allowNegative']));
   checkCostParticipants(participants, options.allowNegative ?? false);
   const categories = categoriesOf(participants, options.categories);
   if (categories.includes(TOTAL)) {
@@ -237,7 +239,10 @@ export function describeSchemes(schemes: Record<string, ResampleScheme>): string
  * res.summaries.find((s) => s.arm === 'SFT' && s.category === 'total')?.estimate; // mean total cost in SFT
  */
 export function costsByArm(participants: readonly CostParticipant[], options: CostsByArmOptions = {}): CostsByArmResult {
-  const totals = participantCostTotals(participants, options);
+  checkOptions('options', options, optionKeys<CostsByArmOptions>()(['arms', 'resample', 'replicates', 'seed', 'ciLevel', 'ciType', 'categories', 'missing', 'allowNegative']));
+  const totalOptions = costTotalOptions(options);
+  if (options.categories !== undefined) totalOptions.categories = options.categories;
+  const totals = participantCostTotals(participants, totalOptions);
   const categories = categoriesOf(participants, options.categories);
   const replicates = options.replicates ?? 5000;
   const seed = options.seed ?? 1;

@@ -6,6 +6,7 @@
  */
 import { dict } from '../data/own.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { checkInteger, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Inputs of the group-course cost model. All amounts in one currency and price year. */
 export interface GroupCourseInputs {
@@ -94,6 +95,8 @@ function positive(name: string, v: unknown, def?: number): number {
  */
 export function groupCourseCost(inputs: GroupCourseInputs): GroupCourseCost {
   if (typeof inputs !== 'object' || inputs === null) throw new ArgumentError('inputs', inputs, 'an object of group-course inputs');
+  checkOptions('inputs', inputs, optionKeys<GroupCourseInputs>()(['fixedCostPerCourse', 'costPerStarter', 'participantsPerCourse', 'dropouts', 'dropoutRate', 'perParticipant', 'annualFixedCost', 'coursesPerYear', 'oneOffCost', 'horizonYears', 'substitution']));
+  checkOptions('inputs.substitution', inputs.substitution, optionKeys<NonNullable<GroupCourseInputs['substitution']>>()(['hoursPerParticipant', 'costPerHour']));
   const F = nonNeg('fixedCostPerCourse', inputs.fixedCostPerCourse);
   const v = nonNeg('costPerStarter', inputs.costPerStarter, 0);
   const starters = positive('participantsPerCourse', inputs.participantsPerCourse);
@@ -198,11 +201,12 @@ export function breakEvenGroupSize(
   benefitPerParticipant: number,
   options: { maxSize?: number } = {},
 ): BreakEven {
+  checkOptions('options', options, optionKeys<{ maxSize?: number }>()(['maxSize']));
   if (typeof benefitPerParticipant !== 'number' || !Number.isFinite(benefitPerParticipant)) {
     throw new ArgumentError('benefitPerParticipant', benefitPerParticipant, 'a finite number');
   }
   const maxSize = options.maxSize ?? 100;
-  if (!Number.isInteger(maxSize) || maxSize < 1) throw new ArgumentError('maxSize', maxSize, 'a positive integer');
+  checkInteger('options.maxSize', maxSize, 1, 1_000_000);
   const minSize = Math.floor(inputs.dropouts ?? 0) + 1;
   let size: number | null = null;
   let netAt: number | null = null;

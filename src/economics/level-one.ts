@@ -6,6 +6,7 @@
  */
 import { dict } from '../data/own.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /**
  * How an item's amount recurs:
@@ -112,8 +113,9 @@ export function priceAdjust(amount: number, fromYear: number, toYear: number, in
  * discountWeights(3, 0.04); // [1, 0.9615…, 0.9245…]
  */
 export function discountWeights(horizonYears: number, rate: number): number[] {
-  if (typeof horizonYears !== 'number' || !(horizonYears > 0) || !Number.isFinite(horizonYears)) {
-    throw new ArgumentError('horizonYears', horizonYears, 'a finite number > 0');
+  // A year-by-year sum: a horizon of 1e9 years would be a long loop over nothing a user means.
+  if (typeof horizonYears !== 'number' || !(horizonYears > 0) || !(horizonYears <= 1000)) {
+    throw new ArgumentError('horizonYears', horizonYears, 'a number of years > 0 and at most 1000');
   }
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate <= -1) throw new ArgumentError('discountRate', rate, 'a finite rate > −1, e.g. 0.04');
   const out: number[] = [];
@@ -160,6 +162,7 @@ export function presentValue(flows: readonly number[], rate: number): number {
  */
 export function levelOneCostAssessment(inputs: LevelOneInputs): LevelOneResult {
   if (typeof inputs !== 'object' || inputs === null) throw new ArgumentError('inputs', inputs, 'an object of level-1 inputs');
+  checkOptions('inputs', inputs, optionKeys<LevelOneInputs>()(['horizonYears', 'coursesPerYear', 'participantsPerCourse', 'items', 'discountRate', 'subgroups', 'priceYear', 'priceIndex', 'perParticipantBasis']));
   const rate = inputs.discountRate ?? 0.04;
   const weights = discountWeights(inputs.horizonYears, rate);
   const cpy = inputs.coursesPerYear;
@@ -185,6 +188,7 @@ export function levelOneCostAssessment(inputs: LevelOneInputs): LevelOneResult {
   inputs.items.forEach((it, i) => {
     const at = `items[${i}]`;
     if (typeof it !== 'object' || it === null) throw new ArgumentError(at, it, 'a cost item { label, category, amount, per }');
+    checkOptions(at, it, optionKeys<CostItem>()(['label', 'category', 'amount', 'per', 'year', 'subgroup', 'priceYear', 'saved']));
     if (typeof it.amount !== 'number' || !Number.isFinite(it.amount) || it.amount < 0) {
       throw new ArgumentError(`${at}.amount`, it.amount, 'a finite amount ≥ 0 (mark replaced usual support with saved: true instead of a negative amount)');
     }

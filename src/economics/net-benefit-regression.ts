@@ -7,8 +7,9 @@ import { costTotalOptions, participantCostTotals } from './costs-by-arm.js';
 import { chooseArms, effectValue, indexEffects, type CostEffectInput } from './effects.js';
 import { studentTCdf } from '../distributions/student-t.js';
 import { fitOls } from '../models/ols/fit.js';
-import { checkCiLevel, checkWtpGrid, type AllowNegative } from './validate.js';
+import { checkWtpGrid, type AllowNegative } from './validate.js';
 import { DEFAULT_WTP } from './cost-effectiveness.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Standard errors of the net-benefit regression. */
 export type CovType = 'classical' | 'HC1' | 'CR1';
@@ -97,6 +98,7 @@ export interface NetBenefitRegressionResult {
  * nbr.rows[1].estimate; // adjusted INB at 20,000 per point
  */
 export function netBenefitRegression(input: CostEffectInput, options: NetBenefitRegressionOptions = {}): NetBenefitRegressionResult {
+  checkOptions('options', options, optionKeys<NetBenefitRegressionOptions>()(['control', 'treated', 'wtp', 'covariates', 'effectEstimator', 'costCategories', 'missing', 'allowNegative', 'se', 'ciLevel']));
   if (typeof input !== 'object' || input === null) throw new ArgumentError('input', input, 'an object { participants, effects }');
   const { participants, effects } = input;
   const wtp = options.wtp ?? DEFAULT_WTP;

@@ -4,7 +4,9 @@
  * `ArgumentError` at once.
  */
 import { ArgumentError, ValidationError, issue, type ValidationIssue } from '../errors/index.js';
+import { LIMITS, checkLength } from '../errors/checks.js';
 import type { CostParticipant, CostRecord } from './types.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Which cost categories may hold negative amounts (e.g. savings booked as negative costs). */
 export type AllowNegative = boolean | readonly string[];
@@ -77,6 +79,7 @@ export function checkCostParticipants(participants: readonly CostParticipant[], 
  */
 export function checkWtpGrid(wtp: readonly number[], argument = 'wtp'): void {
   if (!Array.isArray(wtp) || wtp.length === 0) throw new ArgumentError(argument, wtp, 'a non-empty array of willingness-to-pay values');
+  checkLength(argument, wtp, LIMITS.gridPoints, 'willingness-to-pay values');
   for (let i = 0; i < wtp.length; i++) {
     const v = wtp[i];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
@@ -90,13 +93,6 @@ export function checkWtpGrid(wtp: readonly number[], argument = 'wtp'): void {
         'The willingness-to-pay grid must be strictly increasing.',
       );
     }
-  }
-}
-
-/** Check a confidence level. */
-export function checkCiLevel(ciLevel: number): void {
-  if (typeof ciLevel !== 'number' || !(ciLevel > 0 && ciLevel < 1)) {
-    throw new ArgumentError('ciLevel', ciLevel, 'a number strictly between 0 and 1, e.g. 0.95');
   }
 }
 
@@ -121,6 +117,7 @@ export function attachCosts<P extends CostParticipant>(
   records: readonly CostRecord[],
   options: { allowNegative?: AllowNegative } = {},
 ): (P & { costs: Record<string, number | null> })[] {
+  checkOptions('options', options, optionKeys<{ allowNegative?: AllowNegative }>()(['allowNegative']));
   if (!Array.isArray(records)) throw new ArgumentError('records', records, 'an array of { id, category, amount }');
   checkCostParticipants(participants, options.allowNegative ?? false);
   const index = new Map<string, number>();

@@ -6,6 +6,7 @@ import { stirlingError } from '../distributions/gamma-function.js';
 import { noncentralTNcpInterval } from '../distributions/noncentral-t.js';
 import { normalQuantile } from '../distributions/normal.js';
 import type { Alternative, EffectSizeOptions, Sample, SmallSampleCorrection } from './types.js';
+import { ALTERNATIVES, checkCiLevel, checkOneOf } from '../errors/checks.js';
 
 /** Check a sample: an array of at least `min` finite numbers. */
 export function checkSample(name: string, values: Sample, min = 2): void {
@@ -29,11 +30,8 @@ export interface ReadOptions {
 
 export function readOptions(options: EffectSizeOptions | undefined): ReadOptions {
   const ciLevel = options?.ciLevel ?? 0.95;
-  if (typeof ciLevel !== 'number' || !(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('ciLevel', ciLevel, 'a confidence level strictly between 0 and 1');
-  const alternative = options?.alternative ?? 'two.sided';
-  if (alternative !== 'two.sided' && alternative !== 'less' && alternative !== 'greater') {
-    throw new ArgumentError('alternative', alternative, '"two.sided", "less" or "greater"');
-  }
+  checkCiLevel(ciLevel, 'ciLevel');
+  const alternative = checkOneOf('alternative', options?.alternative ?? 'two.sided', ALTERNATIVES);
   const mu = options?.mu ?? 0;
   if (typeof mu !== 'number' || !Number.isFinite(mu)) throw new ArgumentError('mu', mu, 'a finite null mean difference');
   return { ciLevel, alternative, mu };

@@ -3,6 +3,7 @@
  * effectsize::interpret_cohens_d.
  */
 import { ArgumentError } from '../errors/index.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** A rule set: ascending thresholds and one more label than thresholds. */
 export interface InterpretationRules {
@@ -104,6 +105,7 @@ function checkRules(rules: InterpretationRules): void {
  * interpretEffectSize(0.45, { rules: 'gignac2016' }).label; // "moderate"
  */
 export function interpretEffectSize(d: number, options?: InterpretOptions): EffectSizeInterpretation {
+  checkOptions('options', options, optionKeys<InterpretOptions>()(['rules']));
   if (typeof d !== 'number' || !Number.isFinite(d)) throw new ArgumentError('d', d, 'a finite effect size');
   const r = options?.rules ?? 'cohen1988';
   let rules: InterpretationRules;

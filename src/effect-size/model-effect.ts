@@ -7,6 +7,7 @@ import { normalQuantile } from '../distributions/normal.js';
 import { studentTQuantile } from '../distributions/student-t.js';
 import { checkSample, limitInterval, readOptions, twoSidedLevel, variance } from './internal.js';
 import type { Alternative, Sample } from './types.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** The model's estimate of the arm difference (outcome units) with its SE and df. */
 export interface ModelDifference {
@@ -118,6 +119,7 @@ function standardizer(sd: StandardizerInput, method: 'pooled' | 'control' | 'tot
  * standardizedModelEffect({ estimate: 5, se: 2, df: 58 }, 10).ci; // [0.09965650317095293, 0.9003434968290471]
  */
 export function standardizedModelEffect(effect: ModelDifference, sd: StandardizerInput, options?: ModelEffectOptions): ModelEffectResult {
+  checkOptions('options', options, optionKeys<ModelEffectOptions>()(['ciLevel', 'alternative', 'sdMethod', 'sdUncertainty', 'sdDf']));
   if (typeof effect !== 'object' || effect === null) throw new ArgumentError('effect', effect, 'an object { estimate, se, df }');
   const { estimate, se, df } = effect;
   if (typeof estimate !== 'number' || !Number.isFinite(estimate)) throw new ArgumentError('effect.estimate', estimate, 'a finite difference');

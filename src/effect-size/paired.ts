@@ -5,6 +5,9 @@
 import { ArgumentError } from '../errors/index.js';
 import { checkSample, correlation, hedgesJ, mean, ncpInterval, normalInterval, readOptions, variance } from './internal.js';
 import type { CiMethod, EffectSizeOptions, EffectSizeResult, Sample, SmallSampleCorrection } from './types.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
+
+const PAIRED_OPTION_KEYS = optionKeys<PairedOptions>()(['type', 'correction', 'ciMethod', 'ciLevel', 'alternative', 'mu']);
 
 /** The standardizer of a paired difference. */
 export type PairedType = 'z' | 'rm' | 'av';
@@ -62,6 +65,7 @@ const LABELS: Record<PairedType, string> = {
  * // 1.2845575625910546
  */
 export function pairedD(x: Sample, y: Sample, options?: PairedOptions): EffectSizeResult {
+  checkOptions('options', options, PAIRED_OPTION_KEYS);
   return paired(x, y, options, 'none');
 }
 
@@ -75,6 +79,7 @@ export function pairedD(x: Sample, y: Sample, options?: PairedOptions): EffectSi
  * // 1.173924903514205
  */
 export function pairedG(x: Sample, y: Sample, options?: PairedOptions): EffectSizeResult {
+  checkOptions('options', options, PAIRED_OPTION_KEYS);
   return paired(x, y, options, 'exact');
 }
 

@@ -5,6 +5,7 @@
 import { ArgumentError } from '../errors/index.js';
 import { checkSample, hedgesJ, mean, ncpInterval, readOptions, variance } from './internal.js';
 import type { EffectSizeResult, HedgesOptions, Sample, SmallSampleCorrection, TwoSampleOptions } from './types.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 type Kind = 'd' | 'g' | 'delta';
 
@@ -108,6 +109,7 @@ function twoSample(kind: Kind, x: Sample, y: Sample, options: HedgesOptions | un
  * // 0.8321810813495396
  */
 export function cohensD(x: Sample, y: Sample, options?: TwoSampleOptions): EffectSizeResult {
+  checkOptions('options', options, optionKeys<TwoSampleOptions>()(['pooledSd', 'ciLevel', 'alternative', 'mu']));
   return twoSample('d', x, y, options);
 }
 
@@ -125,6 +127,7 @@ export function cohensD(x: Sample, y: Sample, options?: TwoSampleOptions): Effec
  * // 0.7969352391911207
  */
 export function hedgesG(x: Sample, y: Sample, options?: HedgesOptions): EffectSizeResult {
+  checkOptions('options', options, optionKeys<HedgesOptions>()(['correction', 'pooledSd', 'ciLevel', 'alternative', 'mu']));
   return twoSample('g', x, y, options);
 }
 
@@ -141,5 +144,6 @@ export function hedgesG(x: Sample, y: Sample, options?: HedgesOptions): EffectSi
  * // 0.8831701903605378
  */
 export function glassDelta(x: Sample, y: Sample, options?: Omit<TwoSampleOptions, 'pooledSd'>): EffectSizeResult {
+  checkOptions('options', options, optionKeys<Omit<TwoSampleOptions, 'pooledSd'>>()(['ciLevel', 'alternative', 'mu']));
   return twoSample('delta', x, y, options);
 }

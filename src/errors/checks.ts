@@ -89,12 +89,30 @@ export function optionKeys<T>() {
   return <const K extends readonly (keyof T & string)[]>(keys: K & ([Exclude<keyof T & string, K[number]>] extends [never] ? unknown : { missing: Exclude<keyof T & string, K[number]> })): K => keys;
 }
 
+/**
+ * The entries of `options` under `keys` (and not `undefined`): what a function passes on from
+ * its own, wider options to a function that checks its options strictly.
+ *
+ * @example
+ * pickOptions<{ levels?: unknown }>({ levels: {}, reml: true }, ['levels']); // { levels: {} }
+ */
+export function pickOptions<T extends object>(options: T, keys: readonly (keyof T & string)[]): T {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (options[k] !== undefined) out[k] = options[k];
+  return out as T;
+}
+
 /** A confidence level strictly between 0 and 1. */
 export function checkCiLevel(ciLevel: unknown, argument = 'ciLevel'): number {
   if (typeof ciLevel !== 'number' || !(ciLevel > 0 && ciLevel < 1)) {
     throw new ArgumentError(argument, ciLevel, 'a confidence level strictly between 0 and 1, e.g. 0.95');
   }
   return ciLevel;
+}
+
+/** `true`, `false` or nothing: a string such as "false" would otherwise count as true. */
+export function checkBoolean(argument: string, v: unknown): void {
+  if (v !== undefined && typeof v !== 'boolean') throw new ArgumentError(argument, v, 'true or false');
 }
 
 /** A finite number in [min, max] (bounds optional). */
@@ -119,9 +137,43 @@ export function checkFinite(argument: string, v: unknown, min = -Infinity, max =
  */
 export function checkInteger(argument: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER, detail?: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new ArgumentError(argument, v, `a whole number from ${min} to ${max}`, detail);
+    throw new ArgumentError(argument, v, max >= Number.MAX_SAFE_INTEGER ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`, detail);
   }
   return v;
+}
+
+/**
+ * Upper limits on the sizes a user controls. Each is far above any real analysis (the
+ * reasons are in docs/methods/limits.md) and far below what exhausts memory or time, so a
+ * slip such as `1e12` grid points is an `ArgumentError` saying the limit instead of a crash
+ * ("invalid array length") or a process that never returns.
+ */
+export const LIMITS = {
+  /** Bootstrap replicates (cost-effectiveness, costs by arm). */
+  replicates: 1_000_000,
+  /** Points of a user-supplied grid: willingness-to-pay values, dose–response grid, CE-plane points. */
+  gridPoints: 100_000,
+  /** Worker threads for the bootstrap. */
+  threads: 256,
+  /** Spline degrees of freedom and interior knots. */
+  splineDf: 100,
+  /** Characters in a model formula. */
+  formulaLength: 20_000,
+  /** Nesting depth of parentheses in a model formula. */
+  formulaDepth: 100,
+  /**
+   * Variables and numbers written in a model formula, and its terms after expansion of `*`,
+   * `:`, `/` and `^`. The term expansion recurses once per operator, so this also bounds the
+   * stack it needs (about 1,500 operators overflow it).
+   */
+  formulaTerms: 500,
+} as const;
+
+/** An array of at most `max` elements (the array itself is checked elsewhere). */
+export function checkLength(argument: string, v: unknown, max: number, what: string): void {
+  if (Array.isArray(v) && v.length > max) {
+    throw new ArgumentError(argument, `an array of ${v.length} elements`, `at most ${max} ${what}`, 'This limit is far above any real analysis; see docs/methods/limits.md.');
+  }
 }
 
 /** One of a fixed set of string values, with a suggestion for a near miss. */
@@ -130,6 +182,9 @@ export function checkOneOf<const V extends string>(argument: string, v: unknown,
   const near = typeof v === 'string' ? nearestName(v, values) : null;
   throw new ArgumentError(argument, v, `one of ${values.map((x) => JSON.stringify(x)).join(', ')}`, near ? `Did you mean "${near}"?` : undefined);
 }
+
+/** The alternative hypotheses of a test or interval, in R's words. */
+export const ALTERNATIVES = ['two.sided', 'less', 'greater'] as const;
 
 /** A seed for the random number generator: any finite number (the generator folds all its bits). */
 export function checkSeed(seed: unknown, argument = 'seed'): number {

@@ -15,6 +15,9 @@ import { formatNumberLevel, sortLevels } from './levels.js';
 import type { ParsedFormula, RandomTerm, Term } from './parse.js';
 import { quoteName, termLabel } from './parse.js';
 import { dict, own } from '../data/own.js';
+import { checkOptions, nearestName, optionKeys, pickOptions } from '../errors/checks.js';
+
+const FRAME_OPTION_KEYS = optionKeys<FrameOptions>()(['levels', 'factors']);
 
 /** Options shared by every model function for building the frame. */
 export interface FrameOptions {
@@ -29,6 +32,11 @@ export interface FrameOptions {
    * @defaultValue `[]`
    */
   factors?: readonly string[];
+}
+
+/** The frame's own options out of a model function's wider options (which the frame would reject as unknown). */
+export function frameOptionsOf(options: FrameOptions): FrameOptions {
+  return pickOptions(options, FRAME_OPTION_KEYS);
 }
 
 /** How one variable is represented. */
@@ -311,6 +319,7 @@ export function buildModelFrame(
   options: FrameOptions = {},
   extraFactors: readonly string[] = [],
 ): ModelFrame {
+  checkOptions('options', options, FRAME_OPTION_KEYS);
   const fixedVars = new Set<string>();
   for (const t of formula.fixed) for (const v of t) fixedVars.add(v);
   const groupVars = new Set<string>();
@@ -328,6 +337,15 @@ export function buildModelFrame(
         findPos(formula.text, v),
         `Column "${v}" is not in the data; available columns: ${avail.slice(0, 30).join(', ')}${avail.length > 30 ? ', …' : ''}`,
       );
+    }
+  }
+  // Levels or factors for a column the data do not have (a typo) would otherwise be ignored.
+  const names = src.names();
+  for (const [argument, vars] of [['options.levels', Object.keys(options.levels ?? {})], ['options.factors', options.factors ?? []]] as const) {
+    for (const v of vars) {
+      if (src.has(v)) continue;
+      const near = nearestName(v, names);
+      throw new ArgumentError(argument, v, `a column of the data (${names.slice(0, 30).join(', ')}${names.length > 30 ? ', …' : ''})`, near ? `Did you mean "${near}"?` : undefined);
     }
   }
   if (!formula.response) throw new FormulaError(formula.text, 0, 'The formula has no response; expected "score ~ …"');

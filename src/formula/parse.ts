@@ -7,6 +7,7 @@
  * Term order follows R: by degree, then by first appearance.
  */
 import { FormulaError } from '../errors/index.js';
+import { LIMITS } from '../errors/checks.js';
 
 /** An interaction term: its variable names in the order written (empty = intercept). */
 export type Term = readonly string[];
@@ -222,6 +223,32 @@ function addUnique(into: string[][], t: string[]): void {
   if (!into.some((u) => key(u) === k)) into.push(t);
 }
 
+/** addUnique for products, which multiply term counts: `a*b*…` of k variables has 2^k − 1 terms. */
+function addProductTerm(into: string[][], t: string[], src: string, pos: number): void {
+  addUnique(into, t);
+  if (into.length > LIMITS.formulaTerms) {
+    throw new FormulaError(src, pos, `This product expands to more than ${LIMITS.formulaTerms} terms (the limit of a model formula); write the interactions you need explicitly`);
+  }
+}
+
+/**
+ * Bound the formula before parsing: the parser and the term expansion recurse once per
+ * parenthesis and per operator, so an unbounded formula would overflow the stack.
+ */
+function checkFormulaSize(text: string, toks: readonly Tok[]): void {
+  let depth = 0;
+  let atoms = 0;
+  for (const t of toks) {
+    if (t.t === 'op' && t.v === '(' && ++depth > LIMITS.formulaDepth) {
+      throw new FormulaError(text, null, `Parentheses are nested more than ${LIMITS.formulaDepth} deep (the "(" at position ${t.pos}); the limit of a model formula`);
+    }
+    if (t.t === 'op' && t.v === ')') depth--;
+    if ((t.t === 'name' || t.t === 'num') && ++atoms > LIMITS.formulaTerms) {
+      throw new FormulaError(text, null, `The formula has more than ${LIMITS.formulaTerms} variables and numbers (the limit of a model formula; the one at position ${t.pos} is past it)`);
+    }
+  }
+}
+
 function combine(a: string[], b: string[]): string[] {
   const out = [...a];
   for (const v of b) if (!out.includes(v)) out.push(v);
@@ -270,7 +297,9 @@ function expand(node: Node, src: string, allowBars: boolean): TermSet {
         let acc: string[][] = l.terms.map((t) => [...t]);
         for (let i = 1; i < n; i++) {
           const next = [...acc];
-          for (const a of acc) for (const b of l.terms) addUnique(next, combine(a, b));
+          for (const a of acc) for (const b of l.terms) addProductTerm(next, combine(a, b), src, node.pos);
+          // Once no new term appears, higher powers add none either (so a^1e9 ends at once).
+          if (next.length === acc.length) break;
           acc = next;
         }
         return { terms: acc, intercept: l.intercept, random: [] };
@@ -281,14 +310,14 @@ function expand(node: Node, src: string, allowBars: boolean): TermSet {
       }
       if (node.op === ':') {
         const terms: string[][] = [];
-        for (const a of l.terms) for (const b of r.terms) addUnique(terms, combine(a, b));
+        for (const a of l.terms) for (const b of r.terms) addProductTerm(terms, combine(a, b), src, node.pos);
         return { terms, intercept: null, random: [] };
       }
       if (node.op === '*') {
         const terms: string[][] = [];
         for (const t of l.terms) addUnique(terms, t);
         for (const t of r.terms) addUnique(terms, t);
-        for (const a of l.terms) for (const b of r.terms) addUnique(terms, combine(a, b));
+        for (const a of l.terms) for (const b of r.terms) addProductTerm(terms, combine(a, b), src, node.pos);
         return { terms, intercept: null, random: [] };
       }
       if (node.op === '/') {
@@ -386,7 +415,11 @@ export function parseFormula(text: string): ParsedFormula {
   if (typeof text !== 'string' || text.trim() === '') {
     throw new FormulaError(String(text), 0, 'The formula is empty; expected e.g. "score ~ arm * visit + (1 | id)"');
   }
+  if (text.length > LIMITS.formulaLength) {
+    throw new FormulaError(text, null, `The formula has ${text.length} characters; the limit of a model formula is ${LIMITS.formulaLength}`);
+  }
   const toks = tokenize(text);
+  checkFormulaSize(text, toks);
   const tildes = toks.filter((t) => t.t === 'op' && t.v === '~');
   if (tildes.length === 0) throw new FormulaError(text, 0, 'No "~" found; expected "response ~ terms"');
   if (tildes.length > 1) throw new FormulaError(text, tildes[1]!.pos, 'Only one "~" is allowed');

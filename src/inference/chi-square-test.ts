@@ -4,6 +4,7 @@
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { chiSquaredCdfRaw } from '../distributions/chi-squared.js';
 import type { TestResult } from './types.js';
+import { checkBoolean, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Options of {@link chiSquareTest}. */
 export interface ChiSquareTestOptions {
@@ -53,6 +54,8 @@ function checkTable(table: unknown): number[][] {
  * chiSquareTest([[12, 5], [7, 11]]).pValue; // 0.12305696596514 (with Yates' correction, as chisq.test)
  */
 export function chiSquareTest(table: readonly (readonly number[])[], options?: ChiSquareTestOptions): ChiSquareTestResult {
+  checkOptions('options', options, optionKeys<ChiSquareTestOptions>()(['correct']));
+  checkBoolean('options.correct', options?.correct);
   const rows = checkTable(table);
   const correct = options?.correct ?? true;
   const nr = rows.length;

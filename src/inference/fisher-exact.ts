@@ -6,7 +6,8 @@ import { ArgumentError } from '../errors/index.js';
 import { hypergeometricCdfRaw, hypergeometricLogPmfRaw } from '../distributions/hypergeometric.js';
 import { bracketMonotone, brentRoot } from '../distributions/root-finding.js';
 import type { Alternative } from './types.js';
-import { checkAlternative, checkCiLevel } from './validate.js';
+import { checkAlternative } from './validate.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** A 2×2 table: rows are the groups (treatment first), columns are event yes / no. */
 export type Table2x2 = readonly [readonly [number, number], readonly [number, number]];
@@ -151,6 +152,7 @@ export function conditionalOddsRatio(
  * fisherExactTest([[3, 1], [1, 3]]).pValue; // 0.4857142857142857 (= 17/35)
  */
 export function fisherExactTest(table: Table2x2, options?: FisherExactOptions): FisherExactResult {
+  checkOptions('options', options, optionKeys<FisherExactOptions>()(['alternative', 'ciLevel', 'or']));
   checkTable(table);
   const alternative = options?.alternative ?? 'two.sided';
   checkAlternative(alternative);

@@ -2,11 +2,13 @@
  * Adjustment of p-values for multiple comparisons, exactly as R's stats::p.adjust.
  */
 import { ArgumentError } from '../errors/index.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** The adjustment methods of R's p.adjust (without the "fdr" alias). */
 export type PAdjustMethod = 'holm' | 'hochberg' | 'hommel' | 'bonferroni' | 'BH' | 'BY' | 'none';
 
-const METHODS: readonly PAdjustMethod[] = ['holm', 'hochberg', 'hommel', 'bonferroni', 'BH', 'BY', 'none'];
+/** The adjustment methods, as R's `p.adjust.methods`. */
+export const P_ADJUST_METHODS: readonly PAdjustMethod[] = ['holm', 'hochberg', 'hommel', 'bonferroni', 'BH', 'BY', 'none'];
 
 /** Options of {@link pAdjust}. */
 export interface PAdjustOptions {
@@ -47,13 +49,14 @@ function order(values: readonly number[], decreasing: boolean): number[] {
  * pAdjust([0.01, 0.02, 0.03, 0.04], 'holm'); // [0.04, 0.06, 0.06, 0.06]
  */
 export function pAdjust(p: readonly number[], method: PAdjustMethod, options?: PAdjustOptions): number[] {
+  checkOptions('options', options, optionKeys<PAdjustOptions>()(['n']));
   if (!Array.isArray(p)) throw new ArgumentError('p', p, 'an array of p-values');
   p.forEach((v, i) => {
     if (typeof v !== 'number' || Number.isNaN(v) || v < 0 || v > 1) {
       throw new ArgumentError(`p[${i}]`, v, 'a p-value in [0, 1] (remove missing values before adjusting)');
     }
   });
-  if (!METHODS.includes(method)) throw new ArgumentError('method', method, `one of ${METHODS.map((m) => `"${m}"`).join(', ')}`);
+  if (!P_ADJUST_METHODS.includes(method)) throw new ArgumentError('method', method, `one of ${P_ADJUST_METHODS.map((m) => `"${m}"`).join(', ')}`);
   const lp = p.length;
   const n = options?.n ?? lp;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < lp) {

@@ -5,7 +5,8 @@ import { ArgumentError } from '../errors/index.js';
 import { betaQuantile } from '../distributions/beta.js';
 import { normalQuantile } from '../distributions/normal.js';
 import type { IntervalResult } from './types.js';
-import { checkCiLevel, checkEvents } from './validate.js';
+import { checkEvents } from './validate.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** The interval methods for one proportion. */
 export type ProportionIntervalMethod = 'wilson' | 'wilson-cc' | 'clopper-pearson' | 'agresti-coull';
@@ -66,6 +67,7 @@ export function wilsonLimits(x: number, n: number, z: number, correction: number
  * proportionInterval(56, 70).ci; // [0.6918335550374695, 0.8769526075163704] (Wilson)
  */
 export function proportionInterval(x: number, n: number, options?: ProportionIntervalOptions): ProportionIntervalResult {
+  checkOptions('options', options, optionKeys<ProportionIntervalOptions>()(['method', 'ciLevel']));
   checkEvents('x', x, 'n', n);
   const method = options?.method ?? 'wilson';
   const ciLevel = options?.ciLevel ?? 0.95;

@@ -4,7 +4,8 @@
 import { normalQuantile } from '../distributions/normal.js';
 import { wilsonLimits } from './proportion-interval.js';
 import type { IntervalResult, TwoGroupCounts } from './types.js';
-import { checkCiLevel, checkTwoGroups } from './validate.js';
+import { checkTwoGroups } from './validate.js';
+import { checkBoolean, checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Options of {@link riskDifference}. */
 export interface RiskDifferenceOptions {
@@ -37,6 +38,8 @@ export interface RiskDifferenceResult extends IntervalResult {
  * riskDifference({ x1: 56, n1: 70, x2: 48, n2: 80 }).ci; // [0.052431472402365, 0.333872654036906]; Newcombe (1998, Table II): 0.0524 to 0.3339
  */
 export function riskDifference(counts: TwoGroupCounts, options?: RiskDifferenceOptions): RiskDifferenceResult {
+  checkOptions('options', options, optionKeys<RiskDifferenceOptions>()(['ciLevel', 'continuity']));
+  checkBoolean('options.continuity', options?.continuity);
   checkTwoGroups(counts);
   const ciLevel = options?.ciLevel ?? 0.95;
   checkCiLevel(ciLevel);

@@ -5,7 +5,8 @@ import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { normalQuantile } from '../distributions/normal.js';
 import { conditionalOddsRatio } from './fisher-exact.js';
 import type { IntervalResult, TwoGroupCounts } from './types.js';
-import { checkCiLevel, checkTwoGroups } from './validate.js';
+import { checkTwoGroups } from './validate.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** A ratio estimate with the standard error of its logarithm (when the method has one). */
 export interface RatioResult extends IntervalResult {
@@ -44,6 +45,7 @@ function readCorrection(v: number | undefined): number {
  * riskRatio({ x1: 56, n1: 70, x2: 48, n2: 80 }).estimate; // 1.3333333333333335
  */
 export function riskRatio(counts: TwoGroupCounts, options?: RiskRatioOptions): RatioResult {
+  checkOptions('options', options, optionKeys<RiskRatioOptions>()(['ciLevel', 'zeroCorrection']));
   checkTwoGroups(counts);
   const ciLevel = options?.ciLevel ?? 0.95;
   checkCiLevel(ciLevel);
@@ -96,6 +98,7 @@ export interface OddsRatioOptions extends RiskRatioOptions {
  * oddsRatio({ x1: 56, n1: 70, x2: 48, n2: 80 }).estimate; // 2.6666666666666665
  */
 export function oddsRatio(counts: TwoGroupCounts, options?: OddsRatioOptions): RatioResult {
+  checkOptions('options', options, optionKeys<OddsRatioOptions>()(['method', 'ciLevel', 'zeroCorrection']));
   checkTwoGroups(counts);
   const ciLevel = options?.ciLevel ?? 0.95;
   checkCiLevel(ciLevel);

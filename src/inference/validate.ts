@@ -3,13 +3,7 @@
  */
 import { ArgumentError } from '../errors/index.js';
 import type { TwoGroupCounts } from './types.js';
-
-/** A confidence level strictly between 0 and 1. */
-export function checkCiLevel(ciLevel: number): void {
-  if (typeof ciLevel !== 'number' || !(ciLevel > 0 && ciLevel < 1)) {
-    throw new ArgumentError('ciLevel', ciLevel, 'a confidence level strictly between 0 and 1, e.g. 0.95');
-  }
-}
+import { ALTERNATIVES, checkOneOf } from '../errors/checks.js';
 
 /** x events out of n trials: integers with 0 ≤ x ≤ n and n ≥ 1. */
 export function checkEvents(xName: string, x: number, nName: string, n: number): void {
@@ -26,7 +20,5 @@ export function checkTwoGroups(counts: TwoGroupCounts): void {
 }
 
 export function checkAlternative(alternative: unknown): void {
-  if (alternative !== 'two.sided' && alternative !== 'less' && alternative !== 'greater') {
-    throw new ArgumentError('alternative', alternative, '"two.sided", "less" or "greater"');
-  }
+  checkOneOf('alternative', alternative, ALTERNATIVES);
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ArgumentError } from '../errors/index.js';
 import { defaultInstrumentDefinitions } from './defaults.js';
 import type { Instrument, InstrumentDefinition, ItemScoring, LevelBand } from './types.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 const referenceSchema = z.object({
   citation: z.string().min(1),
@@ -204,6 +205,7 @@ export function createInstrumentRegistry(
   definitions: readonly InstrumentDefinition[] = [],
   options: InstrumentRegistryOptions = {},
 ): InstrumentRegistry {
+  checkOptions('options', options, optionKeys<InstrumentRegistryOptions>()(['base']));
   if (!Array.isArray(definitions)) throw new ArgumentError('definitions', definitions, 'an array of instrument definitions');
   const base = options.base === undefined ? defaultInstruments : options.base;
   const map = new Map<string, Instrument>();

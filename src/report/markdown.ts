@@ -3,6 +3,7 @@
  * and tables as the HTML report, figures as links to their SVG files.
  */
 import type { ReportModel, ReportSection, ReportTable } from './model.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /**
  * Escape text for a Markdown table cell or paragraph: characters Markdown would read as
@@ -63,6 +64,7 @@ function sectionMd(s: ReportSection, level: number, options: MarkdownOptions): s
  * renderMarkdown(model).startsWith('# '); // true
  */
 export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}): string {
+  checkOptions('options', options, optionKeys<MarkdownOptions>()(['figureDir']));
   const out: string[] = [`# ${escapeMarkdown(model.title)}`, ''];
   if (model.description) out.push(escapeMarkdown(model.description), '');
   out.push(`_${escapeMarkdown(model.meta.join(' · '))}_`, '');

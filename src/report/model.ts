@@ -21,6 +21,7 @@ import { flowFigure } from './figures/flow.js';
 import { armDifferenceFigure, changeDistributionFigure, individualTrajectoryFigure, meanTrajectoryFigure } from './figures/outcomes.js';
 import { categoryBarsFigure, ceacFigure, cePlaneFigure, doseResponseFigure, forestFigure, jacobsonFigure } from './figures/sections.js';
 import { auto, count, countPercent, interval, money, num, pEquals, pValue, percent, suppressed, type SmallCells } from './format.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** A column of a report table. */
 export interface ReportColumn {
@@ -728,6 +729,7 @@ function methodsSection(a: TrialAnalysis, cells: SmallCells): ReportSection {
  * model.sections.map((s) => s.id); // ['flow', 'baseline', 'observed', 'primary', 'effect-sizes', 'clinical-significance', …]
  */
 export function buildReportModel(analysis: TrialAnalysis, options: ReportOptions = {}): ReportModel {
+  checkOptions('options', options, optionKeys<ReportOptions>()(['title', 'smallCellK', 'figures']));
   const k = options.smallCellK === undefined ? analysis.plan.report.smallCellK : options.smallCellK;
   if (k !== null && !(Number.isInteger(k) && k >= 2)) {
     throw new ArgumentError('options.smallCellK', k, 'null (off) or an integer ≥ 2');

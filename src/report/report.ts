@@ -9,6 +9,9 @@ import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
 import { buildReportModel, modelFigures, type ReportModel, type ReportOptions } from './model.js';
 import { renderFigures, writeFigureFiles, type RenderedFigure } from './render.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
+
+const REPORT_OPTION_KEYS = optionKeys<ReportOptions>()(['title', 'smallCellK', 'figures']);
 
 /** A built report. */
 export interface Report {
@@ -32,6 +35,7 @@ export interface Report {
  * report.html.includes('<svg'); // true
  */
 export async function buildReport(analysis: TrialAnalysis, options: ReportOptions = {}): Promise<Report> {
+  checkOptions('options', options, REPORT_OPTION_KEYS);
   const model = buildReportModel(analysis, options);
   const figures = await renderFigures(modelFigures(model));
   return { model, figures, html: renderHtml(model, figures), markdown: renderMarkdown(model) };
@@ -57,6 +61,7 @@ export interface WrittenReport {
  * files.includes(join('report', 'report.html')); // true
  */
 export async function writeReport(analysis: TrialAnalysis, dir: string, options: ReportOptions = {}): Promise<WrittenReport> {
+  checkOptions('options', options, REPORT_OPTION_KEYS);
   const report = await buildReport(analysis, options);
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];

@@ -20,6 +20,7 @@ import {
   type SimInstrumentId,
   type VisitSpec,
 } from './options.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Options of {@link simulateLongColumns}. */
 export interface LongColumnsOptions {
@@ -121,7 +122,7 @@ export interface LongColumns {
   };
 }
 
-const KEYS = [
+const KEYS = optionKeys<LongColumnsOptions>()([
   'nParticipants',
   'seed',
   'instrument',
@@ -134,7 +135,7 @@ const KEYS = [
   'participantShare',
   'groupSd',
   'attritionSlope',
-];
+]);
 
 /**
  * Simulate one outcome of an SFT-like trial as columnar typed arrays.
@@ -153,13 +154,7 @@ const KEYS = [
  * cols.group[0] === -1 ? cols.arm[0] === 0 : cols.arm[0] === 1; // true
  */
 export function simulateLongColumns(options?: LongColumnsOptions): LongColumns {
-  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
-    throw new ArgumentError('options', options, 'an object');
-  }
-  const o = (options ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!KEYS.includes(key)) throw new ArgumentError(`options.${key}`, o[key], `no such option; known options are ${KEYS.join(', ')}`);
-  }
+  const o = checkOptions('options', options, KEYS) as Record<string, unknown>;
   const N = checkInt('options.nParticipants', o['nParticipants'] ?? 304, 2, 200_000_000);
   const seed = checkNumber('options.seed', o['seed'] ?? 1);
   const instrument = o['instrument'] ?? 'PSP';
@@ -173,6 +168,7 @@ export function simulateLongColumns(options?: LongColumnsOptions): LongColumns {
   const treatedShare = checkNumber('options.treatedShare', o['treatedShare'] ?? 0.5, 0.01, 0.99);
   const gsIn = o['groupSize'] ?? {};
   if (typeof gsIn !== 'object' || gsIn === null || Array.isArray(gsIn)) throw new ArgumentError('options.groupSize', gsIn, 'an object { min, max }');
+  checkOptions('options.groupSize', gsIn, ['min', 'max']);
   const gMin = checkInt('options.groupSize.min', (gsIn as Record<string, unknown>)['min'] ?? 7, 1);
   const gMax = checkInt('options.groupSize.max', (gsIn as Record<string, unknown>)['max'] ?? 9, 1);
   if (gMax < gMin) throw new ArgumentError('options.groupSize.max', gMax, `at least options.groupSize.min (${gMin})`);

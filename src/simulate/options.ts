@@ -9,6 +9,9 @@
  */
 import { ArgumentError } from '../errors/index.js';
 import { DIAGNOSIS_CHAPTERS, type DiagnosisChapter } from './icd10.js';
+// The shared checks under the names this module has always used (columns.ts imports them from here).
+import { checkFinite as checkNumber, checkInteger as checkInt, checkOptions as checkKeys, optionKeys } from '../errors/checks.js';
+export { checkInt, checkNumber };
 
 /** Instruments the generator knows how to simulate. */
 export type SimInstrumentId = 'PSP' | 'MHRM' | 'WHO5' | 'EQ5D_INDEX' | 'EQ5D_VAS';
@@ -373,30 +376,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A finite number in [min, max] (bounds optional). */
-export function checkNumber(name: string, v: unknown, min = -Infinity, max = Infinity): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-    const range =
-      min === -Infinity && max === Infinity
-        ? 'a finite number'
-        : max === Infinity
-          ? `a finite number ≥ ${min}`
-          : min === -Infinity
-            ? `a finite number ≤ ${max}`
-            : `a finite number from ${min} to ${max}`;
-    throw new ArgumentError(name, v, range);
-  }
-  return v;
-}
-
-/** A whole number in [min, max]. */
-export function checkInt(name: string, v: unknown, min: number, max = Infinity): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new ArgumentError(name, v, max === Infinity ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`);
-  }
-  return v;
-}
-
 /** A probability in [0, 1]. */
 export function checkProb(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 1) {
@@ -416,15 +395,6 @@ function checkObject(name: string, v: unknown): Record<string, unknown> {
   if (v === undefined) return {};
   if (!isObject(v)) throw new ArgumentError(name, v, 'an object');
   return v;
-}
-
-/** Throw on keys the options type does not have: a typo would otherwise silently fall back to a default. */
-function checkKeys(name: string, obj: Record<string, unknown>, allowed: readonly string[]): void {
-  for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key)) {
-      throw new ArgumentError(`${name}.${key}`, obj[key], `no such option; known options are ${allowed.join(', ')}`);
-    }
-  }
 }
 
 function checkIsoDate(name: string, v: unknown): string {
@@ -494,7 +464,7 @@ export function resolveInstrumentSpec(name: string, id: SimInstrumentId, v: unkn
   };
 }
 
-const TOP_KEYS = [
+const TOP_KEYS = optionKeys<SimulateTrialOptions>()([
   'seed',
   'nParticipants',
   'nNoData',
@@ -520,7 +490,7 @@ const TOP_KEYS = [
   'minAgeAtDiagnosis',
   'groupStarts',
   'costs',
-] as const;
+]);
 
 /**
  * Resolve options into their strict form.

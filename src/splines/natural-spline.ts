@@ -18,6 +18,7 @@
  */
 import { ArgumentError } from '../errors/index.js';
 import { bsplineRow } from './spline-design.js';
+import { LIMITS, checkInteger, checkLength, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Options of {@link naturalSpline}. */
 export interface NaturalSplineOptions {
@@ -141,6 +142,9 @@ function applyQt(qr: Float64Array, qraux: Float64Array, n: number, k: number, y:
  * b.evaluate([40]); // [[-0.49743590…, 0.54102564…, 0.95641026…]]: linear beyond the boundary, as predict()
  */
 export function naturalSpline(x: readonly (number | null)[], options: NaturalSplineOptions = {}): NaturalSplineBasis {
+  checkOptions('options', options, optionKeys<NaturalSplineOptions>()(['df', 'knots', 'intercept', 'boundaryKnots']));
+  if (options.df !== undefined) checkInteger('options.df', options.df, 1, LIMITS.splineDf);
+  checkLength('options.knots', options.knots, LIMITS.splineDf, 'interior knots');
   const intercept = options.intercept ?? false;
   const finite = x.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   if (finite.length === 0) throw new ArgumentError('x', x.length === 0 ? 'no values' : 'only missing values', 'at least one finite value');

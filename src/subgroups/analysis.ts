@@ -27,6 +27,7 @@ import { fitOls } from '../models/ols/fit.js';
 import type { OlsFit, OlsVcovType } from '../models/ols/types.js';
 import { resolveArms } from '../dose-response/attendance-data.js';
 import { defineSubgroup, type SubgroupDefinition, type SubgroupSpec } from './definitions.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 
 export interface SubgroupAnalysisOptions {
   /** Instrument of the outcome. */
@@ -227,6 +228,7 @@ interface Row {
  * //   estimate: 8.415…, ci: [4.176…, 12.654…], interactionP: 0.1057…, status: 'pre-specified', … }
  */
 export function subgroupAnalysis(trial: TrialData, options: SubgroupAnalysisOptions): SubgroupAnalysisResult {
+  checkOptions('options', options, optionKeys<SubgroupAnalysisOptions>()(['instrument', 'subgroups', 'visits', 'baselineVisit', 'model', 'baseline', 'test', 'multiplicityFamily', 'vcov', 'ddf', 'treatedArm', 'ciLevel', 'registry', 'overall']));
   if (options === null || typeof options !== 'object') throw new ArgumentError('options', options, '{ instrument, subgroups, … }');
   const design = trial.design;
   if (!design.instruments.includes(options.instrument)) {
@@ -251,7 +253,7 @@ export function subgroupAnalysis(trial: TrialData, options: SubgroupAnalysisOpti
   const family = options.multiplicityFamily ?? 'all';
   if (family !== 'all' && family !== 'by-status') throw new ArgumentError('options.multiplicityFamily', family, '"all" or "by-status"');
   const ciLevel = options.ciLevel ?? 0.95;
-  if (!(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a number between 0 and 1');
+  checkCiLevel(ciLevel, 'options.ciLevel');
   const { treated, control } = resolveArms(trial, options.treatedArm);
   const vcov = options.vcov ?? 'CR2';
   const ddf = options.ddf ?? 'Satterthwaite';

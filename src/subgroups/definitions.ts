@@ -15,6 +15,7 @@ import { defaultInstruments, getInstrument, type InstrumentRegistry } from '../i
 import type { LevelBand } from '../instruments/types.js';
 import { quantileType7 } from '../splines/natural-spline.js';
 import { SubgroupLevelsError } from './errors.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** An age band in whole years, both ends inclusive; no `max` for an open band such as 55+. */
 export interface SubgroupAgeBand {
@@ -163,6 +164,18 @@ function checkCuts(name: string, cuts: readonly number[]): number[] {
   return [...cuts];
 }
 
+type SpecOf<K extends SubgroupSpec['kind']> = Extract<SubgroupSpec, { kind: K }>;
+const COMMON_SPEC_KEYS = ['kind', 'name', 'label', 'prespecified'] as const;
+/** The keys of each kind of subgroup specification (a misspelt key would otherwise be ignored). */
+const SPEC_KEYS: Record<SubgroupSpec['kind'], readonly string[]> = {
+  'diagnosis-chapter': optionKeys<SpecOf<'diagnosis-chapter'>>()([...COMMON_SPEC_KEYS, 'chapters']),
+  'age-band': optionKeys<SpecOf<'age-band'>>()([...COMMON_SPEC_KEYS, 'bands']),
+  'baseline-level': optionKeys<SpecOf<'baseline-level'>>()([...COMMON_SPEC_KEYS, 'instrument', 'bands', 'minPerArm', 'merge']),
+  'time-since-diagnosis': optionKeys<SpecOf<'time-since-diagnosis'>>()([...COMMON_SPEC_KEYS, 'cutPoints']),
+  sex: optionKeys<SpecOf<'sex'>>()([...COMMON_SPEC_KEYS]),
+  column: optionKeys<SpecOf<'column'>>()([...COMMON_SPEC_KEYS, 'column', 'levels', 'cutPoints']),
+};
+
 /**
  * Resolve a subgroup variable for the participants of a trial.
  *
@@ -189,6 +202,9 @@ function checkCuts(name: string, cuts: readonly number[]): number[] {
 export function defineSubgroup(trial: TrialData, spec: SubgroupSpec, context: DefineSubgroupContext = {}): SubgroupDefinition {
   if (!isTrialData(trial)) throw new ArgumentError('trial', trial, 'trial data returned by validateTrial');
   if (spec === null || typeof spec !== 'object') throw new ArgumentError('spec', spec, 'a subgroup specification { kind, … }');
+  checkOptions('context', context, optionKeys<DefineSubgroupContext>()(['instrument', 'baselineVisit', 'registry']));
+  // An unknown kind is reported by the switch below, with the list of kinds.
+  if (Object.hasOwn(SPEC_KEYS, spec.kind)) checkOptions('spec', spec, SPEC_KEYS[spec.kind]);
   const participants = trial.participants;
   const notes: string[] = [];
   let levels: string[];

@@ -6,7 +6,9 @@ import { costEffectiveness, DEFAULT_WTP, type CostEffectivenessResult } from '..
 import { costsByArm } from '../../economics/costs-by-arm.js';
 import type { EffectRecord } from '../../economics/effects.js';
 import type { BootstrapEstimate } from '../../economics/types.js';
-import type { EconomicsPlan } from '../plan.js';
+import { wtpRangePoints, type EconomicsPlan } from '../plan.js';
+import { ArgumentError } from '../../errors/index.js';
+import { LIMITS } from '../../errors/checks.js';
 import { finiteOrNull, intervalOrNull, plainDiagnostics, scoresByVisit } from '../internal.js';
 import type { BootstrapSummary, CostEffectivenessSummary, EconomicsSection } from '../types.js';
 import type { AnalysisContext, SectionAdapter } from './types.js';
@@ -20,9 +22,10 @@ export function wtpGrid(plan: EconomicsPlan): number[] {
   const w = plan.wtp;
   if (w === undefined) return [...DEFAULT_WTP];
   if (Array.isArray(w)) return [...w];
+  const points = wtpRangePoints(w);
+  if (!(points <= LIMITS.gridPoints)) throw new ArgumentError('plan.wtp', w, `a range of at most ${LIMITS.gridPoints} points`);
   const out: number[] = [];
-  // Counting steps (not adding `by` repeatedly) keeps grid values free of accumulated rounding.
-  const steps = Math.floor((w.to - w.from) / w.by + 1e-9);
+  const steps = points - 1;
   for (let i = 0; i <= steps; i++) out.push(w.from + i * w.by);
   return out;
 }

@@ -1,9 +1,10 @@
 /**
  * Running the unit bootstrap on the main thread or on worker threads, with identical results.
  */
-import { ArgumentError, type Diagnostic } from '../../errors/index.js';
+import type { Diagnostic } from '../../errors/index.js';
 import { planBlocks, resampleBlock, type UnitStratum } from './kernel.js';
 import { defaultThreads, openBootstrapPool, type BootstrapPool } from './pool.js';
+import { LIMITS, checkInteger } from '../../errors/checks.js';
 
 /** How a bootstrap is spread over threads. */
 export interface ThreadingOptions {
@@ -37,14 +38,14 @@ export interface BootstrapRun {
   diagnostics: Diagnostic[];
 }
 
-/** Check a replicate count. */
+/** Check a replicate count: a whole number up to {@link LIMITS}.replicates. */
 export function checkReplicates(replicates: number, argument = 'replicates'): void {
-  if (!Number.isInteger(replicates) || replicates < 1) throw new ArgumentError(argument, replicates, 'a positive integer, e.g. 10000');
+  checkInteger(argument, replicates, 1, LIMITS.replicates, 'e.g. 10000');
 }
 
-/** Check a seed. */
-export function checkSeed(seed: number): void {
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ArgumentError('seed', seed, 'a finite number');
+/** Check a thread count: `'auto'` or a whole number up to {@link LIMITS}.threads. */
+export function checkThreads(threads: unknown, argument = 'threads'): void {
+  if (threads !== 'auto') checkInteger(argument, threads, 1, LIMITS.threads, "Or 'auto'.");
 }
 
 /** All blocks on the calling thread. */
@@ -67,9 +68,7 @@ export async function runBootstrap(
   options: ThreadingOptions = {},
 ): Promise<BootstrapRun> {
   const requested = options.threads ?? 'auto';
-  if (requested !== 'auto' && (!Number.isInteger(requested) || requested < 1)) {
-    throw new ArgumentError('threads', requested, "a positive integer or 'auto'");
-  }
+  checkThreads(requested);
   let units = 0;
   for (const s of strata) units += s.m;
   const threads = options.pool

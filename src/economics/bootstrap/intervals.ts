@@ -3,8 +3,9 @@
  * exactly as R's `boot::boot.ci` does (Davison & Hinkley 1997, §5.3), so that given the same
  * replicates the limits agree with R to rounding error.
  */
-import { ArgumentError, type Diagnostic } from '../../errors/index.js';
+import type { Diagnostic } from '../../errors/index.js';
 import { normalCdf, normalQuantile } from '../../distributions/normal.js';
+import { checkCiLevel } from '../../errors/checks.js';
 
 const pnorm = (x: number) => normalCdf(x);
 const qnorm = (p: number) => normalQuantile(p);
@@ -23,12 +24,6 @@ export interface BootstrapInterval {
   /** The tail probabilities actually used (the adjusted ones for BCa). */
   probabilities: [number, number];
   diagnostics: Diagnostic[];
-}
-
-function checkLevel(level: number): void {
-  if (typeof level !== 'number' || !(level > 0 && level < 1)) {
-    throw new ArgumentError('ciLevel', level, 'a number strictly between 0 and 1, e.g. 0.95');
-  }
 }
 
 /** Finite replicates, sorted ascending. */
@@ -91,7 +86,7 @@ function extremeDiagnostic(): Diagnostic {
  * percentileInterval([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19], 0.9).ci; // [1, 19]
  */
 export function percentileInterval(t: ArrayLike<number>, ciLevel = 0.95): BootstrapInterval {
-  checkLevel(ciLevel);
+  checkCiLevel(ciLevel);
   const s = sortedFinite(t);
   const probabilities: [number, number] = [(1 - ciLevel) / 2, (1 + ciLevel) / 2];
   const lo = normInter(s, probabilities[0]);
@@ -141,7 +136,7 @@ export function jackknifeAcceleration(L: ArrayLike<number>): number {
  * bcaInterval(t, 0.5, [1, -1], 0.9).ci; // ≈ [0.05, 0.95]
  */
 export function bcaInterval(t: ArrayLike<number>, t0: number, L: ArrayLike<number>, ciLevel = 0.95): BootstrapInterval {
-  checkLevel(ciLevel);
+  checkCiLevel(ciLevel);
   const s = sortedFinite(t);
   let below = 0;
   for (let i = 0; i < s.length; i++) if (s[i]! < t0) below++;

@@ -15,9 +15,10 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ArgumentError, RctevalError } from '../../errors/index.js';
+import { RctevalError } from '../../errors/index.js';
 import type { BlockSpec, UnitStratum } from './kernel.js';
 import type { WorkerReply, WorkerTask } from './worker.js';
+import { LIMITS, checkInteger, checkOptions, optionKeys } from '../../errors/checks.js';
 
 /** Options of {@link openBootstrapPool}. */
 export interface BootstrapPoolOptions {
@@ -199,8 +200,9 @@ class WorkerPool implements BootstrapPool {
  * await pool.close();
  */
 export function openBootstrapPool(options: BootstrapPoolOptions = {}): BootstrapPool {
+  checkOptions('options', options, optionKeys<BootstrapPoolOptions>()(['threads']));
   const threads = options.threads ?? defaultThreads();
-  if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError('threads', threads, 'a positive integer');
+  checkInteger('options.threads', threads, 1, LIMITS.threads);
   const entry = resolveWorkerEntry();
   if (entry === null) {
     throw new RctevalError(

@@ -175,6 +175,7 @@ export function baselineAdjustedDifference(rows: readonly BaselinePair[], option
  * incrementalQaly(q.horizons[0], { vcov: 'CR2' }).adjusted; // as clubSandwich::coef_test on lm(qaly ~ arm + baseline), CR2 by therapy group
  */
 export function incrementalQaly(horizon: QalyHorizonResult, options?: BaselineAdjustmentOptions): BaselineAdjustedResult & { horizon: string; valueSet: string } {
+  checkOptions('options', options, ADJUSTMENT_KEYS);
   if (typeof horizon !== 'object' || horizon === null || !Array.isArray(horizon.participants)) {
     throw new ArgumentError('horizon', horizon, 'one horizon of a qalys() result, e.g. res.horizons[0]');
   }

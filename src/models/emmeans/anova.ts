@@ -18,6 +18,7 @@ import { ArgumentError } from '../../errors/index.js';
 import { fillDesign, type EncodedVariable } from '../../formula/frame.js';
 import { cross } from './marginal-means.js';
 import { linearModelView } from './view.js';
+import { checkOptions, optionKeys } from '../../errors/checks.js';
 
 export interface AnovaRow {
   term: string;
@@ -43,6 +44,7 @@ export interface AnovaTable {
  * anova(fit).rows; // [{ term: 'arm', numDf: 1, denDf: 51.08, statistic: 0.0237, pValue: 0.878 }, …]
  */
 export function anova(fit: object, options: { ddf?: 'Satterthwaite' | 'Kenward-Roger' } = {}): AnovaTable {
+  checkOptions('options', options, optionKeys<{ ddf?: 'Satterthwaite' | 'Kenward-Roger' }>()(['ddf']));
   const view = linearModelView(fit, options.ddf);
   if (!view.dfF) throw new ArgumentError('options.ddf', view.ddf, 'a df method with F tests (Satterthwaite or Kenward-Roger)');
   const pAll = view.spec.columnNames.length;

@@ -9,9 +9,12 @@
  * p-value methods (Holm, Hochberg, Hommel, BH, BY), by Šidák for Šidák, as emmeans does.
  */
 import { ArgumentError } from '../../errors/index.js';
-import { pAdjust, type PAdjustMethod } from '../../inference/p-adjust.js';
+import { P_ADJUST_METHODS, pAdjust, type PAdjustMethod } from '../../inference/p-adjust.js';
 import { tInterval } from '../t-tests.js';
 import { estimateLinear, viewOf, type MarginalMeans } from './marginal-means.js';
+import { checkOneOf, checkOptions, isPlainObject, optionKeys } from '../../errors/checks.js';
+
+const CONTRAST_OPTION_KEYS = optionKeys<ContrastOptions>()(['adjust', 'family', 'reference', 'ciLevel']);
 
 export type ContrastMethod = 'pairwise' | 'revpairwise' | 'trt.vs.ctrl' | Record<string, number[]>;
 
@@ -58,8 +61,18 @@ export interface ContrastResult {
   ddf: string;
 }
 
+const CONTRAST_METHODS = ['pairwise', 'revpairwise', 'trt.vs.ctrl'] as const;
+
+function checkContrastOptions(options: ContrastOptions): void {
+  checkOptions('options', options, CONTRAST_OPTION_KEYS);
+  if (options.adjust !== undefined) checkOneOf('options.adjust', options.adjust, [...P_ADJUST_METHODS, 'sidak']);
+  if (options.family !== undefined) checkOneOf('options.family', options.family, ['by', 'all']);
+}
+
 /** Contrast coefficient vectors for n levels with their labels. */
 export function contrastCoefficients(method: ContrastMethod, levels: string[], reference = 0): { name: string; c: number[] }[] {
+  if (typeof method === 'string') checkOneOf('method', method, CONTRAST_METHODS);
+  else if (!isPlainObject(method)) throw new ArgumentError('method', method, `one of ${CONTRAST_METHODS.map((m) => `"${m}"`).join(', ')} or an object { name: weights }`);
   const n = levels.length;
   const out: { name: string; c: number[] }[] = [];
   if (method === 'pairwise' || method === 'revpairwise') {
@@ -93,7 +106,7 @@ export function contrastCoefficients(method: ContrastMethod, levels: string[], r
     return out;
   }
   for (const [name, c] of Object.entries(method)) {
-    if (c.length !== n || c.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
+    if (!Array.isArray(c) || c.length !== n || c.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
       throw new ArgumentError(`method.${name}`, c, `${n} finite weights, one per level (${levels.join(', ')})`);
     }
     out.push({ name, c });
@@ -108,6 +121,7 @@ export function contrastCoefficients(method: ContrastMethod, levels: string[], r
  * contrast(mm, 'revpairwise').rows; // SFT − control at each visit
  */
 export function contrast(mm: MarginalMeans, method: ContrastMethod, options: ContrastOptions = {}): ContrastResult {
+  checkContrastOptions(options);
   const view = viewOf(mm);
   const inner = mm.specs.filter((s) => !mm.by.includes(s));
   if (inner.length === 0) throw new ArgumentError('means', mm.specs, 'at least one factor not in `by` to contrast');
@@ -135,6 +149,7 @@ export function contrast(mm: MarginalMeans, method: ContrastMethod, options: Con
  * the between-arm difference in change from baseline at each visit.
  */
 export function interactionContrast(mm: MarginalMeans, methods: Record<string, ContrastMethod>, options: ContrastOptions = {}): ContrastResult {
+  checkContrastOptions(options);
   const view = viewOf(mm);
   const factors = Object.keys(methods);
   for (const f of factors) if (!mm.specs.includes(f)) throw new ArgumentError('methods', f, `one of the means' factors (${mm.specs.join(', ')})`);

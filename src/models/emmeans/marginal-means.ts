@@ -13,6 +13,7 @@ import { ArgumentError } from '../../errors/index.js';
 import { fillDesign, type EncodedVariable } from '../../formula/frame.js';
 import { tInterval } from '../t-tests.js';
 import { linearModelView, type LinearModelView } from './view.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../../errors/checks.js';
 
 export interface MarginalMeansOptions {
   /**
@@ -80,18 +81,23 @@ export function viewOf(mm: MarginalMeans): LinearModelView {
  * mm.rows[0]; // { levels: { arm: 'control', visit: 'baseline' }, estimate: 48.31…, se: 1.083…, df: 561.6…, … }
  */
 export function marginalMeans(fit: object, specs: string[], options: MarginalMeansOptions = {}): MarginalMeans {
+  checkOptions('options', options, optionKeys<MarginalMeansOptions>()(['by', 'at', 'ddf', 'ciLevel']));
   const view = linearModelView(fit, options.ddf);
   const ciLevel = options.ciLevel ?? 0.95;
-  if (!(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a number between 0 and 1');
+  checkCiLevel(ciLevel, 'options.ciLevel');
   const by = options.by ?? [];
   const fixedVars = new Set(view.spec.terms.flatMap((t) => t.variables));
-  for (const v of [...specs, ...by]) {
-    const info = view.variables[v];
-    if (!info || !fixedVars.has(v)) {
-      throw new ArgumentError('specs', v, `a factor in the model's fixed effects (${[...fixedVars].join(', ') || 'none'})`);
+  for (const [argument, list] of [['specs', specs], ['options.by', by]] as const) {
+    for (const v of list) {
+      const info = view.variables[v];
+      if (!info || !fixedVars.has(v)) {
+        throw new ArgumentError(argument, v, `a factor in the model's fixed effects (${[...fixedVars].join(', ') || 'none'})`);
+      }
+      if (info.kind !== 'factor') throw new ArgumentError(argument, v, 'a factor (numeric covariates are held at a value with options.at)');
     }
-    if (info.kind !== 'factor') throw new ArgumentError('specs', v, 'a factor (numeric covariates are held at a value with options.at)');
   }
+  // A variable named in `at` that the model does not have would otherwise be ignored.
+  checkOptions('options.at', options.at, [...fixedVars]);
   for (const b of by) if (!specs.includes(b)) specs = [...specs, b];
   const at = options.at ?? {};
   const levelsOf = (v: string): string[] => {

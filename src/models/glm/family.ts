@@ -5,6 +5,7 @@
  * saturate. See docs/methods/glm.md.
  */
 import { ArgumentError, ValidationError, issue, type ValidationIssue } from '../../errors/index.js';
+import { checkOptions, optionKeys } from '../../errors/checks.js';
 import { logGammaRaw, stirlingError } from '../../distributions/gamma-function.js';
 import { normalCdfRaw, normalPdfRaw, normalQuantileFromTails } from '../../distributions/normal.js';
 import { bd0, logBinomialRaw } from '../../distributions/saddle-point.js';
@@ -286,6 +287,8 @@ export interface ResponseContext {
  * checkResponse(makeFamily('poisson'), [0, 2, 1.5], [1, 1, 1], [1, 2, 3]);
  * // throws ValidationError: data row 3, field "response": received 1.5, expected a whole number ≥ 0 (a count) …
  */
+const RESPONSE_CONTEXT_KEYS = optionKeys<ResponseContext>()(['table', 'field', 'trialsField', 'allowNonInteger']);
+
 export function checkResponse(
   family: Family,
   y: readonly number[],
@@ -293,6 +296,7 @@ export function checkResponse(
   rowNumbers: readonly number[],
   context: ResponseContext = {},
 ): void {
+  checkOptions('context', context, RESPONSE_CONTEXT_KEYS);
   const table = context.table ?? 'data';
   const field = context.field ?? 'response';
   const issues: ValidationIssue[] = [];

@@ -10,7 +10,7 @@
  * Brockhoff & Christensen (2017), JSS 82(13).
  */
 import { ArgumentError, ConvergenceError, type Diagnostic } from '../../errors/index.js';
-import { buildModelFrame, type ModelFrame } from '../../formula/frame.js';
+import { buildModelFrame, frameOptionsOf, type ModelFrame } from '../../formula/frame.js';
 import { barLabel, parseFormula, type ParsedFormula, type RandomTerm } from '../../formula/parse.js';
 import { dictFrom, own } from '../../data/own.js';
 import { detectRankDeficiency, nullBasis } from '../../linalg/dense.js';
@@ -25,6 +25,20 @@ import { setState, type LmmState } from './state.js';
 import './view.js';
 import { fixedCrossProduct, type CrossProducts, type ReTerm } from './structure.js';
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
+import { checkBoolean, checkCiLevel, checkInteger, checkOptions, optionKeys } from '../../errors/checks.js';
+
+const LMM_OPTION_KEYS = optionKeys<LmmOptions>()(['reml', 'ddf', 'residualVarianceBy', 'partialNesting', 'ciLevel', 'control', 'levels', 'factors']);
+const CONTROL_KEYS = optionKeys<NonNullable<LmmOptions['control']>>()(['maxEvaluations', 'simplexTolerance', 'step', 'start', 'aggregate', 'structure']);
+const PARTIAL_NESTING_KEYS = optionKeys<NonNullable<LmmOptions['partialNesting']>>()(['cluster', 'arm', 'treated']);
+
+/** Unknown keys at any level of the options are mistakes, never silently ignored. */
+function checkLmmOptions(options: LmmOptions): void {
+  checkOptions('options', options, LMM_OPTION_KEYS);
+  checkOptions('options.partialNesting', options.partialNesting, PARTIAL_NESTING_KEYS);
+  checkBoolean('options.reml', options.reml);
+  const control = checkOptions('options.control', options.control, CONTROL_KEYS);
+  if (control.maxEvaluations !== undefined) checkInteger('options.control.maxEvaluations', control.maxEvaluations, 1, 10_000_000);
+}
 
 /**
  * Fit a linear mixed model.
@@ -39,12 +53,13 @@ import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './t
  * fit.fixedEffects[0]; // { term: '(Intercept)', estimate: 1527.5, se: 19.38…, df: 5, … }
  */
 export function fitLmm(formula: string, data: ModelData, options: LmmOptions = {}): LmmFit {
+  checkLmmOptions(options);
   const parsed = parseFormula(formula);
   if (parsed.random.length === 0 && !options.partialNesting) {
     throw new ArgumentError('formula', formula, 'at least one random-effects term such as "(1 | id)" (or options.partialNesting); for a model without random effects use fitOls');
   }
   const ciLevel = options.ciLevel ?? 0.95;
-  if (!(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a number between 0 and 1');
+  checkCiLevel(ciLevel, 'options.ciLevel');
   const ddf = options.ddf ?? 'Satterthwaite';
   if (!['Satterthwaite', 'Kenward-Roger', 'asymptotic'].includes(ddf)) {
     throw new ArgumentError('options.ddf', ddf, '"Satterthwaite", "Kenward-Roger" or "asymptotic"');
@@ -60,7 +75,7 @@ export function fitLmm(formula: string, data: ModelData, options: LmmOptions = {
   if (options.residualVarianceBy && !src.has(options.residualVarianceBy)) {
     throw new ArgumentError('options.residualVarianceBy', options.residualVarianceBy, `a column of the data (${src.names().slice(0, 20).join(', ')})`);
   }
-  const frame = buildModelFrame(parsedFinal, src, options, extra);
+  const frame = buildModelFrame(parsedFinal, src, frameOptionsOf(options), extra);
   const fit = fitFrame(frame, options);
   if (options.partialNesting) hidePlaceholder(fit, options.partialNesting.cluster);
   return fit;
@@ -175,6 +190,7 @@ function reduceX(cp: CrossProducts): { kept: number[]; aliased: number[]; nullBa
 
 /** Fit from a built model frame (the stage after `buildModelFrame`). */
 export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
+  checkLmmOptions(options);
   const reml = options.reml ?? true;
   const ciLevel = options.ciLevel ?? 0.95;
   const ddf = options.ddf ?? 'Satterthwaite';

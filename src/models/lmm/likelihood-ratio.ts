@@ -14,6 +14,7 @@ import { ArgumentError } from '../../errors/index.js';
 import { fitFrame } from './fit.js';
 import { getState } from './state.js';
 import type { LmmFit } from './types.js';
+import { checkBoolean, checkOptions, optionKeys } from '../../errors/checks.js';
 
 export interface LikelihoodRatioRow {
   model: 'm0' | 'm1';
@@ -43,6 +44,8 @@ export interface LikelihoodRatioTest {
  * lrt.statistic; lrt.df; lrt.pValue;
  */
 export function likelihoodRatioTest(m0: LmmFit, m1: LmmFit, options: { refit?: boolean } = {}): LikelihoodRatioTest {
+  checkOptions('options', options, optionKeys<{ refit?: boolean }>()(['refit']));
+  checkBoolean('options.refit', options.refit);
   const s0 = getState(m0);
   const s1 = getState(m1);
   if (!s0 || !s1) throw new ArgumentError('m0, m1', 'objects not made by fitLmm in this session', 'two fits from fitLmm');

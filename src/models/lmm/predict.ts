@@ -9,6 +9,7 @@ import { formatNumberLevel } from '../../formula/levels.js';
 import { toColumnSource, type ModelData } from '../data-input.js';
 import { getState } from './state.js';
 import type { LmmFit } from './types.js';
+import { checkBoolean, checkOptions, optionKeys } from '../../errors/checks.js';
 
 export interface PredictOptions {
   /**
@@ -33,6 +34,9 @@ export interface PredictOptions {
  * predict(fit, [{ Days: 3, Subject: '308' }]); // [ 292.1… ] (with Subject 308's own intercept and slope)
  */
 export function predict(fit: LmmFit, newdata: ModelData, options: PredictOptions = {}): number[] {
+  checkOptions('options', options, optionKeys<PredictOptions>()(['includeRandom', 'allowNewLevels']));
+  checkBoolean('options.includeRandom', options.includeRandom);
+  checkBoolean('options.allowNewLevels', options.allowNewLevels);
   const s = getState(fit);
   if (!s) throw new ArgumentError('fit', fit, 'a fit made by fitLmm in this session');
   const src = toColumnSource(newdata, 'newdata');

@@ -8,7 +8,7 @@
  * refined Cholesky solve) → covariance (classical or sandwich) → coefficient table.
  */
 import { ArgumentError, type Diagnostic } from '../../errors/index.js';
-import { buildModelFrame, encodeVariable, type ModelFrame } from '../../formula/frame.js';
+import { buildModelFrame, frameOptionsOf, encodeVariable, type ModelFrame } from '../../formula/frame.js';
 import { parseFormula } from '../../formula/parse.js';
 import { fCdf } from '../../distributions/f.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
@@ -18,6 +18,9 @@ import { hatValues, leastSquares, type LeastSquares } from './least-squares.js';
 import { sandwichCovariance, sandwichSettings, type Adjustment } from './sandwich.js';
 import { setOlsState } from './state.js';
 import type { ClusterMissingPolicy, OlsCoefficientRow, OlsDdf, OlsFit, OlsOptions, OlsVcovType } from './types.js';
+import { checkCiLevel, checkOptions, optionKeys } from '../../errors/checks.js';
+
+const OLS_OPTION_KEYS = optionKeys<OlsOptions>()(['vcov', 'cluster', 'clusterMissing', 'ddf', 'ciLevel', 'levels', 'factors']);
 // Registers the linear-model view of OLS fits, so that marginalMeans, contrast and anova accept them.
 import './view.js';
 
@@ -65,6 +68,7 @@ const isClusterType = (t: OlsVcovType): boolean => t.startsWith('CR');
  * fit.cluster; // { variable: 'therapy_group', nClusters: 132, nSingletons: 113, minSize: 1, maxSize: 9 }
  */
 export function fitOls(formula: string, data: ModelData, options: OlsOptions = {}): OlsFit {
+  checkOptions('options', options, OLS_OPTION_KEYS);
   const parsed = parseFormula(formula);
   if (parsed.random.length > 0) {
     throw new ArgumentError('formula', formula, 'a formula without random-effects terms such as "(1 | id)"; for a mixed model use fitLmm');
@@ -75,7 +79,7 @@ export function fitOls(formula: string, data: ModelData, options: OlsOptions = {
     const avail = src.names();
     throw new ArgumentError('options.cluster', settings.cluster, `a column of the data; available: ${avail.slice(0, 30).join(', ')}${avail.length > 30 ? ', …' : ''}`);
   }
-  const frame = buildModelFrame(parsed, src, options);
+  const frame = buildModelFrame(parsed, src, frameOptionsOf(options));
   const clusters = settings.cluster === null ? null : clusterIndexFor(frame, src, settings.cluster, settings.clusterMissing);
   return fitOlsFrame(frame, options, clusters);
 }
@@ -92,7 +96,7 @@ function normaliseOptions(options: OlsOptions): Settings {
   const vcov = options.vcov ?? 'classical';
   if (!VCOV_TYPES.includes(vcov)) throw new ArgumentError('options.vcov', vcov, `one of ${VCOV_TYPES.map((t) => `"${t}"`).join(', ')}`);
   const ciLevel = options.ciLevel ?? 0.95;
-  if (!(typeof ciLevel === 'number' && ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a number between 0 and 1');
+  checkCiLevel(ciLevel, 'options.ciLevel');
   const clusterMissing = options.clusterMissing ?? 'error';
   if (clusterMissing !== 'error' && clusterMissing !== 'singleton') {
     throw new ArgumentError('options.clusterMissing', clusterMissing, '"error" or "singleton"');
@@ -129,6 +133,7 @@ export function clusterIndexFor(frame: ModelFrame, src: ColumnSource, cluster: s
  * from {@link clusterIndexFor} for the `CR*` types.
  */
 export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, clusters: ClusterIndex | null = null): OlsFit {
+  checkOptions('options', options, OLS_OPTION_KEYS);
   const { vcov: vcovType, ddf, ciLevel } = normaliseOptions(options);
   if (isClusterType(vcovType) && clusters === null) {
     throw new ArgumentError('clusters', null, `a cluster grouping for vcov "${vcovType}"`);
