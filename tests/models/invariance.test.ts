@@ -142,3 +142,25 @@ afterAll(() => {
   // The accuracy reached, for the record (see docs/validation).
   console.log('worst relative differences under shifts and scales:', worstSeen);
 });
+
+describe('ill-conditioning that centring cannot remove is said, not hidden', () => {
+  const codes = (f: LmmFit) => f.diagnostics.map((d) => d.code);
+  const opts = { levels: { arm: levels.arm, visit: ['9m', '15m'] } };
+  it('a covariate with a large origin inside an interaction', () => {
+    const formula = 'score ~ arm * baseline + visit + (1 | id)';
+    expect(codes(fitLmm(formula, followUp, opts))).not.toContain('ill-conditioned-fixed-effects');
+    const fit = fitLmm(formula, applyTransform(followUp, 'score', { label: '', x: { name: 'baseline', shift: 1e6 } }), opts);
+    const d = fit.diagnostics.find((x) => x.code === 'ill-conditioned-fixed-effects');
+    expect(d?.message).toContain('"armSFT:baseline"');
+    expect(d?.message).toContain('centre it');
+  });
+  it('a random slope on a variable far from 0 (a calendar year)', () => {
+    const formula = 'score ~ arm * months + (1 + months | id)';
+    expect(codes(fitLmm(formula, vas, { levels }))).not.toContain('random-effect-column-far-from-zero');
+    const years = vas.map((r) => ({ ...r, months: 2015 + r.months / 12 }));
+    const fit = fitLmm(formula, years, { levels });
+    const d = fit.diagnostics.find((x) => x.code === 'random-effect-column-far-from-zero');
+    expect(d?.message).toContain('"months" of (1 + months | id)');
+    expect(d?.details).toMatchObject({ column: 'months' });
+  });
+});

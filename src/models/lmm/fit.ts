@@ -18,7 +18,7 @@ import { toColumnSource, type ColumnSource, type ModelData } from '../data-input
 import { minimizeBounded } from '../optimize.js';
 import { tInterval } from '../t-tests.js';
 import { lambdaBlocks } from './deviance.js';
-import { canonicalTheta, makeObjective, polishBoundary, type Objective } from './objective.js';
+import { canonicalTheta, conditioningDiagnostics, makeObjective, polishBoundary, type Objective } from './objective.js';
 import { satterthwaiteDf, vcovFromFactor } from './satterthwaite.js';
 import { kenwardRogerDf } from './kenward-roger.js';
 import { setState, type LmmState } from './state.js';
@@ -381,6 +381,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     });
   }
 
+  diagnostics.push(...conditioningDiagnostics(objective, terms, xNames));
   const fit: LmmFit = {
     kind: 'lmm',
     formula: frame.formula.text,

@@ -7,10 +7,11 @@
  * deviance minus Σ log w_i (for REML as for ML). The cross-products are formed once per
  * stratum and added with weights δ⁻², so no evaluation passes over the rows.
  */
-import { ArgumentError } from '../../errors/index.js';
+import { ArgumentError, type Diagnostic } from '../../errors/index.js';
+import { choleskyInPlace, inverseFromCholesky } from '../../linalg/dense.js';
 import { planColumns, powerOfTwoNear, type ColumnPlan } from '../centring.js';
 import { evaluateDeviance, type DevianceParts, type Solution } from './deviance.js';
-import { combineCrossProducts, formCrossProducts, type CrossProducts, type InternalColumns, type ReTerm } from './structure.js';
+import { combineCrossProducts, fixedCrossProduct, formCrossProducts, type CrossProducts, type InternalColumns, type ReTerm } from './structure.js';
 
 export interface Strata {
   variable: string;
@@ -238,4 +239,70 @@ export function polishBoundary(objective: Objective, terms: ReTerm[], params: nu
     }
   }
   return best;
+}
+
+/**
+ * Ill-conditioning that centring and scaling cannot remove, said in plain language: a
+ * fixed-effects column that is nearly a combination of the others even after centring (a
+ * covariate with a large origin inside an interaction or a power), and a random-effects column
+ * whose values lie far from 0 relative to their spread (its origin is part of the model, so it
+ * is not centred: the random intercept then refers to a point far outside the data).
+ */
+export function conditioningDiagnostics(objective: Objective, terms: ReTerm[], xNames: string[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  // 1 − R²_j of internal column j on the others: 1/((X̃'X̃)⁻¹_jj (X̃'X̃)_jj).
+  const cp = objective.crossProducts(objective.start);
+  const p = cp.p;
+  const A = fixedCrossProduct(cp);
+  const L = Float64Array.from(A);
+  if (p > 1 && choleskyInPlace(L, p)) {
+    const inv = inverseFromCholesky(L, p);
+    const weak: { column: string; oneMinusR2: number }[] = [];
+    for (let j = 0; j < p; j++) {
+      const r = 1 / (inv[j * p + j]! * A[j * p + j]!);
+      if (r < 1e-8) weak.push({ column: xNames[j]!, oneMinusR2: r });
+    }
+    if (weak.length) {
+      const worst = Math.min(...weak.map((w) => w.oneMinusR2));
+      out.push({
+        code: 'ill-conditioned-fixed-effects',
+        severity: 'warning',
+        message:
+          `Even after centring, ${weak.map((w) => `"${w.column}"`).join(', ')} ${weak.length === 1 ? 'is' : 'are'} nearly a linear combination of the other fixed-effect columns ` +
+          `(1 − R² down to ${worst.toExponential(1)}), so about ${Math.round(-Math.log10(worst))} of the 16 significant digits of ${weak.length === 1 ? 'its' : 'their'} estimates are lost to rounding. ` +
+          'This usually means a covariate far from 0 enters an interaction or a power: centre it (subtract its mean) before fitting, which gives the same model with the other coefficients referring to the centre.',
+        details: { columns: weak },
+      });
+    }
+  }
+  const n = cp.n;
+  for (const t of terms) {
+    if (t.k < 2) continue;
+    for (let a = 0; a < t.k; a++) {
+      let sum = 0;
+      let binary = true;
+      for (let i = 0; i < n; i++) {
+        const z = t.Z[a * n + i]!;
+        sum += z;
+        if (z !== 0 && z !== 1) binary = false;
+      }
+      if (binary) continue;
+      const mean = sum / n;
+      let ss = 0;
+      for (let i = 0; i < n; i++) ss += (t.Z[a * n + i]! - mean) ** 2;
+      const sd = Math.sqrt(ss / n);
+      if (Math.abs(mean) > 100 * sd) {
+        out.push({
+          code: 'random-effect-column-far-from-zero',
+          severity: 'warning',
+          message:
+            `The random-effects column "${t.columnNames[a]}" of (${t.label}) lies far from 0 relative to its spread (mean ${mean.toPrecision(4)}, SD ${sd.toPrecision(3)}). ` +
+            'The other columns of the term then describe the groups at that variable = 0, far outside the data, with correlations near ±1 that make the variance parameters hard to estimate and sensitive to rounding. ' +
+            'Centre the variable (subtract its mean) before fitting: for a term with an intercept and an unstructured covariance this is the same model, with the intercept variance at the centre.',
+          details: { term: t.label, column: t.columnNames[a], mean, sd },
+        });
+      }
+    }
+  }
+  return out;
 }
