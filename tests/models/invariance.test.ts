@@ -7,6 +7,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { trialToRows } from '../../src/data/validate.js';
+import { contrast } from '../../src/models/emmeans/contrast.js';
+import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { fitLmm } from '../../src/models/lmm/fit.js';
 import type { LmmFit, LmmOptions } from '../../src/models/lmm/types.js';
 import { fitOls } from '../../src/models/ols/fit.js';
@@ -162,5 +164,43 @@ describe('ill-conditioning that centring cannot remove is said, not hidden', () 
     const d = fit.diagnostics.find((x) => x.code === 'random-effect-column-far-from-zero');
     expect(d?.message).toContain('"months" of (1 + months | id)');
     expect(d?.details).toMatchObject({ column: 'months' });
+  });
+});
+
+describe('marginal means and contrasts at a covariate far from 0 are invariant too', () => {
+  // A marginal mean at the covariate's mean reaches the intercept and the covariate's
+  // coefficient, whose covariance entries are ~1e18 once the covariate is shifted by 1e9: L'VL
+  // is computed in the centred parameterisation instead.
+  const formula = 'score ~ arm * visit + baseline';
+  const opts = { levels: { arm: levels.arm, visit: ['9m', '15m'] } };
+  const fits: [string, (rows: Record<string, unknown>[]) => object][] = [
+    ['fitLmm, Satterthwaite', (rows) => fitLmm(`${formula} + (1 | id)`, rows, opts)],
+    ['fitLmm, Kenward–Roger', (rows) => fitLmm(`${formula} + (1 | id)`, rows, { ...opts, ddf: 'Kenward-Roger' })],
+    ['fitOls, classical', (rows) => fitOls(formula, rows, opts)],
+    ['fitOls, CR2', (rows) => fitOls(formula, rows, { ...opts, vcov: 'CR2', cluster: 'id' })],
+  ];
+  describe.each(fits)('%s', (_name, fit) => {
+    const base = fit(followUp);
+    const mmBase = marginalMeans(base as LmmFit, ['arm', 'visit']);
+    const diffBase = contrast(mmBase, 'revpairwise');
+    it.each(transformsFor('baseline').map((t) => [t.label, t] as const))('%s', (_label, t) => {
+      const moved = fit(applyTransform(followUp, 'score', t));
+      const mm = marginalMeans(moved as LmmFit, ['arm', 'visit']);
+      const sy = t.y?.scale ?? 1;
+      const cy = t.y?.shift ?? 0;
+      mm.rows.forEach((r, i) => {
+        const b = mmBase.rows[i]!;
+        close((r.estimate - cy) / sy, b.estimate, REL, b.se, `estimate mean ${i} (${t.label})`);
+        close(r.se / sy, b.se, REL, 0, `se mean ${i} (${t.label})`);
+        close(r.df, b.df, REL, 0, `df mean ${i} (${t.label})`);
+      });
+      contrast(mm, 'revpairwise').rows.forEach((r, i) => {
+        const b = diffBase.rows[i]!;
+        close(r.estimate / sy, b.estimate, REL, b.se, `estimate contrast ${i} (${t.label})`);
+        close(r.se / sy, b.se, REL, 0, `se contrast ${i} (${t.label})`);
+        close(r.df, b.df, REL, 0, `df contrast ${i} (${t.label})`);
+        closeP(r.pValue, b.pValue, b.statistic, REL, `pValue contrast ${i} (${t.label})`);
+      });
+    });
   });
 });

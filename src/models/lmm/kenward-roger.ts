@@ -29,8 +29,9 @@ const MAX_ROWS = 4000;
  */
 interface KrCache {
   Phi: Float64Array;
-  /** Adjusted covariance of the original coefficients. */
+  /** Adjusted covariance of the original coefficients, and of the internal ones. */
   PhiA: Float64Array;
+  PhiAi: Float64Array;
   plan: ColumnPlan;
   P: Float64Array[];
   W: number[][];
@@ -241,7 +242,7 @@ export function krAdjustment(s: LmmState): KrCache {
   const G = matmul(matmul(Phi, UU, p, p, p), Phi, p, p, p);
   const PhiAi = new Float64Array(p * p);
   for (let e = 0; e < p * p; e++) PhiAi[e] = Phi[e]! + 2 * G[e]!;
-  const out: KrCache = { Phi, PhiA: covarianceToOriginal(plan, PhiAi), plan, P, W };
+  const out: KrCache = { Phi, PhiA: covarianceToOriginal(plan, PhiAi), PhiAi, plan, P, W };
   cache.set(s, out);
   return out;
 }

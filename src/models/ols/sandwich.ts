@@ -95,6 +95,11 @@ export interface AdjustedDesign {
 export interface SandwichResult {
   /** The covariance, row-major r × r. */
   vcov: Float64Array;
+  /**
+   * The same covariance of the shifted parameterisation (V_s, before mapping back): c'Vc is best
+   * computed as c_s'V_s c_s with c_s = T⁻ᵀc when c reaches a coefficient of a column far from 0.
+   */
+  shifted: Float64Array;
   /** Satterthwaite df per coefficient, when requested. */
   df: Float64Array | null;
   /** Clusters (or rows, for HC types) whose I − H_gg is singular (leverage 1 in some direction). */
@@ -335,7 +340,8 @@ export function sandwichCovariance(
   }
 
   for (let j = 0; j < r; j++) for (let k = 0; k < j; k++) meat[k * r + j] = meat[j * r + k]!;
-  const vcov = unshiftCovariance(sandwichProduct(Ms, meat, r, scale), shift, ls.carrier, r);
+  const shifted = sandwichProduct(Ms, meat, r, scale);
+  const vcov = unshiftCovariance(shifted, shift, ls.carrier, r);
 
   let df: Float64Array | null = null;
   if (wantDf) {
@@ -352,7 +358,7 @@ export function sandwichCovariance(
       df[j] = E![j]! ** 2 / (F![j]! + frob);
     }
   }
-  return { vcov, df, singular };
+  return { vcov, shifted, df, singular };
 }
 
 /**
@@ -376,7 +382,8 @@ function heteroskedasticCovariance(ls: LeastSquares, adjustment: Adjustment, sca
     w[i] = f2 * e[i]! * e[i]!;
   }
   const meat = crossProducts(X, e, n, r, w, shift).XtX;
-  return { vcov: unshiftCovariance(sandwichProduct(Ms, meat, r, scale), shift, ls.carrier, r), df: null, singular };
+  const shifted = sandwichProduct(Ms, meat, r, scale);
+  return { vcov: unshiftCovariance(shifted, shift, ls.carrier, r), shifted, df: null, singular };
 }
 
 /** c · M B M for symmetric M and B (row-major r × r). */
