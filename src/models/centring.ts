@@ -76,8 +76,14 @@ export function constantCarrier(X: Float64Array, n: number, p: number): Float64A
   return a;
 }
 
+/** True when the `n` values at `off` are all 0 or 1 (an intercept or an indicator the coding made). */
+export function isBinaryColumn(v: Float64Array, off: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (v[off + i] !== 0 && v[off + i] !== 1) return false;
+  return true;
+}
+
 /** Mean by two passes (the second corrects the first's rounding), over `n` values at `off`. */
-function mean(v: Float64Array, off: number, n: number): number {
+export function mean(v: Float64Array, off: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += v[off + i]!;
   const m = s / n;
@@ -106,9 +112,7 @@ export function planColumns(X: Float64Array, y: Float64Array | null, n: number, 
     const off = j * n;
     // A 0/1 column (an indicator made by the coding) has a fixed origin and unit and is well
     // conditioned; left as it is, it keeps its zeros, which the cross-product pass skips.
-    let binary = true;
-    for (let i = 0; i < n && binary; i++) binary = X[off + i] === 0 || X[off + i] === 1;
-    if (binary) continue;
+    if (isBinaryColumn(X, off, n)) continue;
     const c = carrier && n > 0 ? mean(X, off, n) : 0;
     let ss = 0;
     for (let i = 0; i < n; i++) {

@@ -9,7 +9,7 @@
  */
 import { ArgumentError, type Diagnostic } from '../../errors/index.js';
 import { choleskyInPlace, inverseFromCholesky } from '../../linalg/dense.js';
-import { planColumns, powerOfTwoNear, type ColumnPlan } from '../centring.js';
+import { isBinaryColumn, mean, planColumns, powerOfTwoNear, type ColumnPlan } from '../centring.js';
 import { evaluateDeviance, type DevianceParts, type Solution } from './deviance.js';
 import { combineCrossProducts, fixedCrossProduct, formCrossProducts, type CrossProducts, type InternalColumns, type ReTerm } from './structure.js';
 
@@ -89,14 +89,10 @@ export function makeObjective(
   const zMul = terms.map((t) => {
     const mul = new Float64Array(t.k).fill(1);
     for (let a = 0; a < t.k; a++) {
+      if (isBinaryColumn(t.Z, a * n, n)) continue;
       let ss = 0;
-      let binary = true;
-      for (let i = 0; i < n; i++) {
-        const z = t.Z[a * n + i]!;
-        ss += z * z;
-        if (z !== 0 && z !== 1) binary = false;
-      }
-      if (!binary) mul[a] = 1 / powerOfTwoNear(Math.sqrt(ss / Math.max(n, 1)));
+      for (let i = 0; i < n; i++) ss += t.Z[a * n + i]! ** 2;
+      mul[a] = 1 / powerOfTwoNear(Math.sqrt(ss / Math.max(n, 1)));
     }
     return mul;
   });
@@ -279,27 +275,20 @@ export function conditioningDiagnostics(objective: Objective, terms: ReTerm[], x
   for (const t of terms) {
     if (t.k < 2) continue;
     for (let a = 0; a < t.k; a++) {
-      let sum = 0;
-      let binary = true;
-      for (let i = 0; i < n; i++) {
-        const z = t.Z[a * n + i]!;
-        sum += z;
-        if (z !== 0 && z !== 1) binary = false;
-      }
-      if (binary) continue;
-      const mean = sum / n;
+      if (isBinaryColumn(t.Z, a * n, n)) continue;
+      const m = mean(t.Z, a * n, n);
       let ss = 0;
-      for (let i = 0; i < n; i++) ss += (t.Z[a * n + i]! - mean) ** 2;
+      for (let i = 0; i < n; i++) ss += (t.Z[a * n + i]! - m) ** 2;
       const sd = Math.sqrt(ss / n);
-      if (Math.abs(mean) > 100 * sd) {
+      if (Math.abs(m) > 100 * sd) {
         out.push({
           code: 'random-effect-column-far-from-zero',
           severity: 'warning',
           message:
-            `The random-effects column "${t.columnNames[a]}" of (${t.label}) lies far from 0 relative to its spread (mean ${mean.toPrecision(4)}, SD ${sd.toPrecision(3)}). ` +
+            `The random-effects column "${t.columnNames[a]}" of (${t.label}) lies far from 0 relative to its spread (mean ${m.toPrecision(4)}, SD ${sd.toPrecision(3)}). ` +
             'The other columns of the term then describe the groups at that variable = 0, far outside the data, with correlations near ±1 that make the variance parameters hard to estimate and sensitive to rounding. ' +
             'Centre the variable (subtract its mean) before fitting: for a term with an intercept and an unstructured covariance this is the same model, with the intercept variance at the centre.',
-          details: { term: t.label, column: t.columnNames[a], mean, sd },
+          details: { term: t.label, column: t.columnNames[a], mean: m, sd },
         });
       }
     }

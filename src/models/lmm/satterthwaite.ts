@@ -1,8 +1,8 @@
 /**
  * Satterthwaite denominator degrees of freedom for linear functions of the fixed
  * effects, as lmerTest computes them (Kuznetsova, Brockhoff & Christensen 2017, JSS
- * 82(13)): with varpar = (θ, σ) (σ as σ/σ̂ for the numerical derivatives; and the log residual-variance ratios, when the residual
- * variance differs by stratum, between them),
+ * 82(13)): with varpar = (θ, σ) (and the log residual-variance ratios, when the residual
+ * variance differs by stratum, between them; σ enters the numerical derivatives as σ/σ̂),
  *
  *     A  = 2 H⁻¹,   H = Hessian of the (REML or ML) deviance in varpar
  *     g  = ∂(L'V(varpar)L)/∂varpar,   V = σ²(R_X'R_X)⁻¹
