@@ -210,6 +210,7 @@ export function attendanceEffects(trial: TrialData, options: AttendanceEffectsOp
     const share = doseIdx.reduce((a, i) => a + complied[i]!, 0) / nTreated;
     if (share === 0) throw new ArgumentError('options.atLeast', k, `a threshold that some treated participant analysed reaches (nobody attended ${k} or more sessions)`);
     const fit = iv('complied', { ...cols, complied });
+    diagnostics.push(...fit.diagnostics.filter((d) => d.code === 'exact-first-stage'));
     const row = fit.coefficients.find((r) => r.term === 'complied')!;
     return {
       ...pick(row),

@@ -330,6 +330,9 @@ function firstStageOf(
   const test = (fit: typeof full) => {
     const cols = instrCols(fit);
     const r = fit.fixedEffects.length;
+    // Instruments that predict the regressor exactly (e.g. "attended at least once" when every
+    // treated participant attended): the residuals are 0 and the F statistic is infinite.
+    if (fit.diagnostics.some((x) => x.code === 'perfect-fit')) return { statistic: Infinity, numDf: cols.length, denDf: fit.dfResidual, pValue: 0 };
     const L = cols.map(({ j }) => {
       const l = new Float64Array(r);
       l[j] = 1;
@@ -344,6 +347,14 @@ function firstStageOf(
   for (const v of classicalFit.residuals) rssFull += v * v;
   let rssRestricted = 0;
   for (const v of restricted.residuals) rssRestricted += v * v;
+  if (classical.statistic === Infinity) {
+    diagnostics.push({
+      code: 'exact-first-stage',
+      severity: 'info',
+      message: `The instruments predict "${d}" exactly (the first-stage residuals are 0), so its first-stage F is infinite: the instrument is as strong as one can be, and 2SLS is the ratio of the reduced-form and first-stage differences.`,
+      details: { endogenous: d },
+    });
+  }
   if (classical.statistic < WEAK_INSTRUMENT_F) {
     diagnostics.push({
       code: 'weak-instrument',

@@ -167,6 +167,17 @@ export async function costEffectiveness(input: CostEffectInput, options: CostEff
   armList.forEach((a, s) => {
     if (nArm[s]! < 2) throw new ArgumentError(s === 0 ? 'control' : 'treated', a, 'an arm with at least 2 participants who have both cost and effect');
   });
+  // The ANCOVA slope is formed from one-pass sums in every replicate (Σb² − (Σb)²/n); on
+  // baseline and follow-up centred at their overall means those sums do not cancel for
+  // scores with a large origin. Differences of means and the slope are unchanged by it.
+  const centre = ancova ? [3, 4].map((c) => rows.reduce((acc, r) => acc + r.values[c]!, 0) / rows.length) : [0, 0];
+  if (ancova) {
+    rows.forEach((r, i) => {
+      const b = r.values[3]! - centre[0]!;
+      const f = r.values[4]! - centre[1]!;
+      rows[i] = { ...r, values: [...r.values.slice(0, 3), b, f, b * b, b * f] };
+    });
+  }
   const data = buildUnits(rows, armList.map((a) => schemes[a]!), k, armList);
   const run = await runBootstrap(data.strata, k, replicates, seed, {
     threads: options.threads ?? 'auto',
@@ -254,7 +265,7 @@ export async function costEffectiveness(input: CostEffectInput, options: CostEff
     excluded,
     meanCost: { control: meanCol(0, 1)(data.full, 0), treated: meanCol(1, 1)(data.full, 0) },
     meanEffect: ancova
-      ? { control: meanCol(0, 4)(data.full, 0), treated: meanCol(1, 4)(data.full, 0) }
+      ? { control: meanCol(0, 4)(data.full, 0) + centre[1]!, treated: meanCol(1, 4)(data.full, 0) + centre[1]! }
       : { control: meanCol(0, 2)(data.full, 0), treated: meanCol(1, 2)(data.full, 0) },
     incrementalCost,
     incrementalEffect,

@@ -103,10 +103,14 @@ export function symmetricEigen(A: Float64Array, n: number): { values: Float64Arr
   const a = Float64Array.from(A);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  // Rotations keep the Frobenius norm, so "off-diagonal negligible" is judged relative to it:
+  // an absolute threshold would skip every rotation of a matrix in small units.
+  let norm2 = 0;
+  for (let e = 0; e < n * n; e++) norm2 += a[e]! ** 2;
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += a[i * n + j]! ** 2;
-    if (off < 1e-30) break;
+    if (off <= 1e-30 * norm2) break;
     for (let p = 0; p < n; p++) {
       for (let q = p + 1; q < n; q++) {
         const apq = a[p * n + q]!;

@@ -193,9 +193,12 @@ export function estimateLinear(
   let est = 0;
   for (let i = 0; i < p; i++) est += L[i]! * view.beta[i]!;
   let v = 0;
-  for (let i = 0; i < p; i++) {
-    if (L[i] === 0) continue;
-    for (let j = 0; j < p; j++) v += L[i]! * view.vcov[i * p + j]! * L[j]!;
+  if (view.variance) v = view.variance(L);
+  else {
+    for (let i = 0; i < p; i++) {
+      if (L[i] === 0) continue;
+      for (let j = 0; j < p; j++) v += L[i]! * view.vcov[i * p + j]! * L[j]!;
+    }
   }
   const se = Math.sqrt(v);
   const df = view.df(L);

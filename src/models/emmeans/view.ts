@@ -16,6 +16,12 @@ export interface LinearModelView {
   beta: Float64Array;
   /** Covariance of β over the kept columns (kept × kept, row-major). */
   vcov: Float64Array;
+  /**
+   * L'VL for L over the kept columns, computed in the model's internal (centred) parameterisation
+   * when it has one: with a covariate far from 0, L'VL from `vcov` cancels catastrophically for L
+   * that reach the intercept (a marginal mean at the covariate's mean).
+   */
+  variance?(L: Float64Array): number;
   numericMeans: Record<string, number>;
   /** Null-space basis over all columns (empty when full rank). */
   nullBasis: number[][];

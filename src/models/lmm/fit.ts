@@ -14,11 +14,12 @@ import { buildModelFrame, frameOptionsOf, type ModelFrame } from '../../formula/
 import { barLabel, parseFormula, type ParsedFormula, type RandomTerm } from '../../formula/parse.js';
 import { dictFrom, own } from '../../data/own.js';
 import { detectRankDeficiency, nullBasis } from '../../linalg/dense.js';
+import { coefficientsToOriginal, covarianceToOriginal, toOriginal } from '../centring.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { minimizeBounded } from '../optimize.js';
 import { tInterval } from '../t-tests.js';
 import { lambdaBlocks } from './deviance.js';
-import { canonicalTheta, makeObjective } from './objective.js';
+import { canonicalTheta, conditioningDiagnostics, makeObjective, polishBoundary, type Objective } from './objective.js';
 import { satterthwaiteDf, vcovFromFactor } from './satterthwaite.js';
 import { kenwardRogerDf } from './kenward-roger.js';
 import { setState, type LmmState } from './state.js';
@@ -181,11 +182,15 @@ export function buildReTerms(frame: ModelFrame): ReTerm[] {
   });
 }
 
-/** Drop fixed-effect columns R would alias; returns the reduced X and the kept indices. */
-function reduceX(cp: CrossProducts): { kept: number[]; aliased: number[]; nullBasis: number[][] } {
+/**
+ * Drop fixed-effect columns R would alias; returns the kept indices and the null space of X.
+ * Judged on the objective's centred and scaled columns (the null vectors mapped back).
+ */
+function reduceX(objective: Objective): { kept: number[]; aliased: number[]; nullBasis: number[][] } {
+  const cp: CrossProducts = objective.crossProducts(objective.start);
   const XtX = fixedCrossProduct(cp);
   const { kept, aliased } = detectRankDeficiency(XtX, cp.p);
-  return { kept, aliased, nullBasis: nullBasis(XtX, cp.p, kept, aliased) };
+  return { kept, aliased, nullBasis: nullBasis(XtX, cp.p, kept, aliased).map((v) => Array.from(toOriginal(objective.plan, v))) };
 }
 
 /** Fit from a built model frame (the stage after `buildModelFrame`). */
@@ -220,7 +225,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   const strataVar = options.residualVarianceBy;
   const strata = strataVar ? { variable: strataVar, ...frame.extra[strataVar]! } : null;
   let objective = makeObjective(terms, X, frame.y, n, p, reml, aggregate && !strata, strata, options.control?.structure ?? 'auto');
-  const { kept, aliased, nullBasis: nullVectors } = reduceX(objective.crossProducts(objective.start));
+  const { kept, aliased, nullBasis: nullVectors } = reduceX(objective);
   const droppedColumns = aliased.map((j) => frame.spec.columnNames[j]!);
   if (aliased.length) {
     const Xr = new Float64Array(n * kept.length);
@@ -238,21 +243,21 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   if (n <= p) throw new ArgumentError('data', `${n} complete rows`, `more rows than the ${p} fixed-effect columns`);
 
   const { nTheta, lower } = objective;
-  const x0 = options.control?.start ? [...options.control.start, ...objective.start.slice(nTheta)] : objective.start;
+  const x0 = options.control?.start ? [...objective.thetaToInternal(options.control.start), ...objective.start.slice(nTheta)] : objective.start;
   if (x0.length !== objective.start.length) throw new ArgumentError('options.control.start', options.control?.start, `${nTheta} starting values of θ`);
-  const opt = minimizeBounded((x) => objective.evaluate(x).deviance, x0, lower, options.control ?? {});
+  const opt = minimizeBounded((x) => objective.minimand(x), x0, lower, options.control ?? {});
   if (!Number.isFinite(opt.objective)) {
     throw new ConvergenceError(`No finite ${reml ? 'REML criterion' : 'deviance'} was found for ${frame.formula.text}: ${opt.message}`);
   }
-  const params = [...canonicalTheta(terms, opt.x.slice(0, nTheta)), ...opt.x.slice(nTheta)];
-  const theta = params.slice(0, nTheta);
+  const params = polishBoundary(objective, terms, [...canonicalTheta(terms, opt.x.slice(0, nTheta)), ...opt.x.slice(nTheta)]);
+  const theta = objective.thetaToOriginal(params.slice(0, nTheta));
   const fin = objective.evaluate(params, true);
   const cp = fin.cp;
   const sol = fin.solution!;
   const sigma2 = fin.r2 / (reml ? n - p : n);
   const sigma = Math.sqrt(sigma2);
-  const beta = sol.beta;
-  const vcov = vcovFromFactor(fin.Lx, p, sigma);
+  const beta = coefficientsToOriginal(objective.plan, sol.beta);
+  const vcov = covarianceToOriginal(objective.plan, vcovFromFactor(fin.Lx, p, sigma));
 
   // Conditional modes b = Λu and conditional SDs √(σ² diag(λ C_u λ')) (lme4's ranef, condVar).
   const lamBlocks = lambdaBlocks(cp, theta);
@@ -409,6 +414,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     });
   }
 
+  diagnostics.push(...conditioningDiagnostics(objective, terms, xNames));
   const fit: LmmFit = {
     kind: 'lmm',
     formula: frame.formula.text,

@@ -15,14 +15,24 @@
  */
 import { ArgumentError } from '../../errors/index.js';
 import { choleskyInPlace, inverseFromCholesky, symmetricEigen } from '../../linalg/dense.js';
+import { contrastToInternal, covarianceToOriginal, internalDesign, type ColumnPlan } from '../centring.js';
 import { lambdaBlocks } from './deviance.js';
+import { vcovFromFactor } from './satterthwaite.js';
 import type { LmmState } from './state.js';
 
 const MAX_ROWS = 4000;
 
+/**
+ * Φ, P and W are of the objective's internal (centred, scaled) columns X̃ = X T, where they are
+ * well conditioned; the method is invariant under such a reparametrisation (Φ_A maps as
+ * T Φ̃_A T', and a contrast L as T'L), so PhiA is returned of the original columns.
+ */
 interface KrCache {
   Phi: Float64Array;
+  /** Adjusted covariance of the original coefficients, and of the internal ones. */
   PhiA: Float64Array;
+  PhiAi: Float64Array;
+  plan: ColumnPlan;
   P: Float64Array[];
   W: number[][];
 }
@@ -46,8 +56,10 @@ export function krAdjustment(s: LmmState): KrCache {
     );
   }
   const p = s.kept.length;
-  const X = new Float64Array(n * p);
-  s.kept.forEach((j, c) => X.set(frame.X.subarray(j * n, (j + 1) * n), c * n));
+  const Xk = new Float64Array(n * p);
+  s.kept.forEach((j, c) => Xk.set(frame.X.subarray(j * n, (j + 1) * n), c * n));
+  const plan = s.objective.plan;
+  const X = internalDesign(plan, Xk, n);
   const sigma2 = s.sigma * s.sigma;
 
   // Variance parameters γ and the structure of each G_r.
@@ -176,7 +188,7 @@ export function krAdjustment(s: LmmState): KrCache {
       Ktrace[s2]![r] = v;
     }
   }
-  const Phi = s.vcov;
+  const Phi = vcovFromFactor(s.objective.evaluate(s.params).Lx, p, s.sigma);
   const trProd = (A: Float64Array, B: Float64Array) => {
     let v = 0;
     for (let e = 0; e < p * p; e++) v += A[e]! * B[e]!;
@@ -228,18 +240,20 @@ export function krAdjustment(s: LmmState): KrCache {
     }
   }
   const G = matmul(matmul(Phi, UU, p, p, p), Phi, p, p, p);
-  const PhiA = new Float64Array(p * p);
-  for (let e = 0; e < p * p; e++) PhiA[e] = Phi[e]! + 2 * G[e]!;
-  const out: KrCache = { Phi, PhiA, P, W };
+  const PhiAi = new Float64Array(p * p);
+  for (let e = 0; e < p * p; e++) PhiAi[e] = Phi[e]! + 2 * G[e]!;
+  const out: KrCache = { Phi, PhiA: covarianceToOriginal(plan, PhiAi), PhiAi, plan, P, W };
   cache.set(s, out);
   return out;
 }
 
 /**
- * Kenward–Roger denominator df of H0: Lβ = 0 (pbkrtest's `Lb_ddf`), for L with q rows.
+ * Kenward–Roger denominator df of H0: Lβ = 0 (pbkrtest's `Lb_ddf`), for L with q rows over the
+ * original coefficients.
  */
-export function krDdf(kr: KrCache, L: number[][], p: number): number {
-  const q = L.length;
+export function krDdf(kr: KrCache, Lorig: number[][], p: number): number {
+  const q = Lorig.length;
+  const L = Lorig.map((row) => Array.from(contrastToInternal(kr.plan, row)));
   const V0 = kr.Phi;
   // Θ = L'(L V0 L')⁻¹ L
   const LV = L.map((row) => Array.from({ length: p }, (_, j) => row.reduce((a, li, i) => a + li * V0[i * p + j]!, 0)));

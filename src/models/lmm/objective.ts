@@ -7,9 +7,11 @@
  * deviance minus Σ log w_i (for REML as for ML). The cross-products are formed once per
  * stratum and added with weights δ⁻², so no evaluation passes over the rows.
  */
-import { ArgumentError } from '../../errors/index.js';
+import { ArgumentError, type Diagnostic } from '../../errors/index.js';
+import { choleskyInPlace, inverseFromCholesky } from '../../linalg/dense.js';
+import { isBinaryColumn, mean, planColumns, powerOfTwoNear, type ColumnPlan } from '../centring.js';
 import { evaluateDeviance, type DevianceParts, type Solution } from './deviance.js';
-import { combineCrossProducts, formCrossProducts, type CrossProducts, type ReTerm } from './structure.js';
+import { combineCrossProducts, fixedCrossProduct, formCrossProducts, type CrossProducts, type InternalColumns, type ReTerm } from './structure.js';
 
 export interface Strata {
   variable: string;
@@ -20,14 +22,37 @@ export interface Strata {
 
 export interface Objective {
   nTheta: number;
+  /**
+   * The centring and scaling of X and y the cross-products are formed on (models/centring.ts):
+   * the solution's β and the factor's covariance are of the internal columns; map them with
+   * `coefficientsToOriginal` and `covarianceToOriginal`.
+   */
+  plan: ColumnPlan;
+  /** Per random term (fitting order), the power of two each Z column is multiplied by internally. */
+  zMul: Float64Array[];
+  /** θ of the original Z columns from the internal θ (the optimiser's): λ = diag(zMul) λ̃. */
+  thetaToOriginal(theta: readonly number[]): number[];
+  /** The inverse of `thetaToOriginal` (for user starting values). */
+  thetaToInternal(theta: readonly number[]): number[];
   /** Parameters: θ, then log δ for strata 2… . */
   lower: number[];
   start: number[];
   strata: (Strata & { counts: number[] }) | null;
   /** Cross-products at the parameters (weighted when stratified). */
   crossProducts(params: readonly number[]): CrossProducts;
-  /** Deviance parts; `ldW` = Σ log w_i, already subtracted in `deviance`. */
+  /**
+   * Deviance parts; `ldW` = Σ log w_i, already subtracted in `deviance`. `r2`, `ldRX2` and the
+   * criterion are of the original columns and response (the internal scaling's log-Jacobians
+   * added back), and so are the solution's β̃ (of the internal X̃ columns, in the response's
+   * units) and u; `Lx` is the factor of the internal columns.
+   */
   evaluate(params: readonly number[], keep?: boolean): DevianceParts & { ldW: number; solution?: Solution; cp: CrossProducts };
+  /**
+   * What the optimiser minimises: the criterion of the internal (centred, scaled) columns and
+   * response, which differs from `evaluate(params).deviance` by a constant. Its value is of the
+   * same size whatever the data's units, and so is its rounding noise.
+   */
+  minimand(params: readonly number[]): number;
 }
 
 export function makeObjective(
@@ -57,15 +82,75 @@ export function makeObjective(
       }
     }
   }
+  const plan = planColumns(X, y, n, p);
+  // Random-effect columns are only scaled (by a power of two near their root mean square):
+  // their origin is part of the model, but their unit is not (λ absorbs it exactly). 0/1
+  // columns (intercepts, indicators) keep the unit the coding gave them, as in X.
+  const zMul = terms.map((t) => {
+    const mul = new Float64Array(t.k).fill(1);
+    for (let a = 0; a < t.k; a++) {
+      if (isBinaryColumn(t.Z, a * n, n)) continue;
+      let ss = 0;
+      for (let i = 0; i < n; i++) ss += t.Z[a * n + i]! ** 2;
+      mul[a] = 1 / powerOfTwoNear(Math.sqrt(ss / Math.max(n, 1)));
+    }
+    return mul;
+  });
+  const columns: InternalColumns = {
+    xShift: plan.centre,
+    xMul: plan.scale.map((d) => 1 / d),
+    yShift: plan.yCentre,
+    yMul: 1 / plan.yScale,
+    zMul,
+  };
+  const mapTheta = (theta: readonly number[], toOriginal: boolean): number[] => {
+    const out = [...theta];
+    for (let j = 0; j < terms.length; j++) {
+      const t = terms[j]!;
+      let q = t.thetaOffset;
+      for (let c = 0; c < t.k; c++) {
+        for (let r = c; r < t.k; r++) {
+          // (A wrong-length user start is left for the caller's length check.)
+          if (q < out.length) out[q] = toOriginal ? out[q]! * zMul[j]![r]! : out[q]! / zMul[j]![r]!;
+          q++;
+        }
+      }
+    }
+    return out;
+  };
+  // log|R_X|² of the original columns = that of X̃ = X T plus 2 Σ log d_j; the response's
+  // scale d_y multiplies r² by d_y², adding 2 log d_y per residual degree of freedom.
+  const jacobian = 2 * plan.logScale;
+  const dy = plan.yScale;
+  const yJacobian = 2 * (reml ? n - p : n) * Math.log(dy);
+  const toOriginalParts = <D extends DevianceParts & { solution?: Solution }>(d: D): D => {
+    const out = { ...d, r2: d.r2 * dy * dy, ldRX2: d.ldRX2 + jacobian, deviance: d.deviance + yJacobian + (reml ? jacobian : 0) };
+    if (d.solution) {
+      out.solution = {
+        beta: d.solution.beta.map((b) => b * dy),
+        u: d.solution.u.map((u) => u.map((v) => v * dy)),
+        cu: d.solution.cu,
+      };
+    }
+    return out;
+  };
+  const common = {
+    nTheta,
+    lower,
+    start,
+    plan,
+    zMul,
+    thetaToOriginal: (theta: readonly number[]) => mapTheta(theta, true),
+    thetaToInternal: (theta: readonly number[]) => mapTheta(theta, false),
+  };
   if (!strata) {
-    const cp = formCrossProducts(terms, X, y, n, p, { aggregate, structure });
+    const cp = formCrossProducts(terms, X, y, n, p, { aggregate, structure, columns });
     return {
-      nTheta,
-      lower,
-      start,
+      ...common,
       strata: null,
       crossProducts: () => cp,
-      evaluate: (params, keep = false) => ({ ...evaluateDeviance(cp, params.slice(0, nTheta), reml, keep), ldW: 0, cp }),
+      evaluate: (params, keep = false) => ({ ...toOriginalParts(evaluateDeviance(cp, params.slice(0, nTheta), reml, keep)), ldW: 0, cp }),
+      minimand: (params) => evaluateDeviance(cp, params.slice(0, nTheta), reml).deviance,
     };
   }
   const S = strata.levels.length;
@@ -76,7 +161,7 @@ export function makeObjective(
   const parts = strata.levels.map((_, s) => {
     const w = new Float64Array(n);
     for (let i = 0; i < n; i++) w[i] = strata.codes[i] === s ? 1 : 0;
-    return formCrossProducts(terms, X, y, n, p, { aggregate: false, weights: w, structure });
+    return formCrossProducts(terms, X, y, n, p, { aggregate: false, weights: w, structure, columns });
   });
   for (let s = 1; s < S; s++) {
     lower.push(-Infinity);
@@ -87,9 +172,7 @@ export function makeObjective(
     return combineCrossProducts(parts, f);
   };
   return {
-    nTheta,
-    lower,
-    start,
+    ...common,
     strata: { ...strata, counts },
     crossProducts: cpAt,
     evaluate(params, keep = false) {
@@ -97,8 +180,13 @@ export function makeObjective(
       // Σ log w_i = −Σ_s n_s · 2 log δ_s
       let ldW = 0;
       for (let s = 1; s < S; s++) ldW -= counts[s]! * 2 * params[nTheta + s - 1]!;
-      const d = evaluateDeviance(cp, params.slice(0, nTheta), reml, keep);
+      const d = toOriginalParts(evaluateDeviance(cp, params.slice(0, nTheta), reml, keep));
       return { ...d, deviance: d.deviance - ldW, ldW, cp };
+    },
+    minimand(params) {
+      let ldW = 0;
+      for (let s = 1; s < S; s++) ldW -= counts[s]! * 2 * params[nTheta + s - 1]!;
+      return evaluateDeviance(cpAt(params), params.slice(0, nTheta), reml).deviance - ldW;
     },
   };
 }
@@ -116,6 +204,92 @@ export function canonicalTheta(terms: ReTerm[], theta: readonly number[]): numbe
         // −0 would print as "-0": keep an exact zero positive.
         if (out[q] === 0) out[q] = 0;
         q++;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * At a boundary optimum the deviance is flat to rounding in a vanishing diagonal θ, so the
+ * optimiser stops at some value of order 1e-7 that depends on rounding in earlier steps (and
+ * so on the origin or unit of the data). Set each diagonal θ below 1e-5 to exactly 0 when
+ * that does not raise the objective: the boundary point itself is then the reported optimum.
+ */
+export function polishBoundary(objective: Objective, terms: ReTerm[], params: number[]): number[] {
+  let best = params;
+  let bestDev = objective.minimand(best);
+  for (const t of terms) {
+    let q = t.thetaOffset;
+    for (let c = 0; c < t.k; c++) {
+      if (best[q] !== 0 && Math.abs(best[q]!) < 1e-5) {
+        const trial = [...best];
+        trial[q] = 0;
+        const d = objective.minimand(trial);
+        if (d <= bestDev) {
+          best = trial;
+          bestDev = d;
+        }
+      }
+      q += t.k - c;
+    }
+  }
+  return best;
+}
+
+/**
+ * Ill-conditioning that centring and scaling cannot remove, said in plain language: a
+ * fixed-effects column that is nearly a combination of the others even after centring (a
+ * covariate with a large origin inside an interaction or a power), and a random-effects column
+ * whose values lie far from 0 relative to their spread (its origin is part of the model, so it
+ * is not centred: the random intercept then refers to a point far outside the data).
+ */
+export function conditioningDiagnostics(objective: Objective, terms: ReTerm[], xNames: string[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  // 1 − R²_j of internal column j on the others: 1/((X̃'X̃)⁻¹_jj (X̃'X̃)_jj).
+  const cp = objective.crossProducts(objective.start);
+  const p = cp.p;
+  const A = fixedCrossProduct(cp);
+  const L = Float64Array.from(A);
+  if (p > 1 && choleskyInPlace(L, p)) {
+    const inv = inverseFromCholesky(L, p);
+    const weak: { column: string; oneMinusR2: number }[] = [];
+    for (let j = 0; j < p; j++) {
+      const r = 1 / (inv[j * p + j]! * A[j * p + j]!);
+      if (r < 1e-8) weak.push({ column: xNames[j]!, oneMinusR2: r });
+    }
+    if (weak.length) {
+      const worst = Math.min(...weak.map((w) => w.oneMinusR2));
+      out.push({
+        code: 'ill-conditioned-fixed-effects',
+        severity: 'warning',
+        message:
+          `Even after centring, ${weak.map((w) => `"${w.column}"`).join(', ')} ${weak.length === 1 ? 'is' : 'are'} nearly a linear combination of the other fixed-effect columns ` +
+          `(1 − R² down to ${worst.toExponential(1)}), so about ${Math.round(-Math.log10(worst))} of the 16 significant digits of ${weak.length === 1 ? 'its' : 'their'} estimates are lost to rounding. ` +
+          'This usually means a covariate far from 0 enters an interaction or a power: centre it (subtract its mean) before fitting, which gives the same model with the other coefficients referring to the centre.',
+        details: { columns: weak },
+      });
+    }
+  }
+  const n = cp.n;
+  for (const t of terms) {
+    if (t.k < 2) continue;
+    for (let a = 0; a < t.k; a++) {
+      if (isBinaryColumn(t.Z, a * n, n)) continue;
+      const m = mean(t.Z, a * n, n);
+      let ss = 0;
+      for (let i = 0; i < n; i++) ss += (t.Z[a * n + i]! - m) ** 2;
+      const sd = Math.sqrt(ss / n);
+      if (Math.abs(m) > 100 * sd) {
+        out.push({
+          code: 'random-effect-column-far-from-zero',
+          severity: 'warning',
+          message:
+            `The random-effects column "${t.columnNames[a]}" of (${t.label}) lies far from 0 relative to its spread (mean ${m.toPrecision(4)}, SD ${sd.toPrecision(3)}). ` +
+            'The other columns of the term then describe the groups at that variable = 0, far outside the data, with correlations near ±1 that make the variance parameters hard to estimate and sensitive to rounding. ' +
+            'Centre the variable (subtract its mean) before fitting: for a term with an intercept and an unstructured covariance this is the same model, with the intercept variance at the centre.',
+          details: { term: t.label, column: t.columnNames[a], mean: m, sd },
+        });
       }
     }
   }

@@ -2,7 +2,7 @@
  * Satterthwaite denominator degrees of freedom for linear functions of the fixed
  * effects, as lmerTest computes them (Kuznetsova, Brockhoff & Christensen 2017, JSS
  * 82(13)): with varpar = (θ, σ) (and the log residual-variance ratios, when the residual
- * variance differs by stratum, between them),
+ * variance differs by stratum, between them; σ enters the numerical derivatives as σ/σ̂),
  *
  *     A  = 2 H⁻¹,   H = Hessian of the (REML or ML) deviance in varpar
  *     g  = ∂(L'V(varpar)L)/∂varpar,   V = σ²(R_X'R_X)⁻¹
@@ -12,21 +12,27 @@
  * and the q one-dimensional df are combined as in lmerTest's `contestMD`.
  */
 import { inverseFromCholesky, symmetricEigen } from '../../linalg/dense.js';
+import { contrastToInternal } from '../centring.js';
 import { hessian, jacobian } from '../numderiv.js';
 import type { LmmState } from './state.js';
 
-/** Deviance as a function of (θ, σ) (not profiled over σ). */
-export function devianceVarpar(s: LmmState, vp: readonly number[]): number {
+/**
+ * Deviance as a function of (θ, σ) (not profiled over σ), less the constant
+ * (n − p·[REML]) log σ_ref² when σ is given in units of σ_ref: only its derivatives are used,
+ * and without the constant its size, and so its rounding, does not grow with the data's units.
+ */
+export function devianceVarpar(s: LmmState, vp: readonly number[], sigmaRef = 1): number {
   const sigma = vp[vp.length - 1]!;
   const d = s.objective.evaluate(vp.slice(0, -1));
   if (!Number.isFinite(d.deviance)) return NaN;
   const { n, p } = s.cp;
   const s2 = sigma * sigma;
-  const ml = d.ldL2 + d.r2 / s2 + n * Math.log(2 * Math.PI * s2) - d.ldW;
+  const r2 = d.r2 / (sigmaRef * sigmaRef);
+  const ml = d.ldL2 + r2 / s2 + n * Math.log(2 * Math.PI * s2) - d.ldW;
   return s.reml ? ml + d.ldRX2 - p * Math.log(2 * Math.PI * s2) : ml;
 }
 
-/** vcov(β) at (θ, σ), as a flat p × p array. */
+/** vcov(β̃) of the objective's internal (centred, scaled) columns at (θ, σ), as a flat p × p array. */
 export function vcovVarpar(s: LmmState, vp: readonly number[]): number[] {
   const sigma = vp[vp.length - 1]!;
   const d = s.objective.evaluate(vp.slice(0, -1));
@@ -47,8 +53,13 @@ export function vcovFromFactor(Lx: Float64Array, p: number, sigma: number): Floa
 /** Compute (once) the pieces Satterthwaite's method needs. */
 export function varparInfo(s: LmmState): NonNullable<LmmState['varpar']> {
   if (s.varpar) return s.varpar;
-  const vp = [...s.params, s.sigma];
-  const H = hessian((x) => devianceVarpar(s, x), vp);
+  // Derivatives in (θ, σ/σ̂) rather than (θ, σ): numDeriv's steps are relative to |x| only
+  // above 1.8e-5, so a response in small units (σ̂ = 1e-5) would get steps larger than σ̂
+  // itself. At σ̂ above that the steps are the same relative ones as lmerTest's; df = 2v²/g'Ag
+  // does not depend on the parametrisation.
+  const at = (x: readonly number[]) => [...x.slice(0, -1), x[x.length - 1]! * s.sigma];
+  const vp = [...s.params, 1];
+  const H = hessian((x) => devianceVarpar(s, x, s.sigma), vp);
   const d = vp.length;
   const flat = new Float64Array(d * d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) flat[i * d + j] = H[i]![j]!;
@@ -64,7 +75,7 @@ export function varparInfo(s: LmmState): NonNullable<LmmState['varpar']> {
       A[i]![j] = 2 * sum;
     }
   }
-  const J = jacobian((x) => vcovVarpar(s, x), vp);
+  const J = jacobian((x) => vcovVarpar(s, at(x)), vp);
   const p = s.kept.length;
   const jac: Float64Array[] = [];
   for (let k = 0; k < d; k++) {
@@ -72,14 +83,18 @@ export function varparInfo(s: LmmState): NonNullable<LmmState['varpar']> {
     for (let e = 0; e < p * p; e++) m[e] = J[e]![k]!;
     jac.push(m);
   }
-  s.varpar = { A, jac, hessianOk };
+  s.varpar = { A, jac, hessianOk, vcov: Float64Array.from(vcovVarpar(s, at(vp))) };
   return s.varpar;
 }
 
-/** Satterthwaite df of the scalar contrast L'β (L of length p). */
-export function satterthwaiteDf(s: LmmState, L: ArrayLike<number>): number {
-  const { A, jac } = varparInfo(s);
+/**
+ * Satterthwaite df of the scalar contrast L'β (L of length p), computed as the same function
+ * (T'L)'β̃ of the internal coefficients, where vcov and its derivatives are well conditioned.
+ */
+export function satterthwaiteDf(s: LmmState, Lorig: ArrayLike<number>): number {
+  const { A, jac, vcov } = varparInfo(s);
   const p = s.kept.length;
+  const L = contrastToInternal(s.objective.plan, Lorig);
   const quad = (M: Float64Array) => {
     let v = 0;
     for (let i = 0; i < p; i++) {
@@ -89,7 +104,7 @@ export function satterthwaiteDf(s: LmmState, L: ArrayLike<number>): number {
     }
     return v;
   };
-  const v = quad(s.vcov);
+  const v = quad(vcov);
   const g = jac.map(quad);
   let denom = 0;
   for (let i = 0; i < g.length; i++) for (let j = 0; j < g.length; j++) denom += g[i]! * A[i]![j]! * g[j]!;

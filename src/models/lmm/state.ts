@@ -13,10 +13,11 @@ export interface LmmState {
   /** Cross-products at the optimum. */
   cp: CrossProducts;
   objective: Objective;
-  /** Optimum of the objective: θ, then log δ of strata 2… . */
+  /** Optimum of the objective: θ of its internally scaled Z columns, then log δ of strata 2… . */
   params: number[];
   options: LmmOptions;
   reml: boolean;
+  /** θ of the original Z columns (lme4's). */
   theta: number[];
   sigma: number;
   beta: Float64Array;
@@ -26,8 +27,11 @@ export interface LmmState {
   nullBasis: number[][];
   /** σ²(R_X'R_X)^{-1}, p × p row-major. */
   vcov: Float64Array;
-  /** Lazily computed: asymptotic covariance of (θ, σ) and the Jacobian of vcov(β). */
-  varpar?: { A: number[][]; jac: Float64Array[]; hessianOk: boolean };
+  /**
+   * Lazily computed: asymptotic covariance of (θ, σ), and vcov(β̃) of the objective's internal
+   * (centred, scaled) columns with its Jacobian in (θ, σ).
+   */
+  varpar?: { A: number[][]; jac: Float64Array[]; hessianOk: boolean; vcov: Float64Array };
 }
 
 const states = new WeakMap<LmmFit, LmmState>();

@@ -35,6 +35,19 @@ export interface ReTerm {
   frameIndex: number;
 }
 
+/**
+ * The internal columns the cross-products are formed on (see models/centring.ts): fixed-effect
+ * column c as (x − xShift[c])·xMul[c], the response as (y − yShift)·yMul, and column a of random term
+ * j (fitting order) as z·zMul[j][a]. The multipliers are powers of two, so scaling is exact.
+ */
+export interface InternalColumns {
+  xShift: Float64Array;
+  xMul: Float64Array;
+  yShift: number;
+  yMul: number;
+  zMul: Float64Array[];
+}
+
 export interface CrossProducts {
   n: number;
   p: number;
@@ -122,12 +135,19 @@ export function formCrossProducts(
   y: Float64Array,
   n: number,
   p: number,
-  options: { aggregate?: boolean; weights?: Float64Array; structure?: 'auto' | 'dense' } = {},
+  options: { aggregate?: boolean; weights?: Float64Array; structure?: 'auto' | 'dense'; columns?: InternalColumns } = {},
 ): CrossProducts {
   // Prior weights w_i (Var ε_i = σ²/w_i) enter every sum as w_i r r'; scaling each row's
   // values by √w_i does that. A zero weight still creates the sparse entries, so parts
   // formed with different weights share one sparsity pattern and can be added.
   const sw = options.weights ? options.weights.map(Math.sqrt) : null;
+  // Centring and power-of-two scaling applied as each row is read (no copy of X).
+  const cols = options.columns;
+  const xShift = cols ? cols.xShift : new Float64Array(p);
+  const xMul = cols ? cols.xMul : new Float64Array(p).fill(1);
+  const yShift = cols ? cols.yShift : 0;
+  const yMul = cols ? cols.yMul : 1;
+  const zMul = terms.map((t, j) => (cols ? cols.zMul[j]! : new Float64Array(t.k).fill(1)));
   const t1 = terms[0]!;
   const n1 = t1.levels.length;
   const k1 = t1.k;
@@ -179,6 +199,9 @@ export function formCrossProducts(
   const idx = new Int32Array(m);
   const val = new Float64Array(m);
   const others = terms.slice(1);
+  const otherMul = zMul.slice(1);
+  const z1Mul = zMul[0]!;
+  const z2Mul = zMul[1] ?? new Float64Array(0);
   const Z1 = t1.Z;
 
   for (let g = 0; g < n1; g++) {
@@ -188,10 +211,10 @@ export function formCrossProducts(
     for (let r = start[g]!; r < start[g + 1]!; r++) {
       const i = order[r]!;
       const wi = sw ? sw[i]! : 1;
-      for (let c = 0; c < k1; c++) z1[c] = Z1[c * n + i]! * wi;
+      for (let c = 0; c < k1; c++) z1[c] = Z1[c * n + i]! * z1Mul[c]! * wi;
       for (let a = 0; a < k1; a++) for (let b = 0; b < k1; b++) A11[a0 + a * k1 + b] = A11[a0 + a * k1 + b]! + (z1[a]! * z1[b]!);
-      for (let c = 0; c < p; c++) rx[c] = X[c * n + i]! * wi;
-      rx[p] = y[i]! * wi;
+      for (let c = 0; c < p; c++) rx[c] = (X[c * n + i]! - xShift[c]!) * xMul[c]! * wi;
+      rx[p] = (y[i]! - yShift) * yMul * wi;
       for (let a = 0; a < pp1; a++) {
         const ra = rx[a]!;
         if (ra === 0) continue;
@@ -199,7 +222,9 @@ export function formCrossProducts(
       }
       // Rest positions of this row: the other terms' nonzero columns, then X and y.
       let len = 0;
-      for (const t of others) {
+      for (let ti = 0; ti < others.length; ti++) {
+        const t = others[ti]!;
+        const tMul = otherMul[ti]!;
         const l = t.group[i]!;
         const base = t.restOffset + l * t.k;
         // Sparse entry (term t, level l) for this term-1 level: find or append.
@@ -220,7 +245,7 @@ export function formCrossProducts(
         }
         const v0 = spValPtr[e]!;
         for (let a = 0; a < t.k; a++) {
-          const za = t.Z[a * n + i]! * wi;
+          const za = t.Z[a * n + i]! * tMul[a]! * wi;
           idx[len] = base + a;
           val[len] = za;
           len++;
@@ -231,7 +256,7 @@ export function formCrossProducts(
       if (t2) {
         // Nested layout: term-2 block of this row's level, its border with [X y], and [X y]'s own.
         const l = t2.group[i]!;
-        for (let a = 0; a < k2; a++) z2[a] = t2.Z[a * n + i]! * wi;
+        for (let a = 0; a < k2; a++) z2[a] = t2.Z[a * n + i]! * z2Mul[a]! * wi;
         const o22 = l * k2 * k2;
         for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) R22[o22 + a * k2 + b] = R22[o22 + a * k2 + b]! + z2[a]! * z2[b]!;
         const o2x = l * pp1 * k2;

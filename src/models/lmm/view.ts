@@ -4,8 +4,9 @@
  */
 import { ArgumentError } from '../../errors/index.js';
 import { registerViewFactory, type LinearModelView } from '../emmeans/view.js';
+import { contrastToInternal } from '../centring.js';
 import { krAdjustment, krDdf } from './kenward-roger.js';
-import { satterthwaiteDf, satterthwaiteF, waldF } from './satterthwaite.js';
+import { satterthwaiteDf, satterthwaiteF, vcovFromFactor, waldF } from './satterthwaite.js';
 import { getState } from './state.js';
 import type { LmmFit } from './types.js';
 
@@ -23,11 +24,22 @@ registerViewFactory(
       nullBasis: s.nullBasis,
     };
     const p = s.kept.length;
+    // L'VL as L̃'ṼL̃ of the internal (centred, scaled) coefficients, L̃ = T'L (see centring.ts).
+    const internalVariance = (Vi: () => Float64Array) => (L: Float64Array) => {
+      const V = Vi();
+      const Li = contrastToInternal(s.objective.plan, L);
+      let v = 0;
+      for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) v += Li[i]! * V[i * p + j]! * Li[j]!;
+      return v;
+    };
+    let vi: Float64Array | null = null;
+    const vcovInternal = () => (vi ??= vcovFromFactor(s.objective.evaluate(s.params).Lx, p, s.sigma));
     if (method === 'Satterthwaite') {
       return {
         ...base,
         ddf: 'Satterthwaite',
         vcov: s.vcov,
+        variance: internalVariance(vcovInternal),
         df: (L) => satterthwaiteDf(s, L),
         dfF: (Ls) => satterthwaiteF(s, Ls.map((l) => Array.from(l))),
       };
@@ -38,6 +50,7 @@ registerViewFactory(
         ...base,
         ddf: 'Kenward-Roger',
         vcov: kr.PhiA,
+        variance: internalVariance(() => kr.PhiAi),
         df: (L) => krDdf(kr, [Array.from(L)], p),
         dfF: (Ls) => {
           const rows = Ls.map((l) => Array.from(l));
@@ -45,7 +58,7 @@ registerViewFactory(
         },
       };
     }
-    if (method === 'asymptotic') return { ...base, ddf: 'asymptotic', vcov: s.vcov, df: () => Infinity };
+    if (method === 'asymptotic') return { ...base, ddf: 'asymptotic', vcov: s.vcov, variance: internalVariance(vcovInternal), df: () => Infinity };
     throw new ArgumentError('options.ddf', method, '"Satterthwaite", "Kenward-Roger" or "asymptotic"');
   },
 );

@@ -29,6 +29,7 @@
  */
 import { symmetricEigen } from '../../linalg/dense.js';
 import { sandwichCovariance, type AdjustedDesign } from './sandwich.js';
+import { shiftContrast } from './least-squares.js';
 import type { OlsState } from './state.js';
 
 /** The per-cluster pieces, computed once per fit. */
@@ -43,10 +44,8 @@ export function adjustedDesign(s: OlsState): AdjustedDesign {
 
 /** M_s T⁻ᵀ c for a contrast c over the kept columns of the original parameterisation. */
 function shiftedDirection(s: OlsState, c: ArrayLike<number>): Float64Array {
-  const { r, shift, Ms } = s.ls;
-  const cs = new Float64Array(r);
-  for (let j = 0; j < r; j++) cs[j] = c[j]! - shift[j]! * c[0]!;
-  cs[0] = c[0]!;
+  const { r, Ms } = s.ls;
+  const cs = shiftContrast(s.ls, c);
   const m = new Float64Array(r);
   for (let i = 0; i < r; i++) {
     let v = 0;

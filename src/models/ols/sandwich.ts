@@ -31,7 +31,7 @@
  * which needs only per-cluster quantities, not the arrays over all rows and clusters that
  * clubSandwich forms.
  *
- * All of this runs in the shifted parameterisation of the least-squares stage (X_s = X − 1s',
+ * All of this runs in the shifted parameterisation of the least-squares stage (X_s = X − 1s' = X(I − a s'),
  * see least-squares.ts): the A_g, residuals and hat matrix are the same there, the bread is
  * M_s, the coefficient contrasts are the columns of T⁻¹ᵀ, and V maps back as T⁻¹V_s T⁻ᵀ.
  *
@@ -95,6 +95,11 @@ export interface AdjustedDesign {
 export interface SandwichResult {
   /** The covariance, row-major r × r. */
   vcov: Float64Array;
+  /**
+   * The same covariance of the shifted parameterisation (V_s, before mapping back): c'Vc is best
+   * computed as c_s'V_s c_s with c_s = T⁻ᵀc when c reaches a coefficient of a column far from 0.
+   */
+  shifted: Float64Array;
   /** Satterthwaite df per coefficient, when requested. */
   df: Float64Array | null;
   /** Clusters (or rows, for HC types) whose I − H_gg is singular (leverage 1 in some direction). */
@@ -126,13 +131,13 @@ export function sandwichCovariance(
   // Work in the shifted parameterisation of `ls` (X_s = X − 1s', M_s, L_s⁻¹) and map back at the end.
   const { n, r, X, Linv, Ms, shift, residuals: e } = ls;
   const G = clusters ? clusters.G : n;
-  // K = M_s T⁻ᵀ: column j is M_s c_j for the contrast c_j that picks coefficient j of the
-  // original parameterisation (c_0 = (1, −s'), c_j = e_j otherwise).
+  // K = M_s T⁻ᵀ: column j is M_s c_j for the contrast c_j = T⁻ᵀe_j = e_j − a_j s that picks
+  // coefficient j of the original parameterisation (only the carrier's columns change).
   const K = Float64Array.from(Ms);
   for (let i = 0; i < r; i++) {
     let t = 0;
-    for (let m = 1; m < r; m++) t += Ms[i * r + m]! * shift[m]!;
-    K[i * r] = Ms[i * r]! - t;
+    for (let m = 0; m < r; m++) t += Ms[i * r + m]! * shift[m]!;
+    for (let j = 0; j < r; j++) if (ls.carrier[j] !== 0) K[i * r + j] = Ms[i * r + j]! - ls.carrier[j]! * t;
   }
   const maxSize = clusters ? clusters.maxSize : 1;
   const meat = new Float64Array(r * r);
@@ -335,7 +340,8 @@ export function sandwichCovariance(
   }
 
   for (let j = 0; j < r; j++) for (let k = 0; k < j; k++) meat[k * r + j] = meat[j * r + k]!;
-  const vcov = unshiftCovariance(sandwichProduct(Ms, meat, r, scale), shift, r);
+  const shifted = sandwichProduct(Ms, meat, r, scale);
+  const vcov = unshiftCovariance(shifted, shift, ls.carrier, r);
 
   let df: Float64Array | null = null;
   if (wantDf) {
@@ -352,7 +358,7 @@ export function sandwichCovariance(
       df[j] = E![j]! ** 2 / (F![j]! + frob);
     }
   }
-  return { vcov, df, singular };
+  return { vcov, shifted, df, singular };
 }
 
 /**
@@ -376,7 +382,8 @@ function heteroskedasticCovariance(ls: LeastSquares, adjustment: Adjustment, sca
     w[i] = f2 * e[i]! * e[i]!;
   }
   const meat = crossProducts(X, e, n, r, w, shift).XtX;
-  return { vcov: unshiftCovariance(sandwichProduct(Ms, meat, r, scale), shift, r), df: null, singular };
+  const shifted = sandwichProduct(Ms, meat, r, scale);
+  return { vcov: unshiftCovariance(shifted, shift, ls.carrier, r), shifted, df: null, singular };
 }
 
 /** c · M B M for symmetric M and B (row-major r × r). */

@@ -17,7 +17,8 @@ import { ArgumentError } from '../../errors/index.js';
 import { nullBasis } from '../../linalg/dense.js';
 import { registerViewFactory, type LinearModelView } from '../emmeans/view.js';
 import { htzTest, satterthwaiteContrastDf, waldStatistic } from './contrast-df.js';
-import { crossProducts } from './least-squares.js';
+import { crossProducts, shiftContrast } from './least-squares.js';
+import { sandwichCovariance, sandwichSettings } from './sandwich.js';
 import { getOlsState, type OlsState } from './state.js';
 import type { OlsFit } from './types.js';
 
@@ -39,12 +40,28 @@ registerViewFactory(
   (fit, requested): LinearModelView => {
     const s = getOlsState(fit as OlsFit)!;
     const r = s.ls.r;
+    // c'Vc as c_s'V_s c_s in the shifted parameterisation (least-squares.ts), computed once.
+    let Vs: Float64Array | null = null;
+    const variance = (c: Float64Array): number => {
+      if (!Vs) {
+        if (s.vcovType === 'classical') Vs = s.ls.Ms.map((m) => (m * s.ls.rss) / s.dfResidual);
+        else {
+          const { scale } = sandwichSettings(s.vcovType, s.ls.n, r, s.clusters ? s.clusters.G : s.ls.n);
+          Vs = sandwichCovariance(s.ls, s.clusters, s.adjustment, scale, false).shifted;
+        }
+      }
+      const cs = shiftContrast(s.ls, c);
+      let v = 0;
+      for (let i = 0; i < r; i++) for (let j = 0; j < r; j++) v += cs[i]! * Vs[i * r + j]! * cs[j]!;
+      return v;
+    };
     const base = {
       variables: s.frame.variables,
       spec: s.frame.spec,
       kept: s.ls.kept,
       beta: s.ls.beta,
       vcov: s.vcov,
+      variance,
       numericMeans: s.frame.numericMeans,
       nullBasis: nullSpace(s),
     };
