@@ -7,7 +7,7 @@
 import { chiSquaredCdf } from '../../distributions/chi-squared.js';
 import { ArgumentError, ValidationError, issue, type Diagnostic, type ValidationIssue } from '../../errors/index.js';
 import { checkCiLevel, checkInteger, checkFinite, checkOneOf, checkOptions, optionKeys } from '../../errors/checks.js';
-import { buildModelFrame, type ModelFrame } from '../../formula/frame.js';
+import { buildModelFrame, frameOptionsOf, type ModelFrame } from '../../formula/frame.js';
 import { parseFormula } from '../../formula/parse.js';
 import { clusterIndexFor, robustCovariance } from '../ols/fit.js';
 import type { ClusterIndex } from '../ols/clusters.js';
@@ -17,7 +17,7 @@ import { toColumnSource, type ModelData } from '../data-input.js';
 import { tInterval } from '../t-tests.js';
 import { FAMILY_LINKS, FAMILY_NAMES, DEFAULT_LINK, checkResponse, makeFamily, type Family, type FamilyName, type LinkName } from './family.js';
 import { glmCr2 } from './sandwich.js';
-import { irls, negativeBinomialFit, type IrlsFit, type IrlsProblem } from './irls.js';
+import { interceptCarrier, irls, negativeBinomialFit, type IrlsFit, type IrlsProblem } from './irls.js';
 import type { GlmCoefficientRow, GlmControl, GlmFit, GlmOptions, GlmVcovType, NegativeBinomialTheta } from './types.js';
 
 const VCOV_TYPES: readonly GlmVcovType[] = ['classical', 'HC0', 'HC1', 'HC2', 'HC3', 'CR0', 'CR1', 'CR1S', 'CR2'];
@@ -147,7 +147,7 @@ export function fitGlm(formula: string, data: ModelData, options: GlmOptions = {
       throw new ArgumentError(`options.${key}`, name, `a column of the data; available: ${avail.slice(0, 30).join(', ')}${avail.length > 30 ? ', …' : ''}`);
     }
   }
-  const frame = buildModelFrame(parsed, src, options);
+  const frame = buildModelFrame(parsed, src, frameOptionsOf(options));
   const rowNumbers = Array.from(frame.rows, (r) => r + 1);
   const issues: ValidationIssue[] = [];
   const read = (name: string | undefined, expected: string, ok: (v: number) => boolean): Float64Array | null => {
@@ -310,7 +310,7 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
       const phi = fit.mu.map((m, i) => family.variance(m) / wt[i]!);
       vcov = glmCr2(fit.ls, clusters!, phi).vcov;
     }
-    Vs = unshiftCovariance(vcov, fit.shift, r);
+    Vs = unshiftCovariance(vcov, fit.shift, interceptCarrier(r), r);
   }
   const df = family.estimatesDispersion ? dfResidual : Infinity;
   const diverging = new Set(fit.diverging);

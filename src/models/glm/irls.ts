@@ -245,7 +245,7 @@ export function irls(prob: IrlsProblem, family: Family, etaStart?: Float64Array)
       // there): polish until the step is below 1e-10 standard errors, at most POLISH_STEPS more.
       let change = 0;
       if (betaOld) {
-        const V = unshiftCovariance(step.ls.M, step.shift, r);
+        const V = unshiftCovariance(step.ls.M, step.shift, interceptCarrier(r), r);
         for (let c = 0; c < r; c++) change = Math.max(change, Math.abs(beta[c]! - betaOld[c]!) / Math.sqrt(V[c * r + c]!));
       }
       const done = converged && (!(change > 1e-10) || ++polish >= POLISH_STEPS);
@@ -276,7 +276,7 @@ export function irls(prob: IrlsProblem, family: Family, etaStart?: Float64Array)
   }
   const r = st.kept.length;
   const beta = betaOld;
-  const unscaled = unshiftCovariance(ls.M, shift, r);
+  const unscaled = unshiftCovariance(ls.M, shift, interceptCarrier(r), r);
   const diverging = probeDivergence(st, eta, mu, beta);
   return {
     family,
@@ -497,4 +497,14 @@ export function negativeBinomialFit(prob: IrlsProblem): NegativeBinomialFit {
   }
   if (!Number.isFinite(theta.theta)) fit = irls(prob, makeFamily('poisson', 'log'), fit.eta);
   return { fit, theta, outerIterations: outer, converged };
+}
+
+/**
+ * The carrier of the constant for the IRLS centring: the intercept, first of the kept columns.
+ * Only an intercept model centres (its shift is zero otherwise), so e₁ is right whenever it matters.
+ */
+export function interceptCarrier(r: number): Float64Array {
+  const a = new Float64Array(r);
+  if (r > 0) a[0] = 1;
+  return a;
 }
