@@ -52,7 +52,7 @@ const positiveCovariates = covariates.filter((c) => positives.some((p) => p.id =
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 // Relative error for derived quantities; coefficients are compared in units of their SE (a
 // covariate coefficient near 0 has a large relative error at a 1e-9 absolute one).
-const REL = 1e-6;
+const REL = 1e-8;
 
 function estimable(r: TwoPartCostModelResult) {
   if (!r.estimable) throw new Error(r.reason);
