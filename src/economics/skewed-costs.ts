@@ -365,8 +365,8 @@ export interface GammaCostModelResult {
  * @throws ValidationError for negative costs (unless allowed) or a negative total, with row and field.
  * @throws ArgumentError for unknown options or covariates, a cost of 0, an arm without complete cases.
  * @example
- * const res = gammaCostModel({ participants: positives, covariates }, { covariates: ['bk'], vcov: 'classical' });
- * res.difference.estimate; // 4919.5056680543 (R: recycled glm(Gamma(link = "log")) predictions)
+ * const res = gammaCostModel({ participants: positives, covariates: positiveCovariates }, { control: 'control', covariates: ['bk'], vcov: 'classical' });
+ * res.difference.estimate; // 4919.50484… (R, recycled glm(Gamma(link = "log")) predictions: 4919.50484745612)
  */
 export function gammaCostModel(input: SkewedCostInput, options: SkewedCostOptions = {}): GammaCostModelResult {
   checkOptions('options', options, GAMMA_KEYS);
@@ -490,8 +490,8 @@ export type TwoPartCostModelResult = {
  * @throws ValidationError for negative costs (unless allowed) or a negative total, with row and field.
  * @throws ArgumentError for unknown options or covariates, a bad replicate count or seed, an arm without complete cases.
  * @example
- * const res = twoPartCostModel({ participants, covariates }, { covariates: ['bk'], vcov: 'classical', replicates: 0 });
- * res.estimable && res.difference.estimate; // 1999.44926357577 (R: glm binomial × glm Gamma(log), recycled)
+ * const res = twoPartCostModel({ participants, covariates }, { control: 'control', covariates: ['bk'], vcov: 'classical', replicates: 0 });
+ * res.estimable && res.difference.estimate; // 1999.44882… (R, glm binomial × glm Gamma(log), recycled: 1999.448825697)
  */
 export function twoPartCostModel(input: SkewedCostInput, options: TwoPartCostOptions = {}): TwoPartCostModelResult {
   checkOptions('options', options, TWO_PART_KEYS);
