@@ -4,18 +4,19 @@
  * arms on the cost scale by recycled predictions and the delta method, and a seeded
  * cluster-aware bootstrap for the two-part difference. See docs/methods/economics.md, "Skewed costs".
  */
-import { normalCdf, normalQuantile } from '../distributions/normal.js';
 import { ArgumentError, ValidationError, issue, type Diagnostic, type ValidationIssue } from '../errors/index.js';
 import { checkCiLevel, checkInteger, checkOneOf, checkOptions, checkSeed, optionKeys } from '../errors/checks.js';
 import { fitGlm } from '../models/glm/fit.js';
 import type { GlmCoefficientRow, GlmFit, GlmVcovType } from '../models/glm/types.js';
+import type { FixedEffectRow } from '../models/lmm/types.js';
+import { tInterval } from '../models/t-tests.js';
 import { createRng } from '../random/rng.js';
 import { percentileInterval } from './bootstrap/intervals.js';
 import { finiteSd, type ResampleScheme } from './bootstrap/units.js';
 import { costTotalOptions, describeSchemes, participantCostTotals, resolveSchemes } from './costs-by-arm.js';
 import { chooseArms, indexEffects, type EffectRecord } from './effects.js';
 import type { CostParticipant } from './types.js';
-import type { AllowNegative } from './validate.js';
+import type { NetBenefitRegressionOptions } from './net-benefit-regression.js';
 
 /** Costs, and optionally covariates (e.g. baseline cost) joined by participant id. */
 export interface SkewedCostInput {
@@ -24,20 +25,13 @@ export interface SkewedCostInput {
   covariates?: readonly EffectRecord[];
 }
 
-/** Options shared by {@link gammaCostModel} and {@link twoPartCostModel}. */
-export interface SkewedCostOptions {
-  /** Control arm. @defaultValue as in `costEffectiveness` (the arm without therapy groups) */
-  control?: string;
-  /** Treated arm. @defaultValue the other arm */
-  treated?: string;
+/**
+ * Options shared by {@link gammaCostModel} and {@link twoPartCostModel}; arms and cost totals as
+ * in `netBenefitRegression` (a negative total is refused even where categories allow negatives).
+ */
+export interface SkewedCostOptions extends Pick<NetBenefitRegressionOptions, 'control' | 'treated' | 'costCategories' | 'missing' | 'allowNegative'> {
   /** Numeric covariates, by name in the covariate records' `covariates` (e.g. baseline cost). @defaultValue [] */
   covariates?: readonly string[];
-  /** Cost categories summed into each participant's cost. @defaultValue all */
-  costCategories?: readonly string[];
-  /** A missing cost category: leave the participant out, or count it as 0. @defaultValue 'exclude' */
-  missing?: 'exclude' | 'zero';
-  /** Categories allowed to be negative (the total must still be ≥ 0). @defaultValue false */
-  allowNegative?: AllowNegative;
   /**
    * Covariance of the GLM coefficients (see `fitGlm`); the `CR*` types cluster by therapy group,
    * each participant without a group a cluster of its own.
@@ -62,18 +56,8 @@ export interface TwoPartCostOptions extends SkewedCostOptions {
   resample?: 'auto' | Readonly<Record<string, ResampleScheme>>;
 }
 
-/** A delta-method estimate on the cost scale (normal reference distribution). */
-export interface DeltaEstimate {
-  estimate: number;
-  se: number;
-  ci: [number, number];
-  ciLevel: number;
-  /** `Infinity`: a large-sample z test. */
-  df: number;
-  /** z = estimate / se (for a mean: against 0). */
-  statistic: number;
-  pValue: number;
-}
+/** A delta-method estimate on the cost scale: a z test and interval (`df: Infinity`). */
+export type DeltaEstimate = Omit<FixedEffectRow, 'term'>;
 
 /** Mean cost in one arm by recycled predictions: everyone analysed set to this arm. */
 export interface ArmMean extends DeltaEstimate {
@@ -255,9 +239,7 @@ function quad(g: Float64Array, V: number[][]): number {
 
 function zEstimate(estimate: number, variance: number, ciLevel: number): DeltaEstimate {
   const se = Math.sqrt(variance);
-  const z = normalQuantile((1 + ciLevel) / 2);
-  const statistic = estimate / se;
-  return { estimate, se, ci: [estimate - z * se, estimate + z * se], ciLevel, df: Infinity, statistic, pValue: 2 * normalCdf(-Math.abs(statistic)) };
+  return { estimate, se, df: Infinity, ...tInterval(estimate, se, Infinity, ciLevel), ciLevel };
 }
 
 /** Mean over participants and gradient of a per-participant prediction. */
@@ -337,7 +319,7 @@ export interface GammaCostModelResult {
    * pValue and df are those of the GLM coefficient (t on the residual df, as summary.glm), the
    * ci exponentiated.
    */
-  ratioOfMeans: { estimate: number; se: number; ci: [number, number]; ciLevel: number; df: number; statistic: number; pValue: number };
+  ratioOfMeans: Omit<FixedEffectRow, 'term'>;
   /** GLM coefficients on the log scale (`treated`, covariates by name). */
   coefficients: GlmCoefficientRow[];
   /** Pearson dispersion φ (the gamma shape is 1/φ). */

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { gammaCostModel, twoPartCostModel, type CostParticipant, type EffectRecord, type TwoPartCostModelResult } from '../../src/economics/index.js';
 import { ArgumentError, ValidationError } from '../../src/errors/index.js';
-import { createRng, type Rng } from '../../src/random/rng.js';
+import { createRng } from '../../src/random/rng.js';
+import { gammaDraw } from '../random/draws.js';
 
 interface DeltaRef {
   se_mean_control: number;
@@ -54,6 +55,28 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 // covariate coefficient near 0 has a large relative error at a 1e-9 absolute one).
 const REL = 1e-8;
 
+function expectCoefficients(rows: readonly { estimate: number; se: number }[], coef: readonly number[], se: readonly number[]): void {
+  expect(rows.length).toBe(coef.length);
+  rows.forEach((r, j) => {
+    expect(Math.abs(r.estimate - coef[j]!) / r.se).toBeLessThan(REL);
+    expect(rel(r.se, se[j]!)).toBeLessThan(REL);
+  });
+}
+
+/** Recycled means per arm and their difference, with delta-method SEs. */
+function expectRecycled(
+  res: { arms: { estimate: number; se: number }[]; difference: { estimate: number; se: number } },
+  ref: { mean_control: number; mean_treated: number; diff: number },
+  se: DeltaRef,
+): void {
+  expect(rel(res.arms[0]!.estimate, ref.mean_control)).toBeLessThan(REL);
+  expect(rel(res.arms[1]!.estimate, ref.mean_treated)).toBeLessThan(REL);
+  expect(rel(res.arms[0]!.se, se.se_mean_control)).toBeLessThan(REL);
+  expect(rel(res.arms[1]!.se, se.se_mean_treated)).toBeLessThan(REL);
+  expect(rel(res.difference.estimate, ref.diff)).toBeLessThan(REL);
+  expect(rel(res.difference.se, se.se_diff)).toBeLessThan(REL);
+}
+
 function estimable(r: TwoPartCostModelResult) {
   if (!r.estimable) throw new Error(r.reason);
   return r;
@@ -69,17 +92,9 @@ describe('gammaCostModel against R glm(Gamma(link = "log")) with recycled predic
           { control: 'control', covariates: adj === 'adjusted' ? ['bk'] : [], vcov },
         );
         expect(res.n).toBe(positives.length);
-        res.coefficients.forEach((r, j) => {
-          expect(Math.abs(r.estimate - ref.coef[j]!) / r.se).toBeLessThan(REL);
-          expect(rel(r.se, ref[vcov].se_coef[j]!)).toBeLessThan(REL);
-        });
+        expectCoefficients(res.coefficients, ref.coef, ref[vcov].se_coef);
         expect(rel(res.dispersion, ref.dispersion)).toBeLessThan(REL);
-        expect(rel(res.arms[0]!.estimate, ref.mean_control)).toBeLessThan(REL);
-        expect(rel(res.arms[1]!.estimate, ref.mean_treated)).toBeLessThan(REL);
-        expect(rel(res.arms[0]!.se, ref[vcov].se_mean_control)).toBeLessThan(REL);
-        expect(rel(res.arms[1]!.se, ref[vcov].se_mean_treated)).toBeLessThan(REL);
-        expect(rel(res.difference.estimate, ref.diff)).toBeLessThan(REL);
-        expect(rel(res.difference.se, ref[vcov].se_diff)).toBeLessThan(REL);
+        expectRecycled(res, ref, ref[vcov]);
         expect(rel(res.ratioOfMeans.estimate, ref.ratio)).toBeLessThan(REL);
         expect(rel(res.ratioOfMeans.se, ref.ratio * ref[vcov].se_log_ratio)).toBeLessThan(REL);
         // With a log link the recycled means are in the ratio exp(β_arm) exactly.
@@ -104,22 +119,11 @@ describe('twoPartCostModel against R (glm binomial × glm Gamma(log) on the posi
       it(`${adj}, ${vcov}: combined means, difference and delta-method SEs`, () => {
         const ref = fx.two_part[adj];
         const res = estimable(twoPartCostModel({ participants, covariates }, { control: 'control', covariates: adj === 'adjusted' ? ['bk'] : [], vcov, replicates: 0 }));
-        res.anyCost!.forEach((r, j) => {
-          expect(Math.abs(r.estimate - ref.logit_coef[j]!) / r.se).toBeLessThan(REL);
-          expect(rel(r.se, ref[vcov].se_logit[j]!)).toBeLessThan(REL);
-        });
-        res.positiveCost.forEach((r, j) => {
-          expect(Math.abs(r.estimate - ref.gamma_coef[j]!) / r.se).toBeLessThan(REL);
-          expect(rel(r.se, ref[vcov].se_gamma[j]!)).toBeLessThan(REL);
-        });
+        expectCoefficients(res.anyCost!, ref.logit_coef, ref[vcov].se_logit);
+        expectCoefficients(res.positiveCost, ref.gamma_coef, ref[vcov].se_gamma);
         expect(rel(res.arms[0]!.probabilityAny, ref.p_any_control)).toBeLessThan(REL);
         expect(rel(res.arms[1]!.probabilityAny, ref.p_any_treated)).toBeLessThan(REL);
-        expect(rel(res.arms[0]!.estimate, ref.mean_control)).toBeLessThan(REL);
-        expect(rel(res.arms[1]!.estimate, ref.mean_treated)).toBeLessThan(REL);
-        expect(rel(res.arms[0]!.se, ref[vcov].se_mean_control)).toBeLessThan(REL);
-        expect(rel(res.arms[1]!.se, ref[vcov].se_mean_treated)).toBeLessThan(REL);
-        expect(rel(res.difference.estimate, ref.diff)).toBeLessThan(REL);
-        expect(rel(res.difference.se, ref[vcov].se_diff)).toBeLessThan(REL);
+        expectRecycled(res, ref, ref[vcov]);
         expect(res.arms.map((a) => a.zeros).reduce((s, z) => s + z, 0)).toBe(fx.meta.n_zero);
         expect(res.bootstrap).toBeNull();
       });
@@ -173,24 +177,6 @@ describe('two-part bootstrap', () => {
   });
 });
 
-/** Gamma(shape, scale) by Marsaglia & Tsang (2000), with the U^{1/a} boost for shape < 1. */
-function rgamma(rng: Rng, shape: number, scale: number): number {
-  if (shape < 1) return rgamma(rng, shape + 1, scale) * rng.uniform() ** (1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = rng.normal();
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = rng.uniform();
-    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v * scale;
-  }
-}
-
 describe('two-part mean difference: coverage with known truth', () => {
   it('the delta-method 95 % interval covers the true difference about 95 % of the time', () => {
     // Any cost: logit p = 0.3 − 0.6·t + 0.8·x; positive cost: gamma, shape 0.8, log mean 9 + 0.4·t + 0.5·x; x ~ Bernoulli(½).
@@ -207,7 +193,7 @@ describe('two-part mean difference: coverage with known truth', () => {
       for (let i = 0; i < n; i++) {
         const t = i < n / 2 ? 0 : 1;
         const x = rng.uniform() < 0.5 ? 1 : 0;
-        const cost = rng.uniform() < p(t, x) ? rgamma(rng, 0.8, m(t, x) / 0.8) : 0;
+        const cost = rng.uniform() < p(t, x) ? gammaDraw(rng, 0.8) * (m(t, x) / 0.8) : 0;
         ps.push({ id: `p${i}`, arm: t === 1 ? 'T' : 'C', group: null, costs: { c: cost } });
         cs.push({ id: `p${i}`, covariates: { x } });
       }
