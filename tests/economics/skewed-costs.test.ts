@@ -235,6 +235,14 @@ describe('bad input', () => {
     expect(() => gammaCostModel({ participants })).toThrow(ArgumentError);
   });
 
+  it('a participant without a covariate value is left out with a diagnostic (complete cases)', () => {
+    const partial = covariates.map((c, i) => (i < 3 ? { id: c.id, covariates: { bk: null } } : c));
+    const res = twoPartCostModel({ participants, covariates: partial }, { covariates: ['bk'], replicates: 0 });
+    expect(res.n).toBe(participants.length - 3);
+    expect(res.excluded).toBe(3);
+    expect(res.diagnostics.find((d) => d.code === 'incomplete-cases-excluded')?.details).toEqual({ excluded: 3 });
+  });
+
   it('unknown options and covariates are refused', () => {
     expect(() => gammaCostModel({ participants: positives }, { covariate: ['bk'] } as never)).toThrow(/did you mean "covariates"/);
     expect(() => twoPartCostModel({ participants }, { seed: 1, replicate: 10 } as never)).toThrow(/did you mean "replicates"/);
