@@ -365,18 +365,15 @@ export function gammaCostModel(input: SkewedCostInput, options: SkewedCostOption
   const all = Int32Array.from({ length: d.n }, (_, i) => i);
   const fit = fitPart(d, frameOf(d, null), 'positive', d.vcov);
   armAliased(fit, 'gamma model');
-  const recycled = ([0, 1] as const).map((a) => {
-    const { eta, X } = recycledDesign(d, fit, a, all);
-    const mu = eta.map(Math.exp);
-    return meanAndGradient(mu, mu, X);
-  });
+  // The gamma model is the two-part model with P(cost > 0) = 1.
+  const recycled = ([0, 1] as const).map((a) => twoPartMean(d, null, fit, a, all));
   const ciLevel = d.ciLevel;
   const arms: ArmMean[] = ([0, 1] as const).map((a) => ({
     arm: a === 0 ? d.control : d.treated,
     ...armCounts(d, a),
-    ...zEstimate(recycled[a]!.mean, quad(recycled[a]!.gradient, fit.vcov), ciLevel),
+    ...zEstimate(recycled[a]!.mean, quad(recycled[a]!.gPos, fit.vcov), ciLevel),
   }));
-  const g = recycled[1]!.gradient.map((v, j) => v - recycled[0]!.gradient[j]!);
+  const g = recycled[1]!.gPos.map((v, j) => v - recycled[0]!.gPos[j]!);
   const difference = zEstimate(recycled[1]!.mean - recycled[0]!.mean, quad(g, fit.vcov), ciLevel);
   const armRow = fit.fixedEffects.find((r) => r.term === ARM)!;
   const ratio = Math.exp(armRow.estimate);
