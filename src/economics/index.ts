@@ -1,7 +1,7 @@
 /**
  * Economics: costs by arm, trial-based cost-effectiveness (bootstrap CE plane and
  * acceptability curve, net-benefit regression), the municipal group-course cost model and the
- * level-1 cost assessment.
+ * level-1 cost assessment, and gamma and two-part models for skewed costs.
  */
 export type { CostParticipant, CostRecord, BootstrapEstimate, CiType } from './types.js';
 export { attachCosts, checkCostParticipants, checkWtpGrid, type AllowNegative } from './validate.js';
@@ -32,6 +32,20 @@ export {
   type NetBenefitRegressionRow,
 } from './net-benefit-regression.js';
 export * from './qaly/index.js';
+export {
+  gammaCostModel,
+  twoPartCostModel,
+  type SkewedCostInput,
+  type SkewedCostOptions,
+  type TwoPartCostOptions,
+  type DeltaEstimate,
+  type ArmMean,
+  type GammaCostModelResult,
+  type TwoPartArm,
+  type TwoPartBootstrap,
+  type TwoPartEstimates,
+  type TwoPartCostModelResult,
+} from './skewed-costs.js';
 export { percentileInterval, bcaInterval, jackknifeAcceleration, type BootstrapInterval } from './bootstrap/intervals.js';
 export { openBootstrapPool, type BootstrapPool, type BootstrapPoolOptions } from './bootstrap/pool.js';
 export type { ThreadingOptions } from './bootstrap/engine.js';

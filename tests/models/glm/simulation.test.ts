@@ -6,24 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitGlm } from '../../../src/models/glm/fit.js';
 import { createRng, type Rng } from '../../../src/random/rng.js';
-
-/** Marsaglia & Tsang (2000) gamma(shape, 1) draw. */
-function gammaDraw(rng: Rng, shape: number): number {
-  if (shape < 1) return gammaDraw(rng, shape + 1) * rng.uniform() ** (1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = rng.normal();
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = rng.uniform();
-    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
-  }
-}
+import { gammaDraw } from '../../random/draws.js';
 
 /** Poisson draw by inversion (means here are small). */
 function poissonDraw(rng: Rng, mean: number): number {
