@@ -31,8 +31,8 @@ import { clusterIndexFor, fitOls } from '../models/ols/fit.js';
 import { leastSquares } from '../models/ols/least-squares.js';
 import { sandwichCovariance, sandwichSettings } from '../models/ols/sandwich.js';
 import { getOlsState } from '../models/ols/state.js';
+import { waldRow } from '../results/not-estimable.js';
 import type { ClusterMissingPolicy, ClusterSummary, OlsCoefficientRow, OlsDdf } from '../models/ols/types.js';
-import { tInterval } from '../models/t-tests.js';
 
 /** Covariance estimators available for 2SLS (see the module comment for why HC2/HC3 are not). */
 export type IvVcovType = 'classical' | 'HC0' | 'HC1' | 'CR0' | 'CR1' | 'CR1S' | 'CR2' | 'CR3';
@@ -268,8 +268,7 @@ export function twoStageLeastSquares(data: ModelData, options: IvOptions): IvFit
     const estimate = ls.beta[j]!;
     const se = Math.sqrt(V[j * kx + j]!);
     const df = typeof dfs === 'number' ? dfs : dfs[j]!;
-    const t = tInterval(estimate, se, df, ciLevel);
-    return { term, estimate, se, df, statistic: t.statistic, pValue: t.pValue, ci: t.ci, ciLevel };
+    return { term, ...waldRow(estimate, se, df, ciLevel), estimate, ciLevel };
   });
 
   const firstStage = endogenous.map((d) => firstStageOf(d, instruments, covariates, sub, options, vcovType, ddf, diagnostics));

@@ -20,7 +20,7 @@ import type { Figure, FigureDesign } from './figures/common.js';
 import { flowFigure } from './figures/flow.js';
 import { armDifferenceFigure, changeDistributionFigure, individualTrajectoryFigure, meanTrajectoryFigure } from './figures/outcomes.js';
 import { categoryBarsFigure, ceacFigure, cePlaneFigure, doseResponseFigure, forestFigure, jacobsonFigure } from './figures/sections.js';
-import { auto, count, countPercent, interval, money, num, pEquals, pValue, percent, suppressed, type SmallCells } from './format.js';
+import { auto, count, countPercent, interval, money, notEstimableText, num, pEquals, pValue, percent, suppressed, type SmallCells } from './format.js';
 
 /** A column of a report table. */
 export interface ReportColumn {
@@ -266,6 +266,8 @@ function direction(o: OutcomeResult): string {
  * // 'At 9m, PSP (social functioning) was 6.30 points higher with SFT than control (higher is better) (95% CI 3.02 to 9.58; p < 0.001).'
  */
 export function differenceReading(o: OutcomeResult, d: ArmDifference, change = false): string {
+  const what0 = change ? `the difference in change in ${o.label} from ${d.from}` : `the difference in ${o.label}`;
+  if (!d.estimable || d.estimate === null || d.ci === null) return `At ${d.visit}, ${what0} between ${d.arm} and ${d.reference} is ${notEstimableText(d.reason)}.`;
   const side = d.estimate >= 0 ? 'higher' : 'lower';
   const adj = d.pAdjusted !== null ? `, adjusted ${pEquals(d.pAdjusted)}` : '';
   const compatible = d.ci[0] <= 0 && d.ci[1] >= 0 ? '; the interval includes no difference' : '';
@@ -279,7 +281,7 @@ function modelTables(o: OutcomeResult): ReportTable[] {
     caption: `${o.label}: ${m.kind === 'mixed' ? 'mixed model' : `ANCOVA at ${m.visit}`}, fixed effects (${m.formula})`,
     columns: [col('term', 'Term'), col('estimate', 'Estimate', true), col('se', 'SE', true), col('df', 'df', true), col('ci', ciLabel(m.coefficients[0]?.ciLevel ?? 0.95), true), col('p', 'p', true)],
     rows: [
-      ...m.coefficients.map((c) => ({ term: c.term, estimate: num(c.estimate, 3), se: num(c.se, 3), df: num(c.df, 1), ci: interval(c.ci, 3), p: pValue(c.pValue) })),
+      ...m.coefficients.map((c) => (c.estimable ? { term: c.term, estimate: num(c.estimate, 3), se: num(c.se, 3), df: num(c.df, 1), ci: interval(c.ci, 3), p: pValue(c.pValue) } : { term: c.term, estimate: num(c.estimate, 3), se: '', df: '', ci: notEstimableText(c.reason), p: '' })),
       ...m.varianceComponents.map((v) => ({ term: `SD ${v.group}${v.term ? ` ${v.term}` : ''}`, estimate: num(v.sd, 3), se: '', df: '', ci: '', p: '' })),
     ],
     note: `${m.method}. ${m.nObs} observations of ${m.nParticipants} participants${m.nClusters !== null ? `, ${m.nClusters} clusters` : ''}; log-likelihood ${num(m.logLik, 2)}${m.converged ? '' : '; the optimiser did not report convergence'}${m.singular ? '; singular fit (a variance estimated at 0)' : ''}.`,
@@ -329,8 +331,9 @@ function outcomeSubsection(a: TrialAnalysis, o: OutcomeResult, cells: SmallCells
   const last = a.design.visits[a.design.visits.length - 1]!;
   if (last !== a.primaryVisit) for (const x of follow.filter((y) => y.visit === last)) s.readings.push(differenceReading(o, x));
   for (const x of o.changeDifferences.filter((y) => y.visit === a.primaryVisit)) s.readings.push(differenceReading(o, x, true));
-  if (o.interaction) {
-    const i = o.interaction;
+  if (o.interaction && !o.interaction.estimable) s.readings.push(`Arm × visit test: ${notEstimableText(o.interaction.reason)}.`);
+  else if (o.interaction && o.interaction.pValue !== null) {
+    const i = o.interaction as typeof o.interaction & { pValue: number };
     s.readings.push(
       `Arm × visit: F(${num(i.numDf, 0)}, ${num(i.denDf, 1)}) = ${num(i.statistic)}, ${pEquals(i.pValue)}: ${i.pValue < 1 - a.plan.ciLevel ? 'the difference between arms changes over visits' : 'no clear evidence that the difference between arms changes over visits'}.`,
     );
@@ -343,8 +346,8 @@ function outcomeSubsection(a: TrialAnalysis, o: OutcomeResult, cells: SmallCells
       rows: o.differences.map((x) => ({
         visit: x.visit,
         contrast: `${x.arm} − ${x.reference}`,
-        estimate: num(x.estimate),
-        ci: interval(x.ci),
+        estimate: x.estimable ? num(x.estimate) : 'not estimable',
+        ci: x.estimable ? interval(x.ci) : notEstimableText(x.reason),
         df: num(x.df, 1),
         p: pValue(x.pValue),
         padj: x.pAdjusted === null ? '' : pValue(x.pAdjusted),
@@ -357,7 +360,7 @@ function outcomeSubsection(a: TrialAnalysis, o: OutcomeResult, cells: SmallCells
       id: `${o.instrument}-change-differences`,
       caption: `${o.label}: difference between arms in change from ${a.design.visits[0]}`,
       columns: [col('visit', 'Visit'), col('contrast', 'Contrast'), col('estimate', 'Difference in change', true), col('ci', 'CI', true), col('p', 'p', true)],
-      rows: o.changeDifferences.map((x) => ({ visit: x.visit, contrast: `${x.arm} − ${x.reference}`, estimate: num(x.estimate), ci: interval(x.ci), p: pValue(x.pValue) })),
+      rows: o.changeDifferences.map((x) => ({ visit: x.visit, contrast: `${x.arm} − ${x.reference}`, estimate: x.estimable ? num(x.estimate) : 'not estimable', ci: x.estimable ? interval(x.ci) : notEstimableText(x.reason), p: pValue(x.pValue) })),
       note: null,
     });
   }
@@ -366,7 +369,7 @@ function outcomeSubsection(a: TrialAnalysis, o: OutcomeResult, cells: SmallCells
       id: `${o.instrument}-means`,
       caption: `${o.label}: model-estimated means`,
       columns: [col('visit', 'Visit'), col('arm', 'Arm'), col('estimate', 'Mean', true), col('se', 'SE', true), col('ci', 'CI', true)],
-      rows: o.means.map((m) => ({ visit: m.visit, arm: m.arm, estimate: num(m.estimate), se: num(m.se), ci: interval(m.ci) })),
+      rows: o.means.map((m) => ({ visit: m.visit, arm: m.arm, estimate: m.estimable ? num(m.estimate) : 'not estimable', se: num(m.se), ci: m.estimable ? interval(m.ci) : notEstimableText(m.reason) })),
       note: null,
     });
   }

@@ -90,12 +90,13 @@ export interface SubgroupEffect {
   visit: string;
   /** Participants analysed at this visit in this level, by arm. */
   n: Record<string, number>;
-  estimate: number;
-  se: number;
-  df: number;
-  statistic: number;
-  pValue: number;
-  ci: [number, number];
+  /** `null` with the other numbers when not estimable (docs/methods/not-estimable.md). */
+  estimate: number | null;
+  se: number | null;
+  df: number | null;
+  statistic: number | null;
+  pValue: number | null;
+  ci: [number, number] | null;
   ciLevel: number;
   estimable: boolean;
   /** Why the effect is not estimable, e.g. no participants of one arm in this level. */
@@ -147,8 +148,8 @@ export interface SubgroupForestRow {
   visit: string;
   nControl: number;
   nTreated: number;
-  estimate: number;
-  ci: [number, number];
+  estimate: number | null;
+  ci: [number, number] | null;
   ciLevel: number;
   estimable: boolean;
   note: string | null;
@@ -312,7 +313,7 @@ export function subgroupAnalysis(trial: TrialData, options: SubgroupAnalysisOpti
         const row = k >= 0 ? c.rows[k]! : null;
         const base = { level: level ?? 'All participants', visit, n, ciLevel };
         if (row && row.estimable) {
-          out.push({ ...base, estimate: row.estimate, se: row.se, df: row.df, statistic: row.statistic, pValue: row.pValue, ci: row.ci, estimable: true, reason: null });
+          out.push({ ...base, estimate: row.estimate!, se: row.se!, df: row.df!, statistic: row.statistic!, pValue: row.pValue!, ci: row.ci!, estimable: true, reason: null });
           Ls.push(c.L[k]!);
           continue;
         }
@@ -324,7 +325,7 @@ export function subgroupAnalysis(trial: TrialData, options: SubgroupAnalysisOpti
             : missingArm.length === 1
               ? `no participants of arm "${missingArm[0]}" in this level were measured at ${visit}`
               : 'the effect cannot be separated from other terms of the model (rank-deficient design)';
-        out.push({ ...base, estimate: NaN, se: NaN, df: NaN, statistic: NaN, pValue: NaN, ci: [NaN, NaN], estimable: false, reason });
+        out.push({ ...base, estimate: null, se: null, df: null, statistic: null, pValue: null, ci: null, estimable: false, reason: row?.reason && !row.reason.startsWith('the design has no data') ? row.reason : reason });
       }
     }
     return { effects: out, L: Ls };

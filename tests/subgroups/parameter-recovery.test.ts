@@ -117,8 +117,8 @@ describe('parameter recovery on the synthetic SFT trial (200 seeds)', () => {
             continue;
           }
           const tau = MULT[e.visit]! * SD * effectSd(pop.levels[v.name]![e.level]!, pop.meanSessions, c);
-          record(byEstimand, `${v.name} ${e.level} ${e.visit}`, e.ci, e.estimate, tau);
-          record(byVariable, v.name, e.ci, e.estimate, tau);
+          record(byEstimand, `${v.name} ${e.level} ${e.visit}`, e.ci!, e.estimate!, tau);
+          record(byVariable, v.name, e.ci!, e.estimate!, tau);
         }
       }
       for (const visit of VISITS) {

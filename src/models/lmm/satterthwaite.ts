@@ -12,6 +12,7 @@
  * and the q one-dimensional df are combined as in lmerTest's `contestMD`.
  */
 import { inverseFromCholesky, symmetricEigen } from '../../linalg/dense.js';
+import { MIN_DF } from '../../results/not-estimable.js';
 import { hessian, jacobian } from '../numderiv.js';
 import type { LmmState } from './state.js';
 
@@ -164,4 +165,16 @@ export function waldF(beta: Float64Array, V: Float64Array, L: number[][], p: num
     F += (e * e) / values[m]!;
   }
   return { F: F / rank, numDf: rank };
+}
+
+/**
+ * Why L'β (L over the kept columns) is not estimable because a variance component is not
+ * identified (see `LmmState.unidentified`), or `null`: its Satterthwaite df are numerically
+ * zero. Kenward–Roger and asymptotic df do not reveal this (they stay large), so every df
+ * method asks.
+ */
+export function unidentifiedReason(s: LmmState, L: ArrayLike<number>): string | null {
+  if (s.unidentified === undefined) return null;
+  const df = satterthwaiteDf(s, L);
+  return df >= MIN_DF ? null : s.unidentified;
 }

@@ -26,6 +26,12 @@ export interface LmmState {
   nullBasis: number[][];
   /** σ²(R_X'R_X)^{-1}, p × p row-major. */
   vcov: Float64Array;
+  /**
+   * Plain-language reason when a random term has fewer than two levels with data (e.g. one
+   * therapy group): its variance is not identified, and any L'β whose Satterthwaite df
+   * collapse to zero because of it is not estimable, whatever the df method.
+   */
+  unidentified?: string;
   /** Lazily computed: asymptotic covariance of (θ, σ) and the Jacobian of vcov(β). */
   varpar?: { A: number[][]; jac: Float64Array[]; hessianOk: boolean };
 }

@@ -5,7 +5,7 @@
 import { ArgumentError } from '../../errors/index.js';
 import { registerViewFactory, type LinearModelView } from '../emmeans/view.js';
 import { krAdjustment, krDdf } from './kenward-roger.js';
-import { satterthwaiteDf, satterthwaiteF, waldF } from './satterthwaite.js';
+import { satterthwaiteDf, satterthwaiteF, unidentifiedReason, waldF } from './satterthwaite.js';
 import { getState } from './state.js';
 import type { LmmFit } from './types.js';
 
@@ -21,6 +21,7 @@ registerViewFactory(
       beta: s.beta,
       numericMeans: s.frame.numericMeans,
       nullBasis: s.nullBasis,
+      notEstimable: (L: Float64Array) => unidentifiedReason(s, L),
     };
     const p = s.kept.length;
     if (method === 'Satterthwaite') {

@@ -179,8 +179,8 @@ describe('p-values and intervals', () => {
     const fit = fitLmm(r.formula, fixtureColumns(fx.data.sft), { levels: { arm: ['control', 'SFT'], visit: ['baseline', '9m', '15m'] } });
     fit.fixedEffects.forEach((row, j) => {
       expectRel(row.pValue, r.satterthwaite.p[j], 1e-3, 1e-12, `p ${row.term}`);
-      expect(row.ci[0]).toBeLessThan(row.estimate);
-      expect(row.ci[1]).toBeGreaterThan(row.estimate);
+      expect(row.ci![0]).toBeLessThan(row.estimate!);
+      expect(row.ci![1]).toBeGreaterThan(row.estimate!);
     });
   });
 });
