@@ -285,14 +285,15 @@ export interface SubgroupsSection {
     variable: string;
     label: string;
     prespecified: boolean;
+    /** The test; when it cannot be formed, why (`not testable: …`) with `null` statistic and p-values. */
     method: string;
-    statistic: number;
+    statistic: number | null;
     numDf: number;
     /** Denominator df of an F test; `null` for a likelihood-ratio (χ²) test. */
     denDf: number | null;
-    pValue: number;
+    pValue: number | null;
     /** The p-value adjusted across subgroup variables (`adjust`), or the unadjusted one for `none`. */
-    pAdjusted: number;
+    pAdjusted: number | null;
     adjust: string;
   }[];
   /** Forest-plot rows: the arm difference within each level. */

@@ -605,7 +605,7 @@ function subgroupSection(a: TrialAnalysis, cells: SmallCells, withFigures: boole
       visit: t.visits.join(', '),
       variable: t.label,
       kind: t.prespecified ? 'yes' : 'no (exploratory)',
-      stat: t.denDf === null ? `χ² ${num(t.statistic)} (${num(t.numDf, 0)})` : `F ${num(t.statistic)} (${num(t.numDf, 0)}, ${num(t.denDf, 1)})`,
+      stat: t.statistic === null ? t.method : t.denDf === null ? `χ² ${num(t.statistic)} (${num(t.numDf, 0)})` : `F ${num(t.statistic)} (${num(t.numDf, 0)}, ${num(t.denDf, 1)})`,
       p: pValue(t.pValue),
       padj: t.adjust === 'none' ? '' : `${pValue(t.pAdjusted)} (${t.adjust})`,
     })),
@@ -626,7 +626,7 @@ function subgroupSection(a: TrialAnalysis, cells: SmallCells, withFigures: boole
     })),
     note: null,
   });
-  const sig = sg.tests.filter((t) => t.pAdjusted < 1 - a.plan.ciLevel);
+  const sig = sg.tests.filter((t) => t.pAdjusted !== null && t.pAdjusted < 1 - a.plan.ciLevel);
   s.readings.push(
     sig.length > 0
       ? `After ${adjustName(sg.tests[0]?.adjust)} adjustment, the effect differs between levels of: ${sig.map((t) => `${t.label} (${t.instrument}, adjusted ${pEquals(t.pAdjusted)})`).join('; ')}.`

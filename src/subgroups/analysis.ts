@@ -105,16 +105,16 @@ export interface SubgroupEffect {
 
 /** The test of whether the effect differs between levels. */
 export interface SubgroupInteractionTest {
-  /** F (test 'F') or χ² (test 'LRT'). */
-  statistic: number;
+  /** F (test 'F') or χ² (test 'LRT'); `null` when the test cannot be formed (`method` says why). */
+  statistic: number | null;
   numDf: number;
   /** Denominator df of the F test; `null` for the LRT. */
   denDf: number | null;
-  pValue: number;
+  pValue: number | null;
   /** Holm-adjusted p across the subgroup variables of the family. */
-  pHolm: number;
+  pHolm: number | null;
   /** Benjamini–Hochberg-adjusted p across the subgroup variables of the family. */
-  pBH: number;
+  pBH: number | null;
   terms: string[];
   method: string;
   /** For the LRT: the two ML fits compared (formula, log-likelihood, number of parameters). */
@@ -358,7 +358,7 @@ export function subgroupAnalysis(trial: TrialData, options: SubgroupAnalysisOpti
       counts: def.counts,
       notes: def.notes,
       effects,
-      interaction: { ...interaction, pHolm: NaN, pBH: NaN },
+      interaction: { ...interaction, pHolm: null, pBH: null },
       formula: full.formula,
       nObs: full.nObs,
       diagnostics: varDiagnostics,
@@ -373,8 +373,8 @@ export function subgroupAnalysis(trial: TrialData, options: SubgroupAnalysisOpti
     families.get(key)!.push(i);
   });
   for (const idx of families.values()) {
-    const ok = idx.filter((i) => Number.isFinite(results[i]!.interaction.pValue));
-    const p = ok.map((i) => results[i]!.interaction.pValue);
+    const ok = idx.filter((i) => results[i]!.interaction.pValue !== null);
+    const p = ok.map((i) => results[i]!.interaction.pValue!);
     const holm = pAdjust(p, 'holm');
     const bh = pAdjust(p, 'BH');
     ok.forEach((i, k) => {
@@ -471,7 +471,7 @@ function interactionTest(
     }
   }
   if (contrasts.length === 0 || terms.length === 0) {
-    return { statistic: NaN, numDf: 0, denDf: null, pValue: NaN, terms, method: `not testable: fewer than two levels have an estimable effect at any visit (${H0})` };
+    return { statistic: null, numDf: 0, denDf: null, pValue: null, terms, method: `not testable: fewer than two levels have an estimable effect at any visit (${H0})` };
   }
   if (test === 'LRT') {
     // Both models are fitted by ML from the data (rather than refitting the REML fits' frames),

@@ -80,7 +80,7 @@ describe('mixed model, baseline as covariate, two follow-up visits', () => {
   it.each(keys)('%s: the likelihood-ratio test with ML refits', (k) => {
     const v = byKey(k, lrt);
     const r = fx.lmm[k].lrt;
-    expect(Math.abs(v.interaction.statistic - r.Chisq)).toBeLessThan(1e-4);
+    expect(Math.abs(v.interaction.statistic! - r.Chisq)).toBeLessThan(1e-4);
     expect(v.interaction.numDf).toBe(r.Df);
     expect(v.interaction.denDf).toBeNull();
     expectRel(v.interaction.pValue, r.p, 1e-4, 0, `${k} LRT p`);
