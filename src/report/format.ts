@@ -8,7 +8,11 @@ function printable(x: number | null | undefined): x is number {
   return typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= MAX_MAGNITUDE;
 }
 
-/** `not estimable: <reason>`, the one wording of every table, reading and CLI line. */
+/**
+ * `not estimable: <reason>`, the one wording of every table, reading and CLI line.
+ * @example
+ * notEstimableText('an empty cell'); // 'not estimable: an empty cell'
+ */
 export function notEstimableText(reason: string | null | undefined): string {
   return `not estimable: ${reason ?? 'the data do not identify it'}`;
 }

@@ -68,11 +68,16 @@ export function whyNotEstimable(estimate: number, se: number, df: number): strin
  */
 export function waldRow(estimate: number, se: number, df: number, ciLevel: number, reason: string | null = null): WaldRow {
   const why = reason ?? whyNotEstimable(estimate, se, df);
-  if (why !== null) return { estimate: reportable(estimate) && reason === null ? estimate : null, se: null, df: null, statistic: null, pValue: null, ci: null, estimable: false, reason: why };
+  if (why !== null) return { estimate: reportable(estimate) && (reason === null || reportable(se)) ? estimate : null, se: null, df: null, statistic: null, pValue: null, ci: null, estimable: false, reason: why };
   const t = estimate / se;
   const p = Math.min(1, 2 * studentTCdf(-Math.abs(t), df));
   const q = studentTQuantile(1 - (1 - ciLevel) / 2, df);
-  return { estimate, se, df, statistic: t, pValue: p, ci: [estimate - q * se, estimate + q * se], estimable: true, reason: null };
+  const ci: [number, number] = [estimate - q * se, estimate + q * se];
+  // With df just above MIN_DF the t quantile itself overflows (t_{0.975, 0.002} > 1e300).
+  if (!reportable(t) || !reportable(ci[0]) || !reportable(ci[1]) || Number.isNaN(p)) {
+    return waldRow(estimate, se, df, ciLevel, `its degrees of freedom (${df.toPrecision(2)}) are too few for a finite ${Math.round(ciLevel * 1000) / 10}% interval`);
+  }
+  return { estimate, se, df, statistic: t, pValue: p, ci, estimable: true, reason: null };
 }
 
 /** The numeric fields a not-estimable row sets to `null`. */

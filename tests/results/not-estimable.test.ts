@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { studentTQuantile } from '../../src/distributions/student-t.js';
+import { notEstimableText } from '../../src/report/format.js';
 import { checkResponseVaries, MIN_DF, notEstimable, NotEstimableError, requireEstimable, unreportableNumbers, waldRow, whyNotEstimable } from '../../src/results/not-estimable.js';
 
 describe('the not-estimable convention', () => {
@@ -23,9 +24,14 @@ describe('the not-estimable convention', () => {
     expect(waldRow(1, 0, 10, 0.95).reason).toMatch(/standard error is zero/);
     expect(waldRow(NaN, 1, 10, 0.95)).toMatchObject({ estimate: null, estimable: false });
     expect(waldRow(1, 1, NaN, 0.95).reason).toMatch(/undefined/);
-    expect(waldRow(1, 1, MIN_DF, 0.95).estimable).toBe(true);
-    // A reason given by the caller wins (and the estimate is then not reported).
-    expect(waldRow(1, 1, 10, 0.95, 'an empty cell')).toMatchObject({ estimate: null, reason: 'an empty cell', estimable: false });
+    expect(waldRow(1, 1, 2 * MIN_DF, 0.95).reason).toMatch(/too few for a finite 95% interval/);
+    expect(waldRow(1, 1, 0.01, 0.95).ci![1] / 6.364182e128).toBeCloseTo(1, 6); // R: qt(0.975, 0.01)
+    // A reason given by the caller wins; the estimate is kept only when it and its SE are numbers.
+    expect(waldRow(1, 1, 10, 0.95, 'one cluster')).toMatchObject({ estimate: 1, se: null, reason: 'one cluster', estimable: false });
+    expect(waldRow(NaN, NaN, NaN, 0.95, 'an empty cell')).toMatchObject({ estimate: null, reason: 'an empty cell', estimable: false });
+    // df just above the floor: the t quantile overflows, so the interval is not reported either.
+    expect(waldRow(1, 1, 0.002, 0.95)).toMatchObject({ estimable: false, ci: null, reason: 'its degrees of freedom (0.0020) are too few for a finite 95% interval' });
+    expect(waldRow(1, 1, 0.5, 0.95).estimable).toBe(true);
     expect(whyNotEstimable(2.03, 1.2, 40)).toBeNull();
   });
 
@@ -61,6 +67,10 @@ describe('the not-estimable convention', () => {
     const cyclic: Record<string, unknown> = { x: 1 };
     cyclic['self'] = cyclic;
     expect(unreportableNumbers(cyclic)).toEqual([]);
+  });
+
+  it('notEstimableText is the one wording of the report and the CLI', () => {
+    expect(notEstimableText('an empty cell')).toBe('not estimable: an empty cell');
   });
 
   it('checkResponseVaries refuses a response with one value, naming it', () => {

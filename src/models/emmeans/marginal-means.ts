@@ -189,9 +189,7 @@ export function estimateLinear(view: LinearModelView, Lfull: number[], ciLevel: 
     for (let j = 0; j < p; j++) v += L[i]! * view.vcov[i * p + j]! * L[j]!;
   }
   const reason = view.notEstimable?.(L) ?? null;
-  const row = waldRow(est, Math.sqrt(v), reason === null ? view.df(L) : NaN, ciLevel, reason);
-  if (reason !== null) row.estimate = est;
-  return row;
+  return waldRow(est, Math.sqrt(v), reason === null ? view.df(L) : NaN, ciLevel, reason);
 }
 
 /** Why a linear function outside the row space of X has no estimate. */
