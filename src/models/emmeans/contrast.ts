@@ -10,8 +10,7 @@
  */
 import { ArgumentError } from '../../errors/index.js';
 import { pAdjust, type PAdjustMethod } from '../../inference/p-adjust.js';
-import { tInterval } from '../t-tests.js';
-import type { WaldRow } from '../../results/not-estimable.js';
+import { notEstimable, waldRow, type WaldRow } from '../../results/not-estimable.js';
 import { estimateLinear, viewOf, type MarginalMeans } from './marginal-means.js';
 
 export type ContrastMethod = 'pairwise' | 'revpairwise' | 'trt.vs.ctrl' | Record<string, number[]>;
@@ -217,7 +216,9 @@ function finish(
         r.pValue = adj[k]!;
         // Simultaneous intervals: Šidák for Šidák, Bonferroni otherwise (emmeans's rule).
         const level = adjust === 'sidak' ? ciLevel ** (1 / m) : 1 - (1 - ciLevel) / m;
-        r.ci = tInterval(r.estimate!, r.se!, r.df!, level).ci;
+        const w = waldRow(r.estimate!, r.se!, r.df!, level);
+        if (w.estimable) r.ci = w.ci;
+        else rows[i] = { ...notEstimable(r, w.reason!), estimate: r.estimate };
       });
     }
   }
