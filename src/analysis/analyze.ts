@@ -121,6 +121,26 @@ function adjustAcrossOutcomes(outcomes: OutcomeResult[], plan: AnalysisPlan, pri
   rows.forEach((r, i) => (r.pAdjusted = adjusted[i]!));
 }
 
+/**
+ * What makes the primary comparison not estimable, one line per primary outcome: the outcome
+ * itself, or its arm difference at the primary visit.
+ * @example
+ * primaryNotEstimable(analysis); // ['PSP at 9m: SFT − control not estimable: the design has no data to separate it …']
+ */
+export function primaryNotEstimable(analysis: Pick<TrialAnalysis, 'outcomes' | 'primaryVisit'>): string[] {
+  const out: string[] = [];
+  for (const o of analysis.outcomes) {
+    if (o.role !== 'primary') continue;
+    if (o.status === 'not-estimable') {
+      out.push(`${o.instrument}: not estimable: ${o.reason?.message ?? 'the model could not be fitted'}`);
+      continue;
+    }
+    const rows = o.withinArm.length > 0 ? [] : o.differences.filter((d) => d.visit === analysis.primaryVisit);
+    for (const d of rows) if (!d.estimable) out.push(`${o.instrument} at ${d.visit}: ${d.arm} − ${d.reference} not estimable: ${d.reason ?? 'no reason given'}`);
+  }
+  return out;
+}
+
 function trajectories(trial: TrialData, plan: AnalysisPlan): TrajectoryPoint[] {
   const wanted = new Set(plan.outcomes.map((o) => o.instrument));
   const armOf = new Map(trial.participants.map((p) => [p.id, p.arm] as const));
@@ -230,6 +250,7 @@ export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | An
   for (const o of outcomes) {
     if (o.status === 'not-estimable') diagnostics.push({ code: 'outcome-not-estimable', severity: 'warning', message: `${o.instrument}: ${o.reason?.message ?? 'not estimable'}` });
   }
+  for (const line of primaryNotEstimable({ outcomes, primaryVisit })) diagnostics.push({ code: 'primary-not-estimable', severity: 'error', message: `Primary outcome ${line}` });
 
   const raw: TrialAnalysis = {
     kind: 'rcteval.analysis',

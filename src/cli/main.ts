@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RctevalError, ValidationError } from '../errors/index.js';
-import { analyzeTrial, type ProgressEvent } from '../analysis/analyze.js';
+import { analyzeTrial, primaryNotEstimable, type ProgressEvent } from '../analysis/analyze.js';
 import { analysisPlanJsonSchema } from '../analysis/plan.js';
 import type { TrialAnalysis } from '../analysis/types.js';
 import { writeReport } from '../report/report.js';
@@ -99,7 +99,7 @@ function summary(io: CliIo, analysis: TrialAnalysis, files: string[], out: strin
       continue;
     }
     const d = o.differences.find((x) => x.visit === analysis.primaryVisit);
-    if (d) io.stdout(`  ${o.instrument} at ${d.visit}: ${d.arm} − ${d.reference} = ${d.estimable && d.ci ? `${num(d.estimate)} (${Math.round(d.ciLevel * 100)}% CI ${interval(d.ci)})` : notEstimableText(d.reason)}\n`);
+    if (d) io.stdout(`  ${o.instrument} at ${d.visit}: ${d.arm} − ${d.reference} ${d.estimable && d.ci ? `= ${num(d.estimate)} (${Math.round(d.ciLevel * 100)}% CI ${interval(d.ci)})` : notEstimableText(d.reason)}\n`);
     for (const w of o.withinArm.filter((x) => x.visit === analysis.primaryVisit)) {
       io.stdout(`  ${o.instrument} ${w.arm} ${w.from}→${w.visit}: ${w.change ? `change ${num(w.change.estimate)} (${w.nPairs} pairs)` : notEstimableText(w.reason)}\n`);
     }
@@ -129,25 +129,6 @@ async function analyzeAndWrite(io: CliIo, planPath: string, files: TrialFiles, o
 /** Exit code when the report was written but a primary outcome's comparison is not estimable. */
 export const EXIT_PRIMARY_NOT_ESTIMABLE = 4;
 
-/**
- * What makes the primary comparison not estimable, one line per primary outcome: the outcome
- * itself, or its arm difference at the primary visit.
- * @example
- * primaryNotEstimable(analysis); // ['PSP at 9m: SFT − control not estimable: the data have only one "group" …']
- */
-export function primaryNotEstimable(analysis: TrialAnalysis): string[] {
-  const out: string[] = [];
-  for (const o of analysis.outcomes) {
-    if (o.role !== 'primary') continue;
-    if (o.status === 'not-estimable') {
-      out.push(`${o.instrument}: ${notEstimableText(o.reason?.message)}`);
-      continue;
-    }
-    const rows = o.withinArm.length > 0 ? [] : o.differences.filter((d) => d.visit === analysis.primaryVisit);
-    for (const d of rows) if (!d.estimable) out.push(`${o.instrument} at ${d.visit}: ${d.arm} − ${d.reference} ${notEstimableText(d.reason)}`);
-  }
-  return out;
-}
 
 function parseThreads(v: string | undefined): number | 'auto' {
   if (v === undefined || v === 'auto') return 'auto';

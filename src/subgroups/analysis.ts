@@ -18,7 +18,8 @@ import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { pAdjust } from '../inference/p-adjust.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import { contrast } from '../models/emmeans/contrast.js';
-import { marginalMeans } from '../models/emmeans/marginal-means.js';
+import { marginalMeans, NOT_IN_ROW_SPACE } from '../models/emmeans/marginal-means.js';
+import type { WaldRow } from '../results/not-estimable.js';
 import { linearModelView } from '../models/emmeans/view.js';
 import { fitLmm } from '../models/lmm/fit.js';
 import { likelihoodRatioTest } from '../models/lmm/likelihood-ratio.js';
@@ -84,23 +85,17 @@ export interface SubgroupAnalysisOptions {
   overall?: boolean;
 }
 
-/** The treatment effect within one level at one visit. */
-export interface SubgroupEffect {
+/**
+ * The treatment effect within one level at one visit; when not estimable (e.g. no participants
+ * of one arm in this level) the numbers are `null` and `reason` says why
+ * (docs/methods/not-estimable.md).
+ */
+export interface SubgroupEffect extends WaldRow {
   level: string;
   visit: string;
   /** Participants analysed at this visit in this level, by arm. */
   n: Record<string, number>;
-  /** `null` with the other numbers when not estimable (docs/methods/not-estimable.md). */
-  estimate: number | null;
-  se: number | null;
-  df: number | null;
-  statistic: number | null;
-  pValue: number | null;
-  ci: [number, number] | null;
   ciLevel: number;
-  estimable: boolean;
-  /** Why the effect is not estimable, e.g. no participants of one arm in this level. */
-  reason: string | null;
 }
 
 /** The test of whether the effect differs between levels. */
@@ -325,7 +320,7 @@ export function subgroupAnalysis(trial: TrialData, options: SubgroupAnalysisOpti
             : missingArm.length === 1
               ? `no participants of arm "${missingArm[0]}" in this level were measured at ${visit}`
               : 'the effect cannot be separated from other terms of the model (rank-deficient design)';
-        out.push({ ...base, estimate: null, se: null, df: null, statistic: null, pValue: null, ci: null, estimable: false, reason: row?.reason && !row.reason.startsWith('the design has no data') ? row.reason : reason });
+        out.push({ ...base, estimate: null, se: null, df: null, statistic: null, pValue: null, ci: null, estimable: false, reason: row?.reason && row.reason !== NOT_IN_ROW_SPACE ? row.reason : reason });
       }
     }
     return { effects: out, L: Ls };

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeTrial } from '../../src/analysis/analyze.js';
+import { analyzeTrial, primaryNotEstimable } from '../../src/analysis/analyze.js';
 import { parseAnalysisPlan } from '../../src/analysis/plan.js';
 import type { TrialAnalysis } from '../../src/analysis/types.js';
 import { loadTrialFiles } from '../../src/cli/load.js';
@@ -94,8 +94,11 @@ describe('degenerate designs: not estimable with the reason, everywhere', () => 
       const files = { participants: join(dir, 'p.csv'), measurements: join(dir, 'm.csv') };
       writeCsv(files.participants, p);
       writeCsv(files.measurements, m);
+      // The CLI's part is the printing and the exit code: it runs the primary analysis only.
       const planPath = join(dir, 'plan.json');
-      writeFileSync(planPath, JSON.stringify(plan()));
+      const quick = plan();
+      for (const k of ['economics', 'clinicalSignificance', 'doseResponse', 'subgroups']) delete quick[k];
+      writeFileSync(planPath, JSON.stringify(quick));
 
       const parsed = parseAnalysisPlan(plan());
       const analysis = await analyzeTrial(await loadTrialFiles(files, parsed), parsed, { threads: 1 });
@@ -104,6 +107,9 @@ describe('degenerate designs: not estimable with the reason, everywhere', () => 
       if (c.diagnostic) expect(psp.models[0]!.diagnostics.map((d) => d.code)).toContain(c.diagnostic);
       const reasons = reasonsIn(analysis);
       expect(reasons.some((r) => c.reason.test(r)), reasons.join(' | ')).toBe(true);
+      const primary = primaryNotEstimable(analysis);
+      expect(primary.length).toBeGreaterThan(0);
+      expect(analysis.diagnostics.filter((d) => d.code === 'primary-not-estimable').map((d) => d.message)).toEqual(primary.map((l) => `Primary outcome ${l}`));
       // Nothing the analysis stores sanitised a bad number after the fact.
       expect(analysis.diagnostics.map((d) => d.code)).not.toContain('non-finite-values');
 
