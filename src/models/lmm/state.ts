@@ -28,8 +28,8 @@ export interface LmmState {
   vcov: Float64Array;
   /**
    * Plain-language reason when a random term has fewer than two levels with data (e.g. one
-   * therapy group): its variance is not identified, and any L'β whose Satterthwaite df
-   * collapse to zero because of it is not estimable, whatever the df method.
+   * therapy group): its variance is not identified. Given as the reason of the rows whose
+   * Satterthwaite df collapse to zero (`unidentifiedReason`).
    */
   unidentified?: string;
   /** Lazily computed: asymptotic covariance of (θ, σ) and the Jacobian of vcov(β). */

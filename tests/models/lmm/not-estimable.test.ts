@@ -1,5 +1,6 @@
 /**
- * One therapy group under partial nesting (tests/fixtures/r/not-estimable/one-group.R): the
+ * Variance components REML cannot see (tests/fixtures/r/not-estimable/one-group.R). One therapy
+ * group under partial nesting: the
  * group's random effect is collinear with the armSFT column, so REML cannot see the group
  * variance (lme4's REML criterion is the same at every group SD: the fixture's `ridge`), and
  * any SE that depends on it is arbitrary (lme4 reports 16.5 for armSFT and fails to converge).
@@ -59,6 +60,30 @@ describe('one therapy group under partial nesting', () => {
       // df = Infinity is the documented normal reference of ddf 'asymptotic', not a failure.
       const bad = unreportableNumbers({ fe: fit.fixedEffects, pairs: pairs.rows }).filter((p) => !(ddf === 'asymptotic' && p.endsWith('.df')));
       expect(bad).toEqual([]);
+    });
+  }
+});
+
+describe('one participant per arm', () => {
+  const o = fx.onePerArm;
+  it('the fixture shows the flat REML ridge in the participant SD', () => {
+    const r: number[] = o.ridge.remlCriterion;
+    expect(Math.max(...r) - Math.min(...r)).toBeLessThan(1e-9);
+  });
+
+  for (const ddf of ['Satterthwaite', 'Kenward-Roger', 'asymptotic'] as const) {
+    it(`${ddf}: the between-participant rows are not estimable (no confident arbitrary p-value), the visit rows are`, () => {
+      const fit = fitLmm('score ~ arm + visit + (1 | id)', o.data, { levels: { visit: ['b', 'm9', 'm15'] }, ddf });
+      expectRel(fit.remlCriterion!, o.ridge.remlCriterion[0], 1e-8, 1, 'REML criterion');
+      expect(fit.diagnostics.map((d) => d.code)).toContain('coefficient-not-estimable');
+      for (const row of fit.fixedEffects) {
+        const between = row.term === '(Intercept)' || row.term === 'armT';
+        expect(row.estimable, row.term).toBe(!between);
+        if (between) {
+          expect(row).toMatchObject({ se: null, df: null, pValue: null, ci: null });
+          expect(row.reason).toMatch(/Satterthwaite degrees of freedom are numerically zero/);
+        }
+      }
     });
   }
 });
