@@ -288,8 +288,13 @@ function modelTables(o: OutcomeResult): ReportTable[] {
   }));
 }
 
+/** The outcome was modelled and its arm differences at the primary visit are estimable. */
+function comparisonEstimable(o: OutcomeResult, primaryVisit: string): boolean {
+  return o.status === 'estimated' && o.differences.filter((d) => d.visit === primaryVisit).every((d) => d.estimable);
+}
+
 function outcomeSubsection(a: TrialAnalysis, o: OutcomeResult, cells: SmallCells, withFigures: boolean): ReportSection {
-  const s = section(`primary-${o.instrument}`, `${o.label}${o.role === 'primary' ? ' (primary outcome)' : ''}`, o.status === 'estimated' ? 'done' : 'not-estimable');
+  const s = section(`primary-${o.instrument}`, `${o.label}${o.role === 'primary' ? ' (primary outcome)' : ''}`, comparisonEstimable(o, a.primaryVisit) ? 'done' : 'not-estimable');
   if (o.status === 'not-estimable') {
     s.readings.push(`Not estimable: ${o.reason?.message ?? 'the model could not be fitted'}. No estimate is reported in its place.`);
   }
@@ -739,8 +744,8 @@ export function buildReportModel(analysis: TrialAnalysis, options: ReportOptions
   const withFigures = options.figures ?? true;
   const primary = section('primary', 'Primary analysis');
   primary.subsections = analysis.outcomes.map((o) => outcomeSubsection(analysis, o, cells, withFigures));
-  const estimated = analysis.outcomes.filter((o) => o.status === 'estimated').length;
-  primary.readings.push(`${estimated} of ${analysis.outcomes.length} outcomes estimated.`);
+  const estimated = analysis.outcomes.filter((o) => comparisonEstimable(o, analysis.primaryVisit)).length;
+  primary.readings.push(`${estimated} of ${analysis.outcomes.length} outcomes estimated${estimated < analysis.outcomes.length ? ' (the others are not estimable, for the reasons given below)' : ''}.`);
   if (estimated === 0) primary.status = 'not-estimable';
   const title = options.title ?? analysis.plan.report.title ?? analysis.plan.title;
   const m = analysis.plan.model;

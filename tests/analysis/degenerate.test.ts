@@ -114,6 +114,8 @@ describe('degenerate designs: not estimable with the reason, everywhere', () => 
       expect(analysis.diagnostics.map((d) => d.code)).not.toContain('non-finite-values');
 
       const report = await buildReport(analysis);
+      const primarySection = report.model.sections.find((s) => s.id === 'primary')!;
+      expect(primarySection.readings.join(' ')).toMatch(/outcomes estimated \(the others are not estimable/);
       for (const text of [report.markdown, report.html]) {
         expect(/not estimable/i.test(text)).toBe(true);
         expect(c.reason.test(text)).toBe(true);
