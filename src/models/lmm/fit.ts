@@ -316,7 +316,8 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) {
       const cov = S[b * k + a]!;
       const den = Math.sqrt(S[a * k + a]! * S[b * k + b]!);
-      correlations.push({ group: t.groupName, term1: t.columnNames[a]!, term2: t.columnNames[b]!, covariance: cov, correlation: den > 0 ? cov / den : NaN });
+      // With a variance estimated at 0 the correlation is undefined (lme4 prints NaN): null here.
+      correlations.push({ group: t.groupName, term1: t.columnNames[a]!, term2: t.columnNames[b]!, covariance: cov, correlation: den > 0 ? cov / den : null });
     }
     for (let c = 0; c < k; c++) for (let r = c; r < k; r++) {
       thetaNames.push(r === c ? `${t.groupName}.${t.columnNames[r]}` : `${t.groupName}.${t.columnNames[r]}.${t.columnNames[c]}`);

@@ -93,7 +93,8 @@ export interface CorrelationRow {
   term1: string;
   term2: string;
   covariance: number;
-  correlation: number;
+  /** `null` when one of the two variances is estimated at 0 (the correlation is then undefined). */
+  correlation: number | null;
 }
 
 /** Conditional modes of one random-effects term (lme4's `ranef(condVar = TRUE)`). */
