@@ -67,6 +67,19 @@ export {
   type ContrastRow,
 } from './models/emmeans/contrast.js';
 export { anova, type AnovaTable, type AnovaRow } from './models/emmeans/anova.js';
+// The not-estimable convention of every result row (docs/methods/not-estimable.md)
+export {
+  MIN_DF,
+  MAX_MAGNITUDE,
+  NotEstimableError,
+  notEstimable,
+  requireEstimable,
+  unreportableNumbers,
+  waldRow,
+  whyNotEstimable,
+  type Estimability,
+  type WaldRow,
+} from './results/not-estimable.js';
 
 // Dose–response of attendance (exploratory, within the treated arm) and its causal
 // counterpart by instrumental variables

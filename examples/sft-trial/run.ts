@@ -42,7 +42,8 @@ const { report } = await writeReport(analysis, out);
 
 for (const o of analysis.outcomes) {
   for (const d of o.differences.filter((x) => x.visit !== analysis.design.visits[0])) {
-    console.log(`${o.instrument} at ${d.visit}: ${d.arm} − ${d.reference} = ${d.estimate.toFixed(2)} points (95% CI ${d.ci[0].toFixed(2)} to ${d.ci[1].toFixed(2)})`);
+    if (d.estimate === null || d.ci === null) console.log(`${o.instrument} at ${d.visit}: ${d.arm} − ${d.reference} not estimable: ${d.reason}`);
+    else console.log(`${o.instrument} at ${d.visit}: ${d.arm} − ${d.reference} = ${d.estimate.toFixed(2)} points (95% CI ${d.ci[0].toFixed(2)} to ${d.ci[1].toFixed(2)})`);
   }
 }
 if (analysis.economics.status === 'done') {

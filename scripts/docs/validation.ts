@@ -59,16 +59,16 @@ function num(v: unknown): number {
   return NaN;
 }
 
-function err(actual: number, expected: number, floor: number): number {
+function err(actual: number | null, expected: number, floor: number): number {
   if (actual === expected) return 0;
-  if (!Number.isFinite(actual) || !Number.isFinite(expected)) return Infinity;
+  if (actual === null || !Number.isFinite(actual) || !Number.isFinite(expected)) return Infinity;
   return Math.abs(actual - expected) / Math.max(Math.abs(expected), floor, Number.MIN_VALUE);
 }
 
 /** Collects the worst error per (capability, fixture, quantity). */
 class Table {
   readonly rows = new Map<string, AgreementRow>();
-  add(capability: string, reference: string, fixture: string, quantity: string, tolerance: number, actual: number, expected: number, floor = 0): void {
+  add(capability: string, reference: string, fixture: string, quantity: string, tolerance: number, actual: number | null, expected: number, floor = 0): void {
     const key = `${capability}\u0000${fixture}\u0000${quantity}`;
     let row = this.rows.get(key);
     if (!row) this.rows.set(key, (row = { capability, reference, fixture, quantity, n: 0, maxError: 0, tolerance, pass: true }));

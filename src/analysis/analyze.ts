@@ -11,6 +11,7 @@ import { flowCounts } from '../descriptives/flow-counts.js';
 import { baselineTable } from '../descriptives/baseline-table.js';
 import { describeOutcomes } from '../descriptives/describe-outcomes.js';
 import { pAdjust } from '../inference/p-adjust.js';
+import { MAX_MAGNITUDE } from '../results/not-estimable.js';
 import { defaultAdapters, type AnalysisContext, type SectionAdapter, type SectionAdapters } from './adapters/index.js';
 import { parseAnalysisPlan, type AnalysisPlan, type AnalysisPlanInput } from './plan.js';
 import { analyzeOutcome } from './primary.js';
@@ -90,12 +91,14 @@ function checkDesign(trial: TrialData, plan: AnalysisPlan): void {
 }
 
 /**
- * Replace what JSON cannot hold: non-finite numbers become `null` (each reported), typed
- * arrays become arrays. Anything else that is not plain data is a programming error.
+ * Replace what JSON cannot hold: non-finite numbers (and overflow beyond ±1e300) become `null`
+ * (each reported), typed arrays become arrays. Anything else that is not plain data is a
+ * programming error. The sections mark what they cannot estimate themselves; this is the
+ * last guard.
  */
 function jsonSafe(value: unknown, path: string, found: string[]): unknown {
   if (typeof value === 'number') {
-    if (Number.isFinite(value)) return value;
+    if (Number.isFinite(value) && Math.abs(value) <= MAX_MAGNITUDE) return value;
     found.push(path);
     return null;
   }
@@ -118,13 +121,34 @@ function jsonSafe(value: unknown, path: string, found: string[]): unknown {
 function adjustAcrossOutcomes(outcomes: OutcomeResult[], plan: AnalysisPlan, primaryVisit: string): void {
   const method = plan.multiplicity.method;
   if (method === 'none') return;
-  const rows = outcomes.flatMap((o) => o.differences.filter((d) => d.visit === primaryVisit));
+  // A difference that is not estimable has no p-value and is left out of the family.
+  const rows = outcomes.flatMap((o) => o.differences.filter((d) => d.visit === primaryVisit && d.pValue !== null));
   if (rows.length === 0) return;
   const adjusted = pAdjust(
-    rows.map((r) => r.pValue),
+    rows.map((r) => r.pValue!),
     method,
   );
   rows.forEach((r, i) => (r.pAdjusted = adjusted[i]!));
+}
+
+/**
+ * What makes the primary comparison not estimable, one line per primary outcome: the outcome
+ * itself, or its arm difference at the primary visit.
+ * @example
+ * primaryNotEstimable(analysis); // ['PSP at 9m: SFT − control not estimable: the design has no data to separate it …']
+ */
+export function primaryNotEstimable(analysis: Pick<TrialAnalysis, 'outcomes' | 'primaryVisit'>): string[] {
+  const out: string[] = [];
+  for (const o of analysis.outcomes) {
+    if (o.role !== 'primary') continue;
+    if (o.status === 'not-estimable') {
+      out.push(`${o.instrument}: not estimable: ${o.reason?.message ?? 'the model could not be fitted'}`);
+      continue;
+    }
+    const rows = o.withinArm.length > 0 ? [] : o.differences.filter((d) => d.visit === analysis.primaryVisit);
+    for (const d of rows) if (!d.estimable) out.push(`${o.instrument} at ${d.visit}: ${d.arm} − ${d.reference} not estimable: ${d.reason ?? 'no reason given'}`);
+  }
+  return out;
 }
 
 function trajectories(trial: TrialData, plan: AnalysisPlan): TrajectoryPoint[] {
@@ -239,6 +263,7 @@ export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | An
   for (const o of outcomes) {
     if (o.status === 'not-estimable') diagnostics.push({ code: 'outcome-not-estimable', severity: 'warning', message: `${o.instrument}: ${o.reason?.message ?? 'not estimable'}` });
   }
+  for (const line of primaryNotEstimable({ outcomes, primaryVisit })) diagnostics.push({ code: 'primary-not-estimable', severity: 'error', message: `Primary outcome ${line}` });
 
   const raw: TrialAnalysis = {
     kind: 'rcteval.analysis',
@@ -264,7 +289,7 @@ export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | An
     safe.diagnostics.push({
       code: 'non-finite-values',
       severity: 'warning',
-      message: `${nonFinite.length} undefined number(s) (NaN or infinite) were stored as null, e.g. ${nonFinite.slice(0, 3).join(', ')}`,
+      message: `${nonFinite.length} undefined number(s) (NaN, infinite or beyond ±1e300) were stored as null, e.g. ${nonFinite.slice(0, 3).join(', ')}`,
       details: { paths: nonFinite.slice(0, 50) },
     });
   }

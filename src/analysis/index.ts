@@ -13,7 +13,7 @@ export {
   type SubgroupVariablePlan,
   type EconomicsPlan,
 } from './plan.js';
-export { analyzeTrial, type AnalyzeOptions, type ProgressEvent } from './analyze.js';
+export { analyzeTrial, primaryNotEstimable, type AnalyzeOptions, type ProgressEvent } from './analyze.js';
 export { defaultAdapters, type SectionAdapters, type SectionAdapter, type AnalysisContext } from './adapters/index.js';
 export { wtpGrid } from './adapters/economics.js';
 export type * from './types.js';

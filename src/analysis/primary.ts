@@ -7,7 +7,7 @@ import type { TrialData } from '../data/types.js';
 import { getInstrument, defaultInstruments } from '../instruments/registry.js';
 import { quoteName } from '../formula/parse.js';
 import { fitLmm } from '../models/lmm/fit.js';
-import type { LmmFit, LmmOptions } from '../models/lmm/types.js';
+import type { FixedEffectRow, LmmFit, LmmOptions } from '../models/lmm/types.js';
 import { fitOls } from '../models/ols/fit.js';
 import type { OlsFit, OlsOptions } from '../models/ols/types.js';
 import { marginalMeans, type MarginalMeans } from '../models/emmeans/marginal-means.js';
@@ -22,8 +22,6 @@ import type { Diagnostic } from '../errors/index.js';
 import type { AnalysisPlan } from './plan.js';
 import {
   errorInfo,
-  finiteOrNull,
-  intervalOrNull,
   mean,
   modelRows,
   monthsOf,
@@ -35,6 +33,7 @@ import {
 import type {
   ArmDifference,
   ArmVisitMean,
+  CoefficientRow,
   Interpretation,
   ModelSummary,
   OutcomeResult,
@@ -80,7 +79,7 @@ function summariseLmm(fit: LmmFit, method: string, nParticipants: number, nClust
     nParticipants,
     nClusters,
     ddf: fit.ddf,
-    coefficients: fit.fixedEffects.map((r) => ({ term: r.term, estimate: r.estimate, se: r.se, df: r.df, statistic: r.statistic, pValue: r.pValue, ci: [r.ci[0], r.ci[1]], ciLevel: r.ciLevel })),
+    coefficients: fit.fixedEffects.map(coefficientRow),
     varianceComponents: fit.varianceComponents.map((v) => ({ group: v.group, term: v.term, variance: v.variance, sd: v.sd })),
     logLik: fit.logLik,
     aic: fit.aic,
@@ -100,7 +99,7 @@ function summariseOls(fit: OlsFit, visit: string, method: string, nParticipants:
     nParticipants,
     nClusters: fit.cluster?.nClusters ?? null,
     ddf: fit.ddf,
-    coefficients: fit.fixedEffects.map((r) => ({ term: r.term, estimate: r.estimate, se: r.se, df: r.df, statistic: r.statistic, pValue: r.pValue, ci: [r.ci[0], r.ci[1]], ciLevel: r.ciLevel })),
+    coefficients: fit.fixedEffects.map(coefficientRow),
     varianceComponents: [{ group: 'Residual', term: null, variance: fit.sigma ** 2, sd: fit.sigma }],
     logLik: fit.logLik,
     aic: fit.aic,
@@ -110,20 +109,25 @@ function summariseOls(fit: OlsFit, visit: string, method: string, nParticipants:
   };
 }
 
+function coefficientRow(r: FixedEffectRow): CoefficientRow {
+  return { term: r.term, estimate: r.estimate, se: r.se, df: r.df, statistic: r.statistic, pValue: r.pValue, ci: r.ci ? [r.ci[0], r.ci[1]] : null, ciLevel: r.ciLevel, estimable: r.estimable, reason: r.reason };
+}
+
 /** Rows of arm × visit means; `atVisit` names the visit when the means are of one visit's model. */
 function meansRows(trial: TrialData, mm: MarginalMeans, atVisit?: string): ArmVisitMean[] {
   return mm.rows.map((r) => {
-    const ok = r.estimable && Number.isFinite(r.estimate);
     const visit = atVisit ?? r.levels['visit']!;
     return {
       arm: r.levels['arm']!,
       visit,
       months: monthsOf(trial, visit),
-      estimate: ok ? r.estimate : null,
-      se: ok ? finiteOrNull(r.se) : null,
-      df: ok ? finiteOrNull(r.df) : null,
-      ci: ok ? intervalOrNull(r.ci) : null,
+      estimate: r.estimable ? r.estimate : null,
+      se: r.se,
+      df: r.df,
+      ci: r.ci ? [r.ci[0], r.ci[1]] : null,
       ciLevel: r.ciLevel,
+      estimable: r.estimable,
+      reason: r.reason,
     };
   });
 }
@@ -135,14 +139,16 @@ function differenceRow(trial: TrialData, r: ContrastRow, arm: string, reference:
     visit,
     months: monthsOf(trial, visit),
     from,
-    estimate: r.estimate,
+    estimate: r.estimable ? r.estimate : null,
     se: r.se,
     df: r.df,
     statistic: r.statistic,
     pValue: r.pValue,
-    ci: [r.ci[0], r.ci[1]],
+    ci: r.ci ? [r.ci[0], r.ci[1]] : null,
     ciLevel: r.ciLevel,
     pAdjusted: null,
+    estimable: r.estimable,
+    reason: r.reason,
   };
 }
 
@@ -170,6 +176,10 @@ function modelEffects(trial: TrialData, plan: AnalysisPlan, differences: ArmDiff
   const baselineVisit = trial.design.visits[0]!;
   for (const d of differences) {
     if (d.visit === baselineVisit) continue;
+    if (!d.estimable || d.estimate === null || d.se === null || d.df === null) {
+      diagnostics.push({ code: 'effect-size-not-estimable', severity: 'warning', message: `Model-based effect size at ${d.visit} (${d.arm} vs ${d.reference}) not estimable: the difference itself is not estimable (${d.reason ?? 'no estimate'}).` });
+      continue;
+    }
     try {
       const es = standardizedModelEffect({ estimate: d.estimate, se: d.se, df: d.df }, { baseline }, { ciLevel: plan.ciLevel, sdMethod, sdUncertainty: plan.effectSizes.sdUncertainty });
       out.push({
@@ -268,7 +278,7 @@ function runMixed(trial: TrialData, plan: AnalysisPlan, outcome: Outcome, result
   // shows); effect sizes, readings and multiplicity use the follow-up visits only.
   for (let j = 1; j < arms.length; j++) {
     const c = contrast(mm, armWeights(arms, j));
-    for (const r of c.rows) if (r.estimable) result.differences.push(differenceRow(trial, r, arms[j]!, arms[0]!, r.by['visit']!, null));
+    for (const r of c.rows) result.differences.push(differenceRow(trial, r, arms[j]!, arms[0]!, r.by['visit']!, null));
   }
   if (!asCovariate) {
     const all = marginalMeans(fit, ['arm', 'visit'], { ciLevel: plan.ciLevel });
@@ -277,14 +287,14 @@ function runMixed(trial: TrialData, plan: AnalysisPlan, outcome: Outcome, result
         const vw = visits.map((_, i) => (i === k ? 1 : i === 0 ? -1 : 0));
         const ic = interactionContrast(all, { arm: armWeights(arms, j), visit: { [visits[k]!]: vw } });
         const r = ic.rows[0];
-        if (r && r.estimable) result.changeDifferences.push(differenceRow(trial, r, arms[j]!, arms[0]!, visits[k]!, baselineVisit));
+        if (r) result.changeDifferences.push(differenceRow(trial, r, arms[j]!, arms[0]!, visits[k]!, baselineVisit));
       }
     }
   }
   const tab = anova(fit, { ddf: model.ddf });
   const row = tab.rows.find((r) => r.term === 'arm:visit');
-  if (row && Number.isFinite(row.pValue)) {
-    result.interaction = { term: row.term, numDf: row.numDf, denDf: row.denDf, statistic: row.statistic, pValue: row.pValue, method: `Type III F test, ${model.ddf} denominator df` };
+  if (row) {
+    result.interaction = { term: row.term, numDf: row.numDf, denDf: row.denDf, statistic: row.statistic, pValue: row.pValue, method: `Type III F test, ${model.ddf} denominator df`, estimable: row.estimable, reason: row.reason };
   }
 }
 
@@ -315,7 +325,7 @@ function runAncova(trial: TrialData, plan: AnalysisPlan, outcome: Outcome, resul
     for (let j = 1; j < arms.length; j++) {
       const c = contrast(mm, armWeights(arms, j));
       const r = c.rows[0];
-      if (r && r.estimable) result.differences.push(differenceRow(trial, r, arms[j]!, arms[0]!, visit, null));
+      if (r) result.differences.push(differenceRow(trial, r, arms[j]!, arms[0]!, visit, null));
     }
   }
 }

@@ -10,6 +10,7 @@ import type { FlowRow } from '../descriptives/flow-counts.js';
 import type { BaselineRow } from '../descriptives/baseline-table.js';
 import type { OutcomeSummaryRow } from '../descriptives/describe-outcomes.js';
 import type { AnalysisPlan } from './plan.js';
+import type { Estimability } from '../results/not-estimable.js';
 
 /** A closed interval `[lower, upper]`. */
 export type Interval = [number, number];
@@ -34,8 +35,22 @@ export interface EstimateRow {
   ciLevel: number;
 }
 
+/**
+ * An estimate that may not be estimable: then `estimable` is false, `reason` says why, and the
+ * numbers (and the estimate where it is not defined) are `null` (docs/methods/not-estimable.md).
+ */
+export interface MaybeEstimateRow extends Estimability {
+  estimate: number | null;
+  se: number | null;
+  df: number | null;
+  statistic: number | null;
+  pValue: number | null;
+  ci: Interval | null;
+  ciLevel: number;
+}
+
 /** A fixed-effect coefficient. */
-export interface CoefficientRow extends EstimateRow {
+export interface CoefficientRow extends MaybeEstimateRow {
   term: string;
 }
 
@@ -80,10 +95,13 @@ export interface ArmVisitMean {
   df: number | null;
   ci: Interval | null;
   ciLevel: number;
+  estimable: boolean;
+  /** Why the mean is not estimable (e.g. nobody of the arm was measured at the visit). */
+  reason: string | null;
 }
 
-/** A difference between an arm and the reference arm. */
-export interface ArmDifference extends EstimateRow {
+/** A difference between an arm and the reference arm; not estimable ones are kept with the reason. */
+export interface ArmDifference extends MaybeEstimateRow {
   arm: string;
   reference: string;
   visit: string;
@@ -120,12 +138,13 @@ export interface StandardizedEffect {
 }
 
 /** The arm × visit interaction test: does the arm difference vary over visits? */
-export interface InteractionTest {
+export interface InteractionTest extends Estimability {
   term: string;
   numDf: number;
-  denDf: number;
-  statistic: number;
-  pValue: number;
+  /** `null` with the statistic and p-value when the test cannot be formed (`reason`). */
+  denDf: number | null;
+  statistic: number | null;
+  pValue: number | null;
   method: string;
 }
 
@@ -266,14 +285,15 @@ export interface SubgroupsSection {
     variable: string;
     label: string;
     prespecified: boolean;
+    /** The test; when it cannot be formed, why (`not testable: …`) with `null` statistic and p-values. */
     method: string;
-    statistic: number;
+    statistic: number | null;
     numDf: number;
     /** Denominator df of an F test; `null` for a likelihood-ratio (χ²) test. */
     denDf: number | null;
-    pValue: number;
+    pValue: number | null;
     /** The p-value adjusted across subgroup variables (`adjust`), or the unadjusted one for `none`. */
-    pAdjusted: number;
+    pAdjusted: number | null;
     adjust: string;
   }[];
   /** Forest-plot rows: the arm difference within each level. */

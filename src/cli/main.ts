@@ -8,7 +8,8 @@
  *
  * Progress goes to stderr, results to the output folder, a summary to stdout. Errors are the
  * library's typed errors, printed with their name and code; exit codes: 0 success, 1 error,
- * 2 usage error, 3 report written but a section of the plan failed.
+ * 2 usage error, 3 report written but a section of the plan failed, 4 report written but a
+ * primary outcome's comparison is not estimable.
  */
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,10 +17,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ArgumentError, RctevalError, ValidationError } from '../errors/index.js';
 import { LIMITS } from '../errors/checks.js';
-import { analyzeTrial, type ProgressEvent } from '../analysis/analyze.js';
+import { analyzeTrial, primaryNotEstimable, type ProgressEvent } from '../analysis/analyze.js';
 import { analysisPlanJsonSchema } from '../analysis/plan.js';
 import type { TrialAnalysis } from '../analysis/types.js';
 import { writeReport } from '../report/report.js';
+import { interval, notEstimableText, num } from '../report/format.js';
 import { loadTrialFiles, readPlanFile, type TrialFiles } from './load.js';
 
 /** Where the CLI writes. */
@@ -57,7 +59,8 @@ example   Run a bundled example: sft (the synthetic SFT trial in data-samples/) 
 schema    Print the JSON Schema of analysis plans.
 
 Exit codes: 0 done; 1 error (invalid plan or data, failed computation); 2 usage error;
-3 report written, but a section of the plan failed (see the report and stderr).`;
+3 report written, but a section of the plan failed (see the report and stderr);
+4 report written, but a primary outcome's comparison is not estimable (the reason is printed).`;
 
 /**
  * The package root: src/cli and dist/cli both sit two levels below it.
@@ -93,13 +96,13 @@ function summary(io: CliIo, analysis: TrialAnalysis, files: string[], out: strin
   io.stdout(`Report: ${join(out, 'report.html')} (${files.filter((f) => f.endsWith('.svg')).length} figures); results: ${join(out, 'results.json')}\n`);
   for (const o of analysis.outcomes) {
     if (o.status === 'not-estimable') {
-      io.stdout(`  ${o.instrument}: not estimable (${o.reason?.message ?? ''})\n`);
+      io.stdout(`  ${o.instrument}: ${notEstimableText(o.reason?.message)}\n`);
       continue;
     }
     const d = o.differences.find((x) => x.visit === analysis.primaryVisit);
-    if (d) io.stdout(`  ${o.instrument} at ${d.visit}: ${d.arm} − ${d.reference} = ${d.estimate.toFixed(2)} (${Math.round(d.ciLevel * 100)}% CI ${d.ci[0].toFixed(2)} to ${d.ci[1].toFixed(2)})\n`);
+    if (d) io.stdout(`  ${o.instrument} at ${d.visit}: ${d.arm} − ${d.reference} ${d.estimable && d.ci ? `= ${num(d.estimate)} (${Math.round(d.ciLevel * 100)}% CI ${interval(d.ci)})` : notEstimableText(d.reason)}\n`);
     for (const w of o.withinArm.filter((x) => x.visit === analysis.primaryVisit)) {
-      io.stdout(`  ${o.instrument} ${w.arm} ${w.from}→${w.visit}: ${w.change ? `change ${w.change.estimate.toFixed(2)} (${w.nPairs} pairs)` : `not estimable (${w.reason})`}\n`);
+      io.stdout(`  ${o.instrument} ${w.arm} ${w.from}→${w.visit}: ${w.change ? `change ${num(w.change.estimate)} (${w.nPairs} pairs)` : notEstimableText(w.reason)}\n`);
     }
   }
   for (const [name, s] of Object.entries({ clinicalSignificance: analysis.clinicalSignificance, doseResponse: analysis.doseResponse, subgroups: analysis.subgroups, economics: analysis.economics })) {
@@ -138,9 +141,16 @@ async function analyzeAndWrite(io: CliIo, planPath: string, files: TrialFiles, o
   if (!quiet) io.stderr(`Rendering figures and writing ${out}…\n`);
   const { files: written } = await writeReport(analysis, out, smallCells === undefined ? {} : { smallCellK: smallCells });
   summary(io, analysis, written, out);
+  const lost = primaryNotEstimable(analysis);
+  for (const l of lost) io.stderr(`error: primary outcome ${l}\n`);
+  if (lost.length > 0) return EXIT_PRIMARY_NOT_ESTIMABLE;
   const failed = [analysis.clinicalSignificance, analysis.doseResponse, analysis.subgroups, analysis.economics].some((s) => s.status === 'failed');
   return failed ? 3 : 0;
 }
+
+/** Exit code when the report was written but a primary outcome's comparison is not estimable. */
+export const EXIT_PRIMARY_NOT_ESTIMABLE = 4;
+
 
 function parseThreads(v: string | undefined): number | 'auto' {
   if (v === undefined || v === 'auto') return 'auto';
@@ -176,7 +186,8 @@ export function formatError(e: unknown): string {
  *
  * @param argv - e.g. `['analyze', '--plan', 'plan.json', '--data', 'trial.csv', '--out', 'report']`.
  * @param io - where to write (stdout for results, stderr for progress and errors).
- * @returns the exit code: 0 done, 1 error, 2 usage error, 3 report written with a failed section.
+ * @returns the exit code: 0 done, 1 error, 2 usage error, 3 report written with a failed section,
+ *   4 report written but a primary outcome not estimable.
  * @example
  * const code = await runCli(['example', 'pre-post', '--out', 'tmp/pre-post', '--quiet']);
  * code; // 0

@@ -24,6 +24,7 @@ import type { TrialData } from '../data/types.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import type { OlsCoefficientRow } from '../models/ols/types.js';
 import { quoteName } from '../formula/parse.js';
+import { requireEstimable } from '../results/not-estimable.js';
 import { fitOls } from '../models/ols/fit.js';
 import { ATTENDANCE_DATA_OPTION_KEYS, attendanceData, type AttendanceDataOptions } from './attendance-data.js';
 import type { DoseExposure, DoseOutcome } from './dose-response.js';
@@ -248,7 +249,8 @@ export function attendanceEffects(trial: TrialData, options: AttendanceEffectsOp
 }
 
 function pick(row: OlsCoefficientRow): Omit<AttendanceEffect, 'n' | 'estimand' | 'assumptions' | 'method'> {
-  return { estimate: row.estimate, se: row.se, df: row.df, statistic: row.statistic, pValue: row.pValue, ci: row.ci, ciLevel: row.ciLevel };
+  const r = requireEstimable(row, `the coefficient "${row.term}"`);
+  return { estimate: r.estimate, se: r.se, df: r.df, statistic: r.statistic, pValue: r.pValue, ci: r.ci, ciLevel: r.ciLevel };
 }
 
 function scale(e: Omit<AttendanceEffect, 'n' | 'estimand' | 'assumptions' | 'method'>, c: number): Omit<AttendanceEffect, 'n' | 'estimand' | 'assumptions' | 'method'> {

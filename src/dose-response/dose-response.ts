@@ -19,6 +19,7 @@ import { quoteName } from '../formula/parse.js';
 import { fitOls } from '../models/ols/fit.js';
 import { getOlsState } from '../models/ols/state.js';
 import type { OlsCoefficientRow, OlsFit, OlsOptions, OlsVcovType } from '../models/ols/types.js';
+import { requireEstimable, type Estimability } from '../results/not-estimable.js';
 import { tInterval } from '../models/t-tests.js';
 import { naturalSpline, type NaturalSplineBasis } from '../splines/natural-spline.js';
 import { ATTENDANCE_DATA_OPTION_KEYS, attendanceData, type AttendanceDataOptions } from './attendance-data.js';
@@ -109,12 +110,13 @@ export interface DoseBandRow {
 }
 
 /** A predicted outcome at one attendance value, with its pointwise interval. */
-export interface DosePredictionRow {
+export interface DosePredictionRow extends Estimability {
   attendance: number;
-  estimate: number;
-  se: number;
-  df: number;
-  ci: [number, number];
+  /** `null` (with `estimable: false` and the reason) where the model cannot predict. */
+  estimate: number | null;
+  se: number | null;
+  df: number | null;
+  ci: [number, number] | null;
   ciLevel: number;
   /** Outside the attendance observed among the participants analysed. */
   extrapolated: boolean;
@@ -287,7 +289,7 @@ export function doseResponse(trial: TrialData, options: DoseResponseOptions): Do
 
   let slope: DoseSlope[] | null = null;
   if (form === 'linear') {
-    const row = fit.fixedEffects.find((f) => f.term === 'attendance')!;
+    const row = requireEstimable(fit.fixedEffects.find((f) => f.term === 'attendance')!, 'the attendance slope');
     const unit = exposure === 'sessions' ? 'session' : 'proportion of sessions offered';
     const pers = exposure === 'sessions' ? [1, 10] : [1, 0.1];
     slope = pers.map((per) => {
@@ -321,10 +323,10 @@ export function doseResponse(trial: TrialData, options: DoseResponseOptions): Do
         max: b.max,
         n,
         reference,
-        mean: m.estimable ? { estimate: m.estimate, se: m.se, df: m.df, ci: m.ci, ciLevel } : null,
-        difference: d && d.estimable ? { estimate: d.estimate, se: d.se, df: d.df, statistic: d.statistic, pValue: d.pValue, ci: d.ci, ciLevel } : null,
+        mean: m.estimable ? { estimate: m.estimate!, se: m.se!, df: m.df!, ci: m.ci!, ciLevel } : null,
+        difference: d && d.estimable ? { estimate: d.estimate!, se: d.se!, df: d.df!, statistic: d.statistic!, pValue: d.pValue!, ci: d.ci!, ciLevel } : null,
         estimable,
-        reason: estimable ? null : 'the band cannot be separated from the other terms of the model (rank-deficient design)',
+        reason: estimable ? null : (m.reason ?? d?.reason ?? null),
       };
     });
     if (bands[0]!.label !== refLabel) {
@@ -348,15 +350,15 @@ export function doseResponse(trial: TrialData, options: DoseResponseOptions): Do
       const m = row?.mean ?? null;
       // A band with a mean holds analysed participants, so its prediction is never an extrapolation.
       return m
-        ? { attendance: a, estimate: m.estimate, se: m.se, df: m.df, ci: m.ci, ciLevel, extrapolated: false }
-        : { attendance: a, estimate: NaN, se: NaN, df: NaN, ci: [NaN, NaN], ciLevel, extrapolated: true };
+        ? { attendance: a, estimate: m.estimate, se: m.se, df: m.df, ci: m.ci, ciLevel, extrapolated: false, estimable: true, reason: null }
+        : { attendance: a, estimate: null, se: null, df: null, ci: null, ciLevel, extrapolated: true, estimable: false, reason: row?.reason ?? `no attendance band contains ${a} sessions` };
     }
     const extrapolated = a < xMin || a > xMax;
     const at: Record<string, number> = {};
     if (form === 'linear') at['attendance'] = a;
     else basis!.evaluate([a])[0]!.forEach((v, k) => (at[exposureTerms[k]!] = v));
     const p = marginalMeans(fit, [], { at, ciLevel }).rows[0]!;
-    return { attendance: a, estimate: p.estimate, se: p.se, df: p.df, ci: p.ci, ciLevel, extrapolated };
+    return { attendance: a, estimate: p.estimate, se: p.se, df: p.df, ci: p.ci, ciLevel, extrapolated, estimable: p.estimable, reason: p.reason };
   });
 
   const expoText = exposure === 'sessions' ? 'sessions attended' : 'proportion of sessions offered that were attended';

@@ -32,11 +32,11 @@ import { clusterIndexFor, fitOls } from '../models/ols/fit.js';
 import { leastSquares } from '../models/ols/least-squares.js';
 import { sandwichCovariance, sandwichSettings } from '../models/ols/sandwich.js';
 import { getOlsState } from '../models/ols/state.js';
+import { waldRow } from '../results/not-estimable.js';
 import type { ClusterMissingPolicy, ClusterSummary, OlsCoefficientRow, OlsDdf } from '../models/ols/types.js';
 
 /** Column names as the terms of a formula: names are data, so each is quoted as R quotes it. */
 const sumOf = (names: readonly string[]): string => names.map(quoteName).join(' + ');
-import { tInterval } from '../models/t-tests.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Covariance estimators available for 2SLS (see the module comment for why HC2/HC3 are not). */
@@ -272,8 +272,7 @@ export function twoStageLeastSquares(data: ModelData, options: IvOptions): IvFit
     const estimate = ls.beta[j]!;
     const se = Math.sqrt(V[j * kx + j]!);
     const df = typeof dfs === 'number' ? dfs : dfs[j]!;
-    const t = tInterval(estimate, se, df, ciLevel);
-    return { term, estimate, se, df, statistic: t.statistic, pValue: t.pValue, ci: t.ci, ciLevel };
+    return { term, ...waldRow(estimate, se, df, ciLevel), estimate, ciLevel };
   });
 
   const firstStage = endogenous.map((d) => firstStageOf(d, instruments, covariates, sub, options, vcovType, ddf, diagnostics));

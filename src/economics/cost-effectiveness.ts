@@ -3,6 +3,7 @@
  * monetary benefit, the cost-effectiveness plane and the acceptability curve, from one seeded
  * non-parametric bootstrap of costs and effects jointly.
  */
+import { NotEstimableError } from '../results/not-estimable.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { checkReplicates, checkThreads, runBootstrap, type ThreadingOptions } from './bootstrap/engine.js';
 import { estimateFromReplicates, buildUnits, jackknifeInfluence, replicatesOf, type ResampleScheme, type SumStatistic, type UnitRow } from './bootstrap/units.js';
@@ -210,6 +211,9 @@ export async function costEffectiveness(input: CostEffectInput, options: CostEff
   const tE = replicatesOf(dE, run.sums, S, k);
   const c0 = dC(data.full, 0);
   const e0 = dE(data.full, 0);
+  if (!Number.isFinite(e0)) {
+    throw new NotEstimableError('The incremental effect', ancova ? 'the baseline scores do not vary within the arms, so the adjustment for baseline is not defined (use the unadjusted effect)' : 'the mean effects of the arms are not finite numbers');
+  }
   const LC = jackknifeInfluence(dC, data);
   const LE = jackknifeInfluence(dE, data);
   const incrementalCost = estimateFromReplicates(tC, c0, LC, ciLevel, ciType);

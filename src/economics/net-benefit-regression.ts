@@ -7,6 +7,7 @@ import { costTotalOptions, participantCostTotals } from './costs-by-arm.js';
 import { chooseArms, effectValue, indexEffects, type CostEffectInput } from './effects.js';
 import { studentTCdf } from '../distributions/student-t.js';
 import { fitOls } from '../models/ols/fit.js';
+import { requireEstimable } from '../results/not-estimable.js';
 import { checkWtpGrid, type AllowNegative } from './validate.js';
 import { DEFAULT_WTP } from './cost-effectiveness.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
@@ -62,7 +63,7 @@ export interface NetBenefitRegressionRow {
   /** One-sided P(INB > 0) from the t distribution: the parametric acceptability curve (Hoch et al. 2002). */
   probabilityCostEffective: number;
   /** All coefficients at this λ, by name (`(Intercept)`, `treated`, covariates). */
-  coefficients: { name: string; estimate: number; se: number }[];
+  coefficients: { name: string; estimate: number; se: number | null }[];
 }
 
 /** Result of {@link netBenefitRegression}. */
@@ -188,7 +189,7 @@ export function netBenefitRegression(input: CostEffectInput, options: NetBenefit
       const dropped = fit.droppedColumns.map(covName);
       diagnostics.push({ code: 'rank-deficient', severity: 'warning', message: `Aliased covariate(s) dropped: ${dropped.join(', ')}.`, details: { dropped } });
     }
-    const arm = fit.fixedEffects.find((r) => r.term === '.treated')!;
+    const arm = requireEstimable(fit.fixedEffects.find((r) => r.term === '.treated')!, `The incremental net benefit at a willingness to pay of ${lambda}`);
     return {
       wtp: lambda,
       estimate: arm.estimate,

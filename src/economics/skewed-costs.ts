@@ -9,7 +9,7 @@ import { checkCiLevel, checkInteger, checkOneOf, checkOptions, checkSeed, option
 import { fitGlm } from '../models/glm/fit.js';
 import type { GlmCoefficientRow, GlmFit, GlmVcovType } from '../models/glm/types.js';
 import type { FixedEffectRow } from '../models/lmm/types.js';
-import { tInterval } from '../models/t-tests.js';
+import { waldRow } from '../results/not-estimable.js';
 import { createRng } from '../random/rng.js';
 import { percentileInterval } from './bootstrap/intervals.js';
 import { finiteSd, type ResampleScheme } from './bootstrap/units.js';
@@ -238,8 +238,7 @@ function quad(g: Float64Array, V: number[][]): number {
 }
 
 function zEstimate(estimate: number, variance: number, ciLevel: number): DeltaEstimate {
-  const se = Math.sqrt(variance);
-  return { estimate, se, df: Infinity, ...tInterval(estimate, se, Infinity, ciLevel), ciLevel };
+  return { ...waldRow(estimate, Math.sqrt(variance), Infinity, ciLevel), estimate, ciLevel };
 }
 
 /** Mean over participants and gradient of a per-participant prediction. */
@@ -377,6 +376,7 @@ export function gammaCostModel(input: SkewedCostInput, options: SkewedCostOption
   const difference = zEstimate(recycled[1]!.mean - recycled[0]!.mean, quad(g, fit.vcov), ciLevel);
   const armRow = fit.fixedEffects.find((r) => r.term === ARM)!;
   const ratio = Math.exp(armRow.estimate);
+  const { term: _arm, ...armStats } = armRow;
   return {
     control: d.control,
     treated: d.treated,
@@ -384,7 +384,9 @@ export function gammaCostModel(input: SkewedCostInput, options: SkewedCostOption
     n: d.n,
     arms,
     difference,
-    ratioOfMeans: { estimate: ratio, se: ratio * armRow.se, ci: [Math.exp(armRow.ci[0]), Math.exp(armRow.ci[1])], ciLevel, df: armRow.df, statistic: armRow.statistic, pValue: armRow.pValue },
+    ratioOfMeans: armStats.estimable
+      ? { ...armStats, estimate: ratio, se: ratio * armStats.se!, ci: [Math.exp(armStats.ci![0]), Math.exp(armStats.ci![1])] }
+      : { ...armStats, estimate: ratio },
     coefficients: fit.fixedEffects.map(tidyTerm),
     dispersion: fit.dispersion,
     vcovType: d.vcov,

@@ -2,6 +2,7 @@
  * Model-based standardized differences (Feingold 2009): an arm difference estimated by a model
  * (e.g. a mixed model's arm × visit contrast) divided by a chosen raw-score SD.
  */
+import { MIN_DF, NotEstimableError } from '../results/not-estimable.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { normalQuantile } from '../distributions/normal.js';
 import { studentTQuantile } from '../distributions/student-t.js';
@@ -11,10 +12,13 @@ import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** The model's estimate of the arm difference (outcome units) with its SE and df. */
 export interface ModelDifference {
-  estimate: number;
-  se: number;
+  estimate: number | null;
+  se: number | null;
   /** Degrees of freedom of the estimate (Satterthwaite, Kenward–Roger, residual …); Infinity for a z interval. */
-  df: number;
+  df: number | null;
+  /** A contrast row's flag: `false` makes the effect size not estimable too (with the row's reason). */
+  estimable?: boolean;
+  reason?: string | null;
 }
 
 /**
@@ -121,10 +125,12 @@ function standardizer(sd: StandardizerInput, method: 'pooled' | 'control' | 'tot
 export function standardizedModelEffect(effect: ModelDifference, sd: StandardizerInput, options?: ModelEffectOptions): ModelEffectResult {
   checkOptions('options', options, optionKeys<ModelEffectOptions>()(['ciLevel', 'alternative', 'sdMethod', 'sdUncertainty', 'sdDf']));
   if (typeof effect !== 'object' || effect === null) throw new ArgumentError('effect', effect, 'an object { estimate, se, df }');
+  if (effect.estimable === false) throw new NotEstimableError('The standardized effect', `the difference itself is not estimable (${effect.reason ?? 'no reason given'})`);
   const { estimate, se, df } = effect;
   if (typeof estimate !== 'number' || !Number.isFinite(estimate)) throw new ArgumentError('effect.estimate', estimate, 'a finite difference');
   if (typeof se !== 'number' || !Number.isFinite(se) || !(se > 0)) throw new ArgumentError('effect.se', se, 'a positive finite standard error');
   if (typeof df !== 'number' || Number.isNaN(df) || !(df > 0)) throw new ArgumentError('effect.df', df, 'positive degrees of freedom (Infinity for a z interval)');
+  if (df < MIN_DF) throw new NotEstimableError('The standardized effect', `the difference's degrees of freedom are numerically zero (${df.toPrecision(2)}), so no interval can be formed`);
   const { ciLevel, alternative } = readOptions(options);
   const sdMethod = options?.sdMethod ?? 'pooled';
   if (sdMethod !== 'pooled' && sdMethod !== 'control' && sdMethod !== 'total') throw new ArgumentError('sdMethod', sdMethod, '"pooled", "control" or "total"');

@@ -20,7 +20,7 @@ import type { Figure, FigureDesign } from './figures/common.js';
 import { flowFigure } from './figures/flow.js';
 import { armDifferenceFigure, changeDistributionFigure, individualTrajectoryFigure, meanTrajectoryFigure } from './figures/outcomes.js';
 import { categoryBarsFigure, ceacFigure, cePlaneFigure, doseResponseFigure, forestFigure, jacobsonFigure } from './figures/sections.js';
-import { auto, count, countPercent, interval, money, num, pEquals, pValue, percent, suppressed, type SmallCells } from './format.js';
+import { auto, count, countPercent, interval, money, notEstimableText, num, pEquals, pValue, percent, suppressed, type SmallCells } from './format.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** A column of a report table. */
@@ -267,6 +267,8 @@ function direction(o: OutcomeResult): string {
  * // 'At 9m, PSP (social functioning) was 6.30 points higher with SFT than control (higher is better) (95% CI 3.02 to 9.58; p < 0.001).'
  */
 export function differenceReading(o: OutcomeResult, d: ArmDifference, change = false): string {
+  const what0 = change ? `the difference in change in ${o.label} from ${d.from}` : `the difference in ${o.label}`;
+  if (!d.estimable || d.estimate === null || d.ci === null) return `At ${d.visit}, ${what0} between ${d.arm} and ${d.reference} is ${notEstimableText(d.reason)}.`;
   const side = d.estimate >= 0 ? 'higher' : 'lower';
   const adj = d.pAdjusted !== null ? `, adjusted ${pEquals(d.pAdjusted)}` : '';
   const compatible = d.ci[0] <= 0 && d.ci[1] >= 0 ? '; the interval includes no difference' : '';
@@ -280,15 +282,20 @@ function modelTables(o: OutcomeResult): ReportTable[] {
     caption: `${o.label}: ${m.kind === 'mixed' ? 'mixed model' : `ANCOVA at ${m.visit}`}, fixed effects (${m.formula})`,
     columns: [col('term', 'Term'), col('estimate', 'Estimate', true), col('se', 'SE', true), col('df', 'df', true), col('ci', ciLabel(m.coefficients[0]?.ciLevel ?? 0.95), true), col('p', 'p', true)],
     rows: [
-      ...m.coefficients.map((c) => ({ term: c.term, estimate: num(c.estimate, 3), se: num(c.se, 3), df: num(c.df, 1), ci: interval(c.ci, 3), p: pValue(c.pValue) })),
+      ...m.coefficients.map((c) => (c.estimable ? { term: c.term, estimate: num(c.estimate, 3), se: num(c.se, 3), df: num(c.df, 1), ci: interval(c.ci, 3), p: pValue(c.pValue) } : { term: c.term, estimate: num(c.estimate, 3), se: '', df: '', ci: notEstimableText(c.reason), p: '' })),
       ...m.varianceComponents.map((v) => ({ term: `SD ${v.group}${v.term ? ` ${v.term}` : ''}`, estimate: num(v.sd, 3), se: '', df: '', ci: '', p: '' })),
     ],
     note: `${m.method}. ${m.nObs} observations of ${m.nParticipants} participants${m.nClusters !== null ? `, ${m.nClusters} clusters` : ''}; log-likelihood ${num(m.logLik, 2)}${m.converged ? '' : '; the optimiser did not report convergence'}${m.singular ? '; singular fit (a variance estimated at 0)' : ''}.`,
   }));
 }
 
+/** The outcome was modelled and its arm differences at the primary visit are estimable. */
+function comparisonEstimable(o: OutcomeResult, primaryVisit: string): boolean {
+  return o.status === 'estimated' && o.differences.filter((d) => d.visit === primaryVisit).every((d) => d.estimable);
+}
+
 function outcomeSubsection(a: TrialAnalysis, o: OutcomeResult, cells: SmallCells, withFigures: boolean): ReportSection {
-  const s = section(`primary-${o.instrument}`, `${o.label}${o.role === 'primary' ? ' (primary outcome)' : ''}`, o.status === 'estimated' ? 'done' : 'not-estimable');
+  const s = section(`primary-${o.instrument}`, `${o.label}${o.role === 'primary' ? ' (primary outcome)' : ''}`, comparisonEstimable(o, a.primaryVisit) ? 'done' : 'not-estimable');
   if (o.status === 'not-estimable') {
     s.readings.push(`Not estimable: ${o.reason?.message ?? 'the model could not be fitted'}. No estimate is reported in its place.`);
   }
@@ -330,8 +337,9 @@ function outcomeSubsection(a: TrialAnalysis, o: OutcomeResult, cells: SmallCells
   const last = a.design.visits[a.design.visits.length - 1]!;
   if (last !== a.primaryVisit) for (const x of follow.filter((y) => y.visit === last)) s.readings.push(differenceReading(o, x));
   for (const x of o.changeDifferences.filter((y) => y.visit === a.primaryVisit)) s.readings.push(differenceReading(o, x, true));
-  if (o.interaction) {
-    const i = o.interaction;
+  if (o.interaction && !o.interaction.estimable) s.readings.push(`Arm × visit test: ${notEstimableText(o.interaction.reason)}.`);
+  else if (o.interaction && o.interaction.pValue !== null) {
+    const i = o.interaction as typeof o.interaction & { pValue: number };
     s.readings.push(
       `Arm × visit: F(${num(i.numDf, 0)}, ${num(i.denDf, 1)}) = ${num(i.statistic)}, ${pEquals(i.pValue)}: ${i.pValue < 1 - a.plan.ciLevel ? 'the difference between arms changes over visits' : 'no clear evidence that the difference between arms changes over visits'}.`,
     );
@@ -344,8 +352,8 @@ function outcomeSubsection(a: TrialAnalysis, o: OutcomeResult, cells: SmallCells
       rows: o.differences.map((x) => ({
         visit: x.visit,
         contrast: `${x.arm} − ${x.reference}`,
-        estimate: num(x.estimate),
-        ci: interval(x.ci),
+        estimate: x.estimable ? num(x.estimate) : 'not estimable',
+        ci: x.estimable ? interval(x.ci) : notEstimableText(x.reason),
         df: num(x.df, 1),
         p: pValue(x.pValue),
         padj: x.pAdjusted === null ? '' : pValue(x.pAdjusted),
@@ -358,7 +366,7 @@ function outcomeSubsection(a: TrialAnalysis, o: OutcomeResult, cells: SmallCells
       id: `${o.instrument}-change-differences`,
       caption: `${o.label}: difference between arms in change from ${a.design.visits[0]}`,
       columns: [col('visit', 'Visit'), col('contrast', 'Contrast'), col('estimate', 'Difference in change', true), col('ci', 'CI', true), col('p', 'p', true)],
-      rows: o.changeDifferences.map((x) => ({ visit: x.visit, contrast: `${x.arm} − ${x.reference}`, estimate: num(x.estimate), ci: interval(x.ci), p: pValue(x.pValue) })),
+      rows: o.changeDifferences.map((x) => ({ visit: x.visit, contrast: `${x.arm} − ${x.reference}`, estimate: x.estimable ? num(x.estimate) : 'not estimable', ci: x.estimable ? interval(x.ci) : notEstimableText(x.reason), p: pValue(x.pValue) })),
       note: null,
     });
   }
@@ -367,7 +375,7 @@ function outcomeSubsection(a: TrialAnalysis, o: OutcomeResult, cells: SmallCells
       id: `${o.instrument}-means`,
       caption: `${o.label}: model-estimated means`,
       columns: [col('visit', 'Visit'), col('arm', 'Arm'), col('estimate', 'Mean', true), col('se', 'SE', true), col('ci', 'CI', true)],
-      rows: o.means.map((m) => ({ visit: m.visit, arm: m.arm, estimate: num(m.estimate), se: num(m.se), ci: interval(m.ci) })),
+      rows: o.means.map((m) => ({ visit: m.visit, arm: m.arm, estimate: m.estimable ? num(m.estimate) : 'not estimable', se: num(m.se), ci: m.estimable ? interval(m.ci) : notEstimableText(m.reason) })),
       note: null,
     });
   }
@@ -603,7 +611,7 @@ function subgroupSection(a: TrialAnalysis, cells: SmallCells, withFigures: boole
       visit: t.visits.join(', '),
       variable: t.label,
       kind: t.prespecified ? 'yes' : 'no (exploratory)',
-      stat: t.denDf === null ? `χ² ${num(t.statistic)} (${num(t.numDf, 0)})` : `F ${num(t.statistic)} (${num(t.numDf, 0)}, ${num(t.denDf, 1)})`,
+      stat: t.statistic === null ? t.method : t.denDf === null ? `χ² ${num(t.statistic)} (${num(t.numDf, 0)})` : `F ${num(t.statistic)} (${num(t.numDf, 0)}, ${num(t.denDf, 1)})`,
       p: pValue(t.pValue),
       padj: t.adjust === 'none' ? '' : `${pValue(t.pAdjusted)} (${t.adjust})`,
     })),
@@ -624,7 +632,7 @@ function subgroupSection(a: TrialAnalysis, cells: SmallCells, withFigures: boole
     })),
     note: null,
   });
-  const sig = sg.tests.filter((t) => t.pAdjusted < 1 - a.plan.ciLevel);
+  const sig = sg.tests.filter((t) => t.pAdjusted !== null && t.pAdjusted < 1 - a.plan.ciLevel);
   s.readings.push(
     sig.length > 0
       ? `After ${adjustName(sg.tests[0]?.adjust)} adjustment, the effect differs between levels of: ${sig.map((t) => `${t.label} (${t.instrument}, adjusted ${pEquals(t.pAdjusted)})`).join('; ')}.`
@@ -738,8 +746,8 @@ export function buildReportModel(analysis: TrialAnalysis, options: ReportOptions
   const withFigures = options.figures ?? true;
   const primary = section('primary', 'Primary analysis');
   primary.subsections = analysis.outcomes.map((o) => outcomeSubsection(analysis, o, cells, withFigures));
-  const estimated = analysis.outcomes.filter((o) => o.status === 'estimated').length;
-  primary.readings.push(`${estimated} of ${analysis.outcomes.length} outcomes estimated.`);
+  const estimated = analysis.outcomes.filter((o) => comparisonEstimable(o, analysis.primaryVisit)).length;
+  primary.readings.push(`${estimated} of ${analysis.outcomes.length} outcomes estimated${estimated < analysis.outcomes.length ? ' (the others are not estimable, for the reasons given below)' : ''}.`);
   if (estimated === 0) primary.status = 'not-estimable';
   const title = options.title ?? analysis.plan.report.title ?? analysis.plan.title;
   const m = analysis.plan.model;

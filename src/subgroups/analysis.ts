@@ -18,7 +18,8 @@ import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { pAdjust } from '../inference/p-adjust.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import { contrast } from '../models/emmeans/contrast.js';
-import { marginalMeans } from '../models/emmeans/marginal-means.js';
+import { marginalMeans, NOT_IN_ROW_SPACE } from '../models/emmeans/marginal-means.js';
+import type { WaldRow } from '../results/not-estimable.js';
 import { linearModelView } from '../models/emmeans/view.js';
 import { fitLmm } from '../models/lmm/fit.js';
 import { likelihoodRatioTest } from '../models/lmm/likelihood-ratio.js';
@@ -85,36 +86,31 @@ export interface SubgroupAnalysisOptions {
   overall?: boolean;
 }
 
-/** The treatment effect within one level at one visit. */
-export interface SubgroupEffect {
+/**
+ * The treatment effect within one level at one visit; when not estimable (e.g. no participants
+ * of one arm in this level) the numbers are `null` and `reason` says why
+ * (docs/methods/not-estimable.md).
+ */
+export interface SubgroupEffect extends WaldRow {
   level: string;
   visit: string;
   /** Participants analysed at this visit in this level, by arm. */
   n: Record<string, number>;
-  estimate: number;
-  se: number;
-  df: number;
-  statistic: number;
-  pValue: number;
-  ci: [number, number];
   ciLevel: number;
-  estimable: boolean;
-  /** Why the effect is not estimable, e.g. no participants of one arm in this level. */
-  reason: string | null;
 }
 
 /** The test of whether the effect differs between levels. */
 export interface SubgroupInteractionTest {
-  /** F (test 'F') or χ² (test 'LRT'). */
-  statistic: number;
+  /** F (test 'F') or χ² (test 'LRT'); `null` when the test cannot be formed (`method` says why). */
+  statistic: number | null;
   numDf: number;
   /** Denominator df of the F test; `null` for the LRT. */
   denDf: number | null;
-  pValue: number;
+  pValue: number | null;
   /** Holm-adjusted p across the subgroup variables of the family. */
-  pHolm: number;
+  pHolm: number | null;
   /** Benjamini–Hochberg-adjusted p across the subgroup variables of the family. */
-  pBH: number;
+  pBH: number | null;
   terms: string[];
   method: string;
   /** For the LRT: the two ML fits compared (formula, log-likelihood, number of parameters). */
@@ -148,8 +144,8 @@ export interface SubgroupForestRow {
   visit: string;
   nControl: number;
   nTreated: number;
-  estimate: number;
-  ci: [number, number];
+  estimate: number | null;
+  ci: [number, number] | null;
   ciLevel: number;
   estimable: boolean;
   note: string | null;
@@ -314,7 +310,7 @@ export function subgroupAnalysis(trial: TrialData, options: SubgroupAnalysisOpti
         const row = k >= 0 ? c.rows[k]! : null;
         const base = { level: level ?? 'All participants', visit, n, ciLevel };
         if (row && row.estimable) {
-          out.push({ ...base, estimate: row.estimate, se: row.se, df: row.df, statistic: row.statistic, pValue: row.pValue, ci: row.ci, estimable: true, reason: null });
+          out.push({ ...base, estimate: row.estimate!, se: row.se!, df: row.df!, statistic: row.statistic!, pValue: row.pValue!, ci: row.ci!, estimable: true, reason: null });
           Ls.push(c.L[k]!);
           continue;
         }
@@ -326,7 +322,7 @@ export function subgroupAnalysis(trial: TrialData, options: SubgroupAnalysisOpti
             : missingArm.length === 1
               ? `no participants of arm "${missingArm[0]}" in this level were measured at ${visit}`
               : 'the effect cannot be separated from other terms of the model (rank-deficient design)';
-        out.push({ ...base, estimate: NaN, se: NaN, df: NaN, statistic: NaN, pValue: NaN, ci: [NaN, NaN], estimable: false, reason });
+        out.push({ ...base, estimate: null, se: null, df: null, statistic: null, pValue: null, ci: null, estimable: false, reason: row?.reason && row.reason !== NOT_IN_ROW_SPACE ? row.reason : reason });
       }
     }
     return { effects: out, L: Ls };
@@ -359,7 +355,7 @@ export function subgroupAnalysis(trial: TrialData, options: SubgroupAnalysisOpti
       counts: def.counts,
       notes: def.notes,
       effects,
-      interaction: { ...interaction, pHolm: NaN, pBH: NaN },
+      interaction: { ...interaction, pHolm: null, pBH: null },
       formula: full.formula,
       nObs: full.nObs,
       diagnostics: varDiagnostics,
@@ -374,8 +370,8 @@ export function subgroupAnalysis(trial: TrialData, options: SubgroupAnalysisOpti
     families.get(key)!.push(i);
   });
   for (const idx of families.values()) {
-    const ok = idx.filter((i) => Number.isFinite(results[i]!.interaction.pValue));
-    const p = ok.map((i) => results[i]!.interaction.pValue);
+    const ok = idx.filter((i) => results[i]!.interaction.pValue !== null);
+    const p = ok.map((i) => results[i]!.interaction.pValue!);
     const holm = pAdjust(p, 'holm');
     const bh = pAdjust(p, 'BH');
     ok.forEach((i, k) => {
@@ -472,7 +468,7 @@ function interactionTest(
     }
   }
   if (contrasts.length === 0 || terms.length === 0) {
-    return { statistic: NaN, numDf: 0, denDf: null, pValue: NaN, terms, method: `not testable: fewer than two levels have an estimable effect at any visit (${H0})` };
+    return { statistic: null, numDf: 0, denDf: null, pValue: null, terms, method: `not testable: fewer than two levels have an estimable effect at any visit (${H0})` };
   }
   if (test === 'LRT') {
     // Both models are fitted by ML from the data (rather than refitting the REML fits' frames),

@@ -69,9 +69,9 @@ describe('analyzeTrial: the primary mixed model is the library’s own fit, comp
     expect(psp.status).toBe('estimated');
     for (const r of diff.rows) {
       const d = psp.differences.find((x) => x.visit === r.by['visit'])!;
-      expect(d.estimate).toBeCloseTo(r.estimate, 10);
-      expect(d.se).toBeCloseTo(r.se, 10);
-      expect(d.df).toBeCloseTo(r.df, 6);
+      expect(d.estimate!).toBeCloseTo(r.estimate!, 10);
+      expect(d.se!).toBeCloseTo(r.se!, 10);
+      expect(d.df!).toBeCloseTo(r.df!, 6);
       expect(d.arm).toBe('SFT');
       expect(d.reference).toBe('control');
     }
@@ -89,7 +89,7 @@ describe('analyzeTrial: the primary mixed model is the library’s own fit, comp
     const es = psp.effectSizes.find((e) => e.basis === 'model' && e.visit === '9m')!;
     const trial = smallTrial();
     const base = (arm: string) => trialToRows(trial, { instrument: 'PSP', visits: ['baseline'] }).filter((r) => r.arm === arm && r.score !== null).map((r) => r.score!);
-    const direct = standardizedModelEffect({ estimate: d9.estimate, se: d9.se, df: d9.df }, { baseline: [base('SFT'), base('control')] });
+    const direct = standardizedModelEffect({ estimate: d9.estimate!, se: d9.se!, df: d9.df! }, { baseline: [base('SFT'), base('control')] });
     expect(es.estimate).toBeCloseTo(direct.estimate, 12);
     expect(es.ci).toEqual(direct.ci);
     expect(es.interpretation.rules).toBe('cohen1988');
@@ -101,7 +101,7 @@ describe('analyzeTrial: the primary mixed model is the library’s own fit, comp
     const a = await cachedAnalysis('mixed', mixedPlan());
     const at9 = a.outcomes.map((o) => o.differences.find((d) => d.visit === '9m')!);
     const holm = pAdjust(
-      at9.map((d) => d.pValue),
+      at9.map((d) => d.pValue!),
       'holm',
     );
     at9.forEach((d, i) => expect(d.pAdjusted).toBeCloseTo(holm[i]!, 14));
@@ -120,7 +120,7 @@ describe('analyzeTrial: ANCOVA and pre–post designs', () => {
     const coef = fit.fixedEffects.find((c) => c.term === 'armSFT')!;
     const d = a.outcomes.find((o) => o.instrument === 'MHRM')!.differences.find((x) => x.visit === '15m')!;
     expect(d.estimate).toBeCloseTo(coef.estimate, 10);
-    expect(d.se).toBeCloseTo(coef.se, 10);
+    expect(d.se!).toBeCloseTo(coef.se!, 10);
     expect(a.outcomes[0]!.models.map((m) => m.visit)).toEqual(['9m', '15m']);
     expect(a.outcomes[0]!.changeDifferences).toEqual([]);
     expect(a.economics.status).toBe('not-requested');

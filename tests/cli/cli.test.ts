@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliIo } from '../../src/cli/main.js';
+import { EXIT_PRIMARY_NOT_ESTIMABLE, runCli, type CliIo } from '../../src/cli/main.js';
 import { analysisPlanJsonSchema } from '../../src/analysis/plan.js';
 import { ROOT, readJson } from '../analysis/helpers.js';
 
@@ -78,9 +78,10 @@ describe('rcteval CLI', () => {
     const dir = tmp();
     const io = capture();
     const code = await runCli(['analyze', '--data', join(ROOT, 'examples/pre-post/who5-pre-post.csv'), '--plan', join(ROOT, 'examples/pre-post/plan.json'), '--out', dir, '--small-cells', 'off', '--quiet'], io);
-    expect(code, io.err).toBe(0);
-    expect(io.err).toBe('');
-    expect(io.out).toContain('WHO5: not estimable');
+    // The example's one primary outcome is not estimable by design (too few pairs): report written, exit 4.
+    expect(code, io.err).toBe(EXIT_PRIMARY_NOT_ESTIMABLE);
+    expect(io.err).toBe('error: primary outcome WHO5: not estimable: group course end: fewer complete start/end pairs than the plan\'s minimum of 10\n');
+    expect(io.out).toContain('WHO5: not estimable: ');
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('data-figure="who5-spaghetti"'); // protection turned off from the command line
   });
@@ -114,7 +115,7 @@ describe('rcteval CLI', () => {
   it('runs the bundled pre-post example', async () => {
     const dir = tmp();
     const io = capture();
-    expect(await runCli(['example', 'pre-post', '--out', dir], io)).toBe(0);
+    expect(await runCli(['example', 'pre-post', '--out', dir], io)).toBe(EXIT_PRIMARY_NOT_ESTIMABLE);
     expect(io.err).toContain('Example "pre-post"');
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('not estimable');
   });
@@ -126,7 +127,7 @@ describe('rcteval CLI', () => {
       env: { ...process.env, RCTEVAL_USE_DIST: '0' },
       timeout: 600_000, // a hung child would block the event loop, out of reach of vitest's test timeout
     });
-    expect(r.status, r.stderr).toBe(0);
+    expect(r.status, r.stderr).toBe(EXIT_PRIMARY_NOT_ESTIMABLE);
     expect(r.stdout).toContain('Report:');
     expect(r.stderr).toContain('[2/2] primary: WHO5');
     expect(existsSync(join(dir, 'report.html'))).toBe(true);

@@ -112,7 +112,8 @@ describe('bands', () => {
     expect(dr.diagnostics.map((d) => d.code)).toContain('reference-band-empty');
     expect(dr.bands!.slice(1).every((b) => b.estimable)).toBe(true);
     // predictions inside the empty band are not estimable and flagged
-    expect(dr.prediction[3]!.estimate).toBeNaN();
+    expect(dr.prediction[3]!).toMatchObject({ estimate: null, se: null, ci: null, estimable: false });
+    expect(dr.prediction[3]!.reason).toMatch(/no treated participant analysed attended 0–8 sessions/);
     expect(dr.prediction[3]!.extrapolated).toBe(true);
   });
 
@@ -130,11 +131,11 @@ describe('linear and spline forms', () => {
   it('predicts along the fitted line and flags extrapolation outside the attendance observed', () => {
     const dr = doseResponse(trial, base);
     const b = dr.slope![0]!.estimate;
-    expect(dr.prediction[20]!.estimate - dr.prediction[10]!.estimate).toBeCloseTo(10 * b, 10);
+    expect(dr.prediction[20]!.estimate! - dr.prediction[10]!.estimate!).toBeCloseTo(10 * b, 10);
     expect(dr.prediction[0]!.extrapolated).toBe(true); // nobody attended fewer than 10
     expect(dr.prediction[10]!.extrapolated).toBe(false);
     // the interval is narrowest near the mean attendance
-    const widths = dr.prediction.map((p) => p.ci[1] - p.ci[0]);
+    const widths = dr.prediction.map((p) => p.ci![1] - p.ci![0]);
     expect(widths[23]!).toBeLessThan(widths[0]!);
     expect(widths[23]!).toBeLessThan(widths[36]!);
   });
@@ -143,8 +144,8 @@ describe('linear and spline forms', () => {
     const lin = doseResponse(trial, base);
     const sp = doseResponse(trial, { ...base, form: 'spline', spline: { df: 1 } });
     sp.prediction.forEach((p, i) => {
-      expect(p.estimate).toBeCloseTo(lin.prediction[i]!.estimate, 9);
-      expect(p.se).toBeCloseTo(lin.prediction[i]!.se, 9);
+      expect(p.estimate!).toBeCloseTo(lin.prediction[i]!.estimate!, 9);
+      expect(p.se!).toBeCloseTo(lin.prediction[i]!.se!, 9);
     });
     expect(sp.test.pValue).toBeCloseTo(lin.test.pValue, 9);
   });
@@ -167,7 +168,7 @@ describe('bands with the proportion exposure', () => {
     expect(proportion.prediction[30]!.estimate).toBe(sessions.prediction[30]!.estimate);
     // outside every band: not estimable, flagged
     const beyond = doseResponse(trial, { ...base, form: 'bands', grid: [40] }).prediction[0]!;
-    expect(beyond.estimate).toBeNaN();
+    expect(beyond).toMatchObject({ estimate: null, estimable: false, reason: 'no attendance band contains 40 sessions' });
     expect(beyond.extrapolated).toBe(true);
   });
 });

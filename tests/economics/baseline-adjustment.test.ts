@@ -9,7 +9,7 @@ import { thrown } from './helpers.js';
 import { HORIZONS, qalyFixture, qalyInput, relErr, type CoefRow } from './qaly-fixture.js';
 
 function expectRow(got: DifferenceRow, want: CoefRow, tol: number): number {
-  const errs = [relErr(got.estimate, want.estimate), relErr(got.se, want.se), relErr(got.df, want.df), relErr(got.pValue, want.p), relErr(got.ci[0], want.ci[0]), relErr(got.ci[1], want.ci[1])];
+  const errs = [relErr(got.estimate!, want.estimate!), relErr(got.se!, want.se!), relErr(got.df!, want.df!), relErr(got.pValue!, want.p), relErr(got.ci![0], want.ci![0]), relErr(got.ci![1], want.ci![1])];
   const worst = Math.max(...errs);
   expect(worst).toBeLessThan(tol);
   return worst;

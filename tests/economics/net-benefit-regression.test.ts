@@ -17,7 +17,7 @@ describe('netBenefitRegression against R lm and sandwich', () => {
         expect(row.coefficients.map((c) => c.name)).toEqual(['(Intercept)', 'treated', 'baseline', 'age']);
         row.coefficients.forEach((c, a) => {
           expect(rel(c.estimate, r.coef[a]!)).toBeLessThan(1e-9);
-          expect(rel(c.se, r[type].se[a]!)).toBeLessThan(1e-9);
+          expect(rel(c.se!, r[type].se![a]!)).toBeLessThan(1e-9);
         });
         expect(row.df).toBe(r[type].df);
         expect(rel(row.ci[0], r[type].ci_treated[0]!)).toBeLessThan(1e-9);

@@ -55,26 +55,26 @@ const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 // covariate coefficient near 0 has a large relative error at a 1e-9 absolute one).
 const REL = 1e-8;
 
-function expectCoefficients(rows: readonly { estimate: number; se: number }[], coef: readonly number[], se: readonly number[]): void {
+function expectCoefficients(rows: readonly { estimate: number | null; se: number | null }[], coef: readonly number[], se: readonly number[]): void {
   expect(rows.length).toBe(coef.length);
   rows.forEach((r, j) => {
-    expect(Math.abs(r.estimate - coef[j]!) / r.se).toBeLessThan(REL);
-    expect(rel(r.se, se[j]!)).toBeLessThan(REL);
+    expect(Math.abs(r.estimate! - coef[j]!) / r.se!).toBeLessThan(REL);
+    expect(rel(r.se!, se[j]!)).toBeLessThan(REL);
   });
 }
 
 /** Recycled means per arm and their difference, with delta-method SEs. */
 function expectRecycled(
-  res: { arms: { estimate: number; se: number }[]; difference: { estimate: number; se: number } },
+  res: { arms: { estimate: number | null; se: number | null }[]; difference: { estimate: number | null; se: number | null } },
   ref: { mean_control: number; mean_treated: number; diff: number },
   se: DeltaRef,
 ): void {
-  expect(rel(res.arms[0]!.estimate, ref.mean_control)).toBeLessThan(REL);
-  expect(rel(res.arms[1]!.estimate, ref.mean_treated)).toBeLessThan(REL);
-  expect(rel(res.arms[0]!.se, se.se_mean_control)).toBeLessThan(REL);
-  expect(rel(res.arms[1]!.se, se.se_mean_treated)).toBeLessThan(REL);
-  expect(rel(res.difference.estimate, ref.diff)).toBeLessThan(REL);
-  expect(rel(res.difference.se, se.se_diff)).toBeLessThan(REL);
+  expect(rel(res.arms[0]!.estimate!, ref.mean_control)).toBeLessThan(REL);
+  expect(rel(res.arms[1]!.estimate!, ref.mean_treated)).toBeLessThan(REL);
+  expect(rel(res.arms[0]!.se!, se.se_mean_control)).toBeLessThan(REL);
+  expect(rel(res.arms[1]!.se!, se.se_mean_treated)).toBeLessThan(REL);
+  expect(rel(res.difference.estimate!, ref.diff)).toBeLessThan(REL);
+  expect(rel(res.difference.se!, se.se_diff)).toBeLessThan(REL);
 }
 
 function estimable(r: TwoPartCostModelResult) {
@@ -96,11 +96,11 @@ describe('gammaCostModel against R glm(Gamma(link = "log")) with recycled predic
         expect(rel(res.dispersion, ref.dispersion)).toBeLessThan(REL);
         expectRecycled(res, ref, ref[vcov]);
         expect(rel(res.ratioOfMeans.estimate, ref.ratio)).toBeLessThan(REL);
-        expect(rel(res.ratioOfMeans.se, ref.ratio * ref[vcov].se_log_ratio)).toBeLessThan(REL);
+        expect(rel(res.ratioOfMeans.se!, ref.ratio * ref[vcov].se_log_ratio)).toBeLessThan(REL);
         // With a log link the recycled means are in the ratio exp(β_arm) exactly.
         expect(rel(res.arms[1]!.estimate / res.arms[0]!.estimate, res.ratioOfMeans.estimate)).toBeLessThan(1e-12);
         const z = 1.959963984540054;
-        expect(res.difference.ci[1] - res.difference.estimate).toBeCloseTo(z * res.difference.se, 6);
+        expect(res.difference.ci![1] - res.difference.estimate!).toBeCloseTo(z * res.difference.se!, 6);
         expect(res.vcovType).toBe(vcov);
       });
     }
@@ -109,7 +109,7 @@ describe('gammaCostModel against R glm(Gamma(link = "log")) with recycled predic
   it('defaults to CR2 when the treated arm has therapy groups', () => {
     const res = gammaCostModel({ participants: positives }, { control: 'control' });
     expect(res.vcovType).toBe('CR2');
-    expect(rel(res.difference.se, fx.gamma.unadjusted.CR2.se_diff)).toBeLessThan(REL);
+    expect(rel(res.difference.se!, fx.gamma.unadjusted.CR2.se_diff)).toBeLessThan(REL);
   });
 });
 
@@ -142,7 +142,7 @@ describe('twoPartCostModel against R (glm binomial × glm Gamma(log) on the posi
     expect(tp.diagnostics.some((d) => d.code === 'no-zero-costs')).toBe(true);
     expect(tp.anyCost).toBeNull();
     expect(tp.difference.estimate).toBeCloseTo(gm.difference.estimate, 8);
-    expect(tp.difference.se).toBeCloseTo(gm.difference.se, 8);
+    expect(tp.difference.se!).toBeCloseTo(gm.difference.se!, 8);
     expect(tp.arms[1]!.probabilityAny).toBe(1);
   });
 
@@ -170,8 +170,8 @@ describe('two-part bootstrap', () => {
   it('agrees with the cluster-robust delta method within Monte Carlo and finite-sample error', () => {
     const a = run(11);
     // 150 replicates: the SD estimate has a relative SE of about 1/√300 ≈ 6 % (more with kurtosis).
-    expect(a.bootstrap!.se / a.difference.se).toBeGreaterThan(0.75);
-    expect(a.bootstrap!.se / a.difference.se).toBeLessThan(1.3);
+    expect(a.bootstrap!.se / a.difference.se!).toBeGreaterThan(0.75);
+    expect(a.bootstrap!.se / a.difference.se!).toBeLessThan(1.3);
     expect(a.bootstrap!.ci[0]).toBeLessThan(a.difference.estimate);
     expect(a.bootstrap!.ci[1]).toBeGreaterThan(a.difference.estimate);
   });
@@ -198,7 +198,7 @@ describe('two-part mean difference: coverage with known truth', () => {
         cs.push({ id: `p${i}`, covariates: { x } });
       }
       const res = estimable(twoPartCostModel({ participants: ps, covariates: cs }, { control: 'C', treated: 'T', covariates: ['x'], replicates: 0 }));
-      if (res.difference.ci[0] <= truth && truth <= res.difference.ci[1]) covered++;
+      if (res.difference.ci![0] <= truth && truth <= res.difference.ci![1]) covered++;
     }
     const rate = covered / draws;
     const se = Math.sqrt((0.95 * 0.05) / draws);

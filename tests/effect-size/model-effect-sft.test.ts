@@ -29,7 +29,7 @@ describe('standardizedModelEffect on a fitted mixed model (synthetic SFT trial)'
       expect(Math.abs(d.estimate - trueD)).toBeLessThan(3 * d.se);
       expect(d.ci[0]).toBeLessThan(d.estimate);
       expect(d.standardizer.source).toBe('pooled');
-      expect(d.estimate).toBeCloseTo(row.estimate / d.standardizer.value, 14);
+      expect(d.estimate!).toBeCloseTo(row.estimate! / d.standardizer.value, 14);
     }
     const d9 = standardizedModelEffect(diff.rows.find((r) => r.by.visit === '9m')!, sd);
     expect(d9.ci[0]).toBeGreaterThan(0);

@@ -70,14 +70,14 @@ export function compareFixed(a: FixedEffectRow[], b: FixedEffectRow[], t: Transf
     const xs = t.x && ra.term.split(':').includes(t.x.name) ? sx : 1;
     let est = rb.estimate * xs;
     if (intercept) est = est + (xRow >= 0 ? cx * b[xRow]!.estimate : 0) - cy;
-    close(est / sy, ra.estimate, rel, ra.se, `estimate ${ra.term} (${t.label})`);
+    close(est / sy, ra.estimate!, rel, ra.se!, `estimate ${ra.term} (${t.label})`);
     if (intercept && cx !== 0) return;
-    close((rb.se * xs) / sy, ra.se, rel, 0, `se ${ra.term} (${t.label})`);
-    close(rb.df, ra.df, rel, 0, `df ${ra.term} (${t.label})`);
+    close((rb.se! * xs) / sy, ra.se!, rel, 0, `se ${ra.term} (${t.label})`);
+    close(rb.df!, ra.df!, rel, 0, `df ${ra.term} (${t.label})`);
     // Under a shift of y the intercept's test is of a different hypothesis (β₀ + c = 0).
     if (intercept && cy !== 0) return;
-    close(rb.statistic, ra.statistic, rel, 0, `statistic ${ra.term} (${t.label})`);
-    closeP(rb.pValue, ra.pValue, ra.statistic, rel, `pValue ${ra.term} (${t.label})`);
+    close(rb.statistic!, ra.statistic!, rel, 0, `statistic ${ra.term} (${t.label})`);
+    closeP(rb.pValue!, ra.pValue!, ra.statistic!, rel, `pValue ${ra.term} (${t.label})`);
   });
 }
 

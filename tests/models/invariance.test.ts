@@ -47,7 +47,7 @@ function compareLmm(a: LmmFit, b: LmmFit, t: Transform, zColumn: string | null):
     // A variance estimated at zero is compared on the scale of the residual variance.
     close(vb.variance / f, va.variance, REL, 1e-8 * a.sigma ** 2, `variance ${va.group} ${va.term} (${t.label})`);
   });
-  a.correlations.forEach((ca, i) => close(b.correlations[i]!.correlation, ca.correlation, REL, 1e-3, `correlation ${ca.group} (${t.label})`));
+  a.correlations.forEach((ca, i) => close(b.correlations[i]!.correlation!, ca.correlation!, REL, 1e-3, `correlation ${ca.group} (${t.label})`));
   // θ: relative to σ, so only a Z column's unit changes it (λ row scaled by 1/s).
   a.theta.forEach((th, i) => {
     const name = a.thetaNames[i]!;
@@ -124,13 +124,13 @@ describe.each(olsCases)('fitOls is invariant to origin and unit: $name', ({ form
         const rb = fit.fixedEffects[j]!;
         const cell = ra.term !== 'baseline';
         const est = cell ? (rb.estimate + cx * xb - cy) / sy : (rb.estimate * sx) / sy;
-        close(est, ra.estimate, REL, ra.se, `estimate ${ra.term} (${t.label})`);
+        close(est, ra.estimate!, REL, ra.se!, `estimate ${ra.term} (${t.label})`);
         if (cell && cx !== 0) return;
-        close((rb.se * (cell ? 1 : sx)) / sy, ra.se, REL, 0, `se ${ra.term} (${t.label})`);
-        close(rb.df, ra.df, REL, 0, `df ${ra.term} (${t.label})`);
+        close((rb.se! * (cell ? 1 : sx)) / sy, ra.se!, REL, 0, `se ${ra.term} (${t.label})`);
+        close(rb.df!, ra.df!, REL, 0, `df ${ra.term} (${t.label})`);
         // A cell mean's test under a shift of y is of another hypothesis (μ + c = 0).
         if (cell && cy !== 0) return;
-        closeP(rb.pValue, ra.pValue, ra.statistic, REL, `pValue ${ra.term} (${t.label})`);
+        closeP(rb.pValue!, ra.pValue!, ra.statistic!, REL, `pValue ${ra.term} (${t.label})`);
       });
     } else compareFixed(base.fixedEffects, fit.fixedEffects, t, REL);
     expect(fit.droppedColumns).toEqual(base.droppedColumns);
@@ -190,16 +190,16 @@ describe('marginal means and contrasts at a covariate far from 0 are invariant t
       const cy = t.y?.shift ?? 0;
       mm.rows.forEach((r, i) => {
         const b = mmBase.rows[i]!;
-        close((r.estimate - cy) / sy, b.estimate, REL, b.se, `estimate mean ${i} (${t.label})`);
-        close(r.se / sy, b.se, REL, 0, `se mean ${i} (${t.label})`);
-        close(r.df, b.df, REL, 0, `df mean ${i} (${t.label})`);
+        close((r.estimate! - cy) / sy, b.estimate!, REL, b.se!, `estimate mean ${i} (${t.label})`);
+        close(r.se! / sy, b.se!, REL, 0, `se mean ${i} (${t.label})`);
+        close(r.df!, b.df!, REL, 0, `df mean ${i} (${t.label})`);
       });
       contrast(mm, 'revpairwise').rows.forEach((r, i) => {
         const b = diffBase.rows[i]!;
-        close(r.estimate / sy, b.estimate, REL, b.se, `estimate contrast ${i} (${t.label})`);
-        close(r.se / sy, b.se, REL, 0, `se contrast ${i} (${t.label})`);
-        close(r.df, b.df, REL, 0, `df contrast ${i} (${t.label})`);
-        closeP(r.pValue, b.pValue, b.statistic, REL, `pValue contrast ${i} (${t.label})`);
+        close(r.estimate! / sy, b.estimate!, REL, b.se!, `estimate contrast ${i} (${t.label})`);
+        close(r.se! / sy, b.se!, REL, 0, `se contrast ${i} (${t.label})`);
+        close(r.df!, b.df!, REL, 0, `df contrast ${i} (${t.label})`);
+        closeP(r.pValue!, b.pValue!, b.statistic!, REL, `pValue contrast ${i} (${t.label})`);
       });
     });
   });

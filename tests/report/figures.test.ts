@@ -78,7 +78,7 @@ describe('figure specs', () => {
     const a = await analysis();
     const figs = await allFigures();
     const d9 = a.outcomes.find((o) => o.instrument === 'PSP')!.differences.find((d) => d.visit === '9m')!;
-    expect(figs['difference']!.reading).toContain(d9.estimate.toFixed(2));
+    expect(figs['difference']!.reading).toContain(d9.estimate!.toFixed(2));
     expect(figs['flow']!.reading).toContain(`${a.data.nParticipants} randomised`);
     expect(figs['forest']!.reading).toContain('2 subgroup variables (1 pre-specified)');
   });

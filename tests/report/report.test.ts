@@ -97,7 +97,7 @@ describe('HTML report', () => {
     const psp = a.outcomes.find((o) => o.instrument === 'PSP')!;
     const d = psp.differences.find((x) => x.visit === '9m')!;
     const reading = model.sections.find((s) => s.id === 'primary')!.subsections[0]!.readings[0]!;
-    expect(reading).toContain(`${Math.abs(d.estimate).toFixed(2)} points ${d.estimate >= 0 ? 'higher' : 'lower'} with SFT than control`);
+    expect(reading).toContain(`${Math.abs(d.estimate!).toFixed(2)} points ${d.estimate! >= 0 ? 'higher' : 'lower'} with SFT than control`);
     expect(reading).toContain('(higher is better)');
   });
 

@@ -163,7 +163,7 @@ describe('subgroupAnalysis options', () => {
     // Holm over the two pre-specified ones: the smaller p doubles
     const k = p[0]! < p[1]! ? 0 : 1;
     expect(sep.variables[k]!.interaction.pHolm).toBeCloseTo(Math.min(1, 2 * p[k]!), 12);
-    expect(all.variables[k === 0 ? 0 : 1]!.interaction.pHolm).toBeGreaterThanOrEqual(sep.variables[k === 0 ? 0 : 1]!.interaction.pHolm);
+    expect(all.variables[k === 0 ? 0 : 1]!.interaction.pHolm).toBeGreaterThanOrEqual(sep.variables[k === 0 ? 0 : 1]!.interaction.pHolm!);
     expect(sep.multiplicity.description).toMatch(/same status/);
   });
 

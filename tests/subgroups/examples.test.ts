@@ -31,7 +31,7 @@ describe('examples', () => {
     expect(i.pBH).toBeCloseTo(0.1057, 4);
     expect(sg.forest[2]).toMatchObject({ variable: 'diagnosisChapter', level: 'F2', visit: '9m', nControl: 60, nTreated: 51, status: 'pre-specified' });
     expect(sg.forest[2]!.estimate).toBeCloseTo(8.415, 3);
-    expect(sg.forest[2]!.ci[0]).toBeCloseTo(4.176, 3);
-    expect(sg.forest[2]!.ci[1]).toBeCloseTo(12.654, 3);
+    expect(sg.forest[2]!.ci![0]).toBeCloseTo(4.176, 3);
+    expect(sg.forest[2]!.ci![1]).toBeCloseTo(12.654, 3);
   });
 });

@@ -48,8 +48,8 @@ describe(`parameter recovery of subgroup effects on the synthetic SFT trial (${S
             continue;
           }
           const tau = MULT[e.visit]! * SD * effectSd(pop.levels[v.name]![e.level]!, pop.meanSessions, c);
-          all.record(`${v.name} ${e.level} ${e.visit}`, e.ci, e.estimate, tau);
-          cv.record(`${v.name} ${e.level} ${e.visit}`, e.ci, e.estimate, tau);
+          all.record(`${v.name} ${e.level} ${e.visit}`, e.ci!, e.estimate!, tau);
+          cv.record(`${v.name} ${e.level} ${e.visit}`, e.ci!, e.estimate!, tau);
         }
         cv.endSeed();
       }

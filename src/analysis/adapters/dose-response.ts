@@ -63,7 +63,7 @@ async function runDoseResponse(ctx: AnalysisContext, section: DoseResponsePlan):
         }
         out.tests.push({ instrument, visit, form, statistic: dr.test.statistic, numDf: dr.test.numDf, denDf: dr.test.denDf, pValue: dr.test.pValue, method: dr.test.method });
         for (const p of dr.prediction) {
-          if (!p.extrapolated) out.curves.push({ instrument, visit, form, x: p.attendance, estimate: p.estimate, lower: p.ci[0], upper: p.ci[1] });
+          if (!p.extrapolated && p.estimable && p.estimate !== null && p.ci) out.curves.push({ instrument, visit, form, x: p.attendance, estimate: p.estimate, lower: p.ci[0], upper: p.ci[1] });
         }
       }
       if (ctx.individualData) {

@@ -81,10 +81,10 @@ async function runSubgroups(ctx: AnalysisContext, section: SubgroupsPlan): Promi
           variable: v.name,
           level: e.level,
           nByArm: { ...e.n },
-          estimable: e.estimable && Number.isFinite(e.estimate),
+          estimable: e.estimable,
           reason: e.reason,
-          estimate: e.estimable && Number.isFinite(e.estimate) ? e.estimate : null,
-          ci: e.estimable && Number.isFinite(e.ci[0]) && Number.isFinite(e.ci[1]) ? [e.ci[0], e.ci[1]] : null,
+          estimate: e.estimable ? e.estimate : null,
+          ci: e.estimable && e.ci ? [e.ci[0], e.ci[1]] : null,
           ciLevel: e.ciLevel,
         });
       }

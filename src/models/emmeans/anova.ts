@@ -16,16 +16,18 @@ import { dict } from '../../data/own.js';
 import { fCdf } from '../../distributions/f.js';
 import { ArgumentError } from '../../errors/index.js';
 import { fillDesign, type EncodedVariable } from '../../formula/frame.js';
-import { cross } from './marginal-means.js';
-import { linearModelView } from './view.js';
+import { MIN_DF, type Estimability } from '../../results/not-estimable.js';
+import { cross, NOT_IN_ROW_SPACE } from './marginal-means.js';
+import { linearModelView, type LinearModelView } from './view.js';
 import { checkOptions, optionKeys } from '../../errors/checks.js';
 
-export interface AnovaRow {
+/** A type III test; one the design cannot form has `estimable: false`, `null` numbers and the reason. */
+export interface AnovaRow extends Estimability {
   term: string;
   numDf: number;
-  denDf: number;
-  statistic: number;
-  pValue: number;
+  denDf: number | null;
+  statistic: number | null;
+  pValue: number | null;
   /** The hypothesis matrix over the model's columns. */
   L: number[][];
 }
@@ -114,15 +116,32 @@ export function anova(fit: object, options: { ddf?: 'Satterthwaite' | 'Kenward-R
       return l;
     });
     const Lk = L.map((l) => Float64Array.from(view.kept.map((j) => l[j]!)));
+    const Lout = L.map((l) => l.map((x) => (Math.abs(x) < 1e-14 ? 0 : x)));
+    const reason = untestable(view, L, Lk);
+    if (reason !== null) {
+      rows.push({ term: term.label, numDf: L.length, denDf: null, statistic: null, pValue: null, L: Lout, estimable: false, reason });
+      continue;
+    }
     const { F: stat, numDf, denDf } = view.dfF(Lk);
-    rows.push({
-      term: term.label,
-      numDf,
-      denDf,
-      statistic: stat,
-      pValue: fCdf(stat, numDf, denDf, { lowerTail: false }),
-      L: L.map((l) => l.map((x) => (Math.abs(x) < 1e-14 ? 0 : x))),
-    });
+    const why = !Number.isFinite(stat) || numDf < 1 ? 'the F statistic is not defined (the hypothesis has no estimable direction)' : !(denDf >= MIN_DF) ? `its denominator degrees of freedom are numerically zero (${denDf.toPrecision(2)})` : null;
+    rows.push(
+      why === null
+        ? { term: term.label, numDf, denDf, statistic: stat, pValue: fCdf(stat, numDf, denDf, { lowerTail: false }), L: Lout, estimable: true, reason: null }
+        : { term: term.label, numDf, denDf: null, statistic: null, pValue: null, L: Lout, estimable: false, reason: why },
+    );
   }
   return { kind: 'anova', type: 3, rows, ddf: view.ddf, method: `type III F tests (marginal-means hypotheses); denominator df: ${view.ddf}` };
+}
+
+/** Why the hypothesis L (rows over all columns; Lk over the kept ones) cannot be tested, or null. */
+function untestable(view: LinearModelView, L: number[][], Lk: Float64Array[]): string | null {
+  for (const l of L) {
+    const norm = Math.sqrt(l.reduce((a, v) => a + v * v, 0)) || 1;
+    if (view.nullBasis.some((nb) => Math.abs(nb.reduce((a, v, j) => a + v * l[j]!, 0)) > 1e-8 * norm)) return NOT_IN_ROW_SPACE;
+  }
+  for (const l of Lk) {
+    const r = view.notEstimable?.(l) ?? null;
+    if (r !== null) return r;
+  }
+  return null;
 }

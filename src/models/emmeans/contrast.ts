@@ -10,7 +10,7 @@
  */
 import { ArgumentError } from '../../errors/index.js';
 import { P_ADJUST_METHODS, pAdjust, type PAdjustMethod } from '../../inference/p-adjust.js';
-import { tInterval } from '../t-tests.js';
+import { notEstimable, waldRow, type WaldRow } from '../../results/not-estimable.js';
 import { estimateLinear, viewOf, type MarginalMeans } from './marginal-means.js';
 import { checkOneOf, checkOptions, isPlainObject, optionKeys } from '../../errors/checks.js';
 
@@ -36,20 +36,14 @@ export interface ContrastOptions {
   ciLevel?: number;
 }
 
-export interface ContrastRow {
+/** A contrast; one of non-estimable means is not estimable itself (null numbers, the reason). */
+export interface ContrastRow extends WaldRow {
   contrast: string;
   /** The `by` levels of this contrast, e.g. `{ visit: '9m' }`. */
   by: Record<string, string>;
-  estimate: number;
-  se: number;
-  df: number;
-  statistic: number;
-  pValue: number;
-  ci: [number, number];
   ciLevel: number;
   /** The adjustment applied to `pValue` and `ci`. */
   adjust: string;
-  estimable: boolean;
 }
 
 export interface ContrastResult {
@@ -217,7 +211,7 @@ function finish(
   const adjust = options.adjust ?? 'none';
   const rows: ContrastRow[] = built.map((b) => {
     const e = estimateLinear(view, b.L, ciLevel);
-    return { contrast: b.name, by: b.by, estimate: e.estimate, se: e.se, df: e.df, statistic: e.statistic, pValue: e.pValue, ci: e.ci, ciLevel, adjust, estimable: e.estimable };
+    return { contrast: b.name, by: b.by, ...e, ciLevel, adjust };
   });
   if (adjust !== 'none') {
     const families = new Map<string, number[]>();
@@ -230,14 +224,16 @@ function finish(
       const est = idx.filter((i) => rows[i]!.estimable);
       const m = est.length;
       if (m === 0) continue;
-      const raw = est.map((i) => rows[i]!.pValue);
+      const raw = est.map((i) => rows[i]!.pValue!);
       const adj = adjust === 'sidak' ? raw.map((p) => 1 - (1 - p) ** m) : pAdjust(raw, adjust);
       est.forEach((i, k) => {
         const r = rows[i]!;
         r.pValue = adj[k]!;
         // Simultaneous intervals: Šidák for Šidák, Bonferroni otherwise (emmeans's rule).
         const level = adjust === 'sidak' ? ciLevel ** (1 / m) : 1 - (1 - ciLevel) / m;
-        r.ci = tInterval(r.estimate, r.se, r.df, level).ci;
+        const w = waldRow(r.estimate!, r.se!, r.df!, level);
+        if (w.estimable) r.ci = w.ci;
+        else rows[i] = { ...notEstimable(r, w.reason!), estimate: r.estimate };
       });
     }
   }

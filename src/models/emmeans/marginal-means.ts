@@ -11,7 +11,7 @@
 import { dict, own } from '../../data/own.js';
 import { ArgumentError } from '../../errors/index.js';
 import { fillDesign, type EncodedVariable } from '../../formula/frame.js';
-import { tInterval } from '../t-tests.js';
+import { waldRow, type Estimability, type WaldRow } from '../../results/not-estimable.js';
 import { linearModelView, type LinearModelView } from './view.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../../errors/checks.js';
 
@@ -36,17 +36,18 @@ export interface MarginalMeansOptions {
   ciLevel?: number;
 }
 
-/** One marginal mean. */
-export interface MarginalMeanRow {
+/**
+ * One marginal mean. A mean the design cannot estimate (an arm × visit cell without data,
+ * df numerically zero) has `estimable: false`, `null` numbers and the `reason`.
+ */
+export interface MarginalMeanRow extends Estimability {
   /** The level of each spec factor, e.g. `{ arm: 'SFT', visit: '9m' }`. */
   levels: Record<string, string>;
-  estimate: number;
-  se: number;
-  df: number;
-  ci: [number, number];
+  estimate: number | null;
+  se: number | null;
+  df: number | null;
+  ci: [number, number] | null;
   ciLevel: number;
-  /** False when the mean is not estimable (rank-deficient design); the numbers are then NaN. */
-  estimable: boolean;
 }
 
 export interface MarginalMeans {
@@ -161,7 +162,7 @@ export function marginalMeans(fit: object, specs: string[], options: MarginalMea
     kind: 'marginal-means',
     specs,
     by,
-    rows: out.map((o) => ({ levels: o.levels, estimate: o.estimate, se: o.se, df: o.df, ci: o.ci, ciLevel, estimable: o.estimable })),
+    rows: out.map((o) => ({ levels: o.levels, estimate: o.estimate, se: o.se, df: o.df, ci: o.ci, ciLevel, estimable: o.estimable, reason: o.reason })),
     L,
     columnNames: view.spec.columnNames,
     ddf: view.ddf,
@@ -174,18 +175,15 @@ export function marginalMeans(fit: object, specs: string[], options: MarginalMea
   return mm;
 }
 
-/** L'β with SE, df, t, p and CI; NaN with estimable = false outside the row space of X. */
-export function estimateLinear(
-  view: LinearModelView,
-  Lfull: number[],
-  ciLevel: number,
-): { estimate: number; se: number; df: number; ci: [number, number]; statistic: number; pValue: number; estimable: boolean } {
+/**
+ * L'β with SE, df, t, p and CI; the not-estimable row (null numbers, the reason) when L is
+ * outside the row space of X or the SE or df are degenerate (results/not-estimable.ts).
+ */
+export function estimateLinear(view: LinearModelView, Lfull: number[], ciLevel: number): WaldRow {
   const norm = Math.sqrt(Lfull.reduce((a, v) => a + v * v, 0)) || 1;
   for (const nb of view.nullBasis) {
     const dot = nb.reduce((a, v, j) => a + v * Lfull[j]!, 0);
-    if (Math.abs(dot) > 1e-8 * norm) {
-      return { estimate: NaN, se: NaN, df: NaN, ci: [NaN, NaN], statistic: NaN, pValue: NaN, estimable: false };
-    }
+    if (Math.abs(dot) > 1e-8 * norm) return waldRow(NaN, NaN, NaN, ciLevel, NOT_IN_ROW_SPACE);
   }
   const p = view.kept.length;
   const L = new Float64Array(p);
@@ -200,11 +198,12 @@ export function estimateLinear(
       for (let j = 0; j < p; j++) v += L[i]! * view.vcov[i * p + j]! * L[j]!;
     }
   }
-  const se = Math.sqrt(v);
-  const df = view.df(L);
-  const t = tInterval(est, se, df, ciLevel);
-  return { estimate: est, se, df, ci: t.ci, statistic: t.statistic, pValue: t.pValue, estimable: true };
+  const reason = view.notEstimable?.(L) ?? null;
+  return waldRow(est, Math.sqrt(v), reason === null ? view.df(L) : NaN, ciLevel, reason);
 }
+
+/** Why a linear function outside the row space of X has no estimate. */
+export const NOT_IN_ROW_SPACE = 'the design has no data to separate it from the other terms (an empty cell, e.g. an arm with no one measured at that visit, or collinear covariates)';
 
 /** Cartesian product with the first list varying fastest, as emmeans orders its grid. */
 export function cross(lists: string[][]): string[][] {

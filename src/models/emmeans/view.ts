@@ -27,6 +27,11 @@ export interface LinearModelView {
   nullBasis: number[][];
   /** Denominator df of L'β for L over the kept columns. */
   df(L: Float64Array): number;
+  /**
+   * Why L'β (L over the kept columns) is not estimable although L is in the row space of X
+   * (e.g. it rests on a variance component the data cannot identify), or `null`.
+   */
+  notEstimable?(L: Float64Array): string | null;
   /** Denominator df for a q-row hypothesis (F test), when the model supports it. */
   dfF?(L: Float64Array[]): { F: number; numDf: number; denDf: number };
 }

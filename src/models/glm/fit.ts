@@ -14,13 +14,15 @@ import type { ClusterIndex } from '../ols/clusters.js';
 import { hatValues, unshiftCovariance } from '../ols/least-squares.js';
 import type { ClusterMissingPolicy } from '../ols/types.js';
 import { toColumnSource, type ModelData } from '../data-input.js';
-import { tInterval } from '../t-tests.js';
+import { waldRow } from '../../results/not-estimable.js';
 import { FAMILY_LINKS, FAMILY_NAMES, DEFAULT_LINK, checkResponse, makeFamily, type Family, type FamilyName, type LinkName } from './family.js';
 import { glmCr2 } from './sandwich.js';
 import { interceptCarrier, irls, negativeBinomialFit, type IrlsFit, type IrlsProblem } from './irls.js';
 import type { GlmCoefficientRow, GlmControl, GlmFit, GlmOptions, GlmVcovType, NegativeBinomialTheta } from './types.js';
 
 const VCOV_TYPES: readonly GlmVcovType[] = ['classical', 'HC0', 'HC1', 'HC2', 'HC3', 'CR0', 'CR1', 'CR1S', 'CR2'];
+const SEPARATED = 'the maximum-likelihood estimate is infinite (separation: the outcome is predicted perfectly for a subset of rows)';
+
 const OPTION_KEYS = optionKeys<GlmOptions>()([
   'family',
   'link',
@@ -112,7 +114,7 @@ function normalise(options: GlmOptions): GlmSettings {
  * dispersion), as `summary.glm`. Deviance, null deviance, log-likelihood, AIC and BIC are R's.
  * The covariance is `classical`, `HC0`–`HC3` (sandwich::vcovHC) or `CR0`, `CR1`, `CR1S`,
  * `CR2` by a cluster column (clubSandwich::vcovCR): the OLS sandwich on the working columns.
- * Separation (an infinite estimate) is a diagnostic naming the terms, and their rows carry `notEstimable`.
+ * Separation (an infinite estimate) is a diagnostic naming the terms, and their rows are not estimable (`estimable: false`, numbers `null`, `reason`).
  *
  * References: McCullagh & Nelder (1989), Generalized Linear Models, 2nd ed.; Venables & Ripley
  * (2002), Modern Applied Statistics with S, §7.4; Zeileis (2006), J. Stat. Softw. 16(9);
@@ -317,10 +319,10 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
   const fixedEffects: GlmCoefficientRow[] = names.map((term, j) => {
     const estimate = fit.beta[j]!;
     const se = Math.sqrt(Vs[j * r + j]!);
-    const t = tInterval(estimate, se, df, settings.ciLevel);
-    const row: GlmCoefficientRow = { term, estimate, se, df, statistic: t.statistic, pValue: t.pValue, ci: t.ci, ciLevel: settings.ciLevel };
-    if (diverging.has(j)) row.notEstimable = 'not estimable: the maximum-likelihood estimate is infinite (separation); the numbers are where the iterations stopped';
-    return row;
+    // A separated term keeps where the iterations stopped as its estimate (the row type's rule for
+    // an estimate that is a finite number) and nothing else: no SE, test or interval.
+    const row = waldRow(estimate, se, df, settings.ciLevel, diverging.has(j) ? SEPARATED : null);
+    return { term, ...row, estimate: row.estimate ?? estimate, ciLevel: settings.ciLevel };
   });
 
   if (diverging.size) {

@@ -69,10 +69,8 @@ export interface GlmOptions extends FrameOptions {
  * A coefficient row. `df` is `Infinity` (z test) when the dispersion is fixed (binomial,
  * poisson, negative binomial) and the residual df (t test) when it is estimated, as `summary.glm`.
  */
-export interface GlmCoefficientRow extends FixedEffectRow {
-  /** Set when the maximum-likelihood estimate is infinite (separation): `"not estimable: …"`; the numbers are those where the iterations stopped. */
-  notEstimable?: string;
-}
+/** A coefficient row; under separation `estimable` is false, the numbers are `null` and `reason` says why. */
+export type GlmCoefficientRow = FixedEffectRow;
 
 /** The negative-binomial size θ (Var = μ + μ²/θ), or why it has no finite estimate. */
 export type NegativeBinomialTheta =

@@ -17,10 +17,10 @@ import { detectRankDeficiency, nullBasis } from '../../linalg/dense.js';
 import { coefficientsToOriginal, covarianceToOriginal, toOriginal } from '../centring.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { minimizeBounded } from '../optimize.js';
-import { tInterval } from '../t-tests.js';
+import { checkResponseVaries, waldRow } from '../../results/not-estimable.js';
 import { lambdaBlocks } from './deviance.js';
 import { canonicalTheta, conditioningDiagnostics, makeObjective, polishBoundary, type Objective } from './objective.js';
-import { satterthwaiteDf, vcovFromFactor } from './satterthwaite.js';
+import { satterthwaiteDf, unidentifiedReason, vcovFromFactor } from './satterthwaite.js';
 import { kenwardRogerDf } from './kenward-roger.js';
 import { setState, type LmmState } from './state.js';
 import './view.js';
@@ -158,6 +158,35 @@ function hidePlaceholder(fit: LmmFit, cluster: string): void {
   if (n !== undefined) fit.nGroups[cluster] = n - 1;
 }
 
+/**
+ * The first random term with data in fewer than two of its levels (a level's random effect
+ * multiplies zero in every row it has, as the placeholder cluster of a partially nested design
+ * does). Its variance cannot be told apart from the fixed effects, so the fit carries on but
+ * flags it, and the rows that depend on it are not estimable.
+ */
+function oneLevelTerms(terms: readonly ReTerm[], n: number): { reason: string; diagnostic: Diagnostic } | null {
+  for (const t of terms) {
+    const used = new Set<number>();
+    for (let c = 0; c < t.k; c++) {
+      const off = c * n;
+      for (let i = 0; i < n; i++) if (t.Z[off + i] !== 0) used.add(t.group[i]!);
+    }
+    if (used.size >= 2) continue;
+    const which = [...used].map((l) => t.levels[l]!);
+    const reason = `the data have only ${used.size === 0 ? 'no' : 'one'} "${t.groupName}" (${which.map((w) => `"${w}"`).join(', ') || 'none'}) for the random term (${t.label}), so the variance between ${t.groupName}s cannot be estimated and any comparison that involves it is confounded with that one ${t.groupName}`;
+    return {
+      reason,
+      diagnostic: {
+        code: 'random-term-one-level',
+        severity: 'error',
+        message: `Not estimable: ${reason}. Collect data from at least two ${t.groupName}s (more than a handful for a useful estimate of their variance), or drop the term if the design has no such clustering.`,
+        details: { term: t.label, group: t.groupName, levelsWithData: which },
+      },
+    };
+  }
+  return null;
+}
+
 /** Random terms in lme4's order (most levels first, stable) with θ offsets. */
 export function buildReTerms(frame: ModelFrame): ReTerm[] {
   const order = frame.random.map((_, i) => i).sort((a, b) => frame.random[b]!.levels.length - frame.random[a]!.levels.length || a - b);
@@ -201,6 +230,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   const ddf = options.ddf ?? 'Satterthwaite';
   const diagnostics: Diagnostic[] = [];
   const n = frame.n;
+  checkResponseVaries(frame.y, frame.formula.response ?? 'response');
   const terms = buildReTerms(frame);
   for (const t of terms) {
     if (t.levels.length >= n) {
@@ -218,6 +248,9 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
       );
     }
   }
+
+  const unidentified = oneLevelTerms(terms, n);
+  if (unidentified) diagnostics.push(unidentified.diagnostic);
 
   let X = frame.X;
   let p = frame.spec.columnNames.length;
@@ -321,7 +354,8 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) {
       const cov = S[b * k + a]!;
       const den = Math.sqrt(S[a * k + a]! * S[b * k + b]!);
-      correlations.push({ group: t.groupName, term1: t.columnNames[a]!, term2: t.columnNames[b]!, covariance: cov, correlation: den > 0 ? cov / den : NaN });
+      // With a variance estimated at 0 the correlation is undefined (lme4 prints NaN): null here.
+      correlations.push({ group: t.groupName, term1: t.columnNames[a]!, term2: t.columnNames[b]!, covariance: cov, correlation: den > 0 ? cov / den : null });
     }
     for (let c = 0; c < k; c++) for (let r = c; r < k; r++) {
       thetaNames.push(r === c ? `${t.groupName}.${t.columnNames[r]}` : `${t.groupName}.${t.columnNames[r]}.${t.columnNames[c]}`);
@@ -381,30 +415,30 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   }
 
   const state: LmmState = { frame, cp, objective, params, options, reml, theta, sigma, beta, kept, vcov, nullBasis: nullVectors };
+  if (unidentified) state.unidentified = unidentified.reason;
   const xNames = kept.map((j) => frame.spec.columnNames[j]!);
-  const fixedEffects: FixedEffectRow[] = xNames.map((term, j) => {
-    const est = beta[j]!;
-    const se = Math.sqrt(vcov[j * p + j]!);
-    const L = new Float64Array(p);
-    L[j] = 1;
-    let df = Infinity;
-    if (ddf === 'Satterthwaite') df = satterthwaiteDf(state, L);
-    return { term, estimate: est, se, df, statistic: est / se, pValue: NaN, ci: [NaN, NaN], ciLevel };
-  });
+  const unit = (j: number) => Float64Array.from({ length: p }, (_, i) => (i === j ? 1 : 0));
   let vcovOut = vcov;
+  let dfs = xNames.map((_, j) => (ddf === 'Satterthwaite' ? satterthwaiteDf(state, unit(j)) : Infinity));
   if (ddf === 'Kenward-Roger') {
-    const kr = kenwardRogerDf(state, xNames.map((_, j) => Array.from({ length: p }, (_, i) => (i === j ? 1 : 0))));
+    const kr = kenwardRogerDf(state, xNames.map((_, j) => Array.from(unit(j))));
     vcovOut = kr.vcovAdjusted;
-    fixedEffects.forEach((r, j) => {
-      r.se = Math.sqrt(kr.vcovAdjusted[j * p + j]!);
-      r.df = kr.df[j]!;
-      r.statistic = r.estimate / r.se;
-    });
+    dfs = kr.df;
   }
-  for (const r of fixedEffects) {
-    const t = tInterval(r.estimate, r.se, r.df, ciLevel);
-    r.pValue = t.pValue;
-    r.ci = t.ci;
+  const fixedEffects: FixedEffectRow[] = xNames.map((term, j) => ({
+    term,
+    ...waldRow(beta[j]!, Math.sqrt(vcovOut[j * p + j]!), dfs[j]!, ciLevel, unidentifiedReason(state, unit(j))),
+    estimate: beta[j]!,
+    ciLevel,
+  }));
+  const lost = fixedEffects.filter((r) => !r.estimable);
+  if (lost.length) {
+    diagnostics.push({
+      code: 'coefficient-not-estimable',
+      severity: 'error',
+      message: `${lost.length === 1 ? 'The coefficient' : 'The coefficients'} ${lost.map((r) => `"${r.term}"`).join(', ')} cannot be tested or given an interval: ${lost[0]!.reason}. ${lost.length === 1 ? 'Its' : 'Their'} standard error, df, p-value and interval are reported as not estimable.`,
+      details: { terms: lost.map((r) => r.term), reason: lost[0]!.reason },
+    });
   }
   if (ddf === 'Satterthwaite' && state.varpar && !state.varpar.hessianOk) {
     diagnostics.push({

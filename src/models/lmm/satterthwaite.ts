@@ -13,6 +13,7 @@
  */
 import { inverseFromCholesky, symmetricEigen } from '../../linalg/dense.js';
 import { contrastToInternal } from '../centring.js';
+import { MIN_DF } from '../../results/not-estimable.js';
 import { hessian, jacobian } from '../numderiv.js';
 import type { LmmState } from './state.js';
 
@@ -179,4 +180,22 @@ export function waldF(beta: Float64Array, V: Float64Array, L: number[][], p: num
     F += (e * e) / values[m]!;
   }
   return { F: F / rank, numDf: rank };
+}
+
+/**
+ * Why L'β (L over the kept columns) is not estimable because it rests on a variance component
+ * the data do not identify, or `null`. The sign is that its Satterthwaite df are numerically
+ * zero: the deviance is flat along that component, so the uncertainty about it, and hence
+ * about Var(L'β̂), is unbounded (e.g. one cluster, or one participant per arm, where the REML
+ * criterion does not depend on the cluster or participant variance at all). Kenward–Roger and
+ * asymptotic df do not reveal this (they stay large and give a confident but arbitrary SE),
+ * so every df method asks.
+ */
+export function unidentifiedReason(s: LmmState, L: ArrayLike<number>): string | null {
+  const df = satterthwaiteDf(s, L);
+  if (df >= MIN_DF) return null;
+  return (
+    s.unidentified ??
+    `its Satterthwaite degrees of freedom are numerically zero (${df.toPrecision(2)}): it rests on a variance component the data cannot estimate (for example one participant or one cluster per arm), so any standard error given for it would be arbitrary`
+  );
 }

@@ -32,6 +32,12 @@ export interface LmmState {
    * (centred, scaled) columns with its Jacobian in (θ, σ).
    */
   varpar?: { A: number[][]; jac: Float64Array[]; hessianOk: boolean; vcov: Float64Array };
+  /**
+   * Plain-language reason when a random term has fewer than two levels with data (e.g. one
+   * therapy group): its variance is not identified. Given as the reason of the rows whose
+   * Satterthwaite df collapse to zero (`unidentifiedReason`).
+   */
+  unidentified?: string;
 }
 
 const states = new WeakMap<LmmFit, LmmState>();

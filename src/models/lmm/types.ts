@@ -4,6 +4,7 @@
  * apart from the per-row vectors, serialised as JSON.
  */
 import type { Diagnostic } from '../../errors/index.js';
+import type { Estimability } from '../../results/not-estimable.js';
 import type { FrameOptions } from '../../formula/frame.js';
 import type { OptimizeOptions, OptimizerStep } from '../optimize.js';
 
@@ -59,16 +60,20 @@ export interface LmmOptions extends FrameOptions {
   };
 }
 
-/** A row of the fixed-effects table. */
-export interface FixedEffectRow {
+/**
+ * A row of the fixed-effects table. A coefficient the design cannot estimate (df numerically
+ * zero, a non-finite SE) has `estimable: false`, `null` numbers and the `reason`
+ * (docs/methods/not-estimable.md).
+ */
+export interface FixedEffectRow extends Estimability {
   term: string;
   estimate: number;
-  se: number;
-  df: number;
+  se: number | null;
+  df: number | null;
   /** t statistic (z when df is asymptotic). */
-  statistic: number;
-  pValue: number;
-  ci: [number, number];
+  statistic: number | null;
+  pValue: number | null;
+  ci: [number, number] | null;
   ciLevel: number;
 }
 
@@ -88,7 +93,8 @@ export interface CorrelationRow {
   term1: string;
   term2: string;
   covariance: number;
-  correlation: number;
+  /** `null` when one of the two variances is estimated at 0 (the correlation is then undefined). */
+  correlation: number | null;
 }
 
 /** Conditional modes of one random-effects term (lme4's `ranef(condVar = TRUE)`). */

@@ -6,7 +6,7 @@ import { ArgumentError } from '../../errors/index.js';
 import { registerViewFactory, type LinearModelView } from '../emmeans/view.js';
 import { contrastToInternal } from '../centring.js';
 import { krAdjustment, krDdf } from './kenward-roger.js';
-import { satterthwaiteDf, satterthwaiteF, vcovFromFactor, waldF } from './satterthwaite.js';
+import { satterthwaiteDf, satterthwaiteF, unidentifiedReason, vcovFromFactor, waldF } from './satterthwaite.js';
 import { getState } from './state.js';
 import type { LmmFit } from './types.js';
 
@@ -22,6 +22,7 @@ registerViewFactory(
       beta: s.beta,
       numericMeans: s.frame.numericMeans,
       nullBasis: s.nullBasis,
+      notEstimable: (L: Float64Array) => unidentifiedReason(s, L),
     };
     const p = s.kept.length;
     // L'VL as L̃'ṼL̃ of the internal (centred, scaled) coefficients, L̃ = T'L (see centring.ts).

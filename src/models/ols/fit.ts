@@ -12,7 +12,7 @@ import { buildModelFrame, frameOptionsOf, encodeVariable, type ModelFrame } from
 import { parseFormula } from '../../formula/parse.js';
 import { fCdf } from '../../distributions/f.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
-import { tInterval } from '../t-tests.js';
+import { checkResponseVaries, waldRow } from '../../results/not-estimable.js';
 import { buildClusterIndex, type ClusterIndex } from './clusters.js';
 import { hatValues, leastSquares, type LeastSquares } from './least-squares.js';
 import { sandwichCovariance, sandwichSettings, type Adjustment } from './sandwich.js';
@@ -144,6 +144,7 @@ export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, cluster
   if (n < pAll) {
     throw new ArgumentError('data', `${n} complete rows`, `at least as many rows as the ${pAll} design columns (${frame.spec.columnNames.join(', ')})`);
   }
+  checkResponseVaries(frame.y, frame.formula.response ?? 'response');
   const ls = leastSquares(frame.X, frame.y, n, pAll, frame.spec.intercept);
   const r = ls.r;
   const dfResidual = n - r;
@@ -212,14 +213,15 @@ export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, cluster
     const estimate = ls.beta[j]!;
     const se = Math.sqrt(V[j * r + j]!);
     const df = typeof dfs === 'number' ? dfs : dfs[j]!;
-    const t = tInterval(estimate, se, df, ciLevel);
-    return { term, estimate, se, df, statistic: t.statistic, pValue: t.pValue, ci: t.ci, ciLevel };
+    return { term, ...waldRow(estimate, se, df, ciLevel), estimate, ciLevel };
   });
-  if (fixedEffects.some((row) => !Number.isFinite(row.se)) && !diagnostics.some((d) => d.code === 'vcov-undefined')) {
+  const lost = fixedEffects.filter((row) => !row.estimable);
+  if (lost.length && !diagnostics.some((d) => d.code === 'vcov-undefined')) {
     diagnostics.push({
-      code: 'vcov-undefined',
+      code: 'coefficient-not-estimable',
       severity: 'error',
-      message: `The ${vcovType} covariance is not defined for this fit (standard errors are NaN).`,
+      message: `${lost.length === 1 ? 'The coefficient' : 'The coefficients'} ${lost.map((r) => `"${r.term}"`).join(', ')} cannot be tested or given an interval under the ${vcovType} covariance: ${lost[0]!.reason}. They are reported as not estimable.`,
+      details: { terms: lost.map((r) => r.term), reason: lost[0]!.reason },
     });
   }
 

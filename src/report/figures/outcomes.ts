@@ -128,7 +128,8 @@ export function individualTrajectoryFigure(outcome: OutcomeResult, points: reado
  * armDifferenceFigure(analysis.outcomes[0], analysis.design, 'control')?.reading; // 'At 9m, SFT − control: 6.30 points (95% CI …).'
  */
 export function armDifferenceFigure(outcome: OutcomeResult, design: FigureDesign, reference: string): Figure | null {
-  const rows = outcome.differences;
+  // Differences that are not estimable have no point to draw; the tables and readings name them.
+  const rows = outcome.differences.filter((d): d is typeof d & { estimate: number; ci: [number, number] } => d.estimable && d.estimate !== null && d.ci !== null);
   if (rows.length === 0) return null;
   const values = rows.map((d) => ({
     contrast: `${d.arm} − ${d.reference}`,
@@ -138,7 +139,7 @@ export function armDifferenceFigure(outcome: OutcomeResult, design: FigureDesign
     estimate: round6(d.estimate),
     lower: round6(d.ci[0]),
     upper: round6(d.ci[1]),
-    p: round6(d.pValue),
+    p: d.pValue === null ? null : round6(d.pValue),
   }));
   const level = rows[0]!.ciLevel;
   const x = { field: 'x', type: 'quantitative' as const, axis: visitAxis(design), scale: { nice: false, padding: 14 } };

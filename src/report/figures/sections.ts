@@ -19,7 +19,8 @@ function categoryScale(order: readonly string[]): { domain: string[]; range: str
   return { domain: [...order], range: order.map((c, i) => CATEGORY_COLOURS[c] ?? PALETTE[i % PALETTE.length]!) };
 }
 
-function pText(p: number): string {
+function pText(p: number | null): string {
+  if (p === null || !Number.isFinite(p)) return 'not testable';
   return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
 }
 
@@ -120,7 +121,8 @@ export function jacobsonFigure(cs: ClinicalSignificanceSection, instrument: stri
 export function categoryBarsFigure(cs: ClinicalSignificanceSection, instrument: string, visit: string, label: string, design: FigureDesign): Figure | null {
   const rows = cs.categories.filter((c) => c.instrument === instrument && c.visit === visit);
   if (rows.length === 0) return null;
-  const values = rows.map((r) => ({ arm: r.arm, category: r.category, n: r.n, share: round6(r.denominator > 0 ? r.n / r.denominator : 0), order: cs.categoryOrder.indexOf(r.category) }));
+  // An arm with no follow-up has no shares (0 of 0): it gets no bar, and the reading says so.
+  const values = rows.filter((r) => r.denominator > 0).map((r) => ({ arm: r.arm, category: r.category, n: r.n, share: round6(r.n / r.denominator), order: cs.categoryOrder.indexOf(r.category) }));
   // Only the categories this instrument can have (no recovered/harmed without a cut-off).
   const order = cs.categoryOrder.filter((c) => rows.some((r) => r.category === c));
   const spec: TopLevelSpec = {
@@ -247,7 +249,7 @@ export function forestFigure(sg: SubgroupsSection, instrument: string, visit: st
     ],
   };
   const prespecified = tests.filter((t) => t.prespecified);
-  const smallest = [...tests].sort((a, b) => a.pAdjusted - b.pAdjusted)[0];
+  const smallest = tests.filter((t) => t.pAdjusted !== null).sort((a, b) => a.pAdjusted! - b.pAdjusted!)[0];
   return {
     id: slug(instrument, visit, 'forest'),
     title: `${label}: subgroups at ${visit}`,

@@ -52,14 +52,14 @@ describe('fitGlm agrees with R glm / glm.nb', () => {
         const b = T.coefficients.estimate[j];
         const se = T.coefficients.se[j];
         check('estimate (tight)', row.estimate, b, 1e-8, Math.max(Math.abs(b), se), `${id} ${row.term}`);
-        rel('se (tight)', row.se, se, 1e-8, `${id} ${row.term} se`);
-        check('statistic (tight)', row.statistic, T.coefficients.statistic[j], 1e-7, Math.max(1, Math.abs(T.coefficients.statistic[j])), `${id} ${row.term} z`);
-        check('pValue (tight)', row.pValue, T.coefficients.p[j], 1e-7, Math.max(1e-10, T.coefficients.p[j]), `${id} ${row.term} p`);
+        rel('se (tight)', row.se!, se, 1e-8, `${id} ${row.term} se`);
+        check('statistic (tight)', row.statistic!, T.coefficients.statistic![j], 1e-7, Math.max(1, Math.abs(T.coefficients.statistic![j])), `${id} ${row.term} z`);
+        check('pValue (tight)', row.pValue!, T.coefficients.p[j], 1e-7, Math.max(1e-10, T.coefficients.p[j]), `${id} ${row.term} p`);
         expect(row.df).toBe(fit.dispersion === 1 && c.ts.family !== 'gaussian' && c.ts.family !== 'gamma' ? Infinity : T.dfResidual);
         // Against R's default fit: the brief's tolerance plus R's own stopping error (default vs tight)
         const scaleB = Math.max(Math.abs(D.coefficients.estimate[j]), D.coefficients.se[j]);
         check('estimate (default)', row.estimate, D.coefficients.estimate[j], 1e-6 + Math.abs(D.coefficients.estimate[j] - b) / scaleB, scaleB, `${id} ${row.term} vs default`);
-        rel('se (default)', row.se, D.coefficients.se[j], 1e-6 + Math.abs(D.coefficients.se[j] - se) / D.coefficients.se[j], `${id} ${row.term} se vs default`);
+        rel('se (default)', row.se!, D.coefficients.se![j], 1e-6 + Math.abs(D.coefficients.se![j] - se) / D.coefficients.se![j], `${id} ${row.term} se vs default`);
       });
       rel('deviance (tight)', fit.deviance, T.deviance, 1e-10, `${id} deviance`);
       rel('deviance (default)', fit.deviance, D.deviance, 1e-8 + Math.abs(D.deviance - T.deviance) / D.deviance, `${id} deviance vs default`);
@@ -129,8 +129,10 @@ describe('separation, zero cells and no overdispersion', () => {
     expect(sep?.details?.terms).toEqual(expect.arrayContaining(['x']));
     expect(sep?.message).toMatch(/"x"/);
     const x = fit.fixedEffects.find((r) => r.term === 'x')!;
-    expect(x.notEstimable).toMatch(/^not estimable: /);
-    expect(Number.isFinite(x.estimate) && Number.isFinite(x.se)).toBe(true);
+    expect(x.estimable).toBe(false);
+    expect(x.reason).toMatch(/infinite \(separation/);
+    expect(Number.isFinite(x.estimate)).toBe(true);
+    expect([x.se, x.ci, x.pValue]).toEqual([null, null, null]);
     // z has a finite MLE given x's separation? Its estimate moves with x, so it is not named unless it diverges.
     expect(fit.deviance).toBeLessThan(1e-6);
   });
@@ -144,16 +146,16 @@ describe('separation, zero cells and no overdispersion', () => {
     for (const term of ['(Intercept)', 'grpb', 'x']) {
       const j = T.term.indexOf(term);
       const row = fit.fixedEffects.find((r) => r.term === term)!;
-      expect(row.notEstimable).toBeUndefined();
+      expect(row.estimable).toBe(true);
       check('estimate (separated fit, finite terms)', row.estimate, T.estimate[j], 1e-6, Math.max(Math.abs(T.estimate[j]), T.se[j]), term);
-      rel('se (separated fit, finite terms)', row.se, T.se[j], 1e-6, `${term} se`);
+      rel('se (separated fit, finite terms)', row.se!, T.se![j], 1e-6, `${term} se`);
     }
   });
   it('a Poisson factor level with only zero counts is named', () => {
     const c = fx.cases.poisson_zero_level;
     const fit = fitGlm(c.ts.formula, fx.data[c.data].columns, optionsFor(c));
     expect(fit.diagnostics.find((d) => d.code === 'separation')?.details?.terms).toEqual(['grpc']);
-    expect(fit.fixedEffects.find((r) => r.term === 'grpb')!.notEstimable).toBeUndefined();
+    expect(fit.fixedEffects.find((r) => r.term === 'grpb')!.estimable).toBe(true);
   });
   it('negative binomial without overdispersion: θ not estimable, the Poisson fit, where glm.nb hits its iteration limit', () => {
     const c = fx.cases.insurance_nb_offset;

@@ -118,12 +118,12 @@ describe('fitGlm numerics', () => {
       const s = shifted.fixedEffects[j]!;
       const c = scaled.fixedEffects[j]!;
       if (row.term !== '(Intercept)') {
-        expect(Math.abs(s.estimate - row.estimate)).toBeLessThan(1e-9 * row.se);
-        expect(Math.abs(s.se / row.se - 1)).toBeLessThan(1e-7);
+        expect(Math.abs(s.estimate! - row.estimate!)).toBeLessThan(1e-9 * row.se!);
+        expect(Math.abs(s.se! / row.se! - 1)).toBeLessThan(1e-7);
       }
       const k = row.term === 'age' ? 1000 : 1;
-      expect(Math.abs(c.estimate * k - row.estimate)).toBeLessThan(1e-9 * row.se);
-      expect(Math.abs((c.se * k) / row.se - 1)).toBeLessThan(1e-9);
+      expect(Math.abs(c.estimate! * k - row.estimate!)).toBeLessThan(1e-9 * row.se!);
+      expect(Math.abs((c.se! * k) / row.se! - 1)).toBeLessThan(1e-9);
     });
     // the shifted intercept absorbs 1e7 · β_lwt
     const bl = ref.fixedEffects.find((r) => r.term === 'lwt')!.estimate;

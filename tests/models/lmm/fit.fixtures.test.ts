@@ -187,8 +187,8 @@ describe('p-values and intervals', () => {
     const fit = fitLmm(r.formula, fixtureColumns(fx.data.sft), { levels: { arm: ['control', 'SFT'], visit: ['baseline', '9m', '15m'] } });
     fit.fixedEffects.forEach((row, j) => {
       expectRel(row.pValue, r.satterthwaite.p[j], LMM_P, P_FLOOR, `p ${row.term}`);
-      expect(row.ci[0]).toBeLessThan(row.estimate);
-      expect(row.ci[1]).toBeGreaterThan(row.estimate);
+      expect(row.ci![0]).toBeLessThan(row.estimate!);
+      expect(row.ci![1]).toBeGreaterThan(row.estimate!);
     });
   });
 });

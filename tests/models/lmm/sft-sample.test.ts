@@ -59,7 +59,7 @@ describe('the committed SFT sample, end to end, against R', async () => {
         expectRel(row.estimate, e.pairsByVisit.estimate[i], LMM_FIXED, e.pairsByVisit.SE[i], 'arm difference');
         expectRel(row.se, e.pairsByVisit.SE[i], LMM_FIXED, 0, 'SE');
         expectRel(row.df, e.pairsByVisit.df[i], LMM_DF, 0, 'df');
-        expectRel(row.ci[0], e.pairsByVisit['lower.CL'][i], LMM_FIXED, e.pairsByVisit.SE[i], 'lower');
+        expectRel(row.ci![0], e.pairsByVisit['lower.CL'][i], LMM_FIXED, e.pairsByVisit.SE[i], 'lower');
       });
       const did = interactionContrast(marginalMeans(fit, ['arm', 'visit']), { arm: 'revpairwise', visit: 'trt.vs.ctrl' });
       did.rows.forEach((row, i) => {

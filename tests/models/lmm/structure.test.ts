@@ -51,7 +51,7 @@ describe.each(cases)('%s', (_, formula, data) => {
     expect(a.remlCriterion!).toBeCloseTo(b.remlCriterion!, 8);
     a.fixedEffects.forEach((r, j) => {
       expect(r.estimate).toBeCloseTo(b.fixedEffects[j]!.estimate, 6);
-      expect(r.se).toBeCloseTo(b.fixedEffects[j]!.se, 6);
+      expect(r.se!).toBeCloseTo(b.fixedEffects[j]!.se!, 6);
     });
     a.randomEffects.forEach((t, j) => {
       t.values.forEach((v, l) => v.forEach((x, c) => expect(x).toBeCloseTo(b.randomEffects[j]!.values[l]![c]!, 5)));

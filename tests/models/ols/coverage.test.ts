@@ -48,7 +48,7 @@ describe('fitOls: interval coverage in a partially nested design', () => {
       const data = { y, x, arm, group };
       const covers = (f: ReturnType<typeof fitOls>) => {
         const row = f.fixedEffects.find((e) => e.term === 'armSFT')!;
-        return row.ci[0] <= 0 && row.ci[1] >= 0 ? 1 : 0;
+        return row.ci![0] <= 0 && row.ci![1] >= 0 ? 1 : 0;
       };
       classical += covers(fitOls('y ~ arm + x', data));
       cr2 += covers(fitOls('y ~ arm + x', data, { vcov: 'CR2', cluster: 'group', clusterMissing: 'singleton' }));

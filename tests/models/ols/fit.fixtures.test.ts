@@ -169,7 +169,8 @@ describe.each(cases)('$name', (c) => {
         const st = e.Satterthwaite;
         if (st.SE[j] === null) {
           // CR1p with G ≤ p: undefined in clubSandwich, and flagged here.
-          expect(row.se).toBeNaN();
+          expect(row.se).toBeNull();
+          expect(row.estimable).toBe(false);
           expect(sat.diagnostics.map((d) => d.code)).toContain('vcov-undefined');
           return;
         }

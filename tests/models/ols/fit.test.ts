@@ -66,13 +66,13 @@ describe('fitOls: closed forms', () => {
     const fit = fitOls('mpg ~ wt + hp + cyl', mtcars, { factors: ['cyl'] });
     const wt = fit.fixedEffects[1]!;
     // qt(0.975, 27) = 2.051830516480284 in R.
-    expectRel((wt.ci[1] - wt.ci[0]) / (2 * wt.se), 2.051830516480284, 1e-9, 0, 't quantile');
-    expectRel((wt.ci[0] + wt.ci[1]) / 2, wt.estimate, 1e-14, 0, 'centre');
+    expectRel((wt.ci![1] - wt.ci![0]) / (2 * wt.se!), 2.051830516480284, 1e-9, 0, 't quantile');
+    expectRel((wt.ci![0] + wt.ci![1]) / 2, wt.estimate!, 1e-14, 0, 'centre');
     const f90 = fitOls('mpg ~ wt + hp + cyl', mtcars, { factors: ['cyl'], ciLevel: 0.9 });
     // qt(0.95, 27) = 1.703288445722127.
     const w90 = f90.fixedEffects[1]!;
     expect(w90.ciLevel).toBe(0.9);
-    expectRel((w90.ci[1] - w90.ci[0]) / (2 * w90.se), 1.703288445722127, 1e-9, 0, 't quantile 90%');
+    expectRel((w90.ci![1] - w90.ci![0]) / (2 * w90.se!), 1.703288445722127, 1e-9, 0, 't quantile 90%');
   });
 
   describe('cluster-robust intercept-only model against clubSandwich’s published formulas', () => {
@@ -108,9 +108,9 @@ describe('fitOls: closed forms', () => {
       const df0 = (N ** 2 - s2) ** 2 / (N ** 2 * s2 - 2 * N * s3 + s2 ** 2);
       const cr0 = fitOls('y ~ 1', { y, g }, { vcov: 'CR0', cluster: 'g' }).fixedEffects[0]!;
       const cr1 = fitOls('y ~ 1', { y, g }, { vcov: 'CR1', cluster: 'g' }).fixedEffects[0]!;
-      expectRel(cr0.se ** 2, v0, 1e-12, 0, 'CR0 variance');
+      expectRel(cr0.se! ** 2, v0, 1e-12, 0, 'CR0 variance');
       expectRel(cr0.df, df0, 1e-12, 0, 'CR0 df');
-      expectRel(cr1.se ** 2, (m / (m - 1)) * v0, 1e-12, 0, 'CR1 variance');
+      expectRel(cr1.se! ** 2, (m / (m - 1)) * v0, 1e-12, 0, 'CR1 variance');
       expectRel(cr1.df, df0, 1e-12, 0, 'CR1 df');
     });
 
@@ -120,9 +120,9 @@ describe('fitOls: closed forms', () => {
       const v3 = sum((nj, j) => (nj ** 2 * (means[j]! - ybar) ** 2) / (1 - nj / N) ** 2) / N ** 2;
       const cr2 = fitOls('y ~ 1', { y, g }, { vcov: 'CR2', cluster: 'g' }).fixedEffects[0]!;
       const cr3 = fitOls('y ~ 1', { y, g }, { vcov: 'CR3', cluster: 'g' }).fixedEffects[0]!;
-      expectRel(cr2.se ** 2, v2, 1e-12, 0, 'CR2 variance');
+      expectRel(cr2.se! ** 2, v2, 1e-12, 0, 'CR2 variance');
       expectRel(cr2.df, df2, 1e-12, 0, 'CR2 df');
-      expectRel(cr3.se ** 2, v3, 1e-12, 0, 'CR3 variance');
+      expectRel(cr3.se! ** 2, v3, 1e-12, 0, 'CR3 variance');
     });
   });
 });
@@ -141,9 +141,9 @@ describe('fitOls: code paths that must agree', () => {
     const c = fitOls('score ~ arm + baseline', sft9, { ...opts, vcov: hc, ddf: 'Satterthwaite' });
     expect(b.cluster?.nClusters).toBe(sft9.id!.length);
     a.fixedEffects.forEach((row, j) => {
-      expectRel(row.se, b.fixedEffects[j]!.se, 1e-12, 0, `se ${row.term}`);
-      expectRel(c.fixedEffects[j]!.se, row.se, 1e-12, 0, `se ${row.term}`);
-      expectRel(c.fixedEffects[j]!.df, b.fixedEffects[j]!.df, 1e-12, 0, `df ${row.term}`);
+      expectRel(row.se!, b.fixedEffects[j]!.se!, 1e-12, 0, `se ${row.term}`);
+      expectRel(c.fixedEffects[j]!.se, row.se!, 1e-12, 0, `se ${row.term}`);
+      expectRel(c.fixedEffects[j]!.df!, b.fixedEffects[j]!.df!, 1e-12, 0, `df ${row.term}`);
       expect(row.df).toBe(a.dfResidual);
     });
   });
@@ -160,8 +160,8 @@ describe('fitOls: code paths that must agree', () => {
       const f = fitOls('score ~ arm + baseline', data, o);
       f.fixedEffects.forEach((row, j) => {
         expect(row.estimate).toBe(ref.fixedEffects[j]!.estimate);
-        expectRel(row.se, ref.fixedEffects[j]!.se, 1e-13, 0, 'se');
-        expectRel(row.df, ref.fixedEffects[j]!.df, 1e-12, 0, 'df');
+        expectRel(row.se!, ref.fixedEffects[j]!.se!, 1e-13, 0, 'se');
+        expectRel(row.df!, ref.fixedEffects[j]!.df!, 1e-12, 0, 'df');
       });
     }
   });
@@ -185,8 +185,8 @@ describe('fitOls: code paths that must agree', () => {
       const centred = fitOls('y ~ xc', { xc, y, g }, options);
       const [a, b] = [raw.fixedEffects[1]!, centred.fixedEffects[1]!];
       expectRel(a.estimate, b.estimate, 1e-11, 0, 'slope');
-      expectRel(a.se, b.se, 1e-11, 0, `${options.vcov} se`);
-      expectRel(a.df, b.df, 1e-11, 0, `${options.vcov} df`);
+      expectRel(a.se!, b.se!, 1e-11, 0, `${options.vcov} se`);
+      expectRel(a.df!, b.df!, 1e-11, 0, `${options.vcov} df`);
       // The raw intercept is the centred one minus mean·slope, with the variance that implies.
       const V = centred.vcov;
       const v0 = V[0]![0]! + mean ** 2 * V[1]![1]! - 2 * mean * V[0]![1]!;
@@ -230,8 +230,8 @@ describe('fitOls: missing values and clusters', () => {
     for (const other of [byText, byInt32]) {
       expect(other.cluster?.nClusters).toBe(3);
       other.fixedEffects.forEach((row, j) => {
-        expectRel(row.se, byNumber.fixedEffects[j]!.se, 1e-13, 0, 'se');
-        expectRel(row.df, byNumber.fixedEffects[j]!.df, 1e-13, 0, 'df');
+        expectRel(row.se!, byNumber.fixedEffects[j]!.se!, 1e-13, 0, 'se');
+        expectRel(row.df!, byNumber.fixedEffects[j]!.df!, 1e-13, 0, 'df');
       });
     }
   });

@@ -25,9 +25,9 @@ describe('HTZ and Satterthwaite df for contrasts', () => {
       const row = cr2.fixedEffects[j]!;
       const res = view.dfF!([unit(j)]);
       expect(res.numDf).toBe(1);
-      expect(res.F).toBeCloseTo(row.statistic ** 2, 10);
-      expect(res.denDf).toBeCloseTo(row.df, 9);
-      expect(view.df(unit(j))).toBeCloseTo(row.df, 9);
+      expect(res.F).toBeCloseTo(row.statistic! ** 2, 10);
+      expect(res.denDf!).toBeCloseTo(row.df!, 9);
+      expect(view.df!(unit(j))).toBeCloseTo(row.df!, 9);
     }
   });
 
@@ -82,7 +82,7 @@ describe('interaction contrasts on OLS', () => {
     const byVisit = contrast(marginalMeans(cr2, ['arm', 'visit'], { by: ['visit'] }), 'revpairwise');
     const ic = interactionContrast(mm, { arm: 'revpairwise', visit: 'trt.vs.ctrl' });
     expect(ic.rows).toHaveLength(1);
-    expect(ic.rows[0]!.estimate).toBeCloseTo(byVisit.rows[1]!.estimate - byVisit.rows[0]!.estimate, 10);
+    expect(ic.rows[0]!.estimate!).toBeCloseTo(byVisit.rows[1]!.estimate! - byVisit.rows[0]!.estimate!, 10);
     expect(ic.rows[0]!.df).toBeGreaterThan(1);
     expect(ic.ddf).toMatch(/Satterthwaite \(CR2/);
   });
