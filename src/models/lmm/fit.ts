@@ -74,7 +74,7 @@ export const NO_CLUSTER = '(no cluster)';
  * `(0 + armTreated | cluster)` with one placeholder cluster for the other arm; this adds
  * the indicator column and the placeholder so users need not.
  */
-function applyPartialNesting(src: ColumnSource, pn: { cluster: string; arm: string; treated: string }): { source: ColumnSource; indicator: string; cluster: string } {
+export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; arm: string; treated: string }): { source: ColumnSource; indicator: string; cluster: string } {
   for (const k of ['cluster', 'arm'] as const) {
     if (!src.has(pn[k])) throw new ArgumentError(`options.partialNesting.${k}`, pn[k], `a column of the data (${src.names().slice(0, 20).join(', ')})`);
   }
@@ -112,7 +112,8 @@ function applyPartialNesting(src: ColumnSource, pn: { cluster: string; arm: stri
   return { source, indicator, cluster: pn.cluster };
 }
 
-function hidePlaceholder(fit: LmmFit, cluster: string): void {
+/** Remove the placeholder cluster of a partially nested fit from its random-effects table and group count. */
+export function hidePlaceholder(fit: Pick<LmmFit, 'randomEffects' | 'nGroups'>, cluster: string): void {
   const tab = fit.randomEffects.find((t) => t.group === cluster);
   if (tab) {
     const i = tab.levels.indexOf(NO_CLUSTER);
