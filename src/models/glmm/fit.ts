@@ -27,8 +27,7 @@ import { canonicalTheta } from '../lmm/objective.js';
 import { vcovFromFactor } from '../lmm/satterthwaite.js';
 import { formCrossProducts, type ReTerm } from '../lmm/structure.js';
 import type { CorrelationRow, RandomEffectsTable, VarianceComponentRow } from '../lmm/types.js';
-import { hessian } from '../numderiv.js';
-import { minimizeBounded, type OptimizeResult } from '../optimize.js';
+import { fdDerivatives, minimizeBounded, type OptimizeResult } from '../optimize.js';
 import { tInterval } from '../t-tests.js';
 import { agqDeviance, conditionalCovariances, laplaceDeviance, pirls, type GlmmProblem, type ModeState } from './laplace.js';
 import type { GlmmFamilyName, GlmmFit, GlmmFixedEffectRow, GlmmOptions } from './types.js';
@@ -61,8 +60,8 @@ const FAMILIES: readonly GlmmFamilyName[] = ['binomial', 'poisson', 'negativeBin
  *   for the family (e.g. a binomial response outside 0/1, a negative or fractional count).
  * @example
  * const fit = fitGlmm('incidence ~ period + (1 | herd)', cbpp, { family: 'binomial', trials: 'size' });
- * fit.logLik; // −92.02628…  (glmer: −92.02657 at its looser PIRLS tolerance)
- * fit.fixedEffects[0]; // { term: '(Intercept)', estimate: −1.3983, se: 0.2312, statistic: −6.05, … }
+ * fit.logLik; // −92.0262819 (glmer at its default PIRLS tolerance reports −92.0265664)
+ * fit.fixedEffects[0]; // { term: '(Intercept)', estimate: −1.39853, se: 0.23247, statistic: −6.016, … }
  */
 export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions): GlmmFit {
   const setup = prepare(formula, data, options);
@@ -91,28 +90,30 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   // Covariance of β: 2 H⁻¹ of the deviance in (θ, β[, log θ_NB]) (glmer's and TMB's), else RX.
   const diagnostics: Diagnostic[] = [];
   const d = par.length;
-  const H = hessian((x) => objective(x), par);
-  const Hf = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) Hf[i * d + j] = 0.5 * (H[i]![j]! + H[j]![i]!);
-  const { values, vectors } = symmetricEigen(Hf, d);
-  const hessOk = Array.from(values).every((v) => v > 0 && Number.isFinite(v));
-  let vcov: Float64Array = new Float64Array(p * p);
+  // Central differences on the converged (to ~1e-12) deviance: steps of 1e-3 keep both the
+  // truncation and the rounding error near 1e-6 relative, a quarter of the cost of numDeriv's
+  // Richardson scheme (glmer's own deriv12 uses 1e-4 on a deviance accurate to ~1e-7).
+  const H = fdDerivatives((x) => objective(x), par, deviance, par.map((v) => 1e-3 * Math.max(Math.abs(v), 0.1)), par.map(() => -Infinity)).H;
+  let vcov = vcovFromHessian(H, [...Array(d).keys()], nTheta, p);
   let vcovMethod: GlmmFit['vcovMethod'] = 'hessian';
-  if (hessOk) {
-    for (let a = 0; a < p; a++) {
-      for (let b = 0; b < p; b++) {
-        let s = 0;
-        for (let k = 0; k < d; k++) s += (vectors[(nTheta + a) * d + k]! * vectors[(nTheta + b) * d + k]!) / values[k]!;
-        vcov[a * p + b] = 2 * s;
-      }
-    }
-  } else {
+  // Separation (binomial): a coefficient running off to ±∞ on the link scale, with a standard
+  // error larger still or not finite, since the deviance is flat along it. Its Wald quantities
+  // are not estimable; the others are computed with it held at its value (as R's glm reports them).
+  const separated = new Set<string>();
+  if (familyName === 'binomial') {
+    xNames.forEach((term, j) => {
+      const se = vcov ? Math.sqrt(vcov[j * p + j]!) : NaN;
+      if (Math.abs(beta[j]!) > 8 && !(se < 0.5 * Math.abs(beta[j]!))) separated.add(term);
+    });
+    if (separated.size) vcov = vcovFromHessian(H, [...Array(d).keys()].filter((i) => !(i >= nTheta && i < nTheta + p && separated.has(xNames[i - nTheta]!))), nTheta, p);
+  }
+  if (!vcov) {
     vcov = vcovRX(prob, famFinal, theta, st);
     vcovMethod = 'RX';
     diagnostics.push({
       code: 'hessian-not-positive-definite',
       severity: 'warning',
-      message: 'The Hessian of the deviance in the variance parameters and fixed effects is not positive definite (usual for a singular fit or a near-separated outcome), so standard errors use the conditional information at the estimated variances (glmer\'s fallback) and ignore their uncertainty. Consider a simpler random-effects structure.',
+      message: 'The Hessian of the deviance in the variance parameters and fixed effects is not positive definite (usual for a singular fit), so standard errors use the conditional information at the estimated variances (glmer\'s fallback) and ignore their uncertainty. Consider a simpler random-effects structure.',
     });
   }
 
@@ -160,8 +161,14 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   const fixedEffects: GlmmFixedEffectRow[] = xNames.map((term, j) => {
     const est = beta[j]!;
     const se = Math.sqrt(vcov[j * p + j]!);
+    if (separated.has(term) || !Number.isFinite(se)) {
+      const reason = separated.has(term)
+        ? 'not estimable: separation (the estimate runs off towards infinity; see the diagnostics)'
+        : 'not estimable: the information about this coefficient is singular';
+      return { term, estimate: est, se: null, statistic: null, pValue: null, ci: null, ciLevel, estimable: false, reason };
+    }
     const w = tInterval(est, se, Infinity, ciLevel);
-    return { term, estimate: est, se, statistic: w.statistic, pValue: w.pValue, ci: w.ci, ciLevel };
+    return { term, estimate: est, se, statistic: w.statistic, pValue: w.pValue, ci: w.ci, ciLevel, estimable: true, reason: null };
   });
 
   const nPar = p + nTheta + (nb ? 1 : 0);
@@ -170,7 +177,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
     for (let c = 0; c < t.k; c++) if (Math.abs(lams[j]![c * t.k + c]!) < 1e-4) return true;
     return false;
   });
-  collectDiagnostics(diagnostics, { opt1, opt2, st, singular, terms, lams, frame, familyName, prob, famFinal, nPar, fixedEffects, droppedColumns });
+  collectDiagnostics(diagnostics, { opt1, opt2, st, singular, terms, lams, frame, familyName, prob, famFinal, nPar, separated, droppedColumns });
 
   const fit: GlmmFit = {
     kind: 'glmm',
@@ -213,6 +220,29 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   };
   if (opts.partialNesting) hidePlaceholder(fit, opts.partialNesting.cluster);
   return fit;
+}
+
+/**
+ * 2·(H_ff)⁻¹ restricted to β, from the deviance Hessian H over the free coordinates `free`
+ * (θ first, then β); β outside `free` get NaN rows. Null when H_ff is not positive definite.
+ */
+function vcovFromHessian(H: number[][], free: number[], nTheta: number, p: number): Float64Array | null {
+  const f = free.length;
+  const Hf = new Float64Array(f * f);
+  free.forEach((i, a) => free.forEach((j, b) => (Hf[a * f + b] = 0.5 * (H[i]![j]! + H[j]![i]!))));
+  const { values, vectors } = symmetricEigen(Hf, f);
+  if (!Array.from(values).every((v) => v > 0 && Number.isFinite(v))) return null;
+  const V = new Float64Array(p * p).fill(NaN);
+  free.forEach((i, a) => {
+    if (i < nTheta) return;
+    free.forEach((j, b) => {
+      if (j < nTheta) return;
+      let s = 0;
+      for (let k = 0; k < f; k++) s += (vectors[a * f + k]! * vectors[b * f + k]!) / values[k]!;
+      V[(i - nTheta) * p + (j - nTheta)] = 2 * s;
+    });
+  });
+  return V;
 }
 
 /** An outcome with no variation cannot be modelled (glmer stops too): say which. */
@@ -258,7 +288,7 @@ function collectDiagnostics(
     prob: GlmmProblem;
     famFinal: Family;
     nPar: number;
-    fixedEffects: GlmmFixedEffectRow[];
+    separated: Set<string>;
     droppedColumns: string[];
   },
 ): void {
@@ -288,20 +318,16 @@ function collectDiagnostics(
       details: { terms: which },
     });
   }
-  if (c.familyName === 'binomial') {
-    // Separation: a coefficient running off to ±∞ leaves fitted probabilities at 0 or 1
-    // and an estimate many units on the link scale with a standard error larger still.
-    const suspects = c.fixedEffects.filter((r) => Math.abs(r.estimate) > 8 && r.se > 0.5 * Math.abs(r.estimate)).map((r) => r.term);
+  if (c.separated.size) {
     let extreme = 0;
     for (let i = 0; i < c.prob.n; i++) if (c.st.mu[i]! < 1e-8 || c.st.mu[i]! > 1 - 1e-8) extreme++;
-    if (suspects.length) {
-      out.push({
-        code: 'separation',
-        severity: 'warning',
-        message: `Complete or quasi-complete separation: the estimate of ${suspects.map((s) => `"${s}"`).join(', ')} is very large with a larger standard error (some cells of the design have only successes or only failures; ${extreme} fitted probabilities are 0 or 1 to eight decimals). Its Wald test and interval are not meaningful: combine sparse categories, drop the term, or use a penalised (Firth) fit.`,
-        details: { terms: suspects, extremeFitted: extreme },
-      });
-    }
+    const terms = [...c.separated];
+    out.push({
+      code: 'separation',
+      severity: 'warning',
+      message: `Complete or quasi-complete separation: the estimate of ${terms.map((s) => `"${s}"`).join(', ')} runs off towards infinity (some cells of the design have only successes or only failures; ${extreme} fitted probabilities are 0 or 1 to eight decimals). Its standard error, test and interval are not estimable: combine sparse categories, drop the term, or use a penalised (Firth) fit.`,
+      details: { terms, extremeFitted: extreme },
+    });
   }
   if (c.familyName === 'poisson') {
     // Pearson χ² / residual df, as the GLMM FAQ's overdisp_fun.

@@ -168,8 +168,9 @@ export function pirls(
   const tmp = { mu: 0, w: 0, step: 0 };
   const emptyX = new Float64Array(0);
 
+  fixedPredictor(prob, b, base);
   const update = (uu: Float64Array[], bb: Float64Array): number => {
-    fixedPredictor(prob, bb, base);
+    if (joint) fixedPredictor(prob, bb, base);
     addRandom(prob, lams, uu, base, eta);
     let dev = 0;
     for (let i = 0; i < n; i++) {

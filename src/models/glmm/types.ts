@@ -49,13 +49,18 @@ export interface GlmmOptions extends FrameOptions {
 /** A row of the fixed-effects table (Wald z). */
 export interface GlmmFixedEffectRow {
   term: string;
+  /** The estimate where the optimiser stopped (under separation it runs off towards ±∞). */
   estimate: number;
-  se: number;
-  /** z = estimate / se. */
-  statistic: number;
-  pValue: number;
-  ci: [number, number];
+  /** Standard error; null when not estimable. */
+  se: number | null;
+  /** z = estimate / se; null when not estimable. */
+  statistic: number | null;
+  pValue: number | null;
+  ci: [number, number] | null;
   ciLevel: number;
+  estimable: boolean;
+  /** Why the Wald quantities are not estimable (e.g. separation), else null. */
+  reason: string | null;
 }
 
 export interface GlmmFit {

@@ -117,7 +117,7 @@ export function evaluateDeviance(
   condVar = true,
 ): DevianceParts & { solution?: Solution } {
   const lams = lambdaBlocks(cp, theta);
-  if (cp.nested) return evaluateNested(cp, lams, reml, keep);
+  if (cp.nested) return evaluateNested(cp, lams, reml, keep, condVar);
   const { m, k1, n1, Q2, p, n } = cp;
   const lam1 = lams[0]!;
   const kk = k1 * k1;

@@ -75,9 +75,9 @@ function checkAgainstGlmer(fit: GlmmFit, ref: any, c: Case): void {
     const b = ref.fixef.estimate[j];
     const se = ref.fixef.se[j];
     close(r.estimate, b, 1e-4, `estimate ${r.term}`, se);
-    close(r.se, se, 1e-3, `se ${r.term}`);
-    close(r.statistic, ref.fixef.z[j], 1e-3, `z ${r.term}`, 1);
-    close(r.pValue, ref.fixef.p[j], 1e-2, `p ${r.term}`, 1e-10);
+    close(r.se!, se, 1e-3, `se ${r.term}`);
+    close(r.statistic!, ref.fixef.z[j], 1e-3, `z ${r.term}`, 1);
+    close(r.pValue!, ref.fixef.p[j], 1e-2, `p ${r.term}`, 1e-10);
   });
   // Variance components and correlations, as VarCorr.
   const vc = ref.varcorr;
@@ -163,7 +163,7 @@ describe('partially nested designs (options.partialNesting)', () => {
     close(fit.logLik, ref.logLik, 1e-6, 'logLik');
     fit.fixedEffects.forEach((r, j) => {
       close(r.estimate, ref.fixef.estimate[j], 1e-4, r.term, ref.fixef.se[j]);
-      close(r.se, ref.fixef.se[j], 1e-3, `se ${r.term}`);
+      close(r.se!, ref.fixef.se[j], 1e-3, `se ${r.term}`);
     });
     const g = fit.varianceComponents.find((v) => v.group === 'therapy_group')!;
     close(g.variance, ref.varcorr.vcov[1], 1e-3, 'therapy-group variance');
@@ -197,7 +197,7 @@ describe('negative binomial (NB2) agrees with glmmTMB nbinom2', () => {
       close(fit.negativeBinomialTheta!, ref.negativeBinomialTheta, 1e-3, 'NB theta');
       fit.fixedEffects.forEach((r, j) => {
         close(r.estimate, ref.fixef.estimate[j], 1e-4, r.term, ref.fixef.se[j]);
-        close(r.se, ref.fixef.se[j], 1e-3, `se ${r.term}`);
+        close(r.se!, ref.fixef.se[j], 1e-3, `se ${r.term}`);
       });
       for (const v of ref.variances) {
         close(fit.varianceComponents.find((x) => x.group === v.group)!.variance, v.variance[0], 1e-3, `variance ${v.group}`);
