@@ -522,7 +522,7 @@ function makeDevianceFunctions(setup: Setup) {
     const th = par.slice(0, nTheta);
     const be = par.slice(nTheta, nTheta + p);
     const fam = nb ? famAt(par[nTheta + p]!) : fam0;
-    const st = pirls(prob, fam, th, be, false, warm ? warm.u : null);
+    const st = pirls(prob, fam, th, be, false, warm ? warm.u : null, null, nAgq > 1);
     if (!Number.isFinite(st.ldL2)) return Infinity;
     warm = st;
     return nAgq > 1 ? agqDeviance(prob, fam, th, st, nAgq) : laplaceDeviance(prob, fam, st);

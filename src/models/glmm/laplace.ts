@@ -145,6 +145,7 @@ function sumSq(u: Float64Array[]): number {
  * Iterates until the largest change of u (and β) is below 1e-11, so the Laplace deviance is
  * accurate enough for finite-difference derivatives; step-halving as lme4 when the penalised
  * deviance rises.
+ * @param needFactors - keep the per-level factors (`cu`) of the final weights (AGQ needs them).
  */
 export function pirls(
   prob: GlmmProblem,
@@ -154,6 +155,7 @@ export function pirls(
   joint: boolean,
   start: Float64Array[] | null,
   etaStart: Float64Array | null = null,
+  needFactors = false,
 ): ModeState {
   const { n, p, y, wt, terms } = prob;
   const cp0 = { terms } as CrossProducts;
@@ -166,6 +168,9 @@ export function pirls(
   const z = new Float64Array(n);
   const w = new Float64Array(n);
   const tmp = { mu: 0, w: 0, step: 0 };
+  // Newton (observed information, or Fisher scoring on a canonical link); the shortcut below
+  // also needs the final per-level factors only for log|L|² (not for AGQ's curvatures).
+  const newton = !needFactors && (prob.hessian === 'observed' || (fam.name === 'binomial' && fam.link === 'logit') || (fam.name === 'poisson' && fam.link === 'log'));
   const emptyX = new Float64Array(0);
 
   fixedPredictor(prob, b, base);
@@ -229,9 +234,25 @@ export function pirls(
     u = uc;
     b = bc;
     pdev = pNew;
-    if (change < 1e-11 * Math.max(1, ...u.map((a) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0)))) {
+    const scale = Math.max(1, ...u.map((a) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0)));
+    if (change < 1e-11 * scale) {
       converged = true;
       it++;
+      break;
+    }
+    if (newton && change < 1e-7 * scale) {
+      // Newton steps converge quadratically: the next change would be below 1e-14, so only
+      // the factor at the final weights is still needed (for log|L|²), not another solve.
+      for (let i = 0; i < n; i++) {
+        working(fam, prob.hessian, y[i]!, eta[i]!, wt[i]!, tmp);
+        w[i] = tmp.w;
+      }
+      cp = formCrossProducts(terms, joint ? prob.X : emptyX, z, n, joint ? p : 0, { aggregate: false, weights: w, structure: prob.structure });
+      const fin = evaluateDeviance(cp, theta, false);
+      if (!Number.isFinite(fin.ldL2)) break;
+      ldL2 = fin.ldL2;
+      converged = true;
+      it += 2;
       break;
     }
   }
