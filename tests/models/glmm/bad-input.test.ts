@@ -128,6 +128,28 @@ describe('fitGlmm: named diagnostics', () => {
   });
 });
 
+describe('fitGlmm: rank deficiency and non-convergence', () => {
+  it('drops an aliased column as R does and fits the same model as without it', () => {
+    const cols = fx.slopes.data.columns as Record<string, unknown[]>;
+    const x2 = (cols.x as number[]).map((v) => 2 * v - 1);
+    const withAlias = fitGlmm('y ~ x + x2 + (1 | id)', { ...cols, x2 }, { family: 'binomial' });
+    const plain = fitGlmm('y ~ x + (1 | id)', cols, { family: 'binomial' });
+    expect(withAlias.droppedColumns).toEqual(['x2']);
+    expect(withAlias.diagnostics.find((d) => d.code === 'rank-deficient')?.details).toMatchObject({ droppedColumns: ['x2'] });
+    expect(withAlias.fixedEffects.map((r) => r.term)).toEqual(['(Intercept)', 'x']);
+    expect(Math.abs(withAlias.logLik - plain.logLik)).toBeLessThan(1e-9);
+    withAlias.fixedEffects.forEach((r, j) => expect(Math.abs(r.estimate - plain.fixedEffects[j]!.estimate)).toBeLessThan(1e-6));
+  });
+
+  it('an evaluation budget too small to converge is a not-converged diagnostic, not an exception', () => {
+    const fit = fitGlmm('y ~ x + (x | id)', fx.slopes.data.columns, { family: 'binomial', control: { maxEvaluations: 25 } });
+    expect(fit.optimizer.converged).toBe(false);
+    const d = fit.diagnostics.find((x) => x.code === 'not-converged');
+    expect(d?.message).toMatch(/did not confirm convergence/);
+    expect(Number.isFinite(fit.logLik)).toBe(true);
+  });
+});
+
 describe('Gauss-Hermite rules', () => {
   it('equal lme4\'s GHrule nodes and weights', () => {
     for (const [k, ref] of Object.entries(fx.ghrule) as [string, { z: number[]; w: number[] }][]) {
