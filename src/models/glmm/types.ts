@@ -6,8 +6,8 @@
 import type { Diagnostic } from '../../errors/index.js';
 import type { FrameOptions } from '../../formula/frame.js';
 import type { FamilyName, LinkName } from '../glm/family.js';
-import type { CorrelationRow, RandomEffectsTable, VarianceComponentRow } from '../lmm/types.js';
-import type { OptimizeOptions, OptimizerStep } from '../optimize.js';
+import type { CorrelationRow, LmmFit, RandomEffectsTable, VarianceComponentRow } from '../lmm/types.js';
+import type { OptimizeOptions } from '../optimize.js';
 
 /** Families `fitGlmm` fits. */
 export type GlmmFamilyName = Extract<FamilyName, 'binomial' | 'poisson' | 'negativeBinomial'>;
@@ -97,7 +97,8 @@ export interface GlmmFit {
   nParameters: number;
   nObs: number;
   nGroups: Record<string, number>;
-  dropped: { total: number; missingResponse: number; missingPredictor: Record<string, number> };
+  /** Rows dropped for missing values, with the reasons. */
+  dropped: LmmFit['dropped'];
   /** Conditional modes b = Λũ with conditional SDs (lme4's `ranef(condVar = TRUE)`). */
   randomEffects: RandomEffectsTable[];
   /** Conditional means μ (random effects at their modes), per used row. */
@@ -106,14 +107,8 @@ export interface GlmmFit {
   linearPredictor: Float64Array;
   /** Input row index of each fitted value. */
   rows: Int32Array;
-  optimizer: {
-    method: string;
-    evaluations: number;
-    converged: boolean;
-    message: string;
-    log: OptimizerStep[];
-    gradient: number[];
-  };
+  /** The optimiser's record (stage 2; evaluations of both stages). */
+  optimizer: LmmFit['optimizer'];
   droppedColumns: string[];
   singular: boolean;
   diagnostics: Diagnostic[];
