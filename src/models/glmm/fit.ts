@@ -152,8 +152,9 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
     }
     for (let a = 0; a < k; a++) varianceComponents.push({ group: t.groupName, term: t.columnNames[a]!, variance: S[a * k + a]!, sd: Math.sqrt(S[a * k + a]!) });
     for (let a = 0; a < k; a++) for (let b = a + 1; b < k; b++) {
+      // With a zero variance the correlation is not estimable: no row (the singular diagnostic says so).
       const den = Math.sqrt(S[a * k + a]! * S[b * k + b]!);
-      correlations.push({ group: t.groupName, term1: t.columnNames[a]!, term2: t.columnNames[b]!, covariance: S[b * k + a]!, correlation: den > 0 ? S[b * k + a]! / den : NaN });
+      if (den > 0) correlations.push({ group: t.groupName, term1: t.columnNames[a]!, term2: t.columnNames[b]!, covariance: S[b * k + a]!, correlation: S[b * k + a]! / den });
     }
     for (let c = 0; c < k; c++) for (let r = c; r < k; r++) thetaNames.push(r === c ? `${t.groupName}.${t.columnNames[r]}` : `${t.groupName}.${t.columnNames[r]}.${t.columnNames[c]}`);
   });
@@ -187,7 +188,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
     method: nAgq > 1 ? 'adaptive Gauss-Hermite quadrature' : 'Laplace',
     nAgq,
     fixedEffects,
-    vcov: Array.from({ length: p }, (_, i) => Array.from(vcov.subarray(i * p, (i + 1) * p))),
+    vcov: Array.from({ length: p }, (_, i) => Array.from(vcov.subarray(i * p, (i + 1) * p), (v) => (Number.isFinite(v) ? v : null))),
     vcovMethod,
     varianceComponents,
     correlations,
@@ -314,7 +315,7 @@ function collectDiagnostics(
     out.push({
       code: 'singular',
       severity: 'warning',
-      message: `The fit is singular (on the boundary): a variance of ${which.join(', ')} is estimated as zero, or a correlation as ±1. The data carry no evidence of that variation; the fixed effects remain usable, but consider simplifying the random-effects structure.`,
+      message: `The fit is singular (on the boundary): a variance of ${which.join(', ')} is estimated as zero, or a correlation as ±1 (correlations with a zero-variance effect are not estimable and not listed). The data carry no evidence of that variation; the fixed effects remain usable, but consider simplifying the random-effects structure.`,
       details: { terms: which },
     });
   }
@@ -372,6 +373,7 @@ function collectDiagnostics(
 function prepare(formula: string, data: ModelData, options: GlmmOptions): Setup {
   const opts = checkOptions('options', options, OPTION_KEYS);
   if (opts.control !== undefined) checkOptions('options.control', opts.control, CONTROL_KEYS);
+  if (opts.partialNesting !== undefined) checkOptions('options.partialNesting', opts.partialNesting, ['cluster', 'arm', 'treated']);
   const familyName = checkOneOf('options.family', opts.family, FAMILIES);
   if (familyName === 'negativeBinomial' && opts.link !== undefined && opts.link !== 'log') {
     throw new ArgumentError('options.link', opts.link, '"log" for the negative binomial in fitGlmm (glmmTMB nbinom2)');

@@ -72,8 +72,11 @@ export interface GlmmFit {
   method: string;
   nAgq: number;
   fixedEffects: GlmmFixedEffectRow[];
-  /** Covariance of the fixed effects: 2·H⁻¹ from the Hessian H of the deviance in (θ, β) (glmer's default), row-major. */
-  vcov: number[][];
+  /**
+   * Covariance of the fixed effects: 2·H⁻¹ from the Hessian H of the deviance in (θ, β) (glmer's
+   * default), row-major; null entries for coefficients that are not estimable (separation).
+   */
+  vcov: (number | null)[][];
   /** `hessian`, or `RX` when the Hessian was not positive definite (the conditional information, glmer's fallback). */
   vcovMethod: 'hessian' | 'RX';
   /** Random-effect variances (no residual: binomial and Poisson have none; NB's is in `negativeBinomialTheta`). */

@@ -84,6 +84,9 @@ describe('fitGlmm: bad input', () => {
     expect(() => fitGlmm('y ~ arm + (1 | id)', rows, { family: 'binomial', weights: 'visit' })).toThrow(/trials/);
     expect(() => fitGlmm('y ~ arm + (1 | id)', rows, { family: 'poisson', trials: 'visit' })).toThrow(/binomial/);
     expect(() => fitGlmm('y ~ arm + (1 | id)', rows, { family: 'binomial', offset: 'days' })).toThrow(/options\.offset/);
+    expect(() => fitGlmm('y ~ arm + (1 | id)', rows, { family: 'binomial', partialNesting: { cluster: 'id', arm: 'arm', treatment: 'B' } } as never)).toThrow(
+      /did you mean "treated"/,
+    );
   });
 
   it('nAgq > 1 needs a single scalar random effect; nAgq is a whole number from 1 to 100', () => {
@@ -106,6 +109,8 @@ describe('fitGlmm: named diagnostics', () => {
     expect(b).toMatchObject({ estimable: false, se: null, statistic: null, pValue: null, ci: null });
     expect(b.estimate).toBeLessThan(-8);
     expect(b.reason).toMatch(/separation/);
+    expect(fit.vcov[1]).toEqual([null, null]);
+    expect(fit.vcov[0]![0]).toBeCloseTo(fit.fixedEffects[0]!.se! ** 2, 12);
     // Arm A alone: 80 Bernoulli draws, the intercept's SE near 1/√(80·p(1 − p)).
     const a = fit.fixedEffects[0]!;
     expect(a.estimable).toBe(true);
