@@ -77,7 +77,9 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   // Stage 2: θ, β (and log θ_NB) on the Laplace / AGQ deviance, PIRLS over u only.
   const x0 = [...opt1.x, ...beta1, ...(nb ? [0] : [])];
   const objective = dev.stage2;
-  const opt2: OptimizeResult = minimizeBounded((x) => objective(x), x0, x0.map(() => -Infinity), control);
+  // Stage 1 ends near the optimum (β of the nAGQ = 0 fit differs by a fraction of its SE), so
+  // the simplex only evaluates its initial points and Newton steps take over.
+  const opt2: OptimizeResult = minimizeBounded((x) => objective(x), x0, x0.map(() => -Infinity), { ...control, simplexEvaluations: 2 * (x0.length + 1) });
   if (!Number.isFinite(opt2.objective)) throw new ConvergenceError(`No finite deviance was found for ${formula}: ${opt2.message}`);
   const par = [...canonicalTheta(terms, opt2.x.slice(0, nTheta)), ...opt2.x.slice(nTheta)];
   const deviance = objective(par);
