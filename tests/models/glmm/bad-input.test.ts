@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, ValidationError } from '../../../src/errors/index.js';
-import { fitGlmm } from '../../../src/models/glmm/fit.js';
+import { fitGlmm, glmmDevianceFunction } from '../../../src/models/glmm/fit.js';
 import { gaussHermiteRule } from '../../../src/models/glmm/gauss-hermite.js';
 import { createRng } from '../../../src/random/rng.js';
 
@@ -92,6 +92,23 @@ describe('fitGlmm: bad input', () => {
   it('nAgq > 1 needs a single scalar random effect; nAgq is a whole number from 1 to 100', () => {
     expect(() => fitGlmm('y ~ x + (x | id)', fx.slopes.data.columns, { family: 'binomial', nAgq: 5 })).toThrow(/single scalar random effect/);
     expect(() => fitGlmm('incidence ~ period + (1 | herd)', cbpp, { family: 'binomial', trials: 'size', nAgq: 0 })).toThrow(/whole number from 1 to 100/);
+  });
+
+  it('rows with a missing response or predictor are dropped one at a time, with a diagnostic', () => {
+    const incidence = [...cbpp.incidence!];
+    incidence[0] = null;
+    const period = [...cbpp.period!];
+    period[1] = null;
+    const fit = fitGlmm('incidence ~ period + (1 | herd)', { ...cbpp, incidence, period }, { family: 'binomial', trials: 'size' });
+    expect(fit.nObs).toBe(54);
+    expect(fit.dropped).toMatchObject({ total: 2, missingResponse: 1, missingPredictor: { period: 1 } });
+    expect(fit.diagnostics.find((d) => d.code === 'rows-dropped')?.message).toMatch(/2 of 56 rows/);
+    expect(Array.from(fit.rows.slice(0, 2))).toEqual([2, 3]);
+  });
+
+  it('glmmDevianceFunction takes θ, β (and log θ_NB) and nothing else', () => {
+    const dev = glmmDevianceFunction('incidence ~ period + (1 | herd)', cbpp, { family: 'binomial', trials: 'size' });
+    expect(() => dev([0.6, -1.4])).toThrow(/5 numbers/);
   });
 
   it('a formula without random effects points to fitGlm', () => {
