@@ -142,9 +142,10 @@ function sumSq(u: Float64Array[]): number {
 /**
  * PIRLS to the conditional mode at θ: over u only with β fixed (`joint = false`, lme4's
  * nAGQ ≥ 1 stage) or over u and β together (`joint = true`, lme4's nAGQ = 0 stage).
- * Iterates until the largest change of u (and β) is below 1e-11, so the Laplace deviance is
- * accurate enough for finite-difference derivatives; step-halving as lme4 when the penalised
- * deviance rises.
+ * Iterates until the largest change of u (and β) is below 1e-11 (for Newton iterations, until
+ * it is below 1e-7, the next being below 1e-14, and then only refactors at the final weights),
+ * so the Laplace deviance is accurate enough for finite-difference derivatives; step-halving as
+ * lme4 when the penalised deviance rises. Warm-started from `start` (the previous evaluation's modes).
  * @param needFactors - keep the per-level factors (`cu`) of the final weights (AGQ needs them).
  */
 export function pirls(
