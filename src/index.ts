@@ -40,6 +40,8 @@ export type {
   RandomEffectsTable,
 } from './models/lmm/types.js';
 export { likelihoodRatioTest, type LikelihoodRatioTest, type LikelihoodRatioRow } from './models/lmm/likelihood-ratio.js';
+export { fitGlmm, glmmDevianceFunction } from './models/glmm/fit.js';
+export type { GlmmFit, GlmmOptions, GlmmFamilyName, GlmmFixedEffectRow } from './models/glmm/types.js';
 export { predict, type PredictOptions } from './models/lmm/predict.js';
 export { fitOls, fitOlsFrame, clusterIndexFor } from './models/ols/fit.js';
 export type { ClusterIndex } from './models/ols/clusters.js';

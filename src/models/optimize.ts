@@ -45,7 +45,14 @@ export function minimizeBounded(
   f: (x: number[]) => number,
   x0: number[],
   lower: number[],
-  options: OptimizeOptions = {},
+  options: OptimizeOptions & {
+    /**
+     * Evaluations the simplex may spend before the Newton steps take over (fewer when the start
+     * is already in the basin, e.g. a second stage started from a first).
+     * @defaultValue 15 × (number of parameters + 1)
+     */
+    simplexEvaluations?: number;
+  } = {},
 ): OptimizeResult {
   const maxEval = options.maxEvaluations ?? 10000;
   const tol = options.simplexTolerance ?? 1e-7;
@@ -71,7 +78,7 @@ export function minimizeBounded(
   let restarts = 0;
   // The simplex only needs to reach the basin: Newton steps converge quadratically from
   // there, and a simplex pressed against a bound (a variance near 0) crawls.
-  const simplexBudget = Math.min(maxEval, 15 * (d + 1));
+  const simplexBudget = Math.min(maxEval, options.simplexEvaluations ?? 15 * (d + 1));
   while (evals < simplexBudget) {
     const idx = vals.map((_, i) => i).sort((a, b) => vals[a]! - vals[b]!);
     const S = idx.map((i) => simplex[i]!);

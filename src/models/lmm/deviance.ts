@@ -106,15 +106,18 @@ function smallChol(a: Float64Array, k: number): boolean {
  * Evaluate the profiled deviance at θ. Returns `deviance: Infinity` when a factor is not
  * numerically positive definite (the optimiser then steps back).
  * @param keep - also return the per-level factors (for the solution at the optimum).
+ * @param condVar - with `keep`, also the conditional covariances (dense layout: an inverse of
+ *   the Q2 × Q2 factor; PIRLS iterations need only the modes).
  */
 export function evaluateDeviance(
   cp: CrossProducts,
   theta: ArrayLike<number>,
   reml: boolean,
   keep = false,
+  condVar = true,
 ): DevianceParts & { solution?: Solution } {
   const lams = lambdaBlocks(cp, theta);
-  if (cp.nested) return evaluateNested(cp, lams, reml, keep);
+  if (cp.nested) return evaluateNested(cp, lams, reml, keep, condVar);
   const { m, k1, n1, Q2, p, n } = cp;
   const lam1 = lams[0]!;
   const kk = k1 * k1;
@@ -244,7 +247,7 @@ export function evaluateDeviance(
   const Lx = new Float64Array(pp1 * pp1);
   for (let a = 0; a < pp1; a++) for (let b = 0; b <= a; b++) Lx[a * pp1 + b] = M[(Q2 + a) * m + Q2 + b]!;
   const out: DevianceParts & { solution?: Solution } = { ldL2, ldRX2, r2, deviance, Lx };
-  if (levels) out.solution = denseSolution(cp, M, levels);
+  if (levels) out.solution = denseSolution(cp, M, levels, condVar);
   return out;
 }
 
@@ -262,7 +265,7 @@ interface LevelFactors {
  * gives (u_rest, β); then L_g'u_g = w_y − W_g'v per term-1 level. Conditional covariances
  * are the diagonal blocks of (L_Z L_Z')⁻¹ (lme4's condVar uses the Z part only).
  */
-function denseSolution(cp: CrossProducts, L: Float64Array, lv: LevelFactors): Solution {
+function denseSolution(cp: CrossProducts, L: Float64Array, lv: LevelFactors, condVar: boolean): Solution {
   const { m, Q2, k1, n1, p } = cp;
   const mr = m - 1;
   const v = new Float64Array(mr);
@@ -275,7 +278,7 @@ function denseSolution(cp: CrossProducts, L: Float64Array, lv: LevelFactors): So
   const beta = v.slice(Q2, Q2 + p);
   const Lr = new Float64Array(Q2 * Q2);
   for (let i = 0; i < Q2; i++) for (let j = 0; j <= i; j++) Lr[i * Q2 + j] = L[i * m + j]!;
-  const LrInv = Q2 > 0 ? invertLower(Lr, Q2) : new Float64Array(0);
+  const LrInv = Q2 > 0 && condVar ? invertLower(Lr, Q2) : new Float64Array(0);
   const kk = k1 * k1;
   const u1 = new Float64Array(n1 * k1);
   const cu1 = new Float64Array(n1 * kk);
@@ -304,7 +307,7 @@ function denseSolution(cp: CrossProducts, L: Float64Array, lv: LevelFactors): So
       for (let r = 0; r < k1; r++) s += Lgi[r * k1 + a]! * Lgi[r * k1 + c]!;
       cu1[g * kk + a * k1 + c] = s;
     }
-    if (Q2 === 0) continue;
+    if (Q2 === 0 || !condVar) continue;
     // Q = Lr⁻¹ (W_g's random-effect rows) L_g⁻¹; rows before the first nonzero stay zero.
     const WL = new Float64Array(Q2 * k1);
     let first = Q2;
@@ -341,7 +344,7 @@ function denseSolution(cp: CrossProducts, L: Float64Array, lv: LevelFactors): So
     const nl = t.levels.length;
     u.push(v.slice(t.restOffset, t.restOffset + nl * k));
     const c = new Float64Array(nl * k * k);
-    for (let l = 0; l < nl; l++) {
+    for (let l = 0; l < (condVar ? nl : 0); l++) {
       const o = t.restOffset + l * k;
       for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
         let s = 0;

@@ -33,6 +33,7 @@ export function evaluateNested(
   lams: Float64Array[],
   reml: boolean,
   keep: boolean,
+  condVar = true,
 ): DevianceParts & { solution?: Solution } {
   const nb = cp.nested!;
   const { n1, k1, p, n } = cp;
@@ -289,7 +290,7 @@ export function evaluateNested(
       for (let r = Math.max(a, b); r < k1; r++) v += Lgi[r * k1 + a]! * Lgi[r * k1 + b]!;
       cu1[g * kk1 + a * k1 + b] = v;
     }
-    if (hasS && l >= 0) {
+    if (condVar && hasS && l >= 0) {
       const Li = L2inv.subarray(l * kk2, (l + 1) * kk2);
       const WL = new Float64Array(k2 * k1);
       for (let a = 0; a < k2; a++) for (let c = 0; c < k1; c++) {
