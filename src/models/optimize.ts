@@ -186,6 +186,12 @@ export function minimizeBounded(
         step = solveSpd(Hf.map((r, i) => r.map((v, j) => (i === j ? v + mu : v))), gf.map((v) => -v));
       }
       step ??= gf.map((v, i) => -v / Math.max(Math.abs(Hf[i]![i]!), 1e-8));
+      // Without positive curvature the quadratic model says nothing about how far to go (on the
+      // flat ridge of a variance the data do not identify, the damped step is ~1e7): stay within
+      // a trust region of the current point's own size, so θ cannot jump to where the criterion
+      // has lost its digits.
+      const radius = Math.min(...free.map((i, k) => Math.max(Math.abs(x[i]!), 0.1) / Math.max(Math.abs(step![k]!), 1e-300)));
+      if (radius < 1) step = step.map((v) => v * radius);
     }
     // Predicted decrease of the quadratic model below rounding of f and a negligible Newton
     // step: we are done. (The step bound matters: θ is within about √(2·pred/H) of the optimum,
@@ -230,8 +236,12 @@ export function minimizeBounded(
         xn[i] = Math.max(lower[i]!, x[i]! + t * step![k]!);
       });
       const fn = F(xn);
-      if (fn <= fx) {
-        const maxStep = Math.max(...xn.map((v, i) => Math.abs(v - x[i]!)));
+      const maxStep = Math.max(...xn.map((v, i) => Math.abs(v - x[i]!)));
+      // On a flat ridge (a variance the data do not identify) f does not change along the
+      // step, and accepting "no increase" would walk θ off towards infinity, where the
+      // criterion itself loses its digits: a long step must buy a decrease above rounding.
+      const flatLongStep = fx - fn <= 1e-12 * Math.max(1, Math.abs(fx)) && maxStep > 1e-6 * Math.max(1, ...x.map(Math.abs));
+      if (fn <= fx && !flatLongStep) {
         const df = fx - fn;
         x = xn;
         fx = fn;
