@@ -26,6 +26,8 @@ export interface AnovaRow {
   pValue: number;
   /** The hypothesis matrix over the model's columns. */
   L: number[][];
+  /** With asymptotic df (GLMs with a fixed dispersion): the Wald χ² = numDf·F on numDf df, same p-value. */
+  chiSquare?: number;
 }
 
 export interface AnovaTable {
@@ -119,6 +121,7 @@ export function anova(fit: object, options: { ddf?: 'Satterthwaite' | 'Kenward-R
       statistic: stat,
       pValue: fCdf(stat, numDf, denDf, { lowerTail: false }),
       L: L.map((l) => l.map((x) => (Math.abs(x) < 1e-14 ? 0 : x))),
+      ...(denDf === Infinity ? { chiSquare: stat * numDf } : {}),
     });
   }
   return { kind: 'anova', type: 3, rows, ddf: view.ddf, method: `type III F tests (marginal-means hypotheses); denominator df: ${view.ddf}` };

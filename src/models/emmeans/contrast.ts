@@ -12,6 +12,7 @@ import { ArgumentError } from '../../errors/index.js';
 import { pAdjust, type PAdjustMethod } from '../../inference/p-adjust.js';
 import { tInterval } from '../t-tests.js';
 import { estimateLinear, viewOf, type MarginalMeans } from './marginal-means.js';
+import { onResponseScale } from './response-scale.js';
 
 export type ContrastMethod = 'pairwise' | 'revpairwise' | 'trt.vs.ctrl' | Record<string, number[]>;
 
@@ -47,6 +48,8 @@ export interface ContrastRow {
   /** The adjustment applied to `pValue` and `ci`. */
   adjust: string;
   estimable: boolean;
+  /** Models with a link: what the estimate is, e.g. `odds ratio`, `rate ratio`, `risk difference`, `difference (logit scale)`. */
+  scale?: string;
 }
 
 export interface ContrastResult {
@@ -226,5 +229,5 @@ function finish(
       });
     }
   }
-  return { kind: 'contrasts', rows, L: built.map((b) => b.L), method: `${method}; df: ${view.ddf}; p-value adjustment: ${adjust}${adjust !== 'none' ? ` within ${(options.family ?? 'by') === 'all' ? 'all contrasts' : 'each by group'}` : ''}`, ddf: view.ddf };
+  return onResponseScale(mm, { kind: 'contrasts', rows, L: built.map((b) => b.L), method: `${method}; df: ${view.ddf}; p-value adjustment: ${adjust}${adjust !== 'none' ? ` within ${(options.family ?? 'by') === 'all' ? 'all contrasts' : 'each by group'}` : ''}`, ddf: view.ddf });
 }

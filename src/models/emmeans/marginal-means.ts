@@ -11,6 +11,7 @@
 import { ArgumentError } from '../../errors/index.js';
 import { fillDesign, type EncodedVariable } from '../../formula/frame.js';
 import { tInterval } from '../t-tests.js';
+import { meanOffset, toResponseScale } from './response-scale.js';
 import { linearModelView, type LinearModelView } from './view.js';
 
 export interface MarginalMeansOptions {
@@ -32,6 +33,20 @@ export interface MarginalMeansOptions {
   ddf?: 'Satterthwaite' | 'Kenward-Roger' | 'asymptotic';
   /** @defaultValue 0.95 */
   ciLevel?: number;
+  /**
+   * Models with a link (GLMs): report the means on the link scale, or back-transformed to the
+   * response scale (emmeans `type = "response"`: μ = g⁻¹(η), SE by the delta method, interval
+   * g⁻¹ of the link-scale interval). Contrasts of response-scale means are ratios for log and
+   * logit links; `regrid()` makes differences on the response scale. See response-scale.ts.
+   * @defaultValue 'link'
+   */
+  type?: 'link' | 'response';
+  /**
+   * Models with an offset (GLMs): the offset at which the means are computed, e.g. log(365) for
+   * yearly rates with log(days at risk) as offset.
+   * @defaultValue the mean offset of the fit's rows (emmeans's default)
+   */
+  offset?: number;
 }
 
 /** One marginal mean. */
@@ -61,6 +76,12 @@ export interface MarginalMeans {
   averagedOver: string[];
   covariatesAt: Record<string, number>;
   method: string;
+  /** Scale of the rows: the linear predictor (`link`), back-transformed (`response`), or regridded (`regrid()`). */
+  type?: 'link' | 'response' | 'regrid';
+  /** What the estimates are, e.g. `probability` or `rate` on the response scale. */
+  scale?: string;
+  /** The link-scale offset included in each mean (GLMs with an offset). */
+  offset?: number;
 }
 
 /** Reuse of a view for contrasts of these means. */
@@ -69,6 +90,11 @@ export function viewOf(mm: MarginalMeans): LinearModelView {
   const v = views.get(mm);
   if (!v) throw new ArgumentError('means', mm, 'marginal means made by marginalMeans() in this session');
   return v;
+}
+
+/** Tie marginal means made outside marginalMeans() (e.g. by regrid()) to the view their contrasts use. */
+export function attachView(mm: MarginalMeans, view: LinearModelView): void {
+  views.set(mm, view);
 }
 
 /**
@@ -146,9 +172,15 @@ export function marginalMeans(fit: object, specs: string[], options: MarginalMea
     }
     return l;
   });
+  const offset = meanOffset(view, options);
   const out = cells.map((cell, c) => {
     const levels = Object.fromEntries(specs.map((v, i) => [v, cell[i]!]));
-    return { levels, ...estimateLinear(view, L[c]!, ciLevel) };
+    const e = estimateLinear(view, L[c]!, ciLevel);
+    if (offset !== 0) {
+      e.estimate += offset;
+      e.ci = [e.ci[0] + offset, e.ci[1] + offset];
+    }
+    return { levels, ...e };
   });
   const mm: MarginalMeans = {
     kind: 'marginal-means',
@@ -162,9 +194,10 @@ export function marginalMeans(fit: object, specs: string[], options: MarginalMea
     averagedOver: others,
     covariatesAt: covariates,
     method: `estimated marginal means (equal weights over ${others.length ? others.join(', ') : 'no other factors'}); df: ${view.ddf}`,
+    ...(offset !== 0 ? { offset } : {}),
   };
   views.set(mm, view);
-  return mm;
+  return options.type === 'response' ? toResponseScale(mm, view) : mm;
 }
 
 /** L'β with SE, df, t, p and CI; NaN with estimable = false outside the row space of X. */
