@@ -28,6 +28,7 @@ const levels = { arm: ['control', 'SFT'], week: ['baseline', '9m', '15m'], site:
 const B = fx.binomial;
 const P = fx.poisson;
 const G = fx.gamma;
+const NB = fx.negativeBinomial;
 const m1 = fitGlm('employed ~ arm * week + age', B.data.columns, { family: 'binomial', levels });
 const m0 = fitGlm('employed ~ arm + week + age', B.data.columns, { family: 'binomial', levels });
 const p1 = fitGlm('admissions ~ arm * site', P.data.columns, { family: 'poisson', offset: 'logDays', levels });
@@ -35,16 +36,20 @@ const p0 = fitGlm('admissions ~ arm + site', P.data.columns, { family: 'poisson'
 const g1 = fitGlm('cost ~ arm * sex', G.data.columns, { family: 'gamma', link: 'log', levels });
 const g0 = fitGlm('cost ~ arm + sex', G.data.columns, { family: 'gamma', link: 'log', levels });
 
+const nb1 = fitGlm('beddays ~ arm * sex', NB.data.columns, { family: 'negativeBinomial', levels });
+const nb0 = fitGlm('beddays ~ arm + sex', NB.data.columns, { family: 'negativeBinomial', levels });
+const pr = fitGlm('employed ~ arm * week + age', B.data.columns, { family: 'binomial', link: 'probit', levels });
+
 /** Rows vs an emmeans table: estimate column name, SE, CI columns (asymp.* for z, *.CL for t). */
-function checkRows(kind: string, rows: { estimate: number; se: number; ci: [number, number]; df: number }[], t: any, est: string): void {
+function checkRows(kind: string, rows: { estimate: number; se: number; ci: [number, number]; df: number }[], t: any, est: string, tol = TOL): void {
   expect(rows.length).toBe(t[est].length);
   const lo = t['asymp.LCL'] ?? t['lower.CL'];
   const hi = t['asymp.UCL'] ?? t['upper.CL'];
   rows.forEach((r, i) => {
-    rel(kind, r.estimate, t[est][i], `${kind} row ${i} estimate`);
-    rel(kind, r.se, t.SE[i], `${kind} row ${i} se`);
-    rel(kind, r.ci[0], lo[i], `${kind} row ${i} lower`);
-    rel(kind, r.ci[1], hi[i], `${kind} row ${i} upper`);
+    rel(kind, r.estimate, t[est][i], `${kind} row ${i} estimate`, tol);
+    rel(kind, r.se, t.SE[i], `${kind} row ${i} se`, tol);
+    rel(kind, r.ci[0], lo[i], `${kind} row ${i} lower`, tol);
+    rel(kind, r.ci[1], hi[i], `${kind} row ${i} upper`, tol);
     expect(r.df).toBe(t.df[i] ?? Infinity);
   });
 }
@@ -127,6 +132,34 @@ describe('contrasts of a GLM', () => {
     expect(c.rows[0]!.scale).toBe('ratio of means');
     checkRows('gamma ratio', c.rows, G.ratios, 'ratio');
     rel('gamma ratio p', c.rows[0]!.pValue, G.ratioTests['p.value'][0], 'p');
+  });
+});
+
+describe('other families and links', () => {
+  // glm.nb stops its θ alternation at its own tolerance (θ to 1.5e-8), hence 1e-6 here.
+  it('negative binomial: rate ratio with z intervals, LR test at each model\'s own θ (anova.negbin)', () => {
+    expect(nb1.negativeBinomialTheta).toMatchObject({ estimable: true });
+    rel('nb theta', (nb1.negativeBinomialTheta as { estimate: number }).estimate, NB.theta, 'theta', 1e-6);
+    const mm = marginalMeans(nb1, ['arm'], { type: 'response' });
+    checkRows('nb rate', mm.rows, NB.emmResponse, 'response', 1e-6);
+    const c = contrast(mm, 'revpairwise');
+    expect(c.rows[0]!.scale).toBe('rate ratio');
+    checkRows('nb rate ratio', c.rows, NB.rateRatios, 'ratio', 1e-6);
+    const t = likelihoodRatioTestGlm(nb0, nb1);
+    rel('nb lrt', t.statistic, NB.lrt.statistic[1], 'LR', 1e-6);
+    rel('nb lrt', t.pValue, NB.lrt.p[1], 'p', 1e-6);
+    expect(t.df).toBe(NB.lrt.df[1]);
+  });
+  it('probit: response-scale means; contrasts stay differences on the probit scale', () => {
+    pr.fixedEffects.forEach((f, i) => rel('probit coef', f.estimate, fx.probit.coefficients[i], f.term));
+    const mm = marginalMeans(pr, ['arm', 'week'], { by: ['week'], type: 'response' });
+    checkRows('probit means', mm.rows, fx.probit.emmResponse, 'prob');
+    const c = contrast(mm, 'revpairwise');
+    expect(c.rows.map((r) => r.contrast)).toEqual(fx.probit.contrasts.contrast);
+    expect(c.rows[0]!.scale).toBe('difference (probit scale)');
+    checkRows('probit difference', c.rows, fx.probit.contrasts, 'estimate');
+    // The probit coefficients agree to 2e-9 (where glm's iteration stops); the small p-value amplifies that.
+    c.rows.forEach((r, i) => rel('probit p', r.pValue, fx.probit.contrastTests['p.value'][i], 'p', 1e-7));
   });
 });
 
