@@ -176,7 +176,7 @@ export function marginalMeans(fit: object, specs: string[], options: MarginalMea
   const out = cells.map((cell, c) => {
     const levels = Object.fromEntries(specs.map((v, i) => [v, cell[i]!]));
     const e = estimateLinear(view, L[c]!, ciLevel);
-    if (offset !== 0) {
+    if (offset !== 0 && e.estimable) {
       e.estimate += offset;
       e.ci = [e.ci[0] + offset, e.ci[1] + offset];
     }

@@ -11,8 +11,11 @@
  *   interval, test statistic and p-value those of Δ = 0 on the link scale. Other links keep
  *   the link-scale difference (a difference of probits has no response-scale meaning);
  * - `regrid(means)`: the means become the parameters, μ with covariance J·LVL'·J,
- *   J = diag(dμ/dη), and intervals μ ± t·SE on that scale; contrasts are differences on the response scale (risk differences for
- *   a binomial model) with delta-method SEs, and the tests are on that scale too.
+ *   J = diag(dμ/dη), and intervals μ ± t·SE on that scale; contrasts are differences on the
+ *   response scale (risk differences for a binomial model) with delta-method SEs, and the
+ *   tests are on that scale too.
+ *
+ * See docs/methods/glm.md, "After the fit".
  */
 import { ArgumentError } from '../../errors/index.js';
 import { checkFinite, checkOneOf } from '../../errors/checks.js';
