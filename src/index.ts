@@ -56,6 +56,8 @@ export type {
   ClusterMissingPolicy,
 } from './models/ols/types.js';
 export { fitGlm } from './models/glm/fit.js';
+export { predictGlm, likelihoodRatioTestGlm, type GlmPredictOptions, type GlmPrediction, type GlmLikelihoodRatioOptions, type GlmLikelihoodRatioTest } from './models/glm/after-fit.js';
+export { regrid } from './models/emmeans/response-scale.js';
 export { makeFamily, checkResponse, DEFAULT_LINK, type Family, type FamilyName, type LinkName } from './models/glm/family.js';
 export type { GlmFit, GlmOptions, GlmVcovType, GlmControl, GlmCoefficientRow, NegativeBinomialTheta } from './models/glm/types.js';
 export { marginalMeans, type MarginalMeans, type MarginalMeansOptions, type MarginalMeanRow } from './models/emmeans/marginal-means.js';

@@ -116,6 +116,8 @@ const TABLE: [string, Call, string, string | null][] = [
   ['costEffectiveness', () => api.costEffectiveness(any, { replicate: 50 } as never), 'options.replicate', 'replicates'],
   ['fitGlmm', () => api.fitGlmm('y ~ x + (1 | g)', any, { family: 'poisson', nAGQ: 5 } as never), 'options.nAGQ', 'nAgq'],
   ['glmmDevianceFunction', () => api.glmmDevianceFunction('y ~ x + (1 | g)', any, { family: 'poisson', ofset: 'e' } as never), 'options.ofset', 'offset'],
+  ['predictGlm', () => api.predictGlm(any, [], { typ: 'response' } as never), 'options.typ', 'type'],
+  ['likelihoodRatioTestGlm', () => api.likelihoodRatioTestGlm(any, any, { tset: 'F' } as never), 'options.tset', 'test'],
   ['fitGlm', () => api.fitGlm('y ~ x', any, { famly: 'poisson' } as never), 'options.famly', 'family'],
   ['checkResponse', () => api.checkResponse(api.makeFamily('poisson'), [1], [1], [1], { tabel: 'x' } as never), 'context.tabel', 'table'],
   ['qalys', () => api.qalys(any, { discountRat: 0.03 } as never), 'options.discountRat', 'discountRate'],
@@ -165,6 +167,7 @@ const NOT_OPTIONS: Record<string, string> = {
   armDifferenceFigure: 'a design object',
   changeDistributionFigure: 'a design object',
   categoryBarsFigure: 'a design object',
+  regrid: 'a marginal-means result (data), not options',
 };
 
 describe('every public function rejects unknown options', () => {

@@ -30,6 +30,8 @@ export interface AnovaRow extends Estimability {
   pValue: number | null;
   /** The hypothesis matrix over the model's columns. */
   L: number[][];
+  /** With asymptotic df (GLMs with a fixed dispersion): the Wald χ² = numDf·F on numDf df, same p-value. */
+  chiSquare?: number;
 }
 
 export interface AnovaTable {
@@ -126,7 +128,7 @@ export function anova(fit: object, options: { ddf?: 'Satterthwaite' | 'Kenward-R
     const why = !Number.isFinite(stat) || numDf < 1 ? 'the F statistic is not defined (the hypothesis has no estimable direction)' : !(denDf >= MIN_DF) ? `its denominator degrees of freedom are numerically zero (${denDf.toPrecision(2)})` : null;
     rows.push(
       why === null
-        ? { term: term.label, numDf, denDf, statistic: stat, pValue: fCdf(stat, numDf, denDf, { lowerTail: false }), L: Lout, estimable: true, reason: null }
+        ? { term: term.label, numDf, denDf, statistic: stat, pValue: fCdf(stat, numDf, denDf, { lowerTail: false }), L: Lout, estimable: true, reason: null, ...(denDf === Infinity ? { chiSquare: stat * numDf } : {}) }
         : { term: term.label, numDf, denDf: null, statistic: null, pValue: null, L: Lout, estimable: false, reason: why },
     );
   }

@@ -15,6 +15,7 @@ import { estimateLinear, viewOf, type MarginalMeans } from './marginal-means.js'
 import { checkOneOf, checkOptions, isPlainObject, optionKeys } from '../../errors/checks.js';
 
 const CONTRAST_OPTION_KEYS = optionKeys<ContrastOptions>()(['adjust', 'family', 'reference', 'ciLevel']);
+import { onResponseScale } from './response-scale.js';
 
 export type ContrastMethod = 'pairwise' | 'revpairwise' | 'trt.vs.ctrl' | Record<string, number[]>;
 
@@ -44,6 +45,8 @@ export interface ContrastRow extends WaldRow {
   ciLevel: number;
   /** The adjustment applied to `pValue` and `ci`. */
   adjust: string;
+  /** Models with a link: what the estimate is, e.g. `odds ratio`, `rate ratio`, `risk difference`, `difference (logit scale)`. */
+  scale?: string;
 }
 
 export interface ContrastResult {
@@ -237,5 +240,5 @@ function finish(
       });
     }
   }
-  return { kind: 'contrasts', rows, L: built.map((b) => b.L), method: `${method}; df: ${view.ddf}; p-value adjustment: ${adjust}${adjust !== 'none' ? ` within ${(options.family ?? 'by') === 'all' ? 'all contrasts' : 'each by group'}` : ''}`, ddf: view.ddf };
+  return onResponseScale(mm, { kind: 'contrasts', rows, L: built.map((b) => b.L), method: `${method}; df: ${view.ddf}; p-value adjustment: ${adjust}${adjust !== 'none' ? ` within ${(options.family ?? 'by') === 'all' ? 'all contrasts' : 'each by group'}` : ''}`, ddf: view.ddf });
 }

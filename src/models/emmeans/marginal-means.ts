@@ -12,6 +12,7 @@ import { dict, own } from '../../data/own.js';
 import { ArgumentError } from '../../errors/index.js';
 import { fillDesign, type EncodedVariable } from '../../formula/frame.js';
 import { waldRow, type Estimability, type WaldRow } from '../../results/not-estimable.js';
+import { meanOffset, toResponseScale } from './response-scale.js';
 import { linearModelView, type LinearModelView } from './view.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../../errors/checks.js';
 
@@ -34,6 +35,20 @@ export interface MarginalMeansOptions {
   ddf?: 'Satterthwaite' | 'Kenward-Roger' | 'asymptotic';
   /** @defaultValue 0.95 */
   ciLevel?: number;
+  /**
+   * Models with a link (GLMs): report the means on the link scale, or back-transformed to the
+   * response scale (emmeans `type = "response"`: μ = g⁻¹(η), SE by the delta method, interval
+   * g⁻¹ of the link-scale interval). Contrasts of response-scale means are ratios for log and
+   * logit links; `regrid()` makes differences on the response scale. See response-scale.ts.
+   * @defaultValue 'link'
+   */
+  type?: 'link' | 'response';
+  /**
+   * Models with an offset (GLMs): the offset at which the means are computed, e.g. log(365) for
+   * yearly rates with log(days at risk) as offset.
+   * @defaultValue the mean offset of the fit's rows (emmeans's default)
+   */
+  offset?: number;
 }
 
 /**
@@ -64,6 +79,12 @@ export interface MarginalMeans {
   averagedOver: string[];
   covariatesAt: Record<string, number>;
   method: string;
+  /** Scale of the rows: the linear predictor (`link`), back-transformed (`response`), or regridded (`regrid()`). */
+  type?: 'link' | 'response' | 'regrid';
+  /** What the estimates are, e.g. `probability` or `rate` on the response scale. */
+  scale?: string;
+  /** The link-scale offset included in each mean (GLMs with an offset). */
+  offset?: number;
 }
 
 /** Reuse of a view for contrasts of these means. */
@@ -74,6 +95,11 @@ export function viewOf(mm: MarginalMeans): LinearModelView {
   return v;
 }
 
+/** Tie marginal means made outside marginalMeans() (e.g. by regrid()) to the view their contrasts use. */
+export function attachView(mm: MarginalMeans, view: LinearModelView): void {
+  views.set(mm, view);
+}
+
 /**
  * Estimated marginal means of `specs` factors, e.g. arm × visit.
  * @throws ArgumentError when a spec is not a factor in the model's fixed part.
@@ -82,7 +108,7 @@ export function viewOf(mm: MarginalMeans): LinearModelView {
  * mm.rows[0]; // { levels: { arm: 'control', visit: 'baseline' }, estimate: 48.31…, se: 1.083…, df: 561.6…, … }
  */
 export function marginalMeans(fit: object, specs: string[], options: MarginalMeansOptions = {}): MarginalMeans {
-  checkOptions('options', options, optionKeys<MarginalMeansOptions>()(['by', 'at', 'ddf', 'ciLevel']));
+  checkOptions('options', options, optionKeys<MarginalMeansOptions>()(['by', 'at', 'ddf', 'ciLevel', 'type', 'offset']));
   const view = linearModelView(fit, options.ddf);
   const ciLevel = options.ciLevel ?? 0.95;
   checkCiLevel(ciLevel, 'options.ciLevel');
@@ -154,9 +180,15 @@ export function marginalMeans(fit: object, specs: string[], options: MarginalMea
     }
     return l;
   });
+  const offset = meanOffset(view, options);
   const out = cells.map((cell, c) => {
     const levels = Object.fromEntries(specs.map((v, i) => [v, cell[i]!]));
-    return { levels, ...estimateLinear(view, L[c]!, ciLevel) };
+    const e = estimateLinear(view, L[c]!, ciLevel);
+    if (offset !== 0 && e.estimable) {
+      e.estimate = e.estimate! + offset;
+      e.ci = [e.ci![0] + offset, e.ci![1] + offset];
+    }
+    return { levels, ...e };
   });
   const mm: MarginalMeans = {
     kind: 'marginal-means',
@@ -170,9 +202,10 @@ export function marginalMeans(fit: object, specs: string[], options: MarginalMea
     averagedOver: others,
     covariatesAt: covariates,
     method: `estimated marginal means (equal weights over ${others.length ? others.join(', ') : 'no other factors'}); df: ${view.ddf}`,
+    ...(offset !== 0 ? { offset } : {}),
   };
   views.set(mm, view);
-  return mm;
+  return options.type === 'response' ? toResponseScale(mm, view) : mm;
 }
 
 /**

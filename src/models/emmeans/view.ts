@@ -34,6 +34,21 @@ export interface LinearModelView {
   notEstimable?(L: Float64Array): string | null;
   /** Denominator df for a q-row hypothesis (F test), when the model supports it. */
   dfF?(L: Float64Array[]): { F: number; numDf: number; denDf: number };
+  /** Models with a link (GLMs): how to move means from the link to the response scale. */
+  response?: ResponseScale;
+  /** Offset added to every marginal mean on the link scale (a GLM's mean offset, as emmeans). */
+  offset?: number;
+}
+
+/** The inverse link of a model, for results on the response scale. */
+export interface ResponseScale {
+  /** e.g. `binomial`, `poisson`. */
+  family: string;
+  /** e.g. `logit`, `log`. */
+  link: string;
+  linkinv(eta: number): number;
+  /** dμ/dη. */
+  muEta(eta: number): number;
 }
 
 type ViewFactory = (fit: object, ddf: string | undefined) => LinearModelView;

@@ -18,6 +18,8 @@ import { waldRow } from '../../results/not-estimable.js';
 import { FAMILY_LINKS, FAMILY_NAMES, DEFAULT_LINK, checkResponse, makeFamily, type Family, type FamilyName, type LinkName } from './family.js';
 import { glmCr2 } from './sandwich.js';
 import { interceptCarrier, irls, negativeBinomialFit, type IrlsFit, type IrlsProblem } from './irls.js';
+import { getGlmState, setGlmState } from './state.js';
+import './view.js';
 import type { GlmCoefficientRow, GlmControl, GlmFit, GlmOptions, GlmVcovType, NegativeBinomialTheta } from './types.js';
 
 const VCOV_TYPES: readonly GlmVcovType[] = ['classical', 'HC0', 'HC1', 'HC2', 'HC3', 'CR0', 'CR1', 'CR1S', 'CR2'];
@@ -182,7 +184,9 @@ export function fitGlm(formula: string, data: ModelData, options: GlmOptions = {
   }
   checkNotDegenerate(settings.family, frame, trials);
   const clusters = settings.cluster === null ? null : clusterIndexFor(frame, src, settings.cluster, settings.clusterMissing);
-  return fitGlmFrame(frame, settings, { y: frame.y, trials, weights, offset: off }, clusters);
+  const fit = fitGlmFrame(frame, settings, { y: frame.y, trials, weights, offset: off }, clusters);
+  getGlmState(fit)!.offsetColumns = { ...(options.offset !== undefined ? { offset: options.offset } : {}), ...(options.exposure !== undefined ? { exposure: options.exposure } : {}) };
+  return fit;
 }
 
 /** An outcome with no variation at the boundary has an infinite MLE for the intercept: say so before fitting. */
@@ -399,6 +403,7 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
         : { variable: settings.cluster ?? '', nClusters: clusters.G, nSingletons: clusters.nSingletons, minSize: clusters.minSize, maxSize: clusters.maxSize },
     diagnostics,
   };
+  setGlmState(result, { frame, family, kept: fit.kept, aliased: fit.aliased, beta: fit.beta, vcov: Vs, offset: cols.offset, offsetColumns: {} });
   return result;
 }
 

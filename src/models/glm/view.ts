@@ -1,0 +1,58 @@
+/**
+ * The linear-model view of a GLM fit, so that `marginalMeans`, `contrast`,
+ * `interactionContrast` and `anova` work on `fitGlm` results on the link scale, with the
+ * response-scale step of response-scale.ts on top.
+ *
+ * Degrees of freedom follow emmeans for glm objects: the residual df n − p when the
+ * dispersion is estimated (gaussian, gamma; t and F), ∞ otherwise (binomial, poisson,
+ * negative binomial; z and Wald χ²/q). `ddf: 'asymptotic'` gives ∞ for every family.
+ * The covariance is the fit's own (classical, HC or CR).
+ */
+import { ArgumentError } from '../../errors/index.js';
+import { registerViewFactory, type LinearModelView } from '../emmeans/view.js';
+import { waldStatistic } from '../ols/contrast-df.js';
+import { getGlmState, glmNullBasis } from './state.js';
+import type { GlmFit } from './types.js';
+
+registerViewFactory(
+  (fit) => (fit as { kind?: string }).kind === 'glm' && getGlmState(fit as GlmFit) !== undefined,
+  (fit, requested): LinearModelView => {
+    const g = fit as GlmFit;
+    const s = getGlmState(g)!;
+    const r = s.kept.length;
+    let df: number;
+    let ddf: string;
+    if (requested === undefined || requested === 'residual') {
+      df = s.family.estimatesDispersion ? g.dfResidual : Infinity;
+      ddf = s.family.estimatesDispersion ? `residual (n − p = ${g.dfResidual}; estimated dispersion)` : 'asymptotic (z; dispersion fixed at 1)';
+    } else if (requested === 'asymptotic') {
+      df = Infinity;
+      ddf = 'asymptotic';
+    } else {
+      throw new ArgumentError('options.ddf', requested, '"residual" (the default for a GLM: residual df when the dispersion is estimated, else ∞) or "asymptotic"');
+    }
+    let meanOffset = 0;
+    if (s.offset) {
+      for (let i = 0; i < s.offset.length; i++) meanOffset += s.offset[i]!;
+      meanOffset /= s.offset.length;
+    }
+    const f = s.family;
+    return {
+      ddf,
+      variables: s.frame.variables,
+      spec: s.frame.spec,
+      kept: s.kept,
+      beta: s.beta,
+      vcov: s.vcov,
+      numericMeans: s.frame.numericMeans,
+      nullBasis: glmNullBasis(s),
+      df: () => df,
+      dfF: (Ls) => {
+        const { Q, q } = waldStatistic(s.beta, s.vcov, Ls, r);
+        return { F: Q / q, numDf: q, denDf: df };
+      },
+      response: { family: f.name, link: f.link, linkinv: (e) => f.linkinv(e), muEta: (e) => f.muEta(e) },
+      offset: meanOffset,
+    };
+  },
+);
