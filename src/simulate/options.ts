@@ -9,6 +9,7 @@
  */
 import { ArgumentError } from '../errors/index.js';
 import { DIAGNOSIS_CHAPTERS, type DiagnosisChapter } from './icd10.js';
+import { resolveRegisterOptions, type RegisterOptions, type RegisterSpec } from './register.js';
 
 /** Instruments the generator knows how to simulate. */
 export type SimInstrumentId = 'PSP' | 'MHRM' | 'WHO5' | 'EQ5D_INDEX' | 'EQ5D_VAS';
@@ -270,6 +271,11 @@ export interface SimulateTrialOptions {
    * @defaultValue see {@link DEFAULT_COSTS}
    */
   costs?: Partial<CostSpec>;
+  /**
+   * Register outcomes: labour-market status in three snapshot weeks, admissions and bed-days.
+   * @defaultValue see `DEFAULT_REGISTER` (src/simulate/register.ts) and docs/synthetic-trial.md
+   */
+  register?: RegisterOptions;
 }
 
 /** Every option resolved and checked. */
@@ -299,6 +305,7 @@ export interface ResolvedTrialOptions {
   minAgeAtDiagnosis: number;
   groupStarts: { from: string; to: string };
   costs: CostSpec;
+  register: RegisterSpec;
 }
 
 /** Default visit schedule: attrition 293 → 234 → 194 as in the SFT trial. */
@@ -520,6 +527,7 @@ const TOP_KEYS = [
   'minAgeAtDiagnosis',
   'groupStarts',
   'costs',
+  'register',
 ] as const;
 
 /**
@@ -735,5 +743,6 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
     minAgeAtDiagnosis,
     groupStarts,
     costs,
+    register: resolveRegisterOptions(o['register']),
   };
 }

@@ -7,6 +7,7 @@ import { createRng, type Rng } from '../random/rng.js';
 import type { Measurement, Participant, Sex, TrialDesign } from '../data/types.js';
 import { calibrateIntercept, completedYears, dayToIso, drawClusters, isoToDay, label, logistic, toResolution } from './core.js';
 import { DIAGNOSIS_CHAPTERS, ICD10_POOLS, type DiagnosisChapter } from './icd10.js';
+import { drawRegister, type RegisterRow, type RegisterTruth } from './register.js';
 import {
   SIM_SCALES,
   resolveTrialOptions,
@@ -75,12 +76,16 @@ export interface SimulationTruth {
   attrition: { predictor: string; slope: number; treatedShift: number; intercepts: Record<string, number> };
   /** True effects by instrument and visit (baseline included, where it is 0). */
   effects: Record<string, Record<string, TrueEffect>>;
+  /** Register outcomes: status probabilities per arm × week, the SFT log-odds shifts, admissions and bed-days. */
+  register: RegisterTruth;
 }
 
 /** A synthetic trial: rows as `validateTrial` takes them, the design and the truth. */
 export interface SimulatedTrial {
   participants: Participant[];
   measurements: Measurement[];
+  /** Register outcomes, one row per participant × snapshot week (baseline, 9m, 15m), everyone randomised. */
+  register: RegisterRow[];
   design: TrialDesign;
   truth: SimulationTruth;
 }
@@ -142,6 +147,9 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
   const rOutcome = root.fork();
   const rMissing = root.fork();
   const rCost = root.fork();
+  // Forked after every older stream, so adding the register left all older draws as they were.
+  const rStatus = root.fork();
+  const rAdmit = root.fork();
 
   // ---- Structure: groups, sites, allocation ------------------------------------------
   const layout = drawClusters(rStructure, opt.nGroups, opt.groupSize.min, opt.groupSize.max, opt.nSites);
@@ -513,6 +521,17 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
     }
   }
 
+  // ---- Register ----------------------------------------------------------------------------
+  const isF2 = new Uint8Array(N);
+  for (let i = 0; i < N; i++) isF2[i] = mainChapter[i] === 'F2' ? 1 : 0;
+  const register = drawRegister(rStatus, rAdmit, opt.register, {
+    ids: participants.map((p) => p.id),
+    treated,
+    age,
+    F2: isF2,
+    arms: opt.arms,
+  });
+
   // ---- Truth -------------------------------------------------------------------------------
   const effects: Record<string, Record<string, TrueEffect>> = {};
   for (let k = 0; k < K; k++) {
@@ -552,6 +571,7 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
   return {
     participants,
     measurements,
+    register: register.rows,
     design,
     truth: {
       generator: 'rcteval.simulateTrial',
@@ -576,6 +596,7 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
         intercepts,
       },
       effects,
+      register: register.truth,
     },
   };
 }
