@@ -416,10 +416,14 @@ export function drawRegister(rStatus: Rng, rAdmit: Rng, spec: RegisterSpec, inpu
   const daysAtRisk = new Int32Array(N);
   const admissions = new Int32Array(N);
   const bedDays = new Int32Array(N);
+  // Exits first, in a pass of their own, so that who leaves (and with it which statuses are
+  // missing) does not move when the admission or bed-day model changes.
+  for (let i = 0; i < N; i++) {
+    daysAtRisk[i] = rAdmit.uniform() < ad.leftRegisterShare ? 1 + rAdmit.int(REGISTER_PERIOD_DAYS - 1) : REGISTER_PERIOD_DAYS;
+  }
   for (let i = 0; i < N; i++) {
     const t = input.treated[i] === 1;
-    const days = rAdmit.uniform() < ad.leftRegisterShare ? 1 + rAdmit.int(REGISTER_PERIOD_DAYS - 1) : REGISTER_PERIOD_DAYS;
-    daysAtRisk[i] = days;
+    const days = daysAtRisk[i]!;
     // Negative binomial as a gamma mixture of Poissons: the gamma frailty has mean 1, shape θ.
     const frailty = gammaVariate(rAdmit, ad.theta) / ad.theta;
     const n = poissonVariate(rAdmit, ((t ? ad.rate.treated : ad.rate.control) * days * frailty) / REGISTER_PERIOD_DAYS);
