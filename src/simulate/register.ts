@@ -222,7 +222,8 @@ export interface RegisterTruth {
   /**
    * Expected status shares by arm and week: the model's probabilities integrated over the
    * participant random effects (20-point Gauss–Hermite per effect) and averaged over the
-   * ages and main diagnoses of the arm's participants still in the register that week.
+   * ages and main diagnoses of the arm's participants still in the register that week (all of
+   * the arm's participants when none is left).
    */
   statusProbabilities: Record<string, Record<RegisterWeek, Record<RegisterStatus, number>>>;
   /** The SFT shift of the conditional log-odds against passive benefits (0 at baseline). */
@@ -463,11 +464,16 @@ export function drawRegister(rStatus: Rng, rAdmit: Rng, spec: RegisterSpec, inpu
       const week = REGISTER_WEEKS[w]!;
       const cells = new Map<number, number>();
       let nPresent = 0;
-      for (let i = 0; i < N; i++) {
-        if (input.treated[i] !== arm || daysAtRisk[i]! < REGISTER_WEEK_DAYS[week]) continue;
-        const key = input.age[i]! * 2 + input.F2[i]!;
-        cells.set(key, (cells.get(key) ?? 0) + 1);
-        nPresent++;
+      // When everyone in the arm has left before the week, the share is the one they would have
+      // had: the average over the whole arm (a share over nobody would be 0/0).
+      for (const everyone of [false, true]) {
+        for (let i = 0; i < N; i++) {
+          if (input.treated[i] !== arm || (!everyone && daysAtRisk[i]! < REGISTER_WEEK_DAYS[week])) continue;
+          const key = input.age[i]! * 2 + input.F2[i]!;
+          cells.set(key, (cells.get(key) ?? 0) + 1);
+          nPresent++;
+        }
+        if (nPresent > 0) break;
       }
       const acc = [0, 0, 0, 0];
       const a = icpt[w]!;
@@ -492,7 +498,7 @@ export function drawRegister(rStatus: Rng, rAdmit: Rng, spec: RegisterSpec, inpu
           }
         }
       }
-      byWeek[week] = Object.fromEntries(REGISTER_STATUSES.map((name, c) => [name, nPresent > 0 ? acc[c]! / nPresent : 0])) as Record<RegisterStatus, number>;
+      byWeek[week] = Object.fromEntries(REGISTER_STATUSES.map((name, c) => [name, acc[c]! / nPresent])) as Record<RegisterStatus, number>;
     }
     statusProbabilities[armNames[arm]!] = byWeek;
   }

@@ -113,15 +113,18 @@ function pickWeighted<T>(rng: Rng, pool: readonly (readonly [T, number])[]): T {
  * With the default options it mirrors the SFT trial: 304 randomised (11 never give data,
  * so 293 analysed), the SFT arm in 19 therapy groups of 7–9 in 9 municipalities, controls
  * in no group, visits at baseline, 9 and 15 months with MAR attrition to about 234 and 194,
- * PSP, MHRM, WHO-5 (with items) and EQ-5D, covariates, attendance and costs. Every size,
- * effect and attrition parameter is an option, so trials of any size can be drawn.
+ * PSP, MHRM, WHO-5 (with items) and EQ-5D, covariates, attendance and costs, and register
+ * outcomes for everyone randomised (labour-market status in three snapshot weeks, psychiatric
+ * admissions and bed-days over 15 months). Every size, effect and attrition parameter is an
+ * option, so trials of any size can be drawn.
  *
  * The generator draws complete data first and then removes what is missing, from separate
  * random streams, so changing an effect size leaves who is measured (and the covariates)
  * unchanged.
  *
  * @param options - see {@link SimulateTrialOptions}; every field is optional.
- * @returns rows shaped like `Participant` and `Measurement`, the `TrialDesign`, and `truth`.
+ * @returns rows shaped like `Participant` and `Measurement`, register rows (participant × week),
+ *   the `TrialDesign`, and `truth`.
  * @throws ArgumentError when an option is invalid (the message names the option path, the
  *   value and what was expected), before anything is drawn.
  * @example
@@ -129,6 +132,8 @@ function pickWeighted<T>(rng: Rng, pool: readonly (readonly [T, number])[]): T {
  * participants.length; // 304
  * truth.counts.analysed; // 293
  * new Set(participants.filter((p) => p.arm === 'SFT').map((p) => p.group)).size; // 19
+ * const { register } = simulateTrial({ seed: 11 });
+ * register.length; // 912: baseline, 9m and 15m for each of the 304
  */
 export function simulateTrial(options?: SimulateTrialOptions): SimulatedTrial {
   const opt = resolveTrialOptions(options);

@@ -178,6 +178,22 @@ describe('simulateTrial register: rows', () => {
   });
 });
 
+describe('simulateTrial register: edge cases', () => {
+  it('gives finite truth when everyone leaves the register and when nobody is admitted', () => {
+    const t = simulateTrial({ seed: 4, nParticipants: 60, nGroups: 3, register: { admissions: { leftRegisterShare: 1, rate: { control: 0, treated: 0 } } } });
+    expect(t.register.filter((r) => r.week === '15m').every((r) => r.status === null)).toBe(true);
+    expect(t.register.every((r) => r.admissions === 0 && r.bedDays === 0 && r.daysAtRisk < 457)).toBe(true);
+    const tr = t.truth.register;
+    for (const a of ['control', 'SFT']) {
+      const p = tr.statusProbabilities[a]!['15m'];
+      expect(REGISTER_STATUSES.reduce((s, k) => s + p[k], 0)).toBeCloseTo(1, 12);
+      expect(tr.bedDays[a]).toMatchObject({ mean: 0, median: 0, top5Share: 0 });
+      expect(tr.expectedBedDays[a]).toBe(0);
+    }
+    expect(Object.values(tr.marginalLogOddsRatio['15m']).every(Number.isFinite)).toBe(true);
+  });
+});
+
 describe('simulateTrial register: bad options', () => {
   const bad: [string, unknown, string][] = [
     ['options.register.stat', { register: { stat: {} } }, 'no such option'],
