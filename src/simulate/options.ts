@@ -717,6 +717,22 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
     );
   }
 
+  const register = resolveRegisterOptions(o['register']);
+  if (register.costsFromRegister) {
+    // The cost model's own admission draw is not used then: a value given for it would be
+    // ignored, so only the defaults (as in resolved options passed back in) are accepted.
+    const unused = {
+      admissionProbability: JSON.stringify(costs.admissionProbability) !== JSON.stringify(DEFAULT_COSTS.admissionProbability),
+      bedDaysLogMean: costs.bedDaysLogMean !== DEFAULT_COSTS.bedDaysLogMean,
+      bedDaysLogSd: costs.bedDaysLogSd !== DEFAULT_COSTS.bedDaysLogSd,
+    };
+    for (const [key, differs] of Object.entries(unused)) {
+      if (differs) {
+        throw new ArgumentError(`options.costs.${key}`, cIn[key], 'no value (or the default) when options.register.costsFromRegister is true: bed-days then come from the register');
+      }
+    }
+  }
+
   return {
     seed,
     nParticipants,
@@ -743,6 +759,6 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
     minAgeAtDiagnosis,
     groupStarts,
     costs,
-    register: resolveRegisterOptions(o['register']),
+    register,
   };
 }

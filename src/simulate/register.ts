@@ -74,6 +74,8 @@ export interface RegisterSpec {
   status: StatusSpec;
   admissions: AdmissionSpec;
   bedDays: BedDaySpec;
+  /** Whether the participants' `bed_days` and psychiatric-admission cost come from the register. */
+  costsFromRegister: boolean;
 }
 
 type DeepPartialVec = Partial<StatusLogOdds>;
@@ -100,6 +102,14 @@ export interface RegisterOptions {
    * @defaultValue `{ shortLogMean: 2.2, shortLogSd: 0.8, longShare: { control: 0.03, treated: 0.1 }, longLogMean: 4.7, longLogSd: 0.45 }`
    */
   bedDays?: { shortLogMean?: number; shortLogSd?: number; longShare?: { control?: number; treated?: number }; longLogMean?: number; longLogSd?: number };
+  /**
+   * Take the participants' `bed_days` (and so `cost_psychiatric_admission` = bed-days × `costs.bedDayCost`)
+   * from the register instead of the cost model's own admission draw, so that costs and register
+   * agree. The cost model's admission options (`costs.admissionProbability`, `costs.bedDaysLogMean`,
+   * `costs.bedDaysLogSd`) are then unused, and giving them other values than their defaults is an error. Every other column is the same either way.
+   * @defaultValue false (the committed sample and everything computed from it keep the cost model's draw)
+   */
+  costsFromRegister?: boolean;
 }
 
 /**
@@ -129,6 +139,7 @@ export const DEFAULT_REGISTER: Readonly<RegisterSpec> = Object.freeze({
   },
   admissions: { rate: { control: 0.45, treated: 0.5 }, theta: 0.7, leftRegisterShare: 0.03 },
   bedDays: { shortLogMean: 2.2, shortLogSd: 0.8, longShare: { control: 0.03, treated: 0.1 }, longLogMean: 4.7, longLogSd: 0.45 },
+  costsFromRegister: false,
 });
 
 function logOdds(path: string, v: unknown, def: StatusLogOdds, min: number, max: number): StatusLogOdds {
@@ -151,7 +162,7 @@ function byArm(path: string, v: unknown, def: { control: number; treated: number
  * @throws ArgumentError naming the option path.
  */
 export function resolveRegisterOptions(v: unknown, path = 'options.register'): RegisterSpec {
-  const o = checkOptions(path, v as RegisterOptions | undefined, optionKeys<RegisterOptions>()(['status', 'admissions', 'bedDays']));
+  const o = checkOptions(path, v as RegisterOptions | undefined, optionKeys<RegisterOptions>()(['status', 'admissions', 'bedDays', 'costsFromRegister']));
   const d = DEFAULT_REGISTER;
   const sp = `${path}.status`;
   const s = checkOptions(sp, o.status, optionKeys<NonNullable<RegisterOptions['status']>>()(['intercepts', 'age10', 'F2', 'participantSd', 'treatedShift']));
@@ -190,7 +201,9 @@ export function resolveRegisterOptions(v: unknown, path = 'options.register'): R
   if (bedDays.longLogMean < bedDays.shortLogMean) {
     throw new ArgumentError(`${bp}.longLogMean`, bedDays.longLogMean, `at least ${bp}.shortLogMean (${bedDays.shortLogMean}): long stays are the long ones`);
   }
-  return { status, admissions, bedDays };
+  const costsFromRegister = o.costsFromRegister ?? false;
+  if (typeof costsFromRegister !== 'boolean') throw new ArgumentError(`${path}.costsFromRegister`, costsFromRegister, 'true or false');
+  return { status, admissions, bedDays, costsFromRegister };
 }
 
 /** One register row: a participant in a snapshot week, with the participant's 15-month admission totals repeated. */

@@ -472,6 +472,17 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
   const groupNames = Array.from({ length: opt.nGroups }, (_, g) => label('G', g + 1, opt.nGroups));
   const lognormalWithMean = (mean: number, sdLog: number): number => mean * Math.exp(sdLog * rCost.normal() - (sdLog * sdLog) / 2);
 
+  // ---- Register ----------------------------------------------------------------------------
+  const isF2 = new Uint8Array(N);
+  for (let i = 0; i < N; i++) isF2[i] = mainChapter[i] === 'F2' ? 1 : 0;
+  const register = drawRegister(rStatus, rAdmit, opt.register, {
+    ids: Array.from({ length: N }, (_, i) => label('P', i + 1, N)),
+    treated,
+    age,
+    F2: isF2,
+    arms: opt.arms,
+  });
+
   // ---- Rows ---------------------------------------------------------------------------------
   const participants: Participant[] = [];
   const measurements: Measurement[] = [];
@@ -480,7 +491,10 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
     const site = sites[layout.groupSite[refGroup[i]!]!]!;
     const isT = treated[i] === 1;
     const admitted = rCost.uniform() < (isT ? opt.costs.admissionProbability.treated : opt.costs.admissionProbability.control);
-    const bedDays = admitted ? Math.max(1, Math.round(Math.exp(opt.costs.bedDaysLogMean + opt.costs.bedDaysLogSd * rCost.normal()))) : 0;
+    const costBedDays = admitted ? Math.max(1, Math.round(Math.exp(opt.costs.bedDaysLogMean + opt.costs.bedDaysLogSd * rCost.normal()))) : 0;
+    // With costsFromRegister the cost-model draws above are still made, so that the cost
+    // stream stays aligned and every other cost is the same as without it.
+    const bedDays = opt.register.costsFromRegister ? register.rows[i * 3]!.bedDays : costBedDays;
     const outpatient = Math.round(lognormalWithMean(opt.costs.outpatientMean, opt.costs.outpatientLogSd));
     const supportHours = Math.round(lognormalWithMean(opt.costs.supportHoursMean, opt.costs.supportHoursLogSd));
     const main = diagnoses[i]![0]!;
@@ -525,17 +539,6 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
       }
     }
   }
-
-  // ---- Register ----------------------------------------------------------------------------
-  const isF2 = new Uint8Array(N);
-  for (let i = 0; i < N; i++) isF2[i] = mainChapter[i] === 'F2' ? 1 : 0;
-  const register = drawRegister(rStatus, rAdmit, opt.register, {
-    ids: participants.map((p) => p.id),
-    treated,
-    age,
-    F2: isF2,
-    arms: opt.arms,
-  });
 
   // ---- Truth -------------------------------------------------------------------------------
   const effects: Record<string, Record<string, TrueEffect>> = {};

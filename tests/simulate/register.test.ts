@@ -177,6 +177,29 @@ describe('simulateTrial register: rows', () => {
   });
 });
 
+describe('simulateTrial register: costs from the register', () => {
+  it('takes bed_days and the psychiatric-admission cost from the register, leaving everything else as it was', () => {
+    const base = simulateTrial({ seed: 11 });
+    const t = simulateTrial({ seed: 11, register: { costsFromRegister: true } });
+    expect(t.register).toEqual(base.register);
+    expect(t.measurements).toEqual(base.measurements);
+    const bedDayCost = t.truth.options.costs.bedDayCost;
+    let differ = 0;
+    t.participants.forEach((p, i) => {
+      const b = base.participants[i]!;
+      const days = t.register[3 * i]!.bedDays;
+      expect(p.extra['bed_days']).toBe(days);
+      expect(p.costs['psychiatric_admission']).toBe(days * bedDayCost);
+      if (days !== b.extra['bed_days']) differ++;
+      const strip = (x: typeof p) => ({ ...x, costs: { ...x.costs, psychiatric_admission: 0 }, extra: { ...x.extra, bed_days: 0 } });
+      expect(strip(p)).toEqual(strip(b));
+    });
+    expect(differ).toBeGreaterThan(0);
+    // The resolved options reproduce the draw (the unused cost-model defaults are accepted).
+    expect(simulateTrial(t.truth.options).participants).toEqual(t.participants);
+  });
+});
+
 describe('simulateTrial register: edge cases', () => {
   it('gives finite truth when everyone leaves the register and when nobody is admitted', () => {
     const t = simulateTrial({ seed: 4, nParticipants: 60, nGroups: 3, register: { admissions: { leftRegisterShare: 1, rate: { control: 0, treated: 0 } } } });

@@ -391,6 +391,8 @@ describe('simulateTrial: bad options', () => {
     ['options.register.bedDays.longShare.control', { register: { bedDays: { longShare: { control: -0.1 } } } }, 'from 0 to 1'],
     ['options.register.bedDays.longLogMean', { register: { bedDays: { longLogMean: 1 } } }, 'at least options.register.bedDays.shortLogMean'],
     ['options.register', { register: 5 }, 'an options object'],
+    ['options.register.costsFromRegister', { register: { costsFromRegister: 'yes' } }, 'true or false'],
+    ['options.costs.bedDaysLogMean', { costs: { bedDaysLogMean: 3 }, register: { costsFromRegister: true } }, 'costsFromRegister is true'],
   ];
   it.each(bad)('rejects %s', (argument, options, expected) => {
     let err: unknown;
