@@ -78,7 +78,7 @@ export interface RegisterSpec {
   costsFromRegister: boolean;
 }
 
-type DeepPartialVec = Partial<StatusLogOdds>;
+type PartialLogOdds = Partial<StatusLogOdds>;
 /** Options of the register model; every field is optional. */
 export interface RegisterOptions {
   /**
@@ -86,11 +86,11 @@ export interface RegisterOptions {
    * @defaultValue see {@link DEFAULT_REGISTER}
    */
   status?: {
-    intercepts?: Partial<Record<RegisterWeek, DeepPartialVec>>;
-    age10?: DeepPartialVec;
-    F2?: DeepPartialVec;
-    participantSd?: DeepPartialVec;
-    treatedShift?: Partial<Record<'9m' | '15m', DeepPartialVec>>;
+    intercepts?: Partial<Record<RegisterWeek, PartialLogOdds>>;
+    age10?: PartialLogOdds;
+    F2?: PartialLogOdds;
+    participantSd?: PartialLogOdds;
+    treatedShift?: Partial<Record<'9m' | '15m', PartialLogOdds>>;
   };
   /**
    * Admission model.
