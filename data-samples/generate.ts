@@ -12,4 +12,4 @@ import { writeSample } from '../src/simulate/write-sample.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const written = writeSample(here);
-console.log(`wrote ${written.participants}\nwrote ${written.measurements}`);
+console.log(`wrote ${written.participants}\nwrote ${written.measurements}\nwrote ${written.register}`);

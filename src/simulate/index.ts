@@ -1,5 +1,18 @@
 /** Synthetic SFT-like trials with known truth: rows, validated data, columns for benchmarks, the committed sample. */
 export { simulateTrial, type SimulatedTrial, type SimulationTruth, type TrueEffect, type TrueGroup, type TrueSite } from './trial.js';
+export {
+  DEFAULT_REGISTER,
+  REGISTER_STATUSES,
+  REGISTER_WEEKS,
+  type RegisterBedDaySummary,
+  type RegisterOptions,
+  type RegisterRow,
+  type RegisterSpec,
+  type RegisterStatus,
+  type RegisterTruth,
+  type RegisterWeek,
+  type StatusLogOdds,
+} from './register.js';
 export { simulateTrialData, type SimulatedTrialData } from './trial-data.js';
 export { simulateLongColumns, type LongColumns, type LongColumnsOptions } from './columns.js';
 export {
@@ -20,4 +33,4 @@ export {
   type SimulateTrialOptions,
   type VisitSpec,
 } from './options.js';
-export { measurementsToCsv, participantsToCsv, sampleCsv, writeSample, SAMPLE_FILES, SAMPLE_OPTIONS, SAMPLE_SEED, type SampleCsv } from './write-sample.js';
+export { measurementsToCsv, participantsToCsv, registerToCsv, sampleCsv, writeSample, SAMPLE_FILES, SAMPLE_OPTIONS, SAMPLE_SEED, type SampleCsv } from './write-sample.js';

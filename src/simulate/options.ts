@@ -12,6 +12,7 @@ import { DIAGNOSIS_CHAPTERS, type DiagnosisChapter } from './icd10.js';
 // The shared checks under the names this module has always used (columns.ts imports them from here).
 import { checkFinite as checkNumber, checkInteger as checkInt, checkOptions as checkKeys, optionKeys } from '../errors/checks.js';
 export { checkInt, checkNumber };
+import { resolveRegisterOptions, type RegisterOptions, type RegisterSpec } from './register.js';
 
 /** Instruments the generator knows how to simulate. */
 export type SimInstrumentId = 'PSP' | 'MHRM' | 'WHO5' | 'EQ5D_INDEX' | 'EQ5D_VAS';
@@ -273,6 +274,11 @@ export interface SimulateTrialOptions {
    * @defaultValue see {@link DEFAULT_COSTS}
    */
   costs?: Partial<CostSpec>;
+  /**
+   * Register outcomes: labour-market status in three snapshot weeks, admissions and bed-days.
+   * @defaultValue see `DEFAULT_REGISTER` (src/simulate/register.ts) and docs/synthetic-trial.md
+   */
+  register?: RegisterOptions;
 }
 
 /** Every option resolved and checked. */
@@ -302,6 +308,7 @@ export interface ResolvedTrialOptions {
   minAgeAtDiagnosis: number;
   groupStarts: { from: string; to: string };
   costs: CostSpec;
+  register: RegisterSpec;
 }
 
 /** Default visit schedule: attrition 293 → 234 → 194 as in the SFT trial. */
@@ -490,6 +497,7 @@ const TOP_KEYS = optionKeys<SimulateTrialOptions>()([
   'minAgeAtDiagnosis',
   'groupStarts',
   'costs',
+  'register',
 ]);
 
 /**
@@ -679,6 +687,22 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
     );
   }
 
+  const register = resolveRegisterOptions(o['register']);
+  if (register.costsFromRegister) {
+    // The cost model's own admission draw is not used then: a value given for it would be
+    // ignored, so only the defaults (as in resolved options passed back in) are accepted.
+    const unused = {
+      admissionProbability: JSON.stringify(costs.admissionProbability) !== JSON.stringify(DEFAULT_COSTS.admissionProbability),
+      bedDaysLogMean: costs.bedDaysLogMean !== DEFAULT_COSTS.bedDaysLogMean,
+      bedDaysLogSd: costs.bedDaysLogSd !== DEFAULT_COSTS.bedDaysLogSd,
+    };
+    for (const [key, differs] of Object.entries(unused)) {
+      if (differs) {
+        throw new ArgumentError(`options.costs.${key}`, cIn[key], 'no value (or the default) when options.register.costsFromRegister is true: bed-days then come from the register');
+      }
+    }
+  }
+
   return {
     seed,
     nParticipants,
@@ -705,5 +729,6 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
     minAgeAtDiagnosis,
     groupStarts,
     costs,
+    register,
   };
 }

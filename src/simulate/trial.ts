@@ -8,6 +8,7 @@ import { createRng, type Rng } from '../random/rng.js';
 import type { Measurement, Participant, Sex, TrialDesign } from '../data/types.js';
 import { calibrateIntercept, completedYears, dayToIso, drawClusters, isoToDay, label, logistic, toResolution } from './core.js';
 import { DIAGNOSIS_CHAPTERS, ICD10_POOLS, type DiagnosisChapter } from './icd10.js';
+import { drawRegister, type RegisterRow, type RegisterTruth } from './register.js';
 import {
   SIM_SCALES,
   resolveTrialOptions,
@@ -76,12 +77,16 @@ export interface SimulationTruth {
   attrition: { predictor: string; slope: number; treatedShift: number; intercepts: Record<string, number> };
   /** True effects by instrument and visit (baseline included, where it is 0). */
   effects: Record<string, Record<string, TrueEffect>>;
+  /** Register outcomes: status probabilities per arm × week, the SFT log-odds shifts, admissions and bed-days. */
+  register: RegisterTruth;
 }
 
 /** A synthetic trial: rows as `validateTrial` takes them, the design and the truth. */
 export interface SimulatedTrial {
   participants: Participant[];
   measurements: Measurement[];
+  /** Register outcomes, one row per participant × snapshot week (baseline, 9m, 15m), everyone randomised. */
+  register: RegisterRow[];
   design: TrialDesign;
   truth: SimulationTruth;
 }
@@ -109,15 +114,18 @@ function pickWeighted<T>(rng: Rng, pool: readonly (readonly [T, number])[]): T {
  * With the default options it mirrors the SFT trial: 304 randomised (11 never give data,
  * so 293 analysed), the SFT arm in 19 therapy groups of 7–9 in 9 municipalities, controls
  * in no group, visits at baseline, 9 and 15 months with MAR attrition to about 234 and 194,
- * PSP, MHRM, WHO-5 (with items) and EQ-5D, covariates, attendance and costs. Every size,
- * effect and attrition parameter is an option, so trials of any size can be drawn.
+ * PSP, MHRM, WHO-5 (with items) and EQ-5D, covariates, attendance and costs, and register
+ * outcomes for everyone randomised (labour-market status in three snapshot weeks, psychiatric
+ * admissions and bed-days over 15 months). Every size, effect and attrition parameter is an
+ * option, so trials of any size can be drawn.
  *
  * The generator draws complete data first and then removes what is missing, from separate
  * random streams, so changing an effect size leaves who is measured (and the covariates)
  * unchanged.
  *
  * @param options - see {@link SimulateTrialOptions}; every field is optional.
- * @returns rows shaped like `Participant` and `Measurement`, the `TrialDesign`, and `truth`.
+ * @returns rows shaped like `Participant` and `Measurement`, register rows (participant × week),
+ *   the `TrialDesign`, and `truth`.
  * @throws ArgumentError when an option is invalid (the message names the option path, the
  *   value and what was expected), before anything is drawn.
  * @example
@@ -125,6 +133,8 @@ function pickWeighted<T>(rng: Rng, pool: readonly (readonly [T, number])[]): T {
  * participants.length; // 304
  * truth.counts.analysed; // 293
  * new Set(participants.filter((p) => p.arm === 'SFT').map((p) => p.group)).size; // 19
+ * const { register } = simulateTrial({ seed: 11 });
+ * register.length; // 912: baseline, 9m and 15m for each of the 304
  */
 export function simulateTrial(options?: SimulateTrialOptions): SimulatedTrial {
   const opt = resolveTrialOptions(options);
@@ -143,6 +153,9 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
   const rOutcome = root.fork();
   const rMissing = root.fork();
   const rCost = root.fork();
+  // Forked after every older stream, so adding the register left all older draws as they were.
+  const rStatus = root.fork();
+  const rAdmit = root.fork();
 
   // ---- Structure: groups, sites, allocation ------------------------------------------
   const layout = drawClusters(rStructure, opt.nGroups, opt.groupSize.min, opt.groupSize.max, opt.nSites);
@@ -460,6 +473,17 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
   const groupNames = Array.from({ length: opt.nGroups }, (_, g) => label('G', g + 1, opt.nGroups));
   const lognormalWithMean = (mean: number, sdLog: number): number => mean * Math.exp(sdLog * rCost.normal() - (sdLog * sdLog) / 2);
 
+  // ---- Register ----------------------------------------------------------------------------
+  const isF2 = new Uint8Array(N);
+  for (let i = 0; i < N; i++) isF2[i] = mainChapter[i] === 'F2' ? 1 : 0;
+  const register = drawRegister(rStatus, rAdmit, opt.register, {
+    ids: Array.from({ length: N }, (_, i) => label('P', i + 1, N)),
+    treated,
+    age,
+    F2: isF2,
+    arms: opt.arms,
+  });
+
   // ---- Rows ---------------------------------------------------------------------------------
   const participants: Participant[] = [];
   const measurements: Measurement[] = [];
@@ -468,7 +492,10 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
     const site = sites[layout.groupSite[refGroup[i]!]!]!;
     const isT = treated[i] === 1;
     const admitted = rCost.uniform() < (isT ? opt.costs.admissionProbability.treated : opt.costs.admissionProbability.control);
-    const bedDays = admitted ? Math.max(1, Math.round(Math.exp(opt.costs.bedDaysLogMean + opt.costs.bedDaysLogSd * rCost.normal()))) : 0;
+    const costBedDays = admitted ? Math.max(1, Math.round(Math.exp(opt.costs.bedDaysLogMean + opt.costs.bedDaysLogSd * rCost.normal()))) : 0;
+    // With costsFromRegister the cost-model draws above are still made, so that the cost
+    // stream stays aligned and every other cost is the same as without it.
+    const bedDays = opt.register.costsFromRegister ? register.rows[i * 3]!.bedDays : costBedDays;
     const outpatient = Math.round(lognormalWithMean(opt.costs.outpatientMean, opt.costs.outpatientLogSd));
     const supportHours = Math.round(lognormalWithMean(opt.costs.supportHoursMean, opt.costs.supportHoursLogSd));
     const main = diagnoses[i]![0]!;
@@ -553,6 +580,7 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
   return {
     participants,
     measurements,
+    register: register.rows,
     design,
     truth: {
       generator: 'rcteval.simulateTrial',
@@ -577,6 +605,7 @@ export function simulateResolved(opt: ResolvedTrialOptions): SimulatedTrial {
         intercepts,
       },
       effects,
+      register: register.truth,
     },
   };
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ArgumentError } from '../errors/index.js';
 import type { Measurement, Participant } from '../data/types.js';
 import type { SimulateTrialOptions } from './options.js';
+import type { RegisterRow } from './register.js';
 import { simulateTrial, type SimulatedTrial } from './trial.js';
 
 /**
@@ -23,7 +24,7 @@ export const SAMPLE_SEED = 52;
 export const SAMPLE_OPTIONS: Readonly<SimulateTrialOptions> = Object.freeze({ seed: SAMPLE_SEED });
 
 /** File names of the committed sample. */
-export const SAMPLE_FILES = { participants: 'sft-participants.csv', measurements: 'sft-measurements.csv' } as const;
+export const SAMPLE_FILES = { participants: 'sft-participants.csv', measurements: 'sft-measurements.csv', register: 'sft-register.csv' } as const;
 
 /** Cost categories in column order (`cost_<category>`). */
 const COST_ORDER = ['implementation', 'operation', 'psychiatric_admission', 'outpatient', 'support'];
@@ -116,15 +117,29 @@ export function measurementsToCsv(measurements: readonly Measurement[]): string 
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * Render register rows as CSV: columns id, week, status, admissions, bed_days, days_at_risk
+ * (the last three are per participant, repeated on each of the participant's week rows).
+ * A status is empty when the participant had left the register before the week.
+ * @example
+ * registerToCsv(simulateTrial({ seed: 1 }).register).split('\n')[0]; // 'id,week,status,admissions,bed_days,days_at_risk'
+ */
+export function registerToCsv(rows: readonly RegisterRow[]): string {
+  const out = [line(['id', 'week', 'status', 'admissions', 'bed_days', 'days_at_risk'])];
+  for (const r of rows) out.push(line([r.id, r.week, r.status, r.admissions, r.bedDays, r.daysAtRisk]));
+  return `${out.join('\n')}\n`;
+}
+
 /** The sample as CSV text plus the trial it came from. */
 export interface SampleCsv {
   participants: string;
   measurements: string;
+  register: string;
   trial: SimulatedTrial;
 }
 
 /**
- * Generate a trial and render it as the two CSV files of data-samples/.
+ * Generate a trial and render it as the three CSV files of data-samples/.
  * @param options - generator options; default {@link SAMPLE_OPTIONS} (the committed sample).
  * @throws ArgumentError for invalid generator options.
  * @example
@@ -133,25 +148,32 @@ export interface SampleCsv {
  */
 export function sampleCsv(options: SimulateTrialOptions = SAMPLE_OPTIONS): SampleCsv {
   const trial = simulateTrial(options);
-  return { participants: participantsToCsv(trial.participants), measurements: measurementsToCsv(trial.measurements), trial };
+  return {
+    participants: participantsToCsv(trial.participants),
+    measurements: measurementsToCsv(trial.measurements),
+    register: registerToCsv(trial.register),
+    trial,
+  };
 }
 
 /**
- * Write the sample's two CSV files into `dir` (created if absent).
+ * Write the sample's three CSV files into `dir` (created if absent).
  * @param dir - target folder.
  * @param options - generator options; default {@link SAMPLE_OPTIONS}.
  * @returns the paths written.
  * @throws ArgumentError when `dir` is not a non-empty string or an option is invalid.
  * @example
- * writeSample('data-samples'); // { participants: 'data-samples/sft-participants.csv', measurements: 'data-samples/sft-measurements.csv' }
+ * writeSample('data-samples'); // { participants: 'data-samples/sft-participants.csv', measurements: 'data-samples/sft-measurements.csv', register: 'data-samples/sft-register.csv' }
  */
-export function writeSample(dir: string, options: SimulateTrialOptions = SAMPLE_OPTIONS): { participants: string; measurements: string } {
+export function writeSample(dir: string, options: SimulateTrialOptions = SAMPLE_OPTIONS): { participants: string; measurements: string; register: string } {
   if (typeof dir !== 'string' || dir === '') throw new ArgumentError('dir', dir, 'a folder path');
   const csv = sampleCsv(options);
   mkdirSync(dir, { recursive: true });
   const participants = join(dir, SAMPLE_FILES.participants);
   const measurements = join(dir, SAMPLE_FILES.measurements);
   writeFileSync(participants, csv.participants);
+  const register = join(dir, SAMPLE_FILES.register);
   writeFileSync(measurements, csv.measurements);
-  return { participants, measurements };
+  writeFileSync(register, csv.register);
+  return { participants, measurements, register };
 }

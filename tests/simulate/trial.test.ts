@@ -379,6 +379,20 @@ describe('simulateTrial: bad options', () => {
     ['options.seed', { seed: Number.NaN }, 'a finite number'],
     ['options.costs.operation', { costs: { operation: 90_000 } }, 'within options.costs.operationRange'],
     ['options.costs.operationRange.max', { costs: { operationRange: { min: 5, max: 1 } } }, '≥ 5'],
+    // Register outcomes (tests/simulate/register.test.ts).
+    ['options.register.stat', { register: { stat: {} } }, 'no such option'],
+    ['options.register.status.intercepts.12m', { register: { status: { intercepts: { '12m': {} } } } }, 'no such option'],
+    ['options.register.status.treatedShift.baseline', { register: { status: { treatedShift: { baseline: {} } } } }, 'no such option'],
+    ['options.register.status.age10.rehabilitation', { register: { status: { age10: { rehabilitation: Number.NaN } } } }, 'a finite number'],
+    ['options.register.status.participantSd.workOrEducation', { register: { status: { participantSd: { workOrEducation: -1 } } } }, 'from 0 to 5'],
+    ['options.register.admissions.rate.treated', { register: { admissions: { rate: { treated: 100 } } } }, 'from 0 to 20'],
+    ['options.register.admissions.theta', { register: { admissions: { theta: 0 } } }, 'from 0.05'],
+    ['options.register.admissions.leftRegisterShare', { register: { admissions: { leftRegisterShare: 1.5 } } }, 'from 0 to 1'],
+    ['options.register.bedDays.longShare.control', { register: { bedDays: { longShare: { control: -0.1 } } } }, 'from 0 to 1'],
+    ['options.register.bedDays.longLogMean', { register: { bedDays: { longLogMean: 1 } } }, 'at least options.register.bedDays.shortLogMean'],
+    ['options.register', { register: 5 }, 'an options object'],
+    ['options.register.costsFromRegister', { register: { costsFromRegister: 'yes' } }, 'true or false'],
+    ['options.costs.bedDaysLogMean', { costs: { bedDaysLogMean: 3 }, register: { costsFromRegister: true } }, 'costsFromRegister is true'],
   ];
   it.each(bad)('rejects %s', (argument, options, expected) => {
     let err: unknown;

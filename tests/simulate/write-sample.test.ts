@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { measurementsToCsv, participantsToCsv, sampleCsv, writeSample, SAMPLE_FILES, SAMPLE_SEED } from '../../src/simulate/write-sample.js';
+import { measurementsToCsv, participantsToCsv, registerToCsv, sampleCsv, writeSample, SAMPLE_FILES, SAMPLE_SEED } from '../../src/simulate/write-sample.js';
 import { simulateTrial } from '../../src/simulate/trial.js';
 import { simulateTrialData } from '../../src/simulate/trial-data.js';
 import { readCsvFile } from '../../src/data/loaders.js';
@@ -23,6 +23,33 @@ describe('the committed sample in data-samples/', () => {
     const fresh = sampleCsv();
     expect(fresh.participants).toBe(readFileSync(join(dir, SAMPLE_FILES.participants), 'utf8'));
     expect(fresh.measurements).toBe(readFileSync(join(dir, SAMPLE_FILES.measurements), 'utf8'));
+    expect(fresh.register).toBe(readFileSync(join(dir, SAMPLE_FILES.register), 'utf8'));
+  });
+
+  it('documents the register draw and its truth in data-samples/README.md', () => {
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    const { trial } = sampleCsv();
+    expect(readme).toContain(`| \`sft-register.csv\` | ${trial.register.length} |`);
+    const arm = new Map(trial.participants.map((p) => [p.id, p.arm]));
+    const truth = trial.truth.register;
+    for (const a of ['control', 'SFT']) {
+      for (const w of ['baseline', '9m', '15m'] as const) {
+        const rows = trial.register.filter((r) => r.week === w && arm.get(r.id) === a && r.status !== null);
+        const p = truth.statusProbabilities[a]![w];
+        const cells = (['passive_benefits', 'rehabilitation', 'disability_pension', 'work_education'] as const).map(
+          (s) => `${rows.filter((r) => r.status === s).length} (${(100 * p[s]).toFixed(1)} %)`,
+        );
+        expect(readme).toContain(`| ${a} | ${w} | ${rows.length} | ${cells.join(' | ')} |`);
+      }
+      const one = trial.register.filter((r) => r.week === 'baseline' && arm.get(r.id) === a);
+      const b = truth.bedDays[a]!;
+      const row =
+        `| ${a} | ${one.length} | ${one.filter((r) => r.daysAtRisk < 457).length} | ${one.filter((r) => r.admissions > 0).length} | ` +
+        `${(one.reduce((s, r) => s + r.admissions, 0) / one.length).toFixed(2)} (${truth.expectedAdmissions[a]!.toFixed(2)}) | ` +
+        `${b.mean.toFixed(1)} (${truth.expectedBedDays[a]!.toFixed(1)}) | ${b.median} | ${(100 * b.top5Share).toFixed(1)} % | ${Math.max(...one.map((r) => r.bedDays))} |`;
+      expect(readme).toContain(row);
+    }
+    expect(readme).toContain(`${truth.marginalLogOddsRatio['9m'].rehabilitation.toFixed(3)} at 9 months`);
   });
 
   it('is documented with its seed in data-samples/README.md', () => {
@@ -46,6 +73,7 @@ describe('the committed sample in data-samples/', () => {
       const paths = writeSample(tmp);
       expect(readFileSync(paths.participants)).toEqual(readFileSync(join(dir, SAMPLE_FILES.participants)));
       expect(readFileSync(paths.measurements)).toEqual(readFileSync(join(dir, SAMPLE_FILES.measurements)));
+      expect(readFileSync(paths.register)).toEqual(readFileSync(join(dir, SAMPLE_FILES.register)));
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
@@ -127,5 +155,12 @@ describe('CSV rendering', () => {
     const quoted = participantsToCsv([{ ...t.participants[0]!, site: 'Aarhus, Syd', extra: { note: 'say "hi"' } }]);
     expect(quoted).toContain('"Aarhus, Syd"');
     expect(quoted).toContain('"say ""hi"""');
+    const r = registerToCsv(t.register).split('\n');
+    expect(r[0]).toBe('id,week,status,admissions,bed_days,days_at_risk');
+    expect(r).toHaveLength(3 * 40 + 2);
+    const left = t.register.findIndex((x) => x.status === null);
+    if (left >= 0) expect(r[left + 1]!.split(',')[2]).toBe('');
+    const first = t.register[0]!;
+    expect(r[1]).toBe(`${first.id},baseline,${first.status ?? ''},${first.admissions},${first.bedDays},${first.daysAtRisk}`);
   });
 });
