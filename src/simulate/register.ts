@@ -9,6 +9,7 @@ import { ArgumentError } from '../errors/index.js';
 import { checkFinite, checkOptions, optionKeys } from '../errors/checks.js';
 import { normalCdf } from '../distributions/normal.js';
 import type { Rng } from '../random/rng.js';
+import { gammaVariate } from '../random/variates.js';
 
 /** Labour-market status categories, the reference (passive benefits) first. */
 export const REGISTER_STATUSES = ['passive_benefits', 'rehabilitation', 'disability_pension', 'work_education'] as const;
@@ -268,24 +269,6 @@ export interface RegisterInputs {
 
 // ---------------------------------------------------------------------------------------
 // Random variates not in the core generator.
-
-/** Gamma(shape, 1) by Marsaglia & Tsang (2000), with the shape < 1 boost U^(1/shape). */
-function gammaVariate(rng: Rng, shape: number): number {
-  if (shape < 1) return gammaVariate(rng, shape + 1) * Math.pow(rng.uniform(), 1 / shape);
-  const d = shape - 1 / 3;
-  const c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number;
-    let v: number;
-    do {
-      x = rng.normal();
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = rng.uniform();
-    if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
-  }
-}
 
 /** Poisson(λ) by inversion, in pieces of mean ≤ 500 so that exp(−λ) never underflows. */
 function poissonVariate(rng: Rng, lambda: number): number {

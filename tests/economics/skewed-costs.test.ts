@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { gammaCostModel, twoPartCostModel, type CostParticipant, type EffectRecord, type TwoPartCostModelResult } from '../../src/economics/index.js';
 import { ArgumentError, ValidationError } from '../../src/errors/index.js';
 import { createRng } from '../../src/random/rng.js';
-import { gammaDraw } from '../random/draws.js';
+import { gammaVariate as gammaDraw } from '../../src/random/variates.js';
 
 interface DeltaRef {
   se_mean_control: number;

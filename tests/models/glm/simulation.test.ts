@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitGlm } from '../../../src/models/glm/fit.js';
 import { createRng, type Rng } from '../../../src/random/rng.js';
-import { gammaDraw } from '../../random/draws.js';
+import { gammaVariate as gammaDraw } from '../../../src/random/variates.js';
 
 /** Poisson draw by inversion (means here are small). */
 function poissonDraw(rng: Rng, mean: number): number {
