@@ -140,6 +140,38 @@ export function regrid(mm: MarginalMeans): MarginalMeans {
   return out;
 }
 
+/**
+ * Population-averaged means of a mixed model (`marginal: 'population'`): the link-scale means
+ * regridded with the inverse link averaged over the random effects, h(η) = E_b[g⁻¹(η + b)]
+ * (the view's `populationResponse`), SE h'(η)·SE(η) and covariance J·LVL'·J with J = diag h'(η)
+ * (σ held at its estimate); intervals h of the link-scale intervals (h is increasing, so they
+ * stay within the range of μ). Contrasts are differences of population shares.
+ */
+export function populationAveraged(mm: MarginalMeans, view: LinearModelView, options: MarginalMeansOptions): MarginalMeans {
+  if (options.type !== 'response') {
+    throw new ArgumentError('options.type', options.type, '"response" with marginal: "population" (population-averaged means are on the response scale)');
+  }
+  if (!view.populationResponse) {
+    throw new ArgumentError('options.marginal', options.marginal, '"conditional" (or omitted): "population" averages over random effects, for GLMM fits');
+  }
+  const rs = view.populationResponse();
+  const paView: LinearModelView = { ...view, response: rs };
+  attachView(mm, paView);
+  const rg = regrid(mm);
+  const rows = rg.rows.map((r, i) => {
+    const link = mm.rows[i]!;
+    return { ...r, ci: [rs.linkinv(link.ci![0]), rs.linkinv(link.ci![1])] as [number, number] };
+  });
+  const out: MarginalMeans = {
+    ...rg,
+    rows,
+    marginal: 'population',
+    method: `${mm.method}; population-averaged over the random intercept (Gauss–Hermite quadrature, σ at its estimate), delta-method covariance, interval averaged from the link scale`,
+  };
+  attachView(out, viewOf(rg));
+  return out;
+}
+
 /** Name the quantity of contrast rows and, for response-scale means, report ratios. */
 export function onResponseScale(mm: MarginalMeans, result: ContrastResult): ContrastResult {
   const view = viewOf(mm);
