@@ -174,3 +174,32 @@ describe('population-averaged probabilities (marginal: population)', () => {
     expect(() => marginalMeans(m1, ['arm'], { type: 'response', marginal: 'everyone' } as never)).toThrow(ArgumentError);
   });
 });
+
+describe('a Poisson GLMM with days at risk as offset', () => {
+  const P = fx.poisson;
+  const p1 = fitGlmm('admissions ~ arm * period + (1 | id)', P.data.columns, { family: 'poisson', offset: 'logDays', levels: { arm: ['control', 'SFT'], period: ['first', 'second'] } });
+  const nd = P.newdata.arm.map((_: string, i: number) => ({ arm: P.newdata.arm[i], period: P.newdata.period[i], id: P.newdata.id[i], logDays: P.newdata.logDays[i] }));
+  it('rates per 365 days and the rate ratio (emmeans offset = log(365))', () => {
+    P.fixef.estimate.forEach((e: number, j: number) => rel('poisson beta', p1.fixedEffects[j]!.estimate, e, `β ${j}`, EST, P.fixef.se[j]));
+    const mm = marginalMeans(p1, ['arm'], { type: 'response', offset: Math.log(365) });
+    expect(mm.scale).toBe('rate');
+    checkRows('poisson rate', mm.rows, P.emmResponse, 'rate');
+    const rr = contrast(mm, 'revpairwise');
+    expect(rr.rows[0]!.scale).toBe('rate ratio');
+    checkRows('rate ratio', rr.rows, P.rateRatios, 'ratio');
+    rel('rate ratio p', rr.rows[0]!.pValue!, P.rateRatioTests['p.value'][0], 'p', SE);
+  });
+  it('predictions include the offset column of newdata', () => {
+    predictGlmm(p1, nd, { type: 'response', conditional: false }).forEach((v, i) => rel('poisson predict', v, P.predictPopulation[i], `population ${i}`, EST));
+    predictGlmm(p1, nd, { type: 'response' }).forEach((v, i) => rel('poisson predict', v, P.predictConditional[i], `conditional ${i}`, EST));
+    expect(() => predictGlmm(p1, nd.map(({ logDays: _, ...r }: { logDays: number }) => r))).toThrow(/logDays/);
+  });
+  it('the population-averaged rate is exp(η + σ²/2) (log link, closed form)', () => {
+    const pa = marginalMeans(p1, ['arm'], { type: 'response', offset: Math.log(365), marginal: 'population' });
+    pa.rows.forEach((r, i) => rel('poisson population', r.estimate!, P.populationAveraged[i], `rate ${i}`, EST));
+    // And exactly exp(η + σ²/2) at this fit's own η and σ.
+    const link = marginalMeans(p1, ['arm'], { offset: Math.log(365) });
+    const s2 = p1.varianceComponents[0]!.variance;
+    pa.rows.forEach((r, i) => rel('quadrature', r.estimate!, Math.exp(link.rows[i]!.estimate! + s2 / 2), `closed form ${i}`, 1e-12));
+  });
+});
