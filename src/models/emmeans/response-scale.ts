@@ -166,7 +166,7 @@ export function populationAveraged(mm: MarginalMeans, view: LinearModelView, opt
     ...rg,
     rows,
     marginal: 'population',
-    method: `${mm.method}; population-averaged over the random intercept (Gauss–Hermite quadrature, σ at its estimate), delta-method covariance, interval averaged from the link scale`,
+    method: `${mm.method}; population-averaged over the normal random intercept (σ at its estimate), delta-method covariance, interval averaged from the link scale`,
   };
   attachView(out, viewOf(rg));
   return out;

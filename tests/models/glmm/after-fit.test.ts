@@ -17,6 +17,8 @@ import { regrid } from '../../../src/models/emmeans/response-scale.js';
 import { likelihoodRatioTestGlmm, predictGlmm } from '../../../src/models/glmm/after-fit.js';
 import { fitGlmm } from '../../../src/models/glmm/fit.js';
 import { linearModelView } from '../../../src/models/emmeans/view.js';
+import { makeFamily } from '../../../src/models/glm/family.js';
+import { normalAverage } from '../../../src/models/glmm/view.js';
 import { ArgumentError } from '../../../src/errors/index.js';
 
 const fx = JSON.parse(readFileSync(new URL('../../fixtures/r/glmm/emmeans-glmm.json', import.meta.url), 'utf8'));
@@ -168,6 +170,13 @@ describe('population-averaged probabilities (marginal: population)', () => {
       rel('population difference', r.estimate!, fx.populationAveraged.riskDifference[i], `RD ${i}`, EST, fx.populationAveraged.riskDifferenceSe[i]);
       rel('population difference se', r.se!, fx.populationAveraged.riskDifferenceSe[i], `RD SE ${i}`, SE);
     });
+  });
+  it('the normal average of logit, probit and cloglog inverse links for σ from 0.3 to 8 (integrate())', () => {
+    const A = fx.averages;
+    for (const link of ['logit', 'probit', 'cloglog'] as const) {
+      const f = makeFamily('binomial', link);
+      A.eta.forEach((eta: number, i: number) => rel('normal average', normalAverage((x) => f.linkinv(x), eta, A.sigma[i]), A[link][i], `${link} η ${eta} σ ${A.sigma[i]}`, 1e-10));
+    }
   });
   it('needs type response and a single random intercept', () => {
     expect(() => marginalMeans(m1, ['arm'], { marginal: 'population' })).toThrow(/options\.type/);
