@@ -52,7 +52,8 @@ function linkOf(mm: MarginalMeans, view: LinearModelView): ResponseScale {
 export function toResponseScale(mm: MarginalMeans, view: LinearModelView): MarginalMeans {
   const rs = linkOf(mm, view);
   const rows = mm.rows.map((r) => {
-    if (!r.estimable) return { ...r };
+    // A not-estimable row may keep its estimate (e.g. under separation): on the response scale too.
+    if (!r.estimable) return { ...r, estimate: r.estimate === null ? null : rs.linkinv(r.estimate) };
     const lo = rs.linkinv(r.ci![0]);
     const hi = rs.linkinv(r.ci![1]);
     return { ...r, estimate: rs.linkinv(r.estimate!), se: Math.abs(rs.muEta(r.estimate!)) * r.se!, ci: [Math.min(lo, hi), Math.max(lo, hi)] as [number, number] };

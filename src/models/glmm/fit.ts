@@ -232,7 +232,9 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
     family: famFinal,
     kept: setup.kept,
     beta: Float64Array.from(beta),
-    vcov,
+    // Separated coefficients have NaN rows; any L that reaches them is flagged by notEstimable, and
+    // the zeros keep NaN·0 out of the others' variances.
+    vcov: vcov.map((v) => (Number.isFinite(v) ? v : 0)),
     notEstimable,
     offset: opts.offset !== undefined ? prob.offset : null,
     offsetColumn: opts.offset ?? null,

@@ -16,7 +16,7 @@ export interface GlmmState {
   family: Family;
   kept: number[];
   beta: Float64Array;
-  /** Covariance of β over the kept columns (row-major); NaN rows for separated coefficients. */
+  /** Covariance of β over the kept columns (row-major); zero rows for coefficients in `notEstimable`. */
   vcov: Float64Array;
   /** Indices (into `kept`) of coefficients whose Wald quantities are not estimable, with the reason. */
   notEstimable: Map<number, string>;
