@@ -8,7 +8,8 @@
 import { chiSquaredCdf } from '../../distributions/chi-squared.js';
 import { ArgumentError } from '../../errors/index.js';
 import { checkBoolean, checkOneOf, checkOptions, optionKeys } from '../../errors/checks.js';
-import { toColumnSource, type ModelData } from '../data-input.js';
+import { formatNumberLevel } from '../../formula/levels.js';
+import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { newDataDesign } from '../glm/after-fit.js';
 import { addConditionalModes } from '../lmm/predict.js';
 import { getGlmmState, type GlmmState } from './state.js';
@@ -44,8 +45,8 @@ function stateOf(fit: GlmmFit, argument: string): GlmmState {
 
 /**
  * Predict for `newdata`: η = xβ + offset (+ z·b̂ with `conditional`), or μ = g⁻¹(η). A fit with
- * an offset needs that column in `newdata`; a partially nested fit predicts conditionally only
- * with its structural indicator column, so use `conditional: false` there.
+ * an offset needs that column in `newdata`; a partially nested fit (`options.partialNesting`)
+ * needs its arm and cluster columns, and adds the cluster's mode to rows of the treated arm.
  * @throws ArgumentError for a missing column, an unseen factor level, or (unless allowed) an
  *   unseen group level, naming the row.
  * @example
@@ -63,8 +64,38 @@ export function predictGlmm(fit: GlmmFit, newdata: ModelData, options: GlmmPredi
   s.kept.forEach((j, c) => {
     for (let i = 0; i < n; i++) eta[i] = eta[i]! + X[j * n + i]! * s.beta[c]!;
   });
-  if (options.conditional !== false) addConditionalModes(s.frame, s.terms, s.modes, src, eta, options.allowNewLevels === true);
+  if (options.conditional !== false) addModes(s, src, eta, options.allowNewLevels === true);
   return type === 'link' ? eta : eta.map((e) => s.family.linkinv(e));
+}
+
+/**
+ * z'b̂ for each row. A partially nested design's structural term (0 + indicator | cluster) is
+ * added from the arm and cluster columns, so `newdata` needs no indicator column: rows of the
+ * treated arm get their cluster's mode, other rows none.
+ */
+function addModes(s: GlmmState, src: ColumnSource, eta: number[], allowNewLevels: boolean): void {
+  const pn = s.partialNesting;
+  const keep = s.terms.map((t) => t.frameIndex !== pn?.frameIndex);
+  addConditionalModes(s.frame, s.terms.filter((_, i) => keep[i]), s.modes.filter((_, i) => keep[i]), src, eta, allowNewLevels);
+  if (!pn) return;
+  const ti = keep.indexOf(false);
+  const t = s.terms[ti]!;
+  for (const k of ['arm', 'cluster'] as const) {
+    if (!src.has(pn[k])) throw new ArgumentError(`newdata.${pn[k]}`, undefined, `a column "${pn[k]}" (the partially nested design's ${k})`);
+  }
+  const arm = src.column(pn.arm);
+  const cluster = src.column(pn.cluster);
+  const index = new Map(t.levels.map((l, i) => [l, i]));
+  for (let i = 0; i < eta.length; i++) {
+    if (String(arm[i]) !== pn.treated) continue;
+    const c = cluster[i];
+    const lev = index.get(typeof c === 'number' ? formatNumberLevel(c) : String(c));
+    if (lev === undefined) {
+      if (allowNewLevels) continue;
+      throw new ArgumentError(`newdata[${i}].${pn.cluster}`, c, `a ${pn.cluster} seen in the fit, or options.allowNewLevels = true for a population-level prediction`);
+    }
+    eta[i] = eta[i]! + s.modes[ti]![lev]![0]!;
+  }
 }
 
 export interface GlmmLikelihoodRatioTest {

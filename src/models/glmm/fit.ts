@@ -240,6 +240,8 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
     offsetColumn: opts.offset ?? null,
     terms,
     modes: randomEffects.map((r) => r.values.map((v) => [...v])),
+    // withRandomTerm appends the structural term last.
+    partialNesting: opts.partialNesting ? { ...opts.partialNesting, frameIndex: frame.random.length - 1 } : null,
   });
   if (opts.partialNesting) hidePlaceholder(fit, opts.partialNesting.cluster);
   return fit;

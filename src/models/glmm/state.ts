@@ -27,6 +27,8 @@ export interface GlmmState {
   terms: ReTerm[];
   /** Conditional modes b per term (fitting order), level, column. */
   modes: number[][][];
+  /** A partially nested design: its columns and the index (in `frame.random`) of its structural term. */
+  partialNesting: { cluster: string; arm: string; treated: string; frameIndex: number } | null;
 }
 
 const states = new WeakMap<GlmmFit, GlmmState>();

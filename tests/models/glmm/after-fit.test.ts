@@ -212,3 +212,31 @@ describe('a Poisson GLMM with days at risk as offset', () => {
     pa.rows.forEach((r, i) => rel('quadrature', r.estimate!, Math.exp(link.rows[i]!.estimate! + s2 / 2), `closed form ${i}`, 1e-12));
   });
 });
+
+describe('predictGlmm on a partially nested fit', () => {
+  const sft = JSON.parse(readFileSync(new URL('../../fixtures/r/glmm/glmm.json', import.meta.url), 'utf8')).sft;
+  const cols = sft.data.columns;
+  const fit = fitGlmm('status ~ arm * visit + (1 | id)', cols, {
+    family: 'binomial',
+    levels: { arm: ['control', 'SFT'], visit: ['baseline', '9m', '15m'] },
+    partialNesting: { cluster: 'therapy_group', arm: 'arm', treated: 'SFT' },
+  });
+  const rows = Array.from(fit.rows, (r) => Object.fromEntries(Object.keys(cols).map((k) => [k, cols[k][r]])));
+  it('reproduces the fit\'s own linear predictor on its rows (participant and therapy-group modes)', () => {
+    const eta = predictGlmm(fit, rows);
+    let worstAbs = 0;
+    eta.forEach((e, i) => (worstAbs = Math.max(worstAbs, Math.abs(e - fit.linearPredictor[i]!))));
+    expect(worstAbs).toBeLessThan(1e-10);
+    // The therapy-group mode matters: without it the SFT rows differ.
+    const sftRow = rows.findIndex((r) => r.arm === 'SFT');
+    const g = fit.randomEffects.find((t) => t.group === 'therapy_group')!;
+    const lev = g.levels.indexOf(String(rows[sftRow]!.therapy_group));
+    const noGroup = predictGlmm(fit, [{ ...rows[sftRow]!, therapy_group: 'new group' }], { allowNewLevels: true })[0]!;
+    expect(eta[sftRow]! - noGroup).toBeCloseTo(g.values[lev]![0]!, 12);
+    expect(() => predictGlmm(fit, [{ ...rows[sftRow]!, therapy_group: 'new group' }])).toThrow(/therapy_group/);
+  });
+  it('population averages need a single random intercept', () => {
+    expect(() => marginalMeans(fit, ['arm'], { type: 'response', marginal: 'population' })).toThrow(/single random intercept/);
+    expect(() => marginalMeans(fit, ['arm'], { ddf: 'Satterthwaite' })).toThrow(/asymptotic/);
+  });
+});
