@@ -11,7 +11,7 @@
 import { ArgumentError } from '../../errors/index.js';
 import { registerViewFactory, type LinearModelView, type ResponseScale } from '../emmeans/view.js';
 import { nullBasis } from '../../linalg/dense.js';
-import { waldStatistic } from '../ols/contrast-df.js';
+import { linkModelView } from '../glm/view.js';
 import { crossProducts } from '../ols/least-squares.js';
 import { getGlmmState, type GlmmState } from './state.js';
 import type { GlmmFit } from './types.js';
@@ -24,35 +24,14 @@ registerViewFactory(
     if (requested !== undefined && requested !== 'asymptotic') {
       throw new ArgumentError('options.ddf', requested, '"asymptotic" (or omitted): GLMM inference is asymptotic (z and Wald χ²), as emmeans for glmer fits');
     }
-    const r = s.kept.length;
-    let meanOffset = 0;
-    if (s.offset) {
-      for (let i = 0; i < s.offset.length; i++) meanOffset += s.offset[i]!;
-      meanOffset /= s.offset.length;
-    }
-    const f = s.family;
     const touches = (L: Float64Array): number | undefined => [...s.notEstimable.keys()].find((j) => L[j] !== 0);
     return {
-      ddf: 'asymptotic (z; as emmeans for glmer fits)',
-      variables: s.frame.variables,
-      spec: s.frame.spec,
-      kept: s.kept,
-      beta: s.beta,
-      vcov: s.vcov,
-      numericMeans: s.frame.numericMeans,
-      nullBasis: glmmNullBasis(s),
-      df: () => Infinity,
+      ...linkModelView(s, Infinity, 'asymptotic (z; as emmeans for glmer fits)', glmmNullBasis(s)),
       notEstimable: (L) => {
         const j = touches(L);
         return j === undefined ? null : s.notEstimable.get(j)!;
       },
-      dfF: (Ls) => {
-        const { Q, q } = waldStatistic(s.beta, s.vcov, Ls, r);
-        return { F: Q / q, numDf: q, denDf: Infinity };
-      },
-      response: { family: f.name, link: f.link, linkinv: (e) => f.linkinv(e), muEta: (e) => f.muEta(e) },
       populationResponse: () => populationResponse(g, s),
-      offset: meanOffset,
     };
   },
 );
