@@ -42,6 +42,7 @@ export type {
 export { likelihoodRatioTest, type LikelihoodRatioTest, type LikelihoodRatioRow } from './models/lmm/likelihood-ratio.js';
 export { fitGlmm, glmmDevianceFunction } from './models/glmm/fit.js';
 export type { GlmmFit, GlmmOptions, GlmmFamilyName, GlmmFixedEffectRow } from './models/glmm/types.js';
+export { predictGlmm, likelihoodRatioTestGlmm, type GlmmPredictOptions, type GlmmLikelihoodRatioTest, type GlmmLrtModel } from './models/glmm/after-fit.js';
 export { predict, type PredictOptions } from './models/lmm/predict.js';
 export { fitOls, fitOlsFrame, clusterIndexFor } from './models/ols/fit.js';
 export type { ClusterIndex } from './models/ols/clusters.js';

@@ -117,6 +117,7 @@ const TABLE: [string, Call, string, string | null][] = [
   ['fitGlmm', () => api.fitGlmm('y ~ x + (1 | g)', any, { family: 'poisson', nAGQ: 5 } as never), 'options.nAGQ', 'nAgq'],
   ['glmmDevianceFunction', () => api.glmmDevianceFunction('y ~ x + (1 | g)', any, { family: 'poisson', ofset: 'e' } as never), 'options.ofset', 'offset'],
   ['predictGlm', () => api.predictGlm(any, [], { typ: 'response' } as never), 'options.typ', 'type'],
+  ['predictGlmm', () => api.predictGlmm(any, [], { conditonal: false } as never), 'options.conditonal', 'conditional'],
   ['likelihoodRatioTestGlm', () => api.likelihoodRatioTestGlm(any, any, { tset: 'F' } as never), 'options.tset', 'test'],
   ['fitGlm', () => api.fitGlm('y ~ x', any, { famly: 'poisson' } as never), 'options.famly', 'family'],
   ['checkResponse', () => api.checkResponse(api.makeFamily('poisson'), [1], [1], [1], { tabel: 'x' } as never), 'context.tabel', 'table'],

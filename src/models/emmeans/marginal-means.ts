@@ -12,9 +12,9 @@ import { dict, own } from '../../data/own.js';
 import { ArgumentError } from '../../errors/index.js';
 import { fillDesign, type EncodedVariable } from '../../formula/frame.js';
 import { waldRow, type Estimability, type WaldRow } from '../../results/not-estimable.js';
-import { meanOffset, toResponseScale } from './response-scale.js';
+import { meanOffset, populationAveraged, toResponseScale } from './response-scale.js';
 import { linearModelView, type LinearModelView } from './view.js';
-import { checkCiLevel, checkOptions, optionKeys } from '../../errors/checks.js';
+import { checkCiLevel, checkOneOf, checkOptions, optionKeys } from '../../errors/checks.js';
 
 export interface MarginalMeansOptions {
   /**
@@ -49,6 +49,15 @@ export interface MarginalMeansOptions {
    * @defaultValue the mean offset of the fit's rows (emmeans's default)
    */
   offset?: number;
+  /**
+   * Mixed models with a link (GLMMs): `conditional` means are g⁻¹ of the linear predictor with the
+   * random effects at 0 (a typical participant, emmeans's); `population` averages g⁻¹ over the
+   * random intercept's normal distribution (the share in the population, e.g. of participants
+   * employed), with `type: 'response'`. Population-averaged means are regridded: their contrasts
+   * are differences (risk differences), their intervals g⁻¹-averaged link-scale intervals.
+   * @defaultValue 'conditional'
+   */
+  marginal?: 'conditional' | 'population';
 }
 
 /**
@@ -85,6 +94,8 @@ export interface MarginalMeans {
   scale?: string;
   /** The link-scale offset included in each mean (GLMs with an offset). */
   offset?: number;
+  /** `population` for means averaged over the random effects (GLMMs, `options.marginal`). */
+  marginal?: 'population';
 }
 
 /** Reuse of a view for contrasts of these means. */
@@ -108,7 +119,7 @@ export function attachView(mm: MarginalMeans, view: LinearModelView): void {
  * mm.rows[0]; // { levels: { arm: 'control', visit: 'baseline' }, estimate: 48.31…, se: 1.083…, df: 561.6…, … }
  */
 export function marginalMeans(fit: object, specs: string[], options: MarginalMeansOptions = {}): MarginalMeans {
-  checkOptions('options', options, optionKeys<MarginalMeansOptions>()(['by', 'at', 'ddf', 'ciLevel', 'type', 'offset']));
+  checkOptions('options', options, optionKeys<MarginalMeansOptions>()(['by', 'at', 'ddf', 'ciLevel', 'type', 'offset', 'marginal']));
   const view = linearModelView(fit, options.ddf);
   const ciLevel = options.ciLevel ?? 0.95;
   checkCiLevel(ciLevel, 'options.ciLevel');
@@ -205,6 +216,9 @@ export function marginalMeans(fit: object, specs: string[], options: MarginalMea
     ...(offset !== 0 ? { offset } : {}),
   };
   views.set(mm, view);
+  if (checkOneOf('options.marginal', options.marginal ?? 'conditional', ['conditional', 'population'] as const) === 'population') {
+    return populationAveraged(mm, view, options);
+  }
   return options.type === 'response' ? toResponseScale(mm, view) : mm;
 }
 

@@ -52,7 +52,8 @@ function linkOf(mm: MarginalMeans, view: LinearModelView): ResponseScale {
 export function toResponseScale(mm: MarginalMeans, view: LinearModelView): MarginalMeans {
   const rs = linkOf(mm, view);
   const rows = mm.rows.map((r) => {
-    if (!r.estimable) return { ...r };
+    // A not-estimable row may keep its estimate (e.g. under separation): on the response scale too.
+    if (!r.estimable) return { ...r, estimate: r.estimate === null ? null : rs.linkinv(r.estimate) };
     const lo = rs.linkinv(r.ci![0]);
     const hi = rs.linkinv(r.ci![1]);
     return { ...r, estimate: rs.linkinv(r.estimate!), se: Math.abs(rs.muEta(r.estimate!)) * r.se!, ci: [Math.min(lo, hi), Math.max(lo, hi)] as [number, number] };
@@ -137,6 +138,38 @@ export function regrid(mm: MarginalMeans): MarginalMeans {
     method: `${mm.method}; regridded to the ${RESPONSE_NAMES[rs.family] ?? 'response'} scale (delta-method covariance)`,
   };
   attachView(out, regridView);
+  return out;
+}
+
+/**
+ * Population-averaged means of a mixed model (`marginal: 'population'`): the link-scale means
+ * regridded with the inverse link averaged over the random effects, h(η) = E_b[g⁻¹(η + b)]
+ * (the view's `populationResponse`), SE h'(η)·SE(η) and covariance J·LVL'·J with J = diag h'(η)
+ * (σ held at its estimate); intervals h of the link-scale intervals (h is increasing, so they
+ * stay within the range of μ). Contrasts are differences of population shares.
+ */
+export function populationAveraged(mm: MarginalMeans, view: LinearModelView, options: MarginalMeansOptions): MarginalMeans {
+  if (options.type !== 'response') {
+    throw new ArgumentError('options.type', options.type, '"response" with marginal: "population" (population-averaged means are on the response scale)');
+  }
+  if (!view.populationResponse) {
+    throw new ArgumentError('options.marginal', options.marginal, '"conditional" (or omitted): "population" averages over random effects, for GLMM fits');
+  }
+  const rs = view.populationResponse();
+  const paView: LinearModelView = { ...view, response: rs };
+  attachView(mm, paView);
+  const rg = regrid(mm);
+  const rows = rg.rows.map((r, i) => {
+    const link = mm.rows[i]!;
+    return { ...r, ci: [rs.linkinv(link.ci![0]), rs.linkinv(link.ci![1])] as [number, number] };
+  });
+  const out: MarginalMeans = {
+    ...rg,
+    rows,
+    marginal: 'population',
+    method: `${mm.method}; population-averaged over the normal random intercept (σ at its estimate), delta-method covariance, interval averaged from the link scale`,
+  };
+  attachView(out, viewOf(rg));
   return out;
 }
 

@@ -36,6 +36,11 @@ export interface LinearModelView {
   dfF?(L: Float64Array[]): { F: number; numDf: number; denDf: number };
   /** Models with a link (GLMs): how to move means from the link to the response scale. */
   response?: ResponseScale;
+  /**
+   * Mixed models with a link: the inverse link averaged over the random effects (population-averaged
+   * means, `marginal: 'population'`); throws an ArgumentError when the fit's random effects do not allow it.
+   */
+  populationResponse?(): ResponseScale;
   /** Offset added to every marginal mean on the link scale (a GLM's mean offset, as emmeans). */
   offset?: number;
 }

@@ -8,8 +8,8 @@ import { chiSquaredCdf } from '../../distributions/chi-squared.js';
 import { fCdf } from '../../distributions/f.js';
 import { ArgumentError } from '../../errors/index.js';
 import { checkOneOf, checkOptions, optionKeys } from '../../errors/checks.js';
-import { encodeNewData, fillDesign } from '../../formula/frame.js';
-import { toColumnSource, type ModelData } from '../data-input.js';
+import { encodeNewData, fillDesign, type ModelFrame } from '../../formula/frame.js';
+import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { getGlmState, type GlmState } from './state.js';
 import type { GlmFit } from './types.js';
 
@@ -48,22 +48,7 @@ export function predictGlm(fit: GlmFit, newdata: ModelData, options: GlmPredictO
   checkOptions('options', options, PREDICT_KEYS);
   const s = stateOf(fit, 'fit');
   const type = checkOneOf('options.type', options.type ?? 'link', ['link', 'response'] as const);
-  const src = toColumnSource(newdata, 'newdata');
-  const n = src.nRows;
-  const { frame } = s;
-  const enc = encodeNewData(frame.variables, [...new Set(frame.spec.terms.flatMap((t) => t.variables))], src);
-  const X = fillDesign(frame.spec, enc, Int32Array.from({ length: n }, (_, i) => i));
-  const offset = new Float64Array(n);
-  for (const [key, column] of Object.entries(s.offsetColumns)) {
-    if (!src.has(column)) throw new ArgumentError(`newdata.${column}`, undefined, `a column "${column}" (the fit's ${key})`);
-    const col = src.column(column);
-    for (let i = 0; i < n; i++) {
-      const v = col[i];
-      const ok = typeof v === 'number' && Number.isFinite(v) && (key === 'offset' || v > 0);
-      if (!ok) throw new ArgumentError(`newdata[${i}].${column}`, v, key === 'offset' ? 'a finite offset' : 'an exposure > 0');
-      offset[i] = offset[i]! + (key === 'offset' ? (v as number) : Math.log(v as number));
-    }
-  }
+  const { X, offset, n } = newDataDesign(s.frame, s.offsetColumns, toColumnSource(newdata, 'newdata'));
   const r = s.kept.length;
   const x = new Float64Array(r);
   return Array.from({ length: n }, (_, i) => {
@@ -78,6 +63,30 @@ export function predictGlm(fit: GlmFit, newdata: ModelData, options: GlmPredictO
     if (type === 'link') return { estimate: eta, se };
     return { estimate: s.family.linkinv(eta), se: Math.abs(s.family.muEta(eta)) * se };
   });
+}
+
+/**
+ * The fixed-effects design (all columns, column-major) and the offset of `src` rows, as a fit's
+ * frame builds them; offset columns are added as given, exposure columns as their log.
+ * Shared by the GLM and GLMM predictions.
+ * @throws ArgumentError for a missing column, an unseen factor level or a bad offset, naming the row.
+ */
+export function newDataDesign(frame: ModelFrame, offsetColumns: { offset?: string; exposure?: string }, src: ColumnSource): { X: Float64Array; offset: Float64Array; n: number } {
+  const n = src.nRows;
+  const enc = encodeNewData(frame.variables, [...new Set(frame.spec.terms.flatMap((t) => t.variables))], src);
+  const X = fillDesign(frame.spec, enc, Int32Array.from({ length: n }, (_, i) => i));
+  const offset = new Float64Array(n);
+  for (const [key, column] of Object.entries(offsetColumns)) {
+    if (!src.has(column)) throw new ArgumentError(`newdata.${column}`, undefined, `a column "${column}" (the fit's ${key})`);
+    const col = src.column(column);
+    for (let i = 0; i < n; i++) {
+      const v = col[i];
+      const ok = typeof v === 'number' && Number.isFinite(v) && (key === 'offset' || v > 0);
+      if (!ok) throw new ArgumentError(`newdata[${i}].${column}`, v, key === 'offset' ? 'a finite offset' : 'an exposure > 0');
+      offset[i] = offset[i]! + (key === 'offset' ? (v as number) : Math.log(v as number));
+    }
+  }
+  return { X, offset, n };
 }
 
 export interface GlmLikelihoodRatioOptions {

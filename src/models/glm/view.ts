@@ -11,6 +11,8 @@
 import { ArgumentError } from '../../errors/index.js';
 import { registerViewFactory, type LinearModelView } from '../emmeans/view.js';
 import { waldStatistic } from '../ols/contrast-df.js';
+import type { ModelFrame } from '../../formula/frame.js';
+import type { Family } from './family.js';
 import { getGlmState, glmNullBasis } from './state.js';
 import type { GlmFit } from './types.js';
 
@@ -19,7 +21,6 @@ registerViewFactory(
   (fit, requested): LinearModelView => {
     const g = fit as GlmFit;
     const s = getGlmState(g)!;
-    const r = s.kept.length;
     let df: number;
     let ddf: string;
     if (requested === undefined || requested === 'residual') {
@@ -31,28 +32,43 @@ registerViewFactory(
     } else {
       throw new ArgumentError('options.ddf', requested, '"residual" (the default for a GLM: residual df when the dispersion is estimated, else ∞) or "asymptotic"');
     }
-    let meanOffset = 0;
-    if (s.offset) {
-      for (let i = 0; i < s.offset.length; i++) meanOffset += s.offset[i]!;
-      meanOffset /= s.offset.length;
-    }
-    const f = s.family;
-    return {
-      ddf,
-      variables: s.frame.variables,
-      spec: s.frame.spec,
-      kept: s.kept,
-      beta: s.beta,
-      vcov: s.vcov,
-      numericMeans: s.frame.numericMeans,
-      nullBasis: glmNullBasis(s),
-      df: () => df,
-      dfF: (Ls) => {
-        const { Q, q } = waldStatistic(s.beta, s.vcov, Ls, r);
-        return { F: Q / q, numDf: q, denDf: df };
-      },
-      response: { family: f.name, link: f.link, linkinv: (e) => f.linkinv(e), muEta: (e) => f.muEta(e) },
-      offset: meanOffset,
-    };
+    return linkModelView(s, df, ddf, glmNullBasis(s));
   },
 );
+
+/**
+ * The view of a model with a link on its fit rows: β, V, df (constant, as for GLMs and GLMMs),
+ * the family's inverse link and the mean offset of the rows (emmeans's default). Shared by the
+ * GLM and GLMM views.
+ */
+export function linkModelView(
+  s: { frame: ModelFrame; kept: number[]; beta: Float64Array; vcov: Float64Array; offset: Float64Array | null; family: Family },
+  df: number,
+  ddf: string,
+  nullBasis: number[][],
+): LinearModelView {
+  let meanOffset = 0;
+  if (s.offset) {
+    for (let i = 0; i < s.offset.length; i++) meanOffset += s.offset[i]!;
+    meanOffset /= s.offset.length;
+  }
+  const f = s.family;
+  const r = s.kept.length;
+  return {
+    ddf,
+    variables: s.frame.variables,
+    spec: s.frame.spec,
+    kept: s.kept,
+    beta: s.beta,
+    vcov: s.vcov,
+    numericMeans: s.frame.numericMeans,
+    nullBasis,
+    df: () => df,
+    dfF: (Ls) => {
+      const { Q, q } = waldStatistic(s.beta, s.vcov, Ls, r);
+      return { F: Q / q, numDf: q, denDf: df };
+    },
+    response: { family: f.name, link: f.link, linkinv: (e) => f.linkinv(e), muEta: (e) => f.muEta(e) },
+    offset: meanOffset,
+  };
+}

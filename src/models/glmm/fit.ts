@@ -30,6 +30,8 @@ import type { CorrelationRow, RandomEffectsTable, VarianceComponentRow } from '.
 import { fdDerivatives, minimizeBounded, type OptimizeResult } from '../optimize.js';
 import { tInterval } from '../t-tests.js';
 import { agqDeviance, conditionalCovariances, laplaceDeviance, pirls, type GlmmProblem, type ModeState } from './laplace.js';
+import { setGlmmState } from './state.js';
+import './view.js';
 import type { GlmmFamilyName, GlmmFit, GlmmFixedEffectRow, GlmmOptions } from './types.js';
 
 const OPTION_KEYS = optionKeys<GlmmOptions>()([
@@ -221,6 +223,26 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
     singular,
     diagnostics,
   };
+  const notEstimable = new Map<number, string>();
+  fixedEffects.forEach((r, j) => {
+    if (!r.estimable) notEstimable.set(j, `"${r.term}" is not estimable (${r.reason})`);
+  });
+  setGlmmState(fit, {
+    frame,
+    family: famFinal,
+    kept: setup.kept,
+    beta: Float64Array.from(beta),
+    // Separated coefficients have NaN rows; any L that reaches them is flagged by notEstimable, and
+    // the zeros keep NaN·0 out of the others' variances.
+    vcov: vcov.map((v) => (Number.isFinite(v) ? v : 0)),
+    notEstimable,
+    offset: opts.offset !== undefined ? prob.offset : null,
+    offsetColumn: opts.offset ?? null,
+    terms,
+    modes: randomEffects.map((r) => r.values.map((v) => [...v])),
+    // withRandomTerm appends the structural term last.
+    partialNesting: opts.partialNesting ? { ...opts.partialNesting, frameIndex: frame.random.length - 1 } : null,
+  });
   if (opts.partialNesting) hidePlaceholder(fit, opts.partialNesting.cluster);
   return fit;
 }
@@ -482,7 +504,7 @@ function prepare(formula: string, data: ModelData, options: GlmmOptions): Setup 
   const nb = familyName === 'negativeBinomial';
   const famAt = (logNb: number): Family => (nb ? makeFamily('negativeBinomial', 'log', Math.exp(logNb)) : fam0);
 
-  return { prob, fam0, familyName, nAgq, ciLevel, frame, xNames, droppedColumns, terms, nTheta, p, n, thetaStart, nb, famAt, opts, formula };
+  return { prob, fam0, familyName, nAgq, ciLevel, frame, xNames, droppedColumns, kept, terms, nTheta, p, n, thetaStart, nb, famAt, opts, formula };
 }
 
 interface Setup {
@@ -494,6 +516,7 @@ interface Setup {
   frame: ModelFrame;
   xNames: string[];
   droppedColumns: string[];
+  kept: number[];
   terms: ReTerm[];
   nTheta: number;
   p: number;

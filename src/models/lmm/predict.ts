@@ -4,9 +4,10 @@
  * Zb for the groups seen in the fit.
  */
 import { ArgumentError } from '../../errors/index.js';
-import { encodeNewData, fillDesign } from '../../formula/frame.js';
+import { encodeNewData, fillDesign, type ModelFrame } from '../../formula/frame.js';
 import { formatNumberLevel } from '../../formula/levels.js';
-import { toColumnSource, type ModelData } from '../data-input.js';
+import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
+import type { ReTerm } from './structure.js';
 import { getState } from './state.js';
 import type { LmmFit } from './types.js';
 import { checkBoolean, checkOptions, optionKeys } from '../../errors/checks.js';
@@ -52,7 +53,26 @@ export function predict(fit: LmmFit, newdata: ModelData, options: PredictOptions
     for (let i = 0; i < n; i++) out[i] = out[i]! + X[j * n + i]! * b;
   });
   if (options.includeRandom === false) return out;
-  s.cp.terms.forEach((t, ti) => {
+  addConditionalModes(frame, s.cp.terms, s.cp.terms.map((_, ti) => fit.randomEffects[ti]!.values), src, out, options.allowNewLevels === true);
+  return out;
+}
+
+/**
+ * Add each row's Zb to `out` (lme4's `re.form = NULL`): the conditional modes `modes[term][level]`
+ * of the groups seen in the fit; a new level adds nothing when `allowNewLevels`, else an error.
+ * Shared by the LMM and GLMM predictions.
+ */
+export function addConditionalModes(
+  frame: ModelFrame,
+  terms: readonly Pick<ReTerm, 'frameIndex' | 'levels' | 'k' | 'groupName'>[],
+  modes: readonly (readonly (readonly number[])[])[],
+  src: ColumnSource,
+  out: number[],
+  allowNewLevels: boolean,
+): void {
+  const n = src.nRows;
+  const rows = Int32Array.from({ length: n }, (_, i) => i);
+  terms.forEach((t, ti) => {
     const fr = frame.random[t.frameIndex]!;
     const reVars = [...new Set(fr.spec.terms.flatMap((x) => x.variables))];
     const renc = encodeNewData(frame.variables, reVars, src);
@@ -62,7 +82,7 @@ export function predict(fit: LmmFit, newdata: ModelData, options: PredictOptions
       return src.column(g);
     });
     const index = new Map(t.levels.map((l, i) => [l, i]));
-    const table = fit.randomEffects[ti]!;
+    const values = modes[ti]!;
     for (let i = 0; i < n; i++) {
       const key = cols.map((c) => {
         const v = c[i];
@@ -70,12 +90,11 @@ export function predict(fit: LmmFit, newdata: ModelData, options: PredictOptions
       }).join(':');
       const lev = index.get(key);
       if (lev === undefined) {
-        if (options.allowNewLevels) continue;
+        if (allowNewLevels) continue;
         throw new ArgumentError(`newdata[${i}].${t.groupName}`, key, `a level seen in the fit, or options.allowNewLevels = true for a population-level prediction`);
       }
-      const b = table.values[lev]!;
+      const b = values[lev]!;
       for (let c = 0; c < t.k; c++) out[i] = out[i]! + Z[c * n + i]! * b[c]!;
     }
   });
-  return out;
 }

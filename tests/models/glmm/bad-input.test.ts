@@ -1,6 +1,8 @@
 /** fitGlmm's up-front checks (typed errors naming row, field, value and expectation) and its named diagnostics. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { anova } from '../../../src/models/emmeans/anova.js';
+import { marginalMeans } from '../../../src/models/emmeans/marginal-means.js';
 import { ArgumentError, ValidationError } from '../../../src/errors/index.js';
 import { fitGlmm, glmmDevianceFunction } from '../../../src/models/glmm/fit.js';
 import { gaussHermiteRule } from '../../../src/models/glmm/gauss-hermite.js';
@@ -135,6 +137,14 @@ describe('fitGlmm: named diagnostics', () => {
     const pA = y.reduce((s, v) => s + v, 0) / y.length;
     expect(a.estimate).toBeCloseTo(Math.log(pA / (1 - pA)), 4);
     expect(a.se!).toBeCloseTo(1 / Math.sqrt(80 * pA * (1 - pA)), 4);
+    // After the fit: arm A's mean is estimable (its SE is the intercept's), arm B's and the test of arm are not.
+    const mm = marginalMeans(fit, ['arm'], { type: 'response' });
+    expect(mm.rows[0]).toMatchObject({ estimable: true });
+    expect(mm.rows[0]!.se).toBeCloseTo(Math.abs(pA * (1 - pA)) * a.se!, 6);
+    expect(mm.rows[1]).toMatchObject({ estimable: false, se: null, ci: null });
+    expect(mm.rows[1]!.estimate).toBeLessThan(1e-3); // arm B never succeeds: a probability near 0
+    expect(mm.rows[1]!.reason).toMatch(/armB.*separation/);
+    expect(anova(fit).rows[0]).toMatchObject({ estimable: false, statistic: null });
   });
 
   it('a fit with no between-participant variation is singular, with the term named', () => {
