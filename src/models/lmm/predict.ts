@@ -53,7 +53,14 @@ export function predict(fit: LmmFit, newdata: ModelData, options: PredictOptions
     for (let i = 0; i < n; i++) out[i] = out[i]! + X[j * n + i]! * b;
   });
   if (options.includeRandom === false) return out;
-  addConditionalModes(frame, s.cp.terms, s.cp.terms.map((_, ti) => fit.randomEffects[ti]!.values), src, out, options.allowNewLevels === true);
+  // Modes by level name: the reported table omits partial nesting's placeholder cluster (whose
+  // random effect multiplies 0), so positions in it are not positions in the term's levels.
+  const modes = s.cp.terms.map((t, ti) => {
+    const tab = fit.randomEffects[ti]!;
+    const byLevel = new Map(tab.levels.map((l, i) => [l, tab.values[i]!]));
+    return t.levels.map((l) => byLevel.get(l) ?? new Array<number>(t.k).fill(0));
+  });
+  addConditionalModes(frame, s.cp.terms, modes, src, out, options.allowNewLevels === true);
   return out;
 }
 

@@ -7,6 +7,7 @@ import { ArgumentError } from '../../../src/errors/index.js';
 import { marginalMeans } from '../../../src/models/emmeans/marginal-means.js';
 import { fitLmm, NO_CLUSTER } from '../../../src/models/lmm/fit.js';
 import { likelihoodRatioTest } from '../../../src/models/lmm/likelihood-ratio.js';
+import { predict } from '../../../src/models/lmm/predict.js';
 import { LMM_DF, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE } from '../../tolerances.js';
 import { expectRel, fixtureColumns, loadFixture } from '../fixture-helpers.js';
 
@@ -37,6 +38,19 @@ describe('partialNesting', () => {
     const tab = fit.randomEffects.find((t) => t.group === 'therapy_group')!;
     expect(tab.levels).toHaveLength(19);
     expect(tab.levels).not.toContain(NO_CLUSTER);
+  });
+
+  it('predicts each row with its own therapy group\'s mode (the placeholder sorts first among the levels)', () => {
+    // "(no cluster)" sorts before "G01": the reported table omits it, so modes are matched by name.
+    const n = (data.score as unknown[]).length;
+    const rows = Array.from({ length: n }, (_, i) => {
+      const treated = data.arm![i] === 'SFT';
+      return { arm: data.arm![i], visit: data.visit![i], id: data.id![i], armSFT: treated ? 1 : 0, therapy_group: treated ? data.therapy_group![i] : NO_CLUSTER };
+    });
+    const fitted = fit.rows.length;
+    expect(fitted).toBeGreaterThan(0);
+    const pred = predict(fit, Array.from(fit.rows, (r) => rows[r]!));
+    pred.forEach((p, k) => expect(Math.abs(p - fit.fitted[k]!)).toBeLessThan(1e-9 * Math.max(1, Math.abs(fit.fitted[k]!))));
   });
 
   it('requires a therapy group for every treated row and names the row', () => {
