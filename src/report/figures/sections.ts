@@ -260,6 +260,16 @@ export function forestFigure(sg: SubgroupsSection, instrument: string, visit: st
   };
 }
 
+/** The effect's unit on the cost-effectiveness figures: per outcome point (economics) or per QALY (cost-utility). */
+export interface EffectUnit {
+  /** Axis text of the effect, e.g. `PSP points` or `QALYs`. */
+  effect: string;
+  /** Singular unit after "per", e.g. `point` or `QALY`. */
+  per: string;
+  /** Prefix of the figure ids, e.g. `ce-plane` or `cu-plane`. */
+  idPrefix: string;
+}
+
 /**
  * Cost-effectiveness plane: bootstrap replicates of (incremental effect, incremental cost)
  * with the point estimate.
@@ -268,11 +278,13 @@ export function forestFigure(sg: SubgroupsSection, instrument: string, visit: st
  * @param currency - e.g. `DKK`.
  * @param index - the analysis's position in the plan (keeps ids unique).
  *   @defaultValue 0
+ * @param unit - the effect's unit and the id prefix.
+ *   @defaultValue outcome points, prefix `ce-plane`
  * @returns the figure, or `null` when no replicates were kept.
  * @example
  * cePlaneFigure(economics.analyses[0], 'DKK')?.id; // 'ce-plane-1-psp-9m'
  */
-export function cePlaneFigure(ce: CostEffectivenessSummary, currency: string, index = 0): Figure | null {
+export function cePlaneFigure(ce: CostEffectivenessSummary, currency: string, index = 0, unit: EffectUnit = { effect: `${ce.outcome} points`, per: 'point', idPrefix: 'ce-plane' }): Figure | null {
   const n = ce.plane.deltaEffect.length;
   if (n === 0) return null;
   const values = ce.plane.deltaEffect.map((e, i) => ({ dE: round6(e), dC: round6(ce.plane.deltaCost[i]!) }));
@@ -283,7 +295,7 @@ export function cePlaneFigure(ce: CostEffectivenessSummary, currency: string, in
     height: HEIGHT,
     config: CONFIG,
     layer: [
-      { data: { values }, mark: { type: 'point', filled: true, size: 8, opacity: 0.25, color: '#777', aria: false }, encoding: { x: { field: 'dE', type: 'quantitative', title: `Incremental effect (${ce.outcome} points)` }, y: { field: 'dC', type: 'quantitative', title: `Incremental cost (${currency})` } } },
+      { data: { values }, mark: { type: 'point', filled: true, size: 8, opacity: 0.25, color: '#777', aria: false }, encoding: { x: { field: 'dE', type: 'quantitative', title: `Incremental effect (${unit.effect})` }, y: { field: 'dC', type: 'quantitative', title: `Incremental cost (${currency})` } } },
       { data: { values: [{}] }, mark: { type: 'rule', color: '#333' }, encoding: { x: { datum: 0, type: 'quantitative' } } },
       { data: { values: [{}] }, mark: { type: 'rule', color: '#333' }, encoding: { y: { datum: 0, type: 'quantitative' } } },
       {
@@ -296,7 +308,7 @@ export function cePlaneFigure(ce: CostEffectivenessSummary, currency: string, in
   const ne = ce.quadrantShares['trade-off-NE'] ?? 0;
   const dom = ce.quadrantShares['dominant'] ?? 0;
   return {
-    id: slug('ce-plane', String(index + 1), ce.outcome, ce.visit),
+    id: slug(unit.idPrefix, String(index + 1), ce.outcome, ce.visit),
     title: `Cost-effectiveness plane: ${ce.label}`,
     reading: `${fmt(100 * ne, 0)}% of replicates lie in the more-effective-and-more-costly quadrant and ${fmt(100 * dom, 0)}% in the dominant one (more effective, less costly).`,
     spec,
@@ -309,24 +321,26 @@ export function cePlaneFigure(ce: CostEffectivenessSummary, currency: string, in
  *
  * @param analyses - the cost-effectiveness analyses.
  * @param currency - e.g. `DKK`.
+ * @param unit - the effect's unit and the figure id.
+ *   @defaultValue per outcome point, id `ceac`
  * @returns the figure, or `null` without analyses.
  * @example
  * ceacFigure(economics.analyses, 'DKK')?.id; // 'ceac'
  */
-export function ceacFigure(analyses: readonly CostEffectivenessSummary[], currency: string): Figure | null {
+export function ceacFigure(analyses: readonly CostEffectivenessSummary[], currency: string, unit: EffectUnit = { effect: 'outcome points', per: 'point', idPrefix: 'ceac' }): Figure | null {
   if (analyses.length === 0) return null;
   const values = analyses.flatMap((a) => a.ceac.wtp.map((w, i) => ({ analysis: a.label, wtp: w, probability: round6(a.ceac.probability[i]!) })));
   const labels = analyses.map((a) => a.label);
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Cost-effectiveness acceptability', subtitle: 'Probability of being cost-effective at each willingness to pay per outcome point' },
+    title: { text: 'Cost-effectiveness acceptability', subtitle: `Probability of being cost-effective at each willingness to pay per ${unit.per === 'point' ? 'outcome point' : unit.per}` },
     width: WIDTH,
     height: HEIGHT,
     config: CONFIG,
     data: { values },
     mark: { type: 'line', point: { size: 16 }, strokeWidth: 2 },
     encoding: {
-      x: { field: 'wtp', type: 'quantitative', title: `Willingness to pay per point (${currency})`, axis: { format: '~s' } },
+      x: { field: 'wtp', type: 'quantitative', title: `Willingness to pay per ${unit.per} (${currency})`, axis: { format: '~s' } },
       y: { field: 'probability', type: 'quantitative', title: 'Probability cost-effective', scale: { domain: [0, 1] }, axis: { format: '%' } },
       color: { field: 'analysis', type: 'nominal', title: 'Analysis', sort: labels, scale: { domain: labels, range: labels.map((_, i) => PALETTE[i % PALETTE.length]!) } },
     },
@@ -334,12 +348,60 @@ export function ceacFigure(analyses: readonly CostEffectivenessSummary[], curren
   const first = analyses[0]!;
   const i80 = first.ceac.probability.findIndex((p) => p >= 0.8);
   return {
-    id: 'ceac',
+    id: unit.idPrefix,
     title: 'Cost-effectiveness acceptability curves',
     reading:
       i80 >= 0
-        ? `${first.label}: the probability of being cost-effective reaches 80% at ${first.ceac.wtp[i80]!.toLocaleString('en-US')} ${currency} per point.`
-        : `${first.label}: the probability of being cost-effective stays below 80% up to ${first.ceac.wtp[first.ceac.wtp.length - 1]!.toLocaleString('en-US')} ${currency} per point (at most ${fmt(100 * Math.max(...first.ceac.probability), 0)}%).`,
+        ? `${first.label}: the probability of being cost-effective reaches 80% at ${first.ceac.wtp[i80]!.toLocaleString('en-US')} ${currency} per ${unit.per}.`
+        : `${first.label}: the probability of being cost-effective stays below 80% up to ${first.ceac.wtp[first.ceac.wtp.length - 1]!.toLocaleString('en-US')} ${currency} per ${unit.per} (at most ${fmt(100 * Math.max(...first.ceac.probability), 0)}%).`,
+    spec,
+  };
+}
+
+/** One EVPI curve: its label and the per-person values on a willingness-to-pay grid. */
+export interface EvpiSeries {
+  label: string;
+  wtp: readonly number[];
+  perPerson: readonly number[];
+}
+
+/**
+ * Expected value of perfect information per person against the willingness to pay per QALY,
+ * one line per horizon, in the style of the acceptability curves.
+ *
+ * @param series - one curve per horizon.
+ * @param currency - e.g. `DKK`.
+ * @returns the figure, or `null` without curves.
+ * @example
+ * evpiFigure([{ label: '15 months', wtp: [0, 50000], perPerson: [0, 812] }], 'DKK')?.id; // 'evpi'
+ */
+export function evpiFigure(series: readonly EvpiSeries[], currency: string): Figure | null {
+  if (series.length === 0) return null;
+  const values = series.flatMap((c) => c.wtp.map((w, i) => ({ horizon: c.label, wtp: w, evpi: round6(c.perPerson[i]!) })));
+  const labels = series.map((c) => c.label);
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Expected value of perfect information', subtitle: 'Per person, at each willingness to pay per QALY (from the bootstrap replicates)' },
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    data: { values },
+    mark: { type: 'line', point: { size: 16 }, strokeWidth: 2 },
+    encoding: {
+      x: { field: 'wtp', type: 'quantitative', title: `Willingness to pay per QALY (${currency})`, axis: { format: '~s' } },
+      y: { field: 'evpi', type: 'quantitative', title: `EVPI per person (${currency})`, scale: { zero: true } },
+      color: { field: 'horizon', type: 'nominal', title: 'Horizon', sort: labels, scale: { domain: labels, range: labels.map((_, i) => PALETTE[i % PALETTE.length]!) } },
+    },
+  };
+  const first = series[0]!;
+  let top = 0;
+  first.perPerson.forEach((v, i) => {
+    if (v > first.perPerson[top]!) top = i;
+  });
+  return {
+    id: 'evpi',
+    title: 'Expected value of perfect information per person',
+    reading: `${first.label}: EVPI per person is largest, ${Math.round(first.perPerson[top]!).toLocaleString('en-US')} ${currency}, at ${first.wtp[top]!.toLocaleString('en-US')} ${currency} per QALY, where the decision is most uncertain.`,
     spec,
   };
 }
