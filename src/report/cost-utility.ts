@@ -40,7 +40,7 @@ export function costUtilitySection(a: TrialAnalysis, cells: SmallCells, withFigu
     caption: `QALYs per participant by arm (${cu.instrument}, discounted at ${num(100 * cu.discountRate, 1)}% a year after the first)`,
     columns: [col('horizon', 'Horizon'), col('arm', 'Arm'), col('n', 'n (excluded)', true), col('qaly', `Mean QALYs (${ci})`, true), col('undiscounted', 'Undiscounted', true), col('baseline', 'Baseline utility', true)],
     rows: cu.horizons.flatMap((h) =>
-      h.byArm.map((r) => {
+      a.design.arms.flatMap((arm) => h.byArm.filter((x) => x.arm === arm)).map((r) => {
         const hide = suppressed(r.n, cells);
         return {
           horizon: h.label,
@@ -52,7 +52,7 @@ export function costUtilitySection(a: TrialAnalysis, cells: SmallCells, withFigu
         };
       }),
     ),
-    note: `Value set: ${cu.valueSet}. ${cu.method} Excluded: participants without a utility at every visit of the horizon (complete cases).`,
+    note: `Value set: ${cu.valueSet.replace(/\.$/, '')}. ${cu.method} Excluded: participants without a utility at every visit of the horizon (complete cases).`,
   });
   s.tables.push({
     id: 'incremental-qalys',
@@ -102,7 +102,7 @@ export function costUtilitySection(a: TrialAnalysis, cells: SmallCells, withFigu
       r['evpi'] = wtps.map((w) => `${money(h.evpi.perPerson[h.evpi.wtp.indexOf(w)])} at ${money(w)}`).join('; ');
       return r;
     }),
-    note: first ? `${first.costPerQaly.method} ${first.evpi.method}.` : null,
+    note: first?.costPerQaly.method ?? null,
   });
   if (cu.skewedCosts.length > 0) {
     const arms = a.design.arms;
@@ -143,8 +143,10 @@ export function costUtilitySection(a: TrialAnalysis, cells: SmallCells, withFigu
         (i80 >= 0 ? `the probability of being cost-effective reaches 80% at ${money(x.ceac.wtp[i80])} ${cu.currency} per QALY.` : `the probability of being cost-effective stays below 80% on the grid (at most ${percent(100 * Math.max(...x.ceac.probability), 0)}).`),
     );
   }
-  for (const h of cu.horizons) for (const d of [...h.diagnostics, ...h.incrementalQaly.diagnostics, ...h.costPerQaly.diagnostics]) s.notes.push(`${h.label}: ${d.severity}: ${d.message}`);
-  for (const d of cu.diagnostics) s.notes.push(`${d.severity}: ${d.message}`);
+  // QALY diagnostics already name their horizon; the others are prefixed with it.
+  for (const d of [...cu.diagnostics, ...cu.horizons.flatMap((h) => h.diagnostics)]) s.notes.push(`${d.severity}: ${d.message}`);
+  for (const h of cu.horizons) for (const d of [...h.incrementalQaly.diagnostics, ...h.costPerQaly.diagnostics]) s.notes.push(`${h.label}: ${d.severity}: ${d.message}`);
+  for (const m of cu.skewedCosts) for (const d of m.diagnostics) s.notes.push(`${m.model === 'gamma' ? 'Gamma model' : 'Two-part model'}: ${d.severity}: ${d.message}`);
   if (withFigures) {
     cu.horizons.forEach((h, i) => {
       const f = cePlaneFigure(h.costPerQaly, cu.currency, i, { ...QALY_UNIT, idPrefix: 'cu-plane' });

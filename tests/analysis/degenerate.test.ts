@@ -77,8 +77,9 @@ const cases: Case[] = [
 
 /** The bundled SFT plan, every section included, with few bootstrap replicates. */
 function plan(): Record<string, unknown> {
-  const p = readJson('examples/sft-trial/plan.json') as Record<string, unknown> & { economics: Record<string, unknown> };
+  const p = readJson('examples/sft-trial/plan.json') as Record<string, unknown> & { economics: Record<string, unknown>; costUtility: Record<string, unknown> };
   p.economics = { ...p.economics, replicates: 200, planePoints: 100 };
+  p.costUtility = { ...p.costUtility, replicates: 200, planePoints: 100, skewedCosts: { replicates: 50 } };
   return p;
 }
 
@@ -97,7 +98,7 @@ describe('degenerate designs: not estimable with the reason, everywhere', () => 
       // The CLI's part is the printing and the exit code: it runs the primary analysis only.
       const planPath = join(dir, 'plan.json');
       const quick = plan();
-      for (const k of ['economics', 'clinicalSignificance', 'doseResponse', 'subgroups']) delete quick[k];
+      for (const k of ['economics', 'costUtility', 'clinicalSignificance', 'doseResponse', 'subgroups']) delete quick[k];
       writeFileSync(planPath, JSON.stringify(quick));
 
       const parsed = parseAnalysisPlan(plan());

@@ -393,15 +393,20 @@ export function evpiFigure(series: readonly EvpiSeries[], currency: string): Fig
       color: { field: 'horizon', type: 'nominal', title: 'Horizon', sort: labels, scale: { domain: labels, range: labels.map((_, i) => PALETTE[i % PALETTE.length]!) } },
     },
   };
-  const first = series[0]!;
-  let top = 0;
-  first.perPerson.forEach((v, i) => {
-    if (v > first.perPerson[top]!) top = i;
+  const peaks = series.map((c) => {
+    let top = 0;
+    c.perPerson.forEach((v, i) => {
+      if (v > c.perPerson[top]!) top = i;
+    });
+    const v = c.perPerson[top]!;
+    return v > 0
+      ? `${c.label}: largest, ${Math.round(v).toLocaleString('en-US')} ${currency} per person, at ${c.wtp[top]!.toLocaleString('en-US')} ${currency} per QALY`
+      : `${c.label}: 0 on the whole grid (one option has the larger net benefit in every replicate)`;
   });
   return {
     id: 'evpi',
     title: 'Expected value of perfect information per person',
-    reading: `${first.label}: EVPI per person is largest, ${Math.round(first.perPerson[top]!).toLocaleString('en-US')} ${currency}, at ${first.wtp[top]!.toLocaleString('en-US')} ${currency} per QALY, where the decision is most uncertain.`,
+    reading: `Expected value of perfect information, ${peaks.join('; ')}.`,
     spec,
   };
 }
