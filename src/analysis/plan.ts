@@ -185,6 +185,12 @@ export function wtpRangePoints(w: { from: number; to: number; by: number }): num
   return Math.floor((w.to - w.from) / w.by + 1e-9) + 1;
 }
 
+const wtpSchema = (per: string, defaults: string) =>
+  z
+    .union([z.array(z.number().min(0)).min(2).max(LIMITS.gridPoints), wtpRangeSchema])
+    .optional()
+    .meta({ description: `Willingness to pay per ${per}. Default: ${defaults}.` });
+
 const economicsAnalysisSchema = z.strictObject({
   label: nonEmpty.optional(),
   outcome: nonEmpty.meta({ description: 'Instrument whose points are the effect.' }),
@@ -197,7 +203,7 @@ const economicsSchema = z.strictObject({
   analyses: z.array(economicsAnalysisSchema).min(1),
   currency: nonEmpty.default('DKK'),
   priceYear: z.number().int().optional(),
-  wtp: z.union([z.array(z.number().min(0)).min(2).max(LIMITS.gridPoints), wtpRangeSchema]).optional().meta({ description: 'Willingness to pay per outcome point. Default: 0 to 200,000 by 5,000.' }),
+  wtp: wtpSchema('outcome point', '0 to 200,000 by 5,000'),
   replicates: z.number().int().min(200).max(100000).default(2000),
   ciType: z.enum(['bca', 'percentile']).default('bca'),
   missingCosts: z.enum(['exclude', 'zero']).default('exclude'),
@@ -220,10 +226,7 @@ const costUtilitySchema = z.strictObject({
   priceYear: z.number().int().optional(),
   costCategories: z.array(nonEmpty).min(1).optional().meta({ description: 'Cost categories summed per participant. Default: all.' }),
   missingCosts: z.enum(['exclude', 'zero']).default('exclude'),
-  wtp: z
-    .union([z.array(z.number().min(0)).min(2).max(LIMITS.gridPoints), wtpRangeSchema])
-    .optional()
-    .meta({ description: 'Willingness to pay per QALY. Default: 0 to 1,500,000 by 25,000.' }),
+  wtp: wtpSchema('QALY', '0 to 1,500,000 by 25,000'),
   replicates: z.number().int().min(200).max(100000).default(2000),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional().meta({ description: "Seed of the joint bootstrap (horizon i uses seed + i). Default: the plan's seed + 100." }),
   ciType: z.enum(['bca', 'percentile']).default('bca'),

@@ -30,7 +30,7 @@ export function wtpGrid(plan: Pick<EconomicsPlan, 'wtp'>, fallback: readonly num
   return out;
 }
 
-export function summary(b: BootstrapEstimate): BootstrapSummary {
+function summary(b: BootstrapEstimate): BootstrapSummary {
   return { estimate: b.estimate, se: finiteOrNull(b.se), ci: intervalOrNull(b.ci), ciLevel: b.ciLevel };
 }
 
