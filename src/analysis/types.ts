@@ -366,19 +366,8 @@ export interface EconomicsSection {
   diagnostics: Diagnostic[];
 }
 
-/** A treated − control difference as the report prints it (`estimable: false` rows carry the reason). */
-export interface DifferenceSummary {
-  estimable: boolean;
-  reason: string | null;
-  estimate: number | null;
-  se: number | null;
-  /** `null` for a z (normal) reference. */
-  df: number | null;
-  statistic: number | null;
-  pValue: number | null;
-  ci: Interval | null;
-  ciLevel: number;
-}
+/** A treated − control difference as the report prints it (df `null` for a z reference; `estimable: false` rows carry the reason). */
+export type DifferenceSummary = MaybeEstimateRow;
 
 /** A skewed-cost model's mean cost difference, or why there is none. */
 export type SkewedCostSummary =

@@ -315,6 +315,25 @@ export function cePlaneFigure(ce: CostEffectivenessSummary, currency: string, in
   };
 }
 
+/** A line per series against the willingness-to-pay grid (acceptability and EVPI curves share it). */
+function wtpCurveSpec(o: { title: string; subtitle: string; values: Record<string, unknown>[]; series: { field: string; title: string; labels: string[] }; y: Record<string, unknown>; xTitle: string }): TopLevelSpec {
+  const { labels } = o.series;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: o.title, subtitle: o.subtitle },
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    data: { values: o.values },
+    mark: { type: 'line', point: { size: 16 }, strokeWidth: 2 },
+    encoding: {
+      x: { field: 'wtp', type: 'quantitative', title: o.xTitle, axis: { format: '~s' } },
+      y: o.y,
+      color: { field: o.series.field, type: 'nominal', title: o.series.title, sort: labels, scale: { domain: labels, range: labels.map((_, i) => PALETTE[i % PALETTE.length]!) } },
+    },
+  } as TopLevelSpec;
+}
+
 /**
  * Cost-effectiveness acceptability curves: the probability that the treated arm is
  * cost-effective against the willingness to pay per outcome point, one line per analysis.
@@ -330,21 +349,14 @@ export function cePlaneFigure(ce: CostEffectivenessSummary, currency: string, in
 export function ceacFigure(analyses: readonly CostEffectivenessSummary[], currency: string, unit: EffectUnit = { effect: 'outcome points', per: 'point', idPrefix: 'ceac' }): Figure | null {
   if (analyses.length === 0) return null;
   const values = analyses.flatMap((a) => a.ceac.wtp.map((w, i) => ({ analysis: a.label, wtp: w, probability: round6(a.ceac.probability[i]!) })));
-  const labels = analyses.map((a) => a.label);
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Cost-effectiveness acceptability', subtitle: `Probability of being cost-effective at each willingness to pay per ${unit.per === 'point' ? 'outcome point' : unit.per}` },
-    width: WIDTH,
-    height: HEIGHT,
-    config: CONFIG,
-    data: { values },
-    mark: { type: 'line', point: { size: 16 }, strokeWidth: 2 },
-    encoding: {
-      x: { field: 'wtp', type: 'quantitative', title: `Willingness to pay per ${unit.per} (${currency})`, axis: { format: '~s' } },
-      y: { field: 'probability', type: 'quantitative', title: 'Probability cost-effective', scale: { domain: [0, 1] }, axis: { format: '%' } },
-      color: { field: 'analysis', type: 'nominal', title: 'Analysis', sort: labels, scale: { domain: labels, range: labels.map((_, i) => PALETTE[i % PALETTE.length]!) } },
-    },
-  };
+  const spec = wtpCurveSpec({
+    title: 'Cost-effectiveness acceptability',
+    subtitle: `Probability of being cost-effective at each willingness to pay per ${unit.per === 'point' ? 'outcome point' : unit.per}`,
+    values,
+    series: { field: 'analysis', title: 'Analysis', labels: analyses.map((a) => a.label) },
+    y: { field: 'probability', type: 'quantitative', title: 'Probability cost-effective', scale: { domain: [0, 1] }, axis: { format: '%' } },
+    xTitle: `Willingness to pay per ${unit.per} (${currency})`,
+  });
   const first = analyses[0]!;
   const i80 = first.ceac.probability.findIndex((p) => p >= 0.8);
   return {
@@ -378,21 +390,14 @@ export interface EvpiSeries {
 export function evpiFigure(series: readonly EvpiSeries[], currency: string): Figure | null {
   if (series.length === 0) return null;
   const values = series.flatMap((c) => c.wtp.map((w, i) => ({ horizon: c.label, wtp: w, evpi: round6(c.perPerson[i]!) })));
-  const labels = series.map((c) => c.label);
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Expected value of perfect information', subtitle: 'Per person, at each willingness to pay per QALY (from the bootstrap replicates)' },
-    width: WIDTH,
-    height: HEIGHT,
-    config: CONFIG,
-    data: { values },
-    mark: { type: 'line', point: { size: 16 }, strokeWidth: 2 },
-    encoding: {
-      x: { field: 'wtp', type: 'quantitative', title: `Willingness to pay per QALY (${currency})`, axis: { format: '~s' } },
-      y: { field: 'evpi', type: 'quantitative', title: `EVPI per person (${currency})`, scale: { zero: true } },
-      color: { field: 'horizon', type: 'nominal', title: 'Horizon', sort: labels, scale: { domain: labels, range: labels.map((_, i) => PALETTE[i % PALETTE.length]!) } },
-    },
-  };
+  const spec = wtpCurveSpec({
+    title: 'Expected value of perfect information',
+    subtitle: 'Per person, at each willingness to pay per QALY (from the bootstrap replicates)',
+    values,
+    series: { field: 'horizon', title: 'Horizon', labels: series.map((c) => c.label) },
+    y: { field: 'evpi', type: 'quantitative', title: `EVPI per person (${currency})`, scale: { zero: true } },
+    xTitle: `Willingness to pay per QALY (${currency})`,
+  });
   const peaks = series.map((c) => {
     let top = 0;
     c.perPerson.forEach((v, i) => {
