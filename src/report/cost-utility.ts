@@ -46,7 +46,7 @@ export function costUtilitySection(a: TrialAnalysis, cells: SmallCells, withFigu
           horizon: h.label,
           arm: r.arm,
           n: `${count(r.n, cells)} (${count(r.excluded, cells)})`,
-          qaly: hide ? `suppressed (n <${cells.k})` : `${num(r.estimate, 3)} (${interval(r.ci, 3)})`,
+          qaly: hide ? `suppressed (n <${cells.k})` : `${num(r.estimate, 3)} (${r.ci ? interval(r.ci, 3) : `interval ${notEstimableText('fewer than 2 participants with every utility')}`})`,
           undiscounted: hide ? '–' : num(r.undiscounted, 3),
           baseline: hide ? '–' : num(r.baselineUtility, 3),
         };

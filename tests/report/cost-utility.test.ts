@@ -92,6 +92,7 @@ describe('cost-utility report section', () => {
     const h = cu.horizons[0]!;
     h.incrementalQaly.adjusted = { ...h.incrementalQaly.adjusted, estimable: false, reason: 'one therapy group only', estimate: null, se: null, ci: null, pValue: null };
     h.costPerQaly.icer = { estimate: null, quadrant: 'undefined', interpretation: 'no difference in QALYs' };
+    h.byArm[0] = { ...h.byArm[0]!, n: 1, se: null, ci: null };
     cu.skewedCosts[0] = { estimable: false, model: 'gamma', reason: '3 participant(s) have a total cost of 0', method: 'Gamma GLM.', diagnostics: [] };
     const report = await buildReport(a);
     for (const text of [report.html, report.markdown]) {
@@ -99,6 +100,7 @@ describe('cost-utility report section', () => {
       expect(text).toContain('not estimable: one therapy group only');
       expect(text).toContain('not estimable: no difference in QALYs');
       expect(text).toContain('not estimable: 3 participant(s) have a total cost of 0');
+      expect(text).toContain('interval not estimable: fewer than 2 participants with every utility');
       expect(text.match(/.{0,60}(e\+30\d|Infinity|NaN).{0,30}/g) ?? []).toEqual([]);
     }
     expect(report.html).toContain('Expected value of perfect information per person');
