@@ -10,7 +10,10 @@
  * - clinical significance, attendance (dose–response) and subgroups, as the plan's sections;
  *   each is reported as "not available" until its capability is in the library;
  * - health-care use and costs by arm, and cost-effectiveness acceptability for PSP at 9 and
- *   15 months and for MHRM and WHO-5 at 15 months.
+ *   15 months and for MHRM and WHO-5 at 15 months;
+ * - cost-utility: QALYs from the EQ-5D-5L index over 9 and 15 months (discounted at 3.5 % after
+ *   the first year), incremental QALYs adjusted for baseline utility, cost per QALY with the CE
+ *   plane, acceptability and EVPI curves, and the gamma and two-part cost models.
  *
  * Writes examples/sft-trial/output/: report.html (self-contained), report.md, results.json
  * and figures/ (Vega-Lite specs with their SVG).
@@ -50,6 +53,14 @@ if (analysis.economics.status === 'done') {
   for (const ce of analysis.economics.result.analyses) {
     const i = ce.ceac.wtp.indexOf(50000);
     console.log(`${ce.label}: ΔC ${Math.round(ce.incrementalCost.estimate)} DKK, ΔE ${ce.incrementalEffect.estimate.toFixed(2)}; P(cost-effective at 50,000 DKK/point) = ${i >= 0 ? ce.ceac.probability[i]!.toFixed(2) : 'n/a'}`);
+  }
+}
+if (analysis.costUtility.status === 'done') {
+  for (const h of analysis.costUtility.result.horizons) {
+    const q = h.incrementalQaly.adjusted;
+    const ce = h.costPerQaly;
+    const icer = ce.icer.estimate === null ? `not estimable: ${ce.icer.interpretation}` : `${Math.round(ce.icer.estimate)} DKK/QALY`;
+    console.log(`QALYs over ${h.label}: ΔQALY (adjusted) ${q.estimate === null ? `not estimable: ${q.reason}` : q.estimate.toFixed(3)}, ΔC ${Math.round(ce.incrementalCost.estimate)} DKK, ICER ${icer} (${ce.icer.quadrant})`);
   }
 }
 for (const d of analysis.diagnostics) console.log(`${d.severity}: ${d.message}`);

@@ -185,6 +185,12 @@ export function wtpRangePoints(w: { from: number; to: number; by: number }): num
   return Math.floor((w.to - w.from) / w.by + 1e-9) + 1;
 }
 
+const wtpSchema = (per: string, defaults: string) =>
+  z
+    .union([z.array(z.number().min(0)).min(2).max(LIMITS.gridPoints), wtpRangeSchema])
+    .optional()
+    .meta({ description: `Willingness to pay per ${per}. Default: ${defaults}.` });
+
 const economicsAnalysisSchema = z.strictObject({
   label: nonEmpty.optional(),
   outcome: nonEmpty.meta({ description: 'Instrument whose points are the effect.' }),
@@ -197,12 +203,44 @@ const economicsSchema = z.strictObject({
   analyses: z.array(economicsAnalysisSchema).min(1),
   currency: nonEmpty.default('DKK'),
   priceYear: z.number().int().optional(),
-  wtp: z.union([z.array(z.number().min(0)).min(2).max(LIMITS.gridPoints), wtpRangeSchema]).optional().meta({ description: 'Willingness to pay per outcome point. Default: 0 to 200,000 by 5,000.' }),
+  wtp: wtpSchema('outcome point', '0 to 200,000 by 5,000'),
   replicates: z.number().int().min(200).max(100000).default(2000),
   ciType: z.enum(['bca', 'percentile']).default('bca'),
   missingCosts: z.enum(['exclude', 'zero']).default('exclude'),
   costsByArm: z.boolean().default(true),
   planePoints: z.number().int().min(0).max(20000).default(2000).meta({ description: 'Replicates kept for the cost-effectiveness plane figure.' }),
+});
+
+const qalyHorizonSchema = z.strictObject({
+  label: nonEmpty.optional().meta({ description: 'Name in the results. Default: the last visit.' }),
+  visits: z.array(nonEmpty).min(2).meta({ description: 'Visits in time order whose utilities span the horizon, the first being baseline (time zero).' }),
+});
+
+const costUtilitySchema = z.strictObject({
+  horizons: z.array(qalyHorizonSchema).min(1).meta({ description: 'QALY horizons, e.g. 9 months [baseline, 9m] and 15 months [baseline, 9m, 15m].' }),
+  instrument: nonEmpty.default('EQ5D_INDEX').meta({ description: 'Utility index instrument (its registry range bounds the utilities).' }),
+  valueSet: nonEmpty.optional().meta({ description: "Name of the value set the index was scored with. Default: the instrument registry's first reference." }),
+  time: z.enum(['dates', 'nominal']).default('dates').meta({ description: "Trapezoids on the measurement dates, or on design.visitMonths ('nominal')." }),
+  discountRate: z.number().min(0).lt(1).default(0.035).meta({ description: 'Annual discount rate of QALYs after the first year (Danish guidance: 3.5 %).' }),
+  currency: nonEmpty.default('DKK'),
+  priceYear: z.number().int().optional(),
+  costCategories: z.array(nonEmpty).min(1).optional().meta({ description: 'Cost categories summed per participant. Default: all.' }),
+  missingCosts: z.enum(['exclude', 'zero']).default('exclude'),
+  wtp: wtpSchema('QALY', '0 to 1,500,000 by 25,000'),
+  replicates: z.number().int().min(200).max(100000).default(2000),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional().meta({ description: "Seed of the joint bootstrap (horizon i uses seed + i). Default: the plan's seed + 100." }),
+  ciType: z.enum(['bca', 'percentile']).default('bca'),
+  adjustBaseline: z.boolean().default(true).meta({ description: 'Incremental QALYs adjusted for baseline utility in the cost-per-QALY bootstrap (Manca et al. 2005).' }),
+  vcov: z.enum(['classical', 'HC1', 'HC2', 'HC3', 'CR1', 'CR2']).default('CR2').meta({ description: 'Covariance of the incremental-QALY regressions; CR* cluster by therapy group.' }),
+  planePoints: z.number().int().min(0).max(20000).default(2000).meta({ description: 'Replicates kept for the cost-effectiveness plane figure.' }),
+  skewedCosts: z
+    .strictObject({
+      gamma: z.boolean().default(true).meta({ description: 'Gamma GLM (log link) of total cost on arm.' }),
+      twoPart: z.boolean().default(true).meta({ description: 'Two-part model: logit for any cost × gamma for positive costs.' }),
+      replicates: z.number().int().min(0).max(100000).default(1000).meta({ description: 'Bootstrap replicates of the two-part difference; 0 for none.' }),
+    })
+    .optional()
+    .meta({ description: 'Mean cost difference by models for skewed costs. Off unless given.' }),
 });
 
 const reportSchema = z.strictObject({
@@ -239,6 +277,7 @@ export const analysisPlanSchema = z
     doseResponse: doseResponseSchema.optional(),
     subgroups: subgroupsSchema.optional(),
     economics: economicsSchema.optional(),
+    costUtility: costUtilitySchema.optional(),
     report: reportSchema.prefault({}),
   })
   .superRefine((plan, ctx) => {
@@ -249,6 +288,20 @@ export const analysisPlanSchema = z
     };
     const isFollowUp = (v: string, path: (string | number)[]) => {
       if (!followUps.includes(v)) ctx.addIssue({ code: 'custom', path, message: `a follow-up visit of the design (${followUps.join(', ')})` });
+    };
+    const checkWtp = (w: number[] | { from: number; to: number; by: number } | undefined, path: string[]) => {
+      if (Array.isArray(w)) {
+        for (let i = 1; i < w.length; i++) {
+          if (!(w[i]! > w[i - 1]!)) {
+            ctx.addIssue({ code: 'custom', path: [...path, i], message: `strictly increasing values (${w[i - 1]} is followed by ${w[i]})` });
+            break;
+          }
+        }
+      } else if (w && !(w.to > w.from)) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'to'], message: `a value above from (${w.from})` });
+      } else if (w && wtpRangePoints(w) > LIMITS.gridPoints) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'by'], message: `a step giving at most ${LIMITS.gridPoints} grid points (this range gives ${wtpRangePoints(w).toExponential(2)})` });
+      }
     };
     const seen = new Set<string>();
     plan.outcomes.forEach((o, i) => {
@@ -313,19 +366,26 @@ export const analysisPlanSchema = z
         isInstrument(a.outcome, ['economics', 'analyses', i, 'outcome']);
         isFollowUp(a.visit, ['economics', 'analyses', i, 'visit']);
       });
-      const w = ec.wtp;
-      if (Array.isArray(w)) {
-        for (let i = 1; i < w.length; i++) {
-          if (!(w[i]! > w[i - 1]!)) {
-            ctx.addIssue({ code: 'custom', path: ['economics', 'wtp', i], message: `strictly increasing values (${w[i - 1]} is followed by ${w[i]})` });
-            break;
+      checkWtp(ec.wtp, ['economics', 'wtp']);
+    }
+    const cu = plan.costUtility;
+    if (cu) {
+      if (arms.length !== 2) ctx.addIssue({ code: 'custom', path: ['costUtility'], message: `no cost-utility section unless the design has two arms (it has ${arms.length})` });
+      isInstrument(cu.instrument, ['costUtility', 'instrument']);
+      cu.horizons.forEach((h, i) => {
+        h.visits.forEach((v, j) => {
+          if (!visits.includes(v)) ctx.addIssue({ code: 'custom', path: ['costUtility', 'horizons', i, 'visits', j], message: `a visit of the design (${visits.join(', ')})` });
+          else if (j > 0 && !(visits.indexOf(v) > visits.indexOf(h.visits[j - 1]!))) {
+            ctx.addIssue({ code: 'custom', path: ['costUtility', 'horizons', i, 'visits', j], message: `visits in the design's time order (${h.visits[j - 1]} is followed by ${v})` });
           }
+        });
+      });
+      if (cu.time === 'nominal') {
+        for (const v of new Set(cu.horizons.flatMap((h) => h.visits))) {
+          if (plan.design.visitMonths?.[v] === undefined) ctx.addIssue({ code: 'custom', path: ['design', 'visitMonths', v], message: `the months of visit ${v}, since costUtility.time is 'nominal'` });
         }
-      } else if (w && !(w.to > w.from)) {
-        ctx.addIssue({ code: 'custom', path: ['economics', 'wtp', 'to'], message: `a value above from (${w.from})` });
-      } else if (w && wtpRangePoints(w) > LIMITS.gridPoints) {
-        ctx.addIssue({ code: 'custom', path: ['economics', 'wtp', 'by'], message: `a step giving at most ${LIMITS.gridPoints} grid points (this range gives ${wtpRangePoints(w).toExponential(2)})` });
       }
+      checkWtp(cu.wtp, ['costUtility', 'wtp']);
     }
   })
   .meta({ title: 'rcteval analysis plan', description: 'A pre-specified analysis of a randomised trial, run by analyzeTrial or `rcteval analyze`.' });
@@ -346,6 +406,9 @@ export type SubgroupsPlan = NonNullable<AnalysisPlan['subgroups']>;
 export type SubgroupVariablePlan = SubgroupsPlan['variables'][number];
 /** The economics part of a normalised plan. */
 export type EconomicsPlan = NonNullable<AnalysisPlan['economics']>;
+
+/** The cost-utility part of a normalised plan. */
+export type CostUtilityPlan = NonNullable<AnalysisPlan['costUtility']>;
 
 /** JSON Schema (draft 2020-12) of an analysis plan as written in a JSON file. */
 export const analysisPlanJsonSchema: Record<string, unknown> = z.toJSONSchema(analysisPlanSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

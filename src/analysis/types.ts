@@ -366,6 +366,63 @@ export interface EconomicsSection {
   diagnostics: Diagnostic[];
 }
 
+/** A treated − control difference as the report prints it (df `null` for a z reference; `estimable: false` rows carry the reason). */
+export type DifferenceSummary = MaybeEstimateRow;
+
+/** A skewed-cost model's mean cost difference, or why there is none. */
+export type SkewedCostSummary =
+  | {
+      estimable: true;
+      model: 'gamma' | 'two-part';
+      n: number;
+      /** Mean cost per arm by recycled predictions. */
+      arms: { arm: string; estimate: number; ci: Interval | null; zeros: number; n: number }[];
+      difference: DifferenceSummary;
+      /** Percentile bootstrap of the two-part difference (`null` for the gamma model or with 0 replicates). */
+      bootstrap: { estimate: number; se: number | null; ci: Interval | null; ciLevel: number; replicates: number; seed: number } | null;
+      method: string;
+      diagnostics: Diagnostic[];
+    }
+  | { estimable: false; model: 'gamma' | 'two-part'; reason: string; method: string; diagnostics: Diagnostic[] };
+
+/** QALYs and cost per QALY over one horizon. */
+export interface CostUtilityHorizon {
+  label: string;
+  visits: string[];
+  /** Mean discounted QALYs by arm (complete cases). */
+  byArm: { arm: string; n: number; excluded: number; estimate: number; se: number | null; ci: Interval | null; ciLevel: number; undiscounted: number; baselineUtility: number }[];
+  /** Incremental QALYs: difference in means and the baseline-utility-adjusted arm coefficient. */
+  incrementalQaly: {
+    n: { control: number; treated: number };
+    unadjusted: DifferenceSummary;
+    adjusted: DifferenceSummary;
+    vcov: string;
+    method: string;
+    diagnostics: Diagnostic[];
+  };
+  /** The joint bootstrap of costs and QALYs (effect = QALYs). */
+  costPerQaly: CostEffectivenessSummary & { adjustBaseline: boolean };
+  /** Expected value of perfect information per person over the willingness-to-pay grid. */
+  evpi: { wtp: number[]; perPerson: number[]; replicates: number; method: string };
+  method: string;
+  diagnostics: Diagnostic[];
+}
+
+/** Cost-utility as the report reads it. */
+export interface CostUtilitySection {
+  instrument: string;
+  valueSet: string;
+  discountRate: number;
+  time: 'dates' | 'nominal';
+  currency: string;
+  priceYear: number | null;
+  horizons: CostUtilityHorizon[];
+  /** Skewed-cost models of the participants' total costs (empty unless the plan asks). */
+  skewedCosts: SkewedCostSummary[];
+  method: string;
+  diagnostics: Diagnostic[];
+}
+
 /** Everything `analyzeTrial` returns. */
 export interface TrialAnalysis {
   kind: 'rcteval.analysis';
@@ -387,5 +444,6 @@ export interface TrialAnalysis {
   doseResponse: SectionResult<DoseResponseSection>;
   subgroups: SectionResult<SubgroupsSection>;
   economics: SectionResult<EconomicsSection>;
+  costUtility: SectionResult<CostUtilitySection>;
   diagnostics: Diagnostic[];
 }

@@ -105,7 +105,7 @@ function summary(io: CliIo, analysis: TrialAnalysis, files: string[], out: strin
       io.stdout(`  ${o.instrument} ${w.arm} ${w.from}→${w.visit}: ${w.change ? `change ${num(w.change.estimate)} (${w.nPairs} pairs)` : notEstimableText(w.reason)}\n`);
     }
   }
-  for (const [name, s] of Object.entries({ clinicalSignificance: analysis.clinicalSignificance, doseResponse: analysis.doseResponse, subgroups: analysis.subgroups, economics: analysis.economics })) {
+  for (const [name, s] of Object.entries({ clinicalSignificance: analysis.clinicalSignificance, doseResponse: analysis.doseResponse, subgroups: analysis.subgroups, economics: analysis.economics, costUtility: analysis.costUtility })) {
     if (s.status === 'not-available') io.stderr(`warning: ${name}: ${s.reason}\n`);
     if (s.status === 'failed') io.stderr(`error: ${name} failed: ${s.error.name}: ${s.error.message}\n`);
   }
@@ -144,7 +144,7 @@ async function analyzeAndWrite(io: CliIo, planPath: string, files: TrialFiles, o
   const lost = primaryNotEstimable(analysis);
   for (const l of lost) io.stderr(`error: primary outcome ${l}\n`);
   if (lost.length > 0) return EXIT_PRIMARY_NOT_ESTIMABLE;
-  const failed = [analysis.clinicalSignificance, analysis.doseResponse, analysis.subgroups, analysis.economics].some((s) => s.status === 'failed');
+  const failed = [analysis.clinicalSignificance, analysis.doseResponse, analysis.subgroups, analysis.economics, analysis.costUtility].some((s) => s.status === 'failed');
   return failed ? 3 : 0;
 }
 

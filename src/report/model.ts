@@ -22,6 +22,7 @@ import { armDifferenceFigure, changeDistributionFigure, individualTrajectoryFigu
 import { categoryBarsFigure, ceacFigure, cePlaneFigure, doseResponseFigure, forestFigure, jacobsonFigure } from './figures/sections.js';
 import { auto, count, countPercent, interval, money, notEstimableText, num, pEquals, pValue, percent, suppressed, type SmallCells } from './format.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
+import { costUtilitySection } from './cost-utility.js';
 
 /** A column of a report table. */
 export interface ReportColumn {
@@ -88,13 +89,15 @@ export interface ReportOptions {
   figures?: boolean;
 }
 
-const col = (key: string, label: string, numeric = false): ReportColumn => ({ key, label, numeric });
+/** A table column (shared with the section modules). */
+export const col = (key: string, label: string, numeric = false): ReportColumn => ({ key, label, numeric });
 
 function section(id: string, title: string, status: SectionStatus = 'done'): ReportSection {
   return { id, title, status, readings: [], tables: [], figures: [], notes: [], subsections: [] };
 }
 
-function ciLabel(level: number): string {
+/** `95% CI` for a level of 0.95. */
+export function ciLabel(level: number): string {
   return `${Math.round(level * 1000) / 10}% CI`;
 }
 
@@ -435,7 +438,8 @@ function effectSizeSection(a: TrialAnalysis): ReportSection {
 // ---------------------------------------------------------------------------------------
 // Optional sections
 
-function statusSection<T>(id: string, title: string, r: SectionResult<T>): { s: ReportSection; result: T | null } {
+/** A section headed by its status; `result` is `null` unless the section is done. */
+export function statusSection<T>(id: string, title: string, r: SectionResult<T>): { s: ReportSection; result: T | null } {
   const s = section(id, title, r.status === 'done' ? 'done' : r.status);
   if (r.status === 'not-requested') s.readings.push('Not part of the analysis plan.');
   if (r.status === 'not-available') s.readings.push(`Not available: ${r.reason}`);
@@ -772,6 +776,7 @@ export function buildReportModel(analysis: TrialAnalysis, options: ReportOptions
       doseSection(analysis, cells, withFigures),
       subgroupSection(analysis, cells, withFigures),
       economicsSection(analysis, cells, withFigures),
+      costUtilitySection(analysis, cells, withFigures),
       methodsSection(analysis, cells),
     ],
     planJson: JSON.stringify(analysis.plan, null, 2),

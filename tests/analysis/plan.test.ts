@@ -139,3 +139,51 @@ describe('analysis plan schema', () => {
     expect('visitMonths' in planDesign(plan)).toBe(false);
   });
 });
+
+describe('cost-utility plan section', () => {
+  const section = { horizons: [{ label: '15 months', visits: ['baseline', '9m', '15m'] }] };
+  const withCu = (cu: Record<string, unknown>, change: (p: Record<string, unknown>) => void = () => undefined) =>
+    withChange((x) => {
+      x['costUtility'] = cu;
+      change(x);
+    });
+
+  it('accepts a valid section and fills in the documented defaults (JSON Schema too)', () => {
+    const json = withCu({ ...section, skewedCosts: {} });
+    const cu = parseAnalysisPlan(json).costUtility!;
+    expect(cu).toEqual({
+      horizons: section.horizons,
+      instrument: 'EQ5D_INDEX',
+      time: 'dates',
+      discountRate: 0.035,
+      currency: 'DKK',
+      missingCosts: 'exclude',
+      replicates: 2000,
+      ciType: 'bca',
+      adjustBaseline: true,
+      vcov: 'CR2',
+      planePoints: 2000,
+      skewedCosts: { gamma: true, twoPart: true, replicates: 1000 },
+    });
+    const validate = new Ajv2020({ strict: false, allErrors: true }).compile(analysisPlanJsonSchema);
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate(withCu({ ...section, bogus: 1 }))).toBe(false);
+  });
+
+  it('rejects an unknown key with its path, inside the section and inside a horizon', () => {
+    expect(problems(withCu({ ...section, discountrate: 0.03 })).map((i) => [i.field, i.expected.includes('no such field')])).toEqual([['costUtility.discountrate', true]]);
+    const p = problems(withCu({ horizons: [{ label: 'x', vists: ['baseline', '9m'] }] }));
+    expect(p.map((i) => i.field)).toEqual(expect.arrayContaining(['costUtility.horizons[0].vists', 'costUtility.horizons[0].visits']));
+  });
+
+  it('names bad values: a discount rate outside [0, 1), visits out of order or unknown, a bad grid, nominal times without months', () => {
+    expect(problems(withCu({ ...section, discountRate: 1 })).map((i) => i.field)).toEqual(['costUtility.discountRate']);
+    const order = problems(withCu({ horizons: [{ visits: ['baseline', '15m', '9m'] }, { visits: ['baseline', '12m'] }] }));
+    expect(order.map((i) => i.field)).toEqual(['costUtility.horizons[0].visits[2]', 'costUtility.horizons[1].visits[1]']);
+    expect(order[0]!.expected).toContain("design's time order (15m is followed by 9m)");
+    expect(problems(withCu({ ...section, instrument: 'SF6D' })).map((i) => i.field)).toEqual(['costUtility.instrument']);
+    expect(problems(withCu({ ...section, wtp: { from: 10, to: 5, by: 1 } })).map((i) => i.field)).toEqual(['costUtility.wtp.to']);
+    const nominal = problems(withCu({ ...section, time: 'nominal' }, (x) => delete (x['design'] as Record<string, unknown>)['visitMonths']));
+    expect(nominal.map((i) => i.field)).toEqual(['design.visitMonths.baseline', 'design.visitMonths.9m', 'design.visitMonths.15m']);
+  });
+});

@@ -18,9 +18,9 @@ import type { AnalysisContext, SectionAdapter } from './types.js';
  * @example
  * wtpGrid(parseAnalysisPlan(plan).economics!); // e.g. [0, 25000, 50000, 75000, 100000] for { from: 0, to: 100000, by: 25000 }
  */
-export function wtpGrid(plan: EconomicsPlan): number[] {
+export function wtpGrid(plan: Pick<EconomicsPlan, 'wtp'>, fallback: readonly number[] = DEFAULT_WTP): number[] {
   const w = plan.wtp;
-  if (w === undefined) return [...DEFAULT_WTP];
+  if (w === undefined) return [...fallback];
   if (Array.isArray(w)) return [...w];
   const points = wtpRangePoints(w);
   if (!(points <= LIMITS.gridPoints)) throw new ArgumentError('plan.wtp', w, `a range of at most ${LIMITS.gridPoints} points`);
@@ -34,7 +34,8 @@ function summary(b: BootstrapEstimate): BootstrapSummary {
   return { estimate: b.estimate, se: finiteOrNull(b.se), ci: intervalOrNull(b.ci), ciLevel: b.ciLevel };
 }
 
-function summariseCe(r: CostEffectivenessResult, label: string, outcome: string, visit: string, categories: string[] | null, planePoints: number): CostEffectivenessSummary {
+/** A cost-effectiveness result as plain JSON, with the first `planePoints` finite replicates for the plane. */
+export function summariseCe(r: CostEffectivenessResult, label: string, outcome: string, visit: string, categories: string[] | null, planePoints: number): CostEffectivenessSummary {
   const keep = Math.min(planePoints, r.plane?.deltaCost.length ?? 0);
   const dE: number[] = [];
   const dC: number[] = [];

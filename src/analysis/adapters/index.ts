@@ -1,6 +1,7 @@
 /** The section adapters `analyzeTrial` uses by default. */
-import type { ClinicalSignificancePlan, DoseResponsePlan, EconomicsPlan, SubgroupsPlan } from '../plan.js';
-import type { ClinicalSignificanceSection, DoseResponseSection, EconomicsSection, SubgroupsSection } from '../types.js';
+import type { ClinicalSignificancePlan, CostUtilityPlan, DoseResponsePlan, EconomicsPlan, SubgroupsPlan } from '../plan.js';
+import type { ClinicalSignificanceSection, CostUtilitySection, DoseResponseSection, EconomicsSection, SubgroupsSection } from '../types.js';
+import { costUtilityAdapter } from './cost-utility.js';
 import { clinicalSignificanceAdapter } from './clinical-significance.js';
 import { doseResponseAdapter } from './dose-response.js';
 import { economicsAdapter } from './economics.js';
@@ -15,6 +16,7 @@ export interface SectionAdapters {
   doseResponse: SectionAdapter<DoseResponsePlan, DoseResponseSection>;
   subgroups: SectionAdapter<SubgroupsPlan, SubgroupsSection>;
   economics: SectionAdapter<EconomicsPlan, EconomicsSection>;
+  costUtility: SectionAdapter<CostUtilityPlan, CostUtilitySection>;
 }
 
 /** The adapters of this build (a section whose adapter has `run: null` is reported as not available). */
@@ -23,4 +25,5 @@ export const defaultAdapters: Readonly<SectionAdapters> = Object.freeze({
   doseResponse: doseResponseAdapter,
   subgroups: subgroupsAdapter,
   economics: economicsAdapter,
+  costUtility: costUtilityAdapter,
 });

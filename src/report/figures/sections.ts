@@ -260,6 +260,16 @@ export function forestFigure(sg: SubgroupsSection, instrument: string, visit: st
   };
 }
 
+/** The effect's unit on the cost-effectiveness figures: per outcome point (economics) or per QALY (cost-utility). */
+export interface EffectUnit {
+  /** Axis text of the effect, e.g. `PSP points` or `QALYs`. */
+  effect: string;
+  /** Singular unit after "per", e.g. `point` or `QALY`. */
+  per: string;
+  /** Prefix of the figure ids, e.g. `ce-plane` or `cu-plane`. */
+  idPrefix: string;
+}
+
 /**
  * Cost-effectiveness plane: bootstrap replicates of (incremental effect, incremental cost)
  * with the point estimate.
@@ -268,11 +278,13 @@ export function forestFigure(sg: SubgroupsSection, instrument: string, visit: st
  * @param currency - e.g. `DKK`.
  * @param index - the analysis's position in the plan (keeps ids unique).
  *   @defaultValue 0
+ * @param unit - the effect's unit and the id prefix.
+ *   @defaultValue outcome points, prefix `ce-plane`
  * @returns the figure, or `null` when no replicates were kept.
  * @example
  * cePlaneFigure(economics.analyses[0], 'DKK')?.id; // 'ce-plane-1-psp-9m'
  */
-export function cePlaneFigure(ce: CostEffectivenessSummary, currency: string, index = 0): Figure | null {
+export function cePlaneFigure(ce: CostEffectivenessSummary, currency: string, index = 0, unit: EffectUnit = { effect: `${ce.outcome} points`, per: 'point', idPrefix: 'ce-plane' }): Figure | null {
   const n = ce.plane.deltaEffect.length;
   if (n === 0) return null;
   const values = ce.plane.deltaEffect.map((e, i) => ({ dE: round6(e), dC: round6(ce.plane.deltaCost[i]!) }));
@@ -283,7 +295,7 @@ export function cePlaneFigure(ce: CostEffectivenessSummary, currency: string, in
     height: HEIGHT,
     config: CONFIG,
     layer: [
-      { data: { values }, mark: { type: 'point', filled: true, size: 8, opacity: 0.25, color: '#777', aria: false }, encoding: { x: { field: 'dE', type: 'quantitative', title: `Incremental effect (${ce.outcome} points)` }, y: { field: 'dC', type: 'quantitative', title: `Incremental cost (${currency})` } } },
+      { data: { values }, mark: { type: 'point', filled: true, size: 8, opacity: 0.25, color: '#777', aria: false }, encoding: { x: { field: 'dE', type: 'quantitative', title: `Incremental effect (${unit.effect})` }, y: { field: 'dC', type: 'quantitative', title: `Incremental cost (${currency})` } } },
       { data: { values: [{}] }, mark: { type: 'rule', color: '#333' }, encoding: { x: { datum: 0, type: 'quantitative' } } },
       { data: { values: [{}] }, mark: { type: 'rule', color: '#333' }, encoding: { y: { datum: 0, type: 'quantitative' } } },
       {
@@ -296,11 +308,30 @@ export function cePlaneFigure(ce: CostEffectivenessSummary, currency: string, in
   const ne = ce.quadrantShares['trade-off-NE'] ?? 0;
   const dom = ce.quadrantShares['dominant'] ?? 0;
   return {
-    id: slug('ce-plane', String(index + 1), ce.outcome, ce.visit),
+    id: slug(unit.idPrefix, String(index + 1), ce.outcome, ce.visit),
     title: `Cost-effectiveness plane: ${ce.label}`,
     reading: `${fmt(100 * ne, 0)}% of replicates lie in the more-effective-and-more-costly quadrant and ${fmt(100 * dom, 0)}% in the dominant one (more effective, less costly).`,
     spec,
   };
+}
+
+/** A line per series against the willingness-to-pay grid (acceptability and EVPI curves share it). */
+function wtpCurveSpec(o: { title: string; subtitle: string; values: Record<string, unknown>[]; series: { field: string; title: string; labels: string[] }; y: Record<string, unknown>; xTitle: string }): TopLevelSpec {
+  const { labels } = o.series;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: o.title, subtitle: o.subtitle },
+    width: WIDTH,
+    height: HEIGHT,
+    config: CONFIG,
+    data: { values: o.values },
+    mark: { type: 'line', point: { size: 16 }, strokeWidth: 2 },
+    encoding: {
+      x: { field: 'wtp', type: 'quantitative', title: o.xTitle, axis: { format: '~s' } },
+      y: o.y,
+      color: { field: o.series.field, type: 'nominal', title: o.series.title, sort: labels, scale: { domain: labels, range: labels.map((_, i) => PALETTE[i % PALETTE.length]!) } },
+    },
+  } as TopLevelSpec;
 }
 
 /**
@@ -309,37 +340,78 @@ export function cePlaneFigure(ce: CostEffectivenessSummary, currency: string, in
  *
  * @param analyses - the cost-effectiveness analyses.
  * @param currency - e.g. `DKK`.
+ * @param unit - the effect's unit and the figure id.
+ *   @defaultValue per outcome point, id `ceac`
  * @returns the figure, or `null` without analyses.
  * @example
  * ceacFigure(economics.analyses, 'DKK')?.id; // 'ceac'
  */
-export function ceacFigure(analyses: readonly CostEffectivenessSummary[], currency: string): Figure | null {
+export function ceacFigure(analyses: readonly CostEffectivenessSummary[], currency: string, unit: EffectUnit = { effect: 'outcome points', per: 'point', idPrefix: 'ceac' }): Figure | null {
   if (analyses.length === 0) return null;
   const values = analyses.flatMap((a) => a.ceac.wtp.map((w, i) => ({ analysis: a.label, wtp: w, probability: round6(a.ceac.probability[i]!) })));
-  const labels = analyses.map((a) => a.label);
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Cost-effectiveness acceptability', subtitle: 'Probability of being cost-effective at each willingness to pay per outcome point' },
-    width: WIDTH,
-    height: HEIGHT,
-    config: CONFIG,
-    data: { values },
-    mark: { type: 'line', point: { size: 16 }, strokeWidth: 2 },
-    encoding: {
-      x: { field: 'wtp', type: 'quantitative', title: `Willingness to pay per point (${currency})`, axis: { format: '~s' } },
-      y: { field: 'probability', type: 'quantitative', title: 'Probability cost-effective', scale: { domain: [0, 1] }, axis: { format: '%' } },
-      color: { field: 'analysis', type: 'nominal', title: 'Analysis', sort: labels, scale: { domain: labels, range: labels.map((_, i) => PALETTE[i % PALETTE.length]!) } },
-    },
-  };
+  const spec = wtpCurveSpec({
+    title: 'Cost-effectiveness acceptability',
+    subtitle: `Probability of being cost-effective at each willingness to pay per ${unit.per === 'point' ? 'outcome point' : unit.per}`,
+    values,
+    series: { field: 'analysis', title: 'Analysis', labels: analyses.map((a) => a.label) },
+    y: { field: 'probability', type: 'quantitative', title: 'Probability cost-effective', scale: { domain: [0, 1] }, axis: { format: '%' } },
+    xTitle: `Willingness to pay per ${unit.per} (${currency})`,
+  });
   const first = analyses[0]!;
   const i80 = first.ceac.probability.findIndex((p) => p >= 0.8);
   return {
-    id: 'ceac',
+    id: unit.idPrefix,
     title: 'Cost-effectiveness acceptability curves',
     reading:
       i80 >= 0
-        ? `${first.label}: the probability of being cost-effective reaches 80% at ${first.ceac.wtp[i80]!.toLocaleString('en-US')} ${currency} per point.`
-        : `${first.label}: the probability of being cost-effective stays below 80% up to ${first.ceac.wtp[first.ceac.wtp.length - 1]!.toLocaleString('en-US')} ${currency} per point (at most ${fmt(100 * Math.max(...first.ceac.probability), 0)}%).`,
+        ? `${first.label}: the probability of being cost-effective reaches 80% at ${first.ceac.wtp[i80]!.toLocaleString('en-US')} ${currency} per ${unit.per}.`
+        : `${first.label}: the probability of being cost-effective stays below 80% up to ${first.ceac.wtp[first.ceac.wtp.length - 1]!.toLocaleString('en-US')} ${currency} per ${unit.per} (at most ${fmt(100 * Math.max(...first.ceac.probability), 0)}%).`,
+    spec,
+  };
+}
+
+/** One EVPI curve: its label and the per-person values on a willingness-to-pay grid. */
+export interface EvpiSeries {
+  label: string;
+  wtp: readonly number[];
+  perPerson: readonly number[];
+}
+
+/**
+ * Expected value of perfect information per person against the willingness to pay per QALY,
+ * one line per horizon, in the style of the acceptability curves.
+ *
+ * @param series - one curve per horizon.
+ * @param currency - e.g. `DKK`.
+ * @returns the figure, or `null` without curves.
+ * @example
+ * evpiFigure([{ label: '15 months', wtp: [0, 50000], perPerson: [0, 812] }], 'DKK')?.id; // 'evpi'
+ */
+export function evpiFigure(series: readonly EvpiSeries[], currency: string): Figure | null {
+  if (series.length === 0) return null;
+  const values = series.flatMap((c) => c.wtp.map((w, i) => ({ horizon: c.label, wtp: w, evpi: round6(c.perPerson[i]!) })));
+  const spec = wtpCurveSpec({
+    title: 'Expected value of perfect information',
+    subtitle: 'Per person, at each willingness to pay per QALY (from the bootstrap replicates)',
+    values,
+    series: { field: 'horizon', title: 'Horizon', labels: series.map((c) => c.label) },
+    y: { field: 'evpi', type: 'quantitative', title: `EVPI per person (${currency})`, scale: { zero: true } },
+    xTitle: `Willingness to pay per QALY (${currency})`,
+  });
+  const peaks = series.map((c) => {
+    let top = 0;
+    c.perPerson.forEach((v, i) => {
+      if (v > c.perPerson[top]!) top = i;
+    });
+    const v = c.perPerson[top]!;
+    return v > 0
+      ? `${c.label}: largest, ${Math.round(v).toLocaleString('en-US')} ${currency} per person, at ${c.wtp[top]!.toLocaleString('en-US')} ${currency} per QALY`
+      : `${c.label}: 0 on the whole grid (one option has the larger net benefit in every replicate)`;
+  });
+  return {
+    id: 'evpi',
+    title: 'Expected value of perfect information per person',
+    reading: `Expected value of perfect information, ${peaks.join('; ')}.`,
     spec,
   };
 }
