@@ -17,12 +17,11 @@ import { ArgumentError, ConvergenceError, ValidationError, issue, type Diagnosti
 import { checkCiLevel, checkInteger, checkOneOf, checkOptions, optionKeys } from '../../errors/checks.js';
 import { chiSquaredCdf } from '../../distributions/chi-squared.js';
 import { buildModelFrame, frameOptionsOf, type ModelFrame } from '../../formula/frame.js';
-import { parseFormula } from '../../formula/parse.js';
 import { detectRankDeficiency, symmetricEigen } from '../../linalg/dense.js';
-import { toColumnSource, type ModelData } from '../data-input.js';
+import type { ModelData } from '../data-input.js';
 import { checkResponse, makeFamily, type Family } from '../glm/family.js';
 import { evaluateDeviance, lambdaBlocks } from '../lmm/deviance.js';
-import { applyPartialNesting, buildReTerms, hidePlaceholder, withRandomTerm } from '../lmm/fit.js';
+import { buildReTerms, hidePlaceholder, mixedModelInput } from '../lmm/fit.js';
 import { canonicalTheta } from '../lmm/objective.js';
 import { vcovFromFactor } from '../lmm/satterthwaite.js';
 import { formCrossProducts, type ReTerm } from '../lmm/structure.js';
@@ -413,17 +412,7 @@ function prepare(formula: string, data: ModelData, options: GlmmOptions): Setup 
     throw new ArgumentError('options.weights', opts.weights, 'nothing for the binomial family: give successes out of trials with options.trials instead');
   }
 
-  const parsed = parseFormula(formula);
-  if (parsed.random.length === 0 && !opts.partialNesting) {
-    throw new ArgumentError('formula', formula, 'at least one random-effects term such as "(1 | id)" (or options.partialNesting); for a model without random effects use fitGlm');
-  }
-  let src = toColumnSource(data);
-  let parsedFinal = parsed;
-  if (opts.partialNesting) {
-    const pn = applyPartialNesting(src, opts.partialNesting);
-    src = pn.source;
-    parsedFinal = withRandomTerm(parsed, pn.term);
-  }
+  const { parsed: parsedFinal, source: src } = mixedModelInput(formula, data, opts.partialNesting, 'fitGlm');
   for (const k of ['trials', 'offset', 'weights'] as const) {
     const col = opts[k];
     if (col !== undefined && !src.has(col)) throw new ArgumentError(`options.${k}`, col, `a column of the data (${src.names().slice(0, 20).join(', ')})`);

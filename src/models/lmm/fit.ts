@@ -55,23 +55,13 @@ function checkLmmOptions(options: LmmOptions): void {
  */
 export function fitLmm(formula: string, data: ModelData, options: LmmOptions = {}): LmmFit {
   checkLmmOptions(options);
-  const parsed = parseFormula(formula);
-  if (parsed.random.length === 0 && !options.partialNesting) {
-    throw new ArgumentError('formula', formula, 'at least one random-effects term such as "(1 | id)" (or options.partialNesting); for a model without random effects use fitOls');
-  }
   const ciLevel = options.ciLevel ?? 0.95;
   checkCiLevel(ciLevel, 'options.ciLevel');
   const ddf = options.ddf ?? 'Satterthwaite';
   if (!['Satterthwaite', 'Kenward-Roger', 'asymptotic'].includes(ddf)) {
     throw new ArgumentError('options.ddf', ddf, '"Satterthwaite", "Kenward-Roger" or "asymptotic"');
   }
-  let src = toColumnSource(data);
-  let parsedFinal = parsed;
-  if (options.partialNesting) {
-    const pn = applyPartialNesting(src, options.partialNesting);
-    src = pn.source;
-    parsedFinal = withRandomTerm(parsed, pn.term);
-  }
+  const { parsed: parsedFinal, source: src } = mixedModelInput(formula, data, options.partialNesting, 'fitOls');
   const extra = options.residualVarianceBy ? [options.residualVarianceBy] : [];
   if (options.residualVarianceBy && !src.has(options.residualVarianceBy)) {
     throw new ArgumentError('options.residualVarianceBy', options.residualVarianceBy, `a column of the data (${src.names().slice(0, 20).join(', ')})`);
@@ -82,6 +72,26 @@ export function fitLmm(formula: string, data: ModelData, options: LmmOptions = {
   return fit;
 }
 
+/**
+ * The start every mixed model shares (the LMM and the GLMM): the parsed formula, which must have
+ * a random term unless partial nesting adds one, and the data source with partial nesting applied.
+ */
+export function mixedModelInput(
+  formula: string,
+  data: ModelData,
+  partialNesting: { cluster: string; arm: string; treated: string } | undefined,
+  withoutRandom: string,
+): { parsed: ParsedFormula; source: ColumnSource } {
+  const parsed = parseFormula(formula);
+  if (parsed.random.length === 0 && !partialNesting) {
+    throw new ArgumentError('formula', formula, `at least one random-effects term such as "(1 | id)" (or options.partialNesting); for a model without random effects use ${withoutRandom}`);
+  }
+  const source = toColumnSource(data);
+  if (!partialNesting) return { parsed, source };
+  const pn = applyPartialNesting(source, partialNesting);
+  return { parsed: withRandomTerm(parsed, pn.term), source: pn.source };
+}
+
 /** The cluster level given to rows outside the nested arm; its random effect multiplies 0. */
 export const NO_CLUSTER = '(no cluster)';
 
@@ -90,7 +100,7 @@ export const NO_CLUSTER = '(no cluster)';
  * data (an arm called `SFT group` or `Ø-arm` pasted into formula text would not parse, or
  * would parse as something else). The text shows the term as R would write it.
  */
-export function withRandomTerm(parsed: ParsedFormula, term: RandomTerm): ParsedFormula {
+function withRandomTerm(parsed: ParsedFormula, term: RandomTerm): ParsedFormula {
   return { ...parsed, text: `${parsed.text} + (${term.label})`, random: [...parsed.random, term] };
 }
 
@@ -102,7 +112,7 @@ export function withRandomTerm(parsed: ParsedFormula, term: RandomTerm): ParsedF
  * `<arm column><treated arm>` (R's name for that dummy), with `.1`, `.2`, … appended when the
  * data already have a column of that name, so it can never replace a column of the data.
  */
-export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; arm: string; treated: string }): { source: ColumnSource; term: RandomTerm } {
+function applyPartialNesting(src: ColumnSource, pn: { cluster: string; arm: string; treated: string }): { source: ColumnSource; term: RandomTerm } {
   for (const k of ['cluster', 'arm'] as const) {
     if (!src.has(pn[k])) throw new ArgumentError(`options.partialNesting.${k}`, pn[k], `a column of the data (${src.names().slice(0, 20).join(', ')})`);
   }
