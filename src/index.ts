@@ -7,6 +7,7 @@
 
 // Errors and diagnostics
 export * from './errors/index.js';
+export { LIMITS } from './errors/checks.js';
 
 // Trial data: model, loaders, validation, inclusion criteria
 export * from './data/index.js';
