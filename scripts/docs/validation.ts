@@ -25,7 +25,17 @@ import { validateTrial } from '../../src/data/validate.js';
 import { doseResponse, type DoseResponseOptions } from '../../src/dose-response/dose-response.js';
 import { subgroupAnalysis } from '../../src/subgroups/analysis.js';
 import type { SubgroupSpec } from '../../src/subgroups/definitions.js';
+import { fitGlm } from '../../src/models/glm/fit.js';
+import type { GlmOptions, GlmVcovType } from '../../src/models/glm/types.js';
+import { makeFamily } from '../../src/models/glm/family.js';
+import { fitGlmm } from '../../src/models/glmm/fit.js';
+import type { GlmmOptions } from '../../src/models/glmm/types.js';
+import { anova } from '../../src/models/emmeans/anova.js';
+import { contrast } from '../../src/models/emmeans/contrast.js';
+import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
+import { gammaCostModel, incrementalQaly, qalys, twoPartCostModel } from '../../src/economics/index.js';
 import { LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE } from '../../tests/tolerances.js';
+import { HORIZONS, VISIT_MONTHS, qalyFixture, qalyInput } from '../../tests/economics/qaly-fixture.js';
 
 /** One line of the table. */
 export interface AgreementRow {
@@ -341,6 +351,198 @@ function subgroupRows(t: Table): void {
   });
 }
 
+/** tests/models/glm/fit.fixtures.test.ts and family.test.ts: R's tight refit (epsilon 1e-14). */
+function glmRows(t: Table): void {
+  const fx = fixture('glm/glm.json');
+  const cap = 'Generalised linear models';
+  const ref = 'stats::glm, MASS::glm.nb (epsilon 1e-14), sandwich::vcovHC, clubSandwich::vcovCR';
+  // Separation, a zero-count level and θ = ∞ have no finite R values: the tests check their diagnostics.
+  const cases = Object.entries<Json>(fx.cases).filter(([id]) => !id.startsWith('separation') && id !== 'poisson_zero_level' && id !== 'insurance_nb_offset');
+  const where = `glm/glm.json (${cases.length} fits)`;
+  for (const [, c] of cases) {
+    const ts = c.ts;
+    const levels = fx.data[c.data].factorLevels;
+    const options: GlmOptions = { family: ts.family, ...(ts.link ? { link: ts.link } : {}), ...(levels ? { levels } : {}), ...(ts.trials ? { trials: ts.trials } : {}), ...(ts.weights ? { weights: ts.weights } : {}), ...(ts.offset ? { offset: ts.offset } : {}) };
+    const fit = fitGlm(ts.formula, fx.data[c.data].columns, options);
+    const T = c.tight;
+    t.add(cap, ref, where, 'deviance and log-likelihood', 1e-10, fit.deviance, T.deviance);
+    t.add(cap, ref, where, 'deviance and log-likelihood', 1e-10, fit.logLik, T.logLik);
+    fit.fixedEffects.forEach((row, j) => {
+      t.add(cap, ref, where, 'coefficients (floor: SE)', 1e-8, row.estimate, T.coefficients.estimate[j], T.coefficients.se[j]);
+      t.add(cap, ref, where, 'standard errors', 1e-8, row.se, T.coefficients.se[j]);
+    });
+    const th = fit.negativeBinomialTheta;
+    if (th?.estimable) {
+      t.add(cap, ref, where, 'negative binomial θ and its SE', 1e-8, th.estimate, T.theta);
+      t.add(cap, ref, where, 'negative binomial θ and its SE', 1e-8, th.se, T.thetaSEAtEstimate);
+    }
+    for (const [type, M] of [...Object.entries<Json>(c.vcovHC ?? {}), ...Object.entries<Json>(c.vcovCR ?? {})]) {
+      const f = fitGlm(ts.formula, fx.data[c.data].columns, { ...options, vcov: type as GlmVcovType, ...(type.startsWith('CR') ? { cluster: c.cluster } : {}) });
+      // A cluster that alone determines a coefficient leaves rounding-level eigenvalues (see the test).
+      const singular = f.diagnostics.some((d) => d.code === 'leverage-one');
+      M.rows.forEach((row: number[], i: number) =>
+        row.forEach((v, j) => t.add(cap, ref, where, `sandwich covariances HC0–HC3, CR0–CR2 (floor: √(VᵢᵢVⱼⱼ))${singular ? ', leverage one' : ''}`, singular ? 1e-6 : 1e-8, f.vcov[i]![j]!, v, Math.sqrt(Math.abs(M.rows[i][i] * M.rows[j][j])))),
+      );
+    }
+  }
+  const fam = fixture('glm/families.json');
+  const famCases = Object.entries<Json>(fam).filter(([k]) => k !== 'meta' && k !== 'aicSums');
+  const fwhere = `glm/families.json (${famCases.length} family/link pairs)`;
+  for (const [, c] of famCases) {
+    const f = makeFamily(c.family, c.link, c.theta);
+    // R's non-finite values (null) are checked as such in the test.
+    c.eta.forEach((eta: number, i: number) => c.linkinv[i] !== null && t.add(cap, 'R family objects', fwhere, 'inverse link', 1e-13, f.linkinv(eta), c.linkinv[i], 1e-300));
+    c.mu.forEach((mu: number, i: number) => c.variance[i] !== null && t.add(cap, 'R family objects', fwhere, 'variance function', 1e-14, f.variance(mu), c.variance[i], 1e-300));
+    c.triples.y.forEach((y: number, i: number) => c.devResid[i] !== null && t.add(cap, 'R family objects', fwhere, 'deviance residuals (floor 1e-14)', 1e-12, f.devResid(y, c.triples.mu[i], c.triples.wt[i]), c.devResid[i], 1e-14));
+  }
+}
+
+/** tests/models/glm/after-fit.test.ts (binomial, Poisson with offset, gamma log link). */
+function glmAfterFitRows(t: Table): void {
+  const fx = fixture('glm/emmeans-glm.json');
+  const cap = 'GLM marginal means and tests';
+  const ref = 'emmeans (type = "response"), car::Anova type III';
+  const where = 'glm/emmeans-glm.json (binomial, Poisson, gamma)';
+  const { binomial: B, poisson: P, gamma: G } = fx;
+  const m1 = fitGlm('employed ~ arm * week + age', B.data.columns, { family: 'binomial', levels: { arm: ['control', 'SFT'], week: ['baseline', '9m', '15m'] } });
+  const p1 = fitGlm('admissions ~ arm * site', P.data.columns, { family: 'poisson', offset: 'logDays', levels: { arm: ['control', 'SFT'], site: ['A', 'B', 'C'] } });
+  const g1 = fitGlm('cost ~ arm * sex', G.data.columns, { family: 'gamma', link: 'log', levels: { arm: ['control', 'SFT'], sex: ['f', 'm'] } });
+  const rows = (quantity: string, got: { estimate: number | null; se: number | null; ci: [number, number] | null }[], r: Json, est: string) =>
+    got.forEach((g, i) => {
+      t.add(cap, ref, where, quantity, 1e-8, g.estimate, r[est][i]);
+      t.add(cap, ref, where, quantity, 1e-8, g.se, r.SE[i]);
+      t.add(cap, ref, where, quantity, 1e-8, g.ci?.[0] ?? null, (r['asymp.LCL'] ?? r['lower.CL'])[i]);
+      t.add(cap, ref, where, quantity, 1e-8, g.ci?.[1] ?? null, (r['asymp.UCL'] ?? r['upper.CL'])[i]);
+    });
+  const resp = 'response-scale means, SE, CI';
+  rows(resp, marginalMeans(m1, ['arm', 'week'], { by: ['week'], type: 'response' }).rows, B.emmResponse, 'prob');
+  rows(resp, marginalMeans(p1, ['arm'], { type: 'response', offset: Math.log(365) }).rows, P.emmResponse, 'rate');
+  rows(resp, marginalMeans(g1, ['arm'], { type: 'response' }).rows, G.emmResponse, 'response');
+  const ratios = 'odds, rate and mean ratios, SE, CI';
+  rows(ratios, contrast(marginalMeans(m1, ['arm', 'week'], { by: ['week'], type: 'response' }), 'revpairwise').rows, B.oddsRatios, 'odds.ratio');
+  rows(ratios, contrast(marginalMeans(p1, ['arm'], { type: 'response', offset: Math.log(365) }), 'revpairwise').rows, P.rateRatios, 'ratio');
+  rows(ratios, contrast(marginalMeans(g1, ['arm'], { type: 'response' }), 'revpairwise').rows, G.ratios, 'ratio');
+  for (const [fit, car] of [[m1, B.carAnova3], [p1, P.carAnova3]] as const) {
+    for (const r of anova(fit).rows) t.add(cap, ref, where, 'type III Wald χ²', 1e-8, r.chiSquare ?? null, car.chisq[car.term.indexOf(r.term)]);
+  }
+}
+
+/** tests/models/glmm/fit.fixtures.test.ts: glmer with tolPwrss 1e-11, bobyqa rhoend 1e-10; glmmTMB nbinom2. */
+function glmmRows(t: Table): void {
+  const fx = fixture('glmm/glmm.json');
+  const cap = 'Generalised linear mixed models';
+  const ref = 'lme4::glmer (Laplace, nAGQ 5 and 25; tight settings), glmmTMB nbinom2';
+  const cbpp = fx.cbpp.data.columns;
+  const gt = fx.grouseticks.data.columns;
+  const binary: GlmmOptions = { family: 'binomial', trials: 'size' };
+  const cases: [Json, Record<string, unknown[]>, string, GlmmOptions][] = [
+    [fx.cbpp.laplace, cbpp, 'incidence ~ period + (1 | herd)', binary],
+    [fx.cbpp.probit, cbpp, 'incidence ~ period + (1 | herd)', { ...binary, link: 'probit' }],
+    [fx.cbpp.agq5, cbpp, 'incidence ~ period + (1 | herd)', { ...binary, nAgq: 5 }],
+    [fx.cbpp.agq25, cbpp, 'incidence ~ period + (1 | herd)', { ...binary, nAgq: 25 }],
+    // The three-term grouseticks fit (BROOD, INDEX, LOCATION; ~20 s) is left to the test suite.
+    [fx.grouseticks.two, gt, 'TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | LOCATION)', { family: 'poisson' }],
+    [fx.slopes.correlated, fx.slopes.data.columns, 'y ~ x + (x | id)', { family: 'binomial' }],
+    [fx.slopes.uncorrelated, fx.slopes.data.columns, 'y ~ x + (x || id)', { family: 'binomial' }],
+    [fx.counts.offset, fx.counts.data.columns, 'y ~ arm + (1 | id)', { family: 'poisson', offset: 'logDays' }],
+    [fx.counts.weighted, fx.counts.data.columns, 'y ~ arm + (1 | id)', { family: 'poisson', offset: 'logDays', weights: 'w' }],
+    [fx.sft.partial, fx.sft.data.columns, 'status ~ arm * visit + (1 | id) + (0 + sft | group)', { family: 'binomial', levels: { arm: ['control', 'SFT'], visit: ['baseline', '9m', '15m'] } }],
+    [fx.grouseticks.nbinom2, gt, 'TICKS ~ YEAR + cHEIGHT + (1 | BROOD) + (1 | LOCATION)', { family: 'negativeBinomial' }],
+    [fx.nbsim.nbinom2, { ...fx.nbsim.data.columns, logDays: fx.nbsim.data.columns.days.map(Math.log) }, 'y ~ arm + (1 | id)', { family: 'negativeBinomial', offset: 'logDays' }],
+  ];
+  const where = `glmm/glmm.json (${cases.length} of ${cases.length + 1} fits: not the 3-term grouseticks fit, ~20 s)`;
+  for (const [r, data, formula, options] of cases) {
+    const fit = fitGlmm(formula, data, options);
+    t.add(cap, ref, where, 'log-likelihood', 1e-6, fit.logLik, r.logLik);
+    fit.fixedEffects.forEach((row, j) => {
+      t.add(cap, ref, where, 'fixed effects (floor: SE)', 1e-4, row.estimate, r.fixef.estimate[j], r.fixef.se[j]);
+      t.add(cap, ref, where, 'standard errors', 1e-3, row.se, r.fixef.se[j]);
+    });
+    if (r.negativeBinomialTheta !== undefined) {
+      t.add(cap, ref, where, 'negative binomial θ (glmmTMB)', 1e-3, fit.negativeBinomialTheta ?? null, r.negativeBinomialTheta);
+      for (const v of r.variances) t.add(cap, ref, where, 'variance components (floor 1e-4)', 1e-3, fit.varianceComponents.find((x) => x.group === v.group)?.variance ?? null, v.variance[0], 1e-4);
+      continue;
+    }
+    const vc = r.varcorr;
+    vc.grp.forEach((g: string, i: number) => {
+      if (vc.var2[i] !== '') return;
+      const row = fit.varianceComponents.find((v) => v.group === g.replace(/\.\d+$/, '') && v.term === vc.var1[i]);
+      t.add(cap, ref, where, 'variance components (floor 1e-4)', 1e-3, row?.variance ?? null, vc.vcov[i], 1e-4);
+    });
+  }
+  // tests/models/glmm/after-fit.test.ts: estimates at 1e-5 of max(|R|, SE), SE-based quantities at 1e-3.
+  const em = fixture('glmm/emmeans-glmm.json');
+  const after = 'glmm/emmeans-glmm.json (binary, arm × week)';
+  const aref = 'emmeans on glmer, joint_tests';
+  const m1 = fitGlmm('employed ~ arm * week + (1 | id)', em.data.columns, { family: 'binomial', levels: { arm: ['control', 'SFT'], week: ['baseline', '9m', '15m'] } });
+  const rows = (got: { estimate: number | null; se: number | null }[], r: Json, est: string) =>
+    got.forEach((g, i) => {
+      t.add(cap, aref, after, 'response-scale means and odds ratios (floor: SE)', 1e-5, g.estimate, r[est][i], r.SE[i]);
+      t.add(cap, aref, after, 'their standard errors', 1e-3, g.se, r.SE[i]);
+    });
+  rows(marginalMeans(m1, ['arm'], { by: ['week'], type: 'response' }).rows, em.emmResponse, 'prob');
+  rows(contrast(marginalMeans(m1, ['arm'], { by: ['week'], type: 'response' }), 'revpairwise').rows, em.oddsRatios, 'odds.ratio');
+  const a = anova(m1);
+  em.jointTests['model term'].forEach((term: string, i: number) => {
+    const row = a.rows.find((x) => x.term === term);
+    t.add(cap, aref, after, 'Wald χ²', 1e-3, row ? row.statistic! * row.numDf : null, em.jointChisq[i]);
+  });
+}
+
+/** tests/economics/qaly.test.ts, baseline-adjustment.test.ts and skewed-costs.test.ts. */
+function economicsRows(t: Table): void {
+  const cap = 'Health economics';
+  const f = qalyFixture();
+  const input = qalyInput();
+  const qwhere = `economics/qaly.json (${f.participants.length} participants)`;
+  for (const r of f.qaly) {
+    const res = qalys(input, { horizons: [{ label: r.horizon, visits: r.visits }], discountRate: r.rate, time: r.time, visitMonths: VISIT_MONTHS });
+    const got = new Map(res.horizons[0]!.participants.map((p) => [p.id, p.qaly]));
+    f.participants.forEach((p, i) => r.qaly[i] !== null && t.add(cap, 'trapezoid rule with discounting, written out in R', qwhere, 'QALYs (2 horizons × 3 rates × 2 time axes; floor 1e-12)', 1e-12, got.get(p.id) ?? null, r.qaly[i]!, 1e-12));
+  }
+  for (const h of qalys(input, { horizons: HORIZONS }).horizons) {
+    const ref = f.manca[h.label]!;
+    const res = incrementalQaly(h, { control: 'control', treated: 'SFT' });
+    for (const [got, want] of [[res.adjusted, ref.adjusted], [res.unadjusted, ref.unadjusted], [res.baselineSlope, ref.slope]] as const) {
+      for (const [a, b] of [[got.estimate, want.estimate], [got.se, want.se], [got.df, want.df], [got.pValue, want.p], [got.ci![0], want.ci[0]], [got.ci![1], want.ci[1]]] as const) {
+        t.add(cap, 'lm(qaly ~ arm + baseline) (Manca et al. 2005)', qwhere, 'baseline-adjusted incremental QALYs: estimate, SE, df, p, CI (floor 1e-12)', 1e-9, a, b, 1e-12);
+      }
+    }
+  }
+  const fx = fixture('economics/skewed-costs.json');
+  const cref = 'glm Gamma(log) and binomial, recycled predictions, delta method, clubSandwich CR2';
+  const cwhere = `economics/skewed-costs.json (${fx.meta.n} participants, ${fx.meta.n_zero} zero costs)`;
+  const participants = fx.participants.map((p: Json) => ({ id: p.id, arm: p.arm, group: p.group ?? null, costs: { healthcare: p.cost } }));
+  const covariates = fx.participants.map((p: Json) => ({ id: p.id, covariates: { bk: p.baseline / 1000 } }));
+  const positive = new Set(participants.filter((p: Json) => p.costs.healthcare > 0).map((p: Json) => p.id));
+  const recycled = (res: { arms: readonly { estimate: number | null; se: number | null }[]; difference: { estimate: number | null; se: number | null } }, ref: Json, se: Json) => {
+    const q = 'recycled means, difference and delta-method SEs';
+    t.add(cap, cref, cwhere, q, 1e-8, res.arms[0]!.estimate, ref.mean_control);
+    t.add(cap, cref, cwhere, q, 1e-8, res.arms[1]!.estimate, ref.mean_treated);
+    t.add(cap, cref, cwhere, q, 1e-8, res.difference.estimate, ref.diff);
+    t.add(cap, cref, cwhere, q, 1e-8, res.arms[0]!.se, se.se_mean_control);
+    t.add(cap, cref, cwhere, q, 1e-8, res.arms[1]!.se, se.se_mean_treated);
+    t.add(cap, cref, cwhere, q, 1e-8, res.difference.se, se.se_diff);
+  };
+  for (const adj of ['unadjusted', 'adjusted'] as const) {
+    for (const vcov of ['classical', 'CR2'] as const) {
+      const options = { control: 'control', covariates: adj === 'adjusted' ? ['bk'] : [], vcov };
+      const gref = fx.gamma[adj];
+      const g = gammaCostModel({ participants: participants.filter((p: Json) => positive.has(p.id)), covariates: covariates.filter((c: Json) => positive.has(c.id)) }, options);
+      g.coefficients.forEach((row, j) => t.add(cap, cref, cwhere, 'gamma and two-part coefficients (floor: SE)', 1e-8, row.estimate, gref.coef[j], row.se!));
+      t.add(cap, cref, cwhere, 'gamma ratio of means and its SE', 1e-8, g.ratioOfMeans.estimate, gref.ratio);
+      t.add(cap, cref, cwhere, 'gamma ratio of means and its SE', 1e-8, g.ratioOfMeans.se, gref.ratio * gref[vcov].se_log_ratio);
+      recycled(g, gref, gref[vcov]);
+      const tref = fx.two_part[adj];
+      const tp = twoPartCostModel({ participants, covariates }, { ...options, replicates: 0 });
+      if (!tp.estimable) throw new Error(tp.reason);
+      tp.anyCost!.forEach((row, j) => t.add(cap, cref, cwhere, 'gamma and two-part coefficients (floor: SE)', 1e-8, row.estimate, tref.logit_coef[j], row.se!));
+      tp.positiveCost.forEach((row, j) => t.add(cap, cref, cwhere, 'gamma and two-part coefficients (floor: SE)', 1e-8, row.estimate, tref.gamma_coef[j], row.se!));
+      recycled(tp, tref, tref[vcov]);
+    }
+  }
+}
+
 /**
  * Recompute every reference value of the fixtures with rcteval.
  * @returns one row per capability × fixture × quantity, in a fixed order.
@@ -358,6 +560,10 @@ export function computeAgreement(): AgreementRow[] {
   clinical(t);
   doseResponseRows(t);
   subgroupRows(t);
+  glmRows(t);
+  glmAfterFitRows(t);
+  glmmRows(t);
+  economicsRows(t);
   return [...t.rows.values()];
 }
 
@@ -384,6 +590,8 @@ export function renderValidation(rows: readonly AgreementRow[]): string {
     'from the accuracy reached with a stated margin (`tests/tolerances.ts` for the mixed models, whose R fixtures are converged',
     'tightly), so that a 1e-4 relative change of any reported estimate, SE or df fails the suite: closed forms ~1e-10; mixed',
     `models: objective ${sci(LMM_OBJECTIVE)}, fixed effects and SEs ${sci(LMM_FIXED)}, variance components and conditional modes ${sci(LMM_VARIANCE)}, df ${sci(LMM_DF)}.`,
+    'Generalised linear mixed models are compared with glmer at tight settings: log-likelihood 1e-6, fixed effects 1e-4 of',
+    'max(|β|, SE), 1e-3 for the variance components and for the SEs, which both sides take from a finite-difference Hessian.',
     'Errors are rounded to one significant digit. The test suite checks the same agreements (and more: p-values, conditional',
     'modes, marginal means, contrasts, bootstrap distributions, IV estimates, likelihood-ratio tests) in `tests/**/*fixtures*`,',
     '`tests/**/r-*.test.ts` and the capability folders.',
