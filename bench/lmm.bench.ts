@@ -12,15 +12,12 @@
  * Times are medians of the repeats; "floor" is one pass over the rows building the model
  * frame and forming the cross-products, the least any fit must do.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchArgs, runR, runWorker } from './cli.js';
 
-const args = process.argv.slice(2);
-const useR = !args.includes('--no-r') && hasR();
-const maxIdx = args.indexOf('--max');
-const maxRows = maxIdx >= 0 ? Number(args[maxIdx + 1]) : Infinity;
+const { useR, maxRows } = benchArgs(process.argv.slice(2));
 // Participants so that the rows come to about 900, 30k, 300k and 3M (≈2.46 rows each).
 const sizes = [
   { rows: 900, participants: 366, repeats: 15 },
@@ -28,17 +25,6 @@ const sizes = [
   { rows: 300_000, participants: 122_000, repeats: 5 },
   { rows: 3_000_000, participants: 1_220_000, repeats: 3 },
 ].filter((s) => s.rows <= maxRows);
-
-function hasR(): boolean {
-  try {
-    execFileSync('Rscript', ['-e', 'suppressMessages(library(lme4)); library(jsonlite)'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    console.log('R with lme4 not found: running JavaScript only. To compare, install it:');
-    console.log('  apt-get install -y --no-install-recommends r-base-core r-cran-lme4 r-cran-jsonlite');
-    return false;
-  }
-}
 
 interface JsResult {
   nRows: number;
@@ -60,23 +46,13 @@ console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 try {
   for (const s of sizes) {
     const csv = useR ? join(dir, `sft-${s.rows}.csv`) : '';
-    const js = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/lmm-worker.ts', String(s.participants), String(s.repeats), ...(csv ? [csv] : [])], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
-    if (js.status !== 0) throw new Error(`worker failed at ${s.rows} rows:\n${js.stderr}`);
-    const r = JSON.parse(js.stdout.trim().split('\n').pop()!) as JsResult;
+    const r = runWorker<JsResult>('bench/lmm-worker.ts', s.participants, s.repeats, csv, s.rows);
     let rMs = NaN;
     let rRss = NaN;
     let rCrit = NaN;
     if (useR) {
-      const rr = spawnSync('/usr/bin/time', ['-f', '%M', 'Rscript', 'bench/lmm-r.R', csv, String(Math.min(s.repeats, s.rows <= 300_000 ? 5 : 3))], { encoding: 'utf8', maxBuffer: 1 << 26 });
-      if (rr.status === 0) {
-        const out = JSON.parse(rr.stdout.trim().split('\n').pop()!);
-        rMs = out.fitMs;
-        rCrit = out.remlCriterion;
-        rRss = Number(rr.stderr.trim().split('\n').pop()) / 1024;
-      } else console.log(`R failed at ${s.rows} rows: ${rr.stderr.slice(-500)}`);
+      const rr = runR<{ fitMs: number; remlCriterion: number }>('bench/lmm-r.R', csv, Math.min(s.repeats, s.rows <= 300_000 ? 5 : 3), s.rows);
+      if (rr) ({ out: { fitMs: rMs, remlCriterion: rCrit }, rssMb: rRss } = rr);
       rmSync(csv, { force: true });
     }
     const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');

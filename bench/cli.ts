@@ -1,0 +1,42 @@
+/**
+ * Command-line options shared by the benchmarks that compare with R:
+ * `--no-r` (JavaScript only) and `--max <rows>` (stop at a size). R is used when Rscript
+ * with lme4 and jsonlite is installed; otherwise the benchmark says how to install it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+
+export function benchArgs(args: string[]): { useR: boolean; maxRows: number } {
+  const maxIdx = args.indexOf('--max');
+  return { useR: !args.includes('--no-r') && hasR(), maxRows: maxIdx >= 0 ? Number(args[maxIdx + 1]) : Infinity };
+}
+
+function hasR(): boolean {
+  try {
+    execFileSync('Rscript', ['-e', 'suppressMessages(library(lme4)); library(jsonlite)'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    console.log('R with lme4 not found: running JavaScript only. To compare, install it:');
+    console.log('  apt-get install -y --no-install-recommends r-base-core r-cran-lme4 r-cran-jsonlite');
+    return false;
+  }
+}
+
+/** Run one benchmark size's worker in its own process and parse the JSON it prints last. */
+export function runWorker<T>(worker: string, participants: number, repeats: number, csv: string, rows: number): T {
+  const js = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', worker, String(participants), String(repeats), ...(csv ? [csv] : [])], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  if (js.status !== 0) throw new Error(`worker failed at ${rows} rows:\n${js.stderr}`);
+  return JSON.parse(js.stdout.trim().split('\n').pop()!) as T;
+}
+
+/** Run an R benchmark script on a CSV under /usr/bin/time: its JSON output and peak RSS (MB), or undefined (said) when R failed. */
+export function runR<T>(script: string, csv: string, repeats: number, rows: number): { out: T; rssMb: number } | undefined {
+  const rr = spawnSync('/usr/bin/time', ['-f', '%M', 'Rscript', script, csv, String(repeats)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (rr.status !== 0) {
+    console.log(`R failed at ${rows} rows: ${rr.stderr.slice(-500)}`);
+    return undefined;
+  }
+  return { out: JSON.parse(rr.stdout.trim().split('\n').pop()!) as T, rssMb: Number(rr.stderr.trim().split('\n').pop()) / 1024 };
+}

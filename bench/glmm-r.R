@@ -1,0 +1,22 @@
+# The same fit in R with lme4::glmer (nAGQ = 1), for the GLMM benchmark.
+# Usage: Rscript bench/glmm-r.R data.csv repeats
+# The therapy-group term in the treated arm is glmer's (0 + sft | group) with one placeholder
+# group for the controls (their sft is 0, so the placeholder's effect drops out).
+suppressMessages(library(lme4))
+args <- commandArgs(trailingOnly = TRUE)
+d <- read.csv(args[1], colClasses = c("numeric", "character", "character", "character", "character", "numeric"))
+d$arm <- factor(d$arm, levels = c("0", "1"))
+d$week <- factor(d$week, levels = sort(unique(d$week)))
+reps <- as.integer(args[2])
+f <- status ~ arm * week + (1 | id) + (0 + sft | group)
+# One untimed fit first (as the JavaScript worker does), for data up to 50,000 rows.
+if (nrow(d) <= 50000) invisible(glmer(f, data = d, family = binomial, nAGQ = 1))
+times <- numeric(reps)
+for (r in seq_len(reps)) {
+  gc()
+  times[r] <- system.time(m <- glmer(f, data = d, family = binomial, nAGQ = 1))[["elapsed"]]
+}
+vc <- as.data.frame(VarCorr(m))
+cat(jsonlite::toJSON(list(fitMs = median(times) * 1000, logLik = as.numeric(logLik(m)),
+  evaluations = m@optinfo$feval, fixed = unname(fixef(m)), se = unname(sqrt(diag(as.matrix(vcov(m))))),
+  variances = vc$vcov, nRows = nrow(d)), digits = NA, auto_unbox = TRUE), "\n")

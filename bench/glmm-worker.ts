@@ -1,0 +1,92 @@
+/**
+ * One GLMM benchmark size, run in its own process so that its peak memory is its own:
+ * simulate an SFT-shaped binary outcome, optionally write it for R, and time fitGlmm.
+ * Usage: node --import tsx bench/glmm-worker.ts <nParticipants> <repeats> [csvPath]
+ */
+import { writeFileSync } from 'node:fs';
+import { fitGlmm } from '../src/models/glmm/fit.js';
+import { createRng } from '../src/random/rng.js';
+import { simulateLongColumns } from '../src/simulate/columns.js';
+
+export const FORMULA = 'status ~ arm * week + (1 | id)';
+
+const nParticipants = Number(process.argv[2]);
+const repeats = Number(process.argv[3] ?? 3);
+const csvPath = process.argv[4];
+
+// The design (participants, arms, therapy groups, dropout) from the trial simulator; the
+// binary status from a logistic model with known truth: participant intercept SD 1,
+// therapy-group SD 0.4 in the treated arm, and a treatment effect growing over the weeks.
+const sim = simulateLongColumns({ nParticipants, seed: 2026 });
+const TRUTH = { intercept: -0.8, week: [0, 0.2, 0.3], armWeek: [0, 0.4, 0.6], idSd: 1, groupSd: 0.4 };
+const rng = createRng(2026);
+const u = Float64Array.from({ length: sim.nParticipants }, () => TRUTH.idSd * rng.normal());
+const v = Float64Array.from({ length: sim.nGroups }, () => TRUTH.groupSd * rng.normal());
+const status = new Uint8Array(sim.nRows);
+for (let i = 0; i < sim.nRows; i++) {
+  const w = sim.visit[i]!;
+  const g = sim.group[i]!;
+  const eta = TRUTH.intercept + TRUTH.week[w]! + sim.arm[i]! * TRUTH.armWeek[w]! + u[sim.id[i]!]! + (g >= 0 ? v[g]! : 0);
+  status[i] = rng.uniform() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
+}
+// Therapy groups as names: partialNesting puts a text placeholder in the control rows, and a
+// column may not mix numbers and text (a numeric group column is refused today; see the report).
+const groupNames = Array.from({ length: sim.nGroups }, (_, g) => `g${g}`);
+const group = Array.from(sim.group, (g) => (g >= 0 ? groupNames[g]! : ''));
+const data = { status, arm: sim.arm, week: sim.visit, id: sim.id, group };
+const options = {
+  family: 'binomial' as const,
+  nAgq: 1,
+  factors: ['arm', 'week'],
+  levels: { arm: ['0', '1'], week: sim.levels.visit.map((_, i) => String(i)) },
+  partialNesting: { cluster: 'group', arm: 'arm', treated: '1' },
+};
+
+if (csvPath) {
+  // Plain CSV for R (not timed), with glmer's indicator column; written in chunks to keep memory flat.
+  const lines: string[] = ['status,arm,week,id,group,sft'];
+  writeFileSync(csvPath, '');
+  const flush = () => {
+    writeFileSync(csvPath, lines.join('\n') + '\n', { flag: 'a' });
+    lines.length = 0;
+  };
+  for (let i = 0; i < sim.nRows; i++) {
+    lines.push(`${status[i]},${sim.arm[i]},${sim.visit[i]},${sim.id[i]},${sim.group[i]},${sim.arm[i]}`);
+    if (lines.length >= 100000) flush();
+  }
+  flush();
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+// One untimed fit first up to 50,000 rows, as the R script does, so that neither side's
+// timing includes warming up (V8's JIT here; package loading and dispatch in R).
+if (sim.nRows <= 50_000) fitGlmm(FORMULA, data, options);
+const fits: number[] = [];
+// Keep only a summary of a fit, so that no two fits' arrays are alive at once.
+let summary: Record<string, unknown> = {};
+for (let r = 0; r < repeats; r++) {
+  gc();
+  const t = performance.now();
+  const fit = fitGlmm(FORMULA, data, options);
+  fits.push(performance.now() - t);
+  summary = {
+    evaluations: fit.optimizer.evaluations,
+    converged: fit.optimizer.converged,
+    logLik: fit.logLik,
+    fixed: fit.fixedEffects.map((x) => [x.term, x.estimate, x.se]),
+    variances: fit.varianceComponents.map((c) => [c.group, c.term, c.variance]),
+    diagnostics: fit.diagnostics.map((d) => d.code),
+  };
+}
+process.stdout.write(
+  JSON.stringify({
+    nParticipants,
+    nRows: sim.nRows,
+    fitMs: median(fits),
+    allMs: fits,
+    ...summary,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  }) + '\n',
+);

@@ -1,0 +1,69 @@
+/**
+ * Benchmark: fitGlmm on an SFT-shaped binary outcome at 30,000 to 3,000,000 rows, beside
+ * lme4::glmer (nAGQ = 1) on the same data in the same run when R is installed.
+ *
+ *   npm run bench:glmm                 # all sizes; R too when Rscript and lme4 are there
+ *   npm run bench:glmm -- --no-r       # JavaScript only
+ *   npm run bench:glmm -- --max 300000 # stop at a size
+ *
+ * Install R (Debian): apt-get install -y --no-install-recommends r-base-core r-cran-lme4 r-cran-jsonlite
+ *
+ * Each size runs in a child process so that the peak memory reported is that size's.
+ * Times are medians of the repeats. Both log-likelihoods are printed to show the two
+ * programs fitted the same model (the higher one is the better optimum).
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchArgs, runR, runWorker } from './cli.js';
+
+const { useR, maxRows } = benchArgs(process.argv.slice(2));
+// Participants so that the rows come to about 30k, 300k and 3M (≈2.46 rows each). Few
+// repeats: one fit takes several hundred deviance evaluations on both sides.
+const sizes = [
+  { rows: 30_000, participants: 12_200, repeats: 3 },
+  { rows: 300_000, participants: 122_000, repeats: 1 },
+  { rows: 3_000_000, participants: 1_220_000, repeats: 1 },
+].filter((s) => s.rows <= maxRows);
+
+interface JsResult {
+  nRows: number;
+  fitMs: number;
+  evaluations: number;
+  logLik: number;
+  maxRssMb: number;
+}
+const dir = join(tmpdir(), `rcteval-bench-glmm-${process.pid}`);
+mkdirSync(dir, { recursive: true });
+const rows: string[] = [];
+const header =
+  '| rows | participants | rcteval fit (ms) | glmer fit (ms) | rcteval / glmer | rcteval deviance evaluations | glmer deviance evaluations | rcteval peak RSS (MB) | glmer peak RSS (MB) | logLik rcteval | logLik glmer |';
+const rule = '|---|---|---|---|---|---|---|---|---|---|---|';
+console.log(header);
+console.log(rule);
+try {
+  for (const s of sizes) {
+    const csv = useR ? join(dir, `sft-${s.rows}.csv`) : '';
+    const r = runWorker<JsResult>('bench/glmm-worker.ts', s.participants, s.repeats, csv, s.rows);
+    let rMs = NaN;
+    let rRss = NaN;
+    let rLogLik = NaN;
+    let rEvals = NaN;
+    if (useR) {
+      const rr = runR<{ fitMs: number; logLik: number; evaluations: number }>('bench/glmm-r.R', csv, s.repeats, s.rows);
+      if (rr) ({ out: { fitMs: rMs, logLik: rLogLik, evaluations: rEvals }, rssMb: rRss } = rr);
+      rmSync(csv, { force: true });
+    }
+    const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+    const line = `| ${r.nRows.toLocaleString('en-US')} | ${s.participants.toLocaleString('en-US')} | ${f(r.fitMs)} | ${f(rMs)} | ${f(r.fitMs / rMs, 2)} | ${r.evaluations} | ${f(rEvals)} | ${f(r.maxRssMb)} | ${f(rRss)} | ${f(r.logLik, 4)} | ${f(rLogLik, 4)} |`;
+    console.log(line);
+    rows.push(line);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+mkdirSync('bench/results', { recursive: true });
+writeFileSync(
+  'bench/results/glmm.md',
+  `# fitGlmm benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${useR ? 'with' : 'without'} R)\n\nModel: \`status ~ arm * week + (1 | id)\` with partialNesting (glmer: \`+ (0 + sft | group)\`), binomial logit, nAGQ = 1; SFT-shaped design from simulateLongColumns(seed 2026), status drawn from a logistic model (createRng(2026)).\n\n${header}\n${rule}\n${rows.join('\n')}\n`,
+);
