@@ -27,6 +27,7 @@ import './view.js';
 import { fixedCrossProduct, type CrossProducts, type ReTerm } from './structure.js';
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
 import { checkBoolean, checkCiLevel, checkInteger, checkOptions, optionKeys } from '../../errors/checks.js';
+import { formatNumberLevel } from '../../formula/levels.js';
 
 const LMM_OPTION_KEYS = optionKeys<LmmOptions>()(['reml', 'ddf', 'residualVarianceBy', 'partialNesting', 'ciLevel', 'control', 'levels', 'factors']);
 const CONTROL_KEYS = optionKeys<NonNullable<LmmOptions['control']>>()(['maxEvaluations', 'simplexTolerance', 'step', 'start', 'aggregate', 'structure']);
@@ -142,7 +143,9 @@ function applyPartialNesting(src: ColumnSource, pn: { cluster: string; arm: stri
     if (treated && c === NO_CLUSTER) {
       throw new ArgumentError(`data[${i}].${pn.cluster}`, c, `a ${pn.cluster} name other than "${NO_CLUSTER}", which stands for the rows outside arm "${pn.treated}"`);
     }
-    cluster[i] = treated ? c : NO_CLUSTER;
+    // The placeholder is text, so a numeric cluster id becomes its level name (as the frame names
+    // numeric levels): a column may not mix numbers and text.
+    cluster[i] = !treated ? NO_CLUSTER : typeof c === 'number' ? formatNumberLevel(c) : c;
   }
   const source: ColumnSource = {
     nRows: n,

@@ -33,6 +33,19 @@ describe('partialNesting', () => {
     expectRel(g.variance, r.varcor.vcov[r.varcor.grp.indexOf('group')], LMM_VARIANCE, 0, 'group variance');
   });
 
+  it('takes numeric therapy-group ids (the placeholder is text): the same fit as the ids written as text', () => {
+    const groups = data.therapy_group!;
+    const ids = new Map<unknown, number>();
+    const numeric = groups.map((g) => (g === null || g === undefined || g === '' ? null : (ids.get(g) ?? (ids.set(g, ids.size + 1), ids.size))));
+    const asText = numeric.map((g) => (g === null ? null : String(g)));
+    const a = fitLmm('score ~ arm * visit + (1 | id)', { ...data, therapy_group: numeric }, { levels, partialNesting: pn });
+    const b = fitLmm('score ~ arm * visit + (1 | id)', { ...data, therapy_group: asText }, { levels, partialNesting: pn });
+    expect(a.remlCriterion).toBe(b.remlCriterion);
+    expect(a.fixedEffects).toEqual(b.fixedEffects);
+    expect(a.nGroups.therapy_group).toBe(19);
+    expect(a.remlCriterion).toBeCloseTo(fit.remlCriterion!, 8);
+  });
+
   it('counts and lists only real therapy groups', () => {
     expect(fit.nGroups.therapy_group).toBe(19);
     const tab = fit.randomEffects.find((t) => t.group === 'therapy_group')!;
