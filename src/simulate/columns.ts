@@ -12,15 +12,13 @@ import { calibrateIntercept, drawClusters, logistic, toResolution } from './core
 import {
   SIM_INSTRUMENTS,
   SIM_SCALES,
-  checkInt,
-  checkNumber,
   resolveInstrumentSpec,
   resolveVisits,
   type InstrumentSimSpec,
   type SimInstrumentId,
   type VisitSpec,
 } from './options.js';
-import { checkOptions, optionKeys } from '../errors/checks.js';
+import { checkFinite, checkInteger, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Options of {@link simulateLongColumns}. */
 export interface LongColumnsOptions {
@@ -155,8 +153,8 @@ const KEYS = optionKeys<LongColumnsOptions>()([
  */
 export function simulateLongColumns(options?: LongColumnsOptions): LongColumns {
   const o = checkOptions('options', options, KEYS) as Record<string, unknown>;
-  const N = checkInt('options.nParticipants', o['nParticipants'] ?? 304, 2, 200_000_000);
-  const seed = checkNumber('options.seed', o['seed'] ?? 1);
+  const N = checkInteger('options.nParticipants', o['nParticipants'] ?? 304, 2, 200_000_000);
+  const seed = checkFinite('options.seed', o['seed'] ?? 1);
   const instrument = o['instrument'] ?? 'PSP';
   if (typeof instrument !== 'string' || !(SIM_INSTRUMENTS as readonly string[]).includes(instrument)) {
     throw new ArgumentError('options.instrument', instrument, `one of ${SIM_INSTRUMENTS.join(', ')}`);
@@ -165,21 +163,21 @@ export function simulateLongColumns(options?: LongColumnsOptions): LongColumns {
   const spec = resolveInstrumentSpec('options.spec', id, o['spec']);
   const visits = resolveVisits('options.visits', o['visits']);
   if (visits.length > 255) throw new ArgumentError('options.visits', o['visits'], 'at most 255 visits (visit codes are bytes)');
-  const treatedShare = checkNumber('options.treatedShare', o['treatedShare'] ?? 0.5, 0.01, 0.99);
+  const treatedShare = checkFinite('options.treatedShare', o['treatedShare'] ?? 0.5, 0.01, 0.99);
   const gsIn = o['groupSize'] ?? {};
   if (typeof gsIn !== 'object' || gsIn === null || Array.isArray(gsIn)) throw new ArgumentError('options.groupSize', gsIn, 'an object { min, max }');
   checkOptions('options.groupSize', gsIn, ['min', 'max']);
-  const gMin = checkInt('options.groupSize.min', (gsIn as Record<string, unknown>)['min'] ?? 7, 1);
-  const gMax = checkInt('options.groupSize.max', (gsIn as Record<string, unknown>)['max'] ?? 9, 1);
+  const gMin = checkInteger('options.groupSize.min', (gsIn as Record<string, unknown>)['min'] ?? 7, 1);
+  const gMax = checkInteger('options.groupSize.max', (gsIn as Record<string, unknown>)['max'] ?? 9, 1);
   if (gMax < gMin) throw new ArgumentError('options.groupSize.max', gMax, `at least options.groupSize.min (${gMin})`);
-  const nGroups = checkInt('options.nGroups', o['nGroups'] ?? Math.max(1, Math.round((N * treatedShare * 2) / (gMin + gMax))), 1);
+  const nGroups = checkInteger('options.nGroups', o['nGroups'] ?? Math.max(1, Math.round((N * treatedShare * 2) / (gMin + gMax))), 1);
   if (nGroups * gMax >= N) {
     throw new ArgumentError('options.nGroups', nGroups, `at most ${Math.floor((N - 1) / gMax)} groups so that at least one of ${N} participants is a control`);
   }
-  const nSites = checkInt('options.nSites', o['nSites'] ?? Math.min(9, nGroups), 1, nGroups);
-  const rho = checkNumber('options.participantShare', o['participantShare'] ?? 0.5, 0, 0.99);
-  const groupSd = checkNumber('options.groupSd', o['groupSd'] ?? 0.15, 0, 10);
-  const slope = checkNumber('options.attritionSlope', o['attritionSlope'] ?? 0.5, -10, 10);
+  const nSites = checkInteger('options.nSites', o['nSites'] ?? Math.min(9, nGroups), 1, nGroups);
+  const rho = checkFinite('options.participantShare', o['participantShare'] ?? 0.5, 0, 0.99);
+  const groupSd = checkFinite('options.groupSd', o['groupSd'] ?? 0.15, 0, 10);
+  const slope = checkFinite('options.attritionSlope', o['attritionSlope'] ?? 0.5, -10, 10);
 
   const root = createRng(seed);
   const rStructure = root.fork();

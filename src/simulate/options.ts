@@ -9,9 +9,7 @@
  */
 import { ArgumentError } from '../errors/index.js';
 import { DIAGNOSIS_CHAPTERS, type DiagnosisChapter } from './icd10.js';
-// The shared checks under the names this module has always used (columns.ts imports them from here).
-import { checkFinite as checkNumber, checkInteger as checkInt, checkOptions as checkKeys, optionKeys } from '../errors/checks.js';
-export { checkInt, checkNumber };
+import { checkFinite, checkInteger, checkOptions, optionKeys } from '../errors/checks.js';
 import { resolveRegisterOptions, type RegisterOptions, type RegisterSpec } from './register.js';
 
 /** Instruments the generator knows how to simulate. */
@@ -430,13 +428,13 @@ export function resolveVisits(name: string, v: unknown): VisitSpec[] {
   v.forEach((raw: unknown, i) => {
     const p = `${name}[${i}]`;
     const o = checkObject(p, raw);
-    checkKeys(p, o, ['name', 'months', 'retention', 'effectMultiplier', 'controlChange']);
+    checkOptions(p, o, ['name', 'months', 'retention', 'effectMultiplier', 'controlChange']);
     const visit: VisitSpec = {
       name: checkName(`${p}.name`, o['name']),
-      months: checkNumber(`${p}.months`, o['months'], 0),
-      retention: checkNumber(`${p}.retention`, o['retention'] ?? (i === 0 ? 1 : undefined), 0, 1),
-      effectMultiplier: checkNumber(`${p}.effectMultiplier`, o['effectMultiplier'] ?? (i === 0 ? 0 : 1)),
-      controlChange: checkNumber(`${p}.controlChange`, o['controlChange'] ?? 0),
+      months: checkFinite(`${p}.months`, o['months'], 0),
+      retention: checkFinite(`${p}.retention`, o['retention'] ?? (i === 0 ? 1 : undefined), 0, 1),
+      effectMultiplier: checkFinite(`${p}.effectMultiplier`, o['effectMultiplier'] ?? (i === 0 ? 0 : 1)),
+      controlChange: checkFinite(`${p}.controlChange`, o['controlChange'] ?? 0),
     };
     if (seen.has(visit.name)) throw new ArgumentError(`${p}.name`, visit.name, 'a visit name not used before in the schedule');
     seen.add(visit.name);
@@ -460,14 +458,14 @@ export function resolveVisits(name: string, v: unknown): VisitSpec[] {
 /** Resolve and check one instrument's spec on top of its default. */
 export function resolveInstrumentSpec(name: string, id: SimInstrumentId, v: unknown): InstrumentSimSpec {
   const o = checkObject(name, v);
-  checkKeys(name, o, ['mean', 'sd', 'effect', 'missingAtVisit']);
+  checkOptions(name, o, ['mean', 'sd', 'effect', 'missingAtVisit']);
   const d = DEFAULT_INSTRUMENT_SPECS[id];
   const scale = SIM_SCALES[id];
   return {
-    mean: checkNumber(`${name}.mean`, o['mean'] ?? d.mean, scale.min, scale.max),
-    sd: checkNumber(`${name}.sd`, o['sd'] ?? d.sd, Number.MIN_VALUE, scale.max - scale.min),
-    effect: checkNumber(`${name}.effect`, o['effect'] ?? d.effect, -10, 10),
-    missingAtVisit: checkNumber(`${name}.missingAtVisit`, o['missingAtVisit'] ?? d.missingAtVisit, 0, 0.99),
+    mean: checkFinite(`${name}.mean`, o['mean'] ?? d.mean, scale.min, scale.max),
+    sd: checkFinite(`${name}.sd`, o['sd'] ?? d.sd, Number.MIN_VALUE, scale.max - scale.min),
+    effect: checkFinite(`${name}.effect`, o['effect'] ?? d.effect, -10, 10),
+    missingAtVisit: checkFinite(`${name}.missingAtVisit`, o['missingAtVisit'] ?? d.missingAtVisit, 0, 0.99),
   };
 }
 
@@ -506,19 +504,19 @@ const TOP_KEYS = optionKeys<SimulateTrialOptions>()([
  */
 export function resolveTrialOptions(options: SimulateTrialOptions | undefined): ResolvedTrialOptions {
   const o = checkObject('options', options);
-  checkKeys('options', o, TOP_KEYS);
-  const seed = checkNumber('options.seed', o['seed'] ?? 1);
-  const nParticipants = checkInt('options.nParticipants', o['nParticipants'] ?? 304, 2, 50_000_000);
-  const nNoData = checkInt('options.nNoData', o['nNoData'] ?? Math.round((11 / 304) * nParticipants), 0, nParticipants - 1);
-  const treatedShare = checkNumber('options.treatedShare', o['treatedShare'] ?? 0.5, 0.01, 0.99);
+  checkOptions('options', o, TOP_KEYS);
+  const seed = checkFinite('options.seed', o['seed'] ?? 1);
+  const nParticipants = checkInteger('options.nParticipants', o['nParticipants'] ?? 304, 2, 50_000_000);
+  const nNoData = checkInteger('options.nNoData', o['nNoData'] ?? Math.round((11 / 304) * nParticipants), 0, nParticipants - 1);
+  const treatedShare = checkFinite('options.treatedShare', o['treatedShare'] ?? 0.5, 0.01, 0.99);
 
   const gs = checkObject('options.groupSize', o['groupSize']);
-  checkKeys('options.groupSize', gs, ['min', 'max']);
-  const gMin = checkInt('options.groupSize.min', gs['min'] ?? 7, 1);
-  const gMax = checkInt('options.groupSize.max', gs['max'] ?? 9, 1);
+  checkOptions('options.groupSize', gs, ['min', 'max']);
+  const gMin = checkInteger('options.groupSize.min', gs['min'] ?? 7, 1);
+  const gMax = checkInteger('options.groupSize.max', gs['max'] ?? 9, 1);
   if (gMax < gMin) throw new ArgumentError('options.groupSize.max', gMax, `at least options.groupSize.min (${gMin})`);
   const meanSize = (gMin + gMax) / 2;
-  const nGroups = checkInt('options.nGroups', o['nGroups'] ?? Math.max(1, Math.round((nParticipants * treatedShare) / meanSize)), 1);
+  const nGroups = checkInteger('options.nGroups', o['nGroups'] ?? Math.max(1, Math.round((nParticipants * treatedShare) / meanSize)), 1);
   // The treated arm holds Σ group sizes people, at most nGroups·max; at least one control must remain.
   if (nGroups * gMax >= nParticipants) {
     throw new ArgumentError(
@@ -527,10 +525,10 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
       `at most ${Math.floor((nParticipants - 1) / gMax)} groups, so that ${nGroups} groups of up to ${gMax} leave at least one control among ${nParticipants} participants`,
     );
   }
-  const nSites = checkInt('options.nSites', o['nSites'] ?? Math.min(9, nGroups), 1, nGroups);
+  const nSites = checkInteger('options.nSites', o['nSites'] ?? Math.min(9, nGroups), 1, nGroups);
 
   const armsIn = checkObject('options.arms', o['arms']);
-  checkKeys('options.arms', armsIn, ['control', 'treated']);
+  checkOptions('options.arms', armsIn, ['control', 'treated']);
   const arms = {
     control: checkName('options.arms.control', armsIn['control'] ?? 'control'),
     treated: checkName('options.arms.treated', armsIn['treated'] ?? 'SFT'),
@@ -549,16 +547,16 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
   }
 
   const instIn = checkObject('options.instruments', o['instruments']);
-  checkKeys('options.instruments', instIn, SIM_INSTRUMENTS);
+  checkOptions('options.instruments', instIn, SIM_INSTRUMENTS);
   const instruments = {} as Record<SimInstrumentId, InstrumentSimSpec>;
   for (const id of SIM_INSTRUMENTS) instruments[id] = resolveInstrumentSpec(`options.instruments.${id}`, id, instIn[id]);
 
-  const participantShare = checkNumber('options.participantShare', o['participantShare'] ?? 0.5, 0, 0.99);
-  const instrumentCorrelation = checkNumber('options.instrumentCorrelation', o['instrumentCorrelation'] ?? 0.5, 0, 1);
-  const groupSd = checkNumber('options.groupSd', o['groupSd'] ?? 0.15, 0, 10);
+  const participantShare = checkFinite('options.participantShare', o['participantShare'] ?? 0.5, 0, 0.99);
+  const instrumentCorrelation = checkFinite('options.instrumentCorrelation', o['instrumentCorrelation'] ?? 0.5, 0, 1);
+  const groupSd = checkFinite('options.groupSd', o['groupSd'] ?? 0.15, 0, 10);
 
   const modIn = checkObject('options.modifiers', o['modifiers']);
-  checkKeys('options.modifiers', modIn, ['F2', 'age25to34', 'recentDiagnosis', 'recentYears', 'attendancePer10Sessions', 'instruments']);
+  checkOptions('options.modifiers', modIn, ['F2', 'age25to34', 'recentDiagnosis', 'recentYears', 'attendancePer10Sessions', 'instruments']);
   let modInstruments: SimInstrumentId[] = [...DEFAULT_MODIFIERS.instruments];
   if (modIn['instruments'] !== undefined) {
     const raw = modIn['instruments'];
@@ -566,11 +564,11 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
     modInstruments = raw.map((x: unknown, i) => checkInstrumentId(`options.modifiers.instruments[${i}]`, x));
   }
   const modifiers: ModifierSpec = {
-    F2: checkNumber('options.modifiers.F2', modIn['F2'] ?? DEFAULT_MODIFIERS.F2, -10, 10),
-    age25to34: checkNumber('options.modifiers.age25to34', modIn['age25to34'] ?? DEFAULT_MODIFIERS.age25to34, -10, 10),
-    recentDiagnosis: checkNumber('options.modifiers.recentDiagnosis', modIn['recentDiagnosis'] ?? DEFAULT_MODIFIERS.recentDiagnosis, -10, 10),
-    recentYears: checkNumber('options.modifiers.recentYears', modIn['recentYears'] ?? DEFAULT_MODIFIERS.recentYears, 0, 100),
-    attendancePer10Sessions: checkNumber(
+    F2: checkFinite('options.modifiers.F2', modIn['F2'] ?? DEFAULT_MODIFIERS.F2, -10, 10),
+    age25to34: checkFinite('options.modifiers.age25to34', modIn['age25to34'] ?? DEFAULT_MODIFIERS.age25to34, -10, 10),
+    recentDiagnosis: checkFinite('options.modifiers.recentDiagnosis', modIn['recentDiagnosis'] ?? DEFAULT_MODIFIERS.recentDiagnosis, -10, 10),
+    recentYears: checkFinite('options.modifiers.recentYears', modIn['recentYears'] ?? DEFAULT_MODIFIERS.recentYears, 0, 100),
+    attendancePer10Sessions: checkFinite(
       'options.modifiers.attendancePer10Sessions',
       modIn['attendancePer10Sessions'] ?? DEFAULT_MODIFIERS.attendancePer10Sessions,
       -10,
@@ -580,21 +578,21 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
   };
 
   const attIn = checkObject('options.attrition', o['attrition']);
-  checkKeys('options.attrition', attIn, ['baselineSlope', 'treatedShift']);
+  checkOptions('options.attrition', attIn, ['baselineSlope', 'treatedShift']);
   const attrition: AttritionSpec = {
-    baselineSlope: checkNumber('options.attrition.baselineSlope', attIn['baselineSlope'] ?? 0.5, -10, 10),
-    treatedShift: checkNumber('options.attrition.treatedShift', attIn['treatedShift'] ?? 0, -10, 10),
+    baselineSlope: checkFinite('options.attrition.baselineSlope', attIn['baselineSlope'] ?? 0.5, -10, 10),
+    treatedShift: checkFinite('options.attrition.treatedShift', attIn['treatedShift'] ?? 0, -10, 10),
   };
 
   const sesIn = checkObject('options.sessions', o['sessions']);
-  checkKeys('options.sessions', sesIn, ['offered', 'dropoutShare', 'dropoutMaxSessions', 'adherenceLogitMean', 'adherenceLogitSd']);
-  const offered = checkInt('options.sessions.offered', sesIn['offered'] ?? DEFAULT_SESSIONS.offered, 1, 10_000);
+  checkOptions('options.sessions', sesIn, ['offered', 'dropoutShare', 'dropoutMaxSessions', 'adherenceLogitMean', 'adherenceLogitSd']);
+  const offered = checkInteger('options.sessions.offered', sesIn['offered'] ?? DEFAULT_SESSIONS.offered, 1, 10_000);
   const sessions: SessionSpec = {
     offered,
     dropoutShare: checkProb('options.sessions.dropoutShare', sesIn['dropoutShare'] ?? DEFAULT_SESSIONS.dropoutShare),
-    dropoutMaxSessions: checkInt('options.sessions.dropoutMaxSessions', sesIn['dropoutMaxSessions'] ?? Math.min(DEFAULT_SESSIONS.dropoutMaxSessions, offered), 0, offered),
-    adherenceLogitMean: checkNumber('options.sessions.adherenceLogitMean', sesIn['adherenceLogitMean'] ?? DEFAULT_SESSIONS.adherenceLogitMean, -20, 20),
-    adherenceLogitSd: checkNumber('options.sessions.adherenceLogitSd', sesIn['adherenceLogitSd'] ?? DEFAULT_SESSIONS.adherenceLogitSd, 0, 20),
+    dropoutMaxSessions: checkInteger('options.sessions.dropoutMaxSessions', sesIn['dropoutMaxSessions'] ?? Math.min(DEFAULT_SESSIONS.dropoutMaxSessions, offered), 0, offered),
+    adherenceLogitMean: checkFinite('options.sessions.adherenceLogitMean', sesIn['adherenceLogitMean'] ?? DEFAULT_SESSIONS.adherenceLogitMean, -20, 20),
+    adherenceLogitSd: checkFinite('options.sessions.adherenceLogitSd', sesIn['adherenceLogitSd'] ?? DEFAULT_SESSIONS.adherenceLogitSd, 0, 20),
   };
 
   const femaleShare = checkProb('options.femaleShare', o['femaleShare'] ?? 0.57);
@@ -607,9 +605,9 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
     ageBands = raw.map((b: unknown, i) => {
       const p = `options.ageBands[${i}]`;
       const bo = checkObject(p, b);
-      checkKeys(p, bo, ['min', 'max', 'share']);
-      const min = checkInt(`${p}.min`, bo['min'], 18, 120);
-      const max = checkInt(`${p}.max`, bo['max'], min, 120);
+      checkOptions(p, bo, ['min', 'max', 'share']);
+      const min = checkInteger(`${p}.min`, bo['min'], 18, 120);
+      const max = checkInteger(`${p}.max`, bo['max'], min, 120);
       return { min, max, share: checkProb(`${p}.share`, bo['share']) };
     });
     const total = ageBands.reduce((s, b) => s + b.share, 0);
@@ -617,7 +615,7 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
   }
 
   const dsIn = checkObject('options.diagnosisShares', o['diagnosisShares']);
-  checkKeys('options.diagnosisShares', dsIn, DIAGNOSIS_CHAPTERS);
+  checkOptions('options.diagnosisShares', dsIn, DIAGNOSIS_CHAPTERS);
   const defaultShares: Record<DiagnosisChapter, number> = { F2: 0.5, F3: 1 / 6, F4: 1 / 6, F6: 1 / 6 };
   const diagnosisShares = {} as Record<DiagnosisChapter, number>;
   for (const ch of DIAGNOSIS_CHAPTERS) diagnosisShares[ch] = checkProb(`options.diagnosisShares.${ch}`, dsIn[ch] ?? defaultShares[ch]);
@@ -625,19 +623,19 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
   if (Math.abs(dsTotal - 1) > 1e-9) throw new ArgumentError('options.diagnosisShares', o['diagnosisShares'], `shares of F2, F3, F4, F6 summing to 1 (they sum to ${dsTotal})`);
 
   const coIn = checkObject('options.comorbidity', o['comorbidity']);
-  checkKeys('options.comorbidity', coIn, ['one', 'two']);
+  checkOptions('options.comorbidity', coIn, ['one', 'two']);
   const comorbidity = {
     one: checkProb('options.comorbidity.one', coIn['one'] ?? 0.3),
     two: checkProb('options.comorbidity.two', coIn['two'] ?? 0.08),
   };
   if (comorbidity.one + comorbidity.two > 1) throw new ArgumentError('options.comorbidity.two', comorbidity.two, `at most ${1 - comorbidity.one} so that one + two ≤ 1`);
 
-  const yearsSinceDiagnosisMean = checkNumber('options.yearsSinceDiagnosisMean', o['yearsSinceDiagnosisMean'] ?? 10, 0.1, 100);
+  const yearsSinceDiagnosisMean = checkFinite('options.yearsSinceDiagnosisMean', o['yearsSinceDiagnosisMean'] ?? 10, 0.1, 100);
   const youngest = Math.min(...ageBands.map((b) => b.min));
-  const minAgeAtDiagnosis = checkInt('options.minAgeAtDiagnosis', o['minAgeAtDiagnosis'] ?? 15, 0, youngest - 1);
+  const minAgeAtDiagnosis = checkInteger('options.minAgeAtDiagnosis', o['minAgeAtDiagnosis'] ?? 15, 0, youngest - 1);
 
   const gsIn = checkObject('options.groupStarts', o['groupStarts']);
-  checkKeys('options.groupStarts', gsIn, ['from', 'to']);
+  checkOptions('options.groupStarts', gsIn, ['from', 'to']);
   const groupStarts = {
     from: checkIsoDate('options.groupStarts.from', gsIn['from'] ?? '2014-02-03'),
     to: checkIsoDate('options.groupStarts.to', gsIn['to'] ?? '2015-09-28'),
@@ -645,9 +643,9 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
   if (groupStarts.to < groupStarts.from) throw new ArgumentError('options.groupStarts.to', groupStarts.to, `a date on or after ${groupStarts.from}`);
 
   const cIn = checkObject('options.costs', o['costs']);
-  checkKeys('options.costs', cIn, Object.keys(DEFAULT_COSTS));
+  checkOptions('options.costs', cIn, Object.keys(DEFAULT_COSTS));
   const apIn = checkObject('options.costs.admissionProbability', cIn['admissionProbability']);
-  checkKeys('options.costs.admissionProbability', apIn, ['control', 'treated']);
+  checkOptions('options.costs.admissionProbability', apIn, ['control', 'treated']);
   const c = DEFAULT_COSTS;
   let operationRange: { min: number; max: number } | null = c.operationRange;
   if (cIn['operationRange'] !== undefined) {
@@ -655,28 +653,28 @@ export function resolveTrialOptions(options: SimulateTrialOptions | undefined): 
     if (raw === null) operationRange = null;
     else {
       const ro = checkObject('options.costs.operationRange', raw);
-      checkKeys('options.costs.operationRange', ro, ['min', 'max']);
-      const min = checkNumber('options.costs.operationRange.min', ro['min'], 0);
-      operationRange = { min, max: checkNumber('options.costs.operationRange.max', ro['max'], min) };
+      checkOptions('options.costs.operationRange', ro, ['min', 'max']);
+      const min = checkFinite('options.costs.operationRange.min', ro['min'], 0);
+      operationRange = { min, max: checkFinite('options.costs.operationRange.max', ro['max'], min) };
     }
   }
   const costs: CostSpec = {
-    implementation: checkNumber('options.costs.implementation', cIn['implementation'] ?? c.implementation, 0),
-    operation: checkNumber('options.costs.operation', cIn['operation'] ?? c.operation, 0),
-    siteLogSd: checkNumber('options.costs.siteLogSd', cIn['siteLogSd'] ?? c.siteLogSd, 0, 5),
+    implementation: checkFinite('options.costs.implementation', cIn['implementation'] ?? c.implementation, 0),
+    operation: checkFinite('options.costs.operation', cIn['operation'] ?? c.operation, 0),
+    siteLogSd: checkFinite('options.costs.siteLogSd', cIn['siteLogSd'] ?? c.siteLogSd, 0, 5),
     operationRange,
     admissionProbability: {
       control: checkProb('options.costs.admissionProbability.control', apIn['control'] ?? c.admissionProbability.control),
       treated: checkProb('options.costs.admissionProbability.treated', apIn['treated'] ?? c.admissionProbability.treated),
     },
-    bedDaysLogMean: checkNumber('options.costs.bedDaysLogMean', cIn['bedDaysLogMean'] ?? c.bedDaysLogMean, -5, 8),
-    bedDaysLogSd: checkNumber('options.costs.bedDaysLogSd', cIn['bedDaysLogSd'] ?? c.bedDaysLogSd, 0, 5),
-    bedDayCost: checkNumber('options.costs.bedDayCost', cIn['bedDayCost'] ?? c.bedDayCost, 0),
-    outpatientMean: checkNumber('options.costs.outpatientMean', cIn['outpatientMean'] ?? c.outpatientMean, 0),
-    outpatientLogSd: checkNumber('options.costs.outpatientLogSd', cIn['outpatientLogSd'] ?? c.outpatientLogSd, 0, 5),
-    supportHoursMean: checkNumber('options.costs.supportHoursMean', cIn['supportHoursMean'] ?? c.supportHoursMean, 0),
-    supportHoursLogSd: checkNumber('options.costs.supportHoursLogSd', cIn['supportHoursLogSd'] ?? c.supportHoursLogSd, 0, 5),
-    supportHourCost: checkNumber('options.costs.supportHourCost', cIn['supportHourCost'] ?? c.supportHourCost, 0),
+    bedDaysLogMean: checkFinite('options.costs.bedDaysLogMean', cIn['bedDaysLogMean'] ?? c.bedDaysLogMean, -5, 8),
+    bedDaysLogSd: checkFinite('options.costs.bedDaysLogSd', cIn['bedDaysLogSd'] ?? c.bedDaysLogSd, 0, 5),
+    bedDayCost: checkFinite('options.costs.bedDayCost', cIn['bedDayCost'] ?? c.bedDayCost, 0),
+    outpatientMean: checkFinite('options.costs.outpatientMean', cIn['outpatientMean'] ?? c.outpatientMean, 0),
+    outpatientLogSd: checkFinite('options.costs.outpatientLogSd', cIn['outpatientLogSd'] ?? c.outpatientLogSd, 0, 5),
+    supportHoursMean: checkFinite('options.costs.supportHoursMean', cIn['supportHoursMean'] ?? c.supportHoursMean, 0),
+    supportHoursLogSd: checkFinite('options.costs.supportHoursLogSd', cIn['supportHoursLogSd'] ?? c.supportHoursLogSd, 0, 5),
+    supportHourCost: checkFinite('options.costs.supportHourCost', cIn['supportHourCost'] ?? c.supportHourCost, 0),
   };
 
   if (costs.operationRange && (costs.operation < costs.operationRange.min || costs.operation > costs.operationRange.max)) {
