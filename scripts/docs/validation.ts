@@ -91,7 +91,7 @@ class Table {
 
 function mixedModels(t: Table): void {
   const ref = 'lme4::lmer, lmerTest (Satterthwaite), pbkrtest (Kenward–Roger)';
-  for (const file of ['dyestuff', 'penicillin', 'pastes', 'sleepstudy', 'cake', 'sft-lmm', 'edge-cases']) {
+  for (const file of ['dyestuff', 'penicillin', 'pastes', 'sleepstudy', 'cake', 'sft-lmm', 'edge-cases', 'kr-large']) {
     const fx = fixture(`models/${file}.json`);
     const where = `models/${file}.json (${Object.keys(fx.fits).length} fits)`;
     for (const r of Object.values<Json>(fx.fits)) {

@@ -10,8 +10,11 @@
  * expected information I_rs = tr(Σ⁻¹G_rΣ⁻¹G_s) − 2tr(ΦQ_rs) + tr(ΦP_rΦP_s) (halved into
  * W = 2I⁻¹), the adjusted covariance is Φ_A = Φ + 2Φ[Σ_rs W_rs(Q_rs − P_rΦP_s)]Φ.
  *
- * This works with dense n × n matrices (as pbkrtest does), so it is meant for trial-sized
- * data: more than `maxRows` rows raise an ArgumentError suggesting Satterthwaite.
+ * pbkrtest forms these with dense n × n matrices. Here they are summed over the blocks of rows
+ * that the random effects link (a therapy group's participants, a control participant), each
+ * block dense, so the cost is linear in the number of rows for nested and partially nested
+ * designs. Crossed random effects that link more than 4,000 rows into one block raise an
+ * ArgumentError suggesting Satterthwaite.
  */
 import { ArgumentError } from '../../errors/index.js';
 import { choleskyInPlace, inverseFromCholesky, symmetricEigen } from '../../linalg/dense.js';
@@ -21,6 +24,101 @@ import { vcovFromFactor } from './satterthwaite.js';
 import type { LmmState } from './state.js';
 
 const MAX_ROWS = 4000;
+
+/** out (ar × bc) = A (ar × ac) B (ac × bc), row-major. */
+function matmul(A: Float64Array, B: Float64Array, ar: number, ac: number, bc: number): Float64Array {
+  const out = new Float64Array(ar * bc);
+  for (let i = 0; i < ar; i++) {
+    for (let k = 0; k < ac; k++) {
+      const a = A[i * ac + k]!;
+      if (a === 0) continue;
+      for (let j = 0; j < bc; j++) out[i * bc + j] = out[i * bc + j]! + a * B[k * bc + j]!;
+    }
+  }
+  return out;
+}
+
+/** acc (p × p) += sign · A'B for A, B of m × p, row-major. */
+function addCrossProduct(acc: Float64Array, A: Float64Array, B: Float64Array, m: number, p: number, sign: number): void {
+  for (let k = 0; k < m; k++) {
+    for (let i = 0; i < p; i++) {
+      const a = sign * A[k * p + i]!;
+      if (a === 0) continue;
+      for (let j = 0; j < p; j++) acc[i * p + j] = acc[i * p + j]! + a * B[k * p + j]!;
+    }
+  }
+}
+
+/**
+ * Rows of each level whose random-effect columns are not all zero, grouped (counting sort):
+ * rows[start[l] … start[l + 1]). Rows with zero columns do not enter the term's G and must not
+ * link blocks: in lme4's spelling of partial nesting, (0 + sft | group), every control shares
+ * the placeholder level with a zero column.
+ */
+function levelMembers(t: { group: Int32Array; levels: readonly string[]; k: number; Z: Float64Array }, n: number): { start: Int32Array; rows: Int32Array } {
+  const nLevels = t.levels.length;
+  const active = new Uint8Array(n);
+  for (let c = 0; c < t.k; c++) for (let i = 0; i < n; i++) if (t.Z[c * n + i] !== 0) active[i] = 1;
+  const start = new Int32Array(nLevels + 1);
+  for (let i = 0; i < n; i++) if (active[i]) start[t.group[i]! + 1] = start[t.group[i]! + 1]! + 1;
+  for (let l = 0; l < nLevels; l++) start[l + 1] = start[l + 1]! + start[l]!;
+  const fill = start.slice(0, nLevels);
+  const rows = new Int32Array(start[nLevels]!);
+  for (let i = 0; i < n; i++) if (active[i]) rows[fill[t.group[i]!]!++] = i;
+  return { start, rows };
+}
+
+/**
+ * Connected components of the rows, two rows being linked when they share a level of a random
+ * term (union–find), with each component's rows (ascending) and, per term, its levels.
+ */
+function rowComponents(
+  terms: readonly { group: Int32Array; levels: readonly string[] }[],
+  members: readonly { start: Int32Array; rows: Int32Array }[],
+  n: number,
+): { count: number; start: Int32Array; rows: Int32Array; levels: number[][][] } {
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  members.forEach((mb, j) => {
+    for (let l = 0; l < terms[j]!.levels.length; l++) {
+      const a = mb.start[l]!;
+      const b = mb.start[l + 1]!;
+      for (let e = a + 1; e < b; e++) {
+        const ra = find(mb.rows[a]!);
+        const rb = find(mb.rows[e]!);
+        if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+      }
+    }
+  });
+  const id = new Int32Array(n).fill(-1);
+  const compOf = new Int32Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const r = find(i);
+    if (id[r] === -1) id[r] = count++;
+    compOf[i] = id[r]!;
+  }
+  const start = new Int32Array(count + 1);
+  for (let i = 0; i < n; i++) start[compOf[i]! + 1] = start[compOf[i]! + 1]! + 1;
+  for (let c = 0; c < count; c++) start[c + 1] = start[c + 1]! + start[c]!;
+  const fill = start.slice(0, count);
+  const rows = new Int32Array(n);
+  for (let i = 0; i < n; i++) rows[fill[compOf[i]!]!++] = i;
+  const levels: number[][][] = Array.from({ length: count }, () => terms.map(() => []));
+  members.forEach((mb, j) => {
+    for (let l = 0; l < terms[j]!.levels.length; l++) {
+      if (mb.start[l + 1]! > mb.start[l]!) levels[compOf[mb.rows[mb.start[l]!]!]!]![j]!.push(l);
+    }
+  });
+  return { count, start, rows, levels };
+}
 
 /**
  * Φ, P and W are of the objective's internal (centred, scaled) columns X̃ = X T, where they are
@@ -47,13 +145,6 @@ export function krAdjustment(s: LmmState): KrCache {
   const n = cp.n;
   if (s.objective.strata) {
     throw new ArgumentError('options.ddf', 'Kenward-Roger', 'Satterthwaite with residualVarianceBy: Kenward–Roger here (as pbkrtest) assumes one residual variance');
-  }
-  if (n > MAX_ROWS) {
-    throw new ArgumentError(
-      'options.ddf',
-      'Kenward-Roger',
-      `Satterthwaite for more than ${MAX_ROWS} rows: Kenward–Roger needs dense n × n matrices (here n = ${n})`,
-    );
   }
   const p = s.kept.length;
   const Xk = new Float64Array(n * p);
@@ -82,112 +173,112 @@ export function krAdjustment(s: LmmState): KrCache {
   });
   const nG = specs.length + 1; // + residual
 
-  // Σ = σ²I + Σ_j Z_j (I ⊗ Σ_j) Z_j'  (dense).
-  const Sigma = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) Sigma[i * n + i] = sigma2;
-  const members = cp.terms.map((t) => {
-    const lists: number[][] = t.levels.map(() => []);
-    for (let i = 0; i < n; i++) lists[t.group[i]!]!.push(i);
-    return lists;
-  });
-  specs.forEach((sp, r) => {
-    const t = cp.terms[sp.term]!;
-    const za = t.Z.subarray(sp.a * n, (sp.a + 1) * n);
-    const zb = t.Z.subarray(sp.b * n, (sp.b + 1) * n);
-    const g = gamma[r]!;
-    for (const lev of members[sp.term]!) {
-      for (const i of lev) {
-        for (const i2 of lev) {
-          const v = sp.a === sp.b ? za[i]! * za[i2]! : za[i]! * zb[i2]! + zb[i]! * za[i2]!;
-          Sigma[i * n + i2] = Sigma[i * n + i2]! + g * v;
-        }
-      }
-    }
-  });
-  const Lc = Float64Array.from(Sigma);
-  if (!choleskyInPlace(Lc, n)) {
-    throw new ArgumentError('model', 'a marginal covariance that is not positive definite', 'a fit with a valid covariance for Kenward–Roger');
-  }
-  const Si = inverseFromCholesky(Lc, n);
-
-  // H_r = G_r Σ⁻¹ (n × n) from the level structure; the residual's is Σ⁻¹ itself.
-  const H: Float64Array[] = specs.map((sp) => {
-    const t = cp.terms[sp.term]!;
-    const za = t.Z.subarray(sp.a * n, (sp.a + 1) * n);
-    const zb = t.Z.subarray(sp.b * n, (sp.b + 1) * n);
-    const out = new Float64Array(n * n);
-    const sa = new Float64Array(n);
-    const sb = new Float64Array(n);
-    for (const lev of members[sp.term]!) {
-      sa.fill(0);
-      sb.fill(0);
-      for (const i2 of lev) {
-        const a2 = za[i2]!;
-        const b2 = zb[i2]!;
-        const row = i2 * n;
-        for (let c = 0; c < n; c++) {
-          const v = Si[row + c]!;
-          sa[c] = sa[c]! + a2 * v;
-          sb[c] = sb[c]! + b2 * v;
-        }
-      }
-      for (const i of lev) {
-        const row = i * n;
-        if (sp.a === sp.b) {
-          const a = za[i]!;
-          for (let c = 0; c < n; c++) out[row + c] = a * sa[c]!;
-        } else {
-          const a = za[i]!;
-          const b = zb[i]!;
-          for (let c = 0; c < n; c++) out[row + c] = a * sb[c]! + b * sa[c]!;
-        }
-      }
-    }
-    return out;
-  });
-  H.push(Si);
-
-  const matmul = (A: Float64Array, B: Float64Array, ar: number, ac: number, bc: number) => {
-    const out = new Float64Array(ar * bc);
-    for (let i = 0; i < ar; i++) {
-      for (let k = 0; k < ac; k++) {
-        const a = A[i * ac + k]!;
-        if (a === 0) continue;
-        for (let j = 0; j < bc; j++) out[i * bc + j] = out[i * bc + j]! + a * B[k * bc + j]!;
-      }
-    }
-    return out;
-  };
-  // Row-major X (n × p) for the products.
-  const Xr = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) for (let c = 0; c < p; c++) Xr[i * p + c] = X[c * n + i]!;
-  const TT = matmul(Si, Xr, n, n, p); // Σ⁻¹X
-  const OO = H.map((Hr) => matmul(Hr, Xr, n, n, p)); // G_rΣ⁻¹X … as H_r X = G_r Σ⁻¹ X
-  const tr = (A: Float64Array, rows: number, cols: number) => {
-    const out = new Float64Array(cols * rows);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = A[i * cols + j]!;
-    return out;
-  };
-  const P = OO.map((O) => {
-    const m = matmul(tr(O, n, p), TT, p, n, p);
-    for (let e = 0; e < m.length; e++) m[e] = -m[e]!;
-    // forceSymmetric: pbkrtest keeps the upper triangle.
-    for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) m[i * p + j] = m[j * p + i]!;
-    return m;
-  });
-  const SiOO = OO.map((O) => matmul(Si, O, n, n, p));
-  const Q: Float64Array[][] = OO.map((O) => SiOO.map((SO) => matmul(tr(O, n, p), SO, p, n, p)));
+  // Σ is block diagonal over the connected components of the rows (rows sharing a level of any
+  // random term), and so are Σ⁻¹ and every G_r: Ktrace, P and Q are sums over components of the
+  // same products formed on each component's rows. In a partially nested trial a component is a
+  // therapy group's participants or one control participant, so the cost is linear in the rows.
+  const members = cp.terms.map((t) => levelMembers(t, n));
+  const comps = rowComponents(cp.terms, members, n);
+  const P: Float64Array[] = Array.from({ length: nG }, () => new Float64Array(p * p));
+  const Q: Float64Array[][] = Array.from({ length: nG }, () => Array.from({ length: nG }, () => new Float64Array(p * p)));
   const Ktrace: number[][] = Array.from({ length: nG }, () => new Array<number>(nG).fill(0));
-  for (let r = 0; r < nG; r++) {
-    for (let s2 = r; s2 < nG; s2++) {
-      let v = 0;
-      const A = H[r]!;
-      const B = H[s2]!;
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) v += A[j * n + i]! * B[i * n + j]!;
-      Ktrace[r]![s2] = v;
-      Ktrace[s2]![r] = v;
+  const local = new Int32Array(n);
+  for (let c = 0; c < comps.count; c++) {
+    const rows = comps.rows.subarray(comps.start[c]!, comps.start[c + 1]!);
+    const m = rows.length;
+    if (m > MAX_ROWS) {
+      throw new ArgumentError(
+        'options.ddf',
+        'Kenward-Roger',
+        `Satterthwaite: Kenward–Roger needs a dense matrix for each block of rows linked by the random effects, and here ${m} rows are linked (crossed random effects); at most ${MAX_ROWS} are supported`,
+      );
+    }
+    rows.forEach((i, li) => (local[i] = li));
+    const levelsIn = comps.levels[c]!;
+
+    // Σ_c = σ²I + Σ_r γ_r G_r on the component's rows.
+    const Sc = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) Sc[i * m + i] = sigma2;
+    specs.forEach((sp, r) => {
+      const t = cp.terms[sp.term]!;
+      const za = t.Z.subarray(sp.a * n, (sp.a + 1) * n);
+      const zb = t.Z.subarray(sp.b * n, (sp.b + 1) * n);
+      const g = gamma[r]!;
+      for (const l of levelsIn[sp.term]!) {
+        const lev = members[sp.term]!.rows.subarray(members[sp.term]!.start[l]!, members[sp.term]!.start[l + 1]!);
+        for (const i of lev) {
+          const row = local[i]! * m;
+          for (const i2 of lev) {
+            const v = sp.a === sp.b ? za[i]! * za[i2]! : za[i]! * zb[i2]! + zb[i]! * za[i2]!;
+            Sc[row + local[i2]!] = Sc[row + local[i2]!]! + g * v;
+          }
+        }
+      }
+    });
+    if (!choleskyInPlace(Sc, m)) {
+      throw new ArgumentError('model', 'a marginal covariance that is not positive definite', 'a fit with a valid covariance for Kenward–Roger');
+    }
+    const Si = inverseFromCholesky(Sc, m);
+
+    // H_r = G_r Σ⁻¹ (m × m) from the level structure; the residual's is Σ⁻¹ itself.
+    const H: Float64Array[] = specs.map((sp) => {
+      const t = cp.terms[sp.term]!;
+      const za = t.Z.subarray(sp.a * n, (sp.a + 1) * n);
+      const zb = t.Z.subarray(sp.b * n, (sp.b + 1) * n);
+      const out = new Float64Array(m * m);
+      const sa = new Float64Array(m);
+      const sb = new Float64Array(m);
+      for (const l of levelsIn[sp.term]!) {
+        const lev = members[sp.term]!.rows.subarray(members[sp.term]!.start[l]!, members[sp.term]!.start[l + 1]!);
+        sa.fill(0);
+        sb.fill(0);
+        for (const i2 of lev) {
+          const a2 = za[i2]!;
+          const b2 = zb[i2]!;
+          const row = local[i2]! * m;
+          for (let col = 0; col < m; col++) {
+            const v = Si[row + col]!;
+            sa[col] = sa[col]! + a2 * v;
+            sb[col] = sb[col]! + b2 * v;
+          }
+        }
+        for (const i of lev) {
+          const row = local[i]! * m;
+          if (sp.a === sp.b) {
+            const a = za[i]!;
+            for (let col = 0; col < m; col++) out[row + col] = a * sa[col]!;
+          } else {
+            const a = za[i]!;
+            const b = zb[i]!;
+            for (let col = 0; col < m; col++) out[row + col] = a * sb[col]! + b * sa[col]!;
+          }
+        }
+      }
+      return out;
+    });
+    H.push(Si);
+
+    const Xc = new Float64Array(m * p);
+    for (let li = 0; li < m; li++) for (let col = 0; col < p; col++) Xc[li * p + col] = X[col * n + rows[li]!]!;
+    const TT = matmul(Si, Xc, m, m, p); // Σ⁻¹X
+    const OO = H.map((Hr) => matmul(Hr, Xc, m, m, p)); // G_rΣ⁻¹X
+    const SiOO = OO.map((O) => matmul(Si, O, m, m, p));
+    for (let r = 0; r < nG; r++) {
+      addCrossProduct(P[r]!, OO[r]!, TT, m, p, -1);
+      for (let s2 = 0; s2 < nG; s2++) addCrossProduct(Q[r]![s2]!, OO[r]!, SiOO[s2]!, m, p, 1);
+      for (let s2 = r; s2 < nG; s2++) {
+        let v = 0;
+        const A = H[r]!;
+        const B = H[s2]!;
+        for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) v += A[j * m + i]! * B[i * m + j]!;
+        Ktrace[r]![s2] = Ktrace[r]![s2]! + v;
+        if (s2 !== r) Ktrace[s2]![r] = Ktrace[s2]![r]! + v;
+      }
     }
   }
+  // forceSymmetric: pbkrtest keeps the upper triangle.
+  for (const Pr of P) for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) Pr[i * p + j] = Pr[j * p + i]!;
+
   const Phi = vcovFromFactor(s.objective.evaluate(s.params).Lx, p, s.sigma);
   const trProd = (A: Float64Array, B: Float64Array) => {
     let v = 0;

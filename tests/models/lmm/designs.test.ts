@@ -120,6 +120,30 @@ describe('residualVarianceBy (arm-specific residual variances, nlme varIdent)', 
   });
 });
 
+describe('Kenward–Roger on the blocks of rows the random effects link', () => {
+  it('refuses crossed random effects that link more than 4,000 rows into one block, naming Satterthwaite', () => {
+    // 70 × 70 crossed levels, one row per cell: every row is linked to every other through a and b.
+    const a: string[] = [];
+    const b: string[] = [];
+    const y: number[] = [];
+    for (let i = 0; i < 70; i++) {
+      for (let j = 0; j < 70; j++) {
+        a.push(`a${i}`);
+        b.push(`b${j}`);
+        y.push(Math.sin(i * 1.7) + Math.cos(j * 0.9) + Math.sin(i * j));
+      }
+    }
+    let error: unknown;
+    try {
+      fitLmm('y ~ 1 + (1 | a) + (1 | b)', { y, a, b }, { ddf: 'Kenward-Roger' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ArgumentError);
+    expect((error as Error).message).toMatch(/Satterthwaite.*4900 rows are linked \(crossed random effects\)/);
+  });
+});
+
 describe('partialNesting with refits and on its own', () => {
   const levels9 = { arm: ['control', 'SFT'] };
   it('refits correctly for a likelihood-ratio test (the stored frame is not altered by the fit)', () => {

@@ -7,7 +7,7 @@ import { fitLmm } from '../../../src/models/lmm/fit.js';
 import { LMM_DF, LMM_FIXED, LMM_OBJECTIVE, LMM_P, LMM_VARIANCE, P_FLOOR } from '../../tolerances.js';
 import { expectRel, fixtureColumns, loadFixture, track, worst } from '../fixture-helpers.js';
 
-const files = ['dyestuff', 'penicillin', 'pastes', 'sleepstudy', 'cake', 'sft-lmm', 'edge-cases'];
+const files = ['dyestuff', 'penicillin', 'pastes', 'sleepstudy', 'cake', 'sft-lmm', 'edge-cases', 'kr-large'];
 
 /**
  * Level orders R used for columns that were R factors; character columns are left to
