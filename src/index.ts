@@ -1,35 +1,306 @@
 /**
  * rcteval: evaluate randomised controlled trials of social and mental-health interventions.
  *
- * The public API, grouped by capability. Every stage is exported on its own so a
- * notebook user can stop anywhere.
+ * The browser-safe core: no Node built-ins, no vega. Figures and reports are in
+ * `rcteval/report`; reading and writing files, worker threads and the command line in
+ * `rcteval/node`.
+ *
+ * The public API, by capability. Each section starts with a `//` heading line (the first line
+ * of the comment block above its exports); scripts/docs/api.ts groups docs/api.md by these
+ * headings, so a new capability adds one block of named exports under a heading of its own.
+ * Names are listed, never `export *`, so that a helper made public for a sibling folder does
+ * not become API by accident.
  */
 
-// Errors and diagnostics
-export * from './errors/index.js';
+// Errors and limits
+// Typed errors (every message names what was received and what was expected), the
+// diagnostics carried by results, and the size limits every argument is checked against.
+export {
+  RctevalError,
+  ValidationError,
+  ArgumentError,
+  FormulaError,
+  ConvergenceError,
+  type ValidationIssue,
+  type Diagnostic,
+} from './errors/index.js';
 export { LIMITS } from './errors/checks.js';
 
-// Trial data: model, loaders, validation, inclusion criteria
-export * from './data/index.js';
-export * from './instruments/index.js';
+// Results: the not-estimable convention
+// Every result row either has finite numbers or is `estimable: false` with a reason
+// (docs/methods/not-estimable.md); `waldRow` builds a row by that rule.
+export {
+  NotEstimableError,
+  notEstimable,
+  requireEstimable,
+  waldRow,
+  whyNotEstimable,
+  type Estimability,
+  type WaldRow,
+} from './results/not-estimable.js';
 
-// Synthetic trials and descriptive tables
-export * from './simulate/index.js';
-export * from './descriptives/index.js';
+// Trial data: loading, validation, inclusion criteria
+// Loaders from CSV text or bytes, row objects, arquero tables and danfo frames (files are
+// read by `readCsvFile` in rcteval/node); validation with every problem as a ValidationIssue.
+export type { Sex, Participant, Measurement, TrialDesign, TrialData } from './data/index.js';
+export {
+  parseCsv,
+  fromCsv,
+  decodeCsvBytes,
+  fromRows,
+  fromArquero,
+  fromDanfo,
+  type CsvParseOptions,
+  type CsvParseResult,
+  type CsvProblem,
+  type CsvEncoding,
+  type CsvLoadOptions,
+  type RowsLoadOptions,
+  type LoadOptions,
+  type TextParseOptions,
+  type DateFormat,
+  type LoadedTable,
+  type TableName,
+} from './data/index.js';
+export type { ArqueroLike, DanfoLike, ModelData, ColumnarData } from './models/data-input.js';
+export {
+  validateTrial,
+  isTrialData,
+  trialToRows,
+  DEFAULT_SEX_CODES,
+  type ValidateTrialOptions,
+  type TrialInput,
+  type TableInput,
+  type TrialToRowsOptions,
+  type ModelRow,
+} from './data/index.js';
+export {
+  measurementRowSchema,
+  participantRowSchema,
+  trialDesignSchema,
+  measurementRowJsonSchema,
+  participantRowJsonSchema,
+  trialDesignJsonSchema,
+  type MeasurementRowInput,
+  type ParticipantRowInput,
+} from './data/index.js';
+export {
+  checkInclusion,
+  diagnosisChapter,
+  diagnosisQualifies,
+  normaliseIcd10,
+  SFT_CHAPTERS,
+  SFT_DIAGNOSIS_RULE,
+  type DiagnosisRule,
+  type InclusionFailure,
+  type InclusionInput,
+  type InclusionOptions,
+  type InclusionReport,
+  type InclusionResult,
+  type InclusionRule,
+} from './data/index.js';
+
+// Instruments: scoring, norms, reliability, cut-offs
+export {
+  createInstrumentRegistry,
+  defaultInstruments,
+  defaultInstrumentDefinitions,
+  getInstrument,
+  instrumentDefinitionSchema,
+  scoreFromItems,
+  levelOf,
+  PSP,
+  MHRM,
+  WHO5,
+  EQ5D_INDEX,
+  EQ5D_VAS,
+  type InstrumentRegistry,
+  type InstrumentRegistryOptions,
+  type Instrument,
+  type InstrumentDefinition,
+  type Direction,
+  type Reference,
+  type LevelBand,
+  type ReliabilityKind,
+  type Reliability,
+  type PopulationNorm,
+  type Cutoff,
+  type ItemScoring,
+  type MinimalImportantDifference,
+} from './instruments/index.js';
+
+// Synthetic trials with known truth
+// SFT-shaped trials (scores, costs, register outcomes) for examples, tests and power;
+// the committed sample in data-samples/ as CSV text (written to disk by `writeSample` in rcteval/node).
+export {
+  simulateTrial,
+  simulateTrialData,
+  simulateLongColumns,
+  type SimulatedTrial,
+  type SimulatedTrialData,
+  type SimulationTruth,
+  type TrueEffect,
+  type TrueGroup,
+  type TrueSite,
+  type LongColumns,
+  type LongColumnsOptions,
+} from './simulate/index.js';
+export {
+  DEFAULT_COSTS,
+  DEFAULT_INSTRUMENT_SPECS,
+  DEFAULT_MODIFIERS,
+  DEFAULT_SESSIONS,
+  DEFAULT_VISITS,
+  SIM_INSTRUMENTS,
+  type AgeBandSpec,
+  type AttritionSpec,
+  type CostSpec,
+  type InstrumentSimSpec,
+  type ModifierSpec,
+  type ResolvedTrialOptions,
+  type SessionSpec,
+  type SimInstrumentId,
+  type SimulateTrialOptions,
+  type VisitSpec,
+} from './simulate/index.js';
+export {
+  DEFAULT_REGISTER,
+  REGISTER_STATUSES,
+  REGISTER_WEEKS,
+  type RegisterBedDaySummary,
+  type RegisterOptions,
+  type RegisterRow,
+  type RegisterSpec,
+  type RegisterStatus,
+  type RegisterTruth,
+  type RegisterWeek,
+  type StatusLogOdds,
+} from './simulate/index.js';
+export {
+  sampleCsv,
+  participantsToCsv,
+  measurementsToCsv,
+  registerToCsv,
+  SAMPLE_FILES,
+  SAMPLE_OPTIONS,
+  SAMPLE_SEED,
+  type SampleCsv,
+} from './simulate/index.js';
+
+// Descriptive tables: flow, baseline, outcomes by arm and visit
+export {
+  flowCounts,
+  baselineTable,
+  describeOutcomes,
+  BASELINE_AGE_BANDS,
+  type FlowRow,
+  type FlowStage,
+  type AgeBand,
+  type BaselineRow,
+  type BaselineTableOptions,
+  type BaselineVariable,
+  type OutcomeSummaryRow,
+} from './descriptives/index.js';
 
 // Reproducible randomness
 export { createRng, type Rng } from './random/rng.js';
 
-// Distributions, inference helpers, effect sizes
-export * from './distributions/index.js';
-export * from './inference/index.js';
-export * from './effect-size/index.js';
+// Distributions (R's d/p/q functions)
+export {
+  normalPdf,
+  normalCdf,
+  normalQuantile,
+  studentTPdf,
+  studentTCdf,
+  studentTQuantile,
+  chiSquaredPdf,
+  chiSquaredCdf,
+  chiSquaredQuantile,
+  fPdf,
+  fCdf,
+  fQuantile,
+  betaPdf,
+  betaCdf,
+  betaQuantile,
+  binomialPmf,
+  binomialCdf,
+  hypergeometricPmf,
+  hypergeometricCdf,
+  noncentralTCdf,
+  noncentralTNcpInterval,
+  type NormalParameters,
+  type CdfOptions,
+  type QuantileOptions,
+  type DensityOptions,
+  type NcpIntervalOptions,
+} from './distributions/index.js';
 
-// Formulas and models
+// Tests and intervals for counts and proportions; multiplicity
+export {
+  pAdjust,
+  proportionInterval,
+  riskDifference,
+  riskRatio,
+  oddsRatio,
+  chiSquareTest,
+  fisherExactTest,
+  type Alternative,
+  type TwoGroupCounts,
+  type IntervalResult,
+  type TestResult,
+  type PAdjustMethod,
+  type PAdjustOptions,
+  type ProportionIntervalMethod,
+  type ProportionIntervalOptions,
+  type ProportionIntervalResult,
+  type RiskDifferenceOptions,
+  type RiskDifferenceResult,
+  type RatioResult,
+  type RiskRatioOptions,
+  type OddsRatioOptions,
+  type OddsRatioMethod,
+  type ChiSquareTestOptions,
+  type ChiSquareTestResult,
+  type FisherExactOptions,
+  type FisherExactResult,
+  type Table2x2,
+} from './inference/index.js';
+
+// Effect sizes: two-sample, paired, from a model, interpretation
+export {
+  cohensD,
+  hedgesG,
+  glassDelta,
+  pairedD,
+  pairedG,
+  standardizedModelEffect,
+  interpretEffectSize,
+  EFFECT_SIZE_RULES,
+  type Sample,
+  type EffectSizeOptions,
+  type TwoSampleOptions,
+  type HedgesOptions,
+  type SmallSampleCorrection,
+  type CiMethod,
+  type GroupSummary,
+  type EffectSizeResult,
+  type PairedOptions,
+  type PairedType,
+  type ModelDifference,
+  type StandardizerInput,
+  type ModelEffectOptions,
+  type ModelEffectResult,
+  type InterpretationRules,
+  type RuleSetName,
+  type InterpretOptions,
+  type EffectSizeInterpretation,
+} from './effect-size/index.js';
+
+// Formulas and model frames (R's grammar and contrasts)
 export { parseFormula, quoteName, type ParsedFormula, type RandomTerm, type Term } from './formula/parse.js';
 export { buildModelFrame, type FrameOptions, type ModelFrame, type DesignSpec, type VariableInfo } from './formula/frame.js';
-export { compareLevels, sortLevels } from './formula/levels.js';
-export type { ModelData, ColumnarData, ArqueroLike, DanfoLike } from './models/data-input.js';
+
+// Linear mixed models (lme4/lmerTest), partially nested designs included
 export { fitLmm, fitFrame as fitLmmFrame, NO_CLUSTER } from './models/lmm/fit.js';
 export type {
   LmmFit,
@@ -41,11 +312,10 @@ export type {
   RandomEffectsTable,
 } from './models/lmm/types.js';
 export { likelihoodRatioTest, type LikelihoodRatioTest, type LikelihoodRatioRow } from './models/lmm/likelihood-ratio.js';
-export { fitGlmm, glmmDevianceFunction } from './models/glmm/fit.js';
-export type { GlmmFit, GlmmOptions, GlmmFamilyName, GlmmFixedEffectRow } from './models/glmm/types.js';
-export { predictGlmm, likelihoodRatioTestGlmm, type GlmmPredictOptions, type GlmmLikelihoodRatioTest, type GlmmLrtModel } from './models/glmm/after-fit.js';
 export { predict, type PredictOptions } from './models/lmm/predict.js';
-export { fitOls, fitOlsFrame, clusterIndexFor } from './models/ols/fit.js';
+
+// Linear models with robust and cluster-robust errors
+export { fitOls, fitOlsFrame } from './models/ols/fit.js';
 export type { ClusterIndex } from './models/ols/clusters.js';
 export type {
   OlsFit,
@@ -57,11 +327,19 @@ export type {
   ClusterSummary,
   ClusterMissingPolicy,
 } from './models/ols/types.js';
+
+// Generalised linear models (glm, MASS::glm.nb)
 export { fitGlm } from './models/glm/fit.js';
-export { predictGlm, likelihoodRatioTestGlm, type GlmPredictOptions, type GlmPrediction, type GlmLikelihoodRatioOptions, type GlmLikelihoodRatioTest } from './models/glm/after-fit.js';
-export { regrid } from './models/emmeans/response-scale.js';
-export { makeFamily, checkResponse, DEFAULT_LINK, type Family, type FamilyName, type LinkName } from './models/glm/family.js';
+export { makeFamily, DEFAULT_LINK, type Family, type FamilyName, type LinkName } from './models/glm/family.js';
 export type { GlmFit, GlmOptions, GlmVcovType, GlmControl, GlmCoefficientRow, NegativeBinomialTheta } from './models/glm/types.js';
+export { predictGlm, likelihoodRatioTestGlm, type GlmPredictOptions, type GlmPrediction, type GlmLikelihoodRatioOptions, type GlmLikelihoodRatioTest } from './models/glm/after-fit.js';
+
+// Generalised linear mixed models (glmer)
+export { fitGlmm, glmmDevianceFunction } from './models/glmm/fit.js';
+export type { GlmmFit, GlmmOptions, GlmmFamilyName, GlmmFixedEffectRow } from './models/glmm/types.js';
+export { predictGlmm, likelihoodRatioTestGlmm, type GlmmPredictOptions, type GlmmLikelihoodRatioTest, type GlmmLrtModel } from './models/glmm/after-fit.js';
+
+// Marginal means, contrasts and tests on any fitted model (emmeans)
 export { marginalMeans, type MarginalMeans, type MarginalMeansOptions, type MarginalMeanRow } from './models/emmeans/marginal-means.js';
 export {
   contrast,
@@ -73,39 +351,292 @@ export {
   type ContrastRow,
 } from './models/emmeans/contrast.js';
 export { anova, type AnovaTable, type AnovaRow } from './models/emmeans/anova.js';
-// The not-estimable convention of every result row (docs/methods/not-estimable.md)
-export {
-  MIN_DF,
-  MAX_MAGNITUDE,
-  NotEstimableError,
-  notEstimable,
-  requireEstimable,
-  unreportableNumbers,
-  waldRow,
-  whyNotEstimable,
-  type Estimability,
-  type WaldRow,
-} from './results/not-estimable.js';
-
-// Dose–response of attendance (exploratory, within the treated arm) and its causal
-// counterpart by instrumental variables
-export * from './dose-response/index.js';
-// Subgroup analyses by interaction: definitions, per-level effects, interaction tests,
-// multiplicity, forest rows
-export * from './subgroups/index.js';
-// Spline bases (R's splineDesign and ns)
-export * from './splines/index.js';
+export { regrid } from './models/emmeans/response-scale.js';
 
 // Clinical significance: reliable change, cut-offs, categories, between-arm comparison
-export * from './clinical-significance/index.js';
+export {
+  clinicalSignificance,
+  clinicalCutoff,
+  compareClinicalSignificance,
+  numberNeededToTreat,
+  proportionalOddsComparison,
+  probabilityOfSuperiority,
+  RCI_METHODS,
+  CHANGE_CATEGORIES,
+  type RciMethod,
+  type RciMethodInfo,
+  type CutoffType,
+  type CustomCutoff,
+  type CutoffOption,
+  type CutoffNorm,
+  type CutoffNorms,
+  type ChangeCategory,
+  type ChangeStatus,
+  type NormInput,
+  type NormsOption,
+  type NormUsed,
+  type ClinicalCutoff,
+  type BaselineSdSource,
+  type ReliabilityUsed,
+  type ClinicalSignificanceArrays,
+  type ClinicalSignificanceOptions,
+  type TrialClinicalSignificanceOptions,
+  type ArrayClinicalSignificanceOptions,
+  type ChangeRow,
+  type RciParameterRow,
+  type CategoryCountRow,
+  type ClinicalSignificanceClassification,
+  type BinaryTestChoice,
+  type BinaryOutcome,
+  type BinaryTest,
+  type BinaryComparisonRow,
+  type CategoryProportionRow,
+  type MissingRow,
+  type OrdinalComparisonRow,
+  type CompareClinicalSignificanceOptions,
+  type ClinicalSignificanceComparison,
+  type NntOptions,
+  type NntResult,
+  type RiskDifferenceInput,
+  type OrdinalOptions,
+  type ProportionalOddsResult,
+  type SuperiorityResult,
+} from './clinical-significance/index.js';
 
-// Economics: costs by arm, cost-effectiveness (bootstrap CE plane and CEAC, net-benefit
-// regression), the group-course cost model, level-1 cost assessment
-export * from './economics/index.js';
+// Dose–response of attendance (exploratory) and its causal counterpart by instrumental variables
+export {
+  attendanceData,
+  attendanceEffects,
+  doseResponse,
+  twoStageLeastSquares,
+  defaultAttendanceBands,
+  WEAK_INSTRUMENT_F,
+  type AttendanceDataOptions,
+  type AttendanceData,
+  type AttendanceRow,
+  type ControlAttendancePolicy,
+  type AttendanceEffectsOptions,
+  type AttendanceEffectsResult,
+  type AttendanceEffect,
+  type CaceEffect,
+  type AttendanceBand,
+  type ResolvedAttendanceBand,
+  type DoseResponseOptions,
+  type DoseResponseResult,
+  type DoseForm,
+  type DoseExposure,
+  type DoseOutcome,
+  type DoseEstimate,
+  type DoseSlope,
+  type DoseBandRow,
+  type DosePredictionRow,
+  type IvOptions,
+  type IvFit,
+  type IvVcovType,
+  type IvFirstStage,
+} from './dose-response/index.js';
 
-// Analysis plans and analyzeTrial: a whole pre-specified analysis in one call
-export * from './analysis/index.js';
-// Reports: Vega-Lite figures rendered to SVG in Node, a self-contained HTML page, Markdown tables
-export * from './report/index.js';
-// The rcteval command line and its CSV loading (two files or one long file), usable from code
-export * from './cli/index.js';
+// Spline bases (R's splineDesign and ns)
+export { splineDesign, naturalSpline, type NaturalSplineBasis, type NaturalSplineOptions } from './splines/index.js';
+
+// Subgroup analyses by interaction
+// Definitions, per-level effects, interaction tests, multiplicity, forest rows.
+export {
+  defineSubgroup,
+  subgroupAnalysis,
+  yearsSinceDiagnosis,
+  SUBGROUP_AGE_BANDS,
+  SubgroupLevelsError,
+  type SubgroupSpec,
+  type SubgroupDefinition,
+  type DefineSubgroupContext,
+  type SubgroupAgeBand,
+  type SubgroupAnalysisOptions,
+  type SubgroupAnalysisResult,
+  type SubgroupVariableResult,
+  type SubgroupEffect,
+  type SubgroupInteractionTest,
+  type SubgroupForestRow,
+} from './subgroups/index.js';
+
+// Economics: costs, cost-effectiveness, cost-utility, cost models
+// Costs by arm, the bootstrap CE plane and acceptability curve (worker threads in Node:
+// `openBootstrapPool` in rcteval/node), net-benefit regression, QALYs, skewed-cost models,
+// the group-course cost model and the level-1 cost assessment.
+export {
+  attachCosts,
+  costsByArm,
+  participantCostTotals,
+  TOTAL,
+  costEffectiveness,
+  DEFAULT_WTP,
+  icer,
+  netMonetaryBenefit,
+  acceptabilityCurve,
+  netBenefitRegression,
+  percentileInterval,
+  bcaInterval,
+  type CostParticipant,
+  type CostRecord,
+  type BootstrapEstimate,
+  type CiType,
+  type AllowNegative,
+  type CostsByArmOptions,
+  type CostsByArmResult,
+  type CostSummary,
+  type CostDifference,
+  type CostTotalOptions,
+  type ParticipantCostTotal,
+  type EffectRecord,
+  type CostEffectInput,
+  type EffectEstimator,
+  type IcerResult,
+  type Quadrant,
+  type AcceptabilityCurve,
+  type CostEffectivenessOptions,
+  type CostEffectivenessResult,
+  type NetBenefitAtWtp,
+  type NetBenefitRegressionOptions,
+  type NetBenefitRegressionResult,
+  type NetBenefitRegressionRow,
+  type BootstrapInterval,
+  type BootstrapPool,
+  type BootstrapPoolOptions,
+  type ThreadingOptions,
+  type ResampleScheme,
+} from './economics/index.js';
+export {
+  qalys,
+  utilityArea,
+  baselineAdjustedDifference,
+  incrementalQaly,
+  incrementalCost,
+  influenceOfLargest,
+  largestCostsInfluence,
+  costUtility,
+  expectedValueOfPerfectInformation,
+  probabilityOfEffectAtCost,
+  DEFAULT_WTP_QALY,
+  type QalyInput,
+  type QalyOptions,
+  type QalyHorizon,
+  type QalyParticipant,
+  type UtilityMeasurement,
+  type QalyResult,
+  type QalyHorizonResult,
+  type ParticipantQaly,
+  type ArmQaly,
+  type BaselinePair,
+  type BaselineAdjustmentOptions,
+  type BaselineAdjustedResult,
+  type AdjustmentVcov,
+  type DifferenceRow,
+  type IncrementalCostOptions,
+  type MeasureValue,
+  type LargestValuesOptions,
+  type LargestValuesResult,
+  type LargestCostsOptions,
+  type MeanDifference,
+  type CePlane,
+  type CostUtilityOptions,
+  type CostUtilityResult,
+  type EvpiCurve,
+  type EffectAtCostProbability,
+} from './economics/index.js';
+export {
+  gammaCostModel,
+  twoPartCostModel,
+  type SkewedCostInput,
+  type SkewedCostOptions,
+  type TwoPartCostOptions,
+  type DeltaEstimate,
+  type ArmMean,
+  type GammaCostModelResult,
+  type TwoPartArm,
+  type TwoPartBootstrap,
+  type TwoPartEstimates,
+  type TwoPartCostModelResult,
+} from './economics/index.js';
+export {
+  groupCourseCost,
+  groupSizeTable,
+  breakEvenGroupSize,
+  payerSplit,
+  levelOneCostAssessment,
+  levelOneMeasures,
+  oneWaySensitivity,
+  priceAdjust,
+  presentValue,
+  discountWeights,
+  type GroupCourseInputs,
+  type GroupCourseCost,
+  type BreakEven,
+  type PayerItem,
+  type PayerSplit,
+  type CostItem,
+  type CostTiming,
+  type LevelOneInputs,
+  type LevelOneResult,
+  type PvAmount,
+  type SensitivityAnalysis,
+  type SensitivityRow,
+  type SensitivityTable,
+} from './economics/index.js';
+
+// Analysis plans: a whole pre-specified analysis in one call
+// A plan (JSON, checked by a zod schema) → `analyzeTrial` → one JSON result; the section
+// adapters are the extension point for a new plan section.
+export {
+  analyzeTrial,
+  primaryNotEstimable,
+  parseAnalysisPlan,
+  analysisPlanSchema,
+  analysisPlanJsonSchema,
+  planDesign,
+  defaultAdapters,
+  type AnalyzeOptions,
+  type ProgressEvent,
+  type AnalysisPlan,
+  type AnalysisPlanInput,
+  type PlanModel,
+  type ClinicalSignificancePlan,
+  type DoseResponsePlan,
+  type SubgroupsPlan,
+  type SubgroupVariablePlan,
+  type EconomicsPlan,
+  type SectionAdapters,
+  type SectionAdapter,
+  type AnalysisContext,
+} from './analysis/index.js';
+export type {
+  TrialAnalysis,
+  OutcomeResult,
+  SectionResult,
+  TrajectoryPoint,
+  Interval,
+  ErrorInfo,
+  EstimateRow,
+  MaybeEstimateRow,
+  CoefficientRow,
+  VarianceRow,
+  ModelSummary,
+  ArmVisitMean,
+  ArmDifference,
+  Interpretation,
+  StandardizedEffect,
+  InteractionTest,
+  WithinArmChange,
+  ClinicalSignificanceSection,
+  DoseResponseSection,
+  SubgroupsSection,
+  BootstrapSummary,
+  CostEffectivenessSummary,
+  EconomicsSection,
+  DifferenceSummary,
+  SkewedCostSummary,
+  CostUtilityHorizon,
+  CostUtilitySection,
+} from './analysis/types.js';
+
+// Package version (recorded in every analysis)
+export { VERSION } from './version.js';

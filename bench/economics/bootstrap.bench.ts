@@ -16,11 +16,14 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import * as sourceLib from '../../src/economics/index.js';
+import * as sourceEconomics from '../../src/economics/index.js';
+import * as sourcePool from '../../src/economics/bootstrap/pool.js';
 import { createRng } from '../../src/random/rng.js';
 import { simulateTrialData } from '../../src/simulate/index.js';
 
-type Lib = typeof sourceLib;
+// The pool is Node-only (rcteval/node), outside the economics barrel.
+type Lib = typeof sourceEconomics & Pick<typeof sourcePool, 'openBootstrapPool'>;
+const sourceLib: Lib = { ...sourceEconomics, openBootstrapPool: sourcePool.openBootstrapPool };
 type Input = Parameters<Lib['costEffectiveness']>[0];
 
 const args = process.argv.slice(2);
@@ -126,7 +129,7 @@ async function benchLib(lib: Lib, build: string, cases: { name: string; input: I
   return rows;
 }
 
-function compileToTemp(): { dir: string; index: string } {
+function compileToTemp(): { dir: string; index: string; pool: string } {
   const dir = mkdtempSync(join(tmpdir(), 'rcteval-bench-'));
   const out = join(dir, 'dist');
   execFileSync(
@@ -136,12 +139,12 @@ function compileToTemp(): { dir: string; index: string } {
       '--outDir', out, '--rootDir', join(root, 'src'),
       '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022',
       '--strict', '--skipLibCheck', '--types', 'node',
-      join(root, 'src/economics/index.ts'), join(root, 'src/economics/bootstrap/worker.ts'),
+      join(root, 'src/economics/index.ts'), join(root, 'src/economics/bootstrap/pool.ts'), join(root, 'src/economics/bootstrap/worker.ts'),
     ],
     { cwd: root, encoding: 'utf8' },
   );
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
-  return { dir, index: join(out, 'economics/index.js') };
+  return { dir, index: join(out, 'economics/index.js'), pool: join(out, 'economics/bootstrap/pool.js') };
 }
 
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
@@ -180,7 +183,9 @@ async function main(): Promise<void> {
     if (!SOURCE_ONLY) {
       const built = compileToTemp();
       tmp = built.dir;
-      const lib = (await import(pathToFileURL(built.index).href)) as Lib;
+      const economics = (await import(pathToFileURL(built.index).href)) as typeof sourceEconomics;
+      const pool = (await import(pathToFileURL(built.pool).href)) as typeof sourcePool;
+      const lib: Lib = { ...economics, openBootstrapPool: pool.openBootstrapPool };
       rows.push(...(await benchLib(lib, 'compiled (as dist/)', cases)));
     }
     rows.push(...(await benchLib(sourceLib, 'source via tsx', cases)));

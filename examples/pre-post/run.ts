@@ -13,9 +13,9 @@
  */
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { analyzeTrial } from '../../src/analysis/index.js';
-import { loadTrialFiles, readPlanFile } from '../../src/cli/index.js';
-import { writeReport } from '../../src/report/index.js';
+// As an installed package: `from 'rcteval'` (browser-safe core) and `from 'rcteval/node'` (files).
+import { analyzeTrial } from '../../src/index.js';
+import { loadTrialFiles, readPlanFile, writeReport } from '../../src/node/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const plan = readPlanFile(join(here, 'plan.json'));

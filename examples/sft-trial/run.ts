@@ -23,9 +23,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readCsvFile, validateTrial } from '../../src/index.js';
-import { analyzeTrial, parseAnalysisPlan, planDesign } from '../../src/analysis/index.js';
-import { writeReport } from '../../src/report/index.js';
+// As an installed package: `from 'rcteval'` (browser-safe core) and `from 'rcteval/node'` (files).
+import { analyzeTrial, parseAnalysisPlan, planDesign, validateTrial } from '../../src/index.js';
+import { readCsvFile, writeReport } from '../../src/node/index.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');

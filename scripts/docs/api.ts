@@ -1,23 +1,32 @@
 /**
  * The API reference from TSDoc: every declaration exported by the public entry points, with
  * its signature (as the TypeScript compiler prints it), its documentation and its tags
- * (@param, @returns, @throws, @defaultValue, @example), grouped by the folder it lives in.
- * Uses the `typescript` compiler API only (no typedoc dependency).
+ * (@param, @returns, @throws, @defaultValue, @example), grouped by entry point and, within
+ * one, by the capability sections of its barrel: a `//` comment block above a group of
+ * exports heads a section with its first line (see src/index.ts). A table of contents lists
+ * every function under its section. Uses the `typescript` compiler API only (no typedoc).
  */
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/**
- * Entry points documented. src/index.ts is the public barrel; the analysis, report and CLI
- * barrels are listed too so that they are documented whether or not the barrel re-exports them.
- */
-export const API_ENTRIES = ['src/index.ts', 'src/analysis/index.ts', 'src/report/index.ts', 'src/cli/index.ts'];
+/** The package's entry points (package.json "exports"): source file → import specifier. */
+export const API_ENTRIES: readonly { file: string; specifier: string; summary: string }[] = [
+  { file: 'src/index.ts', specifier: 'rcteval', summary: 'the browser-safe core: data, models, analyses, plans (no Node built-ins, no vega)' },
+  { file: 'src/report/index.ts', specifier: 'rcteval/report', summary: 'figures (Vega-Lite), rendering to SVG, the HTML and Markdown report (Node or browser)' },
+  { file: 'src/node/index.ts', specifier: 'rcteval/node', summary: 'Node only: reading and writing files, worker threads, the command line' },
+];
 
 /** One documented export. */
 export interface ApiEntry {
   name: string;
+  /** The import specifier that exports it (`rcteval`, `rcteval/report`, `rcteval/node`). */
+  entry: string;
+  /** The barrel section it is listed under (the heading comment above its export). */
+  section: string;
+  /** The section's description (the heading comment's later lines). */
+  sectionNote: string;
   kind: 'function' | 'class' | 'interface' | 'type' | 'const' | 'enum' | 'other';
   /** Source file relative to the repository root. */
   file: string;
@@ -48,14 +57,36 @@ function short(s: string, max = 400): string {
 }
 
 /**
- * Collect the exported declarations of the entry points.
- * @param entries - entry files relative to the repository root.
- *   @defaultValue {@link API_ENTRIES}
- * @example
- * collectApi().find((e) => e.name === 'analyzeTrial')?.kind; // 'function'
+ * The section of each exported name of a barrel: a run of `//` comment lines directly above
+ * an export statement starts a section titled by its first line (later lines describe it);
+ * exports without such a comment stay in the section before them.
  */
-export function collectApi(entries: readonly string[] = API_ENTRIES): ApiEntry[] {
-  const files = entries.map((e) => join(ROOT, e));
+export function barrelSections(sf: ts.SourceFile): { sections: { title: string; description: string }[]; sectionOf: Map<string, string> } {
+  const sections: { title: string; description: string }[] = [];
+  const sectionOf = new Map<string, string>();
+  let current = '';
+  for (const st of sf.statements) {
+    if (!ts.isExportDeclaration(st)) continue;
+    const lines = (ts.getLeadingCommentRanges(sf.text, st.pos) ?? [])
+      .filter((c) => c.kind === ts.SyntaxKind.SingleLineCommentTrivia)
+      .map((c) => sf.text.slice(c.pos + 2, c.end).trim());
+    if (lines.length > 0 && lines[0]) {
+      current = lines[0];
+      if (!sections.some((x) => x.title === current)) sections.push({ title: current, description: lines.slice(1).join(' ') });
+    }
+    if (st.exportClause && ts.isNamedExports(st.exportClause)) for (const el of st.exportClause.elements) sectionOf.set(el.name.text, current);
+  }
+  return { sections, sectionOf };
+}
+
+/**
+ * Collect the exported declarations of the entry points.
+ * @param entries - entry points. @defaultValue {@link API_ENTRIES}
+ * @example
+ * collectApi().find((e) => e.name === 'analyzeTrial')?.section; // 'Analysis plans: a whole pre-specified analysis in one call'
+ */
+export function collectApi(entries: readonly { file: string; specifier: string }[] = API_ENTRIES): ApiEntry[] {
+  const files = entries.map((e) => join(ROOT, e.file));
   const program = ts.createProgram(files, {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
@@ -68,11 +99,12 @@ export function collectApi(entries: readonly string[] = API_ENTRIES): ApiEntry[]
   const checker = program.getTypeChecker();
   const seen = new Set<ts.Declaration>();
   const out: ApiEntry[] = [];
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
     const sf = program.getSourceFile(file);
     if (!sf) continue;
     const moduleSymbol = checker.getSymbolAtLocation(sf);
     if (!moduleSymbol) continue;
+    const { sections, sectionOf } = barrelSections(sf);
     for (const exp of checker.getExportsOfModule(moduleSymbol)) {
       const sym = exp.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exp) : exp;
       const decl = sym.declarations?.[0];
@@ -114,6 +146,9 @@ export function collectApi(entries: readonly string[] = API_ENTRIES): ApiEntry[]
       }
       out.push({
         name: exp.name,
+        entry: entries[i]!.specifier,
+        section: sectionOf.get(exp.name) || 'Other exports',
+        sectionNote: sections.find((x) => x.title === sectionOf.get(exp.name))?.description ?? '',
         kind,
         file: relative(ROOT, decl.getSourceFile().fileName),
         signatures,
@@ -130,34 +165,66 @@ function escapeCell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\n/g, ' ');
 }
 
-/** The reference as Markdown (docs/api.md), grouped by source folder. */
+function anchor(text: string): string {
+  // GitHub's heading ids: lower case, punctuation dropped, spaces to hyphens.
+  return text.toLowerCase().replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+}
+
+const KIND_ORDER: readonly ApiEntry['kind'][] = ['function', 'class', 'const', 'enum', 'interface', 'type', 'other'];
+
+function renderEntry(out: string[], e: ApiEntry): void {
+  out.push(`### ${e.name}`, '', `_${e.kind}, ${e.file}_`, '');
+  if (e.signatures.length) out.push('```ts', ...e.signatures, '```', '');
+  if (e.doc) out.push(e.doc, '');
+  const params = e.tags.filter((t) => t.name === 'param');
+  if (params.length) out.push('**Parameters**', '', ...params.map((p) => `- ${p.text.replace(/^(\S+)\s*-?\s*/, '`$1` – ')}`), '');
+  for (const name of ['returns', 'throws', 'defaultValue']) {
+    for (const t of e.tags.filter((x) => x.name === name)) out.push(`**${name === 'returns' ? 'Returns' : name === 'throws' ? 'Throws' : 'Default'}:** ${t.text}`, '');
+  }
+  if (e.members.length) {
+    out.push('| member | type | default | description |', '|---|---|---|---|');
+    for (const m of e.members) out.push(`| \`${m.name}${m.optional ? '?' : ''}\` | \`${escapeCell(m.type)}\` | ${m.defaultValue ? escapeCell(m.defaultValue) : ''} | ${escapeCell(m.doc)} |`);
+    out.push('');
+  }
+  for (const t of e.tags.filter((x) => x.name === 'example')) out.push('```ts', t.text, '```', '');
+}
+
+/**
+ * The reference as Markdown (docs/api.md): by entry point, then by the capability sections of
+ * its barrel (in barrel order), functions first; a table of contents names every function.
+ */
 export function renderApi(entries: readonly ApiEntry[]): string {
   const out: string[] = [
     '# API reference',
     '',
     '_Generated from the TSDoc comments by `npm run docs` (scripts/docs/api.ts); do not edit by hand._',
     '',
+    'Three entry points: ' + API_ENTRIES.map((x) => `\`${x.specifier}\` (${x.summary})`).join('; ') + '. ' +
+      'Within each, exports are grouped by capability as in the barrel; each section lists its functions first, then classes, constants and types.',
+    '',
+    '## Contents',
+    '',
   ];
-  const folder = (f: string) => f.split('/').slice(0, 2).join('/');
-  const groups = [...new Set(entries.map((e) => folder(e.file)))].sort();
-  out.push('Modules: ' + groups.map((g) => `[${g}](#${g.replace(/[^a-z0-9]+/gi, '-').toLowerCase()})`).join(' · '), '');
-  for (const g of groups) {
-    out.push(`## ${g}`, '');
-    for (const e of entries.filter((x) => folder(x.file) === g).sort((a, b) => a.name.localeCompare(b.name))) {
-      out.push(`### ${e.name}`, '', `_${e.kind}, ${e.file}_`, '');
-      if (e.signatures.length) out.push('```ts', ...e.signatures, '```', '');
-      if (e.doc) out.push(e.doc, '');
-      const params = e.tags.filter((t) => t.name === 'param');
-      if (params.length) out.push('**Parameters**', '', ...params.map((p) => `- ${p.text.replace(/^(\S+)\s*-?\s*/, '`$1` – ')}`), '');
-      for (const name of ['returns', 'throws', 'defaultValue']) {
-        for (const t of e.tags.filter((x) => x.name === name)) out.push(`**${name === 'returns' ? 'Returns' : name === 'throws' ? 'Throws' : 'Default'}:** ${t.text}`, '');
-      }
-      if (e.members.length) {
-        out.push('| member | type | default | description |', '|---|---|---|---|');
-        for (const m of e.members) out.push(`| \`${m.name}${m.optional ? '?' : ''}\` | \`${escapeCell(m.type)}\` | ${m.defaultValue ? escapeCell(m.defaultValue) : ''} | ${escapeCell(m.doc)} |`);
-        out.push('');
-      }
-      for (const t of e.tags.filter((x) => x.name === 'example')) out.push('```ts', t.text, '```', '');
+  const bySpecifier = API_ENTRIES.map((x) => {
+    const mine = entries.filter((e) => e.entry === x.specifier);
+    const sections = [...new Set(mine.map((e) => e.section))];
+    return { ...x, sections: sections.map((title) => ({ title, items: mine.filter((e) => e.section === title) })) };
+  });
+  for (const x of bySpecifier) {
+    out.push(`- [\`${x.specifier}\`](#${anchor(x.specifier)}): ${x.summary}`);
+    for (const sec of x.sections) {
+      const fns = sec.items.filter((e) => e.kind === 'function' || e.kind === 'class').map((e) => `[${e.name}](#${anchor(e.name)})`);
+      out.push(`  - [${sec.title}](#${anchor(sec.title)})${fns.length ? ': ' + fns.join(' · ') : ''} (${sec.items.length} export${sec.items.length === 1 ? '' : 's'})`);
+    }
+  }
+  out.push('');
+  for (const x of bySpecifier) {
+    out.push(`# ${x.specifier}`, '', `\`import { … } from '${x.specifier}'\`: ${x.summary}.`, '');
+    for (const sec of x.sections) {
+      out.push(`## ${sec.title}`, '');
+      if (sec.items[0]?.sectionNote) out.push(sec.items[0].sectionNote, '');
+      const sorted = [...sec.items].sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name));
+      for (const e of sorted) renderEntry(out, e);
     }
   }
   return out.join('\n');

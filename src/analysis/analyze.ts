@@ -3,7 +3,7 @@
  * JSON results that the report (and anyone else) can read without refitting anything.
  */
 import { hasPlainPrototype, setOwn } from '../data/own.js';
-import { readFileSync } from 'node:fs';
+import { VERSION } from '../version.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import type { TrialData } from '../data/types.js';
 import { isTrialData } from '../data/validate.js';
@@ -49,16 +49,6 @@ export interface AnalyzeOptions {
    * @defaultValue the library's own ({@link defaultAdapters})
    */
   adapters?: Partial<SectionAdapters>;
-}
-
-function packageVersion(): string {
-  // src/analysis and dist/analysis both sit two levels below the package root.
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }
 
 function checkCovariates(trial: TrialData, plan: AnalysisPlan): void {
@@ -269,7 +259,7 @@ export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | An
   const raw: TrialAnalysis = {
     kind: 'rcteval.analysis',
     format: 1,
-    software: { name: 'rcteval', version: packageVersion() },
+    software: { name: 'rcteval', version: VERSION },
     plan: p,
     design: JSON.parse(JSON.stringify(data.design)) as TrialAnalysis['design'],
     reference: data.design.arms[0]!,

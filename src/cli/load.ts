@@ -6,7 +6,8 @@ import { dict } from '../data/own.js';
 import { readFileSync } from 'node:fs';
 import { ArgumentError, ValidationError, issue, type ValidationIssue } from '../errors/index.js';
 import type { TrialData } from '../data/types.js';
-import { readCsvFile, type CsvLoadOptions, type LoadedTable } from '../data/loaders.js';
+import type { CsvLoadOptions, LoadedTable } from '../data/loaders.js';
+import { readCsvFile } from '../data/read-file.js';
 import { validateTrial } from '../data/validate.js';
 import { parseAnalysisPlan, planDesign, type AnalysisPlan } from '../analysis/plan.js';
 

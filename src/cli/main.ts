@@ -20,7 +20,7 @@ import { LIMITS } from '../errors/checks.js';
 import { analyzeTrial, primaryNotEstimable, type ProgressEvent } from '../analysis/analyze.js';
 import { analysisPlanJsonSchema } from '../analysis/plan.js';
 import type { TrialAnalysis } from '../analysis/types.js';
-import { writeReport } from '../report/report.js';
+import { writeReport } from '../report/write.js';
 import { interval, notEstimableText, num } from '../report/format.js';
 import { loadTrialFiles, readPlanFile, type TrialFiles } from './load.js';
 

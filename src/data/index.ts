@@ -1,4 +1,4 @@
-/** Trial data: schemas, loaders, validation, inclusion criteria. */
+/** Trial data: schemas, loaders, validation, inclusion criteria (browser-safe; readCsvFile is in read-file.ts, exported from `rcteval/node`). */
 export type * from './types.js';
 export { parseCsv, type CsvParseOptions, type CsvParseResult, type CsvProblem } from './csv.js';
 export { completedYears } from './dates.js';
@@ -11,7 +11,6 @@ export {
   fromDanfo,
   fromRows,
   isLoadedTable,
-  readCsvFile,
   readNumberText,
   type ArqueroLike,
   type CsvEncoding,

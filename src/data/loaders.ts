@@ -5,7 +5,6 @@
  * needs is kept as the text it was, so that `validateTrial` reports it with its row and field;
  * structural problems (malformed CSV, a mapped column that is absent) travel in `issues`.
  */
-import { readFile } from 'node:fs/promises';
 import { ArgumentError, ValidationError, issue, type ValidationIssue } from '../errors/index.js';
 import { scanCsv } from './csv.js';
 import { dict } from './own.js';
@@ -14,7 +13,8 @@ import { checkOptions, optionKeys } from '../errors/checks.js';
 
 const ROWS_LOAD_OPTION_KEYS = optionKeys<RowsLoadOptions>()(['parseText', 'nanIsMissing', 'table', 'columns', 'missing', 'decimal', 'diagnosisSeparator', 'dateFormat', 'numericColumns']);
 
-const CSV_LOAD_OPTION_KEYS = optionKeys<CsvLoadOptions>()(['delimiter', 'encoding', 'table', 'columns', 'missing', 'decimal', 'diagnosisSeparator', 'dateFormat', 'numericColumns']);
+/** @internal Shared with the Node file reader (read-file.ts). */
+export const CSV_LOAD_OPTION_KEYS = optionKeys<CsvLoadOptions>()(['delimiter', 'encoding', 'table', 'columns', 'missing', 'decimal', 'diagnosisSeparator', 'dateFormat', 'numericColumns']);
 
 /** Which table a source holds. */
 export type TableName = 'participants' | 'measurements';
@@ -388,7 +388,8 @@ function checkMapping(columns: unknown): Record<string, string> {
   return columns as Record<string, string>;
 }
 
-function checkTable(table: unknown): TableName | null {
+/** @internal */
+export function checkTable(table: unknown): TableName | null {
   if (table === undefined || table === null) return null;
   if (table !== 'participants' && table !== 'measurements') throw new ArgumentError('table', table, "'participants' or 'measurements'");
   return table;
@@ -728,26 +729,6 @@ export function fromCsv(input: string | Uint8Array, options: CsvLoadOptions = {}
   }
   const columns = fields.filter((f): f is string => f !== null);
   return freezeTable({ kind: 'rcteval.table', origin: 'csv', table, columns, rows, issues, lines, missing: missingTokens });
-}
-
-/**
- * Read a CSV file and load it with {@link fromCsv}. The bytes are decoded by
- * `options.encoding` (UTF-8 by default, strictly: see {@link decodeCsvBytes}); a UTF-8
- * byte-order mark is skipped.
- * @throws ArgumentError for unusable options; the file system's error when the file cannot be read.
- * @throws ValidationError when the bytes are not in the declared encoding.
- * @example
- * const participants = await readCsvFile('data-samples/sft-participants.csv', { table: 'participants' });
- */
-export async function readCsvFile(path: string, options: CsvLoadOptions = {}): Promise<LoadedTable> {
-  checkOptions('options', options, CSV_LOAD_OPTION_KEYS);
-  if (typeof path !== 'string' || path === '') throw new ArgumentError('path', path, 'a file path');
-  const bytes = await readFile(path);
-  // Decoded here (not by fromCsv) so that an encoding error names the file.
-  const encoding = options.encoding ?? 'utf-8';
-  const text = decodeCsvBytes(bytes, encoding, checkTable(options.table) ?? 'csv', path);
-  const { encoding: _decoded, ...rest } = options;
-  return fromCsv(text, rest);
 }
 
 function rowsTable(

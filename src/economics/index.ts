@@ -47,7 +47,7 @@ export {
   type TwoPartCostModelResult,
 } from './skewed-costs.js';
 export { percentileInterval, bcaInterval, jackknifeAcceleration, type BootstrapInterval } from './bootstrap/intervals.js';
-export { openBootstrapPool, type BootstrapPool, type BootstrapPoolOptions } from './bootstrap/pool.js';
+export type { BootstrapPool, BootstrapPoolOptions } from './bootstrap/pool-types.js';
 export type { ThreadingOptions } from './bootstrap/engine.js';
 export type { ResampleScheme } from './bootstrap/units.js';
 export {

@@ -1,14 +1,22 @@
-/** Reports: Vega-Lite figures rendered to SVG in Node, a self-contained HTML page, Markdown tables. */
+/**
+ * rcteval/report: Vega-Lite figures, rendered to SVG by vega (in Node or a browser), the
+ * report's content model, a self-contained HTML page and Markdown tables. A separate entry so
+ * that `rcteval` itself does not pull in vega. Writing a report to a folder is in `rcteval/node`.
+ */
+
+// Figures: Vega-Lite specs built from results (data inline)
 export type { Figure, FigureDesign } from './figures/common.js';
-export { PALETTE, armScale } from './figures/common.js';
 export { flowFigure, type CountFormatter } from './figures/flow.js';
 export { meanTrajectoryFigure, individualTrajectoryFigure, armDifferenceFigure, changeDistributionFigure } from './figures/outcomes.js';
 export { jacobsonFigure, categoryBarsFigure, doseResponseFigure, forestFigure, cePlaneFigure, ceacFigure } from './figures/sections.js';
-export { renderSvg, renderFigures, writeFigureFiles, RenderError, type RenderedFigure } from './render.js';
+
+// Rendering: spec → SVG, headless (vega's `none` renderer)
+export { renderSvg, renderFigures, RenderError, type RenderedFigure } from './render.js';
+
+// The report: content model, HTML, Markdown, all in one call
 export {
   buildReportModel,
   modelFigures,
-  differenceReading,
   type ReportModel,
   type ReportSection,
   type ReportTable,
@@ -16,6 +24,6 @@ export {
   type ReportOptions,
   type SectionStatus,
 } from './model.js';
-export { renderHtml, escapeHtml } from './html.js';
-export { renderMarkdown, markdownTable, escapeMarkdown, type MarkdownOptions } from './markdown.js';
-export { buildReport, writeReport, type Report, type WrittenReport } from './report.js';
+export { renderHtml } from './html.js';
+export { renderMarkdown, type MarkdownOptions } from './markdown.js';
+export { buildReport, type Report } from './report.js';

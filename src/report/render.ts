@@ -1,9 +1,8 @@
 /**
- * Rendering Vega-Lite specs to SVG in Node, headless: vega-lite compiles the spec to Vega,
- * vega renders it with the `none` renderer (no canvas, no browser).
+ * Rendering Vega-Lite specs to SVG, headless: vega-lite compiles the spec to Vega, vega
+ * renders it with the `none` renderer (no canvas, no DOM), so the same code runs in Node and
+ * in a browser. Writing the files is write.ts (Node only).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { RctevalError } from '../errors/index.js';
@@ -103,24 +102,4 @@ export async function renderFigures(figures: readonly Figure[]): Promise<Rendere
   const out: RenderedFigure[] = [];
   for (const f of figures) out.push({ ...f, svg: await renderSvg(f.spec, f.id) });
   return out;
-}
-
-/**
- * Write each figure as `<id>.vl.json` (the spec) and `<id>.svg` beside it.
- * @param dir - the folder, created when missing.
- * @returns the paths written.
- * @example
- * writeFigureFiles('report/figures', rendered); // ['report/figures/psp-trajectory.vl.json', 'report/figures/psp-trajectory.svg', …]
- */
-export function writeFigureFiles(dir: string, figures: readonly RenderedFigure[]): string[] {
-  mkdirSync(dir, { recursive: true });
-  const written: string[] = [];
-  for (const f of figures) {
-    const specPath = join(dir, `${f.id}.vl.json`);
-    const svgPath = join(dir, `${f.id}.svg`);
-    writeFileSync(specPath, `${JSON.stringify(f.spec, null, 2)}\n`);
-    writeFileSync(svgPath, f.svg);
-    written.push(specPath, svgPath);
-  }
-  return written;
 }

@@ -33,4 +33,4 @@ export {
   type SimulateTrialOptions,
   type VisitSpec,
 } from './options.js';
-export { measurementsToCsv, participantsToCsv, registerToCsv, sampleCsv, writeSample, SAMPLE_FILES, SAMPLE_OPTIONS, SAMPLE_SEED, type SampleCsv } from './write-sample.js';
+export { measurementsToCsv, participantsToCsv, registerToCsv, sampleCsv, SAMPLE_FILES, SAMPLE_OPTIONS, SAMPLE_SEED, type SampleCsv } from './sample.js';

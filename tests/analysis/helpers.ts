@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulateTrialData } from '../../src/simulate/trial-data.js';
-import { readCsvFile } from '../../src/data/loaders.js';
+import { readCsvFile } from '../../src/data/read-file.js';
 import { validateTrial } from '../../src/data/validate.js';
 import type { TrialData } from '../../src/data/types.js';
 import { analyzeTrial, type AnalyzeOptions } from '../../src/analysis/analyze.js';

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { normaliseIcd10 } from '../../src/data/icd10.js';
 import { checkInclusion, codeMatches, diagnosisChapter, diagnosisQualifies, type InclusionInput } from '../../src/data/inclusion.js';
-import { readCsvFile } from '../../src/data/loaders.js';
+import { readCsvFile } from '../../src/data/read-file.js';
 import { validateTrial } from '../../src/data/validate.js';
 import { ArgumentError } from '../../src/errors/index.js';
 

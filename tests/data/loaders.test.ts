@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import { describe, expect, it } from 'vitest';
-import { canonicalField, fromArquero, fromCsv, fromDanfo, fromRows, isLoadedTable, readCsvFile } from '../../src/data/loaders.js';
+import { canonicalField, fromArquero, fromCsv, fromDanfo, fromRows, isLoadedTable } from '../../src/data/loaders.js';
+import { readCsvFile } from '../../src/data/read-file.js';
 import { ArgumentError } from '../../src/errors/index.js';
 
 describe('fromCsv', () => {

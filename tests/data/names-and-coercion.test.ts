@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as aq from 'arquero';
 import { describe, expect, it } from 'vitest';
-import { canonicalField, decodeCsvBytes, fromArquero, fromCsv, fromDanfo, fromRows, readCsvFile, readNumberText } from '../../src/data/loaders.js';
+import { canonicalField, decodeCsvBytes, fromArquero, fromCsv, fromDanfo, fromRows, readNumberText } from '../../src/data/loaders.js';
+import { readCsvFile } from '../../src/data/read-file.js';
 import { validateTrial } from '../../src/data/validate.js';
 import { ArgumentError, ValidationError, type ValidationIssue } from '../../src/errors/index.js';
 

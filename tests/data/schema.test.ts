@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { fromCsv, readCsvFile } from '../../src/data/loaders.js';
+import { fromCsv } from '../../src/data/loaders.js';
+import { readCsvFile } from '../../src/data/read-file.js';
 import {
   isCalendarDate,
   measurementRowJsonSchema,

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCsvFile } from '../../src/data/loaders.js';
+import { readCsvFile } from '../../src/data/read-file.js';
 import { validateTrial } from '../../src/data/validate.js';
 import type { TrialData } from '../../src/data/types.js';
 

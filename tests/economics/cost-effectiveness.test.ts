@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { costEffectiveness, openBootstrapPool, type CostEffectivenessResult } from '../../src/economics/index.js';
+import { costEffectiveness, type CostEffectivenessResult } from '../../src/economics/index.js';
+import { openBootstrapPool } from '../../src/economics/bootstrap/pool.js';
 import { normalCdf as pnorm } from '../../src/distributions/normal.js';
 import { ArgumentError, ValidationError } from '../../src/errors/index.js';
 import { simulateTrialData } from '../../src/simulate/index.js';

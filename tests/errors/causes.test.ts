@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../../src/errors/index.js';
 import { analyzeTrial } from '../../src/analysis/analyze.js';
 import { parseAnalysisPlan, planDesign } from '../../src/analysis/plan.js';
-import { readCsvFile } from '../../src/data/loaders.js';
+import { readCsvFile } from '../../src/data/read-file.js';
 import { validateTrial } from '../../src/data/validate.js';
 import { contrast, contrastCoefficients, interactionContrast } from '../../src/models/emmeans/contrast.js';
 import { costEffectiveness, costsByArm, participantCostTotals, type CostParticipant } from '../../src/economics/index.js';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { writeReport } from '../../src/report/report.js';
+import { writeReport } from '../../src/report/write.js';
 import { modelFigures } from '../../src/report/model.js';
 import { ROOT, cachedAnalysis, mixedPlan } from '../analysis/helpers.js';
 import { withSections } from './fixtures.js';

@@ -1,22 +1,29 @@
 /**
  * Running the unit bootstrap on the main thread or on worker threads, with identical results.
+ *
+ * The worker pool (pool.ts) is Node-only and is not imported here: it is loaded on demand,
+ * under Node only, when workers are wanted. The core (`rcteval`) therefore runs in a browser,
+ * where a bundler never sees node:worker_threads, while `threads` keeps working in Node from
+ * the main entry. A browser runs the bootstrap on the calling thread with identical results.
  */
 import type { Diagnostic } from '../../errors/index.js';
 import { planBlocks, resampleBlock, type UnitStratum } from './kernel.js';
-import { defaultThreads, openBootstrapPool, type BootstrapPool } from './pool.js';
+import type { BootstrapPool } from './pool-types.js';
 import { LIMITS, checkInteger } from '../../errors/checks.js';
 
 /** How a bootstrap is spread over threads. */
 export interface ThreadingOptions {
   /**
-   * Worker threads to use. `1` runs on the calling thread (the single-thread fallback);
-   * `'auto'` uses {@link defaultThreads} worker threads when the work is large enough to
-   * repay starting them (replicates × units × sums ≥ {@link AUTO_THREAD_WORK}), else 1.
+   * Worker threads to use (Node only; elsewhere the calling thread, with a
+   * `worker-fallback` diagnostic when more than 1 was asked for). `1` runs on the calling
+   * thread (the single-thread fallback); `'auto'` uses `min(2, os.availableParallelism())`
+   * worker threads when the work is large enough to repay starting them
+   * (replicates × units × sums ≥ {@link AUTO_THREAD_WORK}), else 1.
    * Results do not depend on this setting.
    * @defaultValue 'auto'
    */
   threads?: number | 'auto';
-  /** A pool from {@link openBootstrapPool} to reuse; when given, `threads` is ignored. */
+  /** A pool from `openBootstrapPool` (`rcteval/node`) to reuse; when given, `threads` is ignored. */
   pool?: BootstrapPool;
 }
 
@@ -56,6 +63,17 @@ export function runBootstrapSync(strata: readonly UnitStratum[], k: number, repl
   return out;
 }
 
+type PoolModule = typeof import('./pool.js');
+
+/** The Node worker pool module, or `null` on a host without Node's worker threads. */
+async function nodePoolModule(): Promise<PoolModule | null> {
+  const g = globalThis as { process?: { versions?: { node?: unknown } } };
+  if (typeof g.process?.versions?.node !== 'string') return null;
+  // Not a string literal, so bundlers do not follow it into node:worker_threads.
+  const specifier = './pool.js';
+  return (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as PoolModule;
+}
+
 /**
  * Run the unit bootstrap with the requested threading. Falls back to the calling thread,
  * with a `worker-fallback` diagnostic, if workers cannot be started or fail.
@@ -71,37 +89,41 @@ export async function runBootstrap(
   checkThreads(requested);
   let units = 0;
   for (const s of strata) units += s.m;
-  const threads = options.pool
-    ? options.pool.threads
-    : requested === 'auto'
-      ? replicates * units * k >= AUTO_THREAD_WORK
-        ? defaultThreads()
-        : 1
-      : requested;
-  if (threads === 1 && !options.pool) {
-    return { sums: runBootstrapSync(strata, k, replicates, seed), threadsUsed: 1, loader: 'main-thread', diagnostics: [] };
-  }
+  const onCallingThread = (diagnostics: Diagnostic[] = []): BootstrapRun => ({
+    sums: runBootstrapSync(strata, k, replicates, seed),
+    threadsUsed: 1,
+    loader: 'main-thread',
+    diagnostics,
+  });
+  if (!options.pool && (requested === 1 || (requested === 'auto' && replicates * units * k < AUTO_THREAD_WORK))) return onCallingThread();
   const blocks = planBlocks(replicates, seed);
   let pool: BootstrapPool | null = options.pool ?? null;
   const temporary = pool === null;
   try {
-    pool ??= openBootstrapPool({ threads });
+    if (pool === null) {
+      const module = await nodePoolModule();
+      if (module === null) {
+        return onCallingThread(
+          requested === 'auto'
+            ? []
+            : [{ code: 'worker-fallback', severity: 'info', message: 'Worker threads exist in Node only; the bootstrap ran on the calling thread with identical results.' }],
+        );
+      }
+      const threads = requested === 'auto' ? module.defaultThreads() : requested;
+      if (threads === 1) return onCallingThread();
+      pool = module.openBootstrapPool({ threads });
+    }
     const sums = await pool.run(strata, k, blocks);
     return { sums, threadsUsed: pool.threads, loader: pool.loader, diagnostics: [] };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return {
-      sums: runBootstrapSync(strata, k, replicates, seed),
-      threadsUsed: 1,
-      loader: 'main-thread',
-      diagnostics: [
-        {
-          code: 'worker-fallback',
-          severity: 'info',
-          message: `Worker threads were unavailable (${message.split('\n')[0]}); the bootstrap ran on the calling thread with identical results.`,
-        },
-      ],
-    };
+    return onCallingThread([
+      {
+        code: 'worker-fallback',
+        severity: 'info',
+        message: `Worker threads were unavailable (${message.split('\n')[0]}); the bootstrap ran on the calling thread with identical results.`,
+      },
+    ]);
   } finally {
     if (temporary && pool) await pool.close();
   }

@@ -1,5 +1,6 @@
 /**
- * A small pool of worker threads for the bootstrap.
+ * A small pool of worker threads for the bootstrap (Node only: exported from `rcteval/node`,
+ * loaded on demand by engine.ts).
  *
  * Where the worker code comes from:
  * - built library (`dist/`): `worker.js` next to this file, loaded directly;
@@ -17,32 +18,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RctevalError } from '../../errors/index.js';
 import type { BlockSpec, UnitStratum } from './kernel.js';
+import type { BootstrapPool, BootstrapPoolOptions } from './pool-types.js';
 import type { WorkerReply, WorkerTask } from './worker.js';
 import { LIMITS, checkInteger, checkOptions, optionKeys } from '../../errors/checks.js';
 
-/** Options of {@link openBootstrapPool}. */
-export interface BootstrapPoolOptions {
-  /**
-   * Number of worker threads.
-   * @defaultValue `min(2, os.availableParallelism())`
-   */
-  threads?: number;
-}
-
-/** A set of running worker threads that bootstrap functions can share (pass it as `pool`). */
-export interface BootstrapPool {
-  /** Number of worker threads. */
-  readonly threads: number;
-  /** How the worker code was loaded: `compiled` (.js from dist) or `tsx` (.ts from a source checkout). */
-  readonly loader: 'compiled' | 'tsx';
-  /**
-   * Run the blocks over the workers; resolves to the blocks' sums concatenated in block order.
-   * @internal
-   */
-  run(strata: readonly UnitStratum[], k: number, blocks: readonly BlockSpec[]): Promise<Float64Array>;
-  /** Stop the workers. The pool cannot be used afterwards. */
-  close(): Promise<void>;
-}
+export type { BootstrapPool, BootstrapPoolOptions } from './pool-types.js';
 
 type Entry = { loader: 'compiled'; url: URL } | { loader: 'tsx'; code: string };
 

@@ -19,8 +19,11 @@ import { FAMILY_LINKS, FAMILY_NAMES, DEFAULT_LINK, checkResponse, makeFamily, ty
 import { glmCr2 } from './sandwich.js';
 import { interceptCarrier, irls, negativeBinomialFit, type IrlsFit, type IrlsProblem } from './irls.js';
 import { getGlmState, setGlmState } from './state.js';
-import './view.js';
+import { registerGlmView } from './view.js';
 import type { GlmCoefficientRow, GlmControl, GlmFit, GlmOptions, GlmVcovType, NegativeBinomialTheta } from './types.js';
+
+// Before any fit: marginalMeans, contrast and anova find GLM fits through this view.
+registerGlmView();
 
 const VCOV_TYPES: readonly GlmVcovType[] = ['classical', 'HC0', 'HC1', 'HC2', 'HC3', 'CR0', 'CR1', 'CR1S', 'CR2'];
 const SEPARATED = 'the maximum-likelihood estimate is infinite (separation: the outcome is predicted perfectly for a subset of rows)';

@@ -16,25 +16,32 @@ import type { Family } from './family.js';
 import { getGlmState, glmNullBasis } from './state.js';
 import type { GlmFit } from './types.js';
 
-registerViewFactory(
-  (fit) => (fit as { kind?: string }).kind === 'glm' && getGlmState(fit as GlmFit) !== undefined,
-  (fit, requested): LinearModelView => {
-    const g = fit as GlmFit;
-    const s = getGlmState(g)!;
-    let df: number;
-    let ddf: string;
-    if (requested === undefined || requested === 'residual') {
-      df = s.family.estimatesDispersion ? g.dfResidual : Infinity;
-      ddf = s.family.estimatesDispersion ? `residual (n − p = ${g.dfResidual}; estimated dispersion)` : 'asymptotic (z; dispersion fixed at 1)';
-    } else if (requested === 'asymptotic') {
-      df = Infinity;
-      ddf = 'asymptotic';
-    } else {
-      throw new ArgumentError('options.ddf', requested, '"residual" (the default for a GLM: residual df when the dispersion is estimated, else ∞) or "asymptotic"');
-    }
-    return linkModelView(s, df, ddf, glmNullBasis(s));
-  },
-);
+/**
+ * Registers the linear-model view of GLM fits, so that marginalMeans, contrast and anova
+ * accept them. Called by fit.ts when it loads: a call, not a bare `import './view.js'`, so
+ * that bundlers keep it under the package's `"sideEffects": false`.
+ */
+export function registerGlmView(): void {
+  registerViewFactory(
+    (fit) => (fit as { kind?: string }).kind === 'glm' && getGlmState(fit as GlmFit) !== undefined,
+    (fit, requested): LinearModelView => {
+      const g = fit as GlmFit;
+      const s = getGlmState(g)!;
+      let df: number;
+      let ddf: string;
+      if (requested === undefined || requested === 'residual') {
+        df = s.family.estimatesDispersion ? g.dfResidual : Infinity;
+        ddf = s.family.estimatesDispersion ? `residual (n − p = ${g.dfResidual}; estimated dispersion)` : 'asymptotic (z; dispersion fixed at 1)';
+      } else if (requested === 'asymptotic') {
+        df = Infinity;
+        ddf = 'asymptotic';
+      } else {
+        throw new ArgumentError('options.ddf', requested, '"residual" (the default for a GLM: residual df when the dispersion is estimated, else ∞) or "asymptotic"');
+      }
+      return linkModelView(s, df, ddf, glmNullBasis(s));
+    },
+  );
+}
 
 /**
  * The view of a model with a link on its fit rows: β, V, df (constant, as for GLMs and GLMMs),

@@ -30,8 +30,11 @@ import { fdDerivatives, minimizeBounded, type OptimizeResult } from '../optimize
 import { tInterval } from '../t-tests.js';
 import { agqDeviance, conditionalCovariances, laplaceDeviance, pirls, type GlmmProblem, type ModeState } from './laplace.js';
 import { setGlmmState } from './state.js';
-import './view.js';
+import { registerGlmmView } from './view.js';
 import type { GlmmFamilyName, GlmmFit, GlmmFixedEffectRow, GlmmOptions } from './types.js';
+
+// Before any fit: marginalMeans, contrast and anova find GLMM fits through this view.
+registerGlmmView();
 
 const OPTION_KEYS = optionKeys<GlmmOptions>()([
   'family',

@@ -16,25 +16,32 @@ import { crossProducts } from '../ols/least-squares.js';
 import { getGlmmState, type GlmmState } from './state.js';
 import type { GlmmFit } from './types.js';
 
-registerViewFactory(
-  (fit) => (fit as { kind?: string }).kind === 'glmm' && getGlmmState(fit as GlmmFit) !== undefined,
-  (fit, requested): LinearModelView => {
-    const g = fit as GlmmFit;
-    const s = getGlmmState(g)!;
-    if (requested !== undefined && requested !== 'asymptotic') {
-      throw new ArgumentError('options.ddf', requested, '"asymptotic" (or omitted): GLMM inference is asymptotic (z and Wald χ²), as emmeans for glmer fits');
-    }
-    const touches = (L: Float64Array): number | undefined => [...s.notEstimable.keys()].find((j) => L[j] !== 0);
-    return {
-      ...linkModelView(s, Infinity, 'asymptotic (z; as emmeans for glmer fits)', glmmNullBasis(s)),
-      notEstimable: (L) => {
-        const j = touches(L);
-        return j === undefined ? null : s.notEstimable.get(j)!;
-      },
-      populationResponse: () => populationResponse(g, s),
-    };
-  },
-);
+/**
+ * Registers the linear-model view of GLMM fits, so that marginalMeans, contrast and anova
+ * accept them. Called by fit.ts when it loads: a call, not a bare `import './view.js'`, so
+ * that bundlers keep it under the package's `"sideEffects": false`.
+ */
+export function registerGlmmView(): void {
+  registerViewFactory(
+    (fit) => (fit as { kind?: string }).kind === 'glmm' && getGlmmState(fit as GlmmFit) !== undefined,
+    (fit, requested): LinearModelView => {
+      const g = fit as GlmmFit;
+      const s = getGlmmState(g)!;
+      if (requested !== undefined && requested !== 'asymptotic') {
+        throw new ArgumentError('options.ddf', requested, '"asymptotic" (or omitted): GLMM inference is asymptotic (z and Wald χ²), as emmeans for glmer fits');
+      }
+      const touches = (L: Float64Array): number | undefined => [...s.notEstimable.keys()].find((j) => L[j] !== 0);
+      return {
+        ...linkModelView(s, Infinity, 'asymptotic (z; as emmeans for glmer fits)', glmmNullBasis(s)),
+        notEstimable: (L) => {
+          const j = touches(L);
+          return j === undefined ? null : s.notEstimable.get(j)!;
+        },
+        populationResponse: () => populationResponse(g, s),
+      };
+    },
+  );
+}
 
 /**
  * The inverse link averaged over a normal random intercept b ~ N(0, σ²):

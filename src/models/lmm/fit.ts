@@ -23,11 +23,14 @@ import { canonicalTheta, conditioningDiagnostics, makeObjective, polishBoundary,
 import { satterthwaiteDf, unidentifiedReason, vcovFromFactor } from './satterthwaite.js';
 import { kenwardRogerDf } from './kenward-roger.js';
 import { setState, type LmmState } from './state.js';
-import './view.js';
+import { registerLmmView } from './view.js';
 import { fixedCrossProduct, type CrossProducts, type ReTerm } from './structure.js';
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
 import { checkBoolean, checkCiLevel, checkInteger, checkOptions, optionKeys } from '../../errors/checks.js';
 import { formatNumberLevel } from '../../formula/levels.js';
+
+// Before any fit: marginalMeans, contrast and anova find LMM fits through this view.
+registerLmmView();
 
 const LMM_OPTION_KEYS = optionKeys<LmmOptions>()(['reml', 'ddf', 'residualVarianceBy', 'partialNesting', 'ciLevel', 'control', 'levels', 'factors']);
 const CONTROL_KEYS = optionKeys<NonNullable<LmmOptions['control']>>()(['maxEvaluations', 'simplexTolerance', 'step', 'start', 'aggregate', 'structure']);

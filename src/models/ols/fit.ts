@@ -21,8 +21,10 @@ import type { ClusterMissingPolicy, OlsCoefficientRow, OlsDdf, OlsFit, OlsOption
 import { checkCiLevel, checkOptions, optionKeys } from '../../errors/checks.js';
 
 const OLS_OPTION_KEYS = optionKeys<OlsOptions>()(['vcov', 'cluster', 'clusterMissing', 'ddf', 'ciLevel', 'levels', 'factors']);
-// Registers the linear-model view of OLS fits, so that marginalMeans, contrast and anova accept them.
-import './view.js';
+import { registerOlsView } from './view.js';
+
+// Before any fit: marginalMeans, contrast and anova find OLS fits through this view.
+registerOlsView();
 
 const VCOV_TYPES: readonly OlsVcovType[] = ['classical', 'HC0', 'HC1', 'HC2', 'HC3', 'CR0', 'CR1', 'CR1p', 'CR1S', 'CR2', 'CR3'];
 const DDF_METHODS: readonly OlsDdf[] = ['residual', 'Satterthwaite', 'naive-t', 'asymptotic'];

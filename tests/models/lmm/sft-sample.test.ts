@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readCsvFile } from '../../../src/data/loaders.js';
+import { readCsvFile } from '../../../src/data/read-file.js';
 import { trialToRows, validateTrial } from '../../../src/data/validate.js';
 import { contrast, interactionContrast } from '../../../src/models/emmeans/contrast.js';
 import { marginalMeans } from '../../../src/models/emmeans/marginal-means.js';

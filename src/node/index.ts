@@ -1,0 +1,20 @@
+/**
+ * rcteval/node: the parts that need Node (the file system, worker threads, the command
+ * line). Everything here is a thin edge over the browser-safe core: `readCsvFile` reads bytes
+ * and hands them to `fromCsv`, `writeReport` writes what `buildReport` built, and the worker
+ * pool runs the same seeded blocks as the calling thread would.
+ */
+
+// Reading trial data and plans from files
+export { readCsvFile } from '../data/read-file.js';
+export { loadTrialFiles, readPlanFile, splitLongTable, type TrialFiles } from '../cli/load.js';
+
+// Writing reports, figures and the synthetic sample to a folder
+export { writeReport, writeFigureFiles, type WrittenReport } from '../report/write.js';
+export { writeSample } from '../simulate/write-sample.js';
+
+// Worker threads for the bootstrap (results are identical on any number of threads)
+export { openBootstrapPool, type BootstrapPool, type BootstrapPoolOptions } from '../economics/bootstrap/pool.js';
+
+// The `rcteval` command, callable from code
+export { runCli, type CliIo } from '../cli/main.js';
