@@ -103,6 +103,10 @@ export * from './clinical-significance/index.js';
 // regression), the group-course cost model, level-1 cost assessment
 export * from './economics/index.js';
 
+// Power and sample size (issue 16): analytic power of partially nested designs, power by
+// simulation, simulation from a fitted LMM, parametric bootstrap and bootstrap LRT
+export * from './power/index.js';
+
 // Analysis plans and analyzeTrial: a whole pre-specified analysis in one call
 export * from './analysis/index.js';
 // Reports: Vega-Lite figures rendered to SVG in Node, a self-contained HTML page, Markdown tables
