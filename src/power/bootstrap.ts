@@ -210,7 +210,8 @@ export function defaultFitStatistic(fit: LmmFit): Record<string, number> {
 
 /** Refit the model of `s` to a new response (the frame reused; no parsing or encoding). */
 function refit(s: LmmState, y: Float64Array): LmmFit {
-  const f = fitFrame({ ...s.frame, y }, { ...s.options, ddf: 'asymptotic' });
+  // Started from the fit's θ, as lme4's refit() is: the simulated responses come from that model.
+  const f = fitFrame({ ...s.frame, y }, { ...s.options, ddf: 'asymptotic', control: { ...s.options.control, start: s.theta } });
   if (s.options.partialNesting) hidePlaceholder(f, s.options.partialNesting.cluster);
   return f;
 }

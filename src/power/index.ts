@@ -37,3 +37,4 @@ export {
   type SimulateFromFitOptions,
   type SimulatedResponses,
 } from './bootstrap.js';
+export { powerCurve, type PowerCurve, type PowerCurveOptions, type PowerCurvePoint } from './curve.js';

@@ -140,6 +140,7 @@ const TABLE: [string, Call, string, string | null][] = [
   ['powerBySimulation', () => api.powerBySimulation({ replicate: 10 } as never), 'options.replicate', 'replicates'],
   ['simulateFromFit', () => api.simulateFromFit(any, { nsimm: 2 } as never), 'options.nsimm', 'nsim'],
   ['parametricBootstrap', () => api.parametricBootstrap(any, { cilevel: 0.9 } as never), 'options.cilevel', 'ciLevel'],
+  ['powerCurve', () => api.powerCurve(any, { vari: 'nGroups' } as never), 'options.vari', 'vary'],
   ['bootstrapLrt', () => api.bootstrapLrt(any, any, { sed: 1 } as never), 'options.sed', 'seed'],
   ['groupCourseCost', () => api.groupCourseCost({ fixedCostPerCourse: 1, participantsPerCourse: 8, dropoutrate: 0.1 } as never), 'inputs.dropoutrate', 'dropoutRate'],
   ['groupCourseCost (substitution)', () => api.groupCourseCost({ fixedCostPerCourse: 1, participantsPerCourse: 8, substitution: { hoursPerParticipant: 1, costPerHours: 2 } } as never), 'inputs.substitution.costPerHours', 'costPerHour'],
