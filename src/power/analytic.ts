@@ -288,7 +288,7 @@ export function powerOfDesign(d: ResolvedDesign, alpha: number, dfMethod: PowerD
  * retention outside (0, 1], ICC outside [0, 1)) or a bad option.
  * @example
  * const r = partiallyNestedPower({ nGroups: 20, groupSize: 8, nControls: 160, effect: 0.3, icc: 0.05, retention: 2 / 3 });
- * r.power; // 0.4555…
+ * r.power; // 0.522095193127675
  */
 export function partiallyNestedPower(design: PartiallyNestedDesign, options: AnalyticPowerOptions = {}): AnalyticPowerResult {
   const o = checkOptions('options', options, POWER_KEYS);
@@ -310,7 +310,7 @@ const DEFAULT_MAX: Record<Exclude<SolveFor, 'effect'>, number> = { nGroups: 10_0
  * @throws ArgumentError for an impossible design or bad options.
  * @example
  * const s = solvePartiallyNested({ groupSize: 8, allocationRatio: 1, effect: 0.3, icc: 0.05, retention: 2 / 3 }, { solveFor: 'nGroups' });
- * s.value; // 45 groups of 8 (and 360 controls)
+ * s.value; // 38 groups of 8 (and 304 controls)
  */
 export function solvePartiallyNested(design: Partial<PartiallyNestedDesign>, options: SolveOptions): SolveResult {
   const o = checkOptions('options', options, SOLVE_KEYS);
