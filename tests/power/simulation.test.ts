@@ -121,3 +121,11 @@ describe('powerBySimulation', () => {
     expect(() => powerBySimulation({ design: { seed: 3 } as never })).toThrow(/options\.design\.seed/);
   });
 });
+
+describe('documented example (powerBySimulation)', () => {
+  it('runs the primary model on every replicate', () => {
+    const r = powerBySimulation({ design: { nParticipants: 120 }, replicates: 20, seed: 7, typeI: false });
+    expect(r.power.n + r.power.failures.count).toBe(20);
+    expect(r.typeIError).toBeNull();
+  });
+});
