@@ -638,5 +638,47 @@ export type {
   CostUtilitySection,
 } from './analysis/types.js';
 
+// Power and sample size for partially nested trials: analytic, by simulation, and the
+// parametric bootstrap of a fitted LMM
+export {
+  partiallyNestedPower,
+  solvePartiallyNested,
+  type AnalyticPowerOptions,
+  type AnalyticPowerResult,
+  type PartiallyNestedDesign,
+  type PowerAnalysis,
+  type PowerDfMethod,
+  type SolveFor,
+  type SolveOptions,
+  type SolveResult,
+} from './power/analytic.js';
+export {
+  powerBySimulation,
+  primaryLmmAnalysis,
+  replicateSeed,
+  type AnalyseFunction,
+  type FailureSummary,
+  type PowerProgress,
+  type PowerSimulationOptions,
+  type PowerSimulationResult,
+  type RejectionRate,
+  type SimulationDesign,
+} from './power/simulation.js';
+export {
+  bootstrapLrt,
+  defaultFitStatistic,
+  parametricBootstrap,
+  simulateFromFit,
+  type BootstrapLrtOptions,
+  type BootstrapLrtResult,
+  type BootstrapStatisticRow,
+  type FitStatistic,
+  type ParametricBootstrapOptions,
+  type ParametricBootstrapResult,
+  type SimulateFromFitOptions,
+  type SimulatedResponses,
+} from './power/bootstrap.js';
+export { powerCurve, type PowerCurve, type PowerCurveOptions, type PowerCurvePoint } from './power/curve.js';
+
 // Package version (recorded in every analysis)
 export { VERSION } from './version.js';

@@ -34,7 +34,8 @@ import { anova } from '../../src/models/emmeans/anova.js';
 import { contrast } from '../../src/models/emmeans/contrast.js';
 import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { gammaCostModel, incrementalQaly, qalys, twoPartCostModel } from '../../src/economics/index.js';
-import { LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE } from '../../tests/tolerances.js';
+import { LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, POWER_ANALYTIC } from '../../tests/tolerances.js';
+import { partiallyNestedPower } from '../../src/power/analytic.js';
 import { HORIZONS, VISIT_MONTHS, qalyFixture, qalyInput } from '../../tests/economics/qaly-fixture.js';
 
 /** One line of the table. */
@@ -550,6 +551,18 @@ function economicsRows(t: Table): void {
  * const rows = computeAgreement();
  * rows.every((r) => r.pass); // true when rcteval agrees with R within every tolerance
  */
+function powerRows(t: Table): void {
+  const fx = fixture('power/analytic.json');
+  const where = 'power/analytic.json';
+  const ref = 'the published formulas written in R (pt with ncp, qt)';
+  for (const c of fx.cases as Json[]) {
+    const r = partiallyNestedPower(c.design, c.options);
+    t.add('Power (partially nested designs)', ref, where, 'power', POWER_ANALYTIC, r.power, num(c.power), 1e-300);
+    t.add('Power (partially nested designs)', ref, where, 'SE of the effect', POWER_ANALYTIC, r.se, num(c.se), 1e-300);
+    if (c.options.df !== 'normal') t.add('Power (partially nested designs)', ref, where, 'Satterthwaite-type df', POWER_ANALYTIC, r.df, num(c.df), 1e-300);
+  }
+}
+
 export function computeAgreement(): AgreementRow[] {
   const t = new Table();
   mixedModels(t);
@@ -564,6 +577,7 @@ export function computeAgreement(): AgreementRow[] {
   glmAfterFitRows(t);
   glmmRows(t);
   economicsRows(t);
+  powerRows(t);
   return [...t.rows.values()];
 }
 

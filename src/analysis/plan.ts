@@ -243,6 +243,35 @@ const costUtilitySchema = z.strictObject({
     .meta({ description: 'Mean cost difference by models for skewed costs. Off unless given.' }),
 });
 
+const powerSchema = z
+  .strictObject({
+    design: z
+      .strictObject({
+        nGroups: z.number().int().min(2).optional().meta({ description: 'Therapy groups (omit when solving for it).' }),
+        groupSize: z.number().min(2).optional().meta({ description: 'Mean participants per group at randomisation (omit when solving for it).' }),
+        nControls: z.number().int().min(2).optional().meta({ description: 'Controls; or give allocationRatio.' }),
+        allocationRatio: z.number().positive().optional().meta({ description: 'Controls per treated participant (default 1 when nControls is not given).' }),
+        effect: z.number().optional().meta({ description: 'Effect in SD units (omit when solving for it).' }),
+        icc: z.number().min(0).lt(1).meta({ description: 'ICC of the treated arm within therapy groups, in [0, 1).' }),
+        groupSizeCv: z.number().min(0).optional(),
+        retention: z.union([z.number().gt(0).max(1), z.array(z.number().gt(0).max(1)).min(1)]).optional().meta({ description: 'Share measured at the follow-up, or retention from visit to visit.' }),
+        analysis: z.enum(['posttest', 'ancova', 'change']).optional(),
+        baselineCorrelation: z.number().min(0).lt(1).optional(),
+        controlSdRatio: z.number().positive().optional(),
+      })
+      .meta({ description: 'The planned partially nested design (docs/methods/power.md).' }),
+    target: z.number().gt(0).lt(1).default(0.8),
+    alpha: z.number().gt(0).lt(1).default(0.05),
+    df: z.enum(['satterthwaite', 'normal']).default('satterthwaite'),
+    solveFor: z.enum(['nGroups', 'groupSize', 'nControls', 'effect']).nullable().default(null).meta({ description: 'The unknown to solve for at the target power; null: only the power of the design.' }),
+    max: z.number().int().min(2).optional().meta({ description: 'Largest value searched for an integer unknown.' }),
+    curves: z
+      .array(z.strictObject({ vary: z.enum(['nGroups', 'groupSize', 'nControls', 'effect']), values: z.array(z.number()).min(1).max(LIMITS.gridPoints) }))
+      .default([])
+      .meta({ description: 'Power curves to draw: the input varied and its grid.' }),
+  })
+  .meta({ description: 'Planning: analytic power and sample size of a partially nested design, run by `rcteval power` (analyzeTrial ignores this section).' });
+
 const reportSchema = z.strictObject({
   title: nonEmpty.optional(),
   smallCellK: z
@@ -279,6 +308,7 @@ export const analysisPlanSchema = z
     economics: economicsSchema.optional(),
     costUtility: costUtilitySchema.optional(),
     report: reportSchema.prefault({}),
+    power: powerSchema.optional(),
   })
   .superRefine((plan, ctx) => {
     const { arms, visits, instruments } = plan.design;
@@ -396,6 +426,8 @@ export type AnalysisPlanInput = z.input<typeof analysisPlanSchema>;
 export type AnalysisPlan = z.output<typeof analysisPlanSchema>;
 /** The primary model part of a normalised plan. */
 export type PlanModel = AnalysisPlan['model'];
+/** The power part of a normalised plan. */
+export type PowerPlan = NonNullable<AnalysisPlan['power']>;
 /** The clinical-significance part of a normalised plan. */
 export type ClinicalSignificancePlan = NonNullable<AnalysisPlan['clinicalSignificance']>;
 /** The dose–response part of a normalised plan. */

@@ -5,6 +5,7 @@
  *   rcteval analyze --data trial.csv --plan plan.json --out report/
  *   rcteval example sft [--out dir]      (also: pre-post)
  *   rcteval schema                        (the plan's JSON Schema)
+ *   rcteval power --plan plan.json [--out DIR]   (the plan's power section)
  *
  * Progress goes to stderr, results to the output folder, a summary to stdout. Errors are the
  * library's typed errors, printed with their name and code; exit codes: 0 success, 1 error,
@@ -23,6 +24,7 @@ import type { TrialAnalysis } from '../analysis/types.js';
 import { writeReport } from '../report/write.js';
 import { interval, notEstimableText, num } from '../report/format.js';
 import { loadTrialFiles, readPlanFile, type TrialFiles } from './load.js';
+import { runPowerPlan, writePowerReport } from './power.js';
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -48,6 +50,7 @@ export const USAGE = `Usage:
                   [--small-cells K] [--threads N|auto] [--quiet]
   rcteval example sft|pre-post [--out DIR] [--quiet]
   rcteval schema
+  rcteval power --plan plan.json [--out DIR]
   rcteval --help | --version
 
 analyze   Run a pre-specified analysis plan on a trial's CSV files and write report.html
@@ -57,6 +60,9 @@ analyze   Run a pre-specified analysis plan on a trial's CSV files and write rep
 example   Run a bundled example: sft (the synthetic SFT trial in data-samples/) or pre-post
           (a small single-arm WHO-5 study). Default --out: ./rcteval-example-<name>.
 schema    Print the JSON Schema of analysis plans.
+power     Power and sample size of the plan's "power" section (a partially nested design):
+          power of the design, the solved unknown, curves; prints the summary and, with
+          --out, writes power.md and figures/power-*.vl.json.
 
 Exit codes: 0 done; 1 error (invalid plan or data, failed computation); 2 usage error;
 3 report written, but a section of the plan failed (see the report and stderr);
@@ -224,6 +230,19 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     const [command, ...rest] = positionals;
     if (command === 'schema') {
       io.stdout(`${JSON.stringify(analysisPlanJsonSchema, null, 2)}\n`);
+      return 0;
+    }
+    if (command === 'power') {
+      if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+      const plan = str('plan');
+      if (!plan) throw new UsageError('--plan is required');
+      const result = runPowerPlan(readPlanFile(plan));
+      io.stdout(result.markdown);
+      const out = str('out');
+      if (out !== undefined) {
+        const files = writePowerReport(result, out);
+        if (!quiet) io.stderr(`Wrote ${files.join(', ')}\n`);
+      }
       return 0;
     }
     if (command === 'analyze') {

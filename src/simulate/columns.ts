@@ -18,7 +18,7 @@ import {
   type SimInstrumentId,
   type VisitSpec,
 } from './options.js';
-import { checkFinite, checkInteger, checkOptions, optionKeys } from '../errors/checks.js';
+import { checkBoolean, checkFinite, checkInteger, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Options of {@link simulateLongColumns}. */
 export interface LongColumnsOptions {
@@ -82,6 +82,13 @@ export interface LongColumnsOptions {
    * @defaultValue 0.5
    */
   attritionSlope?: number;
+  /**
+   * Keep the therapy-group random effect when the average effect is 0 (groups still differ,
+   * the average effect is null): what the type-I error of a power simulation needs. When false,
+   * an instrument without an effect has no group effect either.
+   * @defaultValue false
+   */
+  clusterWithoutEffect?: boolean;
 }
 
 /** The columns. Row r is participant `id[r]` at visit `levels.visit[visit[r]]`; rows are sorted by id, then visit. */
@@ -133,6 +140,7 @@ const KEYS = optionKeys<LongColumnsOptions>()([
   'participantShare',
   'groupSd',
   'attritionSlope',
+  'clusterWithoutEffect',
 ]);
 
 /**
@@ -178,6 +186,8 @@ export function simulateLongColumns(options?: LongColumnsOptions): LongColumns {
   const rho = checkFinite('options.participantShare', o['participantShare'] ?? 0.5, 0, 0.99);
   const groupSd = checkFinite('options.groupSd', o['groupSd'] ?? 0.15, 0, 10);
   const slope = checkFinite('options.attritionSlope', o['attritionSlope'] ?? 0.5, -10, 10);
+  checkBoolean('options.clusterWithoutEffect', o['clusterWithoutEffect']);
+  const clusterAlways = o['clusterWithoutEffect'] === true;
 
   const root = createRng(seed);
   const rStructure = root.fork();
@@ -279,7 +289,7 @@ export function simulateLongColumns(options?: LongColumnsOptions): LongColumns {
   for (let i = 0; i < N; i++) {
     const g = groupOf[i]!;
     const treated = g >= 0;
-    const eff = treated ? spec.effect + (spec.effect !== 0 ? groupU[g]! : 0) : 0;
+    const eff = treated ? spec.effect + (spec.effect !== 0 || clusterAlways ? groupU[g]! : 0) : 0;
     const last = lastVisit[i]!;
     for (let v = 0; v <= last; v++) {
       let y: number;

@@ -1,0 +1,346 @@
+/**
+ * Power by simulation: trials drawn by the columnar SFT generator (partially nested groups,
+ * participant random intercepts, MAR dropout), each analysed by the primary mixed model or a
+ * user's analysis, rejections counted with a Monte Carlo interval, and the type-I error from
+ * the same call (the same designs with effect 0).
+ *
+ * Reproducibility: replicate i of stream s (0 = power, 1 = type-I error) draws its trial from
+ * the seed `replicateSeed(seed, s, i)`, a pure function of the master seed and (s, i). The
+ * result therefore does not depend on the order in which replicates run, which is what makes a
+ * split over worker threads bit-identical to a sequential run (each thread takes a block of i).
+ */
+import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { checkBoolean, checkFinite, checkInteger, checkOneOf, checkOptions, checkSeed, LIMITS, optionKeys } from '../errors/checks.js';
+import { proportionInterval } from '../inference/proportion-interval.js';
+import { simulateLongColumns, type LongColumns, type LongColumnsOptions } from '../simulate/columns.js';
+import { fitLmm } from '../models/lmm/fit.js';
+import type { DdfMethod } from '../models/lmm/types.js';
+
+/** The trial design of a power simulation: the generator's options without its seed. */
+export type SimulationDesign = Omit<LongColumnsOptions, 'seed' | 'clusterWithoutEffect'>;
+
+/** What an analysis returns: a p-value, or null when it could not give one (counted as a failure). */
+export type AnalyseFunction = (data: LongColumns, replicate: number) => number | null;
+
+/** Progress of a power simulation, after each replicate. */
+export interface PowerProgress {
+  phase: 'power' | 'typeI';
+  done: number;
+  total: number;
+  rejections: number;
+  failures: number;
+}
+
+/** Options of {@link powerBySimulation}. */
+export interface PowerSimulationOptions {
+  /**
+   * The trial: participants, groups, visits with retention, the instrument's effect (SD units),
+   * participant share of the variance, therapy-group SD, MAR dropout slope.
+   * @defaultValue the SFT trial (`simulateLongColumns` defaults: 304 participants, groups of 7–9,
+   * three visits with 80 % and 66 % retention, PSP effect 0.3 SD, group SD 0.15)
+   */
+  design?: SimulationDesign;
+  /**
+   * Trials simulated for the power (and again for the type-I error).
+   * @defaultValue 1000
+   */
+  replicates?: number;
+  /** @defaultValue 1 */
+  seed?: number;
+  /**
+   * Significance level of each test.
+   * @defaultValue 0.05
+   */
+  alpha?: number;
+  /**
+   * The analysis. Default: the primary mixed model `score ~ arm * visit + (1 | id)` with the
+   * therapy groups as a partially nested random intercept and Satterthwaite df, testing the
+   * arm × visit coefficient of `visit`.
+   * @defaultValue the primary mixed model
+   */
+  analyse?: AnalyseFunction;
+  /**
+   * The follow-up visit (index into the design's visits, ≥ 1) whose arm × visit contrast the
+   * default analysis tests.
+   * @defaultValue the first visit with the largest effect multiplier
+   */
+  visit?: number;
+  /**
+   * Denominator df of the default analysis.
+   * @defaultValue 'Satterthwaite'
+   */
+  ddf?: DdfMethod;
+  /**
+   * Also estimate the type-I error: the same design with effect 0 (therapy groups still vary).
+   * @defaultValue true
+   */
+  typeI?: boolean;
+  /**
+   * Stop early once the power's Monte Carlo interval lies wholly above or below this target
+   * (checked every `checkEvery` replicates, from 2 × `checkEvery` on).
+   * @defaultValue none (no early stopping)
+   */
+  target?: number;
+  /** @defaultValue 50 */
+  checkEvery?: number;
+  /**
+   * Monte Carlo interval of the rejection rates.
+   * @defaultValue 'wilson'
+   */
+  ciMethod?: 'wilson' | 'clopper-pearson';
+  /** @defaultValue 0.95 */
+  ciLevel?: number;
+  /** Called after each replicate. @defaultValue none */
+  onProgress?: (progress: PowerProgress) => void;
+}
+
+/** A rejection rate with its Monte Carlo interval. */
+export interface RejectionRate {
+  estimate: number | null;
+  ci: [number, number] | null;
+  ciLevel: number;
+  rejections: number;
+  /** Replicates whose analysis gave a p-value. */
+  n: number;
+  /** Replicates run (n + failures). */
+  replicates: number;
+  failures: FailureSummary;
+  method: string;
+}
+
+/** Failed analyses by reason: never dropped silently. */
+export interface FailureSummary {
+  count: number;
+  byReason: { reason: string; count: number; replicates: number[] }[];
+}
+
+/** Result of {@link powerBySimulation}. */
+export interface PowerSimulationResult {
+  power: RejectionRate;
+  typeIError: RejectionRate | null;
+  alpha: number;
+  seed: number;
+  replicatesRequested: number;
+  stoppedEarly: boolean;
+  stopReason: string | null;
+  analysis: string;
+  /** The true effect (score units) at the tested visit and the design's therapy-group ICC there. */
+  truth: { effectRaw: number | null; groupIcc: number | null; nParticipants: number; nGroups: number };
+  method: string;
+  diagnostics: Diagnostic[];
+}
+
+const KEYS = optionKeys<PowerSimulationOptions>()([
+  'design',
+  'replicates',
+  'seed',
+  'alpha',
+  'analyse',
+  'visit',
+  'ddf',
+  'typeI',
+  'target',
+  'checkEvery',
+  'ciMethod',
+  'ciLevel',
+  'onProgress',
+]);
+
+/** A 32-bit mixer (the finaliser of MurmurHash3), to derive independent seeds. */
+function mix32(x: number): number {
+  let z = x >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/**
+ * The seed of replicate `i` of stream `stream` under master seed `seed`: a pure function of the
+ * three, so any split of the replicates over threads draws the same trials. The value stays an
+ * exact integer below 2^53 (21 bits from the master seed and stream above i's 32 bits), so
+ * distinct (stream, i) under one master seed never share a seed.
+ */
+export function replicateSeed(seed: number, stream: number, i: number): number {
+  const hi = Math.floor(seed / 4294967296) >>> 0;
+  const lo = seed >>> 0;
+  const frac = Math.floor((seed - Math.floor(seed)) * 4294967296) >>> 0;
+  const master = mix32(lo ^ mix32(hi ^ mix32(frac ^ 0x2545f491)));
+  // stream × 40503 < 2^21 for the two streams used, so XOR keeps the streams apart.
+  const high = ((master >>> 11) ^ (stream * 0x9e37)) & 0x1fffff;
+  return high * 4294967296 + (i >>> 0);
+}
+
+/** The default analysis: the primary mixed model's arm × visit test at `visit`. */
+export function primaryLmmAnalysis(visit: number, ddf: DdfMethod): AnalyseFunction {
+  return (data) => {
+    const levels = data.levels.visit.map((_, v) => String(v));
+    const fit = fitLmm(
+      'score ~ arm * visit + (1 | id)',
+      { score: data.score, arm: data.arm, visit: data.visit, id: data.id, group: data.group },
+      { factors: ['arm', 'visit'], levels: { arm: ['0', '1'], visit: levels }, partialNesting: { cluster: 'group', arm: 'arm', treated: '1' }, ddf },
+    );
+    const row = fit.fixedEffects.find((r) => r.term === `arm1:visit${visit}`);
+    if (!row) throw new Error(`the coefficient arm1:visit${visit} was dropped (rank deficient design)`);
+    if (!row.estimable || row.pValue === null) throw new Error(row.reason ?? 'the arm × visit coefficient is not estimable');
+    return row.pValue;
+  };
+}
+
+interface Tally {
+  rejections: number;
+  n: number;
+  run: number;
+  failures: Map<string, number[]>;
+}
+
+function rate(t: Tally, ciMethod: 'wilson' | 'clopper-pearson', ciLevel: number): RejectionRate {
+  const failures: FailureSummary = {
+    count: t.run - t.n,
+    byReason: [...t.failures].map(([reason, reps]) => ({ reason, count: reps.length, replicates: reps.slice(0, 20) })).sort((a, b) => b.count - a.count),
+  };
+  const method = `rejections / analysed replicates, ${ciMethod === 'wilson' ? 'Wilson' : 'Clopper–Pearson'} Monte Carlo interval`;
+  if (t.n === 0) return { estimate: null, ci: null, ciLevel, rejections: 0, n: 0, replicates: t.run, failures, method };
+  const pi = proportionInterval(t.rejections, t.n, { method: ciMethod, ciLevel });
+  return { estimate: pi.estimate, ci: pi.ci, ciLevel, rejections: t.rejections, n: t.n, replicates: t.run, failures, method };
+}
+
+/**
+ * Power of an analysis of a partially nested trial by simulation, with a Monte Carlo interval,
+ * and the type-I error of the same analysis (effect 0) from the same call.
+ *
+ * Each replicate draws a trial with `simulateLongColumns` from its own seed (see
+ * {@link replicateSeed}) and analyses it; an analysis that throws or gives no p-value is a
+ * failure, counted and listed by reason, and the rates are over the analysed replicates.
+ * Replicates run on the calling thread, in order; results depend only on the seed.
+ *
+ * @throws ArgumentError for bad options (including the design's, checked before any fit).
+ * @example
+ * const r = powerBySimulation({ design: { nParticipants: 120 }, replicates: 20, seed: 7, typeI: false });
+ * r.power.n + r.power.failures.count; // 20
+ */
+export function powerBySimulation(options: PowerSimulationOptions = {}): PowerSimulationResult {
+  const o = checkOptions('options', options, KEYS);
+  const replicates = checkInteger('options.replicates', o.replicates ?? 1000, 1, LIMITS.replicates);
+  const seed = checkSeed(o.seed ?? 1, 'options.seed');
+  const alpha = checkFinite('options.alpha', o.alpha ?? 0.05, 0, 1);
+  if (!(alpha > 0 && alpha < 1)) throw new ArgumentError('options.alpha', alpha, 'a significance level strictly between 0 and 1');
+  if (o.analyse !== undefined && typeof o.analyse !== 'function') throw new ArgumentError('options.analyse', o.analyse, 'a function (data, replicate) => p-value');
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new ArgumentError('options.onProgress', o.onProgress, 'a function');
+  checkBoolean('options.typeI', o.typeI);
+  const ddf = checkOneOf('options.ddf', o.ddf ?? 'Satterthwaite', ['Satterthwaite', 'Kenward-Roger', 'asymptotic'] as const);
+  const ciMethod = checkOneOf('options.ciMethod', o.ciMethod ?? 'wilson', ['wilson', 'clopper-pearson'] as const);
+  const ciLevel = checkFinite('options.ciLevel', o.ciLevel ?? 0.95, 0, 1);
+  if (!(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a confidence level strictly between 0 and 1');
+  const target = o.target === undefined ? null : checkFinite('options.target', o.target, 0, 1);
+  const checkEvery = checkInteger('options.checkEvery', o.checkEvery ?? 50, 1, LIMITS.replicates);
+  if (o.design !== undefined && (typeof o.design !== 'object' || o.design === null)) throw new ArgumentError('options.design', o.design, 'a design object');
+  const design = (o.design ?? {}) as SimulationDesign;
+  if ('seed' in design || 'clusterWithoutEffect' in design) {
+    throw new ArgumentError('options.design.seed', (design as LongColumnsOptions).seed, 'no seed in the design (options.seed seeds every replicate)');
+  }
+  // Draw one trial up front: checks the design (named errors before any fit) and gives the truth.
+  let probe: LongColumns;
+  try {
+    probe = simulateLongColumns({ ...design, seed: replicateSeed(seed, 0, 0) });
+  } catch (e) {
+    if (e instanceof ArgumentError) throw new ArgumentError(e.argument.replace(/^options\./, 'options.design.'), e.value, e.expected);
+    throw e;
+  }
+  const visits = probe.truth.visits;
+  let visit: number;
+  if (o.visit !== undefined) visit = checkInteger('options.visit', o.visit, 1, visits.length - 1, `a follow-up visit index of ${visits.map((v) => v.name).join(', ')}`);
+  else {
+    if (visits.length < 2) throw new ArgumentError('options.design.visits', visits.length, 'at least two visits (baseline and a follow-up)');
+    visit = 1;
+    for (let v = 2; v < visits.length; v++) if (visits[v]!.effectMultiplier > visits[visit]!.effectMultiplier) visit = v;
+  }
+  const analyse = o.analyse ?? primaryLmmAnalysis(visit, ddf);
+  const analysisName = o.analyse
+    ? 'user-supplied analysis'
+    : `primary mixed model score ~ arm * visit + (1 | id) + therapy groups (partially nested), ${ddf} df, test of arm × visit at "${visits[visit]!.name}"`;
+
+  const runStream = (stream: 0 | 1, total: number): { tally: Tally; stopReason: string | null } => {
+    const tally: Tally = { rejections: 0, n: 0, run: 0, failures: new Map() };
+    const phase = stream === 0 ? 'power' : 'typeI';
+    for (let i = 0; i < total; i++) {
+      const opts: LongColumnsOptions = { ...design, seed: replicateSeed(seed, stream, i) };
+      if (stream === 1) {
+        opts.spec = { ...(design.spec ?? {}), effect: 0 };
+        opts.clusterWithoutEffect = true;
+      }
+      let p: number | null;
+      let reason: string | null = null;
+      try {
+        const data = simulateLongColumns(opts);
+        p = analyse(data, i);
+        if (p === null || typeof p !== 'number' || !(p >= 0 && p <= 1)) {
+          reason = `the analysis returned ${p === null ? 'no p-value' : `${String(p)}, not a p-value in [0, 1]`}`;
+        }
+      } catch (e) {
+        p = null;
+        reason = `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+      }
+      tally.run++;
+      if (reason !== null) {
+        const list = tally.failures.get(reason);
+        if (list) list.push(i);
+        else tally.failures.set(reason, [i]);
+      } else {
+        tally.n++;
+        if (p! < alpha) tally.rejections++;
+      }
+      o.onProgress?.({ phase, done: tally.run, total, rejections: tally.rejections, failures: tally.run - tally.n });
+      if (stream === 0 && target !== null && tally.run % checkEvery === 0 && tally.run >= 2 * checkEvery && tally.n > 0 && tally.run < total) {
+        const ci = proportionInterval(tally.rejections, tally.n, { method: ciMethod, ciLevel }).ci;
+        if (ci[0] > target || ci[1] < target) {
+          return { tally, stopReason: `after ${tally.run} replicates the ${ciLevel * 100} % interval [${ci[0].toFixed(3)}, ${ci[1].toFixed(3)}] lies wholly ${ci[0] > target ? 'above' : 'below'} the target ${target}` };
+        }
+      }
+    }
+    return { tally, stopReason: null };
+  };
+
+  const main = runStream(0, replicates);
+  const typeI = o.typeI === false ? null : runStream(1, main.tally.run);
+  const power = rate(main.tally, ciMethod, ciLevel);
+  const typeIError = typeI ? rate(typeI.tally, ciMethod, ciLevel) : null;
+  const diagnostics: Diagnostic[] = [];
+  for (const [what, r] of [['power', power], ['type-I error', typeIError]] as const) {
+    if (r && r.failures.count > 0) {
+      diagnostics.push({
+        code: 'analysis-failed',
+        severity: 'warning',
+        message: `${r.failures.count} of ${r.replicates} analyses for the ${what} failed and are not in its rate (most often: ${r.failures.byReason[0]!.reason}).`,
+        details: { byReason: r.failures.byReason },
+      });
+    }
+  }
+  if (typeIError?.ci && typeIError.ci[0] > alpha) {
+    diagnostics.push({
+      code: 'type-i-error-inflated',
+      severity: 'warning',
+      message: `The type-I error ${typeIError.estimate!.toFixed(3)} (interval ${typeIError.ci[0].toFixed(3)}–${typeIError.ci[1].toFixed(3)}) is above the nominal ${alpha}: the analysis is anticonservative for this design.`,
+    });
+  }
+  const tv = visits[visit]!;
+  const spec = probe.truth.spec;
+  const groupSd = probe.truth.groupSd * tv.effectMultiplier;
+  return {
+    power,
+    typeIError,
+    alpha,
+    seed,
+    replicatesRequested: replicates,
+    stoppedEarly: main.stopReason !== null,
+    stopReason: main.stopReason,
+    analysis: analysisName,
+    truth: {
+      effectRaw: o.analyse ? null : tv.effectMultiplier * spec.effect * spec.sd,
+      groupIcc: o.analyse ? null : (groupSd * groupSd) / (1 + groupSd * groupSd),
+      nParticipants: probe.nParticipants,
+      nGroups: probe.nGroups,
+    },
+    method: `Monte Carlo: ${main.tally.run} simulated trials (seed ${seed}, one seed per replicate), rejection at α = ${alpha}`,
+    diagnostics,
+  };
+}

@@ -1,0 +1,127 @@
+/** Simulation from a fit and the parametric bootstrap, against lme4's bootMer and the model's moments. */
+import { describe, expect, it } from 'vitest';
+import { fitLmm } from '../../src/models/lmm/fit.js';
+import type { LmmFit } from '../../src/models/lmm/types.js';
+import { bootstrapLrt, parametricBootstrap, simulateFromFit } from '../../src/power/bootstrap.js';
+import { simulateLongColumns } from '../../src/simulate/columns.js';
+import { ArgumentError } from '../../src/errors/index.js';
+import { loadFixture } from '../distributions/fixture.js';
+
+interface SftBlock {
+  columns: { id: string[]; visit: string[]; score: (number | null)[]; arm: string[]; group: string[] };
+}
+interface BootFixture {
+  nObs: number;
+  bootstrap: { name: string; t0: number; mean: number; sd: number; quantiles: number[] }[];
+  failures: number;
+  lrt: { observed: number; pValue: number; meanStar: number; shareZero: number };
+}
+const sample = loadFixture<{ data: { PSP: SftBlock } }>('models/sft-sample.json').data.PSP.columns;
+const fx = loadFixture<BootFixture>('power/bootstrap.json');
+const rows = sample.id
+  .map((id, i) => ({ id, visit: sample.visit[i], score: sample.score[i], arm: sample.arm[i], group: sample.group[i] }))
+  .filter((r) => r.score !== null);
+const levels = { arm: ['control', 'SFT'], visit: ['baseline', '9m', '15m'] };
+const pn = { cluster: 'group', arm: 'arm', treated: 'SFT' };
+
+// R names the indicator column "sft"; rcteval names it from the arm ("armSFT").
+const rName = (name: string): string => name.replace('sd(armSFT|group)', 'sd(sft|group)').replace('sd((Intercept)|id)', 'sd(Intercept|id)');
+
+describe('parametricBootstrap on the SFT sample vs bootMer (tests/fixtures/r/power/bootstrap.R)', () => {
+  const m1 = fitLmm('score ~ arm * visit + (1 | id)', rows, { levels, partialNesting: pn });
+  const nsim = 100;
+  const boot = parametricBootstrap(m1, { nsim, seed: 4 });
+  it('refits every replicate and reproduces bootMer’s t0', () => {
+    expect(m1.nObs).toBe(fx.nObs);
+    expect(boot.failures.count).toBe(0);
+    for (const s of boot.statistics) {
+      const r = fx.bootstrap.find((b) => b.name === rName(s.name))!;
+      expect(r, s.name).toBeDefined();
+      expect(Math.abs(s.estimate - r.t0)).toBeLessThan(1e-4 * Math.max(1, Math.abs(r.t0)));
+    }
+  });
+  it(`bootstrap means and SDs agree within Monte Carlo error (${nsim} here, 1000 in R)`, () => {
+    for (const s of boot.statistics) {
+      const r = fx.bootstrap.find((b) => b.name === rName(s.name))!;
+      // Difference of two means: SE √(sd²/100 + sd²/1000); 4 SEs.
+      expect(Math.abs(s.mean! - r.mean), s.name).toBeLessThan(4 * r.sd * Math.sqrt(1 / nsim + 1 / 1000));
+      // Ratio of SDs; the boundary SD (therapy groups) is far from normal, so judged more loosely.
+      const loose = s.name.startsWith('sd(armSFT') ? 2 : 1;
+      expect(Math.abs(s.se! / r.sd - 1), s.name).toBeLessThan(loose * 4 / Math.sqrt(2 * nsim));
+      expect(s.ci![0]).toBeLessThanOrEqual(s.ci![1]);
+    }
+  });
+  it('is reproducible from its seed', () => {
+    const again = parametricBootstrap(m1, { nsim: 3, seed: 4 });
+    expect(Array.from(again.replicates['sigma']!)).toEqual(Array.from(boot.replicates['sigma']!.subarray(0, 3)));
+  });
+  it('the bootstrap LRT of the therapy-group variance matches R’s observed statistic', () => {
+    const m0 = fitLmm('score ~ arm * visit + (1 | id)', rows, { levels });
+    const lrt = bootstrapLrt(m0, m1, { nsim: 20, seed: 2 });
+    expect(Math.abs(lrt.statistic - fx.lrt.observed)).toBeLessThan(1e-6);
+    expect(lrt.replicates.length).toBe(20);
+    expect(lrt.failures.count).toBe(0);
+    // The observed LRT is 0 (a singular fit; R: −2.7e-12), so every replicate is at least as large, as in R.
+    expect(Math.abs(fx.lrt.observed)).toBeLessThan(1e-8);
+    expect(fx.lrt.pValue).toBe(1);
+    expect(lrt.pValue).toBe(1);
+  });
+});
+
+describe('simulateFromFit', () => {
+  // A trial with clear therapy-group variation, so that all three variances are positive.
+  const sim = simulateLongColumns({ nParticipants: 400, seed: 8, groupSd: 0.6, visits: [
+    { name: 'b', months: 0, retention: 1, effectMultiplier: 0, controlChange: 0 },
+    { name: 'f', months: 9, retention: 0.9, effectMultiplier: 1, controlChange: 0 },
+  ] });
+  const fit: LmmFit = fitLmm('score ~ arm * visit + (1 | id)', { score: sim.score, arm: sim.arm, visit: sim.visit, id: sim.id, group: sim.group }, {
+    factors: ['arm', 'visit'],
+    levels: { arm: ['0', '1'], visit: ['0', '1'] },
+    partialNesting: { cluster: 'group', arm: 'arm', treated: '1' },
+  });
+  const vc = (g: string) => fit.varianceComponents.find((v) => v.group === g)!.variance;
+  it('marginal draws have the model’s implied variances and within-participant covariance', () => {
+    const nsim = 2000;
+    const s = simulateFromFit(fit, { nsim, seed: 1 });
+    expect(s.y.length).toBe(nsim);
+    // Row 0 and row 1 of one participant (both visits measured).
+    const pick = (arm: number): [number, number] => {
+      for (let i = 0; i + 1 < s.rows.length; i++) {
+        const a = s.rows[i]!;
+        const b = s.rows[i + 1]!;
+        if (sim.id[a] === sim.id[b] && sim.arm[a] === arm) return [i, i + 1];
+      }
+      throw new Error('no pair');
+    };
+    for (const arm of [0, 1]) {
+      const [i, j] = pick(arm);
+      let mi = 0, mj = 0;
+      for (const y of s.y) { mi += y[i]!; mj += y[j]!; }
+      mi /= nsim; mj /= nsim;
+      let vi = 0, cij = 0;
+      for (const y of s.y) { vi += (y[i]! - mi) ** 2; cij += (y[i]! - mi) * (y[j]! - mj); }
+      vi /= nsim - 1; cij /= nsim - 1;
+      const v = vc('id') + (arm ? vc('group') : 0) + fit.sigma ** 2;
+      const c = vc('id') + (arm ? vc('group') : 0);
+      // SE of a sample variance ≈ v √(2/n); of a covariance ≈ √((v² + c²)/n); 4 SEs.
+      expect(Math.abs(vi - v)).toBeLessThan(4 * v * Math.sqrt(2 / nsim));
+      expect(Math.abs(cij - c)).toBeLessThan(4 * Math.sqrt((v * v + c * c) / nsim));
+    }
+  });
+  it('conditional draws are the fitted values plus residual noise', () => {
+    const nsim = 1000;
+    const s = simulateFromFit(fit, { nsim, seed: 2, conditional: true });
+    let m = 0, v = 0;
+    for (const y of s.y) { m += y[5]!; }
+    m /= nsim;
+    for (const y of s.y) v += (y[5]! - m) ** 2;
+    v /= nsim - 1;
+    expect(Math.abs(m - fit.fitted[5]!)).toBeLessThan(4 * fit.sigma / Math.sqrt(nsim));
+    expect(Math.abs(v / fit.sigma ** 2 - 1)).toBeLessThan(4 * Math.sqrt(2 / nsim));
+  });
+  it('rejects objects that are not fits and bad options', () => {
+    expect(() => simulateFromFit({} as LmmFit)).toThrow(ArgumentError);
+    expect(() => simulateFromFit(fit, { nsim: 0 })).toThrow(/options\.nsim/);
+    expect(() => parametricBootstrap(fit, { statistic: 1 as never })).toThrow(/options\.statistic/);
+  });
+});
