@@ -83,6 +83,12 @@ export interface CrossProducts {
   nested: NestedBlocks | null;
   /** Aggregation of term-1 levels with identical Z1'Z1 blocks (null when not worth it). */
   classes: LevelClasses | null;
+  /**
+   * True when only the class aggregates exist (cross-products from an SQL engine): the
+   * per-level arrays are empty, every evaluation uses the classes, and the solution has β and
+   * the modes of terms 2… but not those of term 1.
+   */
+  levelsOmitted?: boolean;
 }
 
 export interface NestedBlocks {
