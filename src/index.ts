@@ -41,6 +41,9 @@ export type {
   RandomEffectsTable,
 } from './models/lmm/types.js';
 export { likelihoodRatioTest, type LikelihoodRatioTest, type LikelihoodRatioRow } from './models/lmm/likelihood-ratio.js';
+// LMM from an SQL engine's aggregates (DuckDB by default, PostgreSQL, or any engine behind SqlEngine)
+export { fitLmmSql, type SqlSource, type LmmSqlOptions, type LmmSqlFit } from './models/lmm/sql/fit.js';
+export { duckdbEngine, postgresEngine, standardDialect, type SqlEngine, type SqlDialect, type SqlColumn, type SqlColumnKind, type DuckDbEngineOptions, type PostgresEngineOptions } from './models/lmm/sql/engine.js';
 export { fitGlmm, glmmDevianceFunction } from './models/glmm/fit.js';
 export type { GlmmFit, GlmmOptions, GlmmFamilyName, GlmmFixedEffectRow } from './models/glmm/types.js';
 export { predictGlmm, likelihoodRatioTestGlmm, type GlmmPredictOptions, type GlmmLikelihoodRatioTest, type GlmmLrtModel } from './models/glmm/after-fit.js';

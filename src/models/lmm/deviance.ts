@@ -145,7 +145,7 @@ export function evaluateDeviance(
     return smallChol(blk, k1);
   };
 
-  const levels: LevelFactors | undefined = keep ? { L1: new Float64Array(n1 * kk), W: [], nz: [] } : undefined;
+  const levels: LevelFactors | undefined = keep && !cp.levelsOmitted ? { L1: new Float64Array(n1 * kk), W: [], nz: [] } : undefined;
 
 
   if (cp.classes && (!keep || cp.levelsOmitted)) {
