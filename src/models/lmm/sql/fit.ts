@@ -65,6 +65,8 @@ interface SqlVariable {
   literal?: (level: string) => string;
   /** Level label of a value as the engine returns it. */
   label?: (value: unknown) => string;
+  /** How a factor's levels sort (R: numbers numerically, booleans FALSE first, text by collation). */
+  sortAs?: 'number' | 'boolean' | 'text';
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === null || v === undefined ? NaN : Number(v));
@@ -161,6 +163,7 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
   let parsed = parsedIn;
   const vars = dict<SqlVariable>();
   const pn = options.partialNesting;
+  const pnChecks: string[] = [];
   if (pn) {
     need(pn.cluster, 'options.partialNesting.cluster');
     const armCol = need(pn.arm, 'options.partialNesting.arm');
@@ -168,15 +171,11 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
     for (let k = 1; byName.has(indicator); k++) indicator = `${pn.arm}${pn.treated}.${k}`;
     const armText = armCol.kind === 'boolean' ? `CASE WHEN ${q(pn.arm)} THEN 'TRUE' ELSE 'FALSE' END` : d.castText(q(pn.arm));
     const isTreated = `(${armText} = ${d.quoteString(pn.treated)})`;
-    const [check] = await run(
-      `SELECT CAST(SUM(CASE WHEN ${isTreated} THEN 1 ELSE 0 END) AS DOUBLE PRECISION) AS treated, ` +
-        `CAST(SUM(CASE WHEN ${isTreated} AND ${q(pn.cluster)} IS NULL THEN 1 ELSE 0 END) AS DOUBLE PRECISION) AS no_cluster, ` +
-        `CAST(SUM(CASE WHEN ${isTreated} AND ${d.castText(q(pn.cluster))} = ${d.quoteString(NO_CLUSTER)} THEN 1 ELSE 0 END) AS DOUBLE PRECISION) AS placeholder FROM ${from}`,
-      { column: pn.arm },
+    pnChecks.push(
+      `CAST(SUM(CASE WHEN ${isTreated} THEN 1 ELSE 0 END) AS DOUBLE PRECISION) AS pn_treated`,
+      `CAST(SUM(CASE WHEN ${isTreated} AND ${q(pn.cluster)} IS NULL THEN 1 ELSE 0 END) AS DOUBLE PRECISION) AS pn_no_cluster`,
+      `CAST(SUM(CASE WHEN ${isTreated} AND ${d.castText(q(pn.cluster))} = ${d.quoteString(NO_CLUSTER)} THEN 1 ELSE 0 END) AS DOUBLE PRECISION) AS pn_placeholder`,
     );
-    if (!(num(check!['treated']) > 0)) throw new ArgumentError('options.partialNesting.treated', pn.treated, `a value of "${pn.arm}"`);
-    if (num(check!['no_cluster']) > 0) throw new ArgumentError(`${table}.${pn.cluster}`, null, `a ${pn.cluster} for every row in arm "${pn.treated}" (partially nested design): ${num(check!['no_cluster'])} rows have none`);
-    if (num(check!['placeholder']) > 0) throw new ArgumentError(`${table}.${pn.cluster}`, NO_CLUSTER, `a ${pn.cluster} name other than "${NO_CLUSTER}", which stands for the rows outside arm "${pn.treated}"`);
     vars[indicator] = {
       name: indicator,
       expr: `(CASE WHEN ${q(pn.arm)} IS NULL THEN NULL WHEN ${isTreated} THEN 1.0 ELSE 0.0 END)`,
@@ -220,9 +219,9 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
     if (!asFactor) {
       vars[v] = { name: v, expr: `CAST(${q(v)} AS DOUBLE PRECISION)`, missing: q(v), info: { name: v, kind: 'numeric' } };
     } else if (c.kind === 'number') {
-      vars[v] = { name: v, expr: q(v), missing: q(v), info: { name: v, kind: 'factor', levels: [] }, literal: (l) => l, label: (x) => formatNumberLevel(num(x)) };
+      vars[v] = { name: v, expr: q(v), missing: q(v), info: { name: v, kind: 'factor', levels: [] }, literal: (l) => l, label: (x) => formatNumberLevel(num(x)), sortAs: 'number' };
     } else if (c.kind === 'boolean') {
-      vars[v] = { name: v, expr: q(v), missing: q(v), info: { name: v, kind: 'factor', levels: [] }, literal: (l) => (l === 'TRUE' ? 'TRUE' : 'FALSE'), label: (x) => (x === true || x === 't' || x === 'true' ? 'TRUE' : 'FALSE') };
+      vars[v] = { name: v, expr: q(v), missing: q(v), info: { name: v, kind: 'factor', levels: [] }, literal: (l) => (l === 'TRUE' ? 'TRUE' : 'FALSE'), label: (x) => (x === true || x === 't' || x === 'true' ? 'TRUE' : 'FALSE'), sortAs: 'boolean' };
     } else {
       vars[v] = { name: v, expr: q(v), missing: q(v), info: { name: v, kind: 'factor', levels: [] }, literal: (l) => d.quoteString(l), label: (x) => String(x) };
     }
@@ -231,38 +230,57 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
     throw new FormulaError(parsed.text, null, `The response "${parsed.response}" also appears as a predictor`);
   }
 
-  // Missing values: counted as the in-memory frame counts them (the first missing variable of a row).
-  const predictors = all.filter((v) => v !== parsed.response);
-  const whyCase = `CASE WHEN ${vars[parsed.response]!.missing} IS NULL THEN -1 ${predictors.map((v, i) => `WHEN ${vars[v]!.missing} IS NULL THEN ${i}`).join(' ')} ELSE -2 END`;
-  const whyRows = await run(`SELECT ${whyCase} AS why, CAST(COUNT(*) AS DOUBLE PRECISION) AS n FROM ${from} GROUP BY 1`);
-  let nInput = 0;
-  let missingResponse = 0;
-  const missingPredictor = dict<number>();
-  let n = 0;
-  for (const r of whyRows) {
-    const why = num(r['why']);
-    const c = num(r['n']);
-    nInput += c;
-    if (why === -2) n = c;
-    else if (why === -1) missingResponse = c;
-    else missingPredictor[predictors[why]!] = c;
-  }
-  const dropped = { total: nInput - n, missingResponse, missingPredictor };
-  if (n === 0) throw new ArgumentError(`${table}.${parsed.response}`, missingResponse === nInput ? 'all values missing' : `${nInput} rows, none complete`, 'at least one row with the response and every predictor observed');
+  // One pass for the counts: rows, rows left out by the first missing variable (as the
+  // in-memory frame counts them), the levels of each grouping factor, the partial-nesting checks.
+  const predictors = all.filter((v) => v !== response);
   const complete = all.map((v) => `${vars[v]!.missing} IS NOT NULL`).join(' AND ');
+  const dbl = (e: string) => `CAST(${e} AS DOUBLE PRECISION)`;
+  const countParts = [`${dbl('COUNT(*)')} AS n_input`, `${dbl(`SUM(CASE WHEN ${vars[response]!.missing} IS NULL THEN 1 ELSE 0 END)`)} AS m_response`];
+  predictors.forEach((v, i) => {
+    const before = [response, ...predictors.slice(0, i)].map((u) => `${vars[u]!.missing} IS NOT NULL`).join(' AND ');
+    countParts.push(`${dbl(`SUM(CASE WHEN ${before} AND ${vars[v]!.missing} IS NULL THEN 1 ELSE 0 END)`)} AS m${i}`);
+  });
+  const groupList = [...groupVars];
+  groupList.forEach((g, i) => countParts.push(`${dbl(`COUNT(DISTINCT CASE WHEN ${complete} THEN ${vars[g]!.expr} END)`)} AS g${i}`));
+  const counts = (await run(`SELECT ${[...countParts, ...pnChecks].join(', ')} FROM ${from}`))[0]!;
+  if (pn) {
+    if (!(num(counts['pn_treated']) > 0)) throw new ArgumentError('options.partialNesting.treated', pn.treated, `a value of "${pn.arm}"`);
+    const none = num(counts['pn_no_cluster']);
+    if (none > 0) throw new ArgumentError(`${table}.${pn.cluster}`, null, `a ${pn.cluster} for every row in arm "${pn.treated}" (partially nested design): ${none} rows have none`);
+    if (num(counts['pn_placeholder']) > 0) throw new ArgumentError(`${table}.${pn.cluster}`, NO_CLUSTER, `a ${pn.cluster} name other than "${NO_CLUSTER}", which stands for the rows outside arm "${pn.treated}"`);
+  }
+  const nInput = num(counts['n_input']);
+  const missingResponse = num(counts['m_response']);
+  const missingPredictor = dict<number>();
+  let n = nInput - missingResponse;
+  predictors.forEach((v, i) => {
+    const c = num(counts[`m${i}`]);
+    n -= c;
+    if (c > 0) missingPredictor[v] = c;
+  });
+  const dropped = { total: nInput - n, missingResponse, missingPredictor };
+  if (n === 0) throw new ArgumentError(`${table}.${response}`, missingResponse === nInput ? 'all values missing' : `${nInput} rows, none complete`, 'at least one row with the response and every predictor observed');
   const rowsFrom = `${from} WHERE ${complete}`;
 
   // Factor levels (R drops unused ones): sorted as the frame sorts them. The largest grouping
   // factor (participants) is only counted.
-  const groupCounts = await run(`SELECT ${[...groupVars].map((g, i) => `CAST(COUNT(DISTINCT ${vars[g]!.expr}) AS DOUBLE PRECISION) AS g${i}`).join(', ')} FROM ${rowsFrom}`);
-  const nLevelsOf = new Map([...groupVars].map((g, i) => [g, num(groupCounts[0]![`g${i}`])]));
-  const largest = [...groupVars].reduce((a, g) => (nLevelsOf.get(g)! > nLevelsOf.get(a)! ? g : a), [...groupVars][0]!);
-  for (const v of all) {
-    const sv = vars[v]!;
+  const nLevelsOf = new Map(groupList.map((g, i) => [g, num(counts[`g${i}`])]));
+  const largest = groupList.reduce((a, g) => (nLevelsOf.get(g)! > nLevelsOf.get(a)! ? g : a), groupList[0]!);
+  const needLevels = all.filter((v) => {
     const participantsOnly = v === largest && parsed.random.filter((r) => r.group[0] === v).length === 1 && !fixedVars.has(v) && !reVars.has(v);
-    if (sv.info.kind !== 'factor' || participantsOnly) continue;
-    const rows = await run(`SELECT DISTINCT ${sv.expr} AS v FROM ${rowsFrom}`, { column: v });
-    const observed = rows.map((r) => sv.label!(r['v']));
+    return vars[v]!.info.kind === 'factor' && !participantsOnly;
+  });
+  // Every factor's DISTINCT values in one pass (GROUPING SETS; complete rows have no NULLs).
+  const levelRows = needLevels.length
+    ? await run(
+        `SELECT ${needLevels.map((_, i) => `f${i}`).join(', ')} FROM (SELECT ${needLevels.map((v, i) => `${vars[v]!.expr} AS f${i}`).join(', ')} FROM ${rowsFrom}) AS s ` +
+          `GROUP BY GROUPING SETS (${needLevels.map((_, i) => `(f${i})`).join(', ')})`,
+      )
+    : [];
+  needLevels.forEach((v, i) => {
+    const sv = vars[v]!;
+    const values = levelRows.map((r) => r[`f${i}`]).filter((x) => x !== null && x !== undefined);
+    const observed = values.map((x) => sv.label!(x));
     const givenLevels = own(options.levels, v);
     let levels: string[];
     if (givenLevels) {
@@ -270,11 +288,11 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
       if (unknown.length) throw new ArgumentError(`options.levels.${v}`, [...givenLevels], `a list containing every value of "${v}"; missing ${unknown.slice(0, 5).map((x) => JSON.stringify(x)).join(', ')}`);
       const seen = new Set(observed);
       levels = givenLevels.filter((l) => seen.has(l));
-    } else if (byName.get(v)?.kind === 'number') levels = sortLevels(rows.map((r) => num(r['v'])));
-    else if (byName.get(v)?.kind === 'boolean') levels = sortLevels(rows.map((r) => sv.label!(r['v']) === 'TRUE'));
+    } else if (sv.sortAs === 'number') levels = sortLevels(values.map(num));
+    else if (sv.sortAs === 'boolean') levels = sortLevels(observed.map((x) => x === 'TRUE'));
     else levels = sortLevels(observed);
     sv.info = { name: v, kind: 'factor', levels };
-  }
+  });
   const variables = dict<VariableInfo>();
   for (const v of all) variables[v] = vars[v]!.info;
   for (const g of groupVars) {
@@ -400,9 +418,35 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
   const p = kept.length;
   if (n <= p) throw new ArgumentError(table, `${n} complete rows`, `more rows than the ${p} fixed-effect columns`);
 
-  // Levels whose random effect multiplies a nonzero value somewhere (fewer than two: not identified).
+  // Levels whose random effect multiplies a nonzero value somewhere (fewer than two: not
+  // identified), read off the aggregates: a level is used when its Z'Z block has a positive
+  // diagonal. Names are asked of the engine only in that rare case.
+  const cpAgg = objective.crossProducts(objective.start);
   const usedLevels = await Promise.all(
     terms.map(async (t, j) => {
+      const k = t.k;
+      let used = 0;
+      const names: string[] = [];
+      if (j === 0) {
+        const cls = cpAgg.nested ? cpAgg.nested.classes! : cpAgg.classes!;
+        cls.count.forEach((c, q) => {
+          let pos = false;
+          for (let a = 0; a < k; a++) pos ||= cls.A[q * k * k + a * k + a]! > 0;
+          if (pos) used += c;
+        });
+      } else {
+        const R22 = cpAgg.nested!.R22;
+        t.levels.forEach((l, lev) => {
+          let pos = false;
+          for (let a = 0; a < k; a++) pos ||= R22[lev * k * k + a * k + a]! > 0;
+          if (pos) {
+            used++;
+            names.push(l);
+          }
+        });
+      }
+      if (used >= 2) return ['', ''];
+      if (j > 0) return names;
       const nz = zOf[j]!.map((e) => `${e} <> 0`).join(' OR ');
       const rows = await run(`SELECT DISTINCT ${vars[t.groupName]!.expr} AS v FROM ${rowsFrom} AND (${nz}) LIMIT 2`);
       return rows.map((r) => vars[t.groupName]!.label!(r['v']));
@@ -541,7 +585,8 @@ async function aggregateQueries(
   for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) gCols.push(`${dbl(`SUM(z2_${a} * z2_${b})`)} AS zz${a}_${b}`);
   for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) gCols.push(`${dbl(`SUM(x${a} * z2_${b})`)} AS xz${a}_${b}`);
   const groupSql = `SELECT ${g2 ? 'g2, ' : ''}${gCols.join(', ')} FROM ${rows}${g2 ? ' GROUP BY g2' : ''}`;
-  const [classRows, groupRows] = await Promise.all([run(classSql), run(groupSql)]);
+  const classRows = await run(classSql);
+  const groupRows = await run(groupSql);
 
   const RXX = new Float64Array(pp1 * pp1);
   for (const r of groupRows) for (let a = 0; a < pp1; a++) for (let b = 0; b <= a; b++) RXX[a * pp1 + b] = RXX[a * pp1 + b]! + num(r[`xx${a}_${b}`]);

@@ -114,7 +114,7 @@ async function sampleRows(instrument: 'PSP' | 'MHRM'): Promise<Row[]> {
   const participants = await readCsvFile(sample('sft-participants.csv'), { table: 'participants', numericColumns: ['bed_days', 'support_hours'] });
   const measurements = await readCsvFile(sample('sft-measurements.csv'), { table: 'measurements' });
   const trial = validateTrial({ participants, measurements }, { design: { arms: levels.arm, visits: levels.visit, instruments: ['PSP', 'MHRM', 'WHO5', 'EQ5D_INDEX', 'EQ5D_VAS'], ungroupedArms: ['control'] } });
-  return (trialToRows(trial, { instrument }) as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.keys(sampleTypes).map((k) => [k, (r[k] ?? null) as string | number | null])));
+  return (trialToRows(trial, { instrument }) as unknown as Record<string, unknown>[]).map((r) => Object.fromEntries(Object.keys(sampleTypes).map((k) => [k, (r[k] ?? null) as string | number | null])));
 }
 
 /** The same comparisons on one engine. */
