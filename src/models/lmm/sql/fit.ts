@@ -178,7 +178,7 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
     );
     vars[indicator] = {
       name: indicator,
-      expr: `(CASE WHEN ${q(pn.arm)} IS NULL THEN NULL WHEN ${isTreated} THEN 1.0 ELSE 0.0 END)`,
+      expr: `(CASE WHEN ${q(pn.arm)} IS NULL THEN NULL WHEN ${isTreated} THEN ${ONE} ELSE ${ZERO} END)`,
       missing: q(pn.arm),
       info: { name: indicator, kind: 'numeric' },
     };
@@ -339,23 +339,31 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
   checkLevelCounts(terms, nLevels, n);
 
   // Column statistics: means (centres), 0/1-ness, constancy; Z columns' mean square and SD.
-  const statParts: string[] = [`CAST(AVG(${vars[parsed.response]!.expr}) AS DOUBLE PRECISION) AS ym`, `CAST(MIN(${vars[parsed.response]!.expr}) AS DOUBLE PRECISION) AS ylo`, `CAST(MAX(${vars[parsed.response]!.expr}) AS DOUBLE PRECISION) AS yhi`];
-  xExprs.forEach((e, j) => {
-    statParts.push(`CAST(AVG(${e}) AS DOUBLE PRECISION) AS xm${j}`, `CAST(MIN(${e}) AS DOUBLE PRECISION) AS xlo${j}`, `CAST(MAX(${e}) AS DOUBLE PRECISION) AS xhi${j}`, `MIN(CASE WHEN ${e} = 0 OR ${e} = 1 THEN 1 ELSE 0 END) AS xb${j}`);
+  // Each expression once in a projection, then its aggregates (an engine need not share them).
+  const proj: string[] = [`${vars[response]!.expr} AS y`];
+  xExprs.forEach((e, j) => proj.push(`${e} AS x${j}`));
+  zOf.forEach((zs, t) => zs.forEach((e, a) => proj.push(`${e} AS z${t}_${a}`)));
+  // (MIN and MAX are avoided: in DuckDB they cost several times an AVG. A 0/1 column is one
+  // with no other value; the constant is carried by the intercept, or by a factor's indicators.)
+  const notBinary = (e: string) => `CAST(SUM(CASE WHEN ${e} <> 0 AND ${e} <> 1 THEN 1 ELSE 0 END) AS DOUBLE PRECISION)`;
+  const statParts: string[] = [`CAST(AVG(y) AS DOUBLE PRECISION) AS ym`, `CAST(AVG(y * y) AS DOUBLE PRECISION) AS ys`];
+  xExprs.forEach((_, j) => {
+    const e = `x${j}`;
+    statParts.push(`CAST(AVG(${e}) AS DOUBLE PRECISION) AS xm${j}`, `CAST(AVG(${e} * ${e}) AS DOUBLE PRECISION) AS xs${j}`, `${notBinary(e)} AS xb${j}`);
   });
   zOf.forEach((zs, t) =>
-    zs.forEach((e, a) => {
-      statParts.push(`CAST(AVG(${e}) AS DOUBLE PRECISION) AS zm${t}_${a}`, `CAST(AVG((${e}) * (${e})) AS DOUBLE PRECISION) AS zs${t}_${a}`, `MIN(CASE WHEN ${e} = 0 OR ${e} = 1 THEN 1 ELSE 0 END) AS zb${t}_${a}`);
+    zs.forEach((_, a) => {
+      const e = `z${t}_${a}`;
+      statParts.push(`CAST(AVG(${e}) AS DOUBLE PRECISION) AS zm${t}_${a}`, `CAST(AVG(${e} * ${e}) AS DOUBLE PRECISION) AS zs${t}_${a}`, `${notBinary(e)} AS zb${t}_${a}`);
     }),
   );
-  const st = (await run(`SELECT ${statParts.join(', ')} FROM ${rowsFrom}`))[0]!;
-  for (const [v, lo, hi] of [[parsed.response, st['ylo'], st['yhi']] as const, ...xExprs.map((_, j) => [spec.columnNames[j]!, st[`xlo${j}`], st[`xhi${j}`]] as const)]) {
-    if (!Number.isFinite(num(lo)) || !Number.isFinite(num(hi))) throw new ArgumentError(`${table}.${v}`, num(lo), 'finite numbers or NULL (NaN and ±Infinity are not values here)');
+  const st = (await run(`SELECT ${statParts.join(', ')} FROM (SELECT ${proj.join(', ')} FROM ${rowsFrom}) AS s`))[0]!;
+  for (const [v, m, ms] of [[response, st['ym'], st['ys']] as const, ...xExprs.map((_, j) => [spec.columnNames[j]!, st[`xm${j}`], st[`xs${j}`]] as const)]) {
+    if (!Number.isFinite(num(m)) || !Number.isFinite(num(ms))) throw new ArgumentError(`${table}.${v}`, num(m), 'finite numbers or NULL (NaN and ±Infinity are not values here)');
   }
-  if (num(st['ylo']) === num(st['yhi'])) throw new ArgumentError(`${table}.${parsed.response}`, num(st['ylo']), 'a response that varies between rows (every complete row has the same value)');
   const zStats: ZColumnStats[][] = zOf.map((zs, t) =>
     zs.map((_, a) => {
-      const binary = num(st[`zb${t}_${a}`]) === 1;
+      const binary = num(st[`zb${t}_${a}`]) === 0;
       const m = num(st[`zm${t}_${a}`]);
       return { binary, mean: m, sd: Math.sqrt(Math.max(0, num(st[`zs${t}_${a}`]) - m * m)) };
     }),
@@ -366,12 +374,12 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
     const p = kept.length;
     // The centring plan (models/centring.ts planColumns) from the statistics.
     const xm = kept.map((j) => num(st[`xm${j}`]));
-    const binary = kept.map((j) => num(st[`xb${j}`]) === 1);
+    const binary = kept.map((j) => num(st[`xb${j}`]) === 0);
     let carrier: Float64Array | null = null;
-    const constant = kept.findIndex((j) => num(st[`xlo${j}`]) === num(st[`xhi${j}`]) && num(st[`xlo${j}`]) !== 0);
+    const constant = spec.intercept ? kept.indexOf(0) : -1;
     if (constant >= 0) {
       carrier = new Float64Array(p);
-      carrier[constant] = 1 / num(st[`xlo${kept[constant]!}`]);
+      carrier[constant] = 1;
     } else {
       // Without an intercept, the first factor coded by one indicator per level carries the constant.
       const ti = spec.terms.findIndex((t) => t.variables.length === 1 && t.coding[0] === 'indicator');
@@ -399,6 +407,7 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
       scale[c] = powerOfTwoNear(Math.sqrt(agg.RXX[c * pp1 + c]! / n));
       logScale += Math.log(scale[c]!);
     }
+    if (!(agg.RXX[p * pp1 + p]! > 0)) throw new ArgumentError(`${table}.${response}`, num(st['ym']), 'a response that varies between rows (every complete row has the same value)');
     const yScale = powerOfTwoNear(Math.sqrt(agg.RXX[p * pp1 + p]! / n));
     const plan: ColumnPlan = { p, carrier, centre, scale, yCentre, yScale, logScale };
     const xMul = Float64Array.from([...scale].map((s) => 1 / s).concat([1 / yScale]));
@@ -491,6 +500,11 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
   return { ...fit, randomEffects, fitted: null, residuals: null, rows: null, sql: { engine: d.name, from, queries } };
 }
 
+// Doubles, not decimals: `1.0` is DECIMAL in DuckDB and NUMERIC in PostgreSQL, whose sums of
+// products are exact but many times slower.
+const ONE = 'CAST(1 AS DOUBLE PRECISION)';
+const ZERO = 'CAST(0 AS DOUBLE PRECISION)';
+
 /** A double as an SQL literal that reads back exactly (17 significant digits). */
 function literalNumber(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return `CAST(${x} AS DOUBLE PRECISION)`;
@@ -500,7 +514,7 @@ function literalNumber(x: number): string {
 /** Each design column as an SQL expression (product of numeric values and level indicators, first variable fastest). */
 function designExpressions(spec: DesignSpec, vars: Record<string, SqlVariable>): string[] {
   const out: string[] = [];
-  if (spec.intercept) out.push('CAST(1 AS DOUBLE PRECISION)');
+  if (spec.intercept) out.push(ONE);
   for (const term of spec.terms) {
     let cols: string[][] = [[]];
     term.variables.forEach((v, j) => {
@@ -510,7 +524,7 @@ function designExpressions(spec: DesignSpec, vars: Record<string, SqlVariable>):
       else {
         const levels = (sv.info as { levels: string[] }).levels;
         const lv = term.coding[j] === 'contrast' ? levels.slice(1) : levels;
-        parts = lv.map((l) => `(CASE WHEN ${sv.expr} = ${sv.literal!(l)} THEN 1.0 ELSE 0.0 END)`);
+        parts = lv.map((l) => `(CASE WHEN ${sv.expr} = ${sv.literal!(l)} THEN ${ONE} ELSE ${ZERO} END)`);
       }
       const next: string[][] = [];
       for (const part of parts) for (const c of cols) next.push([...c, part]);
