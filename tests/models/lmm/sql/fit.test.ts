@@ -234,6 +234,15 @@ describe('bad input through SQL', () => {
     expect(e2).toBeInstanceOf(ArgumentError);
     expect((e2 as Error).message).toContain('crossed random terms need the rows');
   });
+  it('partial nesting: a treated row without a cluster is named; NULLs elsewhere are missing values', async () => {
+    await engine.query(`CREATE TABLE pn AS SELECT 'P' || CAST(i % 20 AS VARCHAR) AS id, CAST(i % 5 AS DOUBLE) + i / 100 AS y, CASE WHEN i % 2 = 1 THEN 'SFT' ELSE 'control' END AS arm, CASE WHEN i = 7 THEN NULL WHEN i % 2 = 1 THEN 'G' || CAST(i % 6 AS VARCHAR) END AS cl FROM range(100) AS r(i)`);
+    const e = await fitLmmSql('y ~ arm + (1 | id)', { engine, table: 'pn' }, { partialNesting: { cluster: 'cl', arm: 'arm', treated: 'SFT' } }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ArgumentError);
+    expect((e as ArgumentError).argument).toBe('pn.cl');
+    expect((e as Error).message).toContain('1 rows have none');
+    const e2 = await fitLmmSql('y ~ arm + (1 | id)', { engine, table: 'pn' }, { partialNesting: { cluster: 'cl', arm: 'arm', treated: 'sft' } }).catch((x: unknown) => x);
+    expect((e2 as ArgumentError).argument).toBe('options.partialNesting.treated');
+  });
   it('a wrong source shape', async () => {
     const e = await fitLmmSql('y ~ x + (1 | id)', { engine, tabel: 't' } as never).catch((x: unknown) => x);
     expect((e as ArgumentError).argument).toBe('source.tabel');
