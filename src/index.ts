@@ -17,6 +17,7 @@
 // diagnostics carried by results, and the size limits every argument is checked against.
 export {
   RctevalError,
+  SqlEngineError,
   ValidationError,
   ArgumentError,
   FormulaError,

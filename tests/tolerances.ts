@@ -68,3 +68,12 @@ export function coverageBounds(target: number, n: number, deff: number, z = 3.29
  * qt's own accuracy); 1e-9 leaves a wide margin.
  */
 export const POWER_ANALYTIC = 1e-9;
+
+/**
+ * The same LMM through an SQL engine's aggregates and in memory (tests/models/lmm/sql/): the
+ * sums differ only in the order they are added, so the REML criterion agrees to rounding
+ * (worst 5e-16 on the SFT sample) and the optimum to the optimiser's own precision (estimates
+ * worst 3e-9 relative, floor their SE; θ, df likewise). As the issue asks: 1e-10 and 1e-8.
+ */
+export const SQL_OBJECTIVE = 1e-10;
+export const SQL_ESTIMATE = 1e-8;

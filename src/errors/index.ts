@@ -132,3 +132,26 @@ export interface Diagnostic {
   /** Optional details, e.g. the dropped column names. */
   details?: Record<string, unknown>;
 }
+
+/**
+ * An SQL engine refused a query or could not be reached (a table or column that does not
+ * exist, a failed connection, a column of a type the model cannot use). `table` and `column`
+ * name what the query was about; `engineMessage` is the engine's own text.
+ */
+export class SqlEngineError extends RctevalError {
+  readonly engine: string;
+  readonly table: string | null;
+  readonly column: string | null;
+  readonly engineMessage: string;
+  readonly sql: string | null;
+  constructor(engine: string, what: { table?: string | null; column?: string | null; sql?: string | null }, engineMessage: string, hint?: string) {
+    const about = [what.table ? `table ${what.table}` : null, what.column ? `column "${what.column}"` : null].filter(Boolean).join(', ');
+    super('SQL', `${engine}${about ? ` (${about})` : ''}: ${engineMessage}${hint ? `. ${hint}` : ''}`);
+    this.name = 'SqlEngineError';
+    this.engine = engine;
+    this.table = what.table ?? null;
+    this.column = what.column ?? null;
+    this.engineMessage = engineMessage;
+    this.sql = what.sql ?? null;
+  }
+}

@@ -16,5 +16,21 @@ export { writeSample } from '../simulate/write-sample.js';
 // Worker threads for the bootstrap (results are identical on any number of threads)
 export { openBootstrapPool, type BootstrapPool, type BootstrapPoolOptions } from '../economics/bootstrap/pool.js';
 
+// Linear mixed models fitted from an SQL engine's GROUP BY aggregates, so the rows never leave it
+// (DuckDB by default, PostgreSQL, or any engine behind SqlEngine; the drivers are optional
+// dependencies loaded when used)
+export { fitLmmSql, type SqlSource, type LmmSqlOptions, type LmmSqlFit } from '../models/lmm/sql/fit.js';
+export {
+  duckdbEngine,
+  postgresEngine,
+  standardDialect,
+  type SqlEngine,
+  type SqlDialect,
+  type SqlColumn,
+  type SqlColumnKind,
+  type DuckDbEngineOptions,
+  type PostgresEngineOptions,
+} from '../models/lmm/sql/engine.js';
+
 // The `rcteval` command, callable from code
 export { runCli, type CliIo } from '../cli/main.js';

@@ -145,10 +145,10 @@ export function evaluateDeviance(
     return smallChol(blk, k1);
   };
 
-  const levels: LevelFactors | undefined = keep ? { L1: new Float64Array(n1 * kk), W: [], nz: [] } : undefined;
+  const levels: LevelFactors | undefined = keep && !cp.levelsOmitted ? { L1: new Float64Array(n1 * kk), W: [], nz: [] } : undefined;
 
 
-  if (cp.classes && !keep) {
+  if (cp.classes && (!keep || cp.levelsOmitted)) {
     // Raw-space subtraction Σ_class Σ_rs H[r,s] T[r,s], then one Λr scaling.
     const S = Float64Array.from(cp.R);
     const { count, A, T } = cp.classes;
@@ -248,6 +248,7 @@ export function evaluateDeviance(
   for (let a = 0; a < pp1; a++) for (let b = 0; b <= a; b++) Lx[a * pp1 + b] = M[(Q2 + a) * m + Q2 + b]!;
   const out: DevianceParts & { solution?: Solution } = { ldL2, ldRX2, r2, deviance, Lx };
   if (levels) out.solution = denseSolution(cp, M, levels, condVar);
+  else if (keep) out.solution = aggregateSolution(cp, M);
   return out;
 }
 
@@ -355,6 +356,30 @@ function denseSolution(cp: CrossProducts, L: Float64Array, lv: LevelFactors, con
     cu.push(c);
   }
   return { beta, u, cu };
+}
+
+/**
+ * β and the modes of terms 2… from the rest factor alone (aggregates without per-level sums,
+ * where term 1's modes are not available): the same back-substitution as `denseSolution`.
+ */
+function aggregateSolution(cp: CrossProducts, L: Float64Array): Solution {
+  const { m, Q2, p } = cp;
+  const mr = m - 1;
+  const v = new Float64Array(mr);
+  for (let i = 0; i < mr; i++) v[i] = L[(m - 1) * m + i]!;
+  for (let i = mr - 1; i >= 0; i--) {
+    let s = v[i]!;
+    for (let k = i + 1; k < mr; k++) s -= L[k * m + i]! * v[k]!;
+    v[i] = s / L[i * m + i]!;
+  }
+  const u: Float64Array[] = [new Float64Array(0)];
+  const cu: Float64Array[] = [new Float64Array(0)];
+  for (let j = 1; j < cp.terms.length; j++) {
+    const t = cp.terms[j]!;
+    u.push(v.slice(t.restOffset, t.restOffset + t.levels.length * t.k));
+    cu.push(new Float64Array(0));
+  }
+  return { beta: v.slice(Q2, Q2 + p), u, cu };
 }
 
 /** Multiply the rows of w (m × k1) that belong to random terms 2… by λ_j'. */

@@ -18,11 +18,11 @@ import { coefficientsToOriginal, covarianceToOriginal, toOriginal } from '../cen
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { minimizeBounded } from '../optimize.js';
 import { checkResponseVaries, waldRow } from '../../results/not-estimable.js';
-import { lambdaBlocks } from './deviance.js';
-import { canonicalTheta, conditioningDiagnostics, makeObjective, polishBoundary, type Objective } from './objective.js';
+import { lambdaBlocks, type Solution } from './deviance.js';
+import { canonicalTheta, conditioningDiagnostics, makeObjective, polishBoundary, type Objective, type ZColumnStats } from './objective.js';
 import { satterthwaiteDf, unidentifiedReason, vcovFromFactor } from './satterthwaite.js';
 import { kenwardRogerDf } from './kenward-roger.js';
-import { setState, type LmmState } from './state.js';
+import { setState, type LmmCoreState, type LmmState } from './state.js';
 import { registerLmmView } from './view.js';
 import { fixedCrossProduct, type CrossProducts, type ReTerm } from './structure.js';
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
@@ -182,22 +182,36 @@ export function hidePlaceholder(fit: Pick<LmmFit, 'randomEffects' | 'nGroups'>, 
  * flags it, and the rows that depend on it are not estimable.
  */
 function oneLevelTerms(terms: readonly ReTerm[], n: number): { reason: string; diagnostic: Diagnostic } | null {
-  for (const t of terms) {
-    const used = new Set<number>();
-    for (let c = 0; c < t.k; c++) {
-      const off = c * n;
-      for (let i = 0; i < n; i++) if (t.Z[off + i] !== 0) used.add(t.group[i]!);
-    }
-    if (used.size >= 2) continue;
-    const which = [...used].map((l) => t.levels[l]!);
-    const reason = `the data have only ${used.size === 0 ? 'no' : 'one'} "${t.groupName}" (${which.map((w) => `"${w}"`).join(', ') || 'none'}) for the random term (${t.label}), so the variance between ${t.groupName}s cannot be estimated and any comparison that involves it is confounded with that one ${t.groupName}`;
+  return oneLevelTermsOf(
+    terms,
+    terms.map((t) => {
+      const used = new Set<number>();
+      for (let c = 0; c < t.k; c++) {
+        const off = c * n;
+        for (let i = 0; i < n; i++) if (t.Z[off + i] !== 0) used.add(t.group[i]!);
+        if (used.size >= 2) break;
+      }
+      return [...used].map((l) => t.levels[l]!);
+    }),
+  );
+}
+
+/**
+ * `oneLevelTerms` from the levels of each term whose random effect multiplies a nonzero value in
+ * some row (only whether there are fewer than two matters, so a list may stop at two).
+ */
+export function oneLevelTermsOf(terms: readonly ReTerm[], usedLevels: readonly string[][]): { reason: string; diagnostic: Diagnostic } | null {
+  for (const [j, t] of terms.entries()) {
+    const which = usedLevels[j]!;
+    if (which.length >= 2) continue;
+    const reason = `the data have only ${which.length === 0 ? 'no' : 'one'} "${t.groupName}" (${which.map((w) => `"${w}"`).join(', ') || 'none'}) for the random term (${t.label}), so the variance between ${t.groupName}s cannot be estimated and any comparison that involves it is confounded with that one ${t.groupName}`;
     return {
       reason,
       diagnostic: {
         code: 'random-term-one-level',
         severity: 'error',
         message: `Not estimable: ${reason}. Collect data from at least two ${t.groupName}s (more than a handful for a useful estimate of their variance), or drop the term if the design has no such clustering.`,
-        details: { term: t.label, group: t.groupName, levelsWithData: which },
+        details: { term: t.label, group: t.groupName, levelsWithData: [...which] },
       },
     };
   }
@@ -232,39 +246,50 @@ export function buildReTerms(frame: ModelFrame): ReTerm[] {
  * Drop fixed-effect columns R would alias; returns the kept indices and the null space of X.
  * Judged on the objective's centred and scaled columns (the null vectors mapped back).
  */
-function reduceX(objective: Objective): { kept: number[]; aliased: number[]; nullBasis: number[][] } {
+export function reduceX(objective: Objective): { kept: number[]; aliased: number[]; nullBasis: number[][] } {
   const cp: CrossProducts = objective.crossProducts(objective.start);
   const XtX = fixedCrossProduct(cp);
   const { kept, aliased } = detectRankDeficiency(XtX, cp.p);
   return { kept, aliased, nullBasis: nullBasis(XtX, cp.p, kept, aliased).map((v) => Array.from(toOriginal(objective.plan, v))) };
 }
 
+/** Random terms need fewer levels, and fewer random effects, than observations. */
+export function checkLevelCounts(terms: readonly ReTerm[], nLevels: readonly number[], n: number): void {
+  terms.forEach((t, j) => {
+    const nl = nLevels[j]!;
+    if (nl >= n) {
+      throw new ArgumentError(
+        `grouping factor "${t.groupName}"`,
+        `${nl} levels for ${n} observations`,
+        'fewer levels than observations: with one observation per level the random effect cannot be told apart from the residual',
+      );
+    }
+    if (nl * t.k >= n) {
+      throw new ArgumentError(`random term "(${t.label})"`, `${nl * t.k} random effects for ${n} observations`, 'fewer random effects than observations');
+    }
+  });
+}
+
+/** The warning for fixed-effect columns dropped as aliased. */
+export function rankDeficientDiagnostic(droppedColumns: string[]): Diagnostic {
+  const k = droppedColumns.length;
+  return {
+    code: 'rank-deficient',
+    severity: 'warning',
+    message: `The fixed-effects design is rank deficient: ${droppedColumns.map((c) => `"${c}"`).join(', ')} ${k === 1 ? 'is' : 'are'} a linear combination of other columns and ${k === 1 ? 'was' : 'were'} dropped, as R does. Check for collinear covariates or empty arm × visit cells.`,
+    details: { droppedColumns },
+  };
+}
+
 /** Fit from a built model frame (the stage after `buildModelFrame`). */
 export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   checkLmmOptions(options);
   const reml = options.reml ?? true;
-  const ciLevel = options.ciLevel ?? 0.95;
-  const ddf = options.ddf ?? 'Satterthwaite';
   const diagnostics: Diagnostic[] = [];
   const n = frame.n;
   checkResponseVaries(frame.y, frame.formula.response ?? 'response');
   const terms = buildReTerms(frame);
-  for (const t of terms) {
-    if (t.levels.length >= n) {
-      throw new ArgumentError(
-        `grouping factor "${t.groupName}"`,
-        `${t.levels.length} levels for ${n} observations`,
-        'fewer levels than observations: with one observation per level the random effect cannot be told apart from the residual',
-      );
-    }
-    if (t.levels.length * t.k >= n) {
-      throw new ArgumentError(
-        `random term "(${t.label})"`,
-        `${t.levels.length * t.k} random effects for ${n} observations`,
-        'fewer random effects than observations',
-      );
-    }
-  }
+  checkLevelCounts(terms, terms.map((t) => t.levels.length), n);
 
   const unidentified = oneLevelTerms(terms, n);
   if (unidentified) diagnostics.push(unidentified.diagnostic);
@@ -283,54 +308,36 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     X = Xr;
     p = kept.length;
     objective = makeObjective(terms, X, frame.y, n, p, reml, aggregate && !strata, strata, options.control?.structure ?? 'auto');
-    diagnostics.push({
-      code: 'rank-deficient',
-      severity: 'warning',
-      message: `The fixed-effects design is rank deficient: ${droppedColumns.map((c) => `"${c}"`).join(', ')} ${aliased.length === 1 ? 'is' : 'are'} a linear combination of other columns and ${aliased.length === 1 ? 'was' : 'were'} dropped, as R does. Check for collinear covariates or empty arm × visit cells.`,
-      details: { droppedColumns },
-    });
+    diagnostics.push(rankDeficientDiagnostic(droppedColumns));
   }
   if (n <= p) throw new ArgumentError('data', `${n} complete rows`, `more rows than the ${p} fixed-effect columns`);
 
-  const { nTheta, lower } = objective;
-  const x0 = options.control?.start ? [...objective.thetaToInternal(options.control.start), ...objective.start.slice(nTheta)] : objective.start;
-  if (x0.length !== objective.start.length) throw new ArgumentError('options.control.start', options.control?.start, `${nTheta} starting values of θ`);
-  const opt = minimizeBounded((x) => objective.minimand(x), x0, lower, options.control ?? {});
-  if (!Number.isFinite(opt.objective)) {
-    throw new ConvergenceError(`No finite ${reml ? 'REML criterion' : 'deviance'} was found for ${frame.formula.text}: ${opt.message}`);
-  }
-  const params = polishBoundary(objective, terms, [...canonicalTheta(terms, opt.x.slice(0, nTheta)), ...opt.x.slice(nTheta)]);
-  const theta = objective.thetaToOriginal(params.slice(0, nTheta));
-  const fin = objective.evaluate(params, true);
-  const cp = fin.cp;
-  const sol = fin.solution!;
-  const sigma2 = fin.r2 / (reml ? n - p : n);
-  const sigma = Math.sqrt(sigma2);
-  const beta = coefficientsToOriginal(objective.plan, sol.beta);
-  const vcov = covarianceToOriginal(objective.plan, vcovFromFactor(fin.Lx, p, sigma));
+  const { fit, state, solution: sol, lamBlocks } = fitObjective({
+    terms,
+    objective,
+    n,
+    p,
+    options,
+    formulaText: frame.formula.text,
+    xNames: kept.map((j) => frame.spec.columnNames[j]!),
+    kept,
+    droppedColumns,
+    nullVectors,
+    diagnostics,
+    unidentified: unidentified?.reason ?? null,
+    dropped: frame.dropped,
+    nInput: frame.nInput,
+    rows: frame.rows,
+    frame,
+  });
+  const sigma2 = state.sigma * state.sigma;
+  const beta = state.beta;
 
   // Conditional modes b = Λu and conditional SDs √(σ² diag(λ C_u λ')) (lme4's ranef, condVar).
-  const lamBlocks = lambdaBlocks(cp, theta);
-  const randomEffects: RandomEffectsTable[] = [];
-  const bAll: Float64Array[] = [];
-  terms.forEach((t, j) => {
-    const k = t.k;
-    const lam = lamBlocks[j]!;
-    const u = sol.u[j]!;
-    const cu = sol.cu[j]!;
-    const b = new Float64Array(t.levels.length * k);
-    const values: number[][] = [];
-    const sds: number[][] = [];
-    for (let l = 0; l < t.levels.length; l++) {
-      const row = new Array<number>(k).fill(0);
-      for (let r = 0; r < k; r++) for (let c = 0; c <= r; c++) row[r] = row[r]! + lam[r * k + c]! * u[l * k + c]!;
-      row.forEach((x, r) => (b[l * k + r] = x));
-      values.push(row);
-      sds.push(condSd(lam, cu.subarray(l * k * k, (l + 1) * k * k), k, sigma2));
-    }
-    bAll.push(b);
-    // Copies: the frame keeps its own arrays (a later refit of the frame must see them whole).
-    randomEffects.push({ group: t.groupName, terms: [...t.columnNames], levels: [...t.levels], values, sd: sds });
+  const bAll = terms.map((t, j) => {
+    const r = randomEffectsTable(t, lamBlocks[j]!, sol.u[j]!, sol.cu[j]!, sigma2);
+    fit.randomEffects.push(r.table);
+    return r.b;
   });
 
   // Fitted values and residuals.
@@ -350,6 +357,83 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   });
   const residuals = new Float64Array(n);
   for (let i = 0; i < n; i++) residuals[i] = frame.y[i]! - fitted[i]!;
+  fit.fitted = fitted;
+  fit.residuals = residuals;
+  setState(fit, state as LmmState);
+  return fit;
+}
+
+/** The conditional modes b = λu of one term and their conditional SDs, as lme4's `ranef(condVar = TRUE)`. */
+export function randomEffectsTable(t: ReTerm, lam: Float64Array, u: Float64Array, cu: Float64Array, sigma2: number): { table: RandomEffectsTable; b: Float64Array } {
+  const k = t.k;
+  const b = new Float64Array(t.levels.length * k);
+  const values: number[][] = [];
+  const sds: number[][] = [];
+  for (let l = 0; l < t.levels.length; l++) {
+    const row = new Array<number>(k).fill(0);
+    for (let r = 0; r < k; r++) for (let c = 0; c <= r; c++) row[r] = row[r]! + lam[r * k + c]! * u[l * k + c]!;
+    row.forEach((x, r) => (b[l * k + r] = x));
+    values.push(row);
+    sds.push(condSd(lam, cu.subarray(l * k * k, (l + 1) * k * k), k, sigma2));
+  }
+  // Copies: the frame keeps its own arrays (a later refit of the frame must see them whole).
+  return { table: { group: t.groupName, terms: [...t.columnNames], levels: [...t.levels], values, sd: sds }, b };
+}
+
+/** What `fitObjective` needs: the objective on the kept columns and what the fit reports beside it. */
+export interface PreparedFit {
+  terms: ReTerm[];
+  objective: Objective;
+  n: number;
+  p: number;
+  options: LmmOptions;
+  formulaText: string;
+  xNames: string[];
+  kept: number[];
+  droppedColumns: string[];
+  nullVectors: number[][];
+  /** Diagnostics found so far (appended to). */
+  diagnostics: Diagnostic[];
+  unidentified: string | null;
+  dropped: LmmFit['dropped'];
+  nInput: number;
+  rows: Int32Array;
+  /** The frame, for Kenward–Roger (which needs the rows); null for a fit from aggregates. */
+  frame: ModelFrame | null;
+  /** Mean, SD and 0/1-ness of each random-effects column per term, when the columns are not in memory. */
+  zStats?: ZColumnStats[][];
+  /** Number of levels per term when `levels` are not listed (term 1 of a fit from aggregates). */
+  nLevels?: number[];
+}
+
+/**
+ * The stages every LMM fit shares once its objective exists, whether the cross-products came
+ * from rows in memory or from an SQL engine's aggregates: optimise, polish, the solution at the
+ * optimum, variance components, criteria, diagnostics and the fixed-effects table. The caller
+ * adds what needs the rows (conditional modes of term 1 when available, fitted values, residuals).
+ */
+export function fitObjective(prep: PreparedFit): { fit: LmmFit; state: LmmCoreState & { frame: ModelFrame | null }; solution: Solution; lamBlocks: Float64Array[] } {
+  const { terms, objective, n, p, options, xNames, kept, diagnostics } = prep;
+  const reml = options.reml ?? true;
+  const ciLevel = options.ciLevel ?? 0.95;
+  const ddf = options.ddf ?? 'Satterthwaite';
+  const { nTheta, lower } = objective;
+  const x0 = options.control?.start ? [...objective.thetaToInternal(options.control.start), ...objective.start.slice(nTheta)] : objective.start;
+  if (x0.length !== objective.start.length) throw new ArgumentError('options.control.start', options.control?.start, `${nTheta} starting values of θ`);
+  const opt = minimizeBounded((x) => objective.minimand(x), x0, lower, options.control ?? {});
+  if (!Number.isFinite(opt.objective)) {
+    throw new ConvergenceError(`No finite ${reml ? 'REML criterion' : 'deviance'} was found for ${prep.formulaText}: ${opt.message}`);
+  }
+  const params = polishBoundary(objective, terms, [...canonicalTheta(terms, opt.x.slice(0, nTheta)), ...opt.x.slice(nTheta)]);
+  const theta = objective.thetaToOriginal(params.slice(0, nTheta));
+  const fin = objective.evaluate(params, true);
+  const cp = fin.cp;
+  const sol = fin.solution!;
+  const sigma2 = fin.r2 / (reml ? n - p : n);
+  const sigma = Math.sqrt(sigma2);
+  const beta = coefficientsToOriginal(objective.plan, sol.beta);
+  const vcov = covarianceToOriginal(objective.plan, vcovFromFactor(fin.Lx, p, sigma));
+  const lamBlocks = lambdaBlocks(cp, theta);
 
   // Variance components and correlations: Σ_j = σ² λ_j λ_j'.
   const varianceComponents: LmmFit['varianceComponents'] = [];
@@ -420,25 +504,24 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
       details: { terms: which },
     });
   }
-  if (frame.dropped.total > 0) {
-    const parts = [`${frame.dropped.missingResponse} with a missing response`];
-    for (const [k, c] of Object.entries(frame.dropped.missingPredictor)) parts.push(`${c} with a missing ${k}`);
+  if (prep.dropped.total > 0) {
+    const parts = [`${prep.dropped.missingResponse} with a missing response`];
+    for (const [k, c] of Object.entries(prep.dropped.missingPredictor)) parts.push(`${c} with a missing ${k}`);
     diagnostics.push({
       code: 'rows-dropped',
       severity: 'info',
-      message: `${frame.dropped.total} of ${frame.nInput} rows were left out (${parts.join('; ')}). Rows are dropped one at a time, not whole participants, so the likelihood uses every observed value (valid under missing at random).`,
-      details: { ...frame.dropped },
+      message: `${prep.dropped.total} of ${prep.nInput} rows were left out (${parts.join('; ')}). Rows are dropped one at a time, not whole participants, so the likelihood uses every observed value (valid under missing at random).`,
+      details: { ...prep.dropped },
     });
   }
 
-  const state: LmmState = { frame, cp, objective, params, options, reml, theta, sigma, beta, kept, vcov, nullBasis: nullVectors };
-  if (unidentified) state.unidentified = unidentified.reason;
-  const xNames = kept.map((j) => frame.spec.columnNames[j]!);
+  const state: LmmCoreState & { frame: ModelFrame | null } = { frame: prep.frame, cp, objective, params, options, reml, theta, sigma, beta, kept, vcov, nullBasis: prep.nullVectors };
+  if (prep.unidentified) state.unidentified = prep.unidentified;
   const unit = (j: number) => Float64Array.from({ length: p }, (_, i) => (i === j ? 1 : 0));
   let vcovOut = vcov;
   let dfs = xNames.map((_, j) => (ddf === 'Satterthwaite' ? satterthwaiteDf(state, unit(j)) : Infinity));
   if (ddf === 'Kenward-Roger') {
-    const kr = kenwardRogerDf(state, xNames.map((_, j) => Array.from(unit(j))));
+    const kr = kenwardRogerDf(state as LmmState, xNames.map((_, j) => Array.from(unit(j))));
     vcovOut = kr.vcovAdjusted;
     dfs = kr.df;
   }
@@ -465,10 +548,11 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     });
   }
 
-  diagnostics.push(...conditioningDiagnostics(objective, terms, xNames));
+  diagnostics.push(...conditioningDiagnostics(objective, terms, xNames, prep.zStats));
+  const nLevels = prep.nLevels ?? terms.map((t) => t.levels.length);
   const fit: LmmFit = {
     kind: 'lmm',
-    formula: frame.formula.text,
+    formula: prep.formulaText,
     reml,
     fixedEffects,
     vcov: toRows(vcovOut, p),
@@ -485,12 +569,12 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     bic: -2 * logLik + Math.log(n) * nPar,
     nParameters: nPar,
     nObs: n,
-    nGroups: dictFrom(terms.map((t) => [t.groupName, t.levels.length])),
-    dropped: frame.dropped,
-    randomEffects,
-    fitted,
-    residuals,
-    rows: frame.rows,
+    nGroups: dictFrom(terms.map((t, j) => [t.groupName, nLevels[j]!])),
+    dropped: prep.dropped,
+    randomEffects: [],
+    fitted: new Float64Array(0),
+    residuals: new Float64Array(0),
+    rows: prep.rows,
     ddf,
     optimizer: {
       method: 'bounded Nelder-Mead, then projected Newton on finite differences',
@@ -500,12 +584,11 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
       log: opt.log,
       gradient: opt.gradient,
     },
-    droppedColumns,
+    droppedColumns: prep.droppedColumns,
     singular,
     diagnostics,
   };
-  setState(fit, state);
-  return fit;
+  return { fit, state, solution: sol, lamBlocks };
 }
 
 function condSd(lam: Float64Array, Cu: Float64Array, k: number, sigma2: number): number[] {

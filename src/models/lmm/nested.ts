@@ -74,7 +74,7 @@ export function evaluateNested(
     return true;
   };
 
-  const cls = keep ? null : nb.classes;
+  const cls = keep && !cp.levelsOmitted ? null : nb.classes;
   let L1: Float64Array | null = null;
   if (cls) {
     const nc = cls.count.length;
@@ -232,12 +232,17 @@ export function evaluateNested(
       cu2[l * kk2 + a * k2 + b] = v;
     }
   }
+  if (!L1) {
+    // Aggregates only: the term-1 modes need each level's own sums.
+    out.solution = { beta, u: [new Float64Array(0), u2], cu: [new Float64Array(0), cu2] };
+    return out;
+  }
   const u1 = new Float64Array(n1 * k1);
   const cu1 = new Float64Array(n1 * kk1);
   const wz = new Float64Array(k2 * k1);
   const wx = new Float64Array(pp1 * k1);
   for (let g = 0; g < n1; g++) {
-    const Lg = L1!.subarray(g * kk1, (g + 1) * kk1);
+    const Lg = L1.subarray(g * kk1, (g + 1) * kk1);
     const Lgi = invertLower(Float64Array.from(Lg), k1);
     // w_x = C_g λ1 L_g⁻ᵀ, w_z = λ2' S_g λ1 L_g⁻ᵀ.
     const c0 = g * pp1 * k1;

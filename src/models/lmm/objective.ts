@@ -66,22 +66,6 @@ export function makeObjective(
   strata: Strata | null,
   structure: 'auto' | 'dense' = 'auto',
 ): Objective {
-  const nTheta = terms.reduce((a, t) => a + (t.k * (t.k + 1)) / 2, 0);
-  // θ is optimised without bounds: λ and −λ (column by column) give the same λλ', so the
-  // deviance is even in each diagonal element and every real θ is a valid covariance.
-  // lme4 bounds the diagonal at 0 instead; a simplex pressed against that bound crawls,
-  // while here a zero variance is an interior minimum with zero gradient. `canonicalTheta`
-  // maps the optimum back to lme4's form (diagonal ≥ 0).
-  const lower: number[] = [];
-  const start: number[] = [];
-  for (const t of terms) {
-    for (let c = 0; c < t.k; c++) {
-      for (let r = c; r < t.k; r++) {
-        lower.push(-Infinity);
-        start.push(r === c ? 1 : 0);
-      }
-    }
-  }
   const plan = planColumns(X, y, n, p);
   // Random-effect columns are only scaled (by a power of two near their root mean square):
   // their origin is part of the model, but their unit is not (λ absorbs it exactly). 0/1
@@ -103,6 +87,66 @@ export function makeObjective(
     yMul: 1 / plan.yScale,
     zMul,
   };
+  const base = objectiveBase(terms, plan, zMul, n, p, reml);
+  const { common, toOriginalParts } = base;
+  const { nTheta, lower, start } = common;
+  if (!strata) return objectiveFromCrossProducts(terms, plan, zMul, formCrossProducts(terms, X, y, n, p, { aggregate, structure, columns }), reml);
+  const S = strata.levels.length;
+  const counts = new Array<number>(S).fill(0);
+  for (let i = 0; i < n; i++) counts[strata.codes[i]!] = counts[strata.codes[i]!]! + 1;
+  const empty = counts.findIndex((c) => c === 0);
+  if (empty >= 0) throw new ArgumentError('options.residualVarianceBy', strata.levels[empty], `a stratum with observations (every level of "${strata.variable}" needs rows)`);
+  const parts = strata.levels.map((_, s) => {
+    const w = new Float64Array(n);
+    for (let i = 0; i < n; i++) w[i] = strata.codes[i] === s ? 1 : 0;
+    return formCrossProducts(terms, X, y, n, p, { aggregate: false, weights: w, structure, columns });
+  });
+  for (let s = 1; s < S; s++) {
+    lower.push(-Infinity);
+    start.push(0);
+  }
+  const cpAt = (params: readonly number[]) => {
+    const f = strata.levels.map((_, s) => (s === 0 ? 1 : Math.exp(-2 * params[nTheta + s - 1]!)));
+    return combineCrossProducts(parts, f);
+  };
+  return {
+    ...common,
+    strata: { ...strata, counts },
+    crossProducts: cpAt,
+    evaluate(params, keep = false) {
+      const cp = cpAt(params);
+      // Σ log w_i = −Σ_s n_s · 2 log δ_s
+      let ldW = 0;
+      for (let s = 1; s < S; s++) ldW -= counts[s]! * 2 * params[nTheta + s - 1]!;
+      const d = toOriginalParts(evaluateDeviance(cp, params.slice(0, nTheta), reml, keep));
+      return { ...d, deviance: d.deviance - ldW, ldW, cp };
+    },
+    minimand(params) {
+      let ldW = 0;
+      for (let s = 1; s < S; s++) ldW -= counts[s]! * 2 * params[nTheta + s - 1]!;
+      return evaluateDeviance(cpAt(params), params.slice(0, nTheta), reml).deviance - ldW;
+    },
+  };
+}
+
+/** θ's bounds and start, the maps between internal and original θ, and the parts' back-transformation. */
+function objectiveBase(terms: ReTerm[], plan: ColumnPlan, zMul: Float64Array[], n: number, p: number, reml: boolean) {
+  const nTheta = terms.reduce((a, t) => a + (t.k * (t.k + 1)) / 2, 0);
+  // θ is optimised without bounds: λ and −λ (column by column) give the same λλ', so the
+  // deviance is even in each diagonal element and every real θ is a valid covariance.
+  // lme4 bounds the diagonal at 0 instead; a simplex pressed against that bound crawls,
+  // while here a zero variance is an interior minimum with zero gradient. `canonicalTheta`
+  // maps the optimum back to lme4's form (diagonal ≥ 0).
+  const lower: number[] = [];
+  const start: number[] = [];
+  for (const t of terms) {
+    for (let c = 0; c < t.k; c++) {
+      for (let r = c; r < t.k; r++) {
+        lower.push(-Infinity);
+        start.push(r === c ? 1 : 0);
+      }
+    }
+  }
   const mapTheta = (theta: readonly number[], toOriginal: boolean): number[] => {
     const out = [...theta];
     for (let j = 0; j < terms.length; j++) {
@@ -143,51 +187,22 @@ export function makeObjective(
     thetaToOriginal: (theta: readonly number[]) => mapTheta(theta, true),
     thetaToInternal: (theta: readonly number[]) => mapTheta(theta, false),
   };
-  if (!strata) {
-    const cp = formCrossProducts(terms, X, y, n, p, { aggregate, structure, columns });
-    return {
-      ...common,
-      strata: null,
-      crossProducts: () => cp,
-      evaluate: (params, keep = false) => ({ ...toOriginalParts(evaluateDeviance(cp, params.slice(0, nTheta), reml, keep)), ldW: 0, cp }),
-      minimand: (params) => evaluateDeviance(cp, params.slice(0, nTheta), reml).deviance,
-    };
-  }
-  const S = strata.levels.length;
-  const counts = new Array<number>(S).fill(0);
-  for (let i = 0; i < n; i++) counts[strata.codes[i]!] = counts[strata.codes[i]!]! + 1;
-  const empty = counts.findIndex((c) => c === 0);
-  if (empty >= 0) throw new ArgumentError('options.residualVarianceBy', strata.levels[empty], `a stratum with observations (every level of "${strata.variable}" needs rows)`);
-  const parts = strata.levels.map((_, s) => {
-    const w = new Float64Array(n);
-    for (let i = 0; i < n; i++) w[i] = strata.codes[i] === s ? 1 : 0;
-    return formCrossProducts(terms, X, y, n, p, { aggregate: false, weights: w, structure, columns });
-  });
-  for (let s = 1; s < S; s++) {
-    lower.push(-Infinity);
-    start.push(0);
-  }
-  const cpAt = (params: readonly number[]) => {
-    const f = strata.levels.map((_, s) => (s === 0 ? 1 : Math.exp(-2 * params[nTheta + s - 1]!)));
-    return combineCrossProducts(parts, f);
-  };
+  return { common, toOriginalParts };
+}
+
+/**
+ * The objective from cross-products already formed on the internal columns that `plan` and
+ * `zMul` describe (in memory by `formCrossProducts`, or from an SQL engine's aggregates).
+ */
+export function objectiveFromCrossProducts(terms: ReTerm[], plan: ColumnPlan, zMul: Float64Array[], cp: CrossProducts, reml: boolean): Objective {
+  const { common, toOriginalParts } = objectiveBase(terms, plan, zMul, cp.n, cp.p, reml);
+  const nTheta = common.nTheta;
   return {
     ...common,
-    strata: { ...strata, counts },
-    crossProducts: cpAt,
-    evaluate(params, keep = false) {
-      const cp = cpAt(params);
-      // Σ log w_i = −Σ_s n_s · 2 log δ_s
-      let ldW = 0;
-      for (let s = 1; s < S; s++) ldW -= counts[s]! * 2 * params[nTheta + s - 1]!;
-      const d = toOriginalParts(evaluateDeviance(cp, params.slice(0, nTheta), reml, keep));
-      return { ...d, deviance: d.deviance - ldW, ldW, cp };
-    },
-    minimand(params) {
-      let ldW = 0;
-      for (let s = 1; s < S; s++) ldW -= counts[s]! * 2 * params[nTheta + s - 1]!;
-      return evaluateDeviance(cpAt(params), params.slice(0, nTheta), reml).deviance - ldW;
-    },
+    strata: null,
+    crossProducts: () => cp,
+    evaluate: (params, keep = false) => ({ ...toOriginalParts(evaluateDeviance(cp, params.slice(0, nTheta), reml, keep)), ldW: 0, cp }),
+    minimand: (params) => evaluateDeviance(cp, params.slice(0, nTheta), reml).deviance,
   };
 }
 
@@ -237,6 +252,21 @@ export function polishBoundary(objective: Objective, terms: ReTerm[], params: nu
   return best;
 }
 
+/** Mean, SD (divisor n) and whether a random-effects column holds only 0 and 1. */
+export interface ZColumnStats {
+  binary: boolean;
+  mean: number;
+  sd: number;
+}
+
+function zColumnStats(Z: Float64Array, off: number, n: number): ZColumnStats {
+  if (isBinaryColumn(Z, off, n)) return { binary: true, mean: 0, sd: 0 };
+  const m = mean(Z, off, n);
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (Z[off + i]! - m) ** 2;
+  return { binary: false, mean: m, sd: Math.sqrt(ss / n) };
+}
+
 /**
  * Ill-conditioning that centring and scaling cannot remove, said in plain language: a
  * fixed-effects column that is nearly a combination of the others even after centring (a
@@ -244,7 +274,7 @@ export function polishBoundary(objective: Objective, terms: ReTerm[], params: nu
  * whose values lie far from 0 relative to their spread (its origin is part of the model, so it
  * is not centred: the random intercept then refers to a point far outside the data).
  */
-export function conditioningDiagnostics(objective: Objective, terms: ReTerm[], xNames: string[]): Diagnostic[] {
+export function conditioningDiagnostics(objective: Objective, terms: ReTerm[], xNames: string[], zStats?: ZColumnStats[][]): Diagnostic[] {
   const out: Diagnostic[] = [];
   // 1 − R²_j of internal column j on the others: 1/((X̃'X̃)⁻¹_jj (X̃'X̃)_jj).
   const cp = objective.crossProducts(objective.start);
@@ -272,14 +302,11 @@ export function conditioningDiagnostics(objective: Objective, terms: ReTerm[], x
     }
   }
   const n = cp.n;
-  for (const t of terms) {
+  for (const [j, t] of terms.entries()) {
     if (t.k < 2) continue;
     for (let a = 0; a < t.k; a++) {
-      if (isBinaryColumn(t.Z, a * n, n)) continue;
-      const m = mean(t.Z, a * n, n);
-      let ss = 0;
-      for (let i = 0; i < n; i++) ss += (t.Z[a * n + i]! - m) ** 2;
-      const sd = Math.sqrt(ss / n);
+      const { binary, mean: m, sd } = zStats ? zStats[j]![a]! : zColumnStats(t.Z, a * n, n);
+      if (binary) continue;
       if (Math.abs(m) > 100 * sd) {
         out.push({
           code: 'random-effect-column-far-from-zero',

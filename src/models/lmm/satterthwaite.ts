@@ -15,7 +15,7 @@ import { inverseFromCholesky, symmetricEigen } from '../../linalg/dense.js';
 import { contrastToInternal } from '../centring.js';
 import { MIN_DF } from '../../results/not-estimable.js';
 import { hessian, jacobian } from '../numderiv.js';
-import type { LmmState } from './state.js';
+import type { LmmCoreState as LmmState } from './state.js';
 
 /**
  * Deviance as a function of (θ, σ) (not profiled over σ), less the constant

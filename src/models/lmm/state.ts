@@ -8,6 +8,9 @@ import type { Objective } from './objective.js';
 import type { CrossProducts } from './structure.js';
 import type { LmmFit, LmmOptions } from './types.js';
 
+/** The state without the model frame: what Satterthwaite's df need (a fit from aggregates has no rows). */
+export type LmmCoreState = Omit<LmmState, 'frame'>;
+
 export interface LmmState {
   frame: ModelFrame;
   /** Cross-products at the optimum. */

@@ -83,6 +83,12 @@ export interface CrossProducts {
   nested: NestedBlocks | null;
   /** Aggregation of term-1 levels with identical Z1'Z1 blocks (null when not worth it). */
   classes: LevelClasses | null;
+  /**
+   * True when only the class aggregates exist (cross-products from an SQL engine): the
+   * per-level arrays are empty, every evaluation uses the classes, and the solution has β and
+   * the modes of terms 2… but not those of term 1.
+   */
+  levelsOmitted?: boolean;
 }
 
 export interface NestedBlocks {
@@ -373,17 +379,30 @@ function buildNestedClasses(cp: CrossProducts): NestedClasses | null {
     classOf[g] = c;
   }
   const nc = map.size;
+  // A term-2 level whose columns are zero in all its rows (lme4's spelling of a partially
+  // nested design: each control participant its own "group", with (0 + trt | group)) takes no
+  // part in the elimination: its S_g are zero, and its block stays the identity. Its
+  // participants are pooled per class under level −1, which evaluations skip, so those
+  // singleton levels cost nothing per evaluation, as the placeholder cluster does.
+  const kk2 = k2 * k2;
+  const silent = new Uint8Array(nb.n2);
+  for (let l = 0; l < nb.n2; l++) {
+    let zero = true;
+    for (let a = 0; a < k2 && zero; a++) zero = nb.R22[l * kk2 + a * k2 + a] === 0;
+    silent[l] = zero ? 1 : 0;
+  }
   const pairIndex = new Map<number, number>();
   const pairLevel: number[] = [];
   const pairClass: number[] = [];
   const pairOf = new Int32Array(n1);
   for (let g = 0; g < n1; g++) {
-    const key = levelOf[g]! * nc + classOf[g]!;
+    const l = levelOf[g]! >= 0 && silent[levelOf[g]!] === 1 ? -1 : levelOf[g]!;
+    const key = (l + 1) * nc + classOf[g]!;
     let q = pairIndex.get(key);
     if (q === undefined) {
       q = pairLevel.length;
       pairIndex.set(key, q);
-      pairLevel.push(levelOf[g]!);
+      pairLevel.push(l);
       pairClass.push(classOf[g]!);
     }
     pairOf[g] = q;

@@ -1,0 +1,771 @@
+/**
+ * `fitLmmSql`: a linear mixed model fitted from an SQL engine's aggregates, so the rows never
+ * leave the engine. The queries return exactly the sums the in-memory fit forms in its one
+ * pass (models/lmm/structure.ts), already aggregated over participants with the same Z'Z block
+ * within each group (the (group, class) aggregation of the nested layout), so what crosses
+ * into Node does not grow with the number of rows or participants. The fit then runs on those
+ * sums through the same objective, optimiser and result stages as `fitLmm`.
+ *
+ * Supported: one random term, or two nested ones (participants within groups, partially
+ * nested designs included), as the nested block layout needs. Not available in this mode: the
+ * conditional modes of the participants, fitted values and residuals (they need the rows),
+ * Kenward–Roger df, residual variances by stratum. See docs/methods/sql-engine.md.
+ */
+import { ArgumentError, FormulaError, SqlEngineError, type Diagnostic } from '../../../errors/index.js';
+import { checkBoolean, checkCiLevel, checkInteger, checkOptions, optionKeys } from '../../../errors/checks.js';
+import { designSpec, type DesignSpec, type VariableInfo } from '../../../formula/frame.js';
+import { barLabel, parseFormula, type ParsedFormula, type RandomTerm } from '../../../formula/parse.js';
+import { formatNumberLevel, sortLevels } from '../../../formula/levels.js';
+import { dict, own } from '../../../data/own.js';
+import { powerOfTwoNear, type ColumnPlan } from '../../centring.js';
+import { objectiveFromCrossProducts, type ZColumnStats } from '../objective.js';
+import { checkLevelCounts, fitObjective, NO_CLUSTER, oneLevelTermsOf, randomEffectsTable, rankDeficientDiagnostic, reduceX } from '../fit.js';
+import type { CrossProducts, ReTerm } from '../structure.js';
+import type { LmmFit, LmmOptions, RandomEffectsTable } from '../types.js';
+import { duckdbEngine, runQuery, wrapEngineError, type SqlColumn, type SqlEngine } from './engine.js';
+
+/** Where the rows are: a table (or view) of an engine, or a Parquet/CSV file DuckDB reads. */
+export type SqlSource =
+  | { engine?: SqlEngine; table: string | readonly string[] }
+  | { engine?: SqlEngine; parquet: string }
+  | { engine?: SqlEngine; csv: string };
+
+/** Options of `fitLmmSql`: those of `fitLmm` that do not need the rows in memory. */
+export type LmmSqlOptions = Omit<LmmOptions, 'residualVarianceBy' | 'control'> & {
+  /** Optimiser controls (as `fitLmm`'s, without the in-memory layout switches). */
+  control?: Omit<NonNullable<LmmOptions['control']>, 'aggregate' | 'structure'>;
+};
+
+/** A fit from aggregates: `fitLmm`'s result without what needs the rows. */
+export interface LmmSqlFit extends Omit<LmmFit, 'fitted' | 'residuals' | 'rows'> {
+  /** Unavailable from aggregates (they need the rows): null. */
+  fitted: null;
+  residuals: null;
+  rows: null;
+  /** Conditional modes of the random terms after the first (e.g. the therapy groups); participants' modes are unavailable. */
+  randomEffects: RandomEffectsTable[];
+  /** The engine, the FROM item and the number of queries run. */
+  sql: { engine: string; from: string; queries: number };
+}
+
+const SQL_OPTION_KEYS = optionKeys<LmmSqlOptions>()(['reml', 'ddf', 'partialNesting', 'ciLevel', 'control', 'levels', 'factors']);
+const SQL_CONTROL_KEYS = optionKeys<NonNullable<LmmSqlOptions['control']>>()(['maxEvaluations', 'simplexTolerance', 'step', 'start']);
+const PARTIAL_NESTING_KEYS = optionKeys<NonNullable<LmmOptions['partialNesting']>>()(['cluster', 'arm', 'treated']);
+const SOURCE_KEYS = ['engine', 'table', 'parquet', 'csv'];
+
+/** A variable of the model as an SQL expression (over the FROM item's columns). */
+interface SqlVariable {
+  name: string;
+  /** Expression of its value; a factor's values are compared with `literal(level)`. */
+  expr: string;
+  /** Expression that is NULL exactly when the value is missing. */
+  missing: string;
+  info: VariableInfo;
+  /** SQL literal of a factor level, to compare `expr` with. */
+  literal?: (level: string) => string;
+  /** Level label of a value as the engine returns it. */
+  label?: (value: unknown) => string;
+  /** How a factor's levels sort (R: numbers numerically, booleans FALSE first, text by collation). */
+  sortAs?: 'number' | 'boolean' | 'text';
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === null || v === undefined ? NaN : Number(v));
+
+/**
+ * Fit a linear mixed model from an SQL engine: the same model, estimates and tests as
+ * `fitLmm` on the same rows (REML criterion to about 1e-12 relative), computed from GROUP BY
+ * aggregates. Asynchronous, as every engine call is.
+ *
+ * @param formula - lme4-style, with one random term or two nested ones, e.g. `"score ~ arm * visit + (1 | id)"`.
+ * @param source - `{ engine, table }`, `{ engine, parquet: path }` or `{ engine, csv: path }`;
+ *   without `engine` an in-memory DuckDB is opened (and closed) for the call.
+ * @param options - as `fitLmm`'s, without `residualVarianceBy`; `ddf` Satterthwaite or asymptotic.
+ * @throws SqlEngineError for a table or column the engine does not have, a failed connection or query.
+ * @throws ArgumentError for a column of an unusable SQL type, crossed random terms, or Kenward–Roger df.
+ * @example
+ * const engine = await duckdbEngine();
+ * await engine.query(`CREATE TABLE m AS SELECT * FROM read_csv('sample.csv')`);
+ * const fit = await fitLmmSql('score ~ arm * visit + (1 | id)', { engine, table: 'm' }, { partialNesting: { cluster: 'group', arm: 'arm', treated: 'SFT' } });
+ * fit.fixedEffects; // as fitLmm on the same rows
+ */
+export async function fitLmmSql(formula: string, source: SqlSource, options: LmmSqlOptions = {}): Promise<LmmSqlFit> {
+  checkOptions('options', options, SQL_OPTION_KEYS);
+  checkOptions('options.partialNesting', options.partialNesting, PARTIAL_NESTING_KEYS);
+  checkBoolean('options.reml', options.reml);
+  const control = checkOptions('options.control', options.control, SQL_CONTROL_KEYS);
+  if (control.maxEvaluations !== undefined) checkInteger('options.control.maxEvaluations', control.maxEvaluations, 1, 10_000_000);
+  checkCiLevel(options.ciLevel ?? 0.95, 'options.ciLevel');
+  const ddf = options.ddf ?? 'Satterthwaite';
+  if (ddf !== 'Satterthwaite' && ddf !== 'asymptotic') {
+    throw new ArgumentError('options.ddf', ddf, '"Satterthwaite" or "asymptotic" (Kenward–Roger needs the rows: use fitLmm)');
+  }
+  if (typeof source !== 'object' || source === null) throw new ArgumentError('source', source, '{ engine, table }, { engine, parquet } or { engine, csv }');
+  for (const k of Object.keys(source)) if (!SOURCE_KEYS.includes(k)) throw new ArgumentError(`source.${k}`, (source as Record<string, unknown>)[k], `one of ${SOURCE_KEYS.join(', ')}`);
+  const given = (source as { engine?: SqlEngine }).engine;
+  if (given !== undefined && (typeof given !== 'object' || given === null || typeof given.query !== 'function' || typeof given.columns !== 'function')) {
+    throw new ArgumentError('source.engine', given, 'an SqlEngine (duckdbEngine(), postgresEngine() or your own with query, columns and dialect)');
+  }
+  const parsed = parseFormula(formula);
+  if (parsed.random.length === 0 && !options.partialNesting) {
+    throw new ArgumentError('formula', formula, 'at least one random-effects term such as "(1 | id)" (or options.partialNesting)');
+  }
+  const engine = given ?? (await duckdbEngine());
+  try {
+    return await fitWithEngine(parsed, engine, source, options);
+  } finally {
+    if (!given) await engine.close?.();
+  }
+}
+
+function fromItem(engine: SqlEngine, source: SqlSource): { from: string; table: string } {
+  const d = engine.dialect;
+  if ('table' in source) {
+    const parts = typeof source.table === 'string' ? [source.table] : [...source.table];
+    if (parts.length === 0 || parts.some((p) => typeof p !== 'string' || p === '')) throw new ArgumentError('source.table', source.table, 'a table name, or [schema, table]');
+    return { from: parts.map((p) => d.quoteIdentifier(p)).join('.'), table: parts.join('.') };
+  }
+  const kind = 'parquet' in source ? 'parquet' : 'csv';
+  const path = (source as Record<string, unknown>)[kind];
+  if (typeof path !== 'string' || path === '') throw new ArgumentError(`source.${kind}`, path, 'a file path');
+  if (!d.readFile) throw new ArgumentError(`source.${kind}`, path, `a table: ${d.name} reads no files here (use { table })`);
+  return { from: d.readFile(kind, path), table: path };
+}
+
+async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source: SqlSource, options: LmmSqlOptions): Promise<LmmSqlFit> {
+  const d = engine.dialect;
+  const q = d.quoteIdentifier;
+  const { from, table } = fromItem(engine, source);
+  let queries = 0;
+  const run = (sql: string, context: { column?: string } = {}) => {
+    queries++;
+    return runQuery(engine, sql, { table, ...context });
+  };
+  let columns: SqlColumn[];
+  try {
+    columns = await engine.columns(from);
+    queries++;
+  } catch (e) {
+    throw wrapEngineError(engine, e, { table }, `Check that ${table} exists and can be read`);
+  }
+  const byName = new Map(columns.map((c) => [c.name, c]));
+  const names = columns.map((c) => c.name);
+  const need = (name: string, argument?: string): SqlColumn => {
+    const c = byName.get(name);
+    if (!c) {
+      if (argument) throw new ArgumentError(argument, name, `a column of ${table} (${names.slice(0, 20).join(', ')})`);
+      throw new SqlEngineError(d.name, { table, column: name }, `no column "${name}" in ${table}; its columns are ${names.slice(0, 30).join(', ')}`);
+    }
+    if (c.kind === 'other') throw new ArgumentError(`${table}.${name}`, c.type, 'a numeric, text or boolean SQL column');
+    return c;
+  };
+
+  // Variables as SQL expressions; partial nesting adds the indicator and recodes the cluster.
+  let parsed = parsedIn;
+  const vars = dict<SqlVariable>();
+  const pn = options.partialNesting;
+  const pnChecks: string[] = [];
+  if (pn) {
+    need(pn.cluster, 'options.partialNesting.cluster');
+    const armCol = need(pn.arm, 'options.partialNesting.arm');
+    let indicator = `${pn.arm}${pn.treated}`;
+    for (let k = 1; byName.has(indicator); k++) indicator = `${pn.arm}${pn.treated}.${k}`;
+    const armText = armCol.kind === 'boolean' ? `CASE WHEN ${q(pn.arm)} THEN 'TRUE' ELSE 'FALSE' END` : d.castText(q(pn.arm));
+    const isTreated = `(${armText} = ${d.quoteString(pn.treated)})`;
+    pnChecks.push(
+      `CAST(SUM(CASE WHEN ${isTreated} THEN 1 ELSE 0 END) AS DOUBLE PRECISION) AS pn_treated`,
+      `CAST(SUM(CASE WHEN ${isTreated} AND ${q(pn.cluster)} IS NULL THEN 1 ELSE 0 END) AS DOUBLE PRECISION) AS pn_no_cluster`,
+      `CAST(SUM(CASE WHEN ${isTreated} AND ${d.castText(q(pn.cluster))} = ${d.quoteString(NO_CLUSTER)} THEN 1 ELSE 0 END) AS DOUBLE PRECISION) AS pn_placeholder`,
+    );
+    vars[indicator] = {
+      name: indicator,
+      expr: `(CASE WHEN ${q(pn.arm)} IS NULL THEN NULL WHEN ${isTreated} THEN ${ONE} ELSE ${ZERO} END)`,
+      missing: q(pn.arm),
+      info: { name: indicator, kind: 'numeric' },
+    };
+    vars[pn.cluster] = {
+      name: pn.cluster,
+      expr: `(CASE WHEN ${q(pn.arm)} IS NULL THEN ${d.quoteString(NO_CLUSTER)} WHEN ${isTreated} THEN ${d.castText(q(pn.cluster))} ELSE ${d.quoteString(NO_CLUSTER)} END)`,
+      missing: '1',
+      info: { name: pn.cluster, kind: 'factor', levels: [] },
+      literal: (l) => d.quoteString(l),
+      label: (v) => String(v),
+    };
+    const terms = [[indicator]];
+    const term: RandomTerm = { terms, intercept: false, group: [pn.cluster], label: barLabel(false, terms, [pn.cluster]) };
+    parsed = { ...parsed, text: `${parsed.text} + (${term.label})`, random: [...parsed.random, term] };
+  }
+
+  if (!parsed.response) throw new FormulaError(parsed.text, 0, 'The formula has no response; expected "score ~ …"');
+  const response = parsed.response;
+  const fixedVars = new Set<string>();
+  for (const t of parsed.fixed) for (const v of t) fixedVars.add(v);
+  const groupVars = new Set<string>();
+  const reVars = new Set<string>();
+  for (const r of parsed.random) {
+    if (r.group.length !== 1) throw new ArgumentError('formula', r.label, 'a random term grouped by one column (interaction grouping factors need the rows: use fitLmm)');
+    groupVars.add(r.group[0]!);
+    for (const t of r.terms) for (const v of t) reVars.add(v);
+  }
+  const all = [...new Set<string>([parsed.response, ...fixedVars, ...reVars, ...groupVars])];
+  for (const [argument, list] of [['options.levels', Object.keys(options.levels ?? {})], ['options.factors', options.factors ?? []]] as const) {
+    for (const v of list) if (!byName.has(v) && !own(vars, v)) throw new ArgumentError(argument, v, `a column of ${table} (${names.slice(0, 30).join(', ')})`);
+  }
+  const factorSet = new Set(options.factors ?? []);
+  for (const v of all) {
+    if (own(vars, v)) continue;
+    const c = need(v);
+    const asFactor = groupVars.has(v) || factorSet.has(v) || own(options.levels, v) !== undefined || c.kind !== 'number';
+    if (v === parsed.response && c.kind !== 'number') throw new ArgumentError(`${table}.${v}`, c.type, 'a numeric SQL column for the response');
+    if (!asFactor) {
+      vars[v] = { name: v, expr: `CAST(${q(v)} AS DOUBLE PRECISION)`, missing: q(v), info: { name: v, kind: 'numeric' } };
+    } else if (c.kind === 'number') {
+      vars[v] = { name: v, expr: q(v), missing: q(v), info: { name: v, kind: 'factor', levels: [] }, literal: (l) => l, label: (x) => formatNumberLevel(num(x)), sortAs: 'number' };
+    } else if (c.kind === 'boolean') {
+      vars[v] = { name: v, expr: q(v), missing: q(v), info: { name: v, kind: 'factor', levels: [] }, literal: (l) => (l === 'TRUE' ? 'TRUE' : 'FALSE'), label: (x) => (x === true || x === 't' || x === 'true' ? 'TRUE' : 'FALSE'), sortAs: 'boolean' };
+    } else {
+      vars[v] = { name: v, expr: q(v), missing: q(v), info: { name: v, kind: 'factor', levels: [] }, literal: (l) => d.quoteString(l), label: (x) => String(x) };
+    }
+  }
+  if (groupVars.has(parsed.response) || fixedVars.has(parsed.response)) {
+    throw new FormulaError(parsed.text, null, `The response "${parsed.response}" also appears as a predictor`);
+  }
+
+  // One pass for the counts: rows, rows left out by the first missing variable (as the
+  // in-memory frame counts them), the levels of each grouping factor, the partial-nesting checks.
+  const predictors = all.filter((v) => v !== response);
+  const complete = all.map((v) => `${vars[v]!.missing} IS NOT NULL`).join(' AND ');
+  const dbl = (e: string) => `CAST(${e} AS DOUBLE PRECISION)`;
+  const countParts = [`${dbl('COUNT(*)')} AS n_input`, `${dbl(`SUM(CASE WHEN ${vars[response]!.missing} IS NULL THEN 1 ELSE 0 END)`)} AS m_response`];
+  predictors.forEach((v, i) => {
+    const before = [response, ...predictors.slice(0, i)].map((u) => `${vars[u]!.missing} IS NOT NULL`).join(' AND ');
+    countParts.push(`${dbl(`SUM(CASE WHEN ${before} AND ${vars[v]!.missing} IS NULL THEN 1 ELSE 0 END)`)} AS m${i}`);
+  });
+  const groupList = [...groupVars];
+  groupList.forEach((g, i) => countParts.push(`${dbl(`COUNT(DISTINCT CASE WHEN ${complete} THEN ${vars[g]!.expr} END)`)} AS g${i}`));
+  const counts = (await run(`SELECT ${[...countParts, ...pnChecks].join(', ')} FROM ${from}`))[0]!;
+  if (pn) {
+    if (!(num(counts['pn_treated']) > 0)) throw new ArgumentError('options.partialNesting.treated', pn.treated, `a value of "${pn.arm}"`);
+    const none = num(counts['pn_no_cluster']);
+    if (none > 0) throw new ArgumentError(`${table}.${pn.cluster}`, null, `a ${pn.cluster} for every row in arm "${pn.treated}" (partially nested design): ${none} rows have none`);
+    if (num(counts['pn_placeholder']) > 0) throw new ArgumentError(`${table}.${pn.cluster}`, NO_CLUSTER, `a ${pn.cluster} name other than "${NO_CLUSTER}", which stands for the rows outside arm "${pn.treated}"`);
+  }
+  const nInput = num(counts['n_input']);
+  const missingResponse = num(counts['m_response']);
+  const missingPredictor = dict<number>();
+  let n = nInput - missingResponse;
+  predictors.forEach((v, i) => {
+    const c = num(counts[`m${i}`]);
+    n -= c;
+    if (c > 0) missingPredictor[v] = c;
+  });
+  const dropped = { total: nInput - n, missingResponse, missingPredictor };
+  if (n === 0) throw new ArgumentError(`${table}.${response}`, missingResponse === nInput ? 'all values missing' : `${nInput} rows, none complete`, 'at least one row with the response and every predictor observed');
+  const rowsFrom = `${from} WHERE ${complete}`;
+
+  // Factor levels (R drops unused ones): sorted as the frame sorts them. The largest grouping
+  // factor (participants) is only counted.
+  const nLevelsOf = new Map(groupList.map((g, i) => [g, num(counts[`g${i}`])]));
+  const largest = groupList.reduce((a, g) => (nLevelsOf.get(g)! > nLevelsOf.get(a)! ? g : a), groupList[0]!);
+  const needLevels = all.filter((v) => {
+    const participantsOnly = v === largest && parsed.random.filter((r) => r.group[0] === v).length === 1 && !fixedVars.has(v) && !reVars.has(v);
+    return vars[v]!.info.kind === 'factor' && !participantsOnly;
+  });
+  // Every factor's DISTINCT values in one pass (GROUPING SETS; complete rows have no NULLs).
+  const levelRows = needLevels.length
+    ? await run(
+        `SELECT ${needLevels.map((_, i) => `f${i}`).join(', ')} FROM (SELECT ${needLevels.map((v, i) => `${vars[v]!.expr} AS f${i}`).join(', ')} FROM ${rowsFrom}) AS s ` +
+          `GROUP BY GROUPING SETS (${needLevels.map((_, i) => `(f${i})`).join(', ')})`,
+      )
+    : [];
+  needLevels.forEach((v, i) => {
+    const sv = vars[v]!;
+    const values = levelRows.map((r) => r[`f${i}`]).filter((x) => x !== null && x !== undefined);
+    const observed = values.map((x) => sv.label!(x));
+    const givenLevels = own(options.levels, v);
+    let levels: string[];
+    if (givenLevels) {
+      const unknown = observed.filter((x) => !givenLevels.includes(x));
+      if (unknown.length) throw new ArgumentError(`options.levels.${v}`, [...givenLevels], `a list containing every value of "${v}"; missing ${unknown.slice(0, 5).map((x) => JSON.stringify(x)).join(', ')}`);
+      const seen = new Set(observed);
+      levels = givenLevels.filter((l) => seen.has(l));
+    } else if (sv.sortAs === 'number') levels = sortLevels(values.map(num));
+    else if (sv.sortAs === 'boolean') levels = sortLevels(observed.map((x) => x === 'TRUE'));
+    else levels = sortLevels(observed);
+    sv.info = { name: v, kind: 'factor', levels };
+  });
+  const variables = dict<VariableInfo>();
+  for (const v of all) variables[v] = vars[v]!.info;
+  for (const g of groupVars) {
+    const nl = nLevelsOf.get(g)!;
+    if (nl < 2) {
+      throw new ArgumentError(`grouping factor "${g}"`, `${nl} level${nl === 1 ? '' : 's'}`, 'at least two levels: a random effect needs several groups to estimate a variance');
+    }
+  }
+
+  // Design columns as SQL expressions, in the frame's order and with its names.
+  const spec = designSpec(parsed.intercept, parsed.fixed, variables);
+  const xExprs = designExpressions(spec, vars);
+  const random = parsed.random.map((rt) => {
+    const rspec = designSpec(rt.intercept, rt.terms, variables);
+    if (rspec.columnNames.length === 0) throw new FormulaError(parsed.text, null, `The random term "(${rt.label})" has no columns`);
+    const g = rt.group[0]!;
+    return { rt, g, rspec, zExprs: designExpressions(rspec, vars), nLevels: nLevelsOf.get(g)! };
+  });
+  // lme4's order: most levels first (stable).
+  const order = random.map((_, i) => i).sort((a, b) => random[b]!.nLevels - random[a]!.nLevels || a - b);
+  let off = 0;
+  const terms: ReTerm[] = order.map((i) => {
+    const r = random[i]!;
+    const k = r.rspec.columnNames.length;
+    const info = variables[r.g]!;
+    const t: ReTerm = {
+      label: r.rt.label,
+      groupName: r.g,
+      levels: info.kind === 'factor' ? info.levels : [],
+      k,
+      columnNames: r.rspec.columnNames,
+      group: new Int32Array(0),
+      Z: new Float64Array(0),
+      thetaOffset: off,
+      restOffset: -1,
+      frameIndex: i,
+    };
+    off += (k * (k + 1)) / 2;
+    return t;
+  });
+  if (terms.length > 2) throw new ArgumentError('formula', parsed.text, 'one random term or two nested ones through SQL (more terms need the rows: use fitLmm)');
+  const zOf = order.map((i) => random[i]!.zExprs);
+  const nLevels = order.map((i) => random[i]!.nLevels);
+  checkLevelCounts(terms, nLevels, n);
+
+  // Column statistics: means (centres), 0/1-ness, constancy; Z columns' mean square and SD.
+  // Each expression once in a projection, then its aggregates (an engine need not share them).
+  const proj: string[] = [`${vars[response]!.expr} AS y`];
+  xExprs.forEach((e, j) => proj.push(`${e} AS x${j}`));
+  zOf.forEach((zs, t) => zs.forEach((e, a) => proj.push(`${e} AS z${t}_${a}`)));
+  // (MIN and MAX are avoided: in DuckDB they cost several times an AVG. A 0/1 column is one
+  // with no other value; the constant is carried by the intercept, or by a factor's indicators.)
+  const notBinary = (e: string) => `CAST(SUM(CASE WHEN ${e} <> 0 AND ${e} <> 1 THEN 1 ELSE 0 END) AS DOUBLE PRECISION)`;
+  const statParts: string[] = [`CAST(AVG(y) AS DOUBLE PRECISION) AS ym`, `CAST(AVG(y * y) AS DOUBLE PRECISION) AS ys`];
+  xExprs.forEach((_, j) => {
+    const e = `x${j}`;
+    statParts.push(`CAST(AVG(${e}) AS DOUBLE PRECISION) AS xm${j}`, `CAST(AVG(${e} * ${e}) AS DOUBLE PRECISION) AS xs${j}`, `${notBinary(e)} AS xb${j}`);
+  });
+  zOf.forEach((zs, t) =>
+    zs.forEach((_, a) => {
+      const e = `z${t}_${a}`;
+      statParts.push(`CAST(AVG(${e}) AS DOUBLE PRECISION) AS zm${t}_${a}`, `CAST(AVG(${e} * ${e}) AS DOUBLE PRECISION) AS zs${t}_${a}`, `${notBinary(e)} AS zb${t}_${a}`);
+    }),
+  );
+  const st = (await run(`SELECT ${statParts.join(', ')} FROM (SELECT ${proj.join(', ')} FROM ${rowsFrom}) AS s`))[0]!;
+  for (const [v, m, ms] of [[response, st['ym'], st['ys']] as const, ...xExprs.map((_, j) => [spec.columnNames[j]!, st[`xm${j}`], st[`xs${j}`]] as const)]) {
+    if (!Number.isFinite(num(m)) || !Number.isFinite(num(ms))) throw new ArgumentError(`${table}.${v}`, num(m), 'finite numbers or NULL (NaN and ±Infinity are not values here)');
+  }
+  const zStats: ZColumnStats[][] = zOf.map((zs, t) =>
+    zs.map((_, a) => {
+      const binary = num(st[`zb${t}_${a}`]) === 0;
+      const m = num(st[`zm${t}_${a}`]);
+      return { binary, mean: m, sd: Math.sqrt(Math.max(0, num(st[`zs${t}_${a}`]) - m * m)) };
+    }),
+  );
+  const zMul = zOf.map((zs, t) => Float64Array.from(zs, (_, a) => (zStats[t]![a]!.binary ? 1 : 1 / powerOfTwoNear(Math.sqrt(num(st[`zs${t}_${a}`]))))));
+
+  const aggregateOn = async (kept: number[]) => {
+    const p = kept.length;
+    // The centring plan (models/centring.ts planColumns) from the statistics.
+    const xm = kept.map((j) => num(st[`xm${j}`]));
+    const binary = kept.map((j) => num(st[`xb${j}`]) === 0);
+    let carrier: Float64Array | null = null;
+    const constant = spec.intercept ? kept.indexOf(0) : -1;
+    if (constant >= 0) {
+      carrier = new Float64Array(p);
+      carrier[constant] = 1;
+    } else {
+      // Without an intercept, the first factor coded by one indicator per level carries the constant.
+      const ti = spec.terms.findIndex((t) => t.variables.length === 1 && t.coding[0] === 'indicator');
+      if (ti >= 0) {
+        const cols = spec.assign.map((a, j) => (a === ti ? j : -1)).filter((j) => j >= 0);
+        if (cols.every((j) => kept.includes(j))) {
+          carrier = new Float64Array(p);
+          for (const j of cols) carrier[kept.indexOf(j)] = 1;
+        }
+      }
+    }
+    const centre = new Float64Array(p);
+    for (let c = 0; c < p; c++) if (carrier && carrier[c] === 0 && !binary[c]) centre[c] = xm[c]!;
+    const yCentre = carrier ? num(st['ym']) : 0;
+    const yExpr = `(${vars[response]!.expr} - ${literalNumber(yCentre)})`;
+    const rx = [...kept.map((j, c) => (centre[c] === 0 ? xExprs[j]! : `(${xExprs[j]!} - ${literalNumber(centre[c]!)})`)), yExpr];
+    const agg = await aggregateQueries(run, rowsFrom, rx, terms, zOf, vars, n);
+    // Scales from the centred sums of squares (the diagonal of [X y]'[X y]), powers of two.
+    const pp1 = p + 1;
+    const scale = new Float64Array(p).fill(1);
+    let logScale = 0;
+    for (let c = 0; c < p; c++) {
+      if (carrier && carrier[c] !== 0) continue;
+      if (binary[c]) continue;
+      scale[c] = powerOfTwoNear(Math.sqrt(agg.RXX[c * pp1 + c]! / n));
+      logScale += Math.log(scale[c]!);
+    }
+    if (!(agg.RXX[p * pp1 + p]! > 0)) throw new ArgumentError(`${table}.${response}`, num(st['ym']), 'a response that varies between rows (every complete row has the same value)');
+    const yScale = powerOfTwoNear(Math.sqrt(agg.RXX[p * pp1 + p]! / n));
+    const plan: ColumnPlan = { p, carrier, centre, scale, yCentre, yScale, logScale };
+    const xMul = Float64Array.from([...scale].map((s) => 1 / s).concat([1 / yScale]));
+    const cp = scaleAggregates(agg, terms, xMul, zMul, n, p);
+    return objectiveFromCrossProducts(terms, plan, zMul, cp, options.reml ?? true);
+  };
+
+  const all0 = spec.columnNames.map((_, j) => j);
+  let objective = await aggregateOn(all0);
+  const { kept, aliased, nullBasis: nullVectors } = reduceX(objective);
+  const diagnostics: Diagnostic[] = [];
+  const droppedColumns = aliased.map((j) => spec.columnNames[j]!);
+  if (aliased.length) {
+    objective = await aggregateOn(kept);
+    diagnostics.push(rankDeficientDiagnostic(droppedColumns));
+  }
+  const p = kept.length;
+  if (n <= p) throw new ArgumentError(table, `${n} complete rows`, `more rows than the ${p} fixed-effect columns`);
+
+  // Levels whose random effect multiplies a nonzero value somewhere (fewer than two: not
+  // identified), read off the aggregates: a level is used when its Z'Z block has a positive
+  // diagonal. Names are asked of the engine only in that rare case.
+  const cpAgg = objective.crossProducts(objective.start);
+  const usedLevels = await Promise.all(
+    terms.map(async (t, j) => {
+      const k = t.k;
+      let used = 0;
+      const names: string[] = [];
+      if (j === 0) {
+        const cls = cpAgg.nested ? cpAgg.nested.classes! : cpAgg.classes!;
+        cls.count.forEach((c, q) => {
+          let pos = false;
+          for (let a = 0; a < k; a++) pos ||= cls.A[q * k * k + a * k + a]! > 0;
+          if (pos) used += c;
+        });
+      } else {
+        const R22 = cpAgg.nested!.R22;
+        t.levels.forEach((l, lev) => {
+          let pos = false;
+          for (let a = 0; a < k; a++) pos ||= R22[lev * k * k + a * k + a]! > 0;
+          if (pos) {
+            used++;
+            names.push(l);
+          }
+        });
+      }
+      if (used >= 2) return ['', ''];
+      if (j > 0) return names;
+      const nz = zOf[j]!.map((e) => `${e} <> 0`).join(' OR ');
+      const rows = await run(`SELECT DISTINCT ${vars[t.groupName]!.expr} AS v FROM ${rowsFrom} AND (${nz}) LIMIT 2`);
+      return rows.map((r) => vars[t.groupName]!.label!(r['v']));
+    }),
+  );
+  const unidentified = oneLevelTermsOf(terms, usedLevels);
+  if (unidentified) diagnostics.push(unidentified.diagnostic);
+
+  const { fit, state, solution, lamBlocks } = fitObjective({
+    terms,
+    objective,
+    n,
+    p,
+    options,
+    formulaText: parsed.text,
+    xNames: kept.map((j) => spec.columnNames[j]!),
+    kept,
+    droppedColumns,
+    nullVectors,
+    diagnostics,
+    unidentified: unidentified?.reason ?? null,
+    dropped,
+    nInput,
+    rows: new Int32Array(0),
+    frame: null,
+    zStats,
+    nLevels,
+  });
+  const sigma2 = state.sigma * state.sigma;
+  const randomEffects = terms.slice(1).map((t, j) => randomEffectsTable(t, lamBlocks[j + 1]!, solution.u[j + 1]!, solution.cu[j + 1]!, sigma2).table);
+  if (pn) {
+    const tab = randomEffects.find((r) => r.group === pn.cluster);
+    const i = tab ? tab.levels.indexOf(NO_CLUSTER) : -1;
+    if (tab && i >= 0) {
+      tab.levels.splice(i, 1);
+      tab.values.splice(i, 1);
+      tab.sd.splice(i, 1);
+    }
+    const ng = own(fit.nGroups, pn.cluster);
+    if (ng !== undefined) fit.nGroups[pn.cluster] = ng - 1;
+  }
+  return { ...fit, randomEffects, fitted: null, residuals: null, rows: null, sql: { engine: d.name, from, queries } };
+}
+
+// Doubles, not decimals: `1.0` is DECIMAL in DuckDB and NUMERIC in PostgreSQL, whose sums of
+// products are exact but many times slower.
+const ONE = 'CAST(1 AS DOUBLE PRECISION)';
+const ZERO = 'CAST(0 AS DOUBLE PRECISION)';
+
+/** A double as an SQL literal that reads back exactly (17 significant digits). */
+function literalNumber(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return `CAST(${x} AS DOUBLE PRECISION)`;
+  return `CAST(${x.toPrecision(17)} AS DOUBLE PRECISION)`;
+}
+
+/** Each design column as an SQL expression (product of numeric values and level indicators, first variable fastest). */
+function designExpressions(spec: DesignSpec, vars: Record<string, SqlVariable>): string[] {
+  const out: string[] = [];
+  if (spec.intercept) out.push(ONE);
+  for (const term of spec.terms) {
+    let cols: string[][] = [[]];
+    term.variables.forEach((v, j) => {
+      const sv = vars[v]!;
+      let parts: string[];
+      if (term.coding[j] === 'numeric') parts = [sv.expr];
+      else {
+        const levels = (sv.info as { levels: string[] }).levels;
+        const lv = term.coding[j] === 'contrast' ? levels.slice(1) : levels;
+        parts = lv.map((l) => `(CASE WHEN ${sv.expr} = ${sv.literal!(l)} THEN ${ONE} ELSE ${ZERO} END)`);
+      }
+      const next: string[][] = [];
+      for (const part of parts) for (const c of cols) next.push([...c, part]);
+      cols = next;
+    });
+    for (const c of cols) out.push(c.length === 1 ? c[0]! : `(${c.join(' * ')})`);
+  }
+  return out;
+}
+
+/** The sums as they come from the engine: on centred, unscaled columns. */
+interface RawAggregates {
+  /** [X y]'[X y], (p + 1)², full. */
+  RXX: Float64Array;
+  /** Per class (identical Z1'Z1 block, unscaled): block, count, Σ C C' per (r, s). */
+  classA: Float64Array;
+  classCount: Int32Array;
+  classTXX: Float64Array;
+  /** Nested layout: per term-2 level R22 and R2X; per (level, class) pair TZZ, TXZ. */
+  nested: { R22: Float64Array; R2X: Float64Array; pairLevel: Int32Array; pairClass: Int32Array; TZZ: Float64Array; TXZ: Float64Array } | null;
+  n1: number;
+}
+
+async function aggregateQueries(
+  run: (sql: string) => Promise<Record<string, unknown>[]>,
+  rowsFrom: string,
+  rx: string[],
+  terms: ReTerm[],
+  zOf: string[][],
+  vars: Record<string, SqlVariable>,
+  n: number,
+): Promise<RawAggregates> {
+  const pp1 = rx.length;
+  const k1 = terms[0]!.k;
+  const kk1 = k1 * k1;
+  const t2 = terms[1] ?? null;
+  const k2 = t2 ? t2.k : 0;
+  const g1 = vars[terms[0]!.groupName]!.expr;
+  const g2 = t2 ? vars[t2.groupName]!.expr : null;
+  const z1 = zOf[0]!;
+  const z2 = t2 ? zOf[1]! : [];
+  const rowCols = [`${g1} AS g1`, ...(g2 ? [`${g2} AS g2`] : []), ...z1.map((e, a) => `${e} AS z1_${a}`), ...z2.map((e, b) => `${e} AS z2_${b}`), ...rx.map((e, c) => `${e} AS x${c}`)];
+  const rows = `(SELECT ${rowCols.join(', ')} FROM ${rowsFrom}) AS r`;
+  const dbl = (e: string) => `CAST(${e} AS DOUBLE PRECISION)`;
+
+  // Per participant: Z1'Z1 (upper triangle), [X y]'Z1, Z2'Z1; then per (group, Z1'Z1 block): sums of their products.
+  const perCols: string[] = [];
+  const aKey: string[] = [];
+  for (let a = 0; a < k1; a++) for (let b = a; b < k1; b++) {
+    perCols.push(`SUM(z1_${a} * z1_${b}) AS a${a}_${b}`);
+    aKey.push(`a${a}_${b}`);
+  }
+  for (let c = 0; c < pp1; c++) for (let a = 0; a < k1; a++) perCols.push(`SUM(x${c} * z1_${a}) AS c${c}_${a}`);
+  for (let b = 0; b < k2; b++) for (let a = 0; a < k1; a++) perCols.push(`SUM(z2_${b} * z1_${a}) AS s${b}_${a}`);
+  if (g2) perCols.push('MIN(g2) AS g2', 'CASE WHEN MIN(g2) = MAX(g2) THEN 0 ELSE 1 END AS split');
+  const outCols: string[] = [...aKey, dbl('COUNT(*)') + ' AS cnt'];
+  if (g2) outCols.unshift('g2', `${dbl('SUM(split)')} AS split`);
+  // TXX[(r, s)][a][b] = Σ C[a, r] C[b, s]; only (r ≤ s) and, for r = s, a ≥ b (the rest by symmetry).
+  for (let r = 0; r < k1; r++) for (let s = r; s < k1; s++) for (let a = 0; a < pp1; a++) for (let b = 0; b < pp1; b++) {
+    if (r === s && b > a) continue;
+    outCols.push(`${dbl(`SUM(c${a}_${r} * c${b}_${s})`)} AS xx${r}_${s}_${a}_${b}`);
+  }
+  for (let r = 0; r < k1; r++) for (let s = 0; s < k1; s++) {
+    for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) outCols.push(`${dbl(`SUM(s${a}_${r} * s${b}_${s})`)} AS zz${r}_${s}_${a}_${b}`);
+    for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) outCols.push(`${dbl(`SUM(c${a}_${r} * s${b}_${s})`)} AS xz${r}_${s}_${a}_${b}`);
+  }
+  const groupBy = [...(g2 ? ['g2'] : []), ...aKey].join(', ');
+  const classSql = `SELECT ${outCols.join(', ')} FROM (SELECT ${perCols.join(', ')} FROM ${rows} GROUP BY g1) AS per GROUP BY ${groupBy}`;
+  // Per group (or overall): Z2'Z2, [X y]'Z2 and [X y]'[X y].
+  const gCols: string[] = [];
+  for (let a = 0; a < pp1; a++) for (let b = 0; b <= a; b++) gCols.push(`${dbl(`SUM(x${a} * x${b})`)} AS xx${a}_${b}`);
+  for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) gCols.push(`${dbl(`SUM(z2_${a} * z2_${b})`)} AS zz${a}_${b}`);
+  for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) gCols.push(`${dbl(`SUM(x${a} * z2_${b})`)} AS xz${a}_${b}`);
+  const groupSql = `SELECT ${g2 ? 'g2, ' : ''}${gCols.join(', ')} FROM ${rows}${g2 ? ' GROUP BY g2' : ''}`;
+  const classRows = await run(classSql);
+  const groupRows = await run(groupSql);
+
+  const RXX = new Float64Array(pp1 * pp1);
+  for (const r of groupRows) for (let a = 0; a < pp1; a++) for (let b = 0; b <= a; b++) RXX[a * pp1 + b] = RXX[a * pp1 + b]! + num(r[`xx${a}_${b}`]);
+  for (let a = 0; a < pp1; a++) for (let b = 0; b < a; b++) RXX[b * pp1 + a] = RXX[a * pp1 + b]!;
+
+  // Classes: identical Z1'Z1 blocks across groups.
+  const classIndex = new Map<string, number>();
+  const classA: number[] = [];
+  const classCount: number[] = [];
+  const pairClass: number[] = [];
+  let n1 = 0;
+  for (const r of classRows) {
+    if (g2 && num(r['split']) > 0) {
+      throw new ArgumentError('formula', `(${terms[0]!.label}) and (${t2!.label})`, `"${terms[0]!.groupName}" nested in "${t2!.groupName}" (each ${terms[0]!.groupName} within one ${t2!.groupName}) through SQL; crossed random terms need the rows: use fitLmm`);
+    }
+    const block = new Float64Array(kk1);
+    for (let a = 0; a < k1; a++) for (let b = a; b < k1; b++) {
+      block[a * k1 + b] = num(r[`a${a}_${b}`]);
+      block[b * k1 + a] = block[a * k1 + b]!;
+    }
+    const key = Array.from(block).join(',');
+    let c = classIndex.get(key);
+    if (c === undefined) {
+      c = classIndex.size;
+      classIndex.set(key, c);
+      classA.push(...block);
+      classCount.push(0);
+    }
+    const cnt = num(r['cnt']);
+    classCount[c] = classCount[c]! + cnt;
+    n1 += cnt;
+    pairClass.push(c);
+  }
+  const nc = classIndex.size;
+  const xx = pp1 * pp1;
+  const classTXX = new Float64Array(nc * kk1 * xx);
+  classRows.forEach((r, q) => {
+    const c = pairClass[q]!;
+    for (let rr = 0; rr < k1; rr++) for (let s = rr; s < k1; s++) for (let a = 0; a < pp1; a++) for (let b = 0; b < pp1; b++) {
+      if (rr === s && b > a) continue;
+      const v = num(r[`xx${rr}_${s}_${a}_${b}`]);
+      const add = (r1: number, s1: number, a1: number, b1: number) => {
+        const o = (c * kk1 + r1 * k1 + s1) * xx + a1 * pp1 + b1;
+        classTXX[o] = classTXX[o]! + v;
+      };
+      add(rr, s, a, b);
+      if (rr === s && a !== b) add(rr, s, b, a);
+      if (rr !== s) add(s, rr, b, a);
+    }
+  });
+  if (!g2) return { RXX, classA: Float64Array.from(classA), classCount: Int32Array.from(classCount), classTXX, nested: null, n1 };
+
+  const levels = t2!.levels;
+  const label = vars[t2!.groupName]!.label!;
+  const levelIndex = new Map(levels.map((l, i) => [l, i]));
+  const levelOfValue = (v: unknown) => {
+    const l = levelIndex.get(label(v));
+    if (l === undefined) throw new SqlEngineError('SQL', { column: t2!.groupName }, `the engine returned a level ${JSON.stringify(label(v))} of "${t2!.groupName}" that its DISTINCT query did not`);
+    return l;
+  };
+  const n2 = levels.length;
+  const kk2 = k2 * k2;
+  const R22 = new Float64Array(n2 * kk2);
+  const R2X = new Float64Array(n2 * pp1 * k2);
+  for (const r of groupRows) {
+    const l = levelOfValue(r['g2']);
+    for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) R22[l * kk2 + a * k2 + b] = num(r[`zz${a}_${b}`]);
+    for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) R2X[(l * pp1 + a) * k2 + b] = num(r[`xz${a}_${b}`]);
+  }
+  const nPairs = classRows.length;
+  const TZZ = new Float64Array(nPairs * kk1 * kk2);
+  const TXZ = new Float64Array(nPairs * kk1 * pp1 * k2);
+  const pairLevel = new Int32Array(nPairs);
+  classRows.forEach((r, q) => {
+    pairLevel[q] = levelOfValue(r['g2']);
+    for (let rr = 0; rr < k1; rr++) for (let s = 0; s < k1; s++) {
+      const rs = rr * k1 + s;
+      for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) TZZ[(q * kk1 + rs) * kk2 + a * k2 + b] = num(r[`zz${rr}_${s}_${a}_${b}`]);
+      for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) TXZ[(q * kk1 + rs) * pp1 * k2 + a * k2 + b] = num(r[`xz${rr}_${s}_${a}_${b}`]);
+    }
+  });
+  void n;
+  return { RXX, classA: Float64Array.from(classA), classCount: Int32Array.from(classCount), classTXX, nested: { R22, R2X, pairLevel, pairClass: Int32Array.from(pairClass), TZZ, TXZ }, n1 };
+}
+
+/**
+ * The cross-products of the internal columns: every sum scaled by the powers of two of its
+ * columns (exact), laid out as `formCrossProducts` lays out its class aggregates.
+ * @param xMul - 1/d of each fixed-effect column, then of the response.
+ */
+function scaleAggregates(agg: RawAggregates, terms: ReTerm[], xMul: Float64Array, zMul: Float64Array[], n: number, p: number): CrossProducts {
+  const pp1 = p + 1;
+  const k1 = terms[0]!.k;
+  const kk1 = k1 * k1;
+  const m1 = zMul[0]!;
+  const nc = agg.classCount.length;
+  const A = Float64Array.from(agg.classA);
+  for (let c = 0; c < nc; c++) for (let a = 0; a < k1; a++) for (let b = 0; b < k1; b++) A[c * kk1 + a * k1 + b] = A[c * kk1 + a * k1 + b]! * m1[a]! * m1[b]!;
+  const RXX = Float64Array.from(agg.RXX);
+  for (let a = 0; a < pp1; a++) for (let b = 0; b < pp1; b++) RXX[a * pp1 + b] = RXX[a * pp1 + b]! * xMul[a]! * xMul[b]!;
+  const TXX = Float64Array.from(agg.classTXX);
+  const xx = pp1 * pp1;
+  for (let c = 0; c < nc; c++) for (let r = 0; r < k1; r++) for (let s = 0; s < k1; s++) for (let a = 0; a < pp1; a++) for (let b = 0; b < pp1; b++) {
+    const o = (c * kk1 + r * k1 + s) * xx + a * pp1 + b;
+    TXX[o] = TXX[o]! * xMul[a]! * xMul[b]! * m1[r]! * m1[s]!;
+  }
+  const base = {
+    n,
+    p,
+    terms,
+    n1: agg.n1,
+    k1,
+    A11: new Float64Array(0),
+    CD: new Float64Array(0),
+    sparsePtr: new Int32Array(0),
+    sparseRow: new Int32Array(0),
+    sparseK: new Int32Array(0),
+    sparseValPtr: new Int32Array(0),
+    sparseVal: new Float64Array(0),
+    levelsOmitted: true,
+  };
+  terms[0]!.restOffset = -1;
+  if (!agg.nested) {
+    // One term: the rest is [X y] alone (m = p + 1), T per class is TXX.
+    return { ...base, Q2: 0, m: pp1, R: RXX, nested: null, classes: { count: agg.classCount, A, T: TXX } };
+  }
+  const t2 = terms[1]!;
+  t2.restOffset = 0;
+  const k2 = t2.k;
+  const kk2 = k2 * k2;
+  const m2 = zMul[1]!;
+  const nb = agg.nested;
+  const n2 = t2.levels.length;
+  const R22 = Float64Array.from(nb.R22);
+  for (let l = 0; l < n2; l++) for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) R22[l * kk2 + a * k2 + b] = R22[l * kk2 + a * k2 + b]! * m2[a]! * m2[b]!;
+  const R2X = Float64Array.from(nb.R2X);
+  for (let l = 0; l < n2; l++) for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) R2X[(l * pp1 + a) * k2 + b] = R2X[(l * pp1 + a) * k2 + b]! * xMul[a]! * m2[b]!;
+  const nPairs = nb.pairLevel.length;
+  const TZZ = Float64Array.from(nb.TZZ);
+  const TXZ = Float64Array.from(nb.TXZ);
+  for (let q = 0; q < nPairs; q++) for (let r = 0; r < k1; r++) for (let s = 0; s < k1; s++) {
+    const rs = r * k1 + s;
+    for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) {
+      const o = (q * kk1 + rs) * kk2 + a * k2 + b;
+      TZZ[o] = TZZ[o]! * m2[a]! * m2[b]! * m1[r]! * m1[s]!;
+    }
+    for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) {
+      const o = (q * kk1 + rs) * pp1 * k2 + a * k2 + b;
+      TXZ[o] = TXZ[o]! * xMul[a]! * m2[b]! * m1[r]! * m1[s]!;
+    }
+  }
+  return {
+    ...base,
+    Q2: n2 * k2,
+    m: n2 * k2 + pp1,
+    R: new Float64Array(0),
+    nested: {
+      n2,
+      k2,
+      R22,
+      R2X,
+      RXX,
+      levelOf: new Int32Array(0),
+      classes: { A, count: agg.classCount, pairLevel: nb.pairLevel, pairClass: nb.pairClass, TZZ, TXZ, TXX },
+    },
+    classes: null,
+  };
+}
