@@ -109,3 +109,19 @@ export * from './analysis/index.js';
 export * from './report/index.js';
 // The rcteval command line and its CSV loading (two files or one long file), usable from code
 export * from './cli/index.js';
+
+// Register outcomes (issue 11, plans/report/CLI): the register table's schema and defaults, its
+// validation options, the register plan section and adapter helpers, and the report chapter
+export {
+  DEFAULT_REGISTER_STATUSES,
+  DEFAULT_REGISTER_WEEKS,
+  REGISTER_FIELDS,
+  registerRowJsonSchema,
+  registerRowSchema,
+  type RegisterRowInput,
+} from './data/schema.js';
+export type { RegisterDesign } from './data/validate.js';
+export type { RegisterPlan } from './analysis/plan.js';
+export { longestStays, registerAdapter, registerShares } from './analysis/adapters/register.js';
+export { registerStatusFigure } from './report/figures/register.js';
+export { registerSection } from './report/sections/register.js';

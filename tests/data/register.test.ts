@@ -24,7 +24,7 @@ const good = () => [
   { id: 'P2', week: '15m', status: null, admissions: 0, bed_days: 0, days_at_risk: 300 },
 ];
 
-function issuesOf(register: TrialInput['register'], options: Record<string, unknown> = {}): ValidationIssue[] {
+function issuesOf(register: NonNullable<TrialInput['register']>, options: Record<string, unknown> = {}): ValidationIssue[] {
   try {
     validateTrial({ participants, measurements, register }, { design, ...options });
   } catch (e) {
