@@ -35,7 +35,13 @@ function reasonOf(e: unknown): string {
   return errorInfo(e).message.replace(/^not estimable:\s*/i, '');
 }
 
-/** Shares of each status among the arm's participants with a status that week. */
+/**
+ * Shares of each status among the arm's participants with a status that week (those who left
+ * the register are not in the denominator); `share` is `null` for a cell with nobody.
+ * @example
+ * registerShares(trial.register, new Map(trial.participants.map((p) => [p.id, p.arm])), ['control', 'SFT'], ['baseline', '9m', '15m'], ['passive_benefits', 'rehabilitation', 'disability_pension', 'work_education'])[0];
+ * // { arm: 'control', week: 'baseline', status: 'passive_benefits', count: 56, total: 151, share: 0.3708… } on the committed sample
+ */
 export function registerShares(records: readonly RegisterRecord[], armOf: ReadonlyMap<string, string>, arms: readonly string[], weeks: readonly string[], statuses: readonly string[]): RegisterShareRow[] {
   const counts = new Map<string, number>();
   const totals = new Map<string, number>();
@@ -199,7 +205,11 @@ function rateRatio(people: Person[], s: Setting, vcov: NonNullable<RegisterPlan[
   }
 }
 
-/** ⌈share · n⌉ participants with most bed-days (ties broken by id, so the set is the same whatever the row order). */
+/**
+ * ⌈share · n⌉ participants with most bed-days (ties broken by id, so the set is the same whatever the row order).
+ * @example
+ * longestStays([{ id: 'a', bed_days: 3 }, { id: 'b', bed_days: 40 }, { id: 'c', bed_days: 0 }], 0.05); // [{ id: 'b', bed_days: 40 }]
+ */
 export function longestStays<T extends { id: string; bed_days: number }>(people: readonly T[], share: number): T[] {
   const k = Math.ceil(share * people.length - 1e-9);
   return [...people].sort((a, b) => b.bed_days - a.bed_days || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, k);
