@@ -681,5 +681,29 @@ export {
 } from './power/bootstrap.js';
 export { powerCurve, type PowerCurve, type PowerCurveOptions, type PowerCurvePoint } from './power/curve.js';
 
+// Register outcomes: labour-market status and bed-days from registers
+// The register table's schema and defaults, and the register plan section's adapter helpers
+// (status shares, the longest stays); the models are fitGlm / fitGlmm.
+export {
+  DEFAULT_REGISTER_STATUSES,
+  DEFAULT_REGISTER_WEEKS,
+  REGISTER_FIELDS,
+  registerRowJsonSchema,
+  registerRowSchema,
+  type RegisterRowInput,
+} from './data/schema.js';
+export type { RegisterDesign } from './data/validate.js';
+export type { RegisterPlan } from './analysis/plan.js';
+export { longestStays, registerAdapter, registerShares } from './analysis/adapters/register.js';
+export type {
+  RegisterSection,
+  RegisterShareRow,
+  RegisterContrastRow,
+  RegisterCategoryContrast,
+  RegisterBedDaysByArm,
+  RegisterRateRatio,
+  RegisterBedDays,
+} from './analysis/types.js';
+
 // Package version (recorded in every analysis)
 export { VERSION } from './version.js';

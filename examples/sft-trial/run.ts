@@ -13,7 +13,10 @@
  *   15 months and for MHRM and WHO-5 at 15 months;
  * - cost-utility: QALYs from the EQ-5D-5L index over 9 and 15 months (discounted at 3.5 % after
  *   the first year), incremental QALYs adjusted for baseline utility, cost per QALY with the CE
- *   plane, acceptability and EVPI curves, and the gamma and two-part cost models.
+ *   plane, acceptability and EVPI curves, and the gamma and two-part cost models;
+ * - register outcomes: labour-market status shares by arm and snapshot week, an odds ratio and
+ *   risk difference per week for each status from a logistic GLMM (partially nested), and
+ *   bed-days from a negative-binomial model with the influence of the longest stays.
  *
  * Writes examples/sft-trial/output/: report.html (self-contained), report.md, results.json
  * and figures/ (Vega-Lite specs with their SVG).
@@ -34,7 +37,8 @@ const out = join(here, 'output');
 const plan = parseAnalysisPlan(JSON.parse(readFileSync(join(here, 'plan.json'), 'utf8')));
 const participants = await readCsvFile(join(root, 'data-samples/sft-participants.csv'), { table: 'participants', numericColumns: plan.data.numericColumns });
 const measurements = await readCsvFile(join(root, 'data-samples/sft-measurements.csv'), { table: 'measurements' });
-const trial = validateTrial({ participants, measurements }, { design: planDesign(plan) });
+const register = await readCsvFile(join(root, 'data-samples/sft-register.csv'), { table: 'register' });
+const trial = validateTrial({ participants, measurements, register }, { design: planDesign(plan) });
 
 const t0 = Date.now();
 const analysis = await analyzeTrial(trial, plan, {
@@ -61,6 +65,19 @@ if (analysis.costUtility.status === 'done') {
     const ce = h.costPerQaly;
     const icer = ce.icer.estimate === null ? `not estimable: ${ce.icer.interpretation}` : `${Math.round(ce.icer.estimate)} DKK/QALY`;
     console.log(`QALYs over ${h.label}: ΔQALY (adjusted) ${q.estimate === null ? `not estimable: ${q.reason}` : q.estimate.toFixed(3)}, ΔC ${Math.round(ce.incrementalCost.estimate)} DKK, ICER ${icer} (${ce.icer.quadrant})`);
+  }
+}
+if (analysis.register.status === 'done') {
+  const r = analysis.register.result;
+  for (const c of r.contrasts) {
+    const last = c.rows[c.rows.length - 1];
+    const or = last?.oddsRatio;
+    console.log(`${r.labels[c.status]} at ${last?.week ?? '–'}: ${!c.estimable ? `not estimable: ${c.reason}` : or && or.estimate !== null && or.ci ? `odds ratio ${or.estimate.toFixed(2)} (95% CI ${or.ci[0].toFixed(2)} to ${or.ci[1].toFixed(2)})` : `not estimable: ${or?.reason}`}`);
+  }
+  if (r.bedDays) {
+    const rr = r.bedDays.all.rateRatio;
+    const share = r.bedDays.influence.shareOfBedDays;
+    console.log(`Bed-days rate ratio: ${rr.estimate !== null && rr.ci ? `${rr.estimate.toFixed(2)} (95% CI ${rr.ci[0].toFixed(2)} to ${rr.ci[1].toFixed(2)})` : `not estimable: ${rr.reason}`}; top ${Math.round(100 * r.bedDays.influence.topShare)} % of participants hold ${share === null ? '–' : `${Math.round(100 * share)} %`} of bed-days`);
   }
 }
 for (const d of analysis.diagnostics) console.log(`${d.severity}: ${d.message}`);

@@ -34,8 +34,10 @@ import { anova } from '../../src/models/emmeans/anova.js';
 import { contrast } from '../../src/models/emmeans/contrast.js';
 import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { gammaCostModel, incrementalQaly, qalys, twoPartCostModel } from '../../src/economics/index.js';
-import { LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, POWER_ANALYTIC } from '../../tests/tolerances.js';
+import { GLMM_AGREEMENT, GLMM_SE_KNOWN_GAP, LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, POWER_ANALYTIC } from '../../tests/tolerances.js';
 import { partiallyNestedPower } from '../../src/power/analytic.js';
+import { COVERAGE_FORMULA, COVERAGE_OPTIONS, COVERAGE_TERMS, coverageColumns, coverageDraw } from '../../tests/models/glmm/coverage-draws.js';
+import { regrid } from '../../src/models/emmeans/response-scale.js';
 import { HORIZONS, VISIT_MONTHS, qalyFixture, qalyInput } from '../../tests/economics/qaly-fixture.js';
 
 /** One line of the table. */
@@ -490,6 +492,53 @@ function glmmRows(t: Table): void {
   });
 }
 
+/**
+ * Register outcomes (issue 11): tests/models/glmm/coverage.test.ts (glmer on the coverage
+ * simulation's first replicate; the full 200 in bench/glmm-coverage.ts) and
+ * tests/analysis/register-adapter.test.ts (the sample's rehabilitation GLMM and bed-day NB model).
+ */
+function registerRows(t: Table): void {
+  const cap = 'Register outcomes (GLMM, NB)';
+  const cov = fixture('glmm/coverage.json');
+  const cwhere = 'glmm/coverage.json (replicate 1 of 200; SFT-shaped, partially nested)';
+  const cref = 'lme4::glmer nAGQ 1 (tight settings), same draws';
+  const fit = fitGlmm(COVERAGE_FORMULA, coverageColumns(coverageDraw(0)), COVERAGE_OPTIONS);
+  t.add(cap, cref, cwhere, 'log-likelihood', GLMM_AGREEMENT.logLik, fit.logLik, cov.logLik[0]);
+  COVERAGE_TERMS.forEach((term, j) => {
+    const row = fit.fixedEffects.find((x) => x.term === term.term);
+    t.add(cap, cref, cwhere, 'arm × week log odds ratios (floor: SE)', GLMM_AGREEMENT.estimate, row?.estimate ?? null, cov.estimate[j][0], cov.se[j][0]);
+    t.add(cap, cref, cwhere, 'their standard errors', GLMM_AGREEMENT.se, row?.se ?? null, cov.se[j][0]);
+  });
+  const fx = fixture('glmm/register-sample.json');
+  const rows = (readFileSync(join(ROOT, 'data-samples/sft-register.csv'), 'utf8').trim().split('\n').slice(1)).map((l) => l.split(','));
+  const armOf = new Map(
+    readFileSync(join(ROOT, 'data-samples/sft-participants.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').slice(0, 2) as [string, string]),
+  );
+  const swhere = 'glmm/register-sample.json (data-samples/sft-register.csv)';
+  const data = rows.filter((c) => c[2] !== '').map((c) => ({ id: c[0], week: c[1], arm: armOf.get(c[0]!), y: c[2] === 'rehabilitation' ? 1 : 0 }));
+  const m = fitGlmm('y ~ arm * week + (1 | id)', data, { family: 'binomial', levels: { arm: ['control', 'SFT'], week: ['baseline', '9m', '15m'] } });
+  const R = fx.rehabilitation;
+  t.add(cap, 'lme4::glmer', swhere, 'log-likelihood', GLMM_AGREEMENT.logLik, m.logLik, R.logLik);
+  contrast(marginalMeans(m, ['arm'], { by: ['week'], type: 'response' }), 'revpairwise').rows.forEach((r, i) => {
+    t.add(cap, 'emmeans on glmer (type = "response")', swhere, 'odds ratios per week', GLMM_AGREEMENT.estimate, r.estimate, R.oddsRatio[i]);
+  });
+  contrast(regrid(marginalMeans(m, ['arm'], { by: ['week'] })), 'revpairwise').rows.forEach((r, i) => {
+    t.add(cap, 'emmeans regrid on glmer', swhere, 'risk differences per week (floor: SE)', GLMM_AGREEMENT.estimate, r.estimate, R.riskDifference[i], R.riskDifferenceSe[i]);
+    t.add(cap, 'emmeans regrid, Richardson Hessian (numDeriv)', swhere, 'their SEs (known gap of fitGlmm’s Hessian step)', GLMM_SE_KNOWN_GAP, r.se, R.accurateHessian.riskDifferenceSe[i]);
+  });
+  const ppl = rows.filter((c) => c[1] === 'baseline').map((c) => ({ arm: armOf.get(c[0]!), bed_days: Number(c[4]), days_at_risk: Number(c[5]) }));
+  const nb = fitGlm('bed_days ~ arm', ppl, { family: 'negativeBinomial', exposure: 'days_at_risk', levels: { arm: ['control', 'SFT'] } });
+  const arm = nb.fixedEffects.find((x) => x.term === 'armSFT');
+  const B = fx.bedDays;
+  t.add(cap, 'MASS::glm.nb, offset log days at risk', swhere, 'bed-day log rate ratio (floor: SE)', 1e-6, arm?.estimate ?? null, B.logRateRatio, B.se);
+  t.add(cap, 'MASS::glm.nb, offset log days at risk', swhere, 'its SE', 1e-5, arm?.se ?? null, B.se);
+  t.add(cap, 'MASS::glm.nb, offset log days at risk', swhere, 'θ', 1e-6, nb.negativeBinomialTheta?.estimable ? nb.negativeBinomialTheta.estimate : null, B.theta);
+}
+
 /** tests/economics/qaly.test.ts, baseline-adjustment.test.ts and skewed-costs.test.ts. */
 function economicsRows(t: Table): void {
   const cap = 'Health economics';
@@ -576,6 +625,7 @@ export function computeAgreement(): AgreementRow[] {
   glmRows(t);
   glmAfterFitRows(t);
   glmmRows(t);
+  registerRows(t);
   economicsRows(t);
   powerRows(t);
   return [...t.rows.values()];

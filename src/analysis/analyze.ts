@@ -174,7 +174,7 @@ async function runSection<P, R>(adapter: SectionAdapter<P, R>, section: P | unde
  * for every outcome (a mixed model, an ANCOVA per visit, or within-arm pre–post changes) with
  * arm differences, differences in change, the arm × visit test, standardized effects and the
  * plan's multiplicity adjustment across outcomes at the primary visit; then the optional
- * sections (clinical significance, dose–response, subgroups, economics, cost-utility), each through its
+ * sections (clinical significance, dose–response, subgroups, economics, cost-utility, register outcomes), each through its
  * adapter. A section whose capability is not in this build is reported as `not-available`; an
  * outcome whose model cannot be fitted is `not-estimable` with the library's message; a
  * section that throws is `failed` with the typed error. Nothing is filled in by other means.
@@ -196,7 +196,7 @@ async function runSection<P, R>(adapter: SectionAdapter<P, R>, section: P | unde
  */
 export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | AnalysisPlan, options: AnalyzeOptions = {}): Promise<TrialAnalysis> {
   checkOptions('options', options, optionKeys<AnalyzeOptions>()(['onProgress', 'threads', 'adapters']));
-  checkOptions('options.adapters', options.adapters, optionKeys<SectionAdapters>()(['clinicalSignificance', 'doseResponse', 'subgroups', 'economics', 'costUtility']));
+  checkOptions('options.adapters', options.adapters, optionKeys<SectionAdapters>()(['clinicalSignificance', 'doseResponse', 'subgroups', 'economics', 'costUtility', 'register']));
   checkThreads(options.threads ?? 'auto', 'options.threads');
   const p = parseAnalysisPlan(plan);
   if (!isTrialData(data)) throw new ArgumentError('data', data, 'trial data returned by validateTrial');
@@ -204,7 +204,7 @@ export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | An
   checkCovariates(data, p);
   const adapters: SectionAdapters = { ...defaultAdapters, ...options.adapters };
   const primaryVisit = p.primaryVisit ?? data.design.visits[1]!;
-  const sections = (['clinicalSignificance', 'doseResponse', 'subgroups', 'economics', 'costUtility'] as const).filter((s) => p[s] !== undefined);
+  const sections = (['clinicalSignificance', 'doseResponse', 'subgroups', 'economics', 'costUtility', 'register'] as const).filter((s) => p[s] !== undefined);
   const total = 1 + p.outcomes.length + sections.length;
   let step = 0;
   const emit = (section: string, detail: string, advance: boolean) => {
@@ -245,9 +245,10 @@ export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | An
   const subgroups = await run('subgroups');
   const economics = await run('economics');
   const costUtility = await run('costUtility');
+  const register = await run('register');
 
   const diagnostics: Diagnostic[] = [];
-  for (const [key, s] of Object.entries({ clinicalSignificance, doseResponse, subgroups, economics, costUtility })) {
+  for (const [key, s] of Object.entries({ clinicalSignificance, doseResponse, subgroups, economics, costUtility, register })) {
     if (s.status === 'not-available') diagnostics.push({ code: 'section-not-available', severity: 'warning', message: `${key}: ${s.reason}` });
     if (s.status === 'failed') diagnostics.push({ code: 'section-failed', severity: 'error', message: `${key}: ${s.error.name}: ${s.error.message}` });
   }
@@ -273,6 +274,7 @@ export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | An
     subgroups,
     economics,
     costUtility,
+    register,
     diagnostics,
   };
   const nonFinite: string[] = [];

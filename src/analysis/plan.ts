@@ -272,6 +272,38 @@ const powerSchema = z
   })
   .meta({ description: 'Planning: analytic power and sample size of a partially nested design, run by `rcteval power` (analyzeTrial ignores this section).' });
 
+const registerSchema = z.strictObject({
+  statuses: z
+    .array(nonEmpty)
+    .min(2)
+    .optional()
+    .meta({ description: "Labour-market status categories in the register table, the reference (e.g. passive benefits) first. Default: validateTrial's (passive_benefits, rehabilitation, disability_pension, work_education)." }),
+  labels: z.record(z.string(), nonEmpty).default({}).meta({ description: 'Names of status categories in the report, e.g. { "work_education": "work or education" }.' }),
+  contrasts: z
+    .array(nonEmpty)
+    .optional()
+    .meta({ description: 'Categories given a binary contrast (a logistic GLMM of being in the category vs not). Default: every category.' }),
+  therapyGroup: z
+    .boolean()
+    .default(true)
+    .meta({ description: "Add the therapy-group random intercept in the treated arm (partial nesting, model.clustering of a mixed primary model) to the logistic GLMMs, as the LMM does. Ignored without clustering." }),
+  riskDifference: z
+    .enum(['conditional', 'population'])
+    .default('conditional')
+    .meta({
+      description:
+        "'conditional': risk differences from response-scale marginal means at random effects 0 (emmeans regrid; a participant with a typical propensity). 'population': shares averaged over the participant random intercept (what share is in the category); needs a single random intercept, so therapyGroup false.",
+    }),
+  bedDays: z
+    .strictObject({
+      topShare: z.number().gt(0).lt(0.5).default(0.05).meta({ description: 'The longest stays: the share of participants with most bed-days whose influence is reported (⌈share · n⌉ participants).' }),
+      vcov: z.enum(['classical', 'HC0', 'HC1', 'HC2', 'HC3', 'CR2']).default('classical').meta({ description: 'Covariance of the negative-binomial coefficients; CR2 clusters by therapy group (the ungrouped are clusters of their own).' }),
+    })
+    .nullable()
+    .prefault({})
+    .meta({ description: 'Bed-days over the register window: negative-binomial (NB2) model with offset log days at risk, the rate ratio, and the influence of the longest stays. null: no bed-day analysis.' }),
+});
+
 const reportSchema = z.strictObject({
   title: nonEmpty.optional(),
   smallCellK: z
@@ -307,6 +339,9 @@ export const analysisPlanSchema = z
     subgroups: subgroupsSchema.optional(),
     economics: economicsSchema.optional(),
     costUtility: costUtilitySchema.optional(),
+    register: registerSchema
+      .optional()
+      .meta({ description: 'Register outcomes (needs a register table): labour-market status shares by arm and week, a logistic GLMM contrast per category (odds ratio and risk difference per week), and bed-days from a negative-binomial model.' }),
     report: reportSchema.prefault({}),
     power: powerSchema.optional(),
   })
@@ -417,6 +452,25 @@ export const analysisPlanSchema = z
       }
       checkWtp(cu.wtp, ['costUtility', 'wtp']);
     }
+    const rg = plan.register;
+    if (rg) {
+      if (arms.length !== 2) ctx.addIssue({ code: 'custom', path: ['register'], message: `no register section unless the design has two arms (it has ${arms.length})` });
+      if (rg.statuses && new Set(rg.statuses).size !== rg.statuses.length) ctx.addIssue({ code: 'custom', path: ['register', 'statuses'], message: 'each category once' });
+      const known = rg.statuses;
+      if (known) {
+        rg.contrasts?.forEach((c, i) => {
+          if (!known.includes(c)) ctx.addIssue({ code: 'custom', path: ['register', 'contrasts', i], message: `one of register.statuses (${known.join(', ')})` });
+        });
+        for (const k of Object.keys(rg.labels)) if (!known.includes(k)) ctx.addIssue({ code: 'custom', path: ['register', 'labels', k], message: `one of register.statuses (${known.join(', ')}) as key` });
+      }
+      if (rg.riskDifference === 'population' && rg.therapyGroup && m.type === 'mixed' && m.clustering !== null) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['register', 'riskDifference'],
+          message: "'conditional', or therapyGroup false: population-averaged shares average over a single random intercept, and the therapy-group term adds a second",
+        });
+      }
+    }
   })
   .meta({ title: 'rcteval analysis plan', description: 'A pre-specified analysis of a randomised trial, run by analyzeTrial or `rcteval analyze`.' });
 
@@ -441,6 +495,9 @@ export type EconomicsPlan = NonNullable<AnalysisPlan['economics']>;
 
 /** The cost-utility part of a normalised plan. */
 export type CostUtilityPlan = NonNullable<AnalysisPlan['costUtility']>;
+
+/** The register part of a normalised plan. */
+export type RegisterPlan = NonNullable<AnalysisPlan['register']>;
 
 /** JSON Schema (draft 2020-12) of an analysis plan as written in a JSON file. */
 export const analysisPlanJsonSchema: Record<string, unknown> = z.toJSONSchema(analysisPlanSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;

@@ -423,6 +423,108 @@ export interface CostUtilitySection {
   diagnostics: Diagnostic[];
 }
 
+/** Share of one labour-market status among an arm's participants in the register in one snapshot week. */
+export interface RegisterShareRow {
+  arm: string;
+  week: string;
+  status: string;
+  /** Participants in the status. */
+  count: number;
+  /** Participants of the arm with a status that week (those who left the register are not counted). */
+  total: number;
+  /** count / total; `null` when nobody of the arm has a status that week. */
+  share: number | null;
+}
+
+/** Treated vs control in one snapshot week, for one status category. */
+export interface RegisterContrastRow {
+  week: string;
+  /** Conditional odds ratio (treated / control) from the logistic GLMM; z test and interval on the log-odds scale. */
+  oddsRatio: MaybeEstimateRow;
+  /** Risk difference (treated − control) on the probability scale, delta-method SE. */
+  riskDifference: MaybeEstimateRow;
+}
+
+/** The binary contrast of one status category (in it vs not) from a logistic GLMM. */
+export interface RegisterCategoryContrast {
+  status: string;
+  label: string;
+  estimable: boolean;
+  /** Why the model could not be fitted (then `rows` is empty). */
+  reason: string | null;
+  formula: string;
+  method: string;
+  nObs: number;
+  nParticipants: number;
+  /** Rows in the category (the events). */
+  nEvents: number;
+  rows: RegisterContrastRow[];
+  /** Random-intercept variances (participant; therapy group in the treated arm). */
+  varianceComponents: VarianceRow[];
+  diagnostics: Diagnostic[];
+}
+
+/** Bed-days over the register window by arm, as observed. */
+export interface RegisterBedDaysByArm {
+  arm: string;
+  n: number;
+  total: number;
+  mean: number | null;
+  median: number | null;
+  max: number | null;
+  /** Participants with no bed-day. */
+  zeros: number;
+  /** Share of the arm's bed-days from its top `topShare` of participants (`null` when the arm has none). */
+  topShareOfBedDays: number | null;
+}
+
+/** A negative-binomial rate ratio, or why there is none. */
+export interface RegisterRateRatio {
+  estimable: boolean;
+  reason: string | null;
+  n: number;
+  /** Rate ratio treated / control (z test and interval on the log scale). */
+  rateRatio: MaybeEstimateRow;
+  /** NB2 size θ (Var = μ + μ²/θ), `null` when not estimable. */
+  theta: number | null;
+  method: string;
+  diagnostics: Diagnostic[];
+}
+
+/** Bed-days: description, the negative-binomial rate ratio and the influence of the longest stays. */
+export interface RegisterBedDays {
+  formula: string;
+  byArm: RegisterBedDaysByArm[];
+  all: RegisterRateRatio;
+  influence: {
+    /** The share of participants set aside (plan: bedDays.topShare). */
+    topShare: number;
+    /** Participants set aside: ⌈topShare · n⌉ with most bed-days (ties at the cut kept together by id order). */
+    k: number;
+    /** Their share of all bed-days. */
+    shareOfBedDays: number | null;
+    /** Set-aside participants per arm. */
+    byArm: Record<string, number>;
+    /** The rate ratio without them. */
+    without: RegisterRateRatio;
+  };
+}
+
+/** Register outcomes as the report reads them. */
+export interface RegisterSection {
+  statuses: string[];
+  labels: Record<string, string>;
+  weeks: string[];
+  shares: RegisterShareRow[];
+  contrasts: RegisterCategoryContrast[];
+  /** `conditional` (random effects at 0) or `population` (averaged over the participant intercept). */
+  riskDifference: 'conditional' | 'population';
+  /** `null` when the plan asks for no bed-day analysis. */
+  bedDays: RegisterBedDays | null;
+  method: string;
+  diagnostics: Diagnostic[];
+}
+
 /** Everything `analyzeTrial` returns. */
 export interface TrialAnalysis {
   kind: 'rcteval.analysis';
@@ -445,5 +547,6 @@ export interface TrialAnalysis {
   subgroups: SectionResult<SubgroupsSection>;
   economics: SectionResult<EconomicsSection>;
   costUtility: SectionResult<CostUtilitySection>;
+  register: SectionResult<RegisterSection>;
   diagnostics: Diagnostic[];
 }

@@ -12,7 +12,10 @@ import { validateTrial } from '../data/validate.js';
 import { parseAnalysisPlan, planDesign, type AnalysisPlan } from '../analysis/plan.js';
 
 /** Where the trial's data are. */
-export type TrialFiles = { participants: string; measurements: string } | { data: string };
+export type TrialFiles = ({ participants: string; measurements: string } | { data: string }) & {
+  /** A register table (participant × snapshot week), for a plan with a register section. */
+  register?: string;
+};
 
 /** Measurement fields of a long file (with `item_<k>` and the plan's `measurementExtras`). */
 const MEASUREMENT_COLUMNS = new Set(['visit', 'instrument', 'score', 'date']);
@@ -130,7 +133,7 @@ export function splitLongTable(table: LoadedTable, measurementExtras: readonly s
  * Read the trial's CSV files as the plan describes them (delimiter, decimal mark, missing
  * tokens, date format, column mappings) and validate them against the plan's design.
  *
- * @param files - `{ participants, measurements }` paths, or `{ data }` for one long file.
+ * @param files - `{ participants, measurements }` paths, or `{ data }` for one long file; optionally `register` (a register table).
  * @param plan - the normalised plan.
  * @returns validated trial data.
  * @throws ValidationError listing every problem in the files (row, field, value, expectation).
@@ -148,12 +151,14 @@ export async function loadTrialFiles(files: TrialFiles, plan: AnalysisPlan): Pro
       throw new ArgumentError(option, path, 'a readable CSV file', e instanceof Error ? e.message : String(e));
     }
   };
+  const register = files.register === undefined ? undefined : await read(files.register, '--register', { ...csvOptions(plan, {}), table: 'register', numericColumns: [] });
+  const options = { design: planDesign(plan), ...(plan.register?.statuses ? { register: { statuses: plan.register.statuses } } : {}) };
   if ('data' in files) {
     const table = await read(files.data, '--data', { ...csvOptions(plan, { ...plan.data.participantColumns, ...plan.data.measurementColumns }), table: null });
     const { participants, measurements } = splitLongTable(table, plan.data.measurementExtras);
-    return validateTrial({ participants, measurements }, { design: planDesign(plan) });
+    return validateTrial({ participants, measurements, ...(register ? { register } : {}) }, options);
   }
   const participants = await read(files.participants, '--participants', { ...csvOptions(plan, plan.data.participantColumns), table: 'participants' });
   const measurements = await read(files.measurements, '--measurements', { ...csvOptions(plan, plan.data.measurementColumns), table: 'measurements', numericColumns: [] });
-  return validateTrial({ participants, measurements }, { design: planDesign(plan) });
+  return validateTrial({ participants, measurements, ...(register ? { register } : {}) }, options);
 }

@@ -47,7 +47,7 @@ class UsageError extends Error {
 
 export const USAGE = `Usage:
   rcteval analyze --plan plan.json --out DIR (--participants p.csv --measurements m.csv | --data trial.csv)
-                  [--small-cells K] [--threads N|auto] [--quiet]
+                  [--register r.csv] [--small-cells K] [--threads N|auto] [--quiet]
   rcteval example sft|pre-post [--out DIR] [--quiet]
   rcteval schema
   rcteval power --plan plan.json [--out DIR]
@@ -56,7 +56,8 @@ export const USAGE = `Usage:
 analyze   Run a pre-specified analysis plan on a trial's CSV files and write report.html
           (self-contained), report.md, results.json and figures/ (Vega-Lite specs and SVG).
           Data: two files (one row per participant; one row per participant × visit ×
-          instrument), or one long file with the participant columns repeated on each row.
+          instrument), or one long file with the participant columns repeated on each row;
+          --register: register rows (participant × snapshot week) for the plan's register section.
 example   Run a bundled example: sft (the synthetic SFT trial in data-samples/) or pre-post
           (a small single-arm WHO-5 study). Default --out: ./rcteval-example-<name>.
 schema    Print the JSON Schema of analysis plans.
@@ -81,7 +82,7 @@ export function packageRoot(): string {
 export const EXAMPLES: Record<string, { plan: string; files: TrialFiles; description: string }> = {
   sft: {
     plan: 'examples/sft-trial/plan.json',
-    files: { participants: 'data-samples/sft-participants.csv', measurements: 'data-samples/sft-measurements.csv' },
+    files: { participants: 'data-samples/sft-participants.csv', measurements: 'data-samples/sft-measurements.csv', register: 'data-samples/sft-register.csv' },
     description: 'synthetic SFT trial (304 participants, partially nested, 3 visits)',
   },
   'pre-post': {
@@ -210,6 +211,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         data: { type: 'string' },
         participants: { type: 'string' },
         measurements: { type: 'string' },
+        register: { type: 'string' },
         'small-cells': { type: 'string' },
         threads: { type: 'string' },
         quiet: { type: 'boolean', default: false },
@@ -259,6 +261,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         if (!str('participants') || !str('measurements')) throw new UsageError('give --data (one long file) or both --participants and --measurements');
         files = { participants: str('participants')!, measurements: str('measurements')! };
       }
+      if (str('register') !== undefined) files.register = str('register')!;
       return await analyzeAndWrite(io, plan, files, out, quiet, parseThreads(str('threads')), parseSmallCells(str('small-cells')));
     }
     if (command === 'example') {
@@ -269,6 +272,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       const planPath = join(root, ex.plan);
       if (!existsSync(planPath)) throw new UsageError(`the example's plan ${ex.plan} is not in this installation (${root}); the examples ship with the source repository`);
       const files: TrialFiles = 'data' in ex.files ? { data: join(root, ex.files.data) } : { participants: join(root, ex.files.participants), measurements: join(root, ex.files.measurements) };
+      if (ex.files.register !== undefined) files.register = join(root, ex.files.register);
       const out = str('out') ?? `rcteval-example-${name}`;
       if (!quiet) io.stderr(`Example "${name}": ${ex.description}\n`);
       return await analyzeAndWrite(io, planPath, files, out, quiet, parseThreads(str('threads')), parseSmallCells(str('small-cells')));

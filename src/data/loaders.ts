@@ -8,7 +8,7 @@
 import { ArgumentError, ValidationError, issue, type ValidationIssue } from '../errors/index.js';
 import { scanCsv } from './csv.js';
 import { dict } from './own.js';
-import { COST_PREFIX, ITEM_FIELD_RE, isCalendarDate } from './schema.js';
+import { COST_PREFIX, ITEM_FIELD_RE, REGISTER_NUMERIC_FIELDS, isCalendarDate } from './schema.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
 
 const ROWS_LOAD_OPTION_KEYS = optionKeys<RowsLoadOptions>()(['parseText', 'nanIsMissing', 'table', 'columns', 'missing', 'decimal', 'diagnosisSeparator', 'dateFormat', 'numericColumns']);
@@ -17,7 +17,7 @@ const ROWS_LOAD_OPTION_KEYS = optionKeys<RowsLoadOptions>()(['parseText', 'nanIs
 export const CSV_LOAD_OPTION_KEYS = optionKeys<CsvLoadOptions>()(['delimiter', 'encoding', 'table', 'columns', 'missing', 'decimal', 'diagnosisSeparator', 'dateFormat', 'numericColumns']);
 
 /** Which table a source holds. */
-export type TableName = 'participants' | 'measurements';
+export type TableName = 'participants' | 'measurements' | 'register';
 
 /** The output of every loader; `validateTrial` accepts it for either table. */
 export interface LoadedTable {
@@ -184,6 +184,8 @@ export function canonicalField(name: string): string {
 type Kind = 'number' | 'date' | 'diagnoses' | 'text';
 
 function columnKind(field: string, table: TableName | null, numericExtras: ReadonlySet<string>): Kind {
+  // The register table's counts (snake_case in the file, as in data-samples/sft-register.csv).
+  if (table === 'register') return REGISTER_NUMERIC_FIELDS.has(field) || numericExtras.has(field) ? 'number' : 'text';
   const inParticipants = table !== 'measurements';
   const inMeasurements = table !== 'participants';
   if (inParticipants) {
@@ -391,7 +393,7 @@ function checkMapping(columns: unknown): Record<string, string> {
 /** @internal */
 export function checkTable(table: unknown): TableName | null {
   if (table === undefined || table === null) return null;
-  if (table !== 'participants' && table !== 'measurements') throw new ArgumentError('table', table, "'participants' or 'measurements'");
+  if (table !== 'participants' && table !== 'measurements' && table !== 'register') throw new ArgumentError('table', table, "'participants', 'measurements' or 'register'");
   return table;
 }
 

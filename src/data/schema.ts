@@ -55,6 +55,22 @@ export const REQUIRED_FIELDS = {
   measurements: ['id', 'visit', 'instrument', 'score'],
 } as const;
 
+/**
+ * Register table fields as written in a file (snake_case, as data-samples/sft-register.csv);
+ * row objects may also spell the last two `bedDays` and `daysAtRisk`.
+ */
+export const REGISTER_FIELDS = ['id', 'week', 'status', 'admissions', 'bed_days', 'days_at_risk'] as const;
+/** Register fields read as numbers when a file is parsed (both spellings). */
+export const REGISTER_NUMERIC_FIELDS: ReadonlySet<string> = new Set(['admissions', 'bed_days', 'days_at_risk', 'bedDays', 'daysAtRisk']);
+/**
+ * Labour-market status categories of the register table by default (the synthetic trial's,
+ * src/simulate/register.ts): passive benefits; rehabilitation / job clarification / resource
+ * course; disability pension; work or education. The first is the reference category.
+ */
+export const DEFAULT_REGISTER_STATUSES: readonly string[] = Object.freeze(['passive_benefits', 'rehabilitation', 'disability_pension', 'work_education']);
+/** Register snapshot weeks by default: randomisation, end of course (9 months), follow-up (15 months). */
+export const DEFAULT_REGISTER_WEEKS: readonly string[] = Object.freeze(['baseline', '9m', '15m']);
+
 /** Prefix of cost columns: `cost_<category>`. */
 export const COST_PREFIX = 'cost_';
 /** Item columns: `item_1`, `item_2`, … (1-based, no leading zeros). */
@@ -147,6 +163,31 @@ export const trialDesignSchema = z
   })
   .meta({ title: 'rcteval trial design' });
 
+const count = z.number().int().min(0).nullable().optional();
+
+/**
+ * One register row: a participant in a snapshot week. `status` is the labour-market status that
+ * week (empty after the participant left the register); `admissions`, `bed_days` and
+ * `days_at_risk` are the participant's totals over the register window, repeated on each of its
+ * rows. Which statuses and weeks are known is `validateTrial`'s `register` option.
+ */
+export const registerRowSchema = z
+  .strictObject({
+    id: label,
+    week: label,
+    status: z.string().min(1).nullable().optional(),
+    admissions: count,
+    bed_days: count,
+    days_at_risk: z.number().int().positive().nullable().optional(),
+  })
+  .meta({
+    title: 'rcteval register row',
+    description: 'A participant in a register snapshot week: labour-market status, and the participant’s admissions, bed-days and days at risk over the window (repeated on each row).',
+  });
+
+/** Input type accepted for one register row. */
+export type RegisterRowInput = z.input<typeof registerRowSchema>;
+
 /** Input type accepted for one participant row. */
 export type ParticipantRowInput = z.input<typeof participantRowSchema>;
 /** Input type accepted for one measurement row. */
@@ -173,6 +214,9 @@ export const measurementRowJsonSchema: JsonSchema = withPatternProperties(
   z.toJSONSchema(measurementRowSchema, { io: 'input' }) as JsonSchema,
   { '^item_[1-9][0-9]*$': nullableNumber() },
 );
+
+/** JSON Schema (draft 2020-12) of a register row. */
+export const registerRowJsonSchema: JsonSchema = z.toJSONSchema(registerRowSchema, { io: 'input' }) as JsonSchema;
 
 /** JSON Schema (draft 2020-12) of a trial design. */
 export const trialDesignJsonSchema: JsonSchema = z.toJSONSchema(trialDesignSchema, { io: 'input' }) as JsonSchema;

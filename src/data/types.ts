@@ -57,6 +57,21 @@ export interface Measurement {
   extra?: Record<string, string | number | boolean | null>;
 }
 
+/** One register row: a participant in a snapshot week (labour-market status, admissions over the window). */
+export interface RegisterRecord {
+  id: string;
+  /** Snapshot week, one of the register weeks (by default `baseline`, `9m`, `15m`). */
+  week: string;
+  /** Labour-market status that week; `null` after the participant left the register (or not recorded). */
+  status: string | null;
+  /** Psychiatric admissions over the register window (the participant's total, repeated on each row); `null` when not recorded. */
+  admissions: number | null;
+  /** Bed-days of those admissions; `null` when not recorded. */
+  bedDays: number | null;
+  /** Days in the register window (shorter for someone who left it); `null` when not recorded. */
+  daysAtRisk: number | null;
+}
+
 /** What the data are declared to contain. Arms and visits are ordered. */
 export interface TrialDesign {
   /** Arms in order; the first is the reference (control) arm. */
@@ -82,6 +97,10 @@ export interface TrialData {
   readonly design: TrialDesign;
   readonly participants: readonly Participant[];
   readonly measurements: readonly Measurement[];
+  /** Register rows, when a register table was given to `validateTrial`; else `null`. */
+  readonly register: readonly RegisterRecord[] | null;
+  /** The register's status categories (the first is the reference) and snapshot weeks in time order; `null` without a register table. */
+  readonly registerDesign: { statuses: readonly string[]; weeks: readonly string[] } | null;
   /** Counts noted during validation (missing scores are allowed but counted). */
   readonly summary: {
     nParticipants: number;

@@ -14,8 +14,18 @@ import { completedYears } from './dates.js';
 import { normaliseIcd10 } from './icd10.js';
 import { dict, own } from './own.js';
 import { fromRows, isLoadedTable, type LoadedTable, type TableName } from './loaders.js';
-import { COST_PREFIX, ITEM_FIELD_RE, MEASUREMENT_FIELDS, PARTICIPANT_FIELDS, REQUIRED_FIELDS, isCalendarDate } from './schema.js';
-import type { Measurement, Participant, Sex, TrialData, TrialDesign } from './types.js';
+import {
+  COST_PREFIX,
+  DEFAULT_REGISTER_STATUSES,
+  DEFAULT_REGISTER_WEEKS,
+  ITEM_FIELD_RE,
+  MEASUREMENT_FIELDS,
+  PARTICIPANT_FIELDS,
+  REGISTER_FIELDS,
+  REQUIRED_FIELDS,
+  isCalendarDate,
+} from './schema.js';
+import type { Measurement, Participant, RegisterRecord, Sex, TrialData, TrialDesign } from './types.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** One table of the input: row objects or a loader's output. */
@@ -25,6 +35,22 @@ export type TableInput = readonly object[] | LoadedTable;
 export interface TrialInput {
   participants: TableInput;
   measurements: TableInput;
+  /** Register rows (participant × snapshot week: status, admissions, bed-days, days at risk); optional. */
+  register?: TableInput;
+}
+
+/** What the register table may contain. */
+export interface RegisterDesign {
+  /**
+   * Labour-market status categories; the first is the reference category of the contrasts.
+   * @defaultValue `DEFAULT_REGISTER_STATUSES` (passive_benefits, rehabilitation, disability_pension, work_education)
+   */
+  statuses?: readonly string[];
+  /**
+   * Snapshot weeks in time order; the first is the one at randomisation.
+   * @defaultValue `DEFAULT_REGISTER_WEEKS` (baseline, 9m, 15m)
+   */
+  weeks?: readonly string[];
 }
 
 /**
@@ -70,6 +96,11 @@ export interface ValidateTrialOptions {
    * @defaultValue `[]`
    */
   requiredParticipantFields?: readonly string[];
+  /**
+   * Status categories and snapshot weeks of the register table (used only when `input.register` is given).
+   * @defaultValue `{ statuses: DEFAULT_REGISTER_STATUSES, weeks: DEFAULT_REGISTER_WEEKS }`
+   */
+  register?: RegisterDesign;
   /**
    * Freeze the returned data so that it cannot drift from what was validated.
    * @defaultValue `true`
@@ -582,6 +613,96 @@ function validateMeasurements(t: LoadedTable, ctx: Context, participantIndex: Re
   return { measurements, missingScores, missingByInstrument };
 }
 
+function checkNameList(path: string, v: unknown, fallback: readonly string[]): string[] {
+  if (v === undefined) return [...fallback];
+  if (!Array.isArray(v) || v.length === 0) throw new ArgumentError(path, v, 'a non-empty array of names');
+  const seen = new Set<string>();
+  for (const x of v) {
+    if (typeof x !== 'string' || x === '' || x.trim() !== x) throw new ArgumentError(path, x, 'non-empty strings without spaces around them');
+    if (seen.has(x)) throw new ArgumentError(path, x, 'each name once');
+    seen.add(x);
+  }
+  return v as string[];
+}
+
+const REGISTER_KNOWN = new Set<string>([...REGISTER_FIELDS, 'bedDays', 'daysAtRisk']);
+const REGISTER_TOTALS = [
+  { field: 'admissions', alias: 'admissions', key: 'admissions' },
+  { field: 'bed_days', alias: 'bedDays', key: 'bedDays' },
+  { field: 'days_at_risk', alias: 'daysAtRisk', key: 'daysAtRisk' },
+] as const;
+
+/**
+ * The register table: every row a known participant in a known week (once), a known status
+ * or empty, counts that are non-negative integers, days at risk a positive integer, and a
+ * participant's totals (repeated on each of its rows) the same on every row.
+ */
+function validateRegister(t: LoadedTable, statuses: readonly string[], weeks: readonly string[], participantIndex: ReadonlyMap<string, number>, out: Issues): RegisterRecord[] {
+  const records: RegisterRecord[] = new Array(t.rows.length);
+  const weekIndex = new Map(weeks.map((w, i) => [w, i] as const));
+  const statusSet = new Set(statuses);
+  const statusList = statuses.join(', ');
+  const weekList = weeks.join(', ');
+  const seen = new Map<number, number>();
+  // The first row of each participant, and its totals, for the repeated-totals check.
+  const firstTotals = new Map<number, { row: number; values: (number | null)[] }>();
+  for (const c of t.columns) {
+    if (!REGISTER_KNOWN.has(c)) out.add(null, c, undefined, `a register field (${REGISTER_FIELDS.join(', ')}); "${c}" is not one`);
+  }
+  for (let i = 0; i < t.rows.length; i++) {
+    const r = i + 1;
+    const row = t.rows[i]!;
+    const id = readLabel(row.id);
+    const pi = id ? participantIndex.get(id) : undefined;
+    if (id === undefined || id === null) out.add(r, 'id', row.id, 'a participant id (non-empty text or an integer)');
+    else if (pi === undefined) out.add(r, 'id', row.id, 'the id of a participant in the participants table');
+
+    const week = readLabel(row.week);
+    const wi = week ? weekIndex.get(week) : undefined;
+    if (wi === undefined) out.add(r, 'week', row.week, `one of the register's snapshot weeks (${weekList})`);
+    if (pi !== undefined && wi !== undefined) {
+      const key = pi * weeks.length + wi;
+      const first = seen.get(key);
+      if (first !== undefined) out.add(r, 'week', row.week, `one row per (id, week); (${id}, ${week}) is already on row ${first}`);
+      else seen.set(key, r);
+    }
+
+    const rawStatus = row.status;
+    let status: string | null = null;
+    if (rawStatus !== undefined && rawStatus !== null && rawStatus !== '') {
+      if (typeof rawStatus === 'string' && statusSet.has(rawStatus)) status = rawStatus;
+      else out.add(r, 'status', rawStatus, `one of the register's status categories (${statusList}), or empty after the participant left the register`);
+    }
+
+    const values: (number | null)[] = [];
+    for (const f of REGISTER_TOTALS) {
+      const field = row[f.field] !== undefined ? f.field : f.alias;
+      const v = row[field];
+      const x = readNumber(v);
+      const positive = f.key === 'daysAtRisk';
+      const what = positive ? 'a whole number of days ≥ 1 (days in the register window)' : `a whole number ≥ 0 (${f.key === 'admissions' ? 'admissions' : 'bed-days'} over the register window)`;
+      if (x === undefined || (x !== null && (!Number.isInteger(x) || x < (positive ? 1 : 0)))) {
+        out.add(r, field, v, x === undefined ? numberExpectation(t, what) : what);
+        values.push(null);
+      } else values.push(x);
+    }
+    if (values[0] === 0 && (values[1] ?? 0) > 0) out.add(r, 'bed_days', values[1], '0 bed-days for a participant with 0 admissions');
+    if (pi !== undefined) {
+      const first = firstTotals.get(pi);
+      if (first === undefined) firstTotals.set(pi, { row: r, values });
+      else {
+        REGISTER_TOTALS.forEach((f, k) => {
+          if (values[k] !== first.values[k] && values[k] !== null && first.values[k] !== null) {
+            out.add(r, f.field, values[k], `${first.values[k]}, the participant's total on row ${first.row} (totals over the window are repeated on each of the participant's rows)`);
+          }
+        });
+      }
+    }
+    records[i] = { id: id ?? '', week: week ?? '', status, admissions: values[0]!, bedDays: values[1]!, daysAtRisk: values[2]! };
+  }
+  return records;
+}
+
 function relabel(issues: readonly ValidationIssue[], slot: TableName): ValidationIssue[] {
   return issues.map((it) => (it.table === slot ? it : issue(slot, it.row, it.field, it.value, it.expected)));
 }
@@ -618,7 +739,8 @@ function freezeAll<T extends object>(items: T[], nested: (item: T) => void): voi
  * trial.summary.missingScores; // 1
  */
 export function validateTrial(input: TrialInput, options: ValidateTrialOptions): TrialData {
-  checkOptions('options', options, optionKeys<ValidateTrialOptions>()(['design', 'instruments', 'sexCodes', 'ageRange', 'requiredParticipantFields', 'freeze']));
+  checkOptions('options', options, optionKeys<ValidateTrialOptions>()(['design', 'instruments', 'sexCodes', 'ageRange', 'requiredParticipantFields', 'register', 'freeze']));
+  checkOptions('options.register', options.register, optionKeys<RegisterDesign>()(['statuses', 'weeks']));
   checkOptions('options.design', options.design, optionKeys<TrialDesign>()(['arms', 'visits', 'instruments', 'visitMonths', 'ungroupedArms']));
   checkOptions('options.ageRange', options.ageRange, optionKeys<NonNullable<ValidateTrialOptions['ageRange']>>()(['min', 'max']));
   if (input === null || typeof input !== 'object') throw new ArgumentError('input', input, '{ participants, measurements }');
@@ -664,7 +786,20 @@ export function validateTrial(input: TrialInput, options: ValidateTrialOptions):
   });
   const { measurements, missingScores, missingByInstrument } = validateMeasurements(mTable, ctx, participantIndex, mIssues);
 
-  const all = [...pIssues.list, ...mIssues.list];
+  const registerStatuses = checkNameList('options.register.statuses', options.register?.statuses, DEFAULT_REGISTER_STATUSES);
+  const registerWeeks = checkNameList('options.register.weeks', options.register?.weeks, DEFAULT_REGISTER_WEEKS);
+  let register: RegisterRecord[] | null = null;
+  const rIssues = new Issues('register', null);
+  if (input.register !== undefined && input.register !== null) {
+    const rTable = asTable(input.register, 'register');
+    const issuesOf = new Issues('register', rTable.lines);
+    issuesOf.addLoaded(relabel(rTable.issues, 'register'));
+    checkColumns(rTable, ['id', 'week'], issuesOf, 'register');
+    register = validateRegister(rTable, registerStatuses, registerWeeks, participantIndex, issuesOf);
+    rIssues.list.push(...issuesOf.list);
+  }
+
+  const all = [...pIssues.list, ...mIssues.list, ...rIssues.list];
   if (all.length > 0) throw new ValidationError(all, `The trial data failed validation with ${all.length} problem${all.length === 1 ? '' : 's'}`);
 
   const byArm = dict<number>();
@@ -683,6 +818,8 @@ export function validateTrial(input: TrialInput, options: ValidateTrialOptions):
     design: designCopy,
     participants,
     measurements,
+    register,
+    registerDesign: register === null ? null : { statuses: registerStatuses, weeks: registerWeeks },
     summary: {
       nParticipants: participants.length,
       nMeasurements: measurements.length,
@@ -701,6 +838,12 @@ export function validateTrial(input: TrialInput, options: ValidateTrialOptions):
       if (m.items) Object.freeze(m.items);
       if (m.extra) Object.freeze(m.extra);
     });
+    if (register !== null) freezeAll(register, () => {});
+    if (data.registerDesign !== null) {
+      Object.freeze(registerStatuses);
+      Object.freeze(registerWeeks);
+      Object.freeze(data.registerDesign);
+    }
     Object.freeze(designCopy);
     Object.freeze(data.summary);
     Object.freeze(data);

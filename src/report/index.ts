@@ -9,6 +9,7 @@ export type { Figure, FigureDesign } from './figures/common.js';
 export { flowFigure, type CountFormatter } from './figures/flow.js';
 export { meanTrajectoryFigure, individualTrajectoryFigure, armDifferenceFigure, changeDistributionFigure } from './figures/outcomes.js';
 export { jacobsonFigure, categoryBarsFigure, doseResponseFigure, forestFigure, cePlaneFigure, ceacFigure } from './figures/sections.js';
+export { registerStatusFigure } from './figures/register.js';
 
 // Rendering: spec → SVG, headless (vega's `none` renderer)
 export { renderSvg, renderFigures, RenderError, type RenderedFigure } from './render.js';
@@ -24,6 +25,7 @@ export {
   type ReportOptions,
   type SectionStatus,
 } from './model.js';
+export { registerSection } from './sections/register.js';
 export { renderHtml } from './html.js';
 export { renderMarkdown, type MarkdownOptions } from './markdown.js';
 export { buildReport, type Report } from './report.js';

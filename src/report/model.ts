@@ -23,6 +23,7 @@ import { categoryBarsFigure, ceacFigure, cePlaneFigure, doseResponseFigure, fore
 import { auto, count, countPercent, interval, money, notEstimableText, num, pEquals, pValue, percent, suppressed, type SmallCells } from './format.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
 import { costUtilitySection } from './cost-utility.js';
+import { registerSection } from './sections/register.js';
 
 /** A column of a report table. */
 export interface ReportColumn {
@@ -777,6 +778,7 @@ export function buildReportModel(analysis: TrialAnalysis, options: ReportOptions
       subgroupSection(analysis, cells, withFigures),
       economicsSection(analysis, cells, withFigures),
       costUtilitySection(analysis, cells, withFigures),
+      registerSection(analysis, cells, withFigures),
       methodsSection(analysis, cells),
     ],
     planJson: JSON.stringify(analysis.plan, null, 2),

@@ -25,6 +25,6 @@ export interface SimulatedTrialData {
  */
 export function simulateTrialData(options?: SimulateTrialOptions): SimulatedTrialData {
   const sim = simulateTrial(options);
-  const data = validateTrial({ participants: sim.participants, measurements: sim.measurements }, { design: sim.design });
+  const data = validateTrial({ participants: sim.participants, measurements: sim.measurements, register: sim.register }, { design: sim.design });
   return { data, truth: sim.truth };
 }

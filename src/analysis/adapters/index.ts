@@ -1,6 +1,7 @@
 /** The section adapters `analyzeTrial` uses by default. */
-import type { ClinicalSignificancePlan, CostUtilityPlan, DoseResponsePlan, EconomicsPlan, SubgroupsPlan } from '../plan.js';
-import type { ClinicalSignificanceSection, CostUtilitySection, DoseResponseSection, EconomicsSection, SubgroupsSection } from '../types.js';
+import type { ClinicalSignificancePlan, CostUtilityPlan, DoseResponsePlan, EconomicsPlan, RegisterPlan, SubgroupsPlan } from '../plan.js';
+import type { ClinicalSignificanceSection, CostUtilitySection, DoseResponseSection, EconomicsSection, RegisterSection, SubgroupsSection } from '../types.js';
+import { registerAdapter } from './register.js';
 import { costUtilityAdapter } from './cost-utility.js';
 import { clinicalSignificanceAdapter } from './clinical-significance.js';
 import { doseResponseAdapter } from './dose-response.js';
@@ -17,6 +18,7 @@ export interface SectionAdapters {
   subgroups: SectionAdapter<SubgroupsPlan, SubgroupsSection>;
   economics: SectionAdapter<EconomicsPlan, EconomicsSection>;
   costUtility: SectionAdapter<CostUtilityPlan, CostUtilitySection>;
+  register: SectionAdapter<RegisterPlan, RegisterSection>;
 }
 
 /** The adapters of this build (a section whose adapter has `run: null` is reported as not available). */
@@ -26,4 +28,5 @@ export const defaultAdapters: Readonly<SectionAdapters> = Object.freeze({
   subgroups: subgroupsAdapter,
   economics: economicsAdapter,
   costUtility: costUtilityAdapter,
+  register: registerAdapter,
 });
