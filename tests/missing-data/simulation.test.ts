@@ -18,7 +18,7 @@ import { sftWithDropout } from './sft-dropout.js';
 const OLS = { vcov: 'CR1', cluster: 'group', clusterMissing: 'singleton', ddf: 'naive-t' } as const;
 const withBaseline = (rows: Record<string, unknown>[]) => {
   const b = new Map(rows.filter((r) => r.visit === 'baseline').map((r) => [r.id, r.score]));
-  return rows.map((r) => ({ ...r, baseline: b.get(r.id) }));
+  return rows.map((r): Record<string, unknown> => ({ ...r, baseline: b.get(r.id) }));
 };
 
 describe('multiple imputation: simulation with known truth', () => {
