@@ -103,6 +103,12 @@ export * from './clinical-significance/index.js';
 // regression), the group-course cost model, level-1 cost assessment
 export * from './economics/index.js';
 
+// Missing data (issue 13): multiple imputation from a joint multilevel model respecting partial
+// nesting, Rubin's rules (poolEstimates, poolFits, pooled marginal means and contrasts), δ
+// adjustment with tipping points and their figure, reference-based imputation (J2R, CR, CIR)
+export * from './missing-data/index.js';
+export { tippingPointFigure, tippingPointReading } from './report/figures/tipping-point.js';
+
 // Analysis plans and analyzeTrial: a whole pre-specified analysis in one call
 export * from './analysis/index.js';
 // Reports: Vega-Lite figures rendered to SVG in Node, a self-contained HTML page, Markdown tables

@@ -147,7 +147,6 @@ export function toWide(data: ModelData, cols: ImputationColumns): WideData {
   }
   const N = ids.length;
   if (armLevels.length < 2) throw new ArgumentError(`data[*].${cols.arm}`, armLevels.join(', '), `the control arm "${cols.control}" and at least one other arm`);
-  if (!own(armIndex, cols.control) && armOf.every((a) => a !== 0)) throw new ArgumentError('options.control', cols.control, `an arm level in the data (${armLevels.slice(1).join(', ')})`);
   if (armOf.every((a) => a !== 0)) throw new ArgumentError('options.control', cols.control, `an arm level in the data (${armLevels.slice(1).join(', ')})`);
 
   const num = (r: number): number => {
@@ -182,7 +181,7 @@ export function toWide(data: ModelData, cols: ImputationColumns): WideData {
       if (seen < 2) {
         throw new NotEstimableError(
           'Multiple imputation',
-          `arm "${armLevels[a]}" has ${seen === 0 ? 'no' : 'only one'} observed ${cols.outcome} score at visit "${cols.visits[k + 1]}", so its mean there is not identified by the data (at least 2 are needed)`,
+          `arm "${armLevels[a]}" has ${seen === 0 ? 'no' : 'only one'} observed "${cols.outcome}" value at visit "${cols.visits[k + 1]}", so its mean there is not identified by the data (at least 2 are needed)`,
         );
       }
     }
