@@ -34,7 +34,8 @@ import { anova } from '../../src/models/emmeans/anova.js';
 import { contrast } from '../../src/models/emmeans/contrast.js';
 import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { gammaCostModel, incrementalQaly, qalys, twoPartCostModel } from '../../src/economics/index.js';
-import { LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE } from '../../tests/tolerances.js';
+import { LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, MI_POOL } from '../../tests/tolerances.js';
+import { poolFits } from '../../src/missing-data/pool.js';
 import { HORIZONS, VISIT_MONTHS, qalyFixture, qalyInput } from '../../tests/economics/qaly-fixture.js';
 
 /** One line of the table. */
@@ -564,7 +565,29 @@ export function computeAgreement(): AgreementRow[] {
   glmAfterFitRows(t);
   glmmRows(t);
   economicsRows(t);
+  missingDataRows(t);
   return [...t.rows.values()];
+}
+
+function missingDataRows(t: Table): void {
+  const fx = fixture('missing-data/pool.json');
+  const P = fx.pooled;
+  const where = 'missing-data/pool.json (nhanes, m = 5)';
+  const ref = 'mice::pool (Rubin’s rules, Barnard–Rubin df)';
+  const fits = fx.completed.map((d: Record<string, number[]>) => fitOls('chl ~ age + bmi', d));
+  poolFits(fits).rows.forEach((r, k) => {
+    t.add('Multiple imputation', ref, where, 'pooled estimates', MI_POOL, r.estimate, P.estimate[k]);
+    t.add('Multiple imputation', ref, where, 'total variance T, Ū, B', MI_POOL, r.total, P.t[k]);
+    t.add('Multiple imputation', ref, where, 'total variance T, Ū, B', MI_POOL, r.within, P.ubar[k]);
+    t.add('Multiple imputation', ref, where, 'total variance T, Ū, B', MI_POOL, r.between, P.b[k]);
+    t.add('Multiple imputation', ref, where, 'Barnard–Rubin df', MI_POOL, r.df, P.df[k]);
+    t.add('Multiple imputation', ref, where, 'fmi, λ, riv', MI_POOL, r.fmi, P.fmi[k]);
+    t.add('Multiple imputation', ref, where, 'fmi, λ, riv', MI_POOL, r.lambda, P.lambda[k]);
+    t.add('Multiple imputation', ref, where, 'fmi, λ, riv', MI_POOL, r.riv, P.riv[k]);
+    t.add('Multiple imputation', ref, where, 'p-values and interval limits', MI_POOL, r.pValue, P.pValue[k]);
+    t.add('Multiple imputation', ref, where, 'p-values and interval limits', MI_POOL, r.ci![0], P.lower[k]);
+    t.add('Multiple imputation', ref, where, 'p-values and interval limits', MI_POOL, r.ci![1], P.upper[k]);
+  });
 }
 
 function sci(x: number): string {
