@@ -108,6 +108,7 @@ export * from './economics/index.js';
 // adjustment with tipping points and their figure, reference-based imputation (J2R, CR, CIR)
 export * from './missing-data/index.js';
 export { tippingPointFigure, tippingPointReading } from './report/figures/tipping-point.js';
+export { missingDataChapter, type MissingDataChapterInput, type AssumptionResult } from './report/sections/missing-data.js';
 
 // Analysis plans and analyzeTrial: a whole pre-specified analysis in one call
 export * from './analysis/index.js';
