@@ -178,8 +178,8 @@ const POOL_FITS_KEYS = optionKeys<PoolFitsOptions>()(['dfComplete', 'ciLevel']);
  * (fitOls, fitLmm, fitGlm, fitGlmm). The complete-data df of each coefficient is its df in the
  * first fit (OLS: n − p as mice; LMM: Satterthwaite or Kenward–Roger; GLM with fixed dispersion: ∞).
  * @example
- * const fits = mi.completed.map((d) => fitOls('score ~ arm + baseline', d));
- * poolFits(fits).rows.find((r) => r.label === 'armSFT');
+ * const fits = mi.completed.map((d) => fitOls('score ~ arm + baseline', d.filter((r) => r.visit === '9m')));
+ * poolFits(fits).rows.find((r) => r.label === 'armSFT'); // { estimate, se, df, fmi, m: 5, … }
  */
 export function poolFits(fits: readonly object[], options: PoolFitsOptions = {}): PooledEstimates {
   checkOptions('options', options, POOL_FITS_KEYS);
@@ -215,8 +215,9 @@ const levelsLabel = (levels: Record<string, string>): string =>
  * Marginal means from each fit (as `marginalMeans`), pooled by Rubin's rules with each mean's
  * df in the fit as the complete-data df.
  * @example
+ * const fits = mi.completed.map((d) => fitLmm('score ~ baseline + arm * visit + (1 | id)', d.filter((r) => r.visit !== 'baseline'), { partialNesting: { cluster: 'group', arm: 'arm', treated: 'SFT' }, levels: { visit: ['9m', '15m'] } }));
  * const mm = poolMarginalMeans(fits, ['arm', 'visit']);
- * mm.rows[0]; // { levels: { arm: 'control', visit: 'baseline' }, estimate, se, df, fmi, … }
+ * mm.rows[0]; // { levels: { arm: 'control', visit: '9m' }, estimate, se, df, fmi, … }
  */
 export function poolMarginalMeans(fits: readonly object[], specs: string[], options: PoolMarginalMeansOptions = {}): { kind: 'pooled-marginal-means'; rows: PooledMarginalMeanRow[]; m: number; method: string } {
   checkOptions('options', options, POOL_MM_KEYS);

@@ -95,7 +95,8 @@ function checkAnalysisRow(row: unknown, l: number): PoolInputRow {
  * @throws ArgumentError for a non-finite δ, an unknown arm, more than two arms, or imputations that are not MAR.
  * @example
  * const tp = tippingPoint(mi, (d) => fitOls('score ~ arm + baseline', d.filter((r) => r.visit === '9m')).fixedEffects[1]!, { deltas: { control: [0, -5], SFT: [0, -5, -10] } });
- * tp.tippingPoints[1]; // { arm: 'SFT', lossOfSignificance: -6.3…, signChange: null, note: … }
+ * tp.rows.length; // 6 (2 × 3 grid points)
+ * tp.tippingPoints.map((t) => t.arm); // ['control', 'SFT']
  */
 export function tippingPoint(mi: MultipleImputation, analyze: (completed: CompletedRow[]) => AnalysisRow, options: TippingPointOptions): TippingPointResult {
   checkOptions('options', options, KEYS);

@@ -11,7 +11,7 @@ import { CONFIG, fmt, HEIGHT, slug, WIDTH, type Figure } from './common.js';
  * Vega-Lite figure of a tipping-point analysis.
  * @example
  * const fig = tippingPointFigure(tp, { effect: '9-month PSP effect' });
- * fig.reading; // 'The 9-month PSP effect stays significant (p < 0.05) unless … SFT … δ ≤ −6.3 …'
+ * fig.reading; // 'The 9-month PSP effect stays significant (p < 0.05) unless those who dropped out of SFT did … points worse than comparable completers …'
  */
 export function tippingPointFigure(tp: TippingPointResult, labels: { effect: string }): Figure {
   const [ax, ay] = tp.arms as [string, string | undefined];
