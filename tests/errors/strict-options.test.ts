@@ -176,6 +176,7 @@ const NOT_OPTIONS: Record<string, string> = {
   changeDistributionFigure: 'a design object',
   categoryBarsFigure: 'a design object',
   regrid: 'a marginal-means result (data), not options',
+  missingDataChapter: 'the chapter’s results (data: missingness, effects, tipping point), not options',
 };
 
 describe('every public function rejects unknown options', () => {
