@@ -681,6 +681,31 @@ export {
 } from './power/bootstrap.js';
 export { powerCurve, type PowerCurve, type PowerCurveOptions, type PowerCurvePoint } from './power/curve.js';
 
+// Missing data: multiple imputation, Rubin's rules, δ adjustment, reference-based imputation
+// Imputation from a joint multilevel model respecting partial nesting, Rubin's rules for any
+// fit (coefficients, marginal means, contrasts), tipping points, J2R / CR / CIR.
+export {
+  poolEstimates,
+  poolFits,
+  poolMarginalMeans,
+  poolContrasts,
+  barnardRubinDf,
+  type PoolInputRow,
+  type PooledRow,
+  type PooledEstimates,
+  type PoolOptions,
+  type PoolFitsOptions,
+  type PoolMarginalMeansOptions,
+  type PooledMarginalMeanRow,
+  type PoolContrastsOptions,
+  type PooledContrastRow,
+} from './missing-data/pool.js';
+export { multipleImputation, MI_LIMITS, type MultipleImputation, type MultipleImputationOptions, type CompletedRow } from './missing-data/impute.js';
+export type { Strategy as ImputationStrategy } from './missing-data/gibbs.js';
+export type { DeltaSpec } from './missing-data/delta.js';
+export type { ImputationColumns } from './missing-data/wide.js';
+export { tippingPoint, type TippingPointOptions, type TippingPointResult, type TippingPointRow, type TippingPointSummary, type AnalysisRow } from './missing-data/tipping-point.js';
+
 // Register outcomes: labour-market status and bed-days from registers
 // The register table's schema and defaults, and the register plan section's adapter helpers
 // (status shares, the longest stays); the models are fitGlm / fitGlmm.

@@ -94,3 +94,10 @@ export const GLMM_AGREEMENT = { estimate: 1e-4, se: 1e-3, logLik: 1e-6 } as cons
  * of that fixture are held to 2.5e-3 instead of GLMM_AGREEMENT.se.
  */
 export const GLMM_SE_KNOWN_GAP = 2.5e-3;
+
+/**
+ * Rubin's rules against mice::pool (tests/fixtures/r/missing-data/pool.json): estimates, Ū, B, T,
+ * Barnard–Rubin df, riv, λ, fmi, p and interval. From mice's own per-imputation estimates the
+ * arithmetic agrees to ~1e-15; through fitOls on the completed data to ~1e-12 (lm's QR vs ours).
+ */
+export const MI_POOL = 1e-10;

@@ -34,10 +34,11 @@ import { anova } from '../../src/models/emmeans/anova.js';
 import { contrast } from '../../src/models/emmeans/contrast.js';
 import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { gammaCostModel, incrementalQaly, qalys, twoPartCostModel } from '../../src/economics/index.js';
-import { GLMM_AGREEMENT, GLMM_SE_KNOWN_GAP, LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, POWER_ANALYTIC } from '../../tests/tolerances.js';
+import { GLMM_AGREEMENT, GLMM_SE_KNOWN_GAP, LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, MI_POOL, POWER_ANALYTIC } from '../../tests/tolerances.js';
 import { partiallyNestedPower } from '../../src/power/analytic.js';
 import { COVERAGE_FORMULA, COVERAGE_OPTIONS, COVERAGE_TERMS, coverageColumns, coverageDraw } from '../../tests/models/glmm/coverage-draws.js';
 import { regrid } from '../../src/models/emmeans/response-scale.js';
+import { poolFits } from '../../src/missing-data/pool.js';
 import { HORIZONS, VISIT_MONTHS, qalyFixture, qalyInput } from '../../tests/economics/qaly-fixture.js';
 
 /** One line of the table. */
@@ -628,7 +629,29 @@ export function computeAgreement(): AgreementRow[] {
   registerRows(t);
   economicsRows(t);
   powerRows(t);
+  missingDataRows(t);
   return [...t.rows.values()];
+}
+
+function missingDataRows(t: Table): void {
+  const fx = fixture('missing-data/pool.json');
+  const P = fx.pooled;
+  const where = 'missing-data/pool.json (nhanes, m = 5)';
+  const ref = 'mice::pool (Rubin’s rules, Barnard–Rubin df)';
+  const fits = fx.completed.map((d: Record<string, number[]>) => fitOls('chl ~ age + bmi', d));
+  poolFits(fits).rows.forEach((r, k) => {
+    t.add('Multiple imputation', ref, where, 'pooled estimates', MI_POOL, r.estimate, P.estimate[k]);
+    t.add('Multiple imputation', ref, where, 'total variance T, Ū, B', MI_POOL, r.total, P.t[k]);
+    t.add('Multiple imputation', ref, where, 'total variance T, Ū, B', MI_POOL, r.within, P.ubar[k]);
+    t.add('Multiple imputation', ref, where, 'total variance T, Ū, B', MI_POOL, r.between, P.b[k]);
+    t.add('Multiple imputation', ref, where, 'Barnard–Rubin df', MI_POOL, r.df, P.df[k]);
+    t.add('Multiple imputation', ref, where, 'fmi, λ, riv', MI_POOL, r.fmi, P.fmi[k]);
+    t.add('Multiple imputation', ref, where, 'fmi, λ, riv', MI_POOL, r.lambda, P.lambda[k]);
+    t.add('Multiple imputation', ref, where, 'fmi, λ, riv', MI_POOL, r.riv, P.riv[k]);
+    t.add('Multiple imputation', ref, where, 'p-values and interval limits', MI_POOL, r.pValue, P.pValue[k]);
+    t.add('Multiple imputation', ref, where, 'p-values and interval limits', MI_POOL, r.ci![0], P.lower[k]);
+    t.add('Multiple imputation', ref, where, 'p-values and interval limits', MI_POOL, r.ci![1], P.upper[k]);
+  });
 }
 
 function sci(x: number): string {

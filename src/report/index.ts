@@ -10,6 +10,7 @@ export { flowFigure, type CountFormatter } from './figures/flow.js';
 export { meanTrajectoryFigure, individualTrajectoryFigure, armDifferenceFigure, changeDistributionFigure } from './figures/outcomes.js';
 export { jacobsonFigure, categoryBarsFigure, doseResponseFigure, forestFigure, cePlaneFigure, ceacFigure } from './figures/sections.js';
 export { registerStatusFigure } from './figures/register.js';
+export { tippingPointFigure, tippingPointReading } from './figures/tipping-point.js';
 
 // Rendering: spec → SVG, headless (vega's `none` renderer)
 export { renderSvg, renderFigures, RenderError, type RenderedFigure } from './render.js';
@@ -26,6 +27,7 @@ export {
   type SectionStatus,
 } from './model.js';
 export { registerSection } from './sections/register.js';
+export { missingDataChapter, type MissingDataChapterInput, type AssumptionResult } from './sections/missing-data.js';
 export { renderHtml } from './html.js';
 export { renderMarkdown, type MarkdownOptions } from './markdown.js';
 export { buildReport, type Report } from './report.js';

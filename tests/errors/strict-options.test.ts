@@ -166,6 +166,13 @@ const TABLE: [string, Call, string, string | null][] = [
   ['buildReport', () => api.buildReport(any, { smallCellk: 5 } as never), 'options.smallCellk', 'smallCellK'],
   ['writeReport', () => api.writeReport(any, '/nonexistent/dir', { figure: false } as never), 'options.figure', 'figures'],
   ['renderMarkdown', () => api.renderMarkdown(any, { figuredir: 'f' } as never), 'options.figuredir', 'figureDir'],
+  // Missing data
+  ['poolEstimates', () => api.poolEstimates(any, { dfcomplete: 3 } as never), 'options.dfcomplete', 'dfComplete'],
+  ['poolFits', () => api.poolFits(any, { cilevel: 0.9 } as never), 'options.cilevel', 'ciLevel'],
+  ['poolMarginalMeans', () => api.poolMarginalMeans(any, ['arm'], { dfComplet: 3 } as never), 'options.dfComplet', 'dfComplete'],
+  ['poolContrasts', () => api.poolContrasts(any, ['arm'], 'pairwise', { refrence: 0 } as never), 'options.refrence', 'reference'],
+  ['multipleImputation', () => api.multipleImputation(any, { burnin: 5 } as never), 'options.burnin', 'burnIn'],
+  ['tippingPoint', () => api.tippingPoint(any, any, { delta: {} } as never), 'options.delta', 'deltas'],
 ];
 
 /**
@@ -183,6 +190,7 @@ const NOT_OPTIONS: Record<string, string> = {
   changeDistributionFigure: 'a design object',
   categoryBarsFigure: 'a design object',
   regrid: 'a marginal-means result (data), not options',
+  missingDataChapter: 'the chapter’s results (data: missingness, effects, tipping point), not options',
 };
 
 describe('every public function rejects unknown options', () => {
