@@ -28,6 +28,7 @@ import { formCrossProducts, type ReTerm } from '../lmm/structure.js';
 import type { CorrelationRow, RandomEffectsTable, VarianceComponentRow } from '../lmm/types.js';
 import { fdDerivatives, minimizeBounded, type OptimizeResult } from '../optimize.js';
 import { tInterval } from '../t-tests.js';
+import { minimizeStage2 } from './newton.js';
 import { agqDeviance, conditionalCovariances, laplaceDeviance, pirls, type GlmmProblem, type ModeState } from './laplace.js';
 import { setGlmmState } from './state.js';
 import './view.js';
@@ -79,11 +80,13 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   const x0 = [...opt1.x, ...beta1, ...(nb ? [0] : [])];
   const objective = dev.stage2;
   // Stage 1 ends near the optimum (β of the nAGQ = 0 fit differs by a fraction of its SE), so
-  // the simplex only evaluates its initial points and Newton steps take over.
-  const opt2: OptimizeResult = minimizeBounded((x) => objective(x), x0, x0.map(() => -Infinity), { ...control, simplexEvaluations: 2 * (x0.length + 1) });
+  // Newton steps with one finite-difference Hessian converge from there (newton.ts).
+  const opt2: OptimizeResult = minimizeStage2((x) => objective(x), x0, control);
   if (!Number.isFinite(opt2.objective)) throw new ConvergenceError(`No finite deviance was found for ${formula}: ${opt2.message}`);
   const par = [...canonicalTheta(terms, opt2.x.slice(0, nTheta)), ...opt2.x.slice(nTheta)];
-  const deviance = objective(par);
+  // The final state by the general PIRLS solve, whose cross-products the conditional
+  // covariances and the RX fallback need.
+  const deviance = dev.stage2(par, true);
   const st = dev.lastState()!;
   const theta = par.slice(0, nTheta);
   const beta = par.slice(nTheta, nTheta + p);
@@ -121,7 +124,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   }
 
   // Conditional modes, variance components.
-  const lams = lambdaBlocks(st.cp, theta);
+  const lams = lambdaBlocks(st.cp!, theta);
   const cuAll = conditionalCovariances(st, theta);
   const randomEffects: RandomEffectsTable[] = [];
   const varianceComponents: VarianceComponentRow[] = [];
@@ -534,11 +537,11 @@ function makeDevianceFunctions(setup: Setup) {
     warm = st;
     return laplaceDeviance(prob, stage1Fam, st);
   };
-  const stage2 = (par: readonly number[]): number => {
+  const stage2 = (par: readonly number[], general = false): number => {
     const th = par.slice(0, nTheta);
     const be = par.slice(nTheta, nTheta + p);
     const fam = nb ? famAt(par[nTheta + p]!) : fam0;
-    const st = pirls(prob, fam, th, be, false, warm ? warm.u : null, null, nAgq > 1);
+    const st = pirls(prob, fam, th, be, false, warm ? warm.u : null, null, nAgq > 1, general);
     if (!Number.isFinite(st.ldL2)) return Infinity;
     warm = st;
     return nAgq > 1 ? agqDeviance(prob, fam, th, st, nAgq) : laplaceDeviance(prob, fam, st);
