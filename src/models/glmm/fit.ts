@@ -575,3 +575,13 @@ export function glmmDevianceFunction(formula: string, data: ModelData, options: 
     return d.stage2(params);
   };
 }
+
+/**
+ * glmer's first-stage deviance (nAGQ = 0: β and u by PIRLS together) at θ, for checking the
+ * PIRLS kernels. Internal: not exported from the package.
+ */
+export function glmmStage1DevianceFunction(formula: string, data: ModelData, options: GlmmOptions): (theta: readonly number[]) => number {
+  const setup = prepare(formula, data, options);
+  const d = makeDevianceFunctions(setup);
+  return (theta) => d.stage1([...theta]);
+}

@@ -83,10 +83,8 @@ export interface ModeState {
 
 const MAX_PIRLS = 60;
 
-/** The working weight w and the Newton/Fisher step s/w in η of each row, at η. */
-function working(fam: Family, hessian: 'fisher' | 'observed', y: number, eta: number, wt: number, out: { mu: number; w: number; step: number }): void {
-  const mu = fam.linkinv(eta);
-  out.mu = mu;
+/** The working weight w and the Newton/Fisher step s/w in η of each row, at η (μ = linkinv(η) given). */
+function working(fam: Family, hessian: 'fisher' | 'observed', y: number, eta: number, mu: number, wt: number, out: { w: number; step: number }): void {
   if (hessian === 'observed' && fam.name === 'negativeBinomial') {
     // log link: ℓ'(η) = θ(y − μ)/(μ + θ), −ℓ''(η) = θμ(θ + y)/(μ + θ)².
     const th = fam.theta!;
@@ -172,7 +170,7 @@ export function pirls(
   const mu = new Float64Array(n);
   const z = new Float64Array(n);
   const w = new Float64Array(n);
-  const tmp = { mu: 0, w: 0, step: 0 };
+  const tmp = { w: 0, step: 0 };
   // Newton (observed information, or Fisher scoring on a canonical link); the shortcut below
   // also needs the final per-level factors only for log|L|² (not for AGQ's curvatures).
   const newton = !needFactors && (prob.hessian === 'observed' || (fam.name === 'binomial' && fam.link === 'logit') || (fam.name === 'poisson' && fam.link === 'log'));
@@ -199,6 +197,7 @@ export function pirls(
     // R's starting values (family$initialize): the first system is formed at η₀, and any
     // first step is taken.
     eta.set(etaStart);
+    for (let i = 0; i < n; i++) mu[i] = fam.linkinv(eta[i]!);
     pdev = Infinity;
   } else if (!Number.isFinite(pdev)) {
     // A warm start can be far off after a large step in θ: restart from u = 0.
@@ -213,7 +212,7 @@ export function pirls(
   let it = 0;
   for (; it < MAX_PIRLS; it++) {
     for (let i = 0; i < n; i++) {
-      working(fam, prob.hessian, y[i]!, eta[i]!, wt[i]!, tmp);
+      working(fam, prob.hessian, y[i]!, eta[i]!, mu[i]!, wt[i]!, tmp);
       w[i] = tmp.w;
       z[i] = eta[i]! - (joint ? prob.offset[i]! : base[i]!) + tmp.step;
     }
@@ -270,7 +269,7 @@ export function pirls(
       // Newton steps converge quadratically: the next change would be below 1e-14, so only
       // the factor at the final weights is still needed (for log|L|²), not another solve.
       for (let i = 0; i < n; i++) {
-        working(fam, prob.hessian, y[i]!, eta[i]!, wt[i]!, tmp);
+        working(fam, prob.hessian, y[i]!, eta[i]!, mu[i]!, wt[i]!, tmp);
         w[i] = tmp.w;
       }
       if (fast) {

@@ -8,7 +8,8 @@
  * evaluations), and reused: each further step needs only the central-difference gradient
  * (2d evaluations), x ← x − H⁻¹g. That is a chord (simplified Newton) iteration; it converges
  * linearly with rate ‖I − H₀⁻¹H(x)‖, which is small here because H barely changes over the
- * short distance covered; H is formed again when the steps stop shrinking fast. The general
+ * short distance covered, and BFGS updates from the gradients' changes make it superlinear;
+ * H is formed again when the steps stop shrinking fast. The general
  * optimiser (bounded Nelder–Mead, then full finite-difference Newton at every step) would form
  * a new Hessian, d(d + 1) + 1 evaluations, at every step.
  *
@@ -139,7 +140,26 @@ export function minimizeStage2(f: (x: number[]) => number, x0: number[], control
     }
     sinceRefresh++;
     prevRel = rel;
+    const gOld = g;
     g = fdGradient(F, x, stepsAt(x));
+    // BFGS update of H with the step and the change of gradient, while the step is large
+    // enough for that change to stand above the noise of the differences: the steps then
+    // shrink superlinearly instead of by a constant factor.
+    if (rel > 1e-4) {
+      const sv = step.map((v) => v * t);
+      const yv = g.map((v, i) => v - gOld[i]!);
+      const sy = sv.reduce((a, v, i) => a + v * yv[i]!, 0);
+      const Hs = H.map((row) => row.reduce((a, v, j) => a + v * sv[j]!, 0));
+      const sHs = sv.reduce((a, v, i) => a + v * Hs[i]!, 0);
+      if (sy > 0 && sHs > 0) {
+        const Hn = H.map((row, i) => row.map((v, j) => v - (Hs[i]! * Hs[j]!) / sHs + (yv[i]! * yv[j]!) / sy));
+        const inv = inverseSpd(Hn);
+        if (inv) {
+          H = Hn;
+          Hinv = inv;
+        }
+      }
+    }
   }
   return general();
 }
