@@ -8,7 +8,7 @@
  * the optimisation has two stages: θ alone with β and u found together by PIRLS (nAGQ = 0),
  * then θ and β jointly on the Laplace (or AGQ) deviance with PIRLS over u only, started from
  * the first stage. Standard errors are glmer's default: 2·H⁻¹ of the deviance's Hessian in
- * (θ, β), here by Richardson-extrapolated central differences.
+ * (θ, β), here by central differences.
  *
  * References: Bates, Mächler, Bolker & Walker (2015), JSS 67(1); Pinheiro & Bates (1995),
  * JCGS 4(1) (adaptive Gauss–Hermite); Brooks et al. (2017), The R Journal 9(2) (glmmTMB).
@@ -214,7 +214,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
     linearPredictor: st.eta,
     rows: frame.rows,
     optimizer: {
-      method: 'two stages as glmer (θ with PIRLS over β and u, then θ and β on the ' + (nAgq > 1 ? 'AGQ' : 'Laplace') + ' deviance): bounded Nelder-Mead, then Newton on finite differences',
+      method: 'two stages as glmer (θ with PIRLS over β and u, then θ and β on the ' + (nAgq > 1 ? 'AGQ' : 'Laplace') + ' deviance): stage 1 bounded Nelder-Mead, then Newton on finite differences; stage 2 Newton steps on one finite-difference Hessian with BFGS updates',
       evaluations: opt1.evaluations + opt2.evaluations,
       converged: opt1.converged && opt2.converged,
       message: opt2.converged ? 'converged' : opt2.message,
