@@ -470,8 +470,12 @@ function prepare(formula: string, data: ModelData, options: GlmmOptions): Setup 
   }
   const { kept, aliased } = detectRankDeficiency(XtX, pAll);
   const p = kept.length;
-  const X = new Float64Array(n * p);
-  kept.forEach((j, c) => X.set(frame.X.subarray(j * n, (j + 1) * n), c * n));
+  // The frame's own matrix when no column is aliased (no second copy of n × p at register scale).
+  let X = frame.X;
+  if (p < pAll) {
+    X = new Float64Array(n * p);
+    kept.forEach((j, c) => X.set(frame.X.subarray(j * n, (j + 1) * n), c * n));
+  }
   const droppedColumns = aliased.map((j) => frame.spec.columnNames[j]!);
   const xNames = kept.map((j) => frame.spec.columnNames[j]!);
 

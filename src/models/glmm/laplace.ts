@@ -101,12 +101,16 @@ function working(fam: Family, hessian: 'fisher' | 'observed', y: number, eta: nu
 /** η = offset + Xβ (β given) into out. */
 export function fixedPredictor(prob: GlmmProblem, beta: ArrayLike<number>, out: Float64Array): Float64Array {
   const { X, n, p } = prob;
-  out.set(prob.offset);
-  for (let c = 0; c < p; c++) {
-    const bc = beta[c]!;
-    if (bc === 0) continue;
-    const o = c * n;
-    for (let i = 0; i < n; i++) out[i] = out[i]! + X[o + i]! * bc;
+  const off = prob.offset;
+  // One pass over the rows (the columns' terms added in order, as column by column would).
+  const b = Float64Array.from(beta as ArrayLike<number>);
+  for (let i = 0; i < n; i++) {
+    let s = off[i]!;
+    for (let c = 0; c < p; c++) {
+      const bc = b[c]!;
+      if (bc !== 0) s += X[c * n + i]! * bc;
+    }
+    out[i] = s;
   }
   return out;
 }
@@ -140,6 +144,17 @@ function sumSq(u: Float64Array[]): number {
   return s;
 }
 
+const scratch = new WeakMap<GlmmProblem, { base: Float64Array; z: Float64Array; w: Float64Array }>();
+
+function scratchOf(prob: GlmmProblem): { base: Float64Array; z: Float64Array; w: Float64Array } {
+  let s = scratch.get(prob);
+  if (!s) {
+    s = { base: new Float64Array(prob.n), z: new Float64Array(prob.n), w: new Float64Array(prob.n) };
+    scratch.set(prob, s);
+  }
+  return s;
+}
+
 /**
  * PIRLS to the conditional mode at θ: over u only with β fixed (`joint = false`, lme4's
  * nAGQ ≥ 1 stage) or over u and β together (`joint = true`, lme4's nAGQ = 0 stage).
@@ -165,11 +180,10 @@ export function pirls(
   const lams = lambdaBlocks(cp0, theta);
   let u: Float64Array[] = start ? start.map((a) => Float64Array.from(a)) : terms.map((t) => new Float64Array(t.levels.length * t.k));
   let b: Float64Array = Float64Array.from(beta);
-  const base = new Float64Array(n);
+  // Per-row work arrays shared by the evaluations of one problem (η and μ stay with the state).
+  const { base, z, w } = scratchOf(prob);
   const eta = new Float64Array(n);
   const mu = new Float64Array(n);
-  const z = new Float64Array(n);
-  const w = new Float64Array(n);
   const tmp = { w: 0, step: 0 };
   // Newton (observed information, or Fisher scoring on a canonical link); the shortcut below
   // also needs the final per-level factors only for log|L|² (not for AGQ's curvatures).
