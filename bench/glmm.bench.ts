@@ -29,6 +29,7 @@ const sizes = [
 interface JsResult {
   nRows: number;
   fitMs: number;
+  cpuMs: number;
   evaluations: number;
   logLik: number;
   maxRssMb: number;
@@ -36,6 +37,9 @@ interface JsResult {
 const dir = join(tmpdir(), `rcteval-bench-glmm-${process.pid}`);
 mkdirSync(dir, { recursive: true });
 const rows: string[] = [];
+// CPU times (user + system, medians), printed under the table: on a shared machine they compare
+// the two programs' work where wall-clock times also measure the other jobs.
+const cpuLines: string[] = [];
 const header =
   '| rows | participants | rcteval fit (ms) | glmer fit (ms) | rcteval / glmer | rcteval deviance evaluations | glmer deviance evaluations | rcteval peak RSS (MB) | glmer peak RSS (MB) | logLik rcteval | logLik glmer |';
 const rule = '|---|---|---|---|---|---|---|---|---|---|---|';
@@ -49,21 +53,24 @@ try {
     let rRss = NaN;
     let rLogLik = NaN;
     let rEvals = NaN;
+    let rCpu = NaN;
     if (useR) {
-      const rr = runR<{ fitMs: number; logLik: number; evaluations: number }>('bench/glmm-r.R', csv, s.repeats, s.rows);
-      if (rr) ({ out: { fitMs: rMs, logLik: rLogLik, evaluations: rEvals }, rssMb: rRss } = rr);
+      const rr = runR<{ fitMs: number; cpuMs: number; logLik: number; evaluations: number }>('bench/glmm-r.R', csv, s.repeats, s.rows);
+      if (rr) ({ out: { fitMs: rMs, cpuMs: rCpu, logLik: rLogLik, evaluations: rEvals }, rssMb: rRss } = rr);
       rmSync(csv, { force: true });
     }
     const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
     const line = `| ${r.nRows.toLocaleString('en-US')} | ${s.participants.toLocaleString('en-US')} | ${f(r.fitMs)} | ${f(rMs)} | ${f(r.fitMs / rMs, 2)} | ${r.evaluations} | ${f(rEvals)} | ${f(r.maxRssMb)} | ${f(rRss)} | ${f(r.logLik, 4)} | ${f(rLogLik, 4)} |`;
     console.log(line);
     rows.push(line);
+    cpuLines.push(`- ${r.nRows.toLocaleString('en-US')} rows: CPU time rcteval ${f(r.cpuMs)} ms, glmer ${f(rCpu)} ms, ratio ${f(r.cpuMs / rCpu, 2)}`);
   }
+  console.log('\nCPU time (user + system), medians:\n' + cpuLines.join('\n'));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   'bench/results/glmm.md',
-  `# fitGlmm benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${useR ? 'with' : 'without'} R)\n\nModel: \`status ~ arm * week + (1 | id)\` with partialNesting (glmer: \`+ (0 + sft | group)\`), binomial logit, nAGQ = 1; SFT-shaped design from simulateLongColumns(seed 2026), status drawn from a logistic model (createRng(2026)).\n\n${header}\n${rule}\n${rows.join('\n')}\n`,
+  `# fitGlmm benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${useR ? 'with' : 'without'} R)\n\nModel: \`status ~ arm * week + (1 | id)\` with partialNesting (glmer: \`+ (0 + sft | group)\`), binomial logit, nAGQ = 1; SFT-shaped design from simulateLongColumns(seed 2026), status drawn from a logistic model (createRng(2026)).\n\n${header}\n${rule}\n${rows.join('\n')}\n\nCPU time (user + system), medians:\n\n${cpuLines.join('\n')}\n`,
 );

@@ -8,7 +8,7 @@
  * the optimisation has two stages: θ alone with β and u found together by PIRLS (nAGQ = 0),
  * then θ and β jointly on the Laplace (or AGQ) deviance with PIRLS over u only, started from
  * the first stage. Standard errors are glmer's default: 2·H⁻¹ of the deviance's Hessian in
- * (θ, β), here by Richardson-extrapolated central differences.
+ * (θ, β), here by central differences.
  *
  * References: Bates, Mächler, Bolker & Walker (2015), JSS 67(1); Pinheiro & Bates (1995),
  * JCGS 4(1) (adaptive Gauss–Hermite); Brooks et al. (2017), The R Journal 9(2) (glmmTMB).
@@ -28,6 +28,7 @@ import { formCrossProducts, type ReTerm } from '../lmm/structure.js';
 import type { CorrelationRow, RandomEffectsTable, VarianceComponentRow } from '../lmm/types.js';
 import { fdDerivatives, minimizeBounded, type OptimizeResult } from '../optimize.js';
 import { tInterval } from '../t-tests.js';
+import { minimizeStage2 } from './newton.js';
 import { agqDeviance, conditionalCovariances, laplaceDeviance, pirls, type GlmmProblem, type ModeState } from './laplace.js';
 import { setGlmmState } from './state.js';
 import { registerGlmmView } from './view.js';
@@ -82,11 +83,13 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   const x0 = [...opt1.x, ...beta1, ...(nb ? [0] : [])];
   const objective = dev.stage2;
   // Stage 1 ends near the optimum (β of the nAGQ = 0 fit differs by a fraction of its SE), so
-  // the simplex only evaluates its initial points and Newton steps take over.
-  const opt2: OptimizeResult = minimizeBounded((x) => objective(x), x0, x0.map(() => -Infinity), { ...control, simplexEvaluations: 2 * (x0.length + 1) });
+  // Newton steps with one finite-difference Hessian converge from there (newton.ts).
+  const opt2: OptimizeResult = minimizeStage2((x) => objective(x), x0, control);
   if (!Number.isFinite(opt2.objective)) throw new ConvergenceError(`No finite deviance was found for ${formula}: ${opt2.message}`);
   const par = [...canonicalTheta(terms, opt2.x.slice(0, nTheta)), ...opt2.x.slice(nTheta)];
-  const deviance = objective(par);
+  // The final state by the general PIRLS solve, whose cross-products the conditional
+  // covariances and the RX fallback need.
+  const deviance = dev.stage2(par, true);
   const st = dev.lastState()!;
   const theta = par.slice(0, nTheta);
   const beta = par.slice(nTheta, nTheta + p);
@@ -124,7 +127,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   }
 
   // Conditional modes, variance components.
-  const lams = lambdaBlocks(st.cp, theta);
+  const lams = lambdaBlocks(st.cp!, theta);
   const cuAll = conditionalCovariances(st, theta);
   const randomEffects: RandomEffectsTable[] = [];
   const varianceComponents: VarianceComponentRow[] = [];
@@ -214,7 +217,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
     linearPredictor: st.eta,
     rows: frame.rows,
     optimizer: {
-      method: 'two stages as glmer (θ with PIRLS over β and u, then θ and β on the ' + (nAgq > 1 ? 'AGQ' : 'Laplace') + ' deviance): bounded Nelder-Mead, then Newton on finite differences',
+      method: 'two stages as glmer (θ with PIRLS over β and u, then θ and β on the ' + (nAgq > 1 ? 'AGQ' : 'Laplace') + ' deviance): stage 1 bounded Nelder-Mead, then Newton on finite differences; stage 2 Newton steps on one finite-difference Hessian with BFGS updates',
       evaluations: opt1.evaluations + opt2.evaluations,
       converged: opt1.converged && opt2.converged,
       message: opt2.converged ? 'converged' : opt2.message,
@@ -470,8 +473,12 @@ function prepare(formula: string, data: ModelData, options: GlmmOptions): Setup 
   }
   const { kept, aliased } = detectRankDeficiency(XtX, pAll);
   const p = kept.length;
-  const X = new Float64Array(n * p);
-  kept.forEach((j, c) => X.set(frame.X.subarray(j * n, (j + 1) * n), c * n));
+  // The frame's own matrix when no column is aliased (no second copy of n × p at register scale).
+  let X = frame.X;
+  if (p < pAll) {
+    X = new Float64Array(n * p);
+    kept.forEach((j, c) => X.set(frame.X.subarray(j * n, (j + 1) * n), c * n));
+  }
   const droppedColumns = aliased.map((j) => frame.spec.columnNames[j]!);
   const xNames = kept.map((j) => frame.spec.columnNames[j]!);
 
@@ -537,11 +544,11 @@ function makeDevianceFunctions(setup: Setup) {
     warm = st;
     return laplaceDeviance(prob, stage1Fam, st);
   };
-  const stage2 = (par: readonly number[]): number => {
+  const stage2 = (par: readonly number[], general = false): number => {
     const th = par.slice(0, nTheta);
     const be = par.slice(nTheta, nTheta + p);
     const fam = nb ? famAt(par[nTheta + p]!) : fam0;
-    const st = pirls(prob, fam, th, be, false, warm ? warm.u : null, null, nAgq > 1);
+    const st = pirls(prob, fam, th, be, false, warm ? warm.u : null, null, nAgq > 1, general);
     if (!Number.isFinite(st.ldL2)) return Infinity;
     warm = st;
     return nAgq > 1 ? agqDeviance(prob, fam, th, st, nAgq) : laplaceDeviance(prob, fam, st);
@@ -574,4 +581,14 @@ export function glmmDevianceFunction(formula: string, data: ModelData, options: 
     if (!Array.isArray(params) || params.length !== size) throw new ArgumentError('params', params, `${size} numbers: θ (${setup.nTheta}), β (${setup.p})${setup.nb ? ', log θ_NB' : ''}`);
     return d.stage2(params);
   };
+}
+
+/**
+ * glmer's first-stage deviance (nAGQ = 0: β and u by PIRLS together) at θ, for checking the
+ * PIRLS kernels. Internal: not exported from the package.
+ */
+export function glmmStage1DevianceFunction(formula: string, data: ModelData, options: GlmmOptions): (theta: readonly number[]) => number {
+  const setup = prepare(formula, data, options);
+  const d = makeDevianceFunctions(setup);
+  return (theta) => d.stage1([...theta]);
 }

@@ -67,8 +67,11 @@ export interface ModeState {
   devResid: number;
   iterations: number;
   converged: boolean;
-  /** Cross-products of the last PIRLS system (weights at the mode) and their factor's solution. */
-  cp: CrossProducts;
+  /**
+   * Cross-products of the last PIRLS system (weights at the mode); null when the scalar-term
+   * kernel (`scalarSystem`) solved it (call `pirls` with `general = true` for them).
+   */
+  cp: CrossProducts | null;
   /**
    * Per-term conditional covariance blocks of u ((L L')⁻¹ diagonal blocks), complete for term 1
    * and the nested layout; for crossed terms call `conditionalCovariances`.
@@ -80,10 +83,8 @@ export interface ModeState {
 
 const MAX_PIRLS = 60;
 
-/** The working weight w and the Newton/Fisher step s/w in η of each row, at η. */
-function working(fam: Family, hessian: 'fisher' | 'observed', y: number, eta: number, wt: number, out: { mu: number; w: number; step: number }): void {
-  const mu = fam.linkinv(eta);
-  out.mu = mu;
+/** The working weight w and the Newton/Fisher step s/w in η of each row, at η (μ = linkinv(η) given). */
+function working(fam: Family, hessian: 'fisher' | 'observed', y: number, eta: number, mu: number, wt: number, out: { w: number; step: number }): void {
   if (hessian === 'observed' && fam.name === 'negativeBinomial') {
     // log link: ℓ'(η) = θ(y − μ)/(μ + θ), −ℓ''(η) = θμ(θ + y)/(μ + θ)².
     const th = fam.theta!;
@@ -100,12 +101,16 @@ function working(fam: Family, hessian: 'fisher' | 'observed', y: number, eta: nu
 /** η = offset + Xβ (β given) into out. */
 export function fixedPredictor(prob: GlmmProblem, beta: ArrayLike<number>, out: Float64Array): Float64Array {
   const { X, n, p } = prob;
-  out.set(prob.offset);
-  for (let c = 0; c < p; c++) {
-    const bc = beta[c]!;
-    if (bc === 0) continue;
-    const o = c * n;
-    for (let i = 0; i < n; i++) out[i] = out[i]! + X[o + i]! * bc;
+  const off = prob.offset;
+  // One pass over the rows (the columns' terms added in order, as column by column would).
+  const b = Float64Array.from(beta as ArrayLike<number>);
+  for (let i = 0; i < n; i++) {
+    let s = off[i]!;
+    for (let c = 0; c < p; c++) {
+      const bc = b[c]!;
+      if (bc !== 0) s += X[c * n + i]! * bc;
+    }
+    out[i] = s;
   }
   return out;
 }
@@ -139,6 +144,17 @@ function sumSq(u: Float64Array[]): number {
   return s;
 }
 
+const scratch = new WeakMap<GlmmProblem, { base: Float64Array; z: Float64Array; w: Float64Array }>();
+
+function scratchOf(prob: GlmmProblem): { base: Float64Array; z: Float64Array; w: Float64Array } {
+  let s = scratch.get(prob);
+  if (!s) {
+    s = { base: new Float64Array(prob.n), z: new Float64Array(prob.n), w: new Float64Array(prob.n) };
+    scratch.set(prob, s);
+  }
+  return s;
+}
+
 /**
  * PIRLS to the conditional mode at θ: over u only with β fixed (`joint = false`, lme4's
  * nAGQ ≥ 1 stage) or over u and β together (`joint = true`, lme4's nAGQ = 0 stage).
@@ -157,27 +173,31 @@ export function pirls(
   start: Float64Array[] | null,
   etaStart: Float64Array | null = null,
   needFactors = false,
+  general = false,
 ): ModeState {
   const { n, p, y, wt, terms } = prob;
   const cp0 = { terms } as CrossProducts;
   const lams = lambdaBlocks(cp0, theta);
   let u: Float64Array[] = start ? start.map((a) => Float64Array.from(a)) : terms.map((t) => new Float64Array(t.levels.length * t.k));
-  let b = Float64Array.from(beta);
-  const base = new Float64Array(n);
+  let b: Float64Array = Float64Array.from(beta);
+  // Per-row work arrays shared by the evaluations of one problem (η and μ stay with the state).
+  const { base, z, w } = scratchOf(prob);
   const eta = new Float64Array(n);
   const mu = new Float64Array(n);
-  const z = new Float64Array(n);
-  const w = new Float64Array(n);
-  const tmp = { mu: 0, w: 0, step: 0 };
+  const tmp = { w: 0, step: 0 };
   // Newton (observed information, or Fisher scoring on a canonical link); the shortcut below
   // also needs the final per-level factors only for log|L|² (not for AGQ's curvatures).
   const newton = !needFactors && (prob.hessian === 'observed' || (fam.name === 'binomial' && fam.link === 'logit') || (fam.name === 'poisson' && fam.link === 'log'));
   const emptyX = new Float64Array(0);
+  const fast = !general ? scalarSystem(prob) : null;
+  const lam1 = lams[0]![0]!;
+  const lam2 = fast && fast.nested ? lams[1]![0]! : 0;
 
   fixedPredictor(prob, b, base);
   const update = (uu: Float64Array[], bb: Float64Array): number => {
     if (joint) fixedPredictor(prob, bb, base);
-    addRandom(prob, lams, uu, base, eta);
+    if (fast) fast.predictor(lam1, lam2, uu, base, eta);
+    else addRandom(prob, lams, uu, base, eta);
     let dev = 0;
     for (let i = 0; i < n; i++) {
       const m = fam.linkinv(eta[i]!);
@@ -191,6 +211,7 @@ export function pirls(
     // R's starting values (family$initialize): the first system is formed at η₀, and any
     // first step is taken.
     eta.set(etaStart);
+    for (let i = 0; i < n; i++) mu[i] = fam.linkinv(eta[i]!);
     pdev = Infinity;
   } else if (!Number.isFinite(pdev)) {
     // A warm start can be far off after a large step in θ: restart from u = 0.
@@ -205,18 +226,35 @@ export function pirls(
   let it = 0;
   for (; it < MAX_PIRLS; it++) {
     for (let i = 0; i < n; i++) {
-      working(fam, prob.hessian, y[i]!, eta[i]!, wt[i]!, tmp);
+      working(fam, prob.hessian, y[i]!, eta[i]!, mu[i]!, wt[i]!, tmp);
       w[i] = tmp.w;
       z[i] = eta[i]! - (joint ? prob.offset[i]! : base[i]!) + tmp.step;
     }
-    cp = formCrossProducts(terms, joint ? prob.X : emptyX, z, n, joint ? p : 0, { aggregate: false, weights: w, structure: prob.structure });
-    const ev = evaluateDeviance(cp, theta, false, true, false);
-    if (!ev.solution || !Number.isFinite(ev.ldL2)) break;
-    ldL2 = ev.ldL2;
-    cu = ev.solution.cu;
-    Lx = ev.Lx;
-    const uNew = ev.solution.u;
-    const bNew = joint ? Float64Array.from(ev.solution.beta) : b;
+    let uNew: Float64Array[];
+    let bNew: Float64Array = b;
+    if (fast && joint) {
+      const sol = fast.solveJoint(w, z, lam1, lam2);
+      if (!sol) break;
+      ldL2 = sol.ldL2;
+      cu = [];
+      uNew = sol.u;
+      bNew = Float64Array.from(sol.beta);
+    } else if (fast) {
+      const sol = fast.solve(w, z, lam1, lam2, true);
+      if (!sol) break;
+      ldL2 = sol.ldL2;
+      cu = sol.cu;
+      uNew = sol.u;
+    } else {
+      cp = formCrossProducts(terms, joint ? prob.X : emptyX, z, n, joint ? p : 0, { aggregate: false, weights: w, structure: prob.structure });
+      const ev = evaluateDeviance(cp, theta, false, true, false);
+      if (!ev.solution || !Number.isFinite(ev.ldL2)) break;
+      ldL2 = ev.ldL2;
+      cu = ev.solution.cu;
+      Lx = ev.Lx;
+      uNew = ev.solution.u;
+      if (joint) bNew = Float64Array.from(ev.solution.beta);
+    }
     let change = 0;
     uNew.forEach((a, j) => {
       for (let i = 0; i < a.length; i++) change = Math.max(change, Math.abs(a[i]! - u[j]![i]!));
@@ -245,24 +283,306 @@ export function pirls(
       // Newton steps converge quadratically: the next change would be below 1e-14, so only
       // the factor at the final weights is still needed (for log|L|²), not another solve.
       for (let i = 0; i < n; i++) {
-        working(fam, prob.hessian, y[i]!, eta[i]!, wt[i]!, tmp);
+        working(fam, prob.hessian, y[i]!, eta[i]!, mu[i]!, wt[i]!, tmp);
         w[i] = tmp.w;
       }
-      cp = formCrossProducts(terms, joint ? prob.X : emptyX, z, n, joint ? p : 0, { aggregate: false, weights: w, structure: prob.structure });
-      const fin = evaluateDeviance(cp, theta, false);
-      if (!Number.isFinite(fin.ldL2)) break;
-      ldL2 = fin.ldL2;
+      if (fast) {
+        const fin = fast.solve(w, z, lam1, lam2, false);
+        if (!fin) break;
+        ldL2 = fin.ldL2;
+      } else {
+        cp = formCrossProducts(terms, joint ? prob.X : emptyX, z, n, joint ? p : 0, { aggregate: false, weights: w, structure: prob.structure });
+        const fin = evaluateDeviance(cp, theta, false);
+        if (!Number.isFinite(fin.ldL2)) break;
+        ldL2 = fin.ldL2;
+      }
       converged = true;
       it += 2;
       break;
     }
   }
   const sqrL = sumSq(u);
-  return { u, beta: b, eta, mu, ldL2, sqrL, devResid: pdev - sqrL, iterations: it, converged, cp: cp!, cu, Lx };
+  return { u, beta: b, eta, mu, ldL2, sqrL, devResid: pdev - sqrL, iterations: it, converged, cp, cu, Lx };
+}
+
+/**
+ * The PIRLS system over u alone (β fixed) for the commonest designs, solved without forming
+ * the LMM's cross-product structure: every random-effects term scalar (k = 1), and either one
+ * term or two with the first nested in the second (participants within therapy groups,
+ * including a partially nested design's placeholder cluster). The system
+ *     (Λ'Z'WZΛ + I) u = Λ'Z'W z
+ * then has a diagonal term-1 block a_g, a diagonal term-2 block and a term-1/term-2 border with
+ * one entry per term-1 level, so eliminating term 1 leaves a diagonal term-2 block:
+ *     d_l = λ2² Σ w z2² + 1 − Σ_{g∈l} e_g²/a_g,  e_g = λ1λ2 Σ_{i∈g} w z1 z2,
+ * and u and log|L|² = Σ log a_g + Σ log d_l follow in O(rows + levels), with one pass over the
+ * rows and no allocation per iteration. The same algebra as the LMM's nested layout
+ * (`evaluateNested`), specialised; `pirls(..., general = true)` uses that layout instead.
+ */
+interface ScalarSystem {
+  nested: boolean;
+  /** η = base + λ1 z1 u1[g] (+ λ2 z2 u2[l]). */
+  predictor(lam1: number, lam2: number, u: Float64Array[], base: Float64Array, out: Float64Array): void;
+  /** u, log|L|² and, for one term, its conditional variances 1/a_g; null when not positive definite. */
+  solve(w: Float64Array, z: Float64Array, lam1: number, lam2: number, withModes: boolean): { u: Float64Array[]; ldL2: number; cu: Float64Array[] } | null;
+  /** The joint system in u and β (stage 1): u, β and log|L|² (random-effects part); null when not positive definite. */
+  solveJoint(w: Float64Array, z: Float64Array, lam1: number, lam2: number): { u: Float64Array[]; beta: Float64Array; ldL2: number } | null;
+}
+
+const scalarSystems = new WeakMap<GlmmProblem, ScalarSystem | null>();
+
+function scalarSystem(prob: GlmmProblem): ScalarSystem | null {
+  if (scalarSystems.has(prob)) return scalarSystems.get(prob)!;
+  const sys = buildScalarSystem(prob);
+  scalarSystems.set(prob, sys);
+  return sys;
+}
+
+function buildScalarSystem(prob: GlmmProblem): ScalarSystem | null {
+  const { terms, n, X, p } = prob;
+  if (prob.structure === 'dense' || terms.length > 2 || terms.some((t) => t.k !== 1)) return null;
+  const t1 = terms[0]!;
+  const n1 = t1.levels.length;
+  const g1 = t1.group;
+  const z1 = t1.Z;
+  const nested = terms.length === 2;
+  const t2 = nested ? terms[1]! : null;
+  const n2 = t2 ? t2.levels.length : 0;
+  const g2 = t2 ? t2.group : new Int32Array(0);
+  const z2 = t2 ? t2.Z : new Float64Array(0);
+  const levelOf = new Int32Array(nested ? n1 : 0).fill(-1);
+  if (nested) {
+    for (let i = 0; i < n; i++) {
+      const g = g1[i]!;
+      const cur = levelOf[g]!;
+      if (cur === -1) levelOf[g] = g2[i]!;
+      else if (cur !== g2[i]) return null;
+    }
+  }
+  const A = new Float64Array(n1);
+  const C = new Float64Array(n1);
+  const E = new Float64Array(nested ? n1 : 0);
+  const D = new Float64Array(n2);
+  const F = new Float64Array(n2);
+  // The joint system's fixed-effects borders, allocated on first use (stage 1 only).
+  let B1 = new Float64Array(0);
+  let B2 = new Float64Array(0);
+  const XX = new Float64Array(p * p);
+  const Xz = new Float64Array(p);
+  const xi = new Float64Array(p);
+  return {
+    nested,
+    solveJoint(w, z, lam1, lam2) {
+      if (B1.length !== n1 * p) {
+        B1 = new Float64Array(n1 * p);
+        B2 = new Float64Array(n2 * p);
+      }
+      A.fill(0);
+      C.fill(0);
+      E.fill(0);
+      D.fill(0);
+      F.fill(0);
+      B1.fill(0);
+      B2.fill(0);
+      XX.fill(0);
+      Xz.fill(0);
+      for (let i = 0; i < n; i++) {
+        const g = g1[i]!;
+        const wi = w[i]!;
+        const wz1 = wi * z1[i]!;
+        const zi = z[i]!;
+        A[g] = A[g]! + wz1 * z1[i]!;
+        C[g] = C[g]! + wz1 * zi;
+        for (let j = 0; j < p; j++) xi[j] = X[j * n + i]!;
+        const b1 = g * p;
+        for (let j = 0; j < p; j++) {
+          const x = xi[j]!;
+          if (x === 0) continue;
+          const wx = wi * x;
+          B1[b1 + j] = B1[b1 + j]! + wz1 * x;
+          Xz[j] = Xz[j]! + wx * zi;
+          for (let k = 0; k <= j; k++) XX[j * p + k] = XX[j * p + k]! + wx * xi[k]!;
+        }
+        if (nested) {
+          const l = g2[i]!;
+          const wz2 = wi * z2[i]!;
+          if (wz2 === 0) continue;
+          E[g] = E[g]! + wz1 * z2[i]!;
+          D[l] = D[l]! + wz2 * z2[i]!;
+          F[l] = F[l]! + wz2 * zi;
+          const b2 = l * p;
+          for (let j = 0; j < p; j++) B2[b2 + j] = B2[b2 + j]! + wz2 * xi[j]!;
+        }
+      }
+      // λ scaling, then eliminate term 1 level by level, then term 2, leaving the p × p block.
+      const l11 = lam1 * lam1;
+      let ld = 0;
+      for (let l = 0; l < n2; l++) {
+        D[l] = lam2 * lam2 * D[l]! + 1;
+        F[l] = lam2 * F[l]!;
+        for (let j = 0; j < p; j++) B2[l * p + j] = lam2 * B2[l * p + j]!;
+      }
+      for (let g = 0; g < n1; g++) {
+        const a = l11 * A[g]! + 1;
+        A[g] = a;
+        const c = lam1 * C[g]!;
+        C[g] = c;
+        ld += Math.log(a);
+        const b1 = g * p;
+        for (let j = 0; j < p; j++) B1[b1 + j] = lam1 * B1[b1 + j]!;
+        for (let j = 0; j < p; j++) {
+          const bj = B1[b1 + j]! / a;
+          if (bj === 0) continue;
+          Xz[j] = Xz[j]! - bj * c;
+          for (let k = 0; k <= j; k++) XX[j * p + k] = XX[j * p + k]! - bj * B1[b1 + k]!;
+        }
+        if (nested) {
+          const e = lam1 * lam2 * E[g]!;
+          E[g] = e;
+          if (e !== 0) {
+            const l = levelOf[g]!;
+            D[l] = D[l]! - (e * e) / a;
+            F[l] = F[l]! - (e * c) / a;
+            for (let j = 0; j < p; j++) B2[l * p + j] = B2[l * p + j]! - (e * B1[b1 + j]!) / a;
+          }
+        }
+      }
+      for (let l = 0; l < n2; l++) {
+        const d = D[l]!;
+        if (!(d > 0)) return null;
+        ld += Math.log(d);
+        const f = F[l]!;
+        for (let j = 0; j < p; j++) {
+          const bj = B2[l * p + j]! / d;
+          if (bj === 0) continue;
+          Xz[j] = Xz[j]! - bj * f;
+          for (let k = 0; k <= j; k++) XX[j * p + k] = XX[j * p + k]! - bj * B2[l * p + k]!;
+        }
+      }
+      if (!Number.isFinite(ld)) return null;
+      // β from the Cholesky factor of the p × p Schur complement (lower triangle).
+      for (let j = 0; j < p; j++) {
+        let s = XX[j * p + j]!;
+        for (let k = 0; k < j; k++) s -= XX[j * p + k]! * XX[j * p + k]!;
+        if (!(s > 0)) return null;
+        const d = Math.sqrt(s);
+        XX[j * p + j] = d;
+        for (let i = j + 1; i < p; i++) {
+          let t = XX[i * p + j]!;
+          for (let k = 0; k < j; k++) t -= XX[i * p + k]! * XX[j * p + k]!;
+          XX[i * p + j] = t / d;
+        }
+      }
+      const beta = Float64Array.from(Xz);
+      for (let i = 0; i < p; i++) {
+        let t = beta[i]!;
+        for (let k = 0; k < i; k++) t -= XX[i * p + k]! * beta[k]!;
+        beta[i] = t / XX[i * p + i]!;
+      }
+      for (let i = p - 1; i >= 0; i--) {
+        let t = beta[i]!;
+        for (let k = i + 1; k < p; k++) t -= XX[k * p + i]! * beta[k]!;
+        beta[i] = t / XX[i * p + i]!;
+      }
+      const u1 = new Float64Array(n1);
+      const u2 = new Float64Array(n2);
+      for (let l = 0; l < n2; l++) {
+        let t = F[l]!;
+        for (let j = 0; j < p; j++) t -= B2[l * p + j]! * beta[j]!;
+        u2[l] = t / D[l]!;
+      }
+      for (let g = 0; g < n1; g++) {
+        let t = C[g]!;
+        for (let j = 0; j < p; j++) t -= B1[g * p + j]! * beta[j]!;
+        if (nested) t -= E[g]! * u2[levelOf[g]!]!;
+        u1[g] = t / A[g]!;
+      }
+      return { u: nested ? [u1, u2] : [u1], beta, ldL2: ld };
+    },
+    predictor(lam1, lam2, u, base, out) {
+      const u1 = u[0]!;
+      if (!nested) {
+        for (let i = 0; i < n; i++) out[i] = base[i]! + lam1 * z1[i]! * u1[g1[i]!]!;
+        return;
+      }
+      const u2 = u[1]!;
+      for (let i = 0; i < n; i++) out[i] = base[i]! + lam1 * z1[i]! * u1[g1[i]!]! + lam2 * z2[i]! * u2[g2[i]!]!;
+    },
+    solve(w, z, lam1, lam2, withModes) {
+      A.fill(0);
+      C.fill(0);
+      if (nested) {
+        E.fill(0);
+        D.fill(0);
+        F.fill(0);
+        for (let i = 0; i < n; i++) {
+          const g = g1[i]!;
+          const l = g2[i]!;
+          const wz1 = w[i]! * z1[i]!;
+          const wz2 = w[i]! * z2[i]!;
+          A[g] = A[g]! + wz1 * z1[i]!;
+          C[g] = C[g]! + wz1 * z[i]!;
+          E[g] = E[g]! + wz1 * z2[i]!;
+          D[l] = D[l]! + wz2 * z2[i]!;
+          F[l] = F[l]! + wz2 * z[i]!;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const g = g1[i]!;
+          const wz1 = w[i]! * z1[i]!;
+          A[g] = A[g]! + wz1 * z1[i]!;
+          C[g] = C[g]! + wz1 * z[i]!;
+        }
+      }
+      // Raw sums → the λ-scaled system: a_g = λ1² A + 1, c_g = λ1 C, e_g = λ1 λ2 E.
+      const l11 = lam1 * lam1;
+      const l12 = lam1 * lam2;
+      let ld = 0;
+      if (nested) {
+        // Term-2 diagonal before elimination; then subtract e²/a and e·c/a per term-1 level.
+        for (let l = 0; l < n2; l++) {
+          D[l] = lam2 * lam2 * D[l]! + 1;
+          F[l] = lam2 * F[l]!;
+        }
+      }
+      for (let g = 0; g < n1; g++) {
+        const a = l11 * A[g]! + 1;
+        A[g] = a;
+        C[g] = lam1 * C[g]!;
+        ld += Math.log(a);
+        if (nested) {
+          const e = l12 * E[g]!;
+          E[g] = e;
+          if (e !== 0) {
+            const l = levelOf[g]!;
+            D[l] = D[l]! - (e * e) / a;
+            F[l] = F[l]! - (e * C[g]!) / a;
+          }
+        }
+      }
+      for (let l = 0; l < n2; l++) {
+        const d = D[l]!;
+        if (!(d > 0)) return null;
+        ld += Math.log(d);
+      }
+      if (!Number.isFinite(ld)) return null;
+      if (!withModes) return { u: [], ldL2: ld, cu: [] };
+      const u1 = new Float64Array(n1);
+      const cu1 = new Float64Array(n1);
+      const u2 = new Float64Array(n2);
+      for (let l = 0; l < n2; l++) u2[l] = F[l]! / D[l]!;
+      for (let g = 0; g < n1; g++) {
+        u1[g] = (C[g]! - (nested ? E[g]! * u2[levelOf[g]!]! : 0)) / A[g]!;
+        cu1[g] = 1 / A[g]!;
+      }
+      // With two terms 1/a_g is only part of term 1's conditional variance: none is returned.
+      return nested ? { u: [u1, u2], ldL2: ld, cu: [] } : { u: [u1], ldL2: ld, cu: [cu1] };
+    },
+  };
 }
 
 /** The conditional covariance blocks of u at the mode, for every term (lme4's condVar). */
 export function conditionalCovariances(st: ModeState, theta: ArrayLike<number>): Float64Array[] {
+  if (!st.cp) throw new Error('conditionalCovariances needs the state of a general PIRLS solve');
   return evaluateDeviance(st.cp, theta, false, true, true).solution!.cu;
 }
 

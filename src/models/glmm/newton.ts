@@ -1,0 +1,165 @@
+/**
+ * The second stage of glmer's optimisation (θ and β jointly on the Laplace or AGQ deviance)
+ * by Newton steps with a fixed finite-difference Hessian.
+ *
+ * Stage 1 (θ with β and u by PIRLS, glmer's nAGQ = 0) ends within a fraction of a standard
+ * error of the stage-2 optimum, inside the basin where the deviance is close to quadratic. So
+ * the Hessian H is formed once, by central differences at the start (1 + 2d + 2·d(d−1)/2
+ * evaluations), and reused: each further step needs only the central-difference gradient
+ * (2d evaluations), x ← x − H⁻¹g. That is a chord (simplified Newton) iteration; it converges
+ * linearly with rate ‖I − H₀⁻¹H(x)‖, which is small here because H barely changes over the
+ * short distance covered, and BFGS updates from the gradients' changes make it superlinear;
+ * H is formed again when the steps stop shrinking fast. The general
+ * optimiser (bounded Nelder–Mead, then full finite-difference Newton at every step) would form
+ * a new Hessian, d(d + 1) + 1 evaluations, at every step.
+ *
+ * Convergence is judged on the scale of the answer: the last Newton step is below 1e-6 of
+ * each parameter's standard error (√(2 H⁻¹)ᵢᵢ, the deviance being −2 log L), far inside the
+ * tolerance (1e-4 of max(|β|, SE)) the estimates are checked against. When H is not positive
+ * definite (a singular fit, θ on the boundary) or the steps fail to decrease the deviance, the
+ * general optimiser takes over from the best point found, so those fits are handled exactly as
+ * before.
+ */
+import { fdDerivatives, minimizeBounded, type OptimizeOptions, type OptimizeResult, type OptimizerStep } from '../optimize.js';
+
+/** Relative step sizes of the finite differences (the general optimiser's). */
+const stepsAt = (x: readonly number[]): number[] => x.map((v) => 1e-4 * Math.max(Math.abs(v), 0.1));
+
+/** Cholesky inverse of a symmetric d × d matrix; null when not positive definite. */
+function inverseSpd(H: number[][]): number[][] | null {
+  const d = H.length;
+  const L = H.map((r) => [...r]);
+  for (let j = 0; j < d; j++) {
+    let s = L[j]![j]!;
+    for (let k = 0; k < j; k++) s -= L[j]![k]! ** 2;
+    if (!(s > 0) || !Number.isFinite(s)) return null;
+    L[j]![j] = Math.sqrt(s);
+    for (let i = j + 1; i < d; i++) {
+      let t = L[i]![j]!;
+      for (let k = 0; k < j; k++) t -= L[i]![k]! * L[j]![k]!;
+      L[i]![j] = t / L[j]![j]!;
+    }
+  }
+  const inv: number[][] = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+  for (let c = 0; c < d; c++) {
+    const z = new Array<number>(d).fill(0);
+    z[c] = 1;
+    for (let i = 0; i < d; i++) {
+      for (let k = 0; k < i; k++) z[i] = z[i]! - L[i]![k]! * z[k]!;
+      z[i] = z[i]! / L[i]![i]!;
+    }
+    for (let i = d - 1; i >= 0; i--) {
+      for (let k = i + 1; k < d; k++) z[i] = z[i]! - L[k]![i]! * z[k]!;
+      z[i] = z[i]! / L[i]![i]!;
+    }
+    for (let i = 0; i < d; i++) inv[i]![c] = z[i]!;
+  }
+  return inv;
+}
+
+/** Central-difference gradient (2d evaluations). */
+function fdGradient(F: (x: number[]) => number, x: number[], h: number[]): number[] {
+  return x.map((_, i) => {
+    const xp = [...x];
+    const xm = [...x];
+    xp[i] = x[i]! + h[i]!;
+    xm[i] = x[i]! - h[i]!;
+    return (F(xp) - F(xm)) / (2 * h[i]!);
+  });
+}
+
+/**
+ * Minimise the stage-2 deviance from the stage-1 point x0 (all coordinates free).
+ */
+export function minimizeStage2(f: (x: number[]) => number, x0: number[], control: OptimizeOptions): OptimizeResult {
+  const d = x0.length;
+  const lower = x0.map(() => -Infinity);
+  const maxEval = control.maxEvaluations ?? 20000;
+  let evals = 0;
+  const F = (x: number[]): number => {
+    evals++;
+    const v = f(x);
+    return Number.isFinite(v) ? v : Infinity;
+  };
+  const log: OptimizerStep[] = [];
+  let x = [...x0];
+  let fx = F(x);
+  const general = (): OptimizeResult => {
+    const r = minimizeBounded(f, x, lower, { ...control, maxEvaluations: Math.max(1, maxEval - evals), simplexEvaluations: 2 * (d + 1) });
+    return { ...r, evaluations: r.evaluations + evals, log: [...log, ...r.log] };
+  };
+  if (!Number.isFinite(fx)) return general();
+  let { g, H } = fdDerivatives(F, x, fx, stepsAt(x), lower);
+  let Hinv = inverseSpd(H);
+  if (!Hinv) return general();
+  log.push({ phase: 'newton', evaluations: evals, objective: fx, x: [...x] });
+  let prevRel = Infinity;
+  // Steps taken with the current Hessian, and Hessians formed.
+  let sinceRefresh = 0;
+  let refreshes = 0;
+  const done = (): OptimizeResult => ({ x, objective: fx, evaluations: evals, converged: true, message: 'converged', log, gradient: g, hessianPositiveDefinite: true, atBound: x.map(() => false) });
+  for (let iter = 0; iter < 100 && evals < maxEval; iter++) {
+    const step = Hinv.map((row) => -row.reduce((s, v, j) => s + v * g[j]!, 0));
+    // The step in units of each parameter's standard error.
+    const rel = Math.max(...step.map((s, i) => Math.abs(s) / Math.sqrt(2 * Math.max(Hinv![i]![i]!, 1e-300))));
+    if (rel < 1e-6) return done();
+    if (rel > 0.5 * prevRel) {
+      // The steps stopped shrinking fast. Right after a fresh Hessian that is the noise of the
+      // differences (the deviance is accurate to ~1e-13 relative), once the step is a small
+      // fraction of a standard error; else the Hessian is stale: form it again here.
+      if (sinceRefresh <= 1 && rel < 1e-3) return done();
+      if (refreshes >= 5) return general();
+      ({ g, H } = fdDerivatives(F, x, fx, stepsAt(x), lower));
+      Hinv = inverseSpd(H);
+      if (!Hinv) return general();
+      refreshes++;
+      sinceRefresh = 0;
+      prevRel = Infinity;
+      continue;
+    }
+    let t = 1;
+    let accepted = false;
+    const noise = 1e-12 * Math.max(1, Math.abs(fx));
+    for (let ls = 0; ls < 30; ls++) {
+      const xn = x.map((v, i) => v + t * step[i]!);
+      const fn = F(xn);
+      if (fn <= fx + noise) {
+        x = xn;
+        fx = fn;
+        accepted = true;
+        break;
+      }
+      t /= 2;
+    }
+    log.push({ phase: 'newton', evaluations: evals, objective: fx, x: [...x] });
+    if (!accepted) {
+      // No decrease along the step: at the optimum to the deviance's own precision when the step
+      // was already a small fraction of a standard error; else the general optimiser finishes.
+      if (rel < 1e-3) return done();
+      return general();
+    }
+    sinceRefresh++;
+    prevRel = rel;
+    const gOld = g;
+    g = fdGradient(F, x, stepsAt(x));
+    // BFGS update of H with the step and the change of gradient, while the step is large
+    // enough for that change to stand above the noise of the differences: the steps then
+    // shrink superlinearly instead of by a constant factor.
+    if (rel > 1e-4) {
+      const sv = step.map((v) => v * t);
+      const yv = g.map((v, i) => v - gOld[i]!);
+      const sy = sv.reduce((a, v, i) => a + v * yv[i]!, 0);
+      const Hs = H.map((row) => row.reduce((a, v, j) => a + v * sv[j]!, 0));
+      const sHs = sv.reduce((a, v, i) => a + v * Hs[i]!, 0);
+      if (sy > 0 && sHs > 0) {
+        const Hn = H.map((row, i) => row.map((v, j) => v - (Hs[i]! * Hs[j]!) / sHs + (yv[i]! * yv[j]!) / sy));
+        const inv = inverseSpd(Hn);
+        if (inv) {
+          H = Hn;
+          Hinv = inv;
+        }
+      }
+    }
+  }
+  return general();
+}
