@@ -67,7 +67,11 @@ export function tippingPointFigure(tp: TippingPointResult, labels: { effect: str
   return { id: slug('tipping-point', labels.effect), title: `Tipping point: ${labels.effect} under δ-adjusted imputation`, reading: tippingPointReading(tp, labels.effect), spec };
 }
 
-/** The plain-language reading of a tipping-point analysis. */
+/**
+ * The plain-language reading of a tipping-point analysis.
+ * @example
+ * tippingPointReading(tp, '9-month PSP effect'); // 'The 9-month PSP effect stays significant (p < 0.05) unless those who dropped out of SFT did … points worse than comparable completers …'
+ */
 export function tippingPointReading(tp: TippingPointResult, effect: string): string {
   const mar = tp.mar;
   if (!mar.estimable || mar.pValue === null) return `The ${effect} is not estimable under MAR (${mar.reason}), so no tipping point is defined.`;
