@@ -109,3 +109,9 @@ export * from './analysis/index.js';
 export * from './report/index.js';
 // The rcteval command line and its CSV loading (two files or one long file), usable from code
 export * from './cli/index.js';
+
+// MMRM: mixed models for repeated measures with the covariance written in the formula (mmrm's
+// us/cs/csh/ar1/ar1h/toep/toeph/ad/adh), Satterthwaite and Kenward–Roger df, partial nesting
+export { fitMmrm, fitMmrmFrame } from './models/mmrm/fit.js';
+export type { MmrmFit, MmrmOptions, MmrmDdf, MmrmCovariance } from './models/mmrm/types.js';
+export { COVARIANCE_STRUCTURES, type CovarianceStructure, type CovarianceTerm, type ParseOptions } from './formula/parse.js';
