@@ -34,7 +34,9 @@ import { anova } from '../../src/models/emmeans/anova.js';
 import { contrast } from '../../src/models/emmeans/contrast.js';
 import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { gammaCostModel, incrementalQaly, qalys, twoPartCostModel } from '../../src/economics/index.js';
-import { LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE } from '../../tests/tolerances.js';
+import { LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, MMRM_DF, MMRM_FIXED, MMRM_GLMMTMB_LOGLIK, MMRM_LOGLIK } from '../../tests/tolerances.js';
+import { fitMmrm } from '../../src/models/mmrm/fit.js';
+import type { MmrmOptions } from '../../src/models/mmrm/types.js';
 import { HORIZONS, VISIT_MONTHS, qalyFixture, qalyInput } from '../../tests/economics/qaly-fixture.js';
 
 /** One line of the table. */
@@ -131,6 +133,42 @@ function mixedModels(t: Table): void {
         });
       }
     }
+  }
+}
+
+function mmrmRows(t: Table): void {
+  const fx = fixture('mmrm/mmrm.json');
+  const cap = 'Mixed models for repeated measures (MMRM)';
+  const gls = new Set(['us-reml', 'us-ml', 'cs', 'csh', 'ar1', 'ar1-ml', 'ar1h']);
+  const dense = 'dense implementation of mmrm\'s definitions (mmrm.R)';
+  for (const c of fx.cases as Json[]) {
+    const opts = c.options as MmrmOptions;
+    const fit = fitMmrm(c.formula, fx.data, opts);
+    const d = c.dense;
+    const where = `mmrm/mmrm.json (${c.name})`;
+    t.add(cap, dense, where, 'log-likelihood', MMRM_LOGLIK, fit.logLik, d.logLik, 1);
+    fit.fixedEffects.forEach((r, j) => {
+      t.add(cap, dense, where, 'fixed effects (floor: SE)', MMRM_FIXED, r.estimate, d.beta[j], d.se[j]);
+      t.add(cap, dense, where, 'standard errors', MMRM_FIXED, r.se, d.se[j]);
+      t.add(cap, dense, where, 'Satterthwaite df', MMRM_DF, r.df, d.satterthwaite[j]);
+    });
+    if (d.krDf) {
+      const kr = fitMmrm(c.formula, fx.data, { ...opts, ddf: 'Kenward-Roger' });
+      const krl = fitMmrm(c.formula, fx.data, { ...opts, ddf: 'Kenward-Roger-Linear' });
+      kr.fixedEffects.forEach((r, j) => {
+        t.add(cap, dense, where, 'Kenward–Roger df', MMRM_DF, r.df, d.krDf[j]);
+        t.add(cap, dense, where, 'Kenward–Roger SEs', MMRM_FIXED, r.se, d.krSe[j]);
+        t.add(cap, dense, where, 'Kenward–Roger-Linear SEs', MMRM_FIXED, krl.fixedEffects[j]!.se, d.krLinearSe[j]);
+      });
+    }
+    const ref = c.reference;
+    if (gls.has(c.name)) {
+      t.add(cap, 'nlme::gls', where, 'log-likelihood (gls)', MMRM_LOGLIK, fit.logLik, ref.logLik, 1);
+      fit.fixedEffects.forEach((r, j) => t.add(cap, 'nlme::gls', where, 'fixed effects (gls; floor: SE)', 1e-4, r.estimate, ref.beta[j], ref.se[j]));
+    } else if (ref.logLik !== undefined) {
+      t.add(cap, 'glmmTMB (dispformula ~ 0)', where, 'log-likelihood (glmmTMB)', MMRM_GLMMTMB_LOGLIK, fit.logLik, ref.logLik, 1);
+    }
+    if (c.name === 'cs') fit.fixedEffects.forEach((r, j) => t.add(cap, 'lmerTest (random-intercept form)', where, 'Satterthwaite df (lmerTest)', MMRM_DF, r.df, fx.csLmer.df[j]));
   }
 }
 
@@ -563,6 +601,7 @@ export function computeAgreement(): AgreementRow[] {
   glmRows(t);
   glmAfterFitRows(t);
   glmmRows(t);
+  mmrmRows(t);
   economicsRows(t);
   return [...t.rows.values()];
 }
