@@ -74,6 +74,7 @@ export const MMRM_DF = 1e-3;
 export const MMRM_VARIANCE = 1e-4;
 /**
  * glmmTMB with `dispformula ~ 0` keeps a tiny residual variance and stops early ("false
- * convergence"): its log-likelihood differs from the exact optimum by ~3e-4 (2e-7 relative).
+ * convergence"): its log-likelihood differs from the exact optimum by up to 1.7e-3 (1.0e-6 relative,
+ * the partially nested model); 5e-6 keeps a margin.
  */
-export const MMRM_GLMMTMB_LOGLIK = 1e-6;
+export const MMRM_GLMMTMB_LOGLIK = 5e-6;

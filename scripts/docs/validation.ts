@@ -36,6 +36,7 @@ import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { gammaCostModel, incrementalQaly, qalys, twoPartCostModel } from '../../src/economics/index.js';
 import { LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, MMRM_DF, MMRM_FIXED, MMRM_GLMMTMB_LOGLIK, MMRM_LOGLIK } from '../../tests/tolerances.js';
 import { fitMmrm } from '../../src/models/mmrm/fit.js';
+import { linearModelView } from '../../src/models/emmeans/view.js';
 import type { MmrmOptions } from '../../src/models/mmrm/types.js';
 import { HORIZONS, VISIT_MONTHS, qalyFixture, qalyInput } from '../../tests/economics/qaly-fixture.js';
 
@@ -153,12 +154,15 @@ function mmrmRows(t: Table): void {
       t.add(cap, dense, where, 'Satterthwaite df', MMRM_DF, r.df, d.satterthwaite[j]);
     });
     if (d.krDf) {
-      const kr = fitMmrm(c.formula, fx.data, { ...opts, ddf: 'Kenward-Roger' });
-      const krl = fitMmrm(c.formula, fx.data, { ...opts, ddf: 'Kenward-Roger-Linear' });
-      kr.fixedEffects.forEach((r, j) => {
-        t.add(cap, dense, where, 'Kenward–Roger df', MMRM_DF, r.df, d.krDf[j]);
-        t.add(cap, dense, where, 'Kenward–Roger SEs', MMRM_FIXED, r.se, d.krSe[j]);
-        t.add(cap, dense, where, 'Kenward–Roger-Linear SEs', MMRM_FIXED, krl.fixedEffects[j]!.se, d.krLinearSe[j]);
+      // Kenward–Roger of the same fit through its linear-model view (what fitMmrm's rows use with ddf: 'Kenward-Roger').
+      const kr = linearModelView(fit, 'Kenward-Roger');
+      const krl = linearModelView(fit, 'Kenward-Roger-Linear');
+      fit.fixedEffects.forEach((_, j) => {
+        const L = new Float64Array(fit.fixedEffects.length);
+        L[j] = 1;
+        t.add(cap, dense, where, 'Kenward–Roger df', MMRM_DF, kr.df(L), d.krDf[j]);
+        t.add(cap, dense, where, 'Kenward–Roger SEs', MMRM_FIXED, Math.sqrt(kr.variance!(L)), d.krSe[j]);
+        t.add(cap, dense, where, 'Kenward–Roger-Linear SEs', MMRM_FIXED, Math.sqrt(krl.variance!(L)), d.krLinearSe[j]);
       });
     }
     const ref = c.reference;

@@ -58,8 +58,12 @@ function checkMmrmOptions(options: MmrmOptions): void {
  * @throws ArgumentError for a visit column that is not a factor, a subject with a visit twice, a
  *   subject in two groups, or a structure that needs more visits than the data have.
  * @example
- * const fit = fitMmrm('FEV1 ~ ARMCD + ar1(AVISIT | USUBJID)', fevData, { ddf: 'Kenward-Roger' });
- * fit.fixedEffects[1]; // { term: 'ARMCDTRT', estimate: 3.52…, se: 0.9586…, df: 188.47…, … }
+ * const fit = fitMmrm('score ~ baseline + arm * visit + ar1h(visit | id)', rows, {
+ *   levels: { visit: ['m3', 'm6', 'm9', 'm15'], arm: ['control', 'SFT'] },
+ *   ddf: 'Kenward-Roger',
+ * });
+ * fit.fixedEffects.find((r) => r.term === 'armSFT'); // { estimate, se, df (Kenward–Roger), statistic, pValue, ci, … }
+ * contrast(marginalMeans(fit, ['arm'], { by: ['visit'] }), 'revpairwise').rows; // SFT − control at each visit
  */
 export function fitMmrm(formula: string, data: ModelData, options: MmrmOptions = {}): MmrmFit {
   checkMmrmOptions(options);
@@ -228,7 +232,7 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
     covariance,
     theta: params.slice(0, nTheta),
     thetaNames: names,
-    thetaVcov: W.ok || W.W.length ? W.W.slice(0, nTheta).map((r) => r.slice(0, nTheta)) : null,
+    thetaVcov: W.W.slice(0, nTheta).map((r) => r.slice(0, nTheta)),
     clusterVariance: options.partialNesting ? { cluster: options.partialNesting.cluster, variance: tau * tau, sd: tau } : null,
     logLik,
     deviance: ev.deviance,

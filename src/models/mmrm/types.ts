@@ -69,7 +69,7 @@ export interface MmrmFit {
   theta: number[];
   thetaNames: string[];
   /** Covariance of θ (mmrm's `theta_vcov`: inverse Hessian of −log-likelihood). */
-  thetaVcov: number[][] | null;
+  thetaVcov: number[][];
   /** The partially nested design's cluster variance, or null. */
   clusterVariance: { cluster: string; variance: number; sd: number } | null;
   logLik: number;
