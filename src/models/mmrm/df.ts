@@ -225,7 +225,7 @@ export function varianceFor(s: MmrmState, ddf: MmrmDdf): { internal: Float64Arra
   if (ddf === 'Kenward-Roger' || ddf === 'Kenward-Roger-Linear') {
     const kr = krComponents(s);
     const internal = ddf === 'Kenward-Roger' ? kr.PhiA : kr.PhiALinear;
-    return { internal, original: covarianceToOriginal(s.plan, internal) };
+    return { internal, original: covarianceToOriginal(s.plan, internal.map((v) => v * s.yScale * s.yScale)) };
   }
   return { internal: s.PhiI, original: s.vcov };
 }
@@ -287,7 +287,7 @@ export function fTest(s: MmrmState, ddf: MmrmDdf, Ls: Float64Array[]): { F: numb
 
 /** L'VL for L over the original kept columns, computed on the internal columns. */
 export function contrastVariance(s: MmrmState, ddf: MmrmDdf, L: Float64Array): number {
-  return quad(contrastToInternal(s.plan, L), varianceFor(s, ddf).internal, s.prob.p);
+  return quad(contrastToInternal(s.plan, L), varianceFor(s, ddf).internal, s.prob.p) * s.yScale * s.yScale;
 }
 
 export { inverseFromCholesky };

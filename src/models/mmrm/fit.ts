@@ -151,10 +151,14 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
   const k = parameterCount(term.structure, V);
   const nTheta = k * groups.length;
   if (n <= p + nTheta) throw new ArgumentError('data', `${n} complete rows`, `more rows than the ${p} fixed-effect columns and ${nTheta} variance parameters`);
+  // The response centred and divided by a power of two near its spread (exact): Σ, β and their
+  // covariance of the original units follow by the factor s (s² for variances), so neither the
+  // optimiser's path nor the numerical derivatives see the response's unit.
+  const yScale = plan.yScale;
   const y = new Float64Array(n);
   let ss = 0;
   for (let i = 0; i < n; i++) {
-    y[i] = frame.y[i]! - plan.yCentre;
+    y[i] = (frame.y[i]! - plan.yCentre) / yScale;
     ss += y[i]! * y[i]!;
   }
   const sd0 = Math.sqrt(ss / n) || 1;
@@ -165,7 +169,10 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
   const start = options.control?.start;
   const nPar = nTheta + (nested ? 1 : 0);
   if (start && start.length !== nPar) throw new ArgumentError('options.control.start', start, `${nPar} numbers (the variance parameters in mmrm's parametrisation${nested ? ', then the cluster SD over the response SD' : ''})`);
-  const x0 = start ? [...start] : [...groups.flatMap(() => startTheta(term.structure, V, sd0)), ...(nested ? [0.3] : [])];
+  const nSd = heterogeneous(term.structure) ? V : 1;
+  const isLogSd = (i: number) => i < nTheta && i % k < nSd;
+  const logS = Math.log(yScale);
+  const x0 = start ? start.map((v, i) => (isLogSd(i) ? v - logS : v)) : [...groups.flatMap(() => startTheta(term.structure, V, sd0)), ...(nested ? [0.3] : [])];
   const lower = x0.map((_, i) => (nested && i === nTheta ? 0 : -Infinity));
   const opt = minimizeBounded((x) => evaluate(prob, x)?.deviance ?? Infinity, x0, lower, options.control ?? {});
   if (!opt.converged) {
@@ -176,10 +183,13 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
   if (!ev) throw new ArgumentError('data', 'a covariance that is not positive definite at the optimum', 'data that identify the covariance structure; try a simpler one');
   const PhiI = inverseFromCholesky(ev.L, p);
   const betaI = ev.beta;
-  const beta = coefficientsToOriginal(plan, betaI);
-  const vcovUnadj = covarianceToOriginal(plan, PhiI);
+  const beta = coefficientsToOriginal(plan, Array.from(betaI, (b) => b * yScale));
+  const vcovUnadj = covarianceToOriginal(plan, PhiI.map((v) => v * yScale * yScale));
+  // θ in mmrm's parametrisation of the original units: the log standard deviations move by log s.
+  const thetaOut = params.slice(0, nTheta).map((v, i) => (isLogSd(i) ? v + logS : v));
+  const deviance = ev.deviance + (reml ? n - p : n) * 2 * logS;
 
-  const state: MmrmState = { frame, prob, params, nTheta, kept, nullBasis: nullVectors, beta, betaInternal: betaI, PhiI, vcov: vcovUnadj, ddf, plan };
+  const state: MmrmState = { frame, prob, params, nTheta, kept, nullBasis: nullVectors, beta, betaInternal: betaI, PhiI, vcov: vcovUnadj, ddf, plan, yScale };
   const W = thetaCovariance(state);
   if (!W.ok) {
     diagnostics.push({ code: 'hessian-not-positive-definite', severity: 'warning', message: 'The Hessian of the log-likelihood in the variance parameters is not positive definite (a boundary or a poorly identified structure), so Satterthwaite and Kenward–Roger degrees of freedom are approximate. A simpler covariance structure may be more trustworthy.' });
@@ -199,7 +209,7 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
   }));
 
   const covariance: MmrmCovariance[] = groups.map((g, gi) => {
-    const S = covarianceMatrix(term.structure, params, V, gi * k)!;
+    const S = covarianceMatrix(term.structure, thetaOut, V, gi * k)!;
     const sd = visits.map((_, a) => Math.sqrt(S[a * V + a]!));
     return {
       group: g,
@@ -218,8 +228,8 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
     fitted[i] = s;
     residuals[i] = frame.y[i]! - s;
   }
-  const tau = nested ? params[nTheta]! * nested.scale : 0;
-  const logLik = -ev.deviance / 2;
+  const tau = nested ? params[nTheta]! * nested.scale * yScale : 0;
+  const logLik = -deviance / 2;
   const fit: MmrmFit = {
     kind: 'mmrm',
     formula: frame.formula.text,
@@ -230,14 +240,14 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
     vcov: toRows(V0.original, p),
     vcovUnadjusted: toRows(vcovUnadj, p),
     covariance,
-    theta: params.slice(0, nTheta),
+    theta: thetaOut,
     thetaNames: names,
     thetaVcov: W.W.slice(0, nTheta).map((r) => r.slice(0, nTheta)),
     clusterVariance: options.partialNesting ? { cluster: options.partialNesting.cluster, variance: tau * tau, sd: tau } : null,
     logLik,
-    deviance: ev.deviance,
-    aic: ev.deviance + 2 * nPar,
-    bic: ev.deviance + nPar * Math.log(subjects.length),
+    deviance,
+    aic: deviance + 2 * nPar,
+    bic: deviance + nPar * Math.log(subjects.length),
     nParameters: nPar,
     nObs: n,
     nSubjects: subjects.length,

@@ -17,11 +17,16 @@ export interface MmrmState {
   nullBasis: number[][];
   beta: Float64Array;
   betaInternal: Float64Array;
-  /** (X̃'Ω⁻¹X̃)⁻¹ of the internal columns, and its original-scale counterpart. */
+  /** (X̃'Ω⁻¹X̃)⁻¹ of the internal columns (and scaled response), and the covariance of the original β. */
   PhiI: Float64Array;
   vcov: Float64Array;
   ddf: MmrmDdf;
   plan: ColumnPlan;
+  /**
+   * The response is fitted as (y − ȳ)/yScale (a power of two): θ, PhiI and betaInternal are of
+   * that response; variances of the original units are PhiI · yScale².
+   */
+  yScale: number;
   /** Lazily: covariance of the variance parameters (inverse Hessian of −log L) and whether the Hessian was positive definite. */
   theta?: { W: number[][]; ok: boolean };
   /** Lazily: Jacobian of (X̃'Ω⁻¹X̃)⁻¹ in the variance parameters (Satterthwaite). */
