@@ -681,6 +681,14 @@ export {
 } from './power/bootstrap.js';
 export { powerCurve, type PowerCurve, type PowerCurveOptions, type PowerCurvePoint } from './power/curve.js';
 
+// MMRM: mixed models for repeated measures
+// The covariance written in the formula as mmrm does (us, cs/csh, ar1/ar1h, toep/toeph, ad/adh;
+// per arm with `us(visit | arm / id)`), REML/ML, Satterthwaite and Kenward–Roger df, and the
+// partially nested therapy-group effect.
+export { fitMmrm, fitMmrmFrame } from './models/mmrm/fit.js';
+export type { MmrmFit, MmrmOptions, MmrmDdf, MmrmCovariance } from './models/mmrm/types.js';
+export { COVARIANCE_STRUCTURES, type CovarianceStructure, type CovarianceTerm, type ParseOptions } from './formula/parse.js';
+
 // Missing data: multiple imputation, Rubin's rules, δ adjustment, reference-based imputation
 // Imputation from a joint multilevel model respecting partial nesting, Rubin's rules for any
 // fit (coefficients, marginal means, contrasts), tipping points, J2R / CR / CIR.

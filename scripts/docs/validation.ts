@@ -34,11 +34,14 @@ import { anova } from '../../src/models/emmeans/anova.js';
 import { contrast } from '../../src/models/emmeans/contrast.js';
 import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { gammaCostModel, incrementalQaly, qalys, twoPartCostModel } from '../../src/economics/index.js';
-import { GLMM_AGREEMENT, GLMM_SE_KNOWN_GAP, LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, MI_POOL, POWER_ANALYTIC } from '../../tests/tolerances.js';
+import { GLMM_AGREEMENT, GLMM_SE_KNOWN_GAP, LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, MI_POOL, MMRM_DF, MMRM_FIXED, MMRM_GLMMTMB_LOGLIK, MMRM_LOGLIK, POWER_ANALYTIC } from '../../tests/tolerances.js';
 import { partiallyNestedPower } from '../../src/power/analytic.js';
 import { COVERAGE_FORMULA, COVERAGE_OPTIONS, COVERAGE_TERMS, coverageColumns, coverageDraw } from '../../tests/models/glmm/coverage-draws.js';
 import { regrid } from '../../src/models/emmeans/response-scale.js';
 import { poolFits } from '../../src/missing-data/pool.js';
+import { fitMmrm } from '../../src/models/mmrm/fit.js';
+import { linearModelView } from '../../src/models/emmeans/view.js';
+import type { MmrmOptions } from '../../src/models/mmrm/types.js';
 import { HORIZONS, VISIT_MONTHS, qalyFixture, qalyInput } from '../../tests/economics/qaly-fixture.js';
 
 /** One line of the table. */
@@ -135,6 +138,45 @@ function mixedModels(t: Table): void {
         });
       }
     }
+  }
+}
+
+function mmrmRows(t: Table): void {
+  const fx = fixture('mmrm/mmrm.json');
+  const cap = 'Mixed models for repeated measures (MMRM)';
+  const gls = new Set(['us-reml', 'us-ml', 'cs', 'csh', 'ar1', 'ar1-ml', 'ar1h']);
+  const dense = 'dense implementation of mmrm\'s definitions (mmrm.R)';
+  for (const c of fx.cases as Json[]) {
+    const opts = c.options as MmrmOptions;
+    const fit = fitMmrm(c.formula, fx.data, opts);
+    const d = c.dense;
+    const where = `mmrm/mmrm.json (${c.name})`;
+    t.add(cap, dense, where, 'log-likelihood', MMRM_LOGLIK, fit.logLik, d.logLik, 1);
+    fit.fixedEffects.forEach((r, j) => {
+      t.add(cap, dense, where, 'fixed effects (floor: SE)', MMRM_FIXED, r.estimate, d.beta[j], d.se[j]);
+      t.add(cap, dense, where, 'standard errors', MMRM_FIXED, r.se, d.se[j]);
+      t.add(cap, dense, where, 'Satterthwaite df', MMRM_DF, r.df, d.satterthwaite[j]);
+    });
+    if (d.krDf) {
+      // Kenward–Roger of the same fit through its linear-model view (what fitMmrm's rows use with ddf: 'Kenward-Roger').
+      const kr = linearModelView(fit, 'Kenward-Roger');
+      const krl = linearModelView(fit, 'Kenward-Roger-Linear');
+      fit.fixedEffects.forEach((_, j) => {
+        const L = new Float64Array(fit.fixedEffects.length);
+        L[j] = 1;
+        t.add(cap, dense, where, 'Kenward–Roger df', MMRM_DF, kr.df(L), d.krDf[j]);
+        t.add(cap, dense, where, 'Kenward–Roger SEs', MMRM_FIXED, Math.sqrt(kr.variance!(L)), d.krSe[j]);
+        t.add(cap, dense, where, 'Kenward–Roger-Linear SEs', MMRM_FIXED, Math.sqrt(krl.variance!(L)), d.krLinearSe[j]);
+      });
+    }
+    const ref = c.reference;
+    if (gls.has(c.name)) {
+      t.add(cap, 'nlme::gls', where, 'log-likelihood (gls)', MMRM_LOGLIK, fit.logLik, ref.logLik, 1);
+      fit.fixedEffects.forEach((r, j) => t.add(cap, 'nlme::gls', where, 'fixed effects (gls; floor: SE)', 1e-4, r.estimate, ref.beta[j], ref.se[j]));
+    } else if (ref.logLik !== undefined) {
+      t.add(cap, 'glmmTMB (dispformula ~ 0)', where, 'log-likelihood (glmmTMB)', MMRM_GLMMTMB_LOGLIK, fit.logLik, ref.logLik, 1);
+    }
+    if (c.name === 'cs') fit.fixedEffects.forEach((r, j) => t.add(cap, 'lmerTest (random-intercept form)', where, 'Satterthwaite df (lmerTest)', MMRM_DF, r.df, fx.csLmer.df[j]));
   }
 }
 
@@ -627,6 +669,7 @@ export function computeAgreement(): AgreementRow[] {
   glmAfterFitRows(t);
   glmmRows(t);
   registerRows(t);
+  mmrmRows(t);
   economicsRows(t);
   powerRows(t);
   missingDataRows(t);

@@ -3,11 +3,12 @@
  *
  * Supported: `y ~ a * b + c:d - 1`, `0 +`, `(a + b)^2`, `a / b` (nesting: `a + a:b`),
  * random terms `(expr | g)`, `(expr || g)` (uncorrelated: one term per column, as lme4's
- * `||`), grouping `g1/g2` (`g1` and `g1:g2`) and `g1:g2` interactions; back-quoted names.
+ * `||`), grouping `g1/g2` (`g1` and `g1:g2`) and `g1:g2` interactions; back-quoted names;
+ * with `{ covariance: true }`, mmrm's covariance terms `us(visit | id)`, `us(visit | arm / id)`.
  * Term order follows R: by degree, then by first appearance.
  */
 import { FormulaError } from '../errors/index.js';
-import { LIMITS } from '../errors/checks.js';
+import { checkBoolean, checkOptions, LIMITS, optionKeys } from '../errors/checks.js';
 
 /** An interaction term: its variable names in the order written (empty = intercept). */
 export type Term = readonly string[];
@@ -23,6 +24,22 @@ export interface RandomTerm {
   label: string;
 }
 
+/** The covariance structures of mmrm's formula terms (`us(visit | id)` and so on). */
+export const COVARIANCE_STRUCTURES = ['us', 'cs', 'csh', 'ar1', 'ar1h', 'toep', 'toeph', 'ad', 'adh'] as const;
+export type CovarianceStructure = (typeof COVARIANCE_STRUCTURES)[number];
+
+/** An mmrm covariance term: `us(visit | id)` or, covariance by group, `us(visit | arm / id)`. */
+export interface CovarianceTerm {
+  structure: CovarianceStructure;
+  /** The visit factor. */
+  time: string;
+  subject: string;
+  /** The factor by whose levels the covariance is estimated separately, or null. */
+  group: string | null;
+  /** As written in R, e.g. `us(visit | arm / id)`. */
+  label: string;
+}
+
 /** A parsed formula. */
 export interface ParsedFormula {
   /** The original text. */
@@ -32,6 +49,8 @@ export interface ParsedFormula {
   /** Fixed-effect terms in R's order (by degree, then appearance). */
   fixed: Term[];
   random: RandomTerm[];
+  /** Covariance terms (only when parsed with `{ covariance: true }`). */
+  covariance?: CovarianceTerm[];
 }
 
 type Tok =
@@ -108,7 +127,8 @@ type Node =
   | { k: 'num'; value: number; pos: number }
   | { k: 'bin'; op: string; left: Node; right: Node; pos: number }
   | { k: 'neg'; arg: Node; pos: number }
-  | { k: 'bar'; op: '|' | '||'; left: Node; right: Node; pos: number };
+  | { k: 'bar'; op: '|' | '||'; left: Node; right: Node; pos: number }
+  | { k: 'cov'; structure: CovarianceStructure; time: Node; group: Node; pos: number };
 
 class Parser {
   private i = 0;
@@ -183,6 +203,18 @@ class Parser {
   }
   parseAtom(): Node {
     const t = this.next();
+    if (t.t === 'name' && this.isOp('(')) {
+      const open = this.next();
+      if (!(COVARIANCE_STRUCTURES as readonly string[]).includes(t.v)) {
+        this.fail(t.pos, `Unknown function "${t.v}(": functions in formulas are only the covariance structures ${COVARIANCE_STRUCTURES.join(', ')} (in fitMmrm)`);
+      }
+      const time = this.parseSum();
+      if (!this.isOp('|')) this.fail(this.peek().pos, `Expected "|" in "${t.v}(visit | subject)"`);
+      this.next();
+      const group = this.parseSum();
+      this.expectClose(open.pos);
+      return { k: 'cov', structure: t.v as CovarianceStructure, time, group, pos: t.pos };
+    }
     if (t.t === 'name') return { k: 'var', name: t.v, pos: t.pos };
     if (t.t === 'num') return { k: 'num', value: t.v, pos: t.pos };
     if (t.t === 'op' && t.v === '(') {
@@ -214,6 +246,7 @@ interface TermSet {
   terms: string[][];
   intercept: boolean | null;
   random: RandomTerm[];
+  covariance?: CovarianceTerm[];
 }
 
 const key = (t: readonly string[]): string => [...t].sort().join('\u0000');
@@ -274,13 +307,18 @@ function expand(node: Node, src: string, allowBars: boolean): TermSet {
       if (!allowBars) throw new FormulaError(src, node.pos, 'A random-effects term "( … | group)" may only appear as a top-level term');
       return { terms: [], intercept: null, random: expandBar(node, src) };
     }
+    case 'cov': {
+      if (!allowBars) throw new FormulaError(src, node.pos, `A covariance term "${node.structure}( … | subject)" may only appear as a top-level term`);
+      return { terms: [], intercept: null, random: [], covariance: [covarianceTerm(node, src)] };
+    }
     case 'bin': {
       if (node.op === '+') {
         const l = expand(node.left, src, allowBars);
         const r = expand(node.right, src, allowBars);
         const terms = [...l.terms];
         for (const t of r.terms) addUnique(terms, t);
-        return { terms, intercept: r.intercept ?? l.intercept, random: [...l.random, ...r.random] };
+        const covariance = [...(l.covariance ?? []), ...(r.covariance ?? [])];
+        return { terms, intercept: r.intercept ?? l.intercept, random: [...l.random, ...r.random], ...(covariance.length ? { covariance } : {}) };
       }
       if (node.op === '-') {
         const l = expand(node.left, src, allowBars);
@@ -289,7 +327,7 @@ function expand(node: Node, src: string, allowBars: boolean): TermSet {
         if (r.terms.length === 0 && r.intercept === true) intercept = false;
         if (r.terms.length === 0 && r.intercept === false) intercept = true;
         const drop = new Set(r.terms.map(key));
-        return { terms: l.terms.filter((t) => !drop.has(key(t))), intercept, random: l.random };
+        return { terms: l.terms.filter((t) => !drop.has(key(t))), intercept, random: l.random, ...(l.covariance ? { covariance: l.covariance } : {}) };
       }
       const l = expand(node.left, src, false);
       if (node.op === '^') {
@@ -388,6 +426,24 @@ function expandBar(node: Extract<Node, { k: 'bar' }>, src: string): RandomTerm[]
   return out;
 }
 
+/** `us(visit | id)` or `us(visit | arm / id)`: one visit factor, a subject, optionally a group above it. */
+function covarianceTerm(node: Extract<Node, { k: 'cov' }>, src: string): CovarianceTerm {
+  if (node.time.k !== 'var') throw new FormulaError(src, node.time.pos, `The visit in "${node.structure}(visit | subject)" must be one factor column`);
+  const g = node.group;
+  let subject: string;
+  let group: string | null = null;
+  if (g.k === 'var') subject = g.name;
+  else if (g.k === 'bin' && g.op === '/' && g.left.k === 'var' && g.right.k === 'var') {
+    group = g.left.name;
+    subject = g.right.name;
+  } else {
+    throw new FormulaError(src, g.pos, `After "|" in "${node.structure}( … )" expected a subject column, or "group / subject" for a covariance per group`);
+  }
+  const time = node.time.name;
+  const label = `${node.structure}(${quoteName(time)} | ${group === null ? '' : `${quoteName(group)} / `}${quoteName(subject)})`;
+  return { structure: node.structure, time, subject, group, label };
+}
+
 /** The label lme4 gives a random term, e.g. `0 + treated | group`, names quoted as R quotes them. */
 export function barLabel(intercept: boolean, terms: readonly Term[], g: readonly string[]): string {
   const parts = terms.map(termLabel);
@@ -403,6 +459,15 @@ function orderTerms(terms: string[][]): Term[] {
     .map((x) => x.t);
 }
 
+export interface ParseOptions {
+  /**
+   * Accept mmrm's covariance terms (`us(visit | id)`); only fitMmrm's formulas have them.
+   * @defaultValue false
+   */
+  covariance?: boolean;
+}
+const PARSE_OPTION_KEYS = optionKeys<ParseOptions>()(['covariance']);
+
 /**
  * Parse an lme4-style formula.
  * @throws FormulaError naming the position of the problem.
@@ -411,7 +476,9 @@ function orderTerms(terms: string[][]): Term[] {
  * f.fixed; // [['arm'], ['visit'], ['arm', 'visit']]
  * f.random[0].group; // ['id']
  */
-export function parseFormula(text: string): ParsedFormula {
+export function parseFormula(text: string, options: ParseOptions = {}): ParsedFormula {
+  checkOptions('options', options, PARSE_OPTION_KEYS);
+  checkBoolean('options.covariance', options.covariance);
   if (typeof text !== 'string' || text.trim() === '') {
     throw new FormulaError(String(text), 0, 'The formula is empty; expected e.g. "score ~ arm * visit + (1 | id)"');
   }
@@ -443,12 +510,16 @@ export function parseFormula(text: string): ParsedFormula {
     throw new FormulaError(text, t.pos, `Unexpected "${'v' in t ? t.v : 'end'}"; expected "+" between terms`);
   }
   const set = expand(tree, text, true);
+  if (set.covariance && !options.covariance) {
+    throw new FormulaError(text, text.indexOf(`${set.covariance[0]!.structure}(`), `A covariance term such as "${set.covariance[0]!.label}" belongs in an MMRM: use fitMmrm`);
+  }
   return {
     text,
     response,
     intercept: set.intercept ?? true,
     fixed: orderTerms(set.terms),
     random: set.random,
+    ...(set.covariance ? { covariance: set.covariance } : {}),
   };
 }
 

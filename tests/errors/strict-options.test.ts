@@ -71,6 +71,12 @@ const TABLE: [string, Call, string, string | null][] = [
   ['fitLmmSql (control)', () => api.fitLmmSql('y ~ x + (1 | g)', any, { control: { maxEvaluation: 10 } } as never), 'options.control.maxEvaluation', 'maxEvaluations'],
   ['duckdbEngine', () => api.duckdbEngine({ pth: ':memory:' } as never), 'options.pth', 'path'],
   ['postgresEngine', () => api.postgresEngine({ hots: '127.0.0.1' } as never), 'options.hots', 'host'],
+  // MMRM
+  ['fitMmrm', () => api.fitMmrm('y ~ x + us(v | id)', any, { rmel: true } as never), 'options.rmel', 'reml'],
+  ['fitMmrm (partialNesting)', () => api.fitMmrm('y ~ x + us(v | id)', any, { partialNesting: { cluster: 'g', arm: 'a', treatd: 'T' } } as never), 'options.partialNesting.treatd', 'treated'],
+  ['fitMmrm (control)', () => api.fitMmrm('y ~ x + us(v | id)', any, { control: { strt: [0] } } as never), 'options.control.strt', 'start'],
+  ['fitMmrmFrame', () => api.fitMmrmFrame(any, any, { dff: 'Satterthwaite' } as never), 'options.dff', 'ddf'],
+  ['parseFormula', () => api.parseFormula('y ~ x', { covarance: true } as never), 'options.covarance', 'covariance'],
   ['fitOls', () => api.fitOls('y ~ x', any, { vcv: 'HC3' } as never), 'options.vcv', 'vcov'],
   ['fitOlsFrame', () => api.fitOlsFrame(any, { clustr: 'g' } as never, undefined), 'options.clustr', 'cluster'],
   ['likelihoodRatioTest', () => api.likelihoodRatioTest(any, any, { refitt: true } as never), 'options.refitt', 'refit'],

@@ -104,7 +104,7 @@ export const NO_CLUSTER = '(no cluster)';
  * data (an arm called `SFT group` or `Ø-arm` pasted into formula text would not parse, or
  * would parse as something else). The text shows the term as R would write it.
  */
-function withRandomTerm(parsed: ParsedFormula, term: RandomTerm): ParsedFormula {
+export function withRandomTerm(parsed: ParsedFormula, term: RandomTerm): ParsedFormula {
   return { ...parsed, text: `${parsed.text} + (${term.label})`, random: [...parsed.random, term] };
 }
 
@@ -116,7 +116,7 @@ function withRandomTerm(parsed: ParsedFormula, term: RandomTerm): ParsedFormula 
  * `<arm column><treated arm>` (R's name for that dummy), with `.1`, `.2`, … appended when the
  * data already have a column of that name, so it can never replace a column of the data.
  */
-function applyPartialNesting(src: ColumnSource, pn: { cluster: string; arm: string; treated: string }): { source: ColumnSource; term: RandomTerm } {
+export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; arm: string; treated: string }): { source: ColumnSource; term: RandomTerm } {
   for (const k of ['cluster', 'arm'] as const) {
     if (!src.has(pn[k])) throw new ArgumentError(`options.partialNesting.${k}`, pn[k], `a column of the data (${src.names().slice(0, 20).join(', ')})`);
   }
