@@ -15,6 +15,8 @@ export {
   type ReportColumn,
   type ReportOptions,
   type SectionStatus,
+  type SectionBuilder,
+  type SectionContext,
 } from './model.js';
 export { renderHtml, escapeHtml } from './html.js';
 export { renderMarkdown, markdownTable, escapeMarkdown, type MarkdownOptions } from './markdown.js';
