@@ -23,6 +23,8 @@ import { canonicalTheta, conditioningDiagnostics, makeObjective, polishBoundary,
 import { satterthwaiteDf, unidentifiedReason, vcovFromFactor } from './satterthwaite.js';
 import { kenwardRogerDf } from './kenward-roger.js';
 import { setState, type LmmState } from './state.js';
+import { buildReTerms } from './structure.js';
+export { buildReTerms };
 import './view.js';
 import { fixedCrossProduct, type CrossProducts, type ReTerm } from './structure.js';
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
@@ -201,29 +203,6 @@ function oneLevelTerms(terms: readonly ReTerm[], n: number): { reason: string; d
   return null;
 }
 
-/** Random terms in lme4's order (most levels first, stable) with θ offsets. */
-export function buildReTerms(frame: ModelFrame): ReTerm[] {
-  const order = frame.random.map((_, i) => i).sort((a, b) => frame.random[b]!.levels.length - frame.random[a]!.levels.length || a - b);
-  let off = 0;
-  return order.map((i) => {
-    const r = frame.random[i]!;
-    const k = r.columnNames.length;
-    const t: ReTerm = {
-      label: r.term.label,
-      groupName: r.groupName,
-      levels: r.levels,
-      k,
-      columnNames: r.columnNames,
-      group: r.group,
-      Z: r.Z,
-      thetaOffset: off,
-      restOffset: -1,
-      frameIndex: i,
-    };
-    off += (k * (k + 1)) / 2;
-    return t;
-  });
-}
 
 /**
  * Drop fixed-effect columns R would alias; returns the kept indices and the null space of X.
@@ -463,7 +442,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   }
 
   diagnostics.push(...conditioningDiagnostics(objective, terms, xNames));
-  const fit: LmmFit = {
+  const fit: Omit<LmmFit, 'state'> = {
     kind: 'lmm',
     formula: frame.formula.text,
     reml,
@@ -501,8 +480,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     singular,
     diagnostics,
   };
-  setState(fit, state);
-  return fit;
+  return setState(fit, state);
 }
 
 function condSd(lam: Float64Array, Cu: Float64Array, k: number, sigma2: number): number[] {
