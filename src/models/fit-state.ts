@@ -121,6 +121,20 @@ export function readState<T>(fit: unknown, kind: FitStateKind): T | undefined {
 }
 
 /**
+ * The live state of a fit: cached for a fit made (or already restored) in this process, else
+ * rebuilt by `restore` from the fit's `state` field and cached; `undefined` for other objects.
+ */
+export function cachedState<F extends object, S, D>(cache: WeakMap<F, S>, fit: F, kind: FitStateKind, restore: (data: D) => S): S | undefined {
+  const live = cache.get(fit);
+  if (live) return live;
+  const data = readState<D>(fit, kind);
+  if (!data) return undefined;
+  const s = restore(data);
+  cache.set(fit, s);
+  return s;
+}
+
+/**
  * The error for an object the after-fit functions cannot use: not a fit of this kind, or a
  * fit whose `state` field was dropped (e.g. by picking fields before saving it).
  */

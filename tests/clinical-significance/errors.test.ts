@@ -8,17 +8,8 @@ import {
   probabilityOfSuperiority,
   proportionalOddsComparison,
 } from '../../src/clinical-significance/index.js';
-import { ArgumentError } from '../../src/errors/index.js';
+import { argErr } from './fixture.js';
 
-function argErr(f: () => unknown): ArgumentError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ArgumentError) return e;
-    throw e;
-  }
-  throw new Error('expected an ArgumentError');
-}
 
 const ok = { baseline: [40, 45, 50, 55, 60], followUp: [42, 44, 58, 50, 70] };
 const base = { reliability: 0.8, direction: 'higher-better' as const, cutoff: 'none' as const };

@@ -8,7 +8,7 @@ import type { ModelFrame } from '../../formula/frame.js';
 import { nullBasis } from '../../linalg/dense.js';
 import { crossProducts } from '../ols/least-squares.js';
 import { makeFamily, type Family, type FamilyName, type LinkName } from './family.js';
-import { readState, storeState } from '../fit-state.js';
+import { cachedState, storeState } from '../fit-state.js';
 import type { GlmFit } from './types.js';
 
 export interface GlmState {
@@ -52,13 +52,7 @@ export function setGlmOffsetColumns(fit: GlmFit, columns: GlmState['offsetColumn
 
 /** The internal state of a fit made by `fitGlm` (rebuilt from `fit.state` after a round trip); undefined for other objects. */
 export function getGlmState(fit: GlmFit): GlmState | undefined {
-  const live = states.get(fit);
-  if (live) return live;
-  const data = readState<GlmStateData>(fit, 'glm');
-  if (!data) return undefined;
-  const s: GlmState = { ...data, family: makeFamily(data.family.name, data.family.link, data.family.theta) };
-  states.set(fit, s);
-  return s;
+  return cachedState(states, fit, 'glm', (d: GlmStateData): GlmState => ({ ...d, family: makeFamily(d.family.name, d.family.link, d.family.theta) }));
 }
 
 /** Null-space basis of the full design (empty when full rank), computed once. */

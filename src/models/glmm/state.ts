@@ -9,7 +9,7 @@
 import type { ModelFrame } from '../../formula/frame.js';
 import { makeFamily, type Family } from '../glm/family.js';
 import { familyData } from '../glm/state.js';
-import { readState, storeState } from '../fit-state.js';
+import { cachedState, storeState } from '../fit-state.js';
 import type { ReTerm } from '../lmm/structure.js';
 import type { GlmmFit } from './types.js';
 
@@ -49,11 +49,5 @@ export function setGlmmState(fit: Omit<GlmmFit, 'state'>, s: GlmmState): GlmmFit
 
 /** The internal state of a fit made by `fitGlmm` (rebuilt from `fit.state` after a round trip); undefined for other objects. */
 export function getGlmmState(fit: GlmmFit): GlmmState | undefined {
-  const live = states.get(fit);
-  if (live) return live;
-  const data = readState<GlmmStateData>(fit, 'glmm');
-  if (!data) return undefined;
-  const s: GlmmState = { ...data, family: makeFamily(data.family.name, data.family.link, data.family.theta) };
-  states.set(fit, s);
-  return s;
+  return cachedState(states, fit, 'glmm', (d: GlmmStateData): GlmmState => ({ ...d, family: makeFamily(d.family.name, d.family.link, d.family.theta) }));
 }

@@ -8,7 +8,7 @@
 import type { ModelFrame } from '../../formula/frame.js';
 import { makeObjective, type Objective } from './objective.js';
 import { buildReTerms, type CrossProducts } from './structure.js';
-import { readState, storeState } from '../fit-state.js';
+import { cachedState, storeState } from '../fit-state.js';
 import type { LmmFit, LmmOptions } from './types.js';
 
 export interface LmmState {
@@ -83,11 +83,5 @@ function restore(d: LmmStateData): LmmState {
  * rebuilt from `fit.state` for one that was serialised; undefined for other objects.
  */
 export function getState(fit: LmmFit): LmmState | undefined {
-  const live = states.get(fit);
-  if (live) return live;
-  const data = readState<LmmStateData>(fit, 'lmm');
-  if (!data) return undefined;
-  const s = restore(data);
-  states.set(fit, s);
-  return s;
+  return cachedState(states, fit, 'lmm', restore);
 }

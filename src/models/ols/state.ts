@@ -8,7 +8,7 @@ import type { ModelFrame } from '../../formula/frame.js';
 import type { ClusterIndex } from './clusters.js';
 import type { LeastSquares } from './least-squares.js';
 import type { AdjustedDesign, Adjustment } from './sandwich.js';
-import { readState, storeState } from '../fit-state.js';
+import { cachedState, storeState } from '../fit-state.js';
 import type { OlsDdf, OlsFit, OlsVcovType } from './types.js';
 
 export interface OlsState {
@@ -46,11 +46,5 @@ export function setOlsState(fit: Omit<OlsFit, 'state'>, s: OlsState): OlsFit {
 
 /** The internal state of a fit made by `fitOls` (rebuilt from `fit.state` after a round trip); undefined for other objects. */
 export function getOlsState(fit: OlsFit): OlsState | undefined {
-  const live = states.get(fit);
-  if (live) return live;
-  const data = readState<OlsStateData>(fit, 'ols');
-  if (!data) return undefined;
-  const s: OlsState = { ...data };
-  states.set(fit, s);
-  return s;
+  return cachedState(states, fit, 'ols', (d: OlsStateData): OlsState => ({ ...d }));
 }
