@@ -4,6 +4,7 @@
  * differences, differences in change, the arm × visit test and standardized effects.
  */
 import type { TrialData } from '../data/types.js';
+import { dictFrom } from '../data/own.js';
 import { getInstrument, defaultInstruments } from '../instruments/registry.js';
 import { quoteName } from '../formula/parse.js';
 import { fitLmm } from '../models/lmm/fit.js';
@@ -158,15 +159,16 @@ function armWeights(arms: readonly string[], j: number): Record<string, number[]
   return { [arms[j]!]: c };
 }
 
-/** Baseline scores of each arm, treated arm(s) first and the reference last (the effect-size module's `control` SD is the last arm's). */
-function baselineByArm(trial: TrialData, scores: Map<string, Map<string, number>>): number[][] {
-  const [reference, ...others] = trial.design.arms;
+/** Baseline scores keyed by arm, with the reference (first) arm named as the control. */
+function baselineByArm(trial: TrialData, scores: Map<string, Map<string, number>>): { baseline: Record<string, number[]>; control: string } {
   const baselineVisit = trial.design.visits[0]!;
   const of = (arm: string) => trial.participants.filter((p) => p.arm === arm).flatMap((p) => {
     const b = scores.get(p.id)?.get(baselineVisit);
     return b === undefined ? [] : [b];
   });
-  return [...others.map(of), of(reference!)];
+  // Treated arms first, as before arms were named: the pooled and total SDs sum in this order.
+  const [reference, ...others] = trial.design.arms;
+  return { baseline: dictFrom([...others, reference!].map((arm) => [arm, of(arm)] as const)), control: reference! };
 }
 
 function modelEffects(trial: TrialData, plan: AnalysisPlan, differences: ArmDifference[], scores: Map<string, Map<string, number>>, diagnostics: Diagnostic[]): StandardizedEffect[] {
@@ -181,7 +183,7 @@ function modelEffects(trial: TrialData, plan: AnalysisPlan, differences: ArmDiff
       continue;
     }
     try {
-      const es = standardizedModelEffect({ estimate: d.estimate, se: d.se, df: d.df }, { baseline }, { ciLevel: plan.ciLevel, sdMethod, sdUncertainty: plan.effectSizes.sdUncertainty });
+      const es = standardizedModelEffect({ estimate: d.estimate, se: d.se, df: d.df }, baseline, { ciLevel: plan.ciLevel, sdMethod, sdUncertainty: plan.effectSizes.sdUncertainty });
       out.push({
         arm: d.arm,
         reference: d.reference,

@@ -39,8 +39,10 @@ interface Prepared {
   ids: string[];
   /** Arm of each participant. */
   arm: string[];
-  /** Arms in order; the first is the reference. */
+  /** Arms in order. */
   arms: string[];
+  /** The named reference arm (see the result's `reference`). */
+  reference: string | null;
   baseline: (number | null)[];
   visits: string[];
   /** followUp[v][i]: participant i at visit v. */
@@ -132,7 +134,7 @@ function prepareTrial(trial: TrialData, options: TrialClinicalSignificanceOption
     baseline[i] = r.baseline;
     followUp[visitIndex.get(r.visit)!]![i] = r.score;
   }
-  return { ids, arm, arms, baseline, visits, followUp, instrument };
+  return { ids, arm, arms, reference: arms[0]!, baseline, visits, followUp, instrument };
 }
 
 function prepareArrays(data: ClinicalSignificanceArrays, options: ArrayClinicalSignificanceOptions): Prepared {
@@ -187,7 +189,7 @@ function prepareArrays(data: ClinicalSignificanceArrays, options: ArrayClinicalS
   // Participants of arms left out by options.arms are dropped from every array alike.
   const keep = arm.map((a) => arms.includes(a));
   const pick = <T>(xs: T[]): T[] => xs.filter((_, i) => keep[i]);
-  return { ids: pick(ids), arm: pick(arm), arms, baseline: pick(baseline), visits, followUp: followUp.map(pick), instrument };
+  return { ids: pick(ids), arm: pick(arm), arms, reference: options.arms !== undefined ? arms[0]! : null, baseline: pick(baseline), visits, followUp: followUp.map(pick), instrument };
 }
 
 function resolveDirection(options: ClinicalSignificanceOptions, instrument: Instrument | null): Direction {
@@ -267,15 +269,15 @@ function resolveCutoff(
   instrument: Instrument | null,
   direction: Direction,
   baselineSample: { mean: number; sd: number; n: number },
-): ClinicalCutoff | null {
-  const c = option ?? 'c';
-  if (c === 'none') return null;
+): { cutoff: ClinicalCutoff | null; auto: string | null } {
+  const c = option ?? 'auto';
+  if (c === 'none') return { cutoff: null, auto: null };
   if (typeof c === 'object' && c !== null) {
     if (typeof c.value !== 'number' || !Number.isFinite(c.value)) throw new ArgumentError('options.cutoff.value', c.value, 'a finite score');
     const label = c.label ?? 'user-supplied cut-off';
-    return { type: 'custom', value: c.value, formula: `custom cut-off = ${c.value} (${label})`, direction, clinical: null, functional: null, label };
+    return { cutoff: { type: 'custom', value: c.value, formula: `custom cut-off = ${c.value} (${label})`, direction, clinical: null, functional: null, label }, auto: null };
   }
-  if (c !== 'a' && c !== 'b' && c !== 'c') throw new ArgumentError('options.cutoff', c, '"a", "b", "c", "none" or { value, label }');
+  if (c !== 'a' && c !== 'b' && c !== 'c' && c !== 'auto') throw new ArgumentError('options.cutoff', c, '"auto", "a", "b", "c", "none" or { value, label }');
   const given = options.norms ?? {};
   if (typeof given !== 'object' || given === null) throw new ArgumentError('options.norms', given, 'an object { clinical?, functional? }');
   const fromRegistry = (which: 'clinical' | 'functional'): CutoffNorm | null => {
@@ -301,7 +303,34 @@ function resolveCutoff(
   };
   const clinical = fromUser('clinical', given.clinical) ?? fromRegistry('clinical');
   const functional = fromUser('functional', given.functional) ?? fromRegistry('functional');
-  return clinicalCutoff(c, { clinical, functional }, direction, 'options.norms');
+  if (c !== 'auto') return { cutoff: clinicalCutoff(c, { clinical, functional }, direction, 'options.norms'), auto: null };
+  const usable = (n: CutoffNorm | null): boolean => n !== null && Number.isFinite(n.mean) && Number.isFinite(n.sd) && n.sd > 0;
+  const norms = { clinical, functional };
+  if (usable(clinical) && usable(functional)) return { cutoff: clinicalCutoff('c', norms, direction, 'options.norms'), auto: 'cut-off c (both population norms are known)' };
+  // A published cut-off fits only when its rule puts the dysfunctional range on the worse side.
+  const rule = direction === 'higher-better' ? 'at-or-below' : 'at-or-above';
+  const published = instrument?.cutoffs.find((x) => x.rule === rule);
+  if (published) {
+    const sign = rule === 'at-or-below' ? '≤' : '≥';
+    return {
+      cutoff: {
+        type: 'published',
+        value: published.value,
+        formula: `published cut-off: ${published.label} at ${sign} ${published.value} (${published.source.citation})`,
+        direction,
+        clinical: null,
+        functional: null,
+        label: published.label,
+      },
+      auto: `the published cut-off of ${instrument!.id}: ${published.label} at ${sign} ${published.value} (no Jacobson–Truax c: ${usable(clinical) || usable(functional) ? 'only one population norm is known' : 'no population norms are known'})`,
+    };
+  }
+  if (usable(functional)) return { cutoff: clinicalCutoff('b', norms, direction, 'options.norms'), auto: 'cut-off b (only the functional-population norm is known)' };
+  if (usable(clinical)) return { cutoff: clinicalCutoff('a', norms, direction, 'options.norms'), auto: 'cut-off a (only the clinical-population norm is known)' };
+  return {
+    cutoff: null,
+    auto: `no cut-off: ${instrument ? `${instrument.id} has` : 'there are'} no population norms with SDs and no published cut-off, so only reliable change is classified (give options.norms or options.cutoff: { value } for recovered and harmed)`,
+  };
 }
 
 function categoryOf(improve: boolean, deteriorate: boolean, dysBase: boolean | null, funcFollow: boolean | null): ChangeCategory {
@@ -414,7 +443,8 @@ function analyse(p: Prepared, options: ClinicalSignificanceOptions): ClinicalSig
   const globalSd = typeof sdOption === 'number' ? sdOption : sdOption === 'total' ? totalSd : pooledSd([...armMoments.values()]);
   if (!(globalSd > 0)) throw new ArgumentError('baseline', observed[0], 'baseline scores that vary within arms (the pooled SD is 0)');
 
-  const cutoff = resolveCutoff(options.cutoff, options, p.instrument, direction, { mean: all.mean, sd: totalSd, n: all.n });
+  const { cutoff, auto } = resolveCutoff(options.cutoff, options, p.instrument, direction, { mean: all.mean, sd: totalSd, n: all.n });
+  if (auto !== null) diagnostics.push({ code: 'cutoff-auto', severity: 'info', message: `Cut-off 'auto' chose ${auto}.`, details: { type: cutoff?.type ?? 'none' } });
 
   const scopes: Scope[] =
     sdOption === 'per-arm' ? p.arms.map((a) => ({ arm: a, members: (i: number) => p.arm[i] === a })) : [{ arm: null, members: () => true }];
@@ -530,6 +560,7 @@ function analyse(p: Prepared, options: ClinicalSignificanceOptions): ClinicalSig
     baselineSdSource: typeof sdOption === 'number' ? 'given' : sdOption,
     cutoff,
     arms: [...p.arms],
+    reference: p.reference,
     visits: [...p.visits],
     parameters,
     rows,

@@ -24,7 +24,11 @@ export type BinaryTestChoice = 'auto' | 'chi-square' | 'fisher';
 export interface CompareClinicalSignificanceOptions {
   /** Two-sided confidence level of every interval. @defaultValue 0.95 */
   ciLevel?: number;
-  /** The reference (control) arm. @defaultValue the first arm of the result (`design.arms[0]` for trial data) */
+  /**
+   * The reference (control) arm, by name. Needed when the classification's arms came only from
+   * the data (their order is the rows' order, so no arm is the reference by position).
+   * @defaultValue the result's named `reference` (`design.arms[0]` for trial data, else the first of `options.arms`)
+   */
   reference?: string;
   /**
    * `auto`: Fisher's exact test when an expected count of the 2 × 2 table is below 5 (Cochran's
@@ -195,7 +199,10 @@ export function compareClinicalSignificance(result: ClinicalSignificanceClassifi
   if (testChoice !== 'auto' && testChoice !== 'chi-square' && testChoice !== 'fisher') throw new ArgumentError('options.test', testChoice, '"auto", "chi-square" or "fisher"');
   const orMethod = options?.oddsRatioMethod ?? 'woolf';
   if (result.arms.length < 2) throw new ArgumentError('result', `arms ${JSON.stringify(result.arms)}`, 'a result with at least two arms', 'Give the arm of each participant to clinicalSignificance');
-  const reference = options?.reference ?? result.arms[0]!;
+  const reference = options?.reference ?? result.reference;
+  if (reference === null || reference === undefined) {
+    throw new ArgumentError('options.reference', undefined, `the name of the reference arm, one of ${result.arms.map((a) => JSON.stringify(a)).join(', ')}`, 'The arms came from the data in the order their rows appear, so none is the reference by position: name it (or give options.arms to clinicalSignificance, reference first)');
+  }
   if (!result.arms.includes(reference)) throw new ArgumentError('options.reference', reference, `one of the arms (${result.arms.join(', ')})`);
   const treatments = result.arms.filter((a) => a !== reference);
   const diagnostics: Diagnostic[] = [];

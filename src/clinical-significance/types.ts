@@ -19,8 +19,11 @@ export interface CustomCutoff {
   label?: string;
 }
 
-/** Which cut-off to use: `'a'`, `'b'`, `'c'`, `'none'` or a custom score. */
-export type CutoffOption = CutoffType | 'none' | CustomCutoff;
+/**
+ * Which cut-off to use: `'auto'` (the strongest the instrument and norms allow, see
+ * `ClinicalSignificanceOptions.cutoff`), `'a'`, `'b'`, `'c'`, `'none'` or a custom score.
+ */
+export type CutoffOption = 'auto' | CutoffType | 'none' | CustomCutoff;
 
 /**
  * The five categories, from worst to best (the order of the ordinal comparison):
@@ -72,7 +75,8 @@ export interface NormUsed {
 
 /** The cut-off that was used, with its formula and inputs. */
 export interface ClinicalCutoff {
-  type: CutoffType | 'custom';
+  /** a/b/c (Jacobson–Truax), a user's score (`custom`), or the instrument's registered published cut-off (`published`, its source in `formula`). */
+  type: CutoffType | 'custom' | 'published';
   /** The score: beyond it in the better direction is the functional range; at or on the clinical side of it, the dysfunctional range. */
   value: number;
   /** The formula with the numbers filled in. */
@@ -127,7 +131,15 @@ export interface ClinicalSignificanceOptions {
   reliability?: number;
   /** Whether higher scores are better. @defaultValue the instrument's direction (required without an instrument) */
   direction?: Direction;
-  /** @defaultValue `'c'` */
+  /**
+   * The cut-off between the dysfunctional and functional ranges. `'auto'` takes the strongest
+   * one available, so a first call on any bundled instrument works: Jacobson–Truax c when both
+   * population norms (with SDs) are known; else the instrument's registered published cut-off
+   * (WHO-5 ≤ 50 poor wellbeing, Topp et al. 2015; PSP ≤ 70, Morosini et al. 2000); else b or a
+   * from the one norm known; else none (reliable change only). The result says which in
+   * `cutoff.type` and a `cutoff-auto` diagnostic.
+   * @defaultValue `'auto'`
+   */
   cutoff?: CutoffOption;
   /** Norms replacing or completing the registry's (required for a cut-off the registry has no norms for). */
   norms?: NormsOption;
@@ -237,8 +249,14 @@ export interface ClinicalSignificanceClassification {
   criticalValue: number;
   baselineSdSource: BaselineSdSource | 'given';
   cutoff: ClinicalCutoff | null;
-  /** Arms in order; the first is the reference. */
+  /** Arms in order (the design's, or `options.arms`, else as first seen in the data). */
   arms: string[];
+  /**
+   * The reference (control) arm when it was named: the design's first arm for trial data, the
+   * first of `options.arms`; `null` when the arms only came from the data, where their order is
+   * the rows' order and the reference must be named in the comparison.
+   */
+  reference: string | null;
   visits: string[];
   parameters: RciParameterRow[];
   /** One row per participant × visit (tidy). */

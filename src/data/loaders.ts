@@ -8,6 +8,9 @@
 import { ArgumentError, ValidationError, issue, type ValidationIssue } from '../errors/index.js';
 import { scanCsv } from './csv.js';
 import { dict } from './own.js';
+import type { ArqueroLike, DanfoLike } from './frame-like.js';
+
+export type { ArqueroLike, DanfoLike } from './frame-like.js';
 import { COST_PREFIX, ITEM_FIELD_RE, REGISTER_NUMERIC_FIELDS, isCalendarDate } from './schema.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
 
@@ -817,13 +820,6 @@ export function fromRows(rows: readonly object[], options: RowsLoadOptions = {})
   return rowsTable('rows', keysOf(rows), (i) => rows[i] as Record<string, unknown> | null, rows.length, options);
 }
 
-/** The parts of an arquero table the loader uses (duck-typed: arquero is not a dependency). */
-export interface ArqueroLike {
-  columnNames(): string[];
-  numRows(): number;
-  objects?(): object[];
-  get?(name: string, row?: number): unknown;
-}
 
 /**
  * Load an arquero table (any object with `columnNames()` and either `objects()` or
@@ -858,11 +854,6 @@ export function fromArquero(table: ArqueroLike, options: RowsLoadOptions = {}): 
   );
 }
 
-/** A danfo.js DataFrame's shape: column names and row-major values. */
-export interface DanfoLike {
-  columns: readonly string[];
-  values: readonly (readonly unknown[])[];
-}
 
 /**
  * Load a danfo-shaped frame `{ columns, values }` (a danfo.js DataFrame has both), with the
@@ -879,7 +870,7 @@ export function fromDanfo(frame: DanfoLike, options: RowsLoadOptions = {}): Load
   }
   const columns = f.columns;
   const values = f.values;
-  values.forEach((row, i) => {
+  values.forEach((row: unknown, i) => {
     if (!Array.isArray(row) || row.length !== columns.length) {
       throw new ArgumentError(`frame.values[${i}]`, row, `an array of ${columns.length} values, one per column`);
     }
@@ -888,7 +879,7 @@ export function fromDanfo(frame: DanfoLike, options: RowsLoadOptions = {}): Load
     'danfo',
     columns,
     (i) => {
-      const src = values[i]!;
+      const src = values[i] as readonly unknown[];
       const row = dict<unknown>();
       for (let c = 0; c < columns.length; c++) row[columns[c]!] = src[c];
       return row;

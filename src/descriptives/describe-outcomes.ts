@@ -3,32 +3,20 @@
  */
 import type { TrialData } from '../data/types.js';
 import { armIndexById, checkTrial, randomisedByArm } from './check.js';
-import { summarise } from './stats.js';
+import { summarise, type Summary } from './stats.js';
 
 /**
  * One row of {@link describeOutcomes}: the scores of one instrument at one visit in one arm.
  * Statistics are `null` when undefined (no scores; `sd` also with one score).
  */
-export interface OutcomeSummaryRow {
+export interface OutcomeSummaryRow extends Summary {
   arm: string;
   visit: string;
   instrument: string;
   /** Participants randomised to the arm. */
   randomised: number;
-  /** Non-missing scores (one per participant: validated data have no duplicate id × visit × instrument). */
-  n: number;
   /** Randomised participants of the arm without a score here: `randomised − n` (row absent or score missing). */
   missing: number;
-  mean: number | null;
-  /** Sample SD (denominator n − 1). */
-  sd: number | null;
-  median: number | null;
-  /** First quartile, R's default type 7. */
-  q1: number | null;
-  /** Third quartile, R's default type 7. */
-  q3: number | null;
-  min: number | null;
-  max: number | null;
 }
 
 /**

@@ -25,11 +25,15 @@ export function quantileSorted(sorted: Float64Array, p: number): number {
 
 /** n, mean, SD (n − 1 denominator), median, quartiles, min and max; `null` where undefined. */
 export interface Summary {
+  /** Non-missing values (for an outcome row: one score per participant, as validated data have no duplicate id × visit × instrument). */
   n: number;
   mean: number | null;
+  /** Sample SD (denominator n − 1). */
   sd: number | null;
   median: number | null;
+  /** First quartile, R's default type 7. */
   q1: number | null;
+  /** Third quartile, R's default type 7. */
   q3: number | null;
   min: number | null;
   max: number | null;

@@ -22,10 +22,11 @@ export interface ModelDifference {
 }
 
 /**
- * The standardizer: a number (an SD in outcome units), or the baseline values of each arm from
- * which the SD is computed (see `sdMethod`).
+ * The standardizer: a number (an SD in outcome units), or the baseline values of each arm, keyed
+ * by arm name, from which the SD is computed (see `sdMethod`). Arms are named, never
+ * positional: `sdMethod: 'control'` reads the arm named by `control`.
  */
-export type StandardizerInput = number | { baseline: readonly Sample[] };
+export type StandardizerInput = number | { baseline: Readonly<Record<string, Sample>>; control?: string };
 
 /** Options of {@link standardizedModelEffect}. */
 export interface ModelEffectOptions {
@@ -35,8 +36,8 @@ export interface ModelEffectOptions {
   alternative?: Alternative;
   /**
    * How the SD is computed from baseline values by arm: `pooled`
-   * √(Σ(nᵢ − 1)sᵢ² / Σ(nᵢ − 1)); `control` the SD of the last arm; `total` the SD of all values
-   * together.
+   * √(Σ(nᵢ − 1)sᵢ² / Σ(nᵢ − 1)); `control` the SD of the arm named by `sd.control`; `total` the
+   * SD of all values together.
    * @defaultValue 'pooled'
    */
   sdMethod?: 'pooled' | 'control' | 'total';
@@ -70,14 +71,19 @@ export interface ModelEffectResult {
 
 function standardizer(sd: StandardizerInput, method: 'pooled' | 'control' | 'total', sdDf: number | undefined) {
   if (typeof sd === 'number') {
-    if (!Number.isFinite(sd) || !(sd > 0)) throw new ArgumentError('sd', sd, 'a positive finite standard deviation, or { baseline: [arm1, arm2, …] }');
+    if (!Number.isFinite(sd) || !(sd > 0)) throw new ArgumentError('sd', sd, 'a positive finite standard deviation, or { baseline: { control: [...], SFT: [...] } }');
     return { value: sd, source: 'given' as const, df: sdDf ?? null, n: null };
   }
-  if (typeof sd !== 'object' || sd === null || !Array.isArray(sd.baseline) || sd.baseline.length < 1) {
-    throw new ArgumentError('sd', sd, 'a positive SD or { baseline: [arm1, arm2, …] } with the baseline values of each arm');
+  if (typeof sd !== 'object' || sd === null || typeof sd.baseline !== 'object' || sd.baseline === null) {
+    throw new ArgumentError('sd', sd, 'a positive SD or { baseline: { control: [...], SFT: [...] } } with the baseline values of each arm, keyed by arm');
   }
-  sd.baseline.forEach((arm, i) => checkSample(`sd.baseline[${i}]`, arm));
-  const arms = sd.baseline;
+  if (Array.isArray(sd.baseline)) {
+    throw new ArgumentError('sd.baseline', `an array of ${(sd.baseline as unknown[]).length} arms`, 'the baseline values keyed by arm name, e.g. { control: [...], SFT: [...] }', 'Arms are named, never positional: in an array, which arm is the control could only be guessed');
+  }
+  const names = Object.keys(sd.baseline);
+  if (names.length < 1) throw new ArgumentError('sd.baseline', sd.baseline, 'the baseline values of at least one arm');
+  for (const name of names) checkSample(`sd.baseline.${name}`, sd.baseline[name]!);
+  const arms = names.map((name) => sd.baseline[name]!);
   const n = arms.reduce((s, a) => s + a.length, 0);
   let value: number;
   let df: number;
@@ -90,9 +96,12 @@ function standardizer(sd: StandardizerInput, method: 'pooled' | 'control' | 'tot
     }
     value = Math.sqrt(ss / df);
   } else if (method === 'control') {
-    const last = arms[arms.length - 1] as Sample;
-    value = Math.sqrt(variance(last));
-    df = last.length - 1;
+    if (sd.control === undefined || !Object.hasOwn(sd.baseline, sd.control)) {
+      throw new ArgumentError('sd.control', sd.control, `the name of the control arm, one of ${names.map((a) => JSON.stringify(a)).join(', ')}`, "sdMethod: 'control' takes the SD of the arm named here");
+    }
+    const control = sd.baseline[sd.control]!;
+    value = Math.sqrt(variance(control));
+    df = control.length - 1;
   } else {
     const all: number[] = [];
     for (const a of arms) for (let i = 0; i < a.length; i++) all.push(a[i] as number);

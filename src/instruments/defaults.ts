@@ -134,7 +134,12 @@ export const PSP: InstrumentDefinition = {
     },
   ],
   norms: { clinical: null, functional: null },
-  cutoffs: [],
+  // Morosini et al. (2000)'s bands: 71–100 mild difficulties only, 31–70 manifest disability of
+  // varying degree, ≤ 30 functioning so poor that intensive support or supervision is needed.
+  cutoffs: [
+    { label: 'manifest disability (31–70) or worse', value: 70, rule: 'at-or-below', source: MOROSINI_2000 },
+    { label: 'poor functioning needing intensive support', value: 30, rule: 'at-or-below', source: MOROSINI_2000 },
+  ],
   minimalImportantDifference: { value: 7, source: NASRALLAH_2008 },
   items: null,
   references: [MOROSINI_2000, NASRALLAH_2008, PATRICK_2009, KAWATA_2008],

@@ -5,22 +5,12 @@
  * arrays: the fast path for register-scale data).
  */
 import { ArgumentError } from '../errors/index.js';
+import type { ArqueroLike, DanfoLike } from '../data/frame-like.js';
 
 /** A plain object of equal-length columns. */
 export type ColumnarData = Record<string, ArrayLike<unknown>>;
 
-/** The structural part of an arquero table we use. */
-export interface ArqueroLike {
-  columnNames(): string[];
-  numRows(): number;
-  array(name: string): ArrayLike<unknown>;
-}
-
-/** A danfo-style frame: column names and row-major values. */
-export interface DanfoLike {
-  columns: string[];
-  values: unknown[][];
-}
+export type { ArqueroLike, DanfoLike } from '../data/frame-like.js';
 
 /** Data a model function accepts. */
 // Rows are any objects (interfaces without an index signature included).
@@ -42,6 +32,13 @@ function isDanfo(d: unknown): d is DanfoLike {
   return (
     typeof d === 'object' && d !== null && Array.isArray((d as DanfoLike).columns) && Array.isArray((d as DanfoLike).values)
   );
+}
+
+/** Validated trial data (participants, measurements, design), which models take only as rows. */
+function isTrialData(d: unknown): boolean {
+  if (typeof d !== 'object' || d === null) return false;
+  const t = d as { participants?: unknown; measurements?: unknown; design?: unknown };
+  return Array.isArray(t.participants) && Array.isArray(t.measurements) && typeof t.design === 'object' && t.design !== null;
 }
 
 /**
@@ -86,19 +83,30 @@ export function toColumnSource(data: ModelData, argument = 'data'): ColumnSource
   }
   if (isArquero(data)) {
     const names = data.columnNames();
-    return { nRows: data.numRows(), has: (n) => names.includes(n), names: () => names, column: (n) => data.array(n) };
+    return { nRows: data.numRows(), has: (n) => names.includes(n), names: () => names, column: (n) => data.array!(n) };
   }
   if (isDanfo(data)) {
     const { columns, values } = data;
     return {
       nRows: values.length,
       has: (n) => columns.includes(n),
-      names: () => columns,
+      names: () => [...columns],
       column(n) {
         const j = columns.indexOf(n);
-        return values.map((row) => row[j]);
+        return values.map((row, i) => {
+          if (!Array.isArray(row) || row.length !== columns.length) throw new ArgumentError(`${argument}.values[${i}]`, row, `an array of ${columns.length} values, one per column`);
+          return row[j] as unknown;
+        });
       },
     };
+  }
+  if (isTrialData(data)) {
+    throw new ArgumentError(
+      argument,
+      'validated trial data (TrialData)',
+      'model rows: an array of row objects, an arquero table, a danfo frame or an object of columns',
+      'A model fits one instrument, one row per participant × visit: make those rows with trialToRows(trial, { instrument: "PSP" }) and fit them',
+    );
   }
   if (typeof data === 'object' && data !== null) {
     const cols = data as ColumnarData;

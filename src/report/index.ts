@@ -25,6 +25,8 @@ export {
   type ReportColumn,
   type ReportOptions,
   type SectionStatus,
+  type SectionBuilder,
+  type SectionContext,
 } from './model.js';
 export { registerSection } from './sections/register.js';
 export { missingDataChapter, type MissingDataChapterInput, type AssumptionResult } from './sections/missing-data.js';

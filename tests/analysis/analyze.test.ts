@@ -89,7 +89,7 @@ describe('analyzeTrial: the primary mixed model is the library’s own fit, comp
     const es = psp.effectSizes.find((e) => e.basis === 'model' && e.visit === '9m')!;
     const trial = smallTrial();
     const base = (arm: string) => trialToRows(trial, { instrument: 'PSP', visits: ['baseline'] }).filter((r) => r.arm === arm && r.score !== null).map((r) => r.score!);
-    const direct = standardizedModelEffect({ estimate: d9.estimate!, se: d9.se!, df: d9.df! }, { baseline: [base('SFT'), base('control')] });
+    const direct = standardizedModelEffect({ estimate: d9.estimate!, se: d9.se!, df: d9.df! }, { baseline: { SFT: base('SFT'), control: base('control') }, control: 'control' });
     expect(es.estimate).toBeCloseTo(direct.estimate, 12);
     expect(es.ci).toEqual(direct.ci);
     expect(es.interpretation.rules).toBe('cohen1988');

@@ -8,17 +8,8 @@ import {
   probabilityOfSuperiority,
   proportionalOddsComparison,
 } from '../../src/clinical-significance/index.js';
-import { ArgumentError } from '../../src/errors/index.js';
+import { argErr } from './fixture.js';
 
-function argErr(f: () => unknown): ArgumentError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ArgumentError) return e;
-    throw e;
-  }
-  throw new Error('expected an ArgumentError');
-}
 
 const ok = { baseline: [40, 45, 50, 55, 60], followUp: [42, 44, 58, 50, 70] };
 const base = { reliability: 0.8, direction: 'higher-better' as const, cutoff: 'none' as const };
@@ -108,7 +99,10 @@ describe('cut-offs, comparison, ordinal and NNT: bad input', () => {
 
   it('an arm with nobody classified at a visit is skipped with a diagnostic', () => {
     const res = clinicalSignificance({ baseline: [40, 45, 50, 55], followUp: [42, null, 58, null], arm: ['a', 'b', 'a', 'b'] }, base);
-    const cmp = compareClinicalSignificance(res);
+    // Arms from plain arrays are in the rows' order: none is the reference until named.
+    expect(argErr(() => compareClinicalSignificance(res)).argument).toBe('options.reference');
+    expect(() => compareClinicalSignificance(res)).toThrow(/one of "a", "b"/);
+    const cmp = compareClinicalSignificance(res, { reference: 'a' });
     expect(cmp.binary).toEqual([]);
     expect(cmp.diagnostics.map((d) => d.code)).toContain('empty-arm');
   });

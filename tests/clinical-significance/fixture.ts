@@ -1,6 +1,7 @@
 /** The R fixture of tests/fixtures/r/clinical-significance, typed, and a relative-error helper. */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ArgumentError } from '../../src/errors/index.js';
 import type { ChangeCategory, ChangeStatus, CutoffType, RciMethod, BaselineSdSource, RciParameterRow } from '../../src/clinical-significance/index.js';
 
 /** The R script writes the same fields as the library's parameter rows. */
@@ -84,4 +85,15 @@ export function worst(a: readonly number[], b: readonly number[], floor = 1e-300
     w = Math.max(w, relErr(v, b[i]!, floor));
   });
   return w;
+}
+
+/** The ArgumentError `f` throws (any other error is rethrown; none fails the test). */
+export function argErr(f: () => unknown): ArgumentError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof ArgumentError) return e;
+    throw e;
+  }
+  throw new Error('expected an ArgumentError');
 }

@@ -101,7 +101,7 @@ describe('missing follow-up', () => {
       expect(after.classified).toBe(before.classified);
     }
     expect(withMissing.rows.filter((r) => r.id !== String(d.baseline.length + 1))).toEqual(base.rows);
-    const cmp = compareClinicalSignificance(withMissing);
+    const cmp = compareClinicalSignificance(withMissing, { reference: 'control' });
     expect(cmp.missing.find((m) => m.arm === 'SFT' && m.visit === '9m')!.missingFollowUp).toBe(withMissing.counts.find((c) => c.arm === 'SFT' && c.visit === '9m')!.missingFollowUp);
     expect(cmp.diagnostics.find((x) => x.code === 'missing')!.message).toMatch(/never as unchanged/);
   });
@@ -170,7 +170,7 @@ describe('swapping the arms of the comparison', () => {
     expect(probabilityOfSuperiority(counts, counts).estimate).toBe(0.5);
     const d = sample(10);
     const twin = { baseline: [...d.baseline, ...d.baseline], followUp: [...d.followUp['9m']!, ...d.followUp['9m']!], arm: [...d.baseline.map(() => 'a'), ...d.baseline.map(() => 'b')] };
-    const b = compareClinicalSignificance(clinicalSignificance(twin, { reliability: 0.8, direction: 'higher-better', cutoff: 'c', norms })).binary[0]!;
+    const b = compareClinicalSignificance(clinicalSignificance(twin, { reliability: 0.8, direction: 'higher-better', cutoff: 'c', norms }), { reference: 'a' }).binary[0]!;
     expect(b.riskDifference.estimate).toBe(0);
     expect(b.nnt.kind).toBe('none');
     expect(b.nnt.estimate).toBe(Infinity);

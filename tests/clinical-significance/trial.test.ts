@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { clinicalSignificance, compareClinicalSignificance } from '../../src/clinical-significance/index.js';
 import { trialToRows } from '../../src/data/index.js';
-import { ArgumentError } from '../../src/errors/index.js';
+import { argErr as thrown } from './fixture.js';
 import { normalCdf } from '../../src/distributions/index.js';
 import { getInstrument } from '../../src/instruments/index.js';
 import { simulateTrialData } from '../../src/simulate/index.js';
@@ -13,15 +13,6 @@ const pspNorms = {
   functional: { mean: 72, sd: 10, population: 'illustrative functional sample', source: 'test' },
 };
 
-function thrown(f: () => unknown): ArgumentError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ArgumentError) return e;
-    throw e;
-  }
-  throw new Error('expected an ArgumentError');
-}
 
 describe('clinicalSignificance(trial, options)', () => {
   it('the brief’s call on PSP asks for norms, since the registry has none, and names them', () => {

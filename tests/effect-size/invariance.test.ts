@@ -52,9 +52,9 @@ describe.each(cases)('%s is invariant to the origin and unit of the data', (_nam
 
 describe('standardizedModelEffect with a baseline SD is invariant to the origin and unit of the baseline', () => {
   for (const method of ['pooled', 'control', 'total'] as const) {
-    const base = standardizedModelEffect({ estimate: 4.2, se: 1.7, df: 61 }, { baseline: [x, y] }, { sdMethod: method, sdUncertainty: 'delta' });
+    const base = standardizedModelEffect({ estimate: 4.2, se: 1.7, df: 61 }, { baseline: { t: x, c: y }, control: 'c' }, { sdMethod: method, sdUncertainty: 'delta' });
     it.each(transforms)(`${method} SD, baseline %s`, (_label, f, scale) => {
-      const r = standardizedModelEffect({ estimate: 4.2 * scale, se: 1.7 * scale, df: 61 }, { baseline: [x.map(f), y.map(f)] }, { sdMethod: method, sdUncertainty: 'delta' });
+      const r = standardizedModelEffect({ estimate: 4.2 * scale, se: 1.7 * scale, df: 61 }, { baseline: { t: x.map(f), c: y.map(f) }, control: 'c' }, { sdMethod: method, sdUncertainty: 'delta' });
       close(r.estimate, base.estimate, 'estimate');
       r.ci.forEach((v, i) => close(v, base.ci[i]!, `ci[${i}]`));
       close(r.standardizer.value / scale, base.standardizer.value, 'standardizer');

@@ -20,7 +20,7 @@ describe('standardizedModelEffect on a fitted mixed model (synthetic SFT trial)'
     });
     const diff = contrast(marginalMeans(fit, ['arm', 'visit'], { by: ['visit'] }), 'revpairwise');
     const baseline = (arm: string) => rows.filter((r) => r.arm === arm && r.visit === 'baseline' && r.score !== null).map((r) => r.score!);
-    const sd = { baseline: [baseline('SFT'), baseline('control')] };
+    const sd = { baseline: { SFT: baseline('SFT'), control: baseline('control') }, control: 'control' };
     for (const visit of ['9m', '15m']) {
       const row = diff.rows.find((r) => r.by.visit === visit)!;
       expect(row.contrast).toBe('SFT - control');

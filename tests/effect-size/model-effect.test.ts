@@ -21,13 +21,13 @@ describe('standardizedModelEffect (Feingold 2009)', () => {
   it('the default SD is the baseline SD pooled across arms (the same SD as Cohen’s d)', () => {
     const t = [48, 52, 55, 47, 50, 53, 49];
     const c = [51, 46, 50, 44, 53, 49, 47, 52];
-    const r = standardizedModelEffect({ estimate: 3, se: 1.4, df: 40 }, { baseline: [t, c] });
+    const r = standardizedModelEffect({ estimate: 3, se: 1.4, df: 40 }, { baseline: { t, c }, control: 'c' });
     expect(r.standardizer.value).toBeCloseTo(cohensD(t, c).standardizer, 14);
     expect(r.standardizer.df).toBe(13);
     expect(r.n).toBe(15);
-    const control = standardizedModelEffect({ estimate: 3, se: 1.4, df: 40 }, { baseline: [t, c] }, { sdMethod: 'control' });
+    const control = standardizedModelEffect({ estimate: 3, se: 1.4, df: 40 }, { baseline: { t, c }, control: 'c' }, { sdMethod: 'control' });
     expect(control.standardizer.value).toBeCloseTo(cohensD(t, c).groups!.sd[1], 14);
-    const total = standardizedModelEffect({ estimate: 3, se: 1.4, df: 40 }, { baseline: [t, c] }, { sdMethod: 'total' });
+    const total = standardizedModelEffect({ estimate: 3, se: 1.4, df: 40 }, { baseline: { t, c }, control: 'c' }, { sdMethod: 'total' });
     const all = [...t, ...c];
     const m = all.reduce((s, v) => s + v, 0) / all.length;
     expect(total.standardizer.value).toBeCloseTo(Math.sqrt(all.reduce((s, v) => s + (v - m) ** 2, 0) / (all.length - 1)), 13);
@@ -47,9 +47,22 @@ describe('standardizedModelEffect (Feingold 2009)', () => {
     expect(() => standardizedModelEffect({ estimate: 1, se: 0, df: 10 }, 2)).toThrow(/"effect.se"/);
     expect(() => standardizedModelEffect({ estimate: 1, se: 1, df: 0 }, 2)).toThrow(/"effect.df"/);
     expect(() => standardizedModelEffect({ estimate: 1, se: 1, df: 10 }, -2)).toThrow(/"sd"/);
-    expect(() => standardizedModelEffect({ estimate: 1, se: 1, df: 10 }, { baseline: [[1], [2, 3]] })).toThrow(/"sd.baseline\[0\]"/);
-    expect(() => standardizedModelEffect({ estimate: 1, se: 1, df: 10 }, { baseline: [[3, 3], [3, 3]] })).toThrow(ArgumentError);
+    expect(() => standardizedModelEffect({ estimate: 1, se: 1, df: 10 }, { baseline: { a: [1], b: [2, 3] } })).toThrow(/"sd.baseline.a"/);
+    expect(() => standardizedModelEffect({ estimate: 1, se: 1, df: 10 }, { baseline: { a: [3, 3], b: [3, 3] } })).toThrow(ArgumentError);
     expect(() => standardizedModelEffect({ estimate: 1, se: 1, df: 10 }, 2, { sdUncertainty: 'delta' })).toThrow(/"sdDf"/);
+  });
+
+  it('arms are named: the control SD is the named arm whatever the key order; arrays and a missing control are errors', () => {
+    const ctl = [51, 46, 50, 44, 53, 49, 47, 52];
+    const sft = [48, 52, 55, 47, 50, 53, 49];
+    const a = standardizedModelEffect({ estimate: 3, se: 1.4, df: 40 }, { baseline: { control: ctl, SFT: sft }, control: 'control' }, { sdMethod: 'control' });
+    const b = standardizedModelEffect({ estimate: 3, se: 1.4, df: 40 }, { baseline: { SFT: sft, control: ctl }, control: 'control' }, { sdMethod: 'control' });
+    expect(a.standardizer.value).toBe(b.standardizer.value);
+    expect(a.standardizer.value).toBeCloseTo(cohensD(sft, ctl).groups!.sd[1], 14);
+    // The old positional form, where the last array silently became the control, is refused.
+    expect(() => standardizedModelEffect({ estimate: 3, se: 1.4, df: 40 }, { baseline: [ctl, sft] } as never, { sdMethod: 'control' })).toThrow(/Arms are named, never positional/);
+    expect(() => standardizedModelEffect({ estimate: 3, se: 1.4, df: 40 }, { baseline: { control: ctl, SFT: sft } }, { sdMethod: 'control' })).toThrow(/"sd.control".*one of "control", "SFT"/);
+    expect(() => standardizedModelEffect({ estimate: 3, se: 1.4, df: 40 }, { baseline: { control: ctl, SFT: sft }, control: 'ctl' }, { sdMethod: 'control' })).toThrow(ArgumentError);
   });
 });
 
@@ -84,8 +97,8 @@ function coverage(seed: number, n: number, delta: number, reps: number): { ignor
     const estimate = mean(follow[0]!) - mean(follow[1]!);
     const se = Math.sqrt((variance(follow[0]!) + variance(follow[1]!)) / 2) * Math.sqrt(2 / n);
     const fit = { estimate, se, df: 2 * n - 2 };
-    const a = standardizedModelEffect(fit, { baseline: base });
-    const b = standardizedModelEffect(fit, { baseline: base }, { sdUncertainty: 'delta' });
+    const a = standardizedModelEffect(fit, { baseline: { t: base[0]!, c: base[1]! } });
+    const b = standardizedModelEffect(fit, { baseline: { t: base[0]!, c: base[1]! } }, { sdUncertainty: 'delta' });
     if (a.ci[0] <= truth && truth <= a.ci[1]) hitIgnore++;
     if (b.ci[0] <= truth && truth <= b.ci[1]) hitDelta++;
   }

@@ -63,7 +63,7 @@ export async function runSftPipeline(participantsCsv: Uint8Array, measurementsCs
   const byVisit = contrast(marginalMeans(fit, ['arm', 'visit'], { by: ['visit'] }), 'revpairwise');
   const did = interactionContrast(marginalMeans(fit, ['arm', 'visit']), { arm: 'revpairwise', visit: 'trt.vs.ctrl' });
   const at9 = byVisit.rows.find((r) => r.by.visit === '9m')!;
-  const baseline = DESIGN.arms.map((arm) => rows.filter((r) => r.arm === arm && r.visit === 'baseline' && typeof r.score === 'number').map((r) => r.score as number));
+  const baseline = Object.fromEntries(DESIGN.arms.map((arm) => [arm, rows.filter((r) => r.arm === arm && r.visit === 'baseline' && typeof r.score === 'number').map((r) => r.score as number)]));
   const d = standardizedModelEffect(at9, { baseline }, { sdMethod: 'pooled' });
   const analysis = await analyzeTrial(trial, PLAN, { threads: 1 });
   const result: PipelineResult = {

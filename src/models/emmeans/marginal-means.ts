@@ -102,7 +102,9 @@ export interface MarginalMeans {
 const views = new WeakMap<MarginalMeans, LinearModelView>();
 export function viewOf(mm: MarginalMeans): LinearModelView {
   const v = views.get(mm);
-  if (!v) throw new ArgumentError('means', mm, 'marginal means made by marginalMeans() in this session');
+  if (!v) {
+    throw new ArgumentError('means', mm, 'marginal means made by marginalMeans() or regrid()', 'Contrasts read the fit behind the means, which their JSON does not carry: compute the means again from the fit (a fit itself survives JSON) and take contrasts of those.');
+  }
   return v;
 }
 

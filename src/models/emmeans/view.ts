@@ -3,8 +3,8 @@
  * not): the design recipe, β, its covariance and a way to get degrees of freedom for a
  * linear function L'β. Each model kind registers a view for its fits.
  */
-import { ArgumentError } from '../../errors/index.js';
 import type { DesignSpec, VariableInfo } from '../../formula/frame.js';
+import { notAFit } from '../fit-state.js';
 
 export interface LinearModelView {
   /** Description of the df method, e.g. `Satterthwaite`. */
@@ -64,8 +64,8 @@ export function registerViewFactory(test: (fit: object) => boolean, make: ViewFa
   factories.push({ test, make });
 }
 
-/** The linear-model view of a fit; throws when the object is not a fit made in this process. */
+/** The linear-model view of a fit (one that went through JSON or structured clone included); throws when the object is not a fit. */
 export function linearModelView(fit: object, ddf?: string): LinearModelView {
   for (const f of factories) if (f.test(fit)) return f.make(fit, ddf);
-  throw new ArgumentError('fit', typeof fit === 'object' && fit !== null && 'kind' in fit ? (fit as { kind: unknown }).kind : fit, 'a model fitted by fitLmm or fitOls in this session');
+  throw notAFit('fit', fit, ['lmm', 'ols', 'glm', 'glmm']);
 }

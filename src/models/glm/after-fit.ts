@@ -12,6 +12,7 @@ import { encodeNewData, fillDesign, type ModelFrame } from '../../formula/frame.
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { getGlmState, type GlmState } from './state.js';
 import type { GlmFit } from './types.js';
+import { notAFit } from '../fit-state.js';
 
 export interface GlmPredictOptions {
   /**
@@ -31,7 +32,7 @@ const PREDICT_KEYS = optionKeys<GlmPredictOptions>()(['type']);
 
 function stateOf(fit: GlmFit, argument: string): GlmState {
   const s = typeof fit === 'object' && fit !== null ? getGlmState(fit) : undefined;
-  if (!s) throw new ArgumentError(argument, fit, 'a fit made by fitGlm in this session');
+  if (!s) throw notAFit(argument, fit, ['glm']);
   return s;
 }
 
@@ -130,7 +131,7 @@ export function likelihoodRatioTestGlm(m0: GlmFit, m1: GlmFit, options: GlmLikel
   if (s0.frame.formula.response !== s1.frame.formula.response) {
     throw new ArgumentError('m1', s1.frame.formula.response, `a model of the same response as m0 ("${s0.frame.formula.response}")`);
   }
-  if (m0.nObs !== m1.nObs || m0.rows.some((r, i) => r !== m1.rows[i])) {
+  if (m0.nObs !== m1.nObs || s0.frame.rows.some((r, i) => r !== s1.frame.rows[i])) {
     throw new ArgumentError('m1', `${m1.nObs} rows`, `the same rows as m0 (${m0.nObs}); missing values in a variable only one model uses change the rows`);
   }
   const df = m0.dfResidual - m1.dfResidual;

@@ -18,7 +18,7 @@ import { waldRow } from '../../results/not-estimable.js';
 import { FAMILY_LINKS, FAMILY_NAMES, DEFAULT_LINK, checkResponse, makeFamily, type Family, type FamilyName, type LinkName } from './family.js';
 import { glmCr2 } from './sandwich.js';
 import { interceptCarrier, irls, negativeBinomialFit, type IrlsFit, type IrlsProblem } from './irls.js';
-import { getGlmState, setGlmState } from './state.js';
+import { setGlmOffsetColumns, setGlmState } from './state.js';
 import { registerGlmView } from './view.js';
 import type { GlmCoefficientRow, GlmControl, GlmFit, GlmOptions, GlmVcovType, NegativeBinomialTheta } from './types.js';
 
@@ -188,7 +188,7 @@ export function fitGlm(formula: string, data: ModelData, options: GlmOptions = {
   checkNotDegenerate(settings.family, frame, trials);
   const clusters = settings.cluster === null ? null : clusterIndexFor(frame, src, settings.cluster, settings.clusterMissing);
   const fit = fitGlmFrame(frame, settings, { y: frame.y, trials, weights, offset: off }, clusters);
-  getGlmState(fit)!.offsetColumns = { ...(options.offset !== undefined ? { offset: options.offset } : {}), ...(options.exposure !== undefined ? { exposure: options.exposure } : {}) };
+  setGlmOffsetColumns(fit, { ...(options.offset !== undefined ? { offset: options.offset } : {}), ...(options.exposure !== undefined ? { exposure: options.exposure } : {}) });
   return fit;
 }
 
@@ -370,7 +370,7 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
 
   const nullDeviance = nullDevianceOf(prob, family, fit, frame.spec.intercept);
   const dfNull = n - (frame.spec.intercept ? 1 : 0);
-  const result: GlmFit = {
+  const result: Omit<GlmFit, 'state'> = {
     kind: 'glm',
     formula: frame.formula.text,
     family: familyName,
@@ -406,8 +406,7 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
         : { variable: settings.cluster ?? '', nClusters: clusters.G, nSingletons: clusters.nSingletons, minSize: clusters.minSize, maxSize: clusters.maxSize },
     diagnostics,
   };
-  setGlmState(result, { frame, family, kept: fit.kept, aliased: fit.aliased, beta: fit.beta, vcov: Vs, offset: cols.offset, offsetColumns: {} });
-  return result;
+  return setGlmState(result, { frame, family, kept: fit.kept, aliased: fit.aliased, beta: fit.beta, vcov: Vs, offset: cols.offset, offsetColumns: {} });
 }
 
 /** Σ n_g³ above which the GLM CR2 (one dense n_g × n_g eigen-decomposition per cluster) would run for minutes. */

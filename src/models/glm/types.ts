@@ -2,6 +2,7 @@
  * The shapes of a generalised linear model fit, in the library's result vocabulary
  * (the coefficient rows are the mixed model's `FixedEffectRow`).
  */
+import type { FitState } from '../fit-state.js';
 import type { Diagnostic } from '../../errors/index.js';
 import type { FrameOptions } from '../../formula/frame.js';
 import type { FixedEffectRow } from '../lmm/types.js';
@@ -121,4 +122,10 @@ export interface GlmFit {
   rows: Int32Array;
   cluster: ClusterSummary | null;
   diagnostics: Diagnostic[];
+  /**
+   * What marginal means, contrasts, tests and predictions read beyond the printed result (the
+   * model frame, β and its covariance, …), as plain data: it survives JSON and structured clone,
+   * so a saved fit answers the same questions with the same bits. Opaque; keep it with the fit.
+   */
+  state: FitState;
 }

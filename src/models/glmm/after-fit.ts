@@ -14,6 +14,7 @@ import { newDataDesign } from '../glm/after-fit.js';
 import { addConditionalModes } from '../lmm/predict.js';
 import { getGlmmState, type GlmmState } from './state.js';
 import type { GlmmFit } from './types.js';
+import { notAFit } from '../fit-state.js';
 
 export interface GlmmPredictOptions {
   /**
@@ -39,7 +40,7 @@ const PREDICT_KEYS = optionKeys<GlmmPredictOptions>()(['type', 'conditional', 'a
 
 function stateOf(fit: GlmmFit, argument: string): GlmmState {
   const s = typeof fit === 'object' && fit !== null ? getGlmmState(fit) : undefined;
-  if (!s) throw new ArgumentError(argument, fit, 'a fit made by fitGlmm in this session');
+  if (!s) throw notAFit(argument, fit, ['glmm']);
   return s;
 }
 
@@ -136,7 +137,7 @@ export function likelihoodRatioTestGlmm(m0: GlmmFit, m1: GlmmFit): GlmmLikelihoo
   if (s0.frame.formula.response !== s1.frame.formula.response) {
     throw new ArgumentError('m1', s1.frame.formula.response, `a model of the same response as m0 ("${s0.frame.formula.response}")`);
   }
-  if (m0.nObs !== m1.nObs || m0.rows.some((r, i) => r !== m1.rows[i])) {
+  if (m0.nObs !== m1.nObs || s0.frame.rows.some((r, i) => r !== s1.frame.rows[i])) {
     throw new ArgumentError('m1', `${m1.nObs} rows`, `the same rows as m0 (${m0.nObs}); missing values in a variable only one model uses change the rows`);
   }
   const df = m1.nParameters - m0.nParameters;

@@ -189,7 +189,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   });
   collectDiagnostics(diagnostics, { opt1, opt2, st, singular, terms, lams, frame, familyName, prob, famFinal, nPar, separated, droppedColumns });
 
-  const fit: GlmmFit = {
+  const draft: Omit<GlmmFit, 'state'> = {
     kind: 'glmm',
     formula: frame.formula.text,
     family: familyName,
@@ -232,7 +232,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   fixedEffects.forEach((r, j) => {
     if (!r.estimable) notEstimable.set(j, `"${r.term}" is not estimable (${r.reason})`);
   });
-  setGlmmState(fit, {
+  const fit = setGlmmState(draft, {
     frame,
     family: famFinal,
     kept: setup.kept,

@@ -3,10 +3,13 @@
  * GLMM fit beyond its public result: the frame's design recipe, β and its covariance over the
  * kept columns, the family at its estimates, the offset, and the random-effects terms with
  * their conditional modes (every level, including a partially nested design's placeholder
- * cluster, which the public table hides). Kept out of the result so that it stays plain data.
+ * cluster, which the public table hides). Its data travel on the fit (`fit.state`, see
+ * models/fit-state.ts); the family's functions are rebuilt from its name, link and θ.
  */
 import type { ModelFrame } from '../../formula/frame.js';
-import type { Family } from '../glm/family.js';
+import { makeFamily, type Family } from '../glm/family.js';
+import { familyData } from '../glm/state.js';
+import { cachedState, storeState } from '../fit-state.js';
 import type { ReTerm } from '../lmm/structure.js';
 import type { GlmmFit } from './types.js';
 
@@ -31,12 +34,20 @@ export interface GlmmState {
   partialNesting: { cluster: string; arm: string; treated: string; frameIndex: number } | null;
 }
 
+type GlmmStateData = Omit<GlmmState, 'family'> & { family: ReturnType<typeof familyData> };
+
 const states = new WeakMap<GlmmFit, GlmmState>();
 
-export function setGlmmState(fit: GlmmFit, s: GlmmState): void {
-  states.set(fit, s);
+/** Attach the state to a new fit (its `state` field shares the arrays; nothing is copied). */
+export function setGlmmState(fit: Omit<GlmmFit, 'state'>, s: GlmmState): GlmmFit {
+  const { family, ...rest } = s;
+  const out = fit as GlmmFit;
+  out.state = storeState('glmm', { ...rest, family: familyData(family) } satisfies GlmmStateData);
+  states.set(out, s);
+  return out;
 }
 
+/** The internal state of a fit made by `fitGlmm` (rebuilt from `fit.state` after a round trip); undefined for other objects. */
 export function getGlmmState(fit: GlmmFit): GlmmState | undefined {
-  return states.get(fit);
+  return cachedState(states, fit, 'glmm', (d: GlmmStateData): GlmmState => ({ ...d, family: makeFamily(d.family.name, d.family.link, d.family.theta) }));
 }

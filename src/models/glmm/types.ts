@@ -3,6 +3,7 @@
  * rows, variance components, conditional modes, fit criteria, optimiser, diagnostics) with the
  * family, the link and the negative-binomial θ added.
  */
+import type { FitState } from '../fit-state.js';
 import type { Diagnostic } from '../../errors/index.js';
 import type { FrameOptions } from '../../formula/frame.js';
 import type { FamilyName, LinkName } from '../glm/family.js';
@@ -115,4 +116,10 @@ export interface GlmmFit {
   droppedColumns: string[];
   singular: boolean;
   diagnostics: Diagnostic[];
+  /**
+   * What marginal means, contrasts, tests and predictions read beyond the printed result (the
+   * model frame, β and its covariance, …), as plain data: it survives JSON and structured clone,
+   * so a saved fit answers the same questions with the same bits. Opaque; keep it with the fit.
+   */
+  state: FitState;
 }

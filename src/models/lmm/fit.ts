@@ -24,6 +24,8 @@ import { satterthwaiteDf, unidentifiedReason, vcovFromFactor } from './satterthw
 import { kenwardRogerDf } from './kenward-roger.js';
 import { setState, type LmmCoreState, type LmmState } from './state.js';
 import { registerLmmView } from './view.js';
+import { buildReTerms } from './structure.js';
+export { buildReTerms };
 import { fixedCrossProduct, type CrossProducts, type ReTerm } from './structure.js';
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
 import { checkBoolean, checkCiLevel, checkInteger, checkOptions, optionKeys } from '../../errors/checks.js';
@@ -218,29 +220,6 @@ export function oneLevelTermsOf(terms: readonly ReTerm[], usedLevels: readonly s
   return null;
 }
 
-/** Random terms in lme4's order (most levels first, stable) with θ offsets. */
-export function buildReTerms(frame: ModelFrame): ReTerm[] {
-  const order = frame.random.map((_, i) => i).sort((a, b) => frame.random[b]!.levels.length - frame.random[a]!.levels.length || a - b);
-  let off = 0;
-  return order.map((i) => {
-    const r = frame.random[i]!;
-    const k = r.columnNames.length;
-    const t: ReTerm = {
-      label: r.term.label,
-      groupName: r.groupName,
-      levels: r.levels,
-      k,
-      columnNames: r.columnNames,
-      group: r.group,
-      Z: r.Z,
-      thetaOffset: off,
-      restOffset: -1,
-      frameIndex: i,
-    };
-    off += (k * (k + 1)) / 2;
-    return t;
-  });
-}
 
 /**
  * Drop fixed-effect columns R would alias; returns the kept indices and the null space of X.
@@ -359,8 +338,7 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   for (let i = 0; i < n; i++) residuals[i] = frame.y[i]! - fitted[i]!;
   fit.fitted = fitted;
   fit.residuals = residuals;
-  setState(fit, state as LmmState);
-  return fit;
+  return setState(fit, state as LmmState);
 }
 
 /** The conditional modes b = λu of one term and their conditional SDs, as lme4's `ranef(condVar = TRUE)`. */
@@ -412,7 +390,7 @@ export interface PreparedFit {
  * optimum, variance components, criteria, diagnostics and the fixed-effects table. The caller
  * adds what needs the rows (conditional modes of term 1 when available, fitted values, residuals).
  */
-export function fitObjective(prep: PreparedFit): { fit: LmmFit; state: LmmCoreState & { frame: ModelFrame | null }; solution: Solution; lamBlocks: Float64Array[] } {
+export function fitObjective(prep: PreparedFit): { fit: Omit<LmmFit, 'state'>; state: LmmCoreState & { frame: ModelFrame | null }; solution: Solution; lamBlocks: Float64Array[] } {
   const { terms, objective, n, p, options, xNames, kept, diagnostics } = prep;
   const reml = options.reml ?? true;
   const ciLevel = options.ciLevel ?? 0.95;
@@ -550,7 +528,7 @@ export function fitObjective(prep: PreparedFit): { fit: LmmFit; state: LmmCoreSt
 
   diagnostics.push(...conditioningDiagnostics(objective, terms, xNames, prep.zStats));
   const nLevels = prep.nLevels ?? terms.map((t) => t.levels.length);
-  const fit: LmmFit = {
+  const fit: Omit<LmmFit, 'state'> = {
     kind: 'lmm',
     formula: prep.formulaText,
     reml,

@@ -15,6 +15,7 @@ import { fitFrame } from './fit.js';
 import { getState } from './state.js';
 import type { LmmFit } from './types.js';
 import { checkBoolean, checkOptions, optionKeys } from '../../errors/checks.js';
+import { notAFit } from '../fit-state.js';
 
 export interface LikelihoodRatioRow {
   model: 'm0' | 'm1';
@@ -48,7 +49,8 @@ export function likelihoodRatioTest(m0: LmmFit, m1: LmmFit, options: { refit?: b
   checkBoolean('options.refit', options.refit);
   const s0 = getState(m0);
   const s1 = getState(m1);
-  if (!s0 || !s1) throw new ArgumentError('m0, m1', 'objects not made by fitLmm in this session', 'two fits from fitLmm');
+  if (!s0) throw notAFit('m0', m0, ['lmm']);
+  if (!s1) throw notAFit('m1', m1, ['lmm']);
   if (s0.frame.formula.response !== s1.frame.formula.response) {
     throw new ArgumentError('m1', s1.frame.formula.response, `a model of the same response as m0 ("${s0.frame.formula.response}")`);
   }

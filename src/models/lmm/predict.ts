@@ -11,6 +11,7 @@ import type { ReTerm } from './structure.js';
 import { getState } from './state.js';
 import type { LmmFit } from './types.js';
 import { checkBoolean, checkOptions, optionKeys } from '../../errors/checks.js';
+import { notAFit } from '../fit-state.js';
 
 export interface PredictOptions {
   /**
@@ -39,7 +40,7 @@ export function predict(fit: LmmFit, newdata: ModelData, options: PredictOptions
   checkBoolean('options.includeRandom', options.includeRandom);
   checkBoolean('options.allowNewLevels', options.allowNewLevels);
   const s = getState(fit);
-  if (!s) throw new ArgumentError('fit', fit, 'a fit made by fitLmm in this session');
+  if (!s) throw notAFit('fit', fit, ['lmm']);
   const src = toColumnSource(newdata, 'newdata');
   const n = src.nRows;
   const { frame } = s;

@@ -1,11 +1,14 @@
 /**
  * What a fit keeps beside its plain result for later questions (degrees of freedom for
  * new contrasts, marginal means, prediction, refitting for a likelihood-ratio test).
- * Held in a WeakMap so the fit object itself stays a plain, serialisable record.
+ * The data part travels on the fit (`fit.state`, see models/fit-state.ts); the objective
+ * and the cross-products at the optimum are rebuilt from it after a JSON or structured-clone
+ * round trip, and the live state is cached per fit object.
  */
 import type { ModelFrame } from '../../formula/frame.js';
-import type { Objective } from './objective.js';
-import type { CrossProducts } from './structure.js';
+import { makeObjective, type Objective } from './objective.js';
+import { buildReTerms, type CrossProducts } from './structure.js';
+import { cachedState, storeState } from '../fit-state.js';
 import type { LmmFit, LmmOptions } from './types.js';
 
 /** The state without the model frame: what Satterthwaite's df need (a fit from aggregates has no rows). */
@@ -43,13 +46,45 @@ export interface LmmState {
   unidentified?: string;
 }
 
+/** What the fit carries as data: everything but the objective (closures) and caches. */
+type LmmStateData = Omit<LmmState, 'objective' | 'cp' | 'varpar'>;
+
 const states = new WeakMap<LmmFit, LmmState>();
 
-export function setState(fit: LmmFit, s: LmmState): void {
-  states.set(fit, s);
+/** Attach the state to a new fit (its `state` field shares the arrays; nothing is copied). */
+export function setState(fit: Omit<LmmFit, 'state'>, s: LmmState): LmmFit {
+  const { objective: _objective, cp: _cp, varpar: _varpar, ...data } = s;
+  const out = fit as LmmFit;
+  out.state = storeState('lmm', { ...data, options: { ...data.options } } satisfies LmmStateData);
+  states.set(out, s);
+  return out;
 }
 
-/** The internal state of a fit made by `fitLmm` in this process; undefined for other objects. */
+/**
+ * The objective as `fitFrame` built it for the final fit: the same terms, kept columns of X,
+ * strata and settings, so every number computed from it is the original's to the bit.
+ */
+function restore(d: LmmStateData): LmmState {
+  const { frame, options, kept, reml } = d;
+  const terms = buildReTerms(frame);
+  const n = frame.n;
+  const pAll = frame.spec.columnNames.length;
+  let X = frame.X;
+  if (kept.length < pAll) {
+    X = new Float64Array(n * kept.length);
+    kept.forEach((j, c) => X.set(frame.X.subarray(j * n, (j + 1) * n), c * n));
+  }
+  const strataVar = options.residualVarianceBy;
+  const strata = strataVar ? { variable: strataVar, ...frame.extra[strataVar]! } : null;
+  const aggregate = options.control?.aggregate ?? true;
+  const objective = makeObjective(terms, X, frame.y, n, kept.length, reml, aggregate && !strata, strata, options.control?.structure ?? 'auto');
+  return { ...d, objective, cp: objective.evaluate(d.params, true).cp };
+}
+
+/**
+ * The internal state of a fit made by `fitLmm`: cached for a fit made in this process,
+ * rebuilt from `fit.state` for one that was serialised; undefined for other objects.
+ */
 export function getState(fit: LmmFit): LmmState | undefined {
-  return states.get(fit);
+  return cachedState(states, fit, 'lmm', restore);
 }

@@ -1,4 +1,5 @@
 import { ArgumentError } from '../../errors/index.js';
+import type { ModelFrame } from '../../formula/frame.js';
 
 /**
  * The blocked cross-product structure of a linear mixed model, formed in one pass over
@@ -576,4 +577,28 @@ function blockKey(A: Float64Array, a0: number, kk: number): number | string {
   let key = '';
   for (let a = 0; a < kk; a++) key += `${A[a0 + a]},`;
   return key;
+}
+
+/** Random terms in lme4's order (most levels first, stable) with θ offsets. */
+export function buildReTerms(frame: ModelFrame): ReTerm[] {
+  const order = frame.random.map((_, i) => i).sort((a, b) => frame.random[b]!.levels.length - frame.random[a]!.levels.length || a - b);
+  let off = 0;
+  return order.map((i) => {
+    const r = frame.random[i]!;
+    const k = r.columnNames.length;
+    const t: ReTerm = {
+      label: r.term.label,
+      groupName: r.groupName,
+      levels: r.levels,
+      k,
+      columnNames: r.columnNames,
+      group: r.group,
+      Z: r.Z,
+      thetaOffset: off,
+      restOffset: -1,
+      frameIndex: i,
+    };
+    off += (k * (k + 1)) / 2;
+    return t;
+  });
 }

@@ -3,6 +3,7 @@
  * and strings (per-row vectors as Float64Array), so it can be inspected, logged and,
  * apart from the per-row vectors, serialised as JSON.
  */
+import type { FitState } from '../fit-state.js';
 import type { Diagnostic } from '../../errors/index.js';
 import type { Estimability } from '../../results/not-estimable.js';
 import type { FrameOptions } from '../../formula/frame.js';
@@ -157,4 +158,10 @@ export interface LmmFit {
   droppedColumns: string[];
   singular: boolean;
   diagnostics: Diagnostic[];
+  /**
+   * What marginal means, contrasts, tests and predictions read beyond the printed result (the
+   * model frame, β and its covariance, …), as plain data: it survives JSON and structured clone,
+   * so a saved fit answers the same questions with the same bits. Opaque; keep it with the fit.
+   */
+  state: FitState;
 }

@@ -227,7 +227,7 @@ export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, cluster
     });
   }
 
-  const fit: OlsFit = {
+  const fit: Omit<OlsFit, 'state'> = {
     kind: 'ols',
     formula: frame.formula.text,
     vcovType,
@@ -258,7 +258,7 @@ export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, cluster
           },
     diagnostics,
   };
-  setOlsState(fit, {
+  return setOlsState(fit, {
     frame,
     ls,
     clusters: vcovType === 'classical' || !isClusterType(vcovType) ? null : clusters,
@@ -269,7 +269,6 @@ export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, cluster
     dfResidual,
     nClusters: isClusterType(vcovType) ? clusters!.G : n,
   });
-  return fit;
 }
 
 /** summary.lm's check: residual variance < 1e-30 · (mean(ŷ)² + var(ŷ)). */

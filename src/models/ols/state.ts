@@ -1,12 +1,14 @@
 /**
  * What an OLS fit keeps beside its plain result for later questions (marginal means,
- * contrasts and F tests with the fit's covariance and degrees of freedom). Held in a WeakMap,
- * as for mixed models, so the fit object stays a plain, serialisable record.
+ * contrasts and F tests with the fit's covariance and degrees of freedom). It is all data and
+ * travels on the fit (`fit.state`, see models/fit-state.ts); the lazily computed pieces are
+ * recomputed after a round trip.
  */
 import type { ModelFrame } from '../../formula/frame.js';
 import type { ClusterIndex } from './clusters.js';
 import type { LeastSquares } from './least-squares.js';
 import type { AdjustedDesign, Adjustment } from './sandwich.js';
+import { cachedState, storeState } from '../fit-state.js';
 import type { OlsDdf, OlsFit, OlsVcovType } from './types.js';
 
 export interface OlsState {
@@ -29,13 +31,20 @@ export interface OlsState {
   nullBasis?: number[][];
 }
 
+type OlsStateData = Omit<OlsState, 'adjusted' | 'nullBasis'>;
+
 const states = new WeakMap<OlsFit, OlsState>();
 
-export function setOlsState(fit: OlsFit, s: OlsState): void {
-  states.set(fit, s);
+/** Attach the state to a new fit (its `state` field shares the arrays; nothing is copied). */
+export function setOlsState(fit: Omit<OlsFit, 'state'>, s: OlsState): OlsFit {
+  const { adjusted: _adjusted, nullBasis: _nullBasis, ...data } = s;
+  const out = fit as OlsFit;
+  out.state = storeState('ols', data satisfies OlsStateData);
+  states.set(out, s);
+  return out;
 }
 
-/** The internal state of a fit made by `fitOls` in this process; undefined for other objects. */
+/** The internal state of a fit made by `fitOls` (rebuilt from `fit.state` after a round trip); undefined for other objects. */
 export function getOlsState(fit: OlsFit): OlsState | undefined {
-  return states.get(fit);
+  return cachedState(states, fit, 'ols', (d: OlsStateData): OlsState => ({ ...d }));
 }

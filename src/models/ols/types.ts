@@ -3,6 +3,7 @@
  * object (per-row vectors as typed arrays) using the library's result vocabulary:
  * `estimate, se, df, statistic, pValue, ci, ciLevel`, `vcov` as rows, `diagnostics`.
  */
+import type { FitState } from '../fit-state.js';
 import type { Diagnostic } from '../../errors/index.js';
 import type { FrameOptions } from '../../formula/frame.js';
 import type { FixedEffectRow } from '../lmm/types.js';
@@ -133,4 +134,10 @@ export interface OlsFit {
   /** The grouping used by a cluster-robust covariance, else `null`. */
   cluster: ClusterSummary | null;
   diagnostics: Diagnostic[];
+  /**
+   * What marginal means, contrasts, tests and predictions read beyond the printed result (the
+   * model frame, β and its covariance, …), as plain data: it survives JSON and structured clone,
+   * so a saved fit answers the same questions with the same bits. Opaque; keep it with the fit.
+   */
+  state: FitState;
 }

@@ -9,7 +9,7 @@ import type { MultipleImputation } from '../../missing-data/impute.js';
 import type { TippingPointResult } from '../../missing-data/tipping-point.js';
 import { tippingPointFigure, tippingPointReading } from '../figures/tipping-point.js';
 import { count, interval, notEstimableText, num, pEquals, percent, pValue, type SmallCells } from '../format.js';
-import { col, type ReportSection } from '../model.js';
+import { col, type ReportSection } from './common.js';
 
 /** The effect at the primary visit under one analysis and its missing-data assumption. */
 export interface AssumptionResult {

@@ -6,8 +6,8 @@
  */
 import type { MaybeEstimateRow, RegisterRateRatio, RegisterSection, TrialAnalysis } from '../../analysis/types.js';
 import { registerStatusFigure } from '../figures/register.js';
-import { count, interval, notEstimableText, num, pValue, percent, suppressed, type SmallCells } from '../format.js';
-import { ciLabel, col, statusSection, type ReportSection } from '../model.js';
+import { count, interval, notEstimableText, num, pValue, percent, suppressed } from '../format.js';
+import { ciLabel, col, statusSection, type ReportSection, type SectionContext } from './common.js';
 
 function ratioText(r: MaybeEstimateRow, digits = 2): string {
   if (!r.estimable || r.estimate === null) return notEstimableText(r.reason);
@@ -34,7 +34,7 @@ function rateReading(r: RegisterRateRatio, treated: string): string {
  * @example
  * registerSection(analysis, { k: null }, true).tables.map((t) => t.id); // ['register-shares', 'register-contrasts', 'register-bed-days']
  */
-export function registerSection(a: TrialAnalysis, cells: SmallCells, withFigures: boolean): ReportSection {
+export function registerSection(a: TrialAnalysis, { cells, figures: withFigures }: SectionContext): ReportSection {
   const { s, result } = statusSection('register', 'Register outcomes', a.register);
   if (!result) return s;
   const rs: RegisterSection = result;

@@ -37,7 +37,7 @@ export type LmmSqlOptions = Omit<LmmOptions, 'residualVarianceBy' | 'control'> &
 };
 
 /** A fit from aggregates: `fitLmm`'s result without what needs the rows. */
-export interface LmmSqlFit extends Omit<LmmFit, 'fitted' | 'residuals' | 'rows'> {
+export interface LmmSqlFit extends Omit<LmmFit, 'fitted' | 'residuals' | 'rows' | 'state'> {
   /** Unavailable from aggregates (they need the rows): null. */
   fitted: null;
   residuals: null;

@@ -3,10 +3,10 @@
  * for baseline utility), cost per QALY with its quadrant and net monetary benefit, the CE
  * plane and acceptability curve per QALY, the EVPI curve, and the skewed-cost models.
  */
-import type { CostUtilitySection, DifferenceSummary, TrialAnalysis } from '../analysis/types.js';
-import { ceacFigure, cePlaneFigure, evpiFigure, type EffectUnit } from './figures/sections.js';
-import { count, interval, money, notEstimableText, num, pValue, percent, suppressed, type SmallCells } from './format.js';
-import { ciLabel, col, statusSection, type ReportSection } from './model.js';
+import type { CostUtilitySection, DifferenceSummary, TrialAnalysis } from '../../analysis/types.js';
+import { ceacFigure, cePlaneFigure, evpiFigure, type EffectUnit } from '../figures/sections.js';
+import { count, interval, money, notEstimableText, num, pValue, percent, suppressed } from '../format.js';
+import { ciLabel, col, statusSection, type ReportSection, type SectionContext } from './common.js';
 
 const QALY_UNIT: Omit<EffectUnit, 'idPrefix'> = { effect: 'QALYs', per: 'QALY' };
 
@@ -27,9 +27,9 @@ function pickWtp(wtp: readonly number[]): number[] {
 /**
  * The cost-utility section of the report model.
  * @example
- * costUtilitySection(analysis, { k: null }, true).tables.map((t) => t.id); // ['qalys-by-arm', 'incremental-qalys', 'cost-per-qaly', …]
+ * costUtilitySection(analysis, { cells: { k: null }, figures: true }).tables.map((t) => t.id); // ['qalys-by-arm', 'incremental-qalys', 'cost-per-qaly', …]
  */
-export function costUtilitySection(a: TrialAnalysis, cells: SmallCells, withFigures: boolean): ReportSection {
+export function costUtilitySection(a: TrialAnalysis, { cells, figures: withFigures }: SectionContext): ReportSection {
   const { s, result } = statusSection('cost-utility', 'Cost-utility', a.costUtility);
   if (!result) return s;
   const cu: CostUtilitySection = result;
