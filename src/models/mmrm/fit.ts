@@ -24,8 +24,10 @@ import { checkVisitCount, covarianceMatrix, heterogeneous, parameterCount, param
 import { buildPatterns, evaluate, type MmrmProblem, type NestedSubject, type SubjectRows } from './likelihood.js';
 import { dfFor, varianceFor, thetaCovariance } from './df.js';
 import { setMmrmState, type MmrmState } from './state.js';
-import './view.js';
+import { registerMmrmView } from './view.js';
 import type { MmrmCovariance, MmrmDdf, MmrmFit, MmrmOptions } from './types.js';
+
+registerMmrmView();
 
 const MMRM_OPTION_KEYS = optionKeys<MmrmOptions>()(['reml', 'ddf', 'partialNesting', 'ciLevel', 'control', 'levels', 'factors']);
 const CONTROL_KEYS = optionKeys<NonNullable<MmrmOptions['control']>>()(['maxEvaluations', 'simplexTolerance', 'step', 'start']);

@@ -11,27 +11,33 @@ import type { MmrmDdf, MmrmFit } from './types.js';
 
 const METHODS: readonly string[] = ['Satterthwaite', 'Kenward-Roger', 'Kenward-Roger-Linear', 'asymptotic'];
 
-registerViewFactory(
-  (fit) => (fit as { kind?: string }).kind === 'mmrm' && getMmrmState(fit as MmrmFit) !== undefined,
-  (fit, ddf): LinearModelView => {
-    const s = getMmrmState(fit as MmrmFit)!;
-    const method = (ddf ?? (fit as MmrmFit).ddf) as MmrmDdf;
-    if (!METHODS.includes(method)) throw new ArgumentError('options.ddf', method, '"Satterthwaite", "Kenward-Roger", "Kenward-Roger-Linear" or "asymptotic"');
-    if ((method === 'Kenward-Roger' || method === 'Kenward-Roger-Linear') && (!s.prob.reml || s.prob.nested)) {
-      throw new ArgumentError('options.ddf', method, `"Satterthwaite" for this fit (Kenward–Roger needs a REML fit without partialNesting)`);
-    }
-    return {
-      ddf: method,
-      variables: s.frame.variables,
-      spec: s.frame.spec,
-      kept: s.kept,
-      beta: s.beta,
-      numericMeans: s.frame.numericMeans,
-      nullBasis: s.nullBasis,
-      vcov: varianceFor(s, method).original,
-      variance: (L) => contrastVariance(s, method, L),
-      df: (L) => dfFor(s, method, [L]),
-      dfF: (Ls) => fTest(s, method, Ls),
-    };
-  },
-);
+/**
+ * Register the MMRM view with the emmeans machinery. Called by fit.ts rather than run on import,
+ * so that bundlers honouring `"sideEffects": false` keep it.
+ */
+export function registerMmrmView(): void {
+    registerViewFactory(
+    (fit) => (fit as { kind?: string }).kind === 'mmrm' && getMmrmState(fit as MmrmFit) !== undefined,
+    (fit, ddf): LinearModelView => {
+      const s = getMmrmState(fit as MmrmFit)!;
+      const method = (ddf ?? (fit as MmrmFit).ddf) as MmrmDdf;
+      if (!METHODS.includes(method)) throw new ArgumentError('options.ddf', method, '"Satterthwaite", "Kenward-Roger", "Kenward-Roger-Linear" or "asymptotic"');
+      if ((method === 'Kenward-Roger' || method === 'Kenward-Roger-Linear') && (!s.prob.reml || s.prob.nested)) {
+        throw new ArgumentError('options.ddf', method, `"Satterthwaite" for this fit (Kenward–Roger needs a REML fit without partialNesting)`);
+      }
+      return {
+        ddf: method,
+        variables: s.frame.variables,
+        spec: s.frame.spec,
+        kept: s.kept,
+        beta: s.beta,
+        numericMeans: s.frame.numericMeans,
+        nullBasis: s.nullBasis,
+        vcov: varianceFor(s, method).original,
+        variance: (L) => contrastVariance(s, method, L),
+        df: (L) => dfFor(s, method, [L]),
+        dfF: (Ls) => fTest(s, method, Ls),
+      };
+    },
+  );
+}
