@@ -196,7 +196,7 @@ async function runSection<P, R>(adapter: SectionAdapter<P, R>, section: P | unde
  */
 export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | AnalysisPlan, options: AnalyzeOptions = {}): Promise<TrialAnalysis> {
   checkOptions('options', options, optionKeys<AnalyzeOptions>()(['onProgress', 'threads', 'adapters']));
-  checkOptions('options.adapters', options.adapters, optionKeys<SectionAdapters>()(['clinicalSignificance', 'doseResponse', 'subgroups', 'economics', 'costUtility', 'register']));
+  checkOptions('options.adapters', options.adapters, optionKeys<SectionAdapters>()(['clinicalSignificance', 'doseResponse', 'subgroups', 'economics', 'costUtility', 'register', 'missingData']));
   checkThreads(options.threads ?? 'auto', 'options.threads');
   const p = parseAnalysisPlan(plan);
   if (!isTrialData(data)) throw new ArgumentError('data', data, 'trial data returned by validateTrial');
@@ -204,7 +204,7 @@ export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | An
   checkCovariates(data, p);
   const adapters: SectionAdapters = { ...defaultAdapters, ...options.adapters };
   const primaryVisit = p.primaryVisit ?? data.design.visits[1]!;
-  const sections = (['clinicalSignificance', 'doseResponse', 'subgroups', 'economics', 'costUtility', 'register'] as const).filter((s) => p[s] !== undefined);
+  const sections = (['clinicalSignificance', 'doseResponse', 'subgroups', 'economics', 'costUtility', 'register', 'missingData'] as const).filter((s) => p[s] !== undefined);
   const total = 1 + p.outcomes.length + sections.length;
   let step = 0;
   const emit = (section: string, detail: string, advance: boolean) => {
@@ -246,9 +246,10 @@ export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | An
   const economics = await run('economics');
   const costUtility = await run('costUtility');
   const register = await run('register');
+  const missingData = await run('missingData');
 
   const diagnostics: Diagnostic[] = [];
-  for (const [key, s] of Object.entries({ clinicalSignificance, doseResponse, subgroups, economics, costUtility, register })) {
+  for (const [key, s] of Object.entries({ clinicalSignificance, doseResponse, subgroups, economics, costUtility, register, missingData })) {
     if (s.status === 'not-available') diagnostics.push({ code: 'section-not-available', severity: 'warning', message: `${key}: ${s.reason}` });
     if (s.status === 'failed') diagnostics.push({ code: 'section-failed', severity: 'error', message: `${key}: ${s.error.name}: ${s.error.message}` });
   }
@@ -275,6 +276,7 @@ export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | An
     economics,
     costUtility,
     register,
+    missingData,
     diagnostics,
   };
   const nonFinite: string[] = [];

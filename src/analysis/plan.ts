@@ -216,6 +216,26 @@ const qalyHorizonSchema = z.strictObject({
   visits: z.array(nonEmpty).min(2).meta({ description: 'Visits in time order whose utilities span the horizon, the first being baseline (time zero).' }),
 });
 
+const missingDataSchema = z.strictObject({
+  outcome: nonEmpty.optional().meta({ description: 'Instrument whose missing scores are imputed and analysed. Default: the primary outcome.' }),
+  m: z.number().int().min(2).max(1000).default(20).meta({ description: 'Number of imputations (completed datasets).' }),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional().meta({ description: "Seed of the imputations (the tipping-point grid reuses them). Default: the plan's seed + 200." }),
+  burnIn: z.number().int().min(1).max(100000).default(200).meta({ description: 'Gibbs sweeps of each imputation chain before its draw.' }),
+  deltas: z
+    .array(z.number())
+    .min(1)
+    .max(41)
+    .default([-10, -7.5, -5, -2.5, 0])
+    .meta({ description: 'δ grid (outcome points, added to imputed scores after dropout) for each arm; the tipping-point grid is δ_control × δ_treated at the primary visit. Negative = worse where higher is better.' }),
+  cumulative: z.boolean().default(false).meta({ description: 'Add δ once per visit since dropout instead of once.' }),
+  alpha: z.number().gt(0).lt(1).default(0.05).meta({ description: 'Significance level whose loss defines the tipping point.' }),
+  mmrm: z
+    .enum(['us', 'cs', 'csh', 'ar1', 'ar1h', 'toep', 'toeph', 'ad', 'adh'])
+    .nullable()
+    .default(null)
+    .meta({ description: "Covariance structure of an MMRM fitted alongside the primary analysis (follow-up visits, baseline as covariate; the model's partial nesting and ddf). null: no MMRM." }),
+});
+
 const costUtilitySchema = z.strictObject({
   horizons: z.array(qalyHorizonSchema).min(1).meta({ description: 'QALY horizons, e.g. 9 months [baseline, 9m] and 15 months [baseline, 9m, 15m].' }),
   instrument: nonEmpty.default('EQ5D_INDEX').meta({ description: 'Utility index instrument (its registry range bounds the utilities).' }),
@@ -339,6 +359,9 @@ export const analysisPlanSchema = z
     subgroups: subgroupsSchema.optional(),
     economics: economicsSchema.optional(),
     costUtility: costUtilitySchema.optional(),
+    missingData: missingDataSchema
+      .optional()
+      .meta({ description: 'Missing data and sensitivity: missing scores by arm and visit, multiple imputation (joint multilevel model) with the pooled arm difference at each follow-up, a δ tipping-point grid at the primary visit, and optionally an MMRM alongside.' }),
     register: registerSchema
       .optional()
       .meta({ description: 'Register outcomes (needs a register table): labour-market status shares by arm and week, a logistic GLMM contrast per category (odds ratio and risk difference per week), and bed-days from a negative-binomial model.' }),
@@ -452,6 +475,12 @@ export const analysisPlanSchema = z
       }
       checkWtp(cu.wtp, ['costUtility', 'wtp']);
     }
+    const md = plan.missingData;
+    if (md) {
+      if (arms.length !== 2) ctx.addIssue({ code: 'custom', path: ['missingData'], message: `no missing-data section unless the design has two arms (it has ${arms.length})` });
+      if (md.outcome !== undefined) isOutcome(md.outcome, ['missingData', 'outcome']);
+      if (followUps.length < 1) ctx.addIssue({ code: 'custom', path: ['missingData'], message: 'a design with at least one follow-up visit' });
+    }
     const rg = plan.register;
     if (rg) {
       if (arms.length !== 2) ctx.addIssue({ code: 'custom', path: ['register'], message: `no register section unless the design has two arms (it has ${arms.length})` });
@@ -495,6 +524,9 @@ export type EconomicsPlan = NonNullable<AnalysisPlan['economics']>;
 
 /** The cost-utility part of a normalised plan. */
 export type CostUtilityPlan = NonNullable<AnalysisPlan['costUtility']>;
+
+/** The missing-data part of a normalised plan. */
+export type MissingDataPlan = NonNullable<AnalysisPlan['missingData']>;
 
 /** The register part of a normalised plan. */
 export type RegisterPlan = NonNullable<AnalysisPlan['register']>;

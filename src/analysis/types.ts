@@ -423,6 +423,44 @@ export interface CostUtilitySection {
   diagnostics: Diagnostic[];
 }
 
+/** An arm difference at one visit under a stated missing-data assumption (missing-data section). */
+export interface MissingDataEffect extends DifferenceSummary {
+  visit: string;
+  /** Fraction of missing information (pooled results); `null` for a single fit. */
+  fmi: number | null;
+}
+
+/** The missing-data section: missingness, the effect under MAR (primary, MI, MMRM) and the δ tipping point. */
+export interface MissingDataSection {
+  instrument: string;
+  label: string;
+  treated: string;
+  reference: string;
+  primaryVisit: string;
+  /** Missing follow-up scores by arm and visit (`afterDropout`: after the last observed follow-up). */
+  missing: { arm: string; visit: string; n: number; missing: number; afterDropout: number }[];
+  /** The primary analysis (analysis result of the outcome) at the primary visit, under MAR. */
+  primary: MissingDataEffect & { analysis: string };
+  /** MI-pooled ANCOVA arm difference at each follow-up visit. */
+  imputation: { m: number; seed: number; burnIn: number; rows: MissingDataEffect[]; method: string };
+  /** MMRM alongside, when asked for. */
+  mmrm: { structure: string; formula: string; rows: MissingDataEffect[]; method: string } | null;
+  /** The δ grid (δ per arm; the MAR imputations shifted after dropout), pooled at the primary visit. */
+  tippingPoint: {
+    arms: string[];
+    rows: (MissingDataEffect & { delta: Record<string, number> })[];
+    /** The grid point with every δ at 0 (MAR). */
+    mar: MissingDataEffect;
+    tippingPoints: { arm: string; lossOfSignificance: number | null; signChange: number | null; note: string | null }[];
+    alpha: number;
+    cumulative: boolean;
+    m: number;
+    method: string;
+  };
+  method: string;
+  diagnostics: Diagnostic[];
+}
+
 /** Share of one labour-market status among an arm's participants in the register in one snapshot week. */
 export interface RegisterShareRow {
   arm: string;
@@ -548,5 +586,6 @@ export interface TrialAnalysis {
   economics: SectionResult<EconomicsSection>;
   costUtility: SectionResult<CostUtilitySection>;
   register: SectionResult<RegisterSection>;
+  missingData: SectionResult<MissingDataSection>;
   diagnostics: Diagnostic[];
 }

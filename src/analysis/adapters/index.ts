@@ -1,7 +1,8 @@
 /** The section adapters `analyzeTrial` uses by default. */
-import type { ClinicalSignificancePlan, CostUtilityPlan, DoseResponsePlan, EconomicsPlan, RegisterPlan, SubgroupsPlan } from '../plan.js';
-import type { ClinicalSignificanceSection, CostUtilitySection, DoseResponseSection, EconomicsSection, RegisterSection, SubgroupsSection } from '../types.js';
+import type { ClinicalSignificancePlan, CostUtilityPlan, DoseResponsePlan, EconomicsPlan, MissingDataPlan, RegisterPlan, SubgroupsPlan } from '../plan.js';
+import type { ClinicalSignificanceSection, CostUtilitySection, DoseResponseSection, EconomicsSection, MissingDataSection, RegisterSection, SubgroupsSection } from '../types.js';
 import { registerAdapter } from './register.js';
+import { missingDataAdapter } from './missing-data.js';
 import { costUtilityAdapter } from './cost-utility.js';
 import { clinicalSignificanceAdapter } from './clinical-significance.js';
 import { doseResponseAdapter } from './dose-response.js';
@@ -19,6 +20,7 @@ export interface SectionAdapters {
   economics: SectionAdapter<EconomicsPlan, EconomicsSection>;
   costUtility: SectionAdapter<CostUtilityPlan, CostUtilitySection>;
   register: SectionAdapter<RegisterPlan, RegisterSection>;
+  missingData: SectionAdapter<MissingDataPlan, MissingDataSection>;
 }
 
 /** The adapters of this build (a section whose adapter has `run: null` is reported as not available). */
@@ -29,4 +31,5 @@ export const defaultAdapters: Readonly<SectionAdapters> = Object.freeze({
   economics: economicsAdapter,
   costUtility: costUtilityAdapter,
   register: registerAdapter,
+  missingData: missingDataAdapter,
 });

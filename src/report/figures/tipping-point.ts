@@ -4,8 +4,20 @@
  * where the effect is significant outlined; or a line of p against δ when one arm's δ varies.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { TippingPointResult } from '../../missing-data/tipping-point.js';
 import { CONFIG, fmt, HEIGHT, slug, WIDTH, type Figure } from './common.js';
+
+/**
+ * What the figure and reading use of a tipping-point analysis: a `TippingPointResult`, or its
+ * plain-JSON form kept in an analysis result (the missing-data section).
+ */
+export interface TippingPointView {
+  arms: readonly string[];
+  rows: readonly { delta: Record<string, number>; estimate: number | null; pValue: number | null }[];
+  mar: { estimable: boolean; pValue: number | null; reason: string | null };
+  tippingPoints: readonly { arm: string; lossOfSignificance: number | null; signChange: number | null; note: string | null }[];
+  alpha: number;
+  method: string;
+}
 
 /**
  * Vega-Lite figure of a tipping-point analysis.
@@ -13,7 +25,7 @@ import { CONFIG, fmt, HEIGHT, slug, WIDTH, type Figure } from './common.js';
  * const fig = tippingPointFigure(tp, { effect: '9-month PSP effect' });
  * fig.reading; // 'The 9-month PSP effect stays significant (p < 0.05) unless those who dropped out of SFT did … points worse than comparable completers …'
  */
-export function tippingPointFigure(tp: TippingPointResult, labels: { effect: string }): Figure {
+export function tippingPointFigure(tp: TippingPointView, labels: { effect: string }): Figure {
   const [ax, ay] = tp.arms as [string, string | undefined];
   const values = tp.rows.map((r) => ({
     dx: r.delta[ax] ?? 0,
@@ -72,7 +84,7 @@ export function tippingPointFigure(tp: TippingPointResult, labels: { effect: str
  * @example
  * tippingPointReading(tp, '9-month PSP effect'); // 'The 9-month PSP effect stays significant (p < 0.05) unless those who dropped out of SFT did … points worse than comparable completers …'
  */
-export function tippingPointReading(tp: TippingPointResult, effect: string): string {
+export function tippingPointReading(tp: TippingPointView, effect: string): string {
   const mar = tp.mar;
   if (!mar.estimable || mar.pValue === null) return `The ${effect} is not estimable under MAR (${mar.reason}), so no tipping point is defined.`;
   const parts = tp.tippingPoints.map((s) => {

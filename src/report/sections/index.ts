@@ -16,6 +16,7 @@ import { subgroupSection } from './subgroups.js';
 import { economicsSection } from './economics.js';
 import { costUtilitySection } from './cost-utility.js';
 import { registerSection } from './register.js';
+import { missingDataSection } from './missing-data.js';
 import { methodsSection } from './methods.js';
 
 /** Every section of the report, in the order printed. Methods and diagnostics stay last. */
@@ -31,6 +32,7 @@ export const REPORT_SECTIONS: readonly SectionBuilder[] = [
   economicsSection,
   costUtilitySection,
   registerSection,
+  missingDataSection,
   methodsSection,
 ];
 

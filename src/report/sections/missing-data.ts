@@ -6,10 +6,10 @@
  * imputations and fits are made before (src/missing-data/).
  */
 import type { MultipleImputation } from '../../missing-data/impute.js';
-import type { TippingPointResult } from '../../missing-data/tipping-point.js';
-import { tippingPointFigure, tippingPointReading } from '../figures/tipping-point.js';
+import { tippingPointFigure, tippingPointReading, type TippingPointView } from '../figures/tipping-point.js';
 import { count, interval, notEstimableText, num, pEquals, percent, pValue, type SmallCells } from '../format.js';
-import { col, type ReportSection } from './common.js';
+import type { MissingDataEffect, MissingDataSection, TrialAnalysis } from '../../analysis/types.js';
+import { ciLabel, col, statusSection, type ReportSection, type SectionContext } from './common.js';
 
 /** The effect at the primary visit under one analysis and its missing-data assumption. */
 export interface AssumptionResult {
@@ -37,7 +37,7 @@ export interface MissingDataChapterInput {
   /** The effect under each assumption; the first is the primary analysis. */
   results: AssumptionResult[];
   /** δ grid on the MAR imputations, when run. */
-  tippingPoint?: TippingPointResult | null;
+  tippingPoint?: TippingPointView | null;
   ciLevel: number;
 }
 
@@ -103,4 +103,53 @@ export function missingDataChapter(input: MissingDataChapterInput, cells: SmallC
     if (withFigures) s.figures.push(tippingPointFigure(tp, { effect: `${visit} ${outcome} effect` }));
   }
   return s;
+}
+
+const assumption = (analysis: string, assumptionText: string, r: MissingDataEffect): AssumptionResult => ({
+  analysis,
+  assumption: assumptionText,
+  estimate: r.estimate,
+  ci: r.ci,
+  pValue: r.pValue,
+  estimable: r.estimable,
+  reason: r.reason,
+  ...(r.fmi !== null ? { fmi: r.fmi } : {}),
+});
+
+/**
+ * The "Missing data and sensitivity" section of the report model, from the analysis's
+ * `missingData` result: the chapter of {@link missingDataChapter} (missingness, the effect at the
+ * primary visit under the primary analysis, MI and MMRM, the tipping point) and a table of the
+ * arm difference at every follow-up visit under MI (and MMRM).
+ * @example
+ * missingDataSection(analysis, { cells: { k: null }, figures: false }).tables.map((t) => t.id); // ['missing-by-arm-visit', 'effect-by-assumption', 'tipping-point', 'effect-by-visit']
+ */
+export function missingDataSection(a: TrialAnalysis, { cells, figures }: SectionContext): ReportSection {
+  const { s, result } = statusSection('missing-data', 'Missing data and sensitivity', a.missingData);
+  if (!result) return s;
+  const md: MissingDataSection = result;
+  const v = md.primaryVisit;
+  const at = (rows: MissingDataEffect[]) => rows.find((r) => r.visit === v);
+  const results: AssumptionResult[] = [assumption(md.primary.analysis, 'MAR', md.primary)];
+  const mi = at(md.imputation.rows);
+  if (mi) results.push(assumption(`Multiple imputation (m = ${md.imputation.m}), ANCOVA`, 'MAR', mi));
+  const mm = md.mmrm ? at(md.mmrm.rows) : undefined;
+  if (md.mmrm && mm) results.push(assumption(`MMRM (${md.mmrm.structure})`, 'MAR', mm));
+  const chapter = missingDataChapter({ outcome: md.label, visit: v, missing: md.missing, results, tippingPoint: md.tippingPoint, ciLevel: a.plan.ciLevel }, cells, figures);
+  const ci = ciLabel(a.plan.ciLevel);
+  const cellsOf = (r: MissingDataEffect | undefined): Record<string, string> =>
+    !r ? { estimate: '–', ci: '', p: '' } : r.estimable ? { estimate: num(r.estimate), ci: interval(r.ci), p: pValue(r.pValue) } : { estimate: notEstimableText(r.reason), ci: '', p: '' };
+  chapter.tables.push({
+    id: 'effect-by-visit',
+    caption: `${md.label}: ${md.treated} − ${md.reference} at each follow-up visit under MAR`,
+    columns: [col('visit', 'Visit'), col('analysis', 'Analysis'), col('estimate', 'Estimate', true), col('ci', ci, true), col('p', 'p', true), col('fmi', 'FMI', true)],
+    rows: md.imputation.rows.flatMap((r) => {
+      const out = [{ visit: r.visit, analysis: 'Multiple imputation', ...cellsOf(r), fmi: r.estimable ? num(r.fmi) : '' }];
+      if (md.mmrm) out.push({ visit: r.visit, analysis: `MMRM (${md.mmrm.structure})`, ...cellsOf(md.mmrm.rows.find((x) => x.visit === r.visit)), fmi: '' });
+      return out;
+    }),
+    note: [md.imputation.method, md.mmrm?.method].filter((x) => x).join('. ') + '.',
+  });
+  chapter.notes.push(...md.diagnostics.map((d) => d.message));
+  return { ...chapter, status: s.status, readings: [...s.readings, ...chapter.readings] };
 }

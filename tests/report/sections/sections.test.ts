@@ -11,7 +11,7 @@ describe('report sections (one module per capability)', () => {
     const context = { cells: { k: null }, figures: false };
     const model = buildReportModel(a, { figures: false });
     expect(model.sections).toEqual(REPORT_SECTIONS.map((build) => build(a, context)));
-    expect(model.sections.map((s) => s.id)).toEqual(['flow', 'baseline', 'observed', 'primary', 'effect-sizes', 'clinical-significance', 'dose-response', 'subgroups', 'economics', 'cost-utility', 'register', 'methods']);
+    expect(model.sections.map((s) => s.id)).toEqual(['flow', 'baseline', 'observed', 'primary', 'effect-sizes', 'clinical-significance', 'dose-response', 'subgroups', 'economics', 'cost-utility', 'register', 'missing-data', 'methods']);
     expect(model.sections.at(-1)!.id).toBe('methods');
   });
 
