@@ -738,5 +738,12 @@ export type {
   RegisterBedDays,
 } from './analysis/types.js';
 
+// Missing data and sensitivity: the plan section's adapter and report section (issue 13, item 4)
+export type { MissingDataPlan } from './analysis/plan.js';
+export { missingDataAdapter, missingDataRows, missingDataSeed } from './analysis/adapters/missing-data.js';
+export type { MissingDataSection, MissingDataEffect } from './analysis/types.js';
+export { missingDataChapter, missingDataSection, type AssumptionResult, type MissingDataChapterInput } from './report/sections/missing-data.js';
+export type { TippingPointView } from './report/figures/tipping-point.js';
+
 // Package version (recorded in every analysis)
 export { VERSION } from './version.js';

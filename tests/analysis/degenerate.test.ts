@@ -80,6 +80,7 @@ function plan(): Record<string, unknown> {
   const p = readJson('examples/sft-trial/plan.json') as Record<string, unknown> & { economics: Record<string, unknown>; costUtility: Record<string, unknown> };
   p.economics = { ...p.economics, replicates: 200, planePoints: 100 };
   p.costUtility = { ...p.costUtility, replicates: 200, planePoints: 100, skewedCosts: { replicates: 50 } };
+  p['missingData'] = { ...(p['missingData'] as Record<string, unknown>), m: 2, burnIn: 20, deltas: [-5, 0] };
   return p;
 }
 
@@ -98,7 +99,7 @@ describe('degenerate designs: not estimable with the reason, everywhere', () => 
       // The CLI's part is the printing and the exit code: it runs the primary analysis only.
       const planPath = join(dir, 'plan.json');
       const quick = plan();
-      for (const k of ['economics', 'costUtility', 'clinicalSignificance', 'doseResponse', 'subgroups']) delete quick[k];
+      for (const k of ['economics', 'costUtility', 'clinicalSignificance', 'doseResponse', 'subgroups', 'missingData']) delete quick[k];
       writeFileSync(planPath, JSON.stringify(quick));
 
       const parsed = parseAnalysisPlan(plan());

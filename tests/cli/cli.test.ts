@@ -28,7 +28,7 @@ function tmp(): string {
 /** A copy of the SFT plan without the slow sections, written to a temporary file. */
 function quickSftPlan(dir: string, change: (p: Record<string, unknown>) => void = () => {}): string {
   const plan = readJson('examples/sft-trial/plan.json') as Record<string, unknown>;
-  for (const slow of ['economics', 'costUtility', 'clinicalSignificance', 'doseResponse', 'subgroups']) delete plan[slow];
+  for (const slow of ['economics', 'costUtility', 'clinicalSignificance', 'doseResponse', 'subgroups', 'missingData']) delete plan[slow];
   plan['outcomes'] = [
     { instrument: 'PSP', role: 'primary' },
     { instrument: 'MHRM', role: 'primary' },

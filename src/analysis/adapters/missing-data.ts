@@ -20,7 +20,11 @@ import type { MissingDataPlan } from '../plan.js';
 import type { MissingDataEffect, MissingDataSection } from '../types.js';
 import type { AnalysisContext, SectionAdapter } from './types.js';
 
-/** The seed of the imputations: the section's, else the plan's seed + 200. */
+/**
+ * The seed of the imputations: the section's, else the plan's seed + 200.
+ * @example
+ * missingDataSeed({ plan }, { ...plan.missingData!, seed: undefined }); // plan.seed + 200
+ */
 export function missingDataSeed(ctx: Pick<AnalysisContext, 'plan'>, plan: MissingDataPlan): number {
   return plan.seed ?? ctx.plan.seed + 200;
 }
@@ -28,6 +32,8 @@ export function missingDataSeed(ctx: Pick<AnalysisContext, 'plan'>, plan: Missin
 /**
  * The long rows the section imputes: the outcome's rows of participants with a baseline score
  * (the imputation model, the ANCOVA and the MMRM all condition on it).
+ * @example
+ * const rows = missingDataRows({ trial }, 'PSP'); // rows of participants with a baseline PSP score
  */
 export function missingDataRows(ctx: Pick<AnalysisContext, 'trial'>, instrument: string): Record<string, unknown>[] {
   const rows = modelRows(ctx.trial, instrument, [], 'missingData.outcome');
