@@ -26,10 +26,11 @@ import { caught } from './helpers.js';
 describe('an arm with no participants', () => {
   it('is named as the cause before any model is fitted (not "method.SFT: received [-1,1,0]")', async () => {
     const input = readJson('examples/sft-trial/plan.json') as Record<string, unknown>;
-    // The economic and register sections need exactly two arms; this case has three.
+    // The economic, register and missing-data sections need exactly two arms; this case has three.
     delete input['economics'];
     delete input['costUtility'];
     delete input['register'];
+    delete input['missingData'];
     const plan = parseAnalysisPlan(input);
     const design = { ...planDesign(plan), arms: ['control', 'SFT', 'TAU'] };
     const participants = await readCsvFile(join(ROOT, 'data-samples/sft-participants.csv'), { table: 'participants', numericColumns: plan.data.numericColumns });

@@ -40,7 +40,7 @@ describe('cost-utility report section', () => {
     const a = await analysis();
     const cu = result(a);
     const model = buildReportModel(a);
-    expect(model.sections.map((s) => s.id)).toEqual(['flow', 'baseline', 'observed', 'primary', 'effect-sizes', 'clinical-significance', 'dose-response', 'subgroups', 'economics', 'cost-utility', 'register', 'methods']);
+    expect(model.sections.map((s) => s.id)).toEqual(['flow', 'baseline', 'observed', 'primary', 'effect-sizes', 'clinical-significance', 'dose-response', 'subgroups', 'economics', 'cost-utility', 'register', 'missing-data', 'methods']);
     const s = model.sections.find((x) => x.id === 'cost-utility')!;
     expect(s.title).toBe('Cost-utility');
     expect(s.status).toBe('done');

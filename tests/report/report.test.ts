@@ -86,7 +86,7 @@ describe('HTML report', () => {
     const a = await cachedAnalysis('mixed', mixedPlan({ clinicalSignificance: {} }));
     const model = buildReportModel(a);
     const ids = model.sections.map((s) => s.id);
-    expect(ids).toEqual(['flow', 'baseline', 'observed', 'primary', 'effect-sizes', 'clinical-significance', 'dose-response', 'subgroups', 'economics', 'cost-utility', 'register', 'methods']);
+    expect(ids).toEqual(['flow', 'baseline', 'observed', 'primary', 'effect-sizes', 'clinical-significance', 'dose-response', 'subgroups', 'economics', 'cost-utility', 'register', 'missing-data', 'methods']);
     for (const s of model.sections) expect(s.readings.length, s.id).toBeGreaterThan(0);
     for (const s of model.sections.find((x) => x.id === 'primary')!.subsections) expect(s.readings.length).toBeGreaterThanOrEqual(3);
     const cs = model.sections.find((s) => s.id === 'clinical-significance')!;

@@ -23,10 +23,10 @@ import type { AnalysisContext, SectionAdapter } from './types.js';
 /**
  * The seed of the imputations: the section's, else the plan's seed + 200.
  * @example
- * missingDataSeed({ plan }, { ...plan.missingData!, seed: undefined }); // plan.seed + 200
+ * missingDataSeed(2016, undefined); // 2216
  */
-export function missingDataSeed(ctx: Pick<AnalysisContext, 'plan'>, plan: MissingDataPlan): number {
-  return plan.seed ?? ctx.plan.seed + 200;
+export function missingDataSeed(planSeed: number, sectionSeed: number | undefined): number {
+  return sectionSeed ?? planSeed + 200;
 }
 
 /**
@@ -92,7 +92,7 @@ async function runMissingData(ctx: AnalysisContext, plan: MissingDataPlan): Prom
   if (dropped > 0) {
     diagnostics.push({ code: 'missing-baseline', severity: 'info', message: `${dropped} participant(s) without a ${visits[0]} ${instrument} score are left out of the imputation, the ANCOVA and the MMRM (all condition on baseline).` });
   }
-  const seed = missingDataSeed(ctx, plan);
+  const seed = missingDataSeed(p.seed, plan.seed);
   const miOptions: MultipleImputationOptions = { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: reference, visits, m: plan.m, seed, burnIn: plan.burnIn };
   if (clustering) miOptions.cluster = clustering.cluster;
   ctx.progress(`${plan.m} imputations of ${instrument} (joint multilevel model, ${plan.burnIn} burn-in sweeps each)`);
