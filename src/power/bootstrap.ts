@@ -109,9 +109,6 @@ const LRT_KEYS = optionKeys<BootstrapLrtOptions>()(['nsim', 'seed']);
 function stateOf(fit: LmmFit, argument: string): LmmState {
   const s = getState(fit);
   if (!s) throw new ArgumentError(argument, 'an object not made by fitLmm in this process', 'a fit from fitLmm');
-  if (s.options.residualVarianceBy) {
-    throw new ArgumentError(`${argument}`, `a fit with residualVarianceBy "${s.options.residualVarianceBy}"`, 'a fit with one residual variance (simulation with arm-specific residual variances is not implemented)');
-  }
   return s;
 }
 
@@ -135,11 +132,21 @@ function simulator(fit: LmmFit, s: LmmState): Simulator {
   const terms = buildReTerms(frame);
   const sigma = s.sigma;
   const fitted = fit.fitted;
+  // Residual SD of each row: σ, times δ_s of its stratum with residualVarianceBy (δ = 1 for the first).
+  const residualSd = new Float64Array(n).fill(sigma);
+  const strata = s.objective.strata;
+  if (strata) {
+    const nTheta = s.params.length - (strata.levels.length - 1);
+    for (let i = 0; i < n; i++) {
+      const c = strata.codes[i]!;
+      if (c > 0) residualSd[i] = sigma * Math.exp(s.params[nTheta + c - 1]!);
+    }
+  }
   return {
     n,
     draw(rng, conditional, out) {
       if (conditional) {
-        for (let i = 0; i < n; i++) out[i] = fitted[i]! + sigma * rng.normal();
+        for (let i = 0; i < n; i++) out[i] = fitted[i]! + residualSd[i]! * rng.normal();
         return;
       }
       out.set(eta);
@@ -165,7 +172,7 @@ function simulator(fit: LmmFit, s: LmmState): Simulator {
           for (let i = 0; i < n; i++) out[i] = out[i]! + t.Z[off + i]! * b[t.group[i]! * k + c]!;
         }
       }
-      for (let i = 0; i < n; i++) out[i] = out[i]! + sigma * rng.normal();
+      for (let i = 0; i < n; i++) out[i] = out[i]! + residualSd[i]! * rng.normal();
     },
   };
 }
@@ -175,7 +182,7 @@ function simulator(fit: LmmFit, s: LmmState): Simulator {
  * random effects by default or conditional on their estimates.
  *
  * @param fit - a fit from `fitLmm` (one residual variance).
- * @throws ArgumentError for a fit not made by fitLmm, arm-specific residual variances, or bad options.
+ * @throws ArgumentError for a fit not made by fitLmm, or bad options.
  * @example
  * const sims = simulateFromFit(fit, { nsim: 2, seed: 1 });
  * sims.y.length; // 2, each of fit.nObs responses

@@ -119,6 +119,20 @@ describe('simulateFromFit', () => {
     expect(Math.abs(m - fit.fitted[5]!)).toBeLessThan(4 * fit.sigma / Math.sqrt(nsim));
     expect(Math.abs(v / fit.sigma ** 2 - 1)).toBeLessThan(4 * Math.sqrt(2 / nsim));
   });
+  it('draws each stratum\'s residual variance with residualVarianceBy (arm-specific residual SDs)', () => {
+    const het = fitLmm('score ~ arm * visit + (1 | id)', rows, { levels, residualVarianceBy: 'arm' });
+    const nsim = 1000;
+    const s = simulateFromFit(het, { nsim, seed: 3, conditional: true });
+    for (const arm of levels.arm) {
+      const row = rows.findIndex((r) => r.arm === arm);
+      let m = 0, v = 0;
+      for (const y of s.y) m += y[row]!;
+      m /= nsim;
+      for (const y of s.y) v += (y[row]! - m) ** 2;
+      v /= nsim - 1;
+      expect(Math.abs(v / het.residualSd![arm]! ** 2 - 1)).toBeLessThan(4 * Math.sqrt(2 / nsim));
+    }
+  });
   it('rejects objects that are not fits and bad options', () => {
     expect(() => simulateFromFit({} as LmmFit)).toThrow(ArgumentError);
     expect(() => simulateFromFit(fit, { nsim: 0 })).toThrow(/options\.nsim/);
