@@ -46,6 +46,12 @@ const timed = <T>(f: () => T): { value: T; cpu: number; wall: number } => {
   const value = f();
   return { value, cpu: cpu() - c0, wall: (performance.now() - w0) / 1000 };
 };
+const timedAsync = async <T>(f: () => Promise<T>): Promise<{ value: T; cpu: number; wall: number }> => {
+  const c0 = cpu();
+  const w0 = performance.now();
+  const value = await f();
+  return { value, cpu: cpu() - c0, wall: (performance.now() - w0) / 1000 };
+};
 const runR = (...a: string[]): Record<string, number> | null => {
   const r = spawnSync('Rscript', ['bench/power-r.R', ...a], { encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) {
@@ -56,10 +62,10 @@ const runR = (...a: string[]): Record<string, number> | null => {
 };
 
 // Warm-up (V8's JIT), untimed.
-powerBySimulation({ replicates: 5, seed: 1, typeI: false });
+await powerBySimulation({ replicates: 5, seed: 1, typeI: false });
 
 console.log(`## Power by simulation: ${replicates} SFT-sized trials, primary LMM with Satterthwaite df`);
-const js = timed(() => powerBySimulation({ replicates, seed, typeI: false }));
+const js = await timedAsync(() => powerBySimulation({ replicates, seed, typeI: false, threads: 1 }));
 const p = js.value.power;
 console.log(`rcteval: ${js.cpu.toFixed(1)} s CPU, ${js.wall.toFixed(1)} s wall (${((1000 * js.cpu) / replicates).toFixed(1)} ms CPU a trial); power ${p.estimate!.toFixed(3)} [${p.ci![0].toFixed(3)}, ${p.ci![1].toFixed(3)}], failures ${p.failures.count}`);
 let rSim: Record<string, number> | null = null;

@@ -462,7 +462,7 @@ export {
 
 // Economics: costs, cost-effectiveness, cost-utility, cost models
 // Costs by arm, the bootstrap CE plane and acceptability curve (worker threads in Node:
-// `openBootstrapPool` in rcteval/node), net-benefit regression, QALYs, skewed-cost models,
+// `openWorkerPool` in rcteval/node), net-benefit regression, QALYs, skewed-cost models,
 // the group-course cost model and the level-1 cost assessment.
 export {
   attachCosts,
@@ -501,8 +501,8 @@ export {
   type NetBenefitRegressionResult,
   type NetBenefitRegressionRow,
   type BootstrapInterval,
-  type BootstrapPool,
-  type BootstrapPoolOptions,
+  type WorkerPool,
+  type WorkerPoolOptions,
   type ThreadingOptions,
   type ResampleScheme,
 } from './economics/index.js';

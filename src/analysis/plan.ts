@@ -220,7 +220,8 @@ const missingDataSchema = z.strictObject({
   outcome: nonEmpty.optional().meta({ description: 'Instrument whose missing scores are imputed and analysed. Default: the primary outcome.' }),
   m: z.number().int().min(2).max(1000).default(20).meta({ description: 'Number of imputations (completed datasets).' }),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional().meta({ description: "Seed of the imputations (the tipping-point grid reuses them). Default: the plan's seed + 200." }),
-  burnIn: z.number().int().min(1).max(100000).default(200).meta({ description: 'Gibbs sweeps of each imputation chain before its draw.' }),
+  burnIn: z.number().int().min(1).max(100000).default(200).meta({ description: 'Gibbs sweeps of the shared burn-in before the first imputation.' }),
+  between: z.number().int().min(1).max(100000).default(20).meta({ description: "Gibbs sweeps of each imputation's own branch from the burned-in state." }),
   deltas: z
     .array(z.number())
     .min(1)

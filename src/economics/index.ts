@@ -47,8 +47,7 @@ export {
   type TwoPartCostModelResult,
 } from './skewed-costs.js';
 export { percentileInterval, bcaInterval, jackknifeAcceleration, type BootstrapInterval } from './bootstrap/intervals.js';
-export type { BootstrapPool, BootstrapPoolOptions } from './bootstrap/pool-types.js';
-export type { ThreadingOptions } from './bootstrap/engine.js';
+export type { WorkerPool, WorkerPoolOptions, ThreadingOptions } from '../parallel/types.js';
 export type { ResampleScheme } from './bootstrap/units.js';
 export {
   groupCourseCost,

@@ -42,12 +42,12 @@ beforeAll(async () => {
 });
 
 describe('missing-data section on the SFT sample', () => {
-  it('reproduces multipleImputation + poolFits + tippingPoint + fitMmrm called directly (bit-identical)', () => {
+  it('reproduces multipleImputation + poolFits + tippingPoint + fitMmrm called directly (bit-identical)', async () => {
     const plan = parseAnalysisPlan(planInput(missingData));
     const rows = missingDataRows({ trial }, 'PSP');
     expect(new Set(rows.map((r) => r['id'])).size).toBeLessThan(trial.participants.length);
     expect(md.diagnostics.map((d) => d.code)).toContain('missing-baseline');
-    const mi = multipleImputation(rows, { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits: ['baseline', '9m', '15m'], m: 5, seed: 31, burnIn: 50, cluster: 'group' });
+    const mi = await multipleImputation(rows, { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits: ['baseline', '9m', '15m'], m: 5, seed: 31, burnIn: 50, cluster: 'group' });
     expect(md.missing).toEqual(mi.missing);
     const ancova = (v: string) => (d: CompletedRow[]) => fitOls('score ~ arm + baseline', d.filter((r) => r['visit'] === v), { ciLevel: 0.95 });
     for (const v of ['9m', '15m']) {
@@ -75,14 +75,14 @@ describe('missing-data section on the SFT sample', () => {
     }
   });
 
-  it('takes the primary result under MAR from the primary analysis', () => {
+  it('takes the primary result under MAR from the primary analysis', async () => {
     const d = analysis.outcomes.find((o) => o.instrument === 'PSP')!.differences.find((r) => r.visit === '9m' && r.arm === 'SFT')!;
     expect(md.instrument).toBe('PSP');
     expect(md.primary.analysis).toBe('Linear mixed model (primary)');
     expect([md.primary.estimate, md.primary.se, md.primary.pValue, md.primary.ci]).toEqual([d.estimate, d.se, d.pValue, d.ci]);
   });
 
-  it('builds the report section: tables, readings without NaN, the tipping-point figure', () => {
+  it('builds the report section: tables, readings without NaN, the tipping-point figure', async () => {
     const s = missingDataSection(analysis, { cells: { k: null }, figures: true });
     expect(s.status).toBe('done');
     expect(s.tables.map((t) => t.id)).toEqual(['missing-by-arm-visit', 'effect-by-assumption', 'tipping-point', 'effect-by-visit']);

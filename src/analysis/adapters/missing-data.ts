@@ -93,10 +93,10 @@ async function runMissingData(ctx: AnalysisContext, plan: MissingDataPlan): Prom
     diagnostics.push({ code: 'missing-baseline', severity: 'info', message: `${dropped} participant(s) without a ${visits[0]} ${instrument} score are left out of the imputation, the ANCOVA and the MMRM (all condition on baseline).` });
   }
   const seed = missingDataSeed(p.seed, plan.seed);
-  const miOptions: MultipleImputationOptions = { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: reference, visits, m: plan.m, seed, burnIn: plan.burnIn };
+  const miOptions: MultipleImputationOptions = { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: reference, visits, m: plan.m, seed, burnIn: plan.burnIn, between: plan.between, threads: ctx.threads };
   if (clustering) miOptions.cluster = clustering.cluster;
-  ctx.progress(`${plan.m} imputations of ${instrument} (joint multilevel model, ${plan.burnIn} burn-in sweeps each)`);
-  const mi = multipleImputation(rows, miOptions);
+  ctx.progress(`${plan.m} imputations of ${instrument} (joint multilevel model, ${plan.burnIn} burn-in sweeps, then ${plan.between} per imputation)`);
+  const mi = await multipleImputation(rows, miOptions);
 
   const ancova = (visit: string) => (completed: CompletedRow[]) => fitOls(ANCOVA_FORMULA, completed.filter((r) => r['visit'] === visit), { ciLevel });
   const miRows = followUps.map((visit) => {
@@ -149,7 +149,7 @@ async function runMissingData(ctx: AnalysisContext, plan: MissingDataPlan): Prom
     primaryVisit: ctx.primaryVisit,
     missing: mi.missing.map((r) => ({ ...r })),
     primary,
-    imputation: { m: mi.m, seed, burnIn: plan.burnIn, rows: miRows, method: `${mi.method}; each completed dataset analysed by ANCOVA per visit (${ANCOVA_FORMULA}) and pooled by Rubin's rules (Barnard–Rubin df)` },
+    imputation: { m: mi.m, seed, burnIn: plan.burnIn, between: plan.between, rows: miRows, method: `${mi.method}; each completed dataset analysed by ANCOVA per visit (${ANCOVA_FORMULA}) and pooled by Rubin's rules (Barnard–Rubin df)` },
     mmrm,
     tippingPoint: {
       arms: [...tp.arms],

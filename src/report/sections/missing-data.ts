@@ -32,7 +32,7 @@ export interface MissingDataChapterInput {
   outcome: string;
   /** Primary visit, e.g. `9m`. */
   visit: string;
-  /** Missing scores by arm and visit (`multipleImputation(...).missing`). */
+  /** Missing scores by arm and visit (`await multipleImputation(...).missing`). */
   missing: MultipleImputation['missing'];
   /** The effect under each assumption; the first is the primary analysis. */
   results: AssumptionResult[];
