@@ -712,6 +712,7 @@ export { multipleImputation, MI_LIMITS, type MultipleImputation, type MultipleIm
 export type { Strategy as ImputationStrategy } from './missing-data/gibbs.js';
 export type { DeltaSpec } from './missing-data/delta.js';
 export type { ImputationColumns } from './missing-data/wide.js';
+export { fitImputations, type FitImputationsOptions, type ImputationFits } from './missing-data/fit-imputations.js';
 export { tippingPoint, type TippingPointOptions, type TippingPointResult, type TippingPointRow, type TippingPointSummary, type AnalysisRow } from './missing-data/tipping-point.js';
 
 // Register outcomes: labour-market status and bed-days from registers

@@ -19,4 +19,5 @@ export { multipleImputation, MI_LIMITS, type MultipleImputation, type MultipleIm
 export type { Strategy as ImputationStrategy } from './gibbs.js';
 export type { DeltaSpec } from './delta.js';
 export type { ImputationColumns } from './wide.js';
+export { fitImputations, type FitImputationsOptions, type ImputationFits } from './fit-imputations.js';
 export { tippingPoint, type TippingPointOptions, type TippingPointResult, type TippingPointRow, type TippingPointSummary, type AnalysisRow } from './tipping-point.js';

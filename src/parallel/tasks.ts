@@ -8,6 +8,9 @@
  */
 import { resampleBlock, type BlockSpec, type UnitStratum } from '../economics/bootstrap/kernel.js';
 import { branchImputations, type BranchTask } from '../missing-data/branches.js';
+import { runRefits, type RefitTask } from '../missing-data/refits.js';
+import type { LmmFit } from '../models/lmm/types.js';
+import type { OlsFit } from '../models/ols/types.js';
 import { runPowerReplicates, type PowerReplicatesTask, type ReplicateOutcome } from '../power/replicates.js';
 
 interface BootstrapBlocksTask {
@@ -21,6 +24,8 @@ export interface TaskTypes {
   'bootstrap-blocks': { input: BootstrapBlocksTask; output: Float64Array };
   /** Imputations branched from the shared burn-in: one N × K array per imputation. */
   'imputation-branches': { input: BranchTask; output: Float64Array[] };
+  /** One model refitted to several responses on a shared frame (completed datasets). */
+  refits: { input: RefitTask; output: (LmmFit | OlsFit)[] };
   /** Power-simulation replicates: one outcome per replicate. */
   'power-replicates': { input: PowerReplicatesTask; output: ReplicateOutcome[] };
 }
@@ -49,5 +54,6 @@ export const TASKS: { [K in TaskKind]: Handler<K> } = {
     const out = branchImputations(t, done);
     return { output: out, transfer: out.map((y) => y.buffer as ArrayBuffer) };
   },
+  refits: (t, done) => ({ output: runRefits(t, done), transfer: [] }),
   'power-replicates': (t, done) => ({ output: runPowerReplicates(t, done), transfer: [] }),
 };

@@ -78,6 +78,19 @@ describe('delta adjustment and tipping point', () => {
     expect(fig.reading).toContain('SFT');
   });
 
+  it('a model analysis (one frame, refits) gives the function analysis’ grid exactly, cumulative or not, at either visit', async () => {
+    const grid = { control: [-3, 0], SFT: [-6, 0, 2.5] };
+    for (const cumulative of [false, true]) {
+      for (const visit of ['9m', '15m']) {
+        const viaFunction = tippingPoint(mi, ancova(visit), { deltas: grid, cumulative });
+        const viaModel = tippingPoint(mi, { formula: 'score ~ arm + baseline', model: 'ols', where: { visit }, term: 'armSFT' }, { deltas: grid, cumulative });
+        expect(viaModel).toEqual(viaFunction);
+      }
+    }
+    expect(() => tippingPoint(mi, { formula: 'score ~ arm + baseline', model: 'ols', term: 'armSFX' }, { deltas: grid })).toThrow(/analyze\.term/);
+    expect(() => tippingPoint(mi, { formula: 'score ~ arm', model: 'ols', term: 'armSFT', wher: {} } as never, { deltas: grid })).toThrow(/where/);
+  });
+
   it('refuses a non-finite δ grid, unknown arms, three arms and non-MAR imputations', async () => {
     const a = ancova('9m');
     expect(() => tippingPoint(mi, a, { deltas: { SFT: [0, Number.NaN] } })).toThrow(ArgumentError);

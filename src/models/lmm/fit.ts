@@ -60,6 +60,14 @@ function checkLmmOptions(options: LmmOptions): void {
  * fit.fixedEffects[0]; // { term: '(Intercept)', estimate: 1527.5, se: 19.38…, df: 5, … }
  */
 export function fitLmm(formula: string, data: ModelData, options: LmmOptions = {}): LmmFit {
+  const frame = lmmFrame(formula, data, options);
+  const fit = fitFrame(frame, options);
+  if (options.partialNesting) hidePlaceholder(fit, options.partialNesting.cluster);
+  return fit;
+}
+
+/** The stages before the fit: options checked, formula parsed, partial nesting applied, the model frame built. */
+export function lmmFrame(formula: string, data: ModelData, options: LmmOptions = {}): ModelFrame {
   checkLmmOptions(options);
   const ciLevel = options.ciLevel ?? 0.95;
   checkCiLevel(ciLevel, 'options.ciLevel');
@@ -72,10 +80,7 @@ export function fitLmm(formula: string, data: ModelData, options: LmmOptions = {
   if (options.residualVarianceBy && !src.has(options.residualVarianceBy)) {
     throw new ArgumentError('options.residualVarianceBy', options.residualVarianceBy, `a column of the data (${src.names().slice(0, 20).join(', ')})`);
   }
-  const frame = buildModelFrame(parsedFinal, src, frameOptionsOf(options), extra);
-  const fit = fitFrame(frame, options);
-  if (options.partialNesting) hidePlaceholder(fit, options.partialNesting.cluster);
-  return fit;
+  return buildModelFrame(parsedFinal, src, frameOptionsOf(options), extra);
 }
 
 /**
