@@ -236,7 +236,10 @@ const economicsAnalysisSchema = z.strictObject({
   outcome: nonEmpty.meta({ description: 'Instrument whose points are the effect.' }),
   visit: nonEmpty.meta({ description: 'Follow-up visit of the effect.' }),
   costCategories: z.array(nonEmpty).min(1).optional().meta({ description: 'Cost categories summed per participant. Default: all.' }),
-  effect: z.enum(['ancova', 'difference-in-change']).default('ancova'),
+  effectEstimator: z
+    .enum(['ancova', 'difference-in-change'])
+    .default('ancova')
+    .meta({ description: "How ΔE is estimated, as costEffectiveness's effectEstimator (the plan's default is 'ancova', the function's 'mean-difference')." }),
 });
 
 const economicsSchema = z.strictObject({
