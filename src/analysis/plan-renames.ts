@@ -102,6 +102,11 @@ export const PLAN_RENAMES: readonly PlanRename[] = [
       `a map instrument → cut-off: in a plan a score belongs to its instrument (the section runs over several outcomes, while clinicalSignificance takes one instrument); write "cutoff": { "<instrument>": ${json(v)} }`,
   },
   {
+    at: ['doseResponse'],
+    key: 'splineDf',
+    expected: (v) => `"spline" instead: \`doseResponse.splineDf\` was renamed \`doseResponse.spline { df }\`, as doseResponse's spline option; write "spline": { "df": ${json(v)} }`,
+  },
+  {
     at: ['economics', 'analyses', '*'],
     key: 'effect',
     expected: (v) => `"effectEstimator" instead: \`effect\` was renamed \`effectEstimator\`, as costEffectiveness's option; write "effectEstimator": ${json(v)}`,

@@ -157,7 +157,10 @@ const doseResponseSchema = z.strictObject({
   exposure: z.enum(['sessions', 'proportion']).default('sessions'),
   forms: z.array(z.enum(['linear', 'bands', 'spline'])).min(1).default(['linear', 'bands']),
   bands: z.array(bandSchema).min(2).optional().meta({ description: 'Attendance bands. Default: 0–8, 9–17, 18–26, 27–36.' }),
-  splineDf: z.number().int().min(2).max(6).default(3),
+  spline: z
+    .strictObject({ df: z.number().int().min(2).max(6).default(3) })
+    .prefault({})
+    .meta({ description: "The natural spline of the 'spline' form, as doseResponse's spline: its df (knots at quantiles of attendance)." }),
   clusterRobust: z.boolean().default(true),
   cace: z.boolean().default(true).meta({ description: 'Complier average causal effect and effect per session by instrumental variables (randomisation as instrument).' }),
   atLeast: z.array(z.number().int().min(1)).default([]).meta({ description: 'Effect among those attending at least k sessions, for each k.' }),

@@ -44,6 +44,7 @@ const OLD: [string, (p: Record<string, any>) => void, string, string[]][] = [
     ['clinicalSignificance.cutoff', '"cutoff": { "WHO5": {"value":50} }', "outcomes left out get 'auto'"],
   ],
   ['a cut-off score for no instrument', (p) => (p['clinicalSignificance'] = { cutoff: { value: 50 } }), 'clinicalSignificance.cutoff', ['"cutoff": { "<instrument>": {"value":50} }']],
+  ['doseResponse.splineDf', (p) => (p['doseResponse'] = { forms: ['spline'], splineDf: 4 }), 'doseResponse.splineDf', ['"spline": { "df": 4 }']],
   ['economics effect', (p) => (p['economics']['analyses'][0]['effect'] = 'difference-in-change'), 'economics.analyses[0].effect', ['"effectEstimator": "difference-in-change"']],
   ['subgroups.test likelihood-ratio', (p) => (p['subgroups'] = { test: 'likelihood-ratio', variables: [{ kind: 'sex', prespecified: true }] }), 'subgroups.test', ['"LRT"']],
   ['subgroup by', (p) => (p['subgroups'] = { variables: [{ kind: 'sex', prespecified: true }, { by: 'diagnosisChapter', prespecified: true }] }), 'subgroups.variables[1].by', ['"kind": "diagnosis-chapter"']],
