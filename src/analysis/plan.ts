@@ -612,7 +612,10 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
  *
  * Every problem is reported at once, each naming the field by its path
  * (`model.partialNesting.treated`, `outcomes[1].instrument`), the value received and what was
- * expected. Unknown fields are reported too, so a misspelt option is never silently ignored.
+ * expected. Unknown fields are reported too, so a misspelt option is never silently ignored; a
+ * key that was renamed to the API's word (e.g. `model.clustering`, now `model.partialNesting`)
+ * gets a message naming its new key and the line to write (docs/architecture.md, "Plan and API
+ * vocabulary").
  *
  * @param input - the plan as written.
  * @returns the normalised plan ({@link AnalysisPlan}).

@@ -115,6 +115,13 @@ describe('plan words: structure and messages', () => {
     expect(instrument.map((i) => i.field)).toEqual(['clinicalSignificance.cutoff.PHQ9']);
   });
 
+  it('a value-or-range union (willingness to pay) names the spot inside the shape that was meant', () => {
+    const list = problems(withChange((x) => (x['economics']['wtp'] = [0, '1000'])));
+    expect(list.map((i) => [i.field, i.expected])).toEqual([['economics.wtp[1]', 'number']]);
+    const range = problems(withChange((x) => (x['economics']['wtp'] = { from: 0, to: 'x', by: 1 })));
+    expect(range.map((i) => [i.field, i.expected])).toEqual([['economics.wtp.to', 'number']]);
+  });
+
   it('partialNesting takes fitLmm’s object as it is; its arm column can only be "arm"', () => {
     const plan = parseAnalysisPlan({ ...mixedPlan(), model: { type: 'mixed', partialNesting: { cluster: 'group', arm: 'arm', treated: 'SFT' } } });
     expect(plan.model).toMatchObject({ partialNesting: { cluster: 'group', arm: 'arm', treated: 'SFT' } });
