@@ -78,7 +78,7 @@ async function runMissingData(ctx: AnalysisContext, plan: MissingDataPlan): Prom
   const label = outcome?.label ?? instrument;
   const term = `arm${treated}`;
   const diagnostics: Diagnostic[] = [];
-  const clustering = p.model.type === 'mixed' ? p.model.clustering : undefined;
+  const pn = p.model.type === 'mixed' ? p.model.partialNesting : null;
 
   // The primary analysis is read, not refitted: its MAR answer is the likelihood analysis already reported.
   const d = outcome?.differences.find((r) => r.visit === ctx.primaryVisit && r.arm === treated);
@@ -94,7 +94,7 @@ async function runMissingData(ctx: AnalysisContext, plan: MissingDataPlan): Prom
   }
   const seed = missingDataSeed(p.seed, plan.seed);
   const miOptions: MultipleImputationOptions = { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: reference, visits, m: plan.m, seed, burnIn: plan.burnIn, between: plan.between, threads: ctx.threads };
-  if (clustering) miOptions.cluster = clustering.cluster;
+  if (pn) miOptions.cluster = pn.cluster;
   ctx.progress(`${plan.m} imputations of ${instrument} (joint multilevel model, ${plan.burnIn} burn-in sweeps, then ${plan.between} per imputation)`);
   const mi = await multipleImputation(rows, miOptions);
 
@@ -117,12 +117,12 @@ async function runMissingData(ctx: AnalysisContext, plan: MissingDataPlan): Prom
     const formula = `score ~ baseline + arm * visit + ${plan.mmrm}(visit | id)`;
     const ddf = p.model.type === 'mixed' ? p.model.ddf : 'Satterthwaite';
     const reml = p.model.type === 'mixed' ? p.model.reml : true;
-    const method = `MMRM (${plan.mmrm} covariance over the follow-up visits, ${reml ? 'REML' : 'ML'}, ${ddf} df), adjusted for the ${visits[0]} score${clustering ? `, with a random intercept per ${clustering.cluster} in the ${clustering.treatedArm} arm (partial nesting)` : ''}; likelihood analysis under MAR`;
+    const method = `MMRM (${plan.mmrm} covariance over the follow-up visits, ${reml ? 'REML' : 'ML'}, ${ddf} df), adjusted for the ${visits[0]} score${pn ? `, with a random intercept per ${pn.cluster} in the ${pn.treated} arm (partial nesting)` : ''}; likelihood analysis under MAR`;
     ctx.progress(`MMRM (${plan.mmrm}) of ${instrument}`);
     try {
       const data = rows.filter((r) => r['visit'] !== visits[0] && r['baseline'] !== null && r['baseline'] !== undefined);
       const options: MmrmOptions = { levels: { arm: [reference, treated], visit: followUps }, reml, ddf, ciLevel };
-      if (clustering) options.partialNesting = { cluster: clustering.cluster, arm: 'arm', treated: clustering.treatedArm };
+      if (pn) options.partialNesting = { cluster: pn.cluster, arm: pn.arm, treated: pn.treated };
       const fit = fitMmrm(formula, data, options);
       diagnostics.push(...plainDiagnostics(fit.diagnostics));
       const c = contrast(marginalMeans(fit, ['arm'], { by: ['visit'], ciLevel }), 'revpairwise');
