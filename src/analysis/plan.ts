@@ -275,6 +275,11 @@ const missingDataSchema = z.strictObject({
     .default([-10, -7.5, -5, -2.5, 0])
     .meta({ description: 'δ grid (outcome points, added to imputed scores after dropout) for each arm; the tipping-point grid is δ_control × δ_treated at the primary visit. Negative = worse where higher is better.' }),
   cumulative: z.boolean().default(false).meta({ description: 'Add δ once per visit since dropout instead of once.' }),
+  referenceBased: z
+    .array(z.enum(['J2R', 'CR', 'CIR']))
+    .max(3)
+    .default(['J2R', 'CR', 'CIR'])
+    .meta({ description: "Reference-based imputations (rbmi's definitions, the control arm as reference) analysed beside MAR: J2R jump to reference, CR copy reference, CIR copy increments in reference. [] for none." }),
   alpha: z.number().gt(0).lt(1).default(0.05).meta({ description: 'Significance level whose loss defines the tipping point.' }),
   mmrm: z
     .enum(['us', 'cs', 'csh', 'ar1', 'ar1h', 'toep', 'toeph', 'ad', 'adh'])
