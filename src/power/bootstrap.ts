@@ -221,7 +221,7 @@ export function defaultFitStatistic(fit: LmmFit): Record<string, number> {
 }
 
 /** Refits of the model of `s` to new responses (same rows, same design). */
-type Refitter = (y: Float64Array) => LmmFit;
+export type Refitter = (y: Float64Array) => LmmFit;
 
 /**
  * Simplex evaluations of a refit before Newton's steps: the start (the fit's θ, from which the
@@ -262,7 +262,7 @@ const REFIT_ZERO_START = 0.1;
  * reads them. Numbers depend only on the response, so replicates may run in any order or thread.
  * Fits with `residualVarianceBy` (stratum-weighted cross-products) refit through `fitFrame`.
  */
-function refitter(s: LmmState): Refitter {
+export function refitter(s: LmmState): Refitter {
   const frame = s.frame;
   const options = { ...s.options, ddf: 'asymptotic' as const, control: { ...s.options.control, start: refitStart(s) } };
   const pn = s.options.partialNesting;

@@ -626,18 +626,18 @@ export function withResponse(cp: CrossProducts, X: Float64Array, y: Float64Array
   const fill = start.slice(0, n1);
   for (let i = 0; i < n; i++) order[fill[t1.group[i]!]!++] = i;
 
-  const CD = Float64Array.from(cp.CD);
-  for (let g = 0; g < n1; g++) CD.fill(0, g * pp1 * k1 + p * k1, (g + 1) * pp1 * k1);
+  const CD = cp.CD.slice();
+  for (let g = 0; g < n1; g++) for (let c = 0; c < k1; c++) CD[g * pp1 * k1 + p * k1 + c] = 0;
   const nb = cp.nested;
   const t2 = nb ? terms[1]! : null;
   const k2 = nb ? nb.k2 : 0;
-  const R2X = nb ? Float64Array.from(nb.R2X) : new Float64Array(0);
-  const RXX = nb ? Float64Array.from(nb.RXX) : new Float64Array(0);
+  const R2X = nb ? nb.R2X.slice() : new Float64Array(0);
+  const RXX = nb ? nb.RXX.slice() : new Float64Array(0);
   if (nb) {
     for (let l = 0; l < nb.n2; l++) R2X.fill(0, (l * pp1 + p) * k2, (l * pp1 + p + 1) * k2);
     RXX.fill(0, p * pp1, pp1 * pp1);
   }
-  const R = nb ? cp.R : Float64Array.from(cp.R);
+  const R = nb ? cp.R : cp.R.slice();
   if (!nb) R.fill(0, (Q2 + p) * m, (Q2 + p + 1) * m);
   const others = terms.slice(1);
   const idx = new Int32Array(m);
@@ -705,8 +705,8 @@ function nestedClassesWithResponse(cp: CrossProducts, cls: NestedClasses): Neste
   const zz = k2 * k2;
   const xz = pp1 * k2;
   const xx = pp1 * pp1;
-  const TXX = Float64Array.from(cls.TXX);
-  const TXZ = Float64Array.from(cls.TXZ);
+  const TXX = cls.TXX.slice();
+  const TXZ = cls.TXZ.slice();
   const nc = cls.count.length;
   for (let q = 0; q < nc * kk; q++) {
     TXX.fill(0, q * xx + p * pp1, (q + 1) * xx);
@@ -767,7 +767,7 @@ function classesWithResponse(cp: CrossProducts, cls: LevelClasses): LevelClasses
   const mm = m * m;
   const yi = Q2 + p;
   const nc = cls.count.length;
-  const T = Float64Array.from(cls.T);
+  const T = cls.T.slice();
   for (let q = 0; q < nc * kk; q++) {
     T.fill(0, q * mm + yi * m, q * mm + (yi + 1) * m);
     for (let a = 0; a < m; a++) T[q * mm + a * m + yi] = 0;
