@@ -18,7 +18,7 @@ import { createRng, type Rng } from '../random/rng.js';
 import { attachModes, buildReTerms, deferValue, fitFrame, fitObjective, hidePlaceholder, oneLevelTermsOf, rankDeficientDiagnostic } from '../models/lmm/fit.js';
 import { objectiveFromCrossProducts } from '../models/lmm/objective.js';
 import { setState, getState, type LmmState } from '../models/lmm/state.js';
-import { withResponse } from '../models/lmm/structure.js';
+import { responseRefresher } from '../models/lmm/structure.js';
 import { lambdaBlocks } from '../models/lmm/deviance.js';
 import { planColumns } from '../models/centring.js';
 import { checkResponseVaries } from '../results/not-estimable.js';
@@ -301,10 +301,11 @@ export function refitter(s: LmmState): Refitter {
     return out;
   };
   const simplexEvaluations = REFIT_SIMPLEX(s.objective.nTheta);
+  const refresh = responseRefresher(base, X);
   return (y) => {
     checkResponseVaries(y, frame.formula.response ?? 'response');
     const plan = planColumns(X, y, n, p);
-    const cp = withResponse(base, X, y, { xShift: plan.centre, xMul: plan.scale.map((d) => 1 / d), yShift: plan.yCentre, yMul: 1 / plan.yScale, zMul });
+    const cp = refresh(y, { xShift: plan.centre, xMul: plan.scale.map((d) => 1 / d), yShift: plan.yCentre, yMul: 1 / plan.yScale, zMul });
     const objective = objectiveFromCrossProducts(terms, plan, zMul, cp, s.reml);
     const refitFrame = { ...frame, y };
     const { fit, state } = fitObjective({

@@ -10,7 +10,7 @@ import { toColumnSource } from '../../../src/models/data-input.js';
 import { buildReTerms } from '../../../src/models/lmm/fit.js';
 import { planColumns } from '../../../src/models/centring.js';
 import { makeObjective } from '../../../src/models/lmm/objective.js';
-import { formCrossProducts, withResponse, type CrossProducts, type InternalColumns } from '../../../src/models/lmm/structure.js';
+import { formCrossProducts, responseRefresher, withResponse, type CrossProducts, type InternalColumns } from '../../../src/models/lmm/structure.js';
 import { createRng } from '../../../src/random/rng.js';
 import { fixtureColumns, loadFixture } from '../fixture-helpers.js';
 
@@ -73,6 +73,11 @@ describe.each(cases)('withResponse: %s', (_, formula, data) => {
         // The response's row did change, and the original cross-products were left alone.
         expect(mismatches(updated['CD']!, before['CD']!)).toBeGreaterThan(0);
         for (const [k, v] of Object.entries(before)) expect(mismatches(v, copies[k]!), `${k} of the original`).toBe(0);
+        // A refresher (design-only parts found once) used for one response, then another.
+        const refresh = responseRefresher(base, X);
+        refresh(frame.y.map((v) => -v), columnsOf(frame.y.map((v) => -v)));
+        const again = arrays(refresh(y2, columns));
+        for (const [k, v] of Object.entries(full)) expect(mismatches(again[k]!, v), `${k} (refresher)`).toBe(0);
       });
     }
   }
