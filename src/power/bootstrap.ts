@@ -6,8 +6,9 @@
  * Responses are drawn from the fitted model: marginal on the random effects (new random effects
  * b* ~ N(0, σ²ΛΛ') and residuals, lme4's `use.u = FALSE`, the default) or conditional on the
  * estimated ones (fitted values plus new residuals, `use.u = TRUE`). Refits reuse the fit's model
- * frame (parsed formula, encoded factors, design and random-effects matrices): only the response
- * changes, so nothing is parsed or encoded again.
+ * frame (parsed formula, encoded factors, design and random-effects matrices) and its
+ * cross-products: only the response changes, so nothing is parsed or encoded again, and only the
+ * response's row of the cross-products is formed again (see `refitter`).
  *
  * Seeds: replicate r draws from `createRng(replicateSeed(seed, 2, r))` (see simulation.ts), so
  * the replicates do not depend on the order in which they run.
