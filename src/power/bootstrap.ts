@@ -6,8 +6,9 @@
  * Responses are drawn from the fitted model: marginal on the random effects (new random effects
  * b* ~ N(0, σ²ΛΛ') and residuals, lme4's `use.u = FALSE`, the default) or conditional on the
  * estimated ones (fitted values plus new residuals, `use.u = TRUE`). Refits reuse the fit's model
- * frame (parsed formula, encoded factors, design and random-effects matrices): only the response
- * changes, so nothing is parsed or encoded again.
+ * frame (parsed formula, encoded factors, design and random-effects matrices) and its
+ * cross-products: only the response changes, so nothing is parsed or encoded again, and only the
+ * response's row of the cross-products is formed again (see `refitter`).
  *
  * Seeds: replicate r draws from `createRng(replicateSeed(seed, 2, r))` (see simulation.ts), so
  * the replicates do not depend on the order in which they run.
@@ -15,8 +16,13 @@
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { checkBoolean, checkCiLevel, checkInteger, checkOptions, checkSeed, LIMITS, optionKeys } from '../errors/checks.js';
 import { createRng, type Rng } from '../random/rng.js';
-import { buildReTerms, fitFrame, hidePlaceholder } from '../models/lmm/fit.js';
-import { getState, type LmmState } from '../models/lmm/state.js';
+import { attachModes, buildReTerms, deferValue, fitFrame, fitObjective, hidePlaceholder, oneLevelTermsOf, rankDeficientDiagnostic } from '../models/lmm/fit.js';
+import { objectiveFromCrossProducts } from '../models/lmm/objective.js';
+import { setState, getState, type LmmState } from '../models/lmm/state.js';
+import { responseRefresher } from '../models/lmm/structure.js';
+import { lambdaBlocks } from '../models/lmm/deviance.js';
+import { planColumns } from '../models/centring.js';
+import { checkResponseVaries } from '../results/not-estimable.js';
 import type { LmmFit } from '../models/lmm/types.js';
 import { replicateSeed } from './simulation.js';
 
@@ -215,12 +221,134 @@ export function defaultFitStatistic(fit: LmmFit): Record<string, number> {
   return out;
 }
 
-/** Refit the model of `s` to a new response (the frame reused; no parsing or encoding). */
-function refit(s: LmmState, y: Float64Array): LmmFit {
-  // Started from the fit's θ, as lme4's refit() is: the simulated responses come from that model.
-  const f = fitFrame({ ...s.frame, y }, { ...s.options, ddf: 'asymptotic', control: { ...s.options.control, start: s.theta } });
-  if (s.options.partialNesting) hidePlaceholder(f, s.options.partialNesting.cluster);
-  return f;
+/** Refits of the model of `s` to new responses (same rows, same design). */
+export type Refitter = (y: Float64Array) => LmmFit;
+
+/**
+ * Simplex evaluations of a refit before Newton's steps: the start (the fit's θ, from which the
+ * responses were simulated) is close to each refit's optimum, so the simplex only needs to find
+ * the basin's side of a vanishing variance, and Newton's steps converge as tightly as from the
+ * default 15 × (parameters + 1).
+ */
+const REFIT_SIMPLEX = (nTheta: number): number => 5 * (nTheta + 1);
+
+/**
+ * The fit's θ as the refits' start, with each variance estimated as exactly zero (a singular
+ * fit) moved off zero to 0.1 in the objective's internal scale (about a tenth of the residual
+ * SD). The profiled criterion is even in each diagonal θ (see objective.ts), so θ = 0 is a
+ * stationary point of it, a saddle where the simulated data favour a positive variance:
+ * started there, Newton's steps see a zero gradient and may stop on it. lme4's bounded
+ * optimiser does not have this trap at its bound, so bootMer's refits would leave it.
+ */
+function refitStart(s: LmmState): number[] {
+  const theta = [...s.theta];
+  for (const [j, t] of s.cp.terms.entries()) {
+    let q = t.thetaOffset;
+    for (let c = 0; c < t.k; c++) {
+      if (theta[q] === 0) theta[q] = REFIT_ZERO_START * s.objective.zMul[j]![c]!;
+      q += t.k - c;
+    }
+  }
+  return theta;
+}
+
+const REFIT_ZERO_START = 0.1;
+
+/**
+ * A refitter that reuses everything of the fit that does not depend on the response: model
+ * frame, random-effects terms, kept columns and null space of X, the cross-products of X and Z
+ * (only the response's row is re-formed, see `withResponse`), the not-identified check. Each
+ * refit optimises from the fit's θ, as lme4's `refit()` does; its conditional modes, fitted
+ * values, residuals and the fixed-effects rows' estimability are formed only if the statistic
+ * reads them. Numbers depend only on the response, so replicates may run in any order or thread.
+ * Fits with `residualVarianceBy` (stratum-weighted cross-products) refit through `fitFrame`.
+ */
+export function refitter(s: LmmState): Refitter {
+  const frame = s.frame;
+  const options = { ...s.options, ddf: 'asymptotic' as const, control: { ...s.options.control, start: refitStart(s) } };
+  const pn = s.options.partialNesting;
+  if (s.objective.strata) {
+    return (y) => {
+      const f = fitFrame({ ...frame, y }, options);
+      if (pn) hidePlaceholder(f, pn.cluster);
+      return f;
+    };
+  }
+  const n = frame.n;
+  const p = s.kept.length;
+  let X = frame.X;
+  if (p < frame.spec.columnNames.length) {
+    X = new Float64Array(n * p);
+    s.kept.forEach((j, c) => X.set(frame.X.subarray(j * n, (j + 1) * n), c * n));
+  }
+  const base = s.cp;
+  const terms = base.terms;
+  const zMul = s.objective.zMul;
+  const xNames = s.kept.map((j) => frame.spec.columnNames[j]!);
+  const droppedColumns = frame.spec.columnNames.filter((_, j) => !s.kept.includes(j));
+  // Diagnostics that depend on the design only, as fitFrame finds them (fresh copies per refit).
+  const fixedDiagnostics = (): Diagnostic[] => {
+    const out: Diagnostic[] = [];
+    if (s.unidentified) {
+      const used = terms.map((t) => {
+        const u = new Set<number>();
+        for (let c = 0; c < t.k; c++) for (let i = 0; i < n && u.size < 2; i++) if (t.Z[c * n + i] !== 0) u.add(t.group[i]!);
+        return [...u].map((l) => t.levels[l]!);
+      });
+      const d = oneLevelTermsOf(terms, used);
+      if (d) out.push(d.diagnostic);
+    }
+    if (droppedColumns.length) out.push(rankDeficientDiagnostic(droppedColumns));
+    return out;
+  };
+  const simplexEvaluations = REFIT_SIMPLEX(s.objective.nTheta);
+  const refresh = responseRefresher(base, X);
+  return (y) => {
+    checkResponseVaries(y, frame.formula.response ?? 'response');
+    const plan = planColumns(X, y, n, p);
+    const cp = refresh(y, { xShift: plan.centre, xMul: plan.scale.map((d) => 1 / d), yShift: plan.yCentre, yMul: 1 / plan.yScale, zMul });
+    const objective = objectiveFromCrossProducts(terms, plan, zMul, cp, s.reml);
+    const refitFrame = { ...frame, y };
+    const { fit, state } = fitObjective({
+      terms,
+      objective,
+      n,
+      p,
+      options,
+      formulaText: frame.formula.text,
+      xNames,
+      kept: s.kept,
+      droppedColumns,
+      nullVectors: s.nullBasis,
+      diagnostics: fixedDiagnostics(),
+      unidentified: s.unidentified ?? null,
+      dropped: frame.dropped,
+      nInput: frame.nInput,
+      rows: frame.rows,
+      frame: refitFrame,
+      lazy: true,
+      simplexEvaluations,
+    });
+    const out = setState(fit, state as LmmState);
+    // Conditional modes, fitted values and residuals: formed together on the first read of any.
+    let modes: Pick<LmmFit, 'randomEffects' | 'fitted' | 'residuals'> | null = null;
+    const formModes = () => {
+      if (modes) return modes;
+      const sol = objective.evaluate(state.params, true).solution!;
+      const m: Pick<LmmFit, 'randomEffects' | 'fitted' | 'residuals'> = { randomEffects: [], fitted: new Float64Array(0), residuals: new Float64Array(0) };
+      attachModes(m, terms, lambdaBlocks(cp, state.theta), sol, state.sigma * state.sigma, X, state.beta, y);
+      if (pn) hidePlaceholder({ randomEffects: m.randomEffects, nGroups: Object.create(null) as Record<string, number> }, pn.cluster);
+      return (modes = m);
+    };
+    deferValue(out, 'randomEffects', () => formModes().randomEffects);
+    deferValue(out, 'fitted', () => formModes().fitted);
+    deferValue(out, 'residuals', () => formModes().residuals);
+    if (pn) {
+      const c = out.nGroups[pn.cluster];
+      if (c !== undefined) out.nGroups[pn.cluster] = c - 1;
+    }
+    return out;
+  };
 }
 
 /** R's quantile type 7 of sorted values. */
@@ -277,10 +405,11 @@ export function parametricBootstrap(fit: LmmFit, options: ParametricBootstrapOpt
   const y = new Float64Array(sim.n);
   const failures = new Map<string, number[]>();
   const conditional = o.conditional ?? false;
+  const refit = refitter(s);
   for (let r = 0; r < nsim; r++) {
     sim.draw(createRng(replicateSeed(seed, 2, r)), conditional, y);
     try {
-      const t = statistic(refit(s, Float64Array.from(y)));
+      const t = statistic(refit(Float64Array.from(y)));
       const bad = names.filter((k) => typeof t[k] !== 'number' || !Number.isFinite(t[k]));
       if (bad.length) note(failures, `the statistic gave no finite value for ${bad.join(', ')}`, r);
       for (const k of names) if (Number.isFinite(t[k])) reps[k]![r] = t[k]!;
@@ -356,11 +485,13 @@ export function bootstrapLrt(m0: LmmFit, m1: LmmFit, options: BootstrapLrtOption
   const failures = new Map<string, number[]>();
   let exceed = 0;
   let ok = 0;
+  const refit0 = refitter(s0);
+  const refit1 = refitter(s1);
   for (let r = 0; r < nsim; r++) {
     sim.draw(createRng(replicateSeed(seed, 3, r)), false, y);
     try {
       const yy = Float64Array.from(y);
-      const v = lrt(refit(s0, yy), refit(s1, yy));
+      const v = lrt(refit0(yy), refit1(yy));
       reps[r] = v;
       ok++;
       // A relative tolerance: replicates equal to the observed value up to rounding count as ≥.
