@@ -233,17 +233,14 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
     throw new FormulaError(parsed.text, null, `The response "${parsed.response}" also appears as a predictor`);
   }
 
-  // One pass for the counts and the factor levels (GROUPING SETS): per code of the first
-  // missing variable (counted as the in-memory frame counts them) and of the partial-nesting
-  // checks, and each factor's DISTINCT values among the complete rows (R drops unused levels).
-  // The number of participants (the largest grouping factor) is not counted here: a
-  // COUNT(DISTINCT) over the rows costs about as much as the per-participant pass that counts
-  // them anyway. It is needed beforehand only to order two random terms that partial nesting
-  // does not order (lme4 puts the term with more levels first); see `orderKnown`.
+  // Two passes over the rows in all: the cells below, then the per-participant pass
+  // (aggregateQueries). A COUNT(DISTINCT) of the participants would cost about as much as the
+  // per-participant pass, which counts them anyway; it is asked for only when two random terms
+  // need ordering that partial nesting does not give (lme4 puts the term with more levels first).
   const predictors = all.filter((v) => v !== response);
   const complete = all.map((v) => `${vars[v]!.missing} IS NOT NULL`).join(' AND ');
+  const rowsFrom = `${from} WHERE ${complete}`;
   const dbl = (e: string) => `CAST(${e} AS DOUBLE PRECISION)`;
-  const missingCode = `CASE WHEN ${vars[response]!.missing} IS NULL THEN 1 ${predictors.map((v, i) => `WHEN ${vars[v]!.missing} IS NULL THEN ${i + 2} `).join('')}ELSE 0 END`;
   const groupList = [...groupVars];
   const userGroups = parsedIn.random.map((r) => r.group[0]!);
   // With partial nesting and one term of the user's (participants), the participants come
@@ -255,7 +252,7 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
   let largest: string;
   if (orderKnown) largest = pn ? userGroups[0]! : groupList[0]!;
   else {
-    const distinct = (await run(`SELECT ${groupList.map((g, i) => `${dbl(`COUNT(DISTINCT ${vars[g]!.expr})`)} AS g${i}`).join(', ')} FROM ${from} WHERE ${complete}`))[0]!;
+    const distinct = (await run(`SELECT ${groupList.map((g, i) => `${dbl(`COUNT(DISTINCT ${vars[g]!.expr})`)} AS g${i}`).join(', ')} FROM ${rowsFrom}`))[0]!;
     groupList.forEach((g, i) => nLevelsOf.set(g, num(distinct[`g${i}`])));
     largest = groupList.reduce((a, g) => (nLevelsOf.get(g)! > nLevelsOf.get(a)! ? g : a), groupList[0]!);
   }
@@ -263,16 +260,69 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
     const participantsOnly = v === largest && parsed.random.filter((r) => r.group[0] === v).length === 1 && !fixedVars.has(v) && !reVars.has(v);
     return vars[v]!.info.kind === 'factor' && !participantsOnly;
   });
-  const keyCols = [`${missingCode} AS m`, ...needLevels.map((v, i) => `CASE WHEN ${complete} THEN ${vars[v]!.expr} END AS f${i}`)];
-  if (pnCode) keyCols.push(`${pnCode} AS pc`);
-  const sets = [...needLevels.map((_, i) => `(f${i})`), pnCode ? '(m, pc)' : '(m)'];
-  const countRows = await run(
-    `SELECT m, ${pnCode ? 'pc, ' : ''}${needLevels.map((_, i) => `f${i}, `).join('')}${dbl('COUNT(*)')} AS cnt FROM (SELECT ${keyCols.join(', ')} FROM ${from}) AS s GROUP BY GROUPING SETS (${sets.join(', ')})`,
-  );
+  const factorIndex = new Map(needLevels.map((v, i) => [v, i]));
+  // The partial-nesting indicator shares the arm's level indicator only when the arm is a cell key.
+  for (const v of all) {
+    const sa = vars[v]!.sameAs;
+    if (sa && !factorIndex.has(sa.variable)) delete vars[v]!.sameAs;
+  }
+
+  // The numeric factor of each design column is a product of the term's numeric variables
+  // (it does not depend on the factors' levels): each such product, and the response, is a
+  // "part". Its sums are taken shifted by its value in one complete row (K), so that they do
+  // not lose digits to a far origin (the shifted-data algorithm; exact centring follows in Node).
+  const partIndex = new Map<string, number>();
+  const partSql: string[] = [];
+  const partInDesign: boolean[] = [];
+  const partKey = (num: readonly string[]) => num.join(' * ');
+  const addPart = (num: readonly string[], design: boolean) => {
+    const key = partKey(num);
+    let i = partIndex.get(key);
+    if (i === undefined) {
+      i = partSql.length;
+      partIndex.set(key, i);
+      partSql.push(num.length === 1 ? num[0]! : `(${num.join(' * ')})`);
+      partInDesign.push(false);
+    }
+    partInDesign[i] ||= design;
+    return i;
+  };
+  const numericOf = (terms: readonly (readonly string[])[]) => {
+    for (const t of terms) {
+      const nums = t.filter((v) => vars[v]!.info.kind === 'numeric' && !vars[v]!.sameAs).map((v) => vars[v]!.expr).sort();
+      if (nums.length) addPart(nums, true);
+    }
+  };
+  numericOf(parsed.fixed);
+  for (const r of parsed.random) numericOf(r.terms);
+  const yPart = addPart([vars[response]!.expr], false);
+  const firstRow = (await run(`SELECT ${partSql.map((s, i) => `${s} AS k${i}`).join(', ')} FROM ${rowsFrom} LIMIT 1`))[0];
+  const K = partSql.map((_, i) => {
+    const k = firstRow ? num(firstRow[`k${i}`]) : 0;
+    return Number.isFinite(k) ? k : 0;
+  });
+
+  // One GROUP BY over every row, by the code of the first missing variable (counted as the
+  // in-memory frame counts them), the partial-nesting checks and every factor of the model but
+  // the participants: the cells. From them: the counts, the levels (R drops unused ones), every
+  // design column's mean, mean square and 0/1-ness, and [X y]'[X y], Z2'Z2, [X y]'Z2 per group.
+  const missingCode = `CASE WHEN ${vars[response]!.missing} IS NULL THEN 1 ${predictors.map((v, i) => `WHEN ${vars[v]!.missing} IS NULL THEN ${i + 2} `).join('')}ELSE 0 END`;
+  const cellKeys = ['m', ...(pnCode ? ['pc'] : []), ...needLevels.map((_, i) => `f${i}`)];
+  const cellProj = [`${missingCode} AS m`, ...(pnCode ? [`${pnCode} AS pc`] : []), ...needLevels.map((v, i) => `${vars[v]!.expr} AS f${i}`)];
+  const cellAggs = [`${dbl('COUNT(*)')} AS cnt`];
+  partSql.forEach((s, p) => {
+    cellProj.push(`(${s} - ${literalNumber(K[p]!)}) AS w${p}`);
+    cellAggs.push(`${dbl(`SUM(w${p})`)} AS s${p}`);
+    for (let q2 = 0; q2 <= p; q2++) cellAggs.push(`${dbl(`SUM(w${p} * w${q2})`)} AS q${p}_${q2}`);
+    if (partInDesign[p]) {
+      cellProj.push(`${s} AS u${p}`);
+      cellAggs.push(`${dbl(`SUM(CASE WHEN u${p} <> 0 AND u${p} <> 1 THEN 1 ELSE 0 END)`)} AS b${p}`);
+    }
+  });
+  const cellRows = await run(`SELECT ${[...cellKeys, ...cellAggs].join(', ')} FROM (SELECT ${cellProj.join(', ')} FROM ${from}) AS s GROUP BY ${cellKeys.join(', ')}`);
   const byCode = new Map<number, number>();
   const byPn = new Map<number, number>();
-  for (const r of countRows) {
-    if (r['m'] === null || r['m'] === undefined) continue;
+  for (const r of cellRows) {
     const c = num(r['cnt']);
     byCode.set(num(r['m']), (byCode.get(num(r['m'])) ?? 0) + c);
     if (pnCode) byPn.set(num(r['pc']), (byPn.get(num(r['pc'])) ?? 0) + c);
@@ -293,13 +343,30 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
   });
   const dropped = { total: nInput - n, missingResponse, missingPredictor };
   if (n === 0) throw new ArgumentError(`${table}.${response}`, missingResponse === nInput ? 'all values missing' : `${nInput} rows, none complete`, 'at least one row with the response and every predictor observed');
-  const rowsFrom = `${from} WHERE ${complete}`;
+
+  // The complete cells, with their level labels and sums.
+  const np = partSql.length;
+  const cells = cellRows
+    .filter((r) => num(r['m']) === 0)
+    .map((r) => ({
+      raw: needLevels.map((_, i) => r[`f${i}`]),
+      label: needLevels.map((v, i) => vars[v]!.label!(r[`f${i}`])),
+      cnt: num(r['cnt']),
+      s: Float64Array.from({ length: np }, (_, p) => num(r[`s${p}`])),
+      q: Float64Array.from({ length: np * np }, (_, pq) => {
+        const [p, q2] = [Math.floor(pq / np), pq % np];
+        return num(r[p >= q2 ? `q${p}_${q2}` : `q${q2}_${p}`]);
+      }),
+      b: Float64Array.from({ length: np }, (_, p) => (partInDesign[p] ? num(r[`b${p}`]) : 0)),
+    }));
 
   // Factor levels: sorted as the frame sorts them, or as options.levels gives them.
   needLevels.forEach((v, i) => {
     const sv = vars[v]!;
-    const values = countRows.filter((r) => r['m'] === null || r['m'] === undefined).map((r) => r[`f${i}`]).filter((x) => x !== null && x !== undefined);
-    const observed = values.map((x) => sv.label!(x));
+    const seenRaw = new Map<string, unknown>();
+    for (const c of cells) if (!seenRaw.has(c.label[i]!)) seenRaw.set(c.label[i]!, c.raw[i]);
+    const values = [...seenRaw.values()];
+    const observed = [...seenRaw.keys()];
     const givenLevels = own(options.levels, v);
     let levels: string[];
     if (givenLevels) {
@@ -362,38 +429,56 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
   const nLevels = order.map((i) => random[i]!.nLevels);
   if (nLevels.every(Number.isFinite)) checkLevelCounts(terms, nLevels, n);
 
-  // Column statistics: means (centres), 0/1-ness, mean squares of the Z columns. A product of
-  // indicators is 0/1 by construction and its square is itself; only columns with a numeric
-  // factor need the check and the mean square. (MIN and MAX are avoided: in DuckDB they cost
-  // several times an AVG.)
-  const stat = new SumSet('a');
+  // A column on a cell: x = α·N' + β, with N' its shifted numeric part (α = 0 without one) and
+  // β from the cell's indicators, the shift K and the column's centre c.
+  const cellCol = (m: Monomial, centre: number) => {
+    const p = m.num.length ? partIndex.get(partKey(m.num))! : -1;
+    const keys = [...m.ind.entries()].map(([v, a]) => [factorIndex.get(v)!, a.level] as const);
+    return (cell: (typeof cells)[number]) => {
+      const on = keys.every(([i, l]) => cell.label[i] === l) ? 1 : 0;
+      return p < 0 ? { p, alpha: 0, beta: on - centre } : { p, alpha: on, beta: on * K[p]! - centre };
+    };
+  };
+  /** Σ over the rows of a cell of x_a x_b. */
+  const cellProduct = (cell: (typeof cells)[number], a: { p: number; alpha: number; beta: number }, b: { p: number; alpha: number; beta: number }) => {
+    let v = a.beta * b.beta * cell.cnt;
+    if (a.alpha) v += a.alpha * b.beta * cell.s[a.p]!;
+    if (b.alpha) v += a.beta * b.alpha * cell.s[b.p]!;
+    if (a.alpha && b.alpha) v += a.alpha * b.alpha * cell.q[a.p * np + b.p]!;
+    return v;
+  };
+  // Column statistics: means (centres), 0/1-ness, mean squares (of the Z columns: their SD).
+  const statOf = (m: Monomial) => {
+    const col = cellCol(m, 0);
+    let sum = 0;
+    let square = 0;
+    let not01 = 0;
+    for (const cell of cells) {
+      const x = col(cell);
+      if (x.alpha === 0 && x.beta === 0) continue;
+      sum += x.alpha ? x.alpha * cell.s[x.p]! + x.beta * cell.cnt : x.beta * cell.cnt;
+      square += cellProduct(cell, x, x);
+      if (x.p >= 0) not01 += cell.b[x.p]!;
+    }
+    return { mean: sum / n, square: square / n, binary: isIndicatorProduct(m) || not01 === 0 };
+  };
   const yMono = numericMonomial(vars[response]!.expr);
-  const statOf = (m: Monomial) => ({ mean: stat.add(m, 'AVG'), square: stat.add(times(m, m), 'AVG'), not01: isIndicatorProduct(m) ? null : stat.add(m, 'NOT01'), indicators: isIndicatorProduct(m) });
   const yStat = statOf(yMono);
   const xStat = xMonos.map(statOf);
   const zStat = zMonosOf.map((ms) => ms.map(statOf));
-  const st = (await run(`SELECT ${stat.aggregates.join(', ')} FROM (SELECT ${[...stat.projection, '1 AS one_'].join(', ')} FROM ${rowsFrom}) AS s`))[0]!;
-  const value = (alias: string | null, unit = 1) => (alias === null ? unit : num(st[alias]));
-  const meanOf = (s: ReturnType<typeof statOf>) => value(s.mean);
-  const squareOf = (s: ReturnType<typeof statOf>) => value(s.square);
-  const binaryOf = (s: ReturnType<typeof statOf>) => s.indicators || value(s.not01, 0) === 0;
   for (const [v, s] of [[response, yStat] as const, ...xStat.map((s, j) => [spec.columnNames[j]!, s] as const)]) {
-    if (!Number.isFinite(meanOf(s)) || !Number.isFinite(squareOf(s))) throw new ArgumentError(`${table}.${v}`, meanOf(s), 'finite numbers or NULL (NaN and ±Infinity are not values here)');
+    if (!Number.isFinite(s.mean) || !Number.isFinite(s.square)) throw new ArgumentError(`${table}.${v}`, s.mean, 'finite numbers or NULL (NaN and ±Infinity are not values here)');
   }
-  const zStats: ZColumnStats[][] = zStat.map((ss) =>
-    ss.map((s) => {
-      const m = meanOf(s);
-      return { binary: binaryOf(s), mean: m, sd: Math.sqrt(Math.max(0, squareOf(s) - m * m)) };
-    }),
-  );
-  const zMul = zStat.map((ss, t) => Float64Array.from(ss, (s, a) => (zStats[t]![a]!.binary ? 1 : 1 / powerOfTwoNear(Math.sqrt(squareOf(s))))));
+  const zStats: ZColumnStats[][] = zStat.map((ss) => ss.map((s) => ({ binary: s.binary, mean: s.mean, sd: Math.sqrt(Math.max(0, s.square - s.mean * s.mean)) })));
+  const zMul = zStat.map((ss, t) => Float64Array.from(ss, (s, a) => (zStats[t]![a]!.binary ? 1 : 1 / powerOfTwoNear(Math.sqrt(s.square)))));
+  void yPart;
 
   let participants = NaN;
   const aggregateOn = async (kept: number[]) => {
     const p = kept.length;
     // The centring plan (models/centring.ts planColumns) from the statistics.
-    const xm = kept.map((j) => meanOf(xStat[j]!));
-    const binary = kept.map((j) => binaryOf(xStat[j]!));
+    const xm = kept.map((j) => xStat[j]!.mean);
+    const binary = kept.map((j) => xStat[j]!.binary);
     let carrier: Float64Array | null = null;
     const constant = spec.intercept ? kept.indexOf(0) : -1;
     if (constant >= 0) {
@@ -412,16 +497,37 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
     }
     const centre = new Float64Array(p);
     for (let c = 0; c < p; c++) if (carrier && carrier[c] === 0 && !binary[c]) centre[c] = xm[c]!;
-    const yCentre = carrier ? meanOf(yStat) : 0;
+    const yCentre = carrier ? yStat.mean : 0;
     // A centred column is no longer a product of indicators: it enters as one numeric factor.
     const rx = [
       ...kept.map((j, c) => (centre[c] === 0 ? xMonos[j]! : numericMonomial(`(${xExprs[j]!} - ${literalNumber(centre[c]!)})`))),
       numericMonomial(`(${vars[response]!.expr} - ${literalNumber(yCentre)})`),
     ];
-    const agg = await aggregateQueries(run, rowsFrom, rx, terms, zMonosOf, vars);
+    // Per group (or overall), from the cells: [X y]'[X y], Z2'Z2, [X y]'Z2 on the centred columns.
+    const pp1 = p + 1;
+    const cols = [...kept.map((j, c) => cellCol(xMonos[j]!, centre[c]!)), cellCol(yMono, yCentre)];
+    const t2 = terms[1] ?? null;
+    const k2 = t2 ? t2.k : 0;
+    const z2cols = t2 ? zMonosOf[1]!.map((m) => cellCol(m, 0)) : [];
+    const n2 = t2 ? t2.levels.length : 0;
+    const RXX = new Float64Array(pp1 * pp1);
+    const R22 = new Float64Array(n2 * k2 * k2);
+    const R2X = new Float64Array(n2 * pp1 * k2);
+    const g2i = t2 ? factorIndex.get(t2.groupName)! : -1;
+    const levelOf = t2 ? new Map(t2.levels.map((l, i) => [l, i])) : null;
+    for (const cell of cells) {
+      const xs = cols.map((f) => f(cell));
+      for (let a = 0; a < pp1; a++) for (let b = 0; b <= a; b++) RXX[a * pp1 + b] = RXX[a * pp1 + b]! + cellProduct(cell, xs[a]!, xs[b]!);
+      if (!t2) continue;
+      const l = levelOf!.get(cell.label[g2i]!)!;
+      const zs = z2cols.map((f) => f(cell));
+      for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) R22[(l * k2 + a) * k2 + b] = R22[(l * k2 + a) * k2 + b]! + cellProduct(cell, zs[a]!, zs[b]!);
+      for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) R2X[(l * pp1 + a) * k2 + b] = R2X[(l * pp1 + a) * k2 + b]! + cellProduct(cell, xs[a]!, zs[b]!);
+    }
+    for (let a = 0; a < pp1; a++) for (let b = 0; b < a; b++) RXX[b * pp1 + a] = RXX[a * pp1 + b]!;
+    const agg = await aggregateQueries(run, rowsFrom, rx, terms, zMonosOf, vars, { RXX, R22, R2X });
     participants = agg.n1;
     // Scales from the centred sums of squares (the diagonal of [X y]'[X y]), powers of two.
-    const pp1 = p + 1;
     const scale = new Float64Array(p).fill(1);
     let logScale = 0;
     for (let c = 0; c < p; c++) {
@@ -430,7 +536,7 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
       scale[c] = powerOfTwoNear(Math.sqrt(agg.RXX[c * pp1 + c]! / n));
       logScale += Math.log(scale[c]!);
     }
-    if (!(agg.RXX[p * pp1 + p]! > 0)) throw new ArgumentError(`${table}.${response}`, meanOf(yStat), 'a response that varies between rows (every complete row has the same value)');
+    if (!(agg.RXX[p * pp1 + p]! > 0)) throw new ArgumentError(`${table}.${response}`, yStat.mean, 'a response that varies between rows (every complete row has the same value)');
     const yScale = powerOfTwoNear(Math.sqrt(agg.RXX[p * pp1 + p]! / n));
     const plan: ColumnPlan = { p, carrier, centre, scale, yCentre, yScale, logScale };
     const xMul = Float64Array.from([...scale].map((s) => 1 / s).concat([1 / yScale]));
@@ -606,8 +712,9 @@ interface RawAggregates {
 }
 
 /**
- * The two aggregate queries: per participant (inner GROUP BY) then per (group, Z1'Z1 block)
- * (outer GROUP BY); and per group the sums over rows. Each sum is asked once (monomial.ts).
+ * The per-participant pass: per participant (inner GROUP BY) then per (group, Z1'Z1 block)
+ * (outer GROUP BY), each sum asked once (monomial.ts); with the per-group sums (from the cells)
+ * laid out as the nested block layout wants them.
  */
 async function aggregateQueries(
   run: (sql: string) => Promise<Record<string, unknown>[]>,
@@ -616,6 +723,7 @@ async function aggregateQueries(
   terms: ReTerm[],
   zMonosOf: Monomial[][],
   vars: Record<string, SqlVariable>,
+  fromCells: { RXX: Float64Array; R22: Float64Array; R2X: Float64Array },
 ): Promise<RawAggregates> {
   const pp1 = rx.length;
   const k1 = terms[0]!.k;
@@ -669,22 +777,9 @@ async function aggregateQueries(
   const outSel = [...(g2 ? ['g2', `${dbl('SUM(split)')} AS split`] : []), ...aKeys, `${dbl('COUNT(*)')} AS cnt`, ...outerCols];
   const classSql = `SELECT ${outSel.join(', ')} FROM (${innerSql}) AS per GROUP BY ${[...(g2 ? ['g2'] : []), ...aKeys].join(', ')}`;
 
-  // Per group (or overall): Z2'Z2, [X y]'Z2 and [X y]'[X y].
-  const grp = new SumSet('s');
-  const gxx: (string | null)[] = new Array(pp1 * pp1).fill(null);
-  for (let a = 0; a < pp1; a++) for (let b = 0; b <= a; b++) gxx[a * pp1 + b] = grp.add(times(rx[a]!, rx[b]!));
-  const gzz: (string | null)[] = [];
-  for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) gzz.push(grp.add(times(z2[a]!, z2[b]!)));
-  const gxz: (string | null)[] = [];
-  for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) gxz.push(grp.add(times(rx[a]!, z2[b]!)));
-  const groupSql = `SELECT ${[...(g2 ? ['g2'] : []), ...grp.aggregates].join(', ')} FROM ${rowsOf(grp, g2 ? [`${g2} AS g2`] : [])}${g2 ? ' GROUP BY g2' : ''}`;
   const classRows = await run(classSql);
-  const groupRows = await run(groupSql);
   const val = (r: Record<string, unknown>, alias: string | null) => (alias === null ? 0 : num(r[alias]));
-
-  const RXX = new Float64Array(pp1 * pp1);
-  for (const r of groupRows) for (let a = 0; a < pp1; a++) for (let b = 0; b <= a; b++) RXX[a * pp1 + b] = RXX[a * pp1 + b]! + val(r, gxx[a * pp1 + b]!);
-  for (let a = 0; a < pp1; a++) for (let b = 0; b < a; b++) RXX[b * pp1 + a] = RXX[a * pp1 + b]!;
+  const { RXX, R22, R2X } = fromCells;
 
   // Classes: identical Z1'Z1 blocks across groups.
   const classIndex = new Map<string, number>();
@@ -738,15 +833,7 @@ async function aggregateQueries(
     if (l === undefined) throw new SqlEngineError('SQL', { column: t2!.groupName }, `the engine returned a level ${JSON.stringify(label(v))} of "${t2!.groupName}" that its DISTINCT query did not`);
     return l;
   };
-  const n2 = levels.length;
   const kk2 = k2 * k2;
-  const R22 = new Float64Array(n2 * kk2);
-  const R2X = new Float64Array(n2 * pp1 * k2);
-  for (const r of groupRows) {
-    const l = levelOfValue(r['g2']);
-    for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) R22[l * kk2 + a * k2 + b] = val(r, gzz[a * k2 + b]!);
-    for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) R2X[(l * pp1 + a) * k2 + b] = val(r, gxz[a * k2 + b]!);
-  }
   const nPairs = classRows.length;
   const TZZ = new Float64Array(nPairs * kk1 * kk2);
   const TXZ = new Float64Array(nPairs * kk1 * pp1 * k2);
