@@ -473,6 +473,11 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
   const zMul = zStat.map((ss, t) => Float64Array.from(ss, (s, a) => (zStats[t]![a]!.binary ? 1 : 1 / powerOfTwoNear(Math.sqrt(s.square)))));
   void yPart;
 
+  // With partial nesting, the treated arm's indicator is 1 exactly in the clusters and 0 in the
+  // placeholder level: within a participant it is constant, and leaves the per-participant sums.
+  const sameAs = pn ? Object.values(vars).find((v) => v.sameAs)?.sameAs : undefined;
+  const clusterVar = pn ? vars[pn.cluster]! : null;
+  const g2Key = pn && sameAs && terms[1]?.groupName === pn.cluster ? { variable: sameAs.variable, level: sameAs.level, value: (g: unknown) => (clusterVar!.label!(g) === NO_CLUSTER ? 0 : 1) } : null;
   let participants = NaN;
   const aggregateOn = async (kept: number[]) => {
     const p = kept.length;
@@ -525,7 +530,7 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
       for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) R2X[(l * pp1 + a) * k2 + b] = R2X[(l * pp1 + a) * k2 + b]! + cellProduct(cell, xs[a]!, zs[b]!);
     }
     for (let a = 0; a < pp1; a++) for (let b = 0; b < a; b++) RXX[b * pp1 + a] = RXX[a * pp1 + b]!;
-    const agg = await aggregateQueries(run, rowsFrom, rx, terms, zMonosOf, vars, { RXX, R22, R2X });
+    const agg = await aggregateQueries(run, rowsFrom, rx, terms, zMonosOf, vars, { RXX, R22, R2X }, g2Key);
     participants = agg.n1;
     // Scales from the centred sums of squares (the diagonal of [X y]'[X y]), powers of two.
     const scale = new Float64Array(p).fill(1);
@@ -724,6 +729,7 @@ async function aggregateQueries(
   zMonosOf: Monomial[][],
   vars: Record<string, SqlVariable>,
   fromCells: { RXX: Float64Array; R22: Float64Array; R2X: Float64Array },
+  g2Key: { variable: string; level: string; value: (g2: unknown) => number } | null,
 ): Promise<RawAggregates> {
   const pp1 = rx.length;
   const k1 = terms[0]!.k;
@@ -736,40 +742,73 @@ async function aggregateQueries(
   const z2 = t2 ? zMonosOf[1]! : [];
   const dbl = (e: string) => `CAST(${e} AS DOUBLE PRECISION)`;
 
-  // Per participant: A = Z1'Z1, C = [X y]'Z1, S = Z2'Z1 (aliases; null: zero on every row).
+  // Per participant: A = Z1'Z1, C = [X y]'Z1, S = Z2'Z1, each an alias of a sum times the
+  // indicators that are functions of the group (`g2Key`: constant within a participant, as the
+  // split check makes sure), which are left out of the sum and multiplied back in Node.
   const per = new SumSet('p');
-  const A: (string | null)[] = new Array(kk1).fill(null);
-  for (let a = 0; a < k1; a++) for (let b = a; b < k1; b++) A[a * k1 + b] = A[b * k1 + a] = per.add(times(z1[a]!, z1[b]!));
-  const C: (string | null)[] = [];
-  for (let c = 0; c < pp1; c++) for (let a = 0; a < k1; a++) C.push(per.add(times(rx[c]!, z1[a]!)));
-  const S: (string | null)[] = [];
-  for (let b = 0; b < k2; b++) for (let a = 0; a < k1; a++) S.push(per.add(times(z2[b]!, z1[a]!)));
-  // Then per (group, A): sums of products of the participants' sums.
+  type Entry = { alias: string; keyed: boolean } | null;
+  const entry = (m: Monomial | null): Entry => {
+    if (m === null) return null;
+    const atom = g2Key ? m.ind.get(g2Key.variable) : undefined;
+    if (!atom || atom.level !== g2Key!.level) return { alias: per.add(m)!, keyed: false };
+    const ind = new Map(m.ind);
+    ind.delete(g2Key!.variable);
+    return { alias: per.add({ ind, num: m.num })!, keyed: true };
+  };
+  const A: Entry[] = new Array(kk1).fill(null);
+  for (let a = 0; a < k1; a++) for (let b = a; b < k1; b++) A[a * k1 + b] = A[b * k1 + a] = entry(times(z1[a]!, z1[b]!));
+  const C: Entry[] = [];
+  for (let c = 0; c < pp1; c++) for (let a = 0; a < k1; a++) C.push(entry(times(rx[c]!, z1[a]!)));
+  const S: Entry[] = [];
+  for (let b = 0; b < k2; b++) for (let a = 0; a < k1; a++) S.push(entry(times(z2[b]!, z1[a]!)));
+  const aKeys = [...new Set(A.filter((x) => x !== null).map((x) => x!.alias))];
+  const isKey = new Set(aKeys);
+  // Then per (group, A): sums of products of the participants' sums; a factor in the GROUP BY
+  // key comes out of the sum.
   const outerSums = new Map<string, string>();
   const outerCols: string[] = [];
-  const prod = (x: string | null, y: string | null): string | null => {
-    if (x === null || y === null) return null;
-    const key = x < y ? `${x}*${y}` : `${y}*${x}`;
-    let alias = outerSums.get(key);
+  const outerSum = (e: string) => {
+    let alias = outerSums.get(e);
     if (alias === undefined) {
       alias = `o${outerSums.size}`;
-      outerSums.set(key, alias);
-      outerCols.push(`${dbl(`SUM(${x} * ${y})`)} AS ${alias}`);
+      outerSums.set(e, alias);
+      outerCols.push(`${dbl(`SUM(${e})`)} AS ${alias}`);
     }
     return alias;
   };
+  type Getter = (r: Record<string, unknown>) => number;
+  const keyValue = (r: Record<string, unknown>) => g2Key!.value(r['g2']);
+  const prod = (x: Entry, y: Entry): Getter => {
+    if (x === null || y === null) return () => 0;
+    let base: Getter;
+    if (isKey.has(x.alias) && isKey.has(y.alias)) base = (r) => num(r[x.alias]) * num(r[y.alias]) * num(r['cnt']);
+    else if (isKey.has(x.alias) || isKey.has(y.alias)) {
+      const [k, o] = isKey.has(x.alias) ? [x.alias, y.alias] : [y.alias, x.alias];
+      const sum = outerSum(o);
+      base = (r) => num(r[k]) * num(r[sum]);
+    } else {
+      const sum = outerSum(x.alias < y.alias ? `${x.alias} * ${y.alias}` : `${y.alias} * ${x.alias}`);
+      base = (r) => num(r[sum]);
+    }
+    const keyed = (x.keyed ? 1 : 0) + (y.keyed ? 1 : 0);
+    // An indicator is 0 or 1: its square is itself.
+    return keyed ? (r) => (keyValue(r) === 0 ? 0 : base(r)) : base;
+  };
+  const blockValue = (e: Entry, r: Record<string, unknown>) => (e === null ? 0 : e.keyed && keyValue(r) === 0 ? 0 : num(r[e.alias]));
   const cAt = (c: number, a: number) => C[c * k1 + a]!;
   const sAt = (b: number, a: number) => S[b * k1 + a]!;
   // TXX[(r, s)][a][b] = Σ C[a, r] C[b, s]; only (r ≤ s) and, for r = s, a ≥ b (the rest by symmetry).
-  const txx = (r: number, s: number, a: number, b: number) => prod(cAt(a, r), cAt(b, s));
-  const tzz = (r: number, s: number, a: number, b: number) => prod(sAt(a, r), sAt(b, s));
-  const txz = (r: number, s: number, a: number, b: number) => prod(cAt(a, r), sAt(b, s));
-  for (let r = 0; r < k1; r++) for (let s = r; s < k1; s++) for (let a = 0; a < pp1; a++) for (let b = 0; b < pp1; b++) if (!(r === s && b > a)) txx(r, s, a, b);
+  const txxG = new Map<string, Getter>();
+  const tzzG = new Map<string, Getter>();
+  const txzG = new Map<string, Getter>();
+  for (let r = 0; r < k1; r++) for (let s = r; s < k1; s++) for (let a = 0; a < pp1; a++) for (let b = 0; b < pp1; b++) if (!(r === s && b > a)) txxG.set(`${r},${s},${a},${b}`, prod(cAt(a, r), cAt(b, s)));
   for (let r = 0; r < k1; r++) for (let s = 0; s < k1; s++) {
-    for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) tzz(r, s, a, b);
-    for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) txz(r, s, a, b);
+    for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) tzzG.set(`${r},${s},${a},${b}`, prod(sAt(a, r), sAt(b, s)));
+    for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) txzG.set(`${r},${s},${a},${b}`, prod(cAt(a, r), sAt(b, s)));
   }
-  const aKeys = [...new Set(A.filter((x): x is string => x !== null))];
+  const txx = (r: number, s: number, a: number, b: number) => txxG.get(`${r},${s},${a},${b}`)!;
+  const tzz = (r: number, s: number, a: number, b: number) => tzzG.get(`${r},${s},${a},${b}`)!;
+  const txz = (r: number, s: number, a: number, b: number) => txzG.get(`${r},${s},${a},${b}`)!;
   const innerCols = [...per.aggregates];
   if (g2) innerCols.push('MIN(g2) AS g2', 'CASE WHEN MIN(g2) = MAX(g2) THEN 0 ELSE 1 END AS split');
   const rowsOf = (set: SumSet, keys: string[]) => `(SELECT ${[...keys, ...set.projection, '1 AS one_'].join(', ')} FROM ${rowsFrom}) AS r`;
@@ -778,7 +817,6 @@ async function aggregateQueries(
   const classSql = `SELECT ${outSel.join(', ')} FROM (${innerSql}) AS per GROUP BY ${[...(g2 ? ['g2'] : []), ...aKeys].join(', ')}`;
 
   const classRows = await run(classSql);
-  const val = (r: Record<string, unknown>, alias: string | null) => (alias === null ? 0 : num(r[alias]));
   const { RXX, R22, R2X } = fromCells;
 
   // Classes: identical Z1'Z1 blocks across groups.
@@ -792,7 +830,7 @@ async function aggregateQueries(
       throw new ArgumentError('formula', `(${terms[0]!.label}) and (${t2!.label})`, `"${terms[0]!.groupName}" nested in "${t2!.groupName}" (each ${terms[0]!.groupName} within one ${t2!.groupName}) through SQL; crossed random terms need the rows: use fitLmm`);
     }
     const block = new Float64Array(kk1);
-    for (let a = 0; a < kk1; a++) block[a] = val(r, A[a]!);
+    for (let a = 0; a < kk1; a++) block[a] = blockValue(A[a]!, r);
     const key = Array.from(block).join(',');
     let c = classIndex.get(key);
     if (c === undefined) {
@@ -813,7 +851,7 @@ async function aggregateQueries(
     const c = pairClass[q]!;
     for (let rr = 0; rr < k1; rr++) for (let s = rr; s < k1; s++) for (let a = 0; a < pp1; a++) for (let b = 0; b < pp1; b++) {
       if (rr === s && b > a) continue;
-      const v = val(r, txx(rr, s, a, b));
+      const v = txx(rr, s, a, b)(r);
       const add = (r1: number, s1: number, a1: number, b1: number) => {
         const o = (c * kk1 + r1 * k1 + s1) * xx + a1 * pp1 + b1;
         classTXX[o] = classTXX[o]! + v;
@@ -842,8 +880,8 @@ async function aggregateQueries(
     pairLevel[q] = levelOfValue(r['g2']);
     for (let rr = 0; rr < k1; rr++) for (let s = 0; s < k1; s++) {
       const rs = rr * k1 + s;
-      for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) TZZ[(q * kk1 + rs) * kk2 + a * k2 + b] = val(r, tzz(rr, s, a, b));
-      for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) TXZ[(q * kk1 + rs) * pp1 * k2 + a * k2 + b] = val(r, txz(rr, s, a, b));
+      for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) TZZ[(q * kk1 + rs) * kk2 + a * k2 + b] = tzz(rr, s, a, b)(r);
+      for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) TXZ[(q * kk1 + rs) * pp1 * k2 + a * k2 + b] = txz(rr, s, a, b)(r);
     }
   });
   return { RXX, classA: Float64Array.from(classA), classCount: Int32Array.from(classCount), classTXX, nested: { R22, R2X, pairLevel, pairClass: Int32Array.from(pairClass), TZZ, TXZ }, n1 };
