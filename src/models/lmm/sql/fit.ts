@@ -308,7 +308,11 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
   // design column's mean, mean square and 0/1-ness, and [X y]'[X y], Z2'Z2, [X y]'Z2 per group.
   const missingCode = `CASE WHEN ${vars[response]!.missing} IS NULL THEN 1 ${predictors.map((v, i) => `WHEN ${vars[v]!.missing} IS NULL THEN ${i + 2} `).join('')}ELSE 0 END`;
   const cellKeys = ['m', ...(pnCode ? ['pc'] : []), ...needLevels.map((_, i) => `f${i}`)];
-  const cellProj = [`${missingCode} AS m`, ...(pnCode ? [`${pnCode} AS pc`] : []), ...needLevels.map((v, i) => `${vars[v]!.expr} AS f${i}`)];
+  // A text cluster enters the key as it is (building the recoded text on every row costs a
+  // third of the pass): on complete rows the recoded level is the cluster in the treated arm
+  // (partial-nesting code 3) and the placeholder elsewhere.
+  const rawCluster = pn && byName.get(pn.cluster)!.kind === 'text' ? pn.cluster : null;
+  const cellProj = [`${missingCode} AS m`, ...(pnCode ? [`${pnCode} AS pc`] : []), ...needLevels.map((v, i) => `${v === rawCluster ? q(v) : vars[v]!.expr} AS f${i}`)];
   const cellAggs = [`${dbl('COUNT(*)')} AS cnt`];
   partSql.forEach((s, p) => {
     cellProj.push(`(${s} - ${literalNumber(K[p]!)}) AS w${p}`);
@@ -350,7 +354,7 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
     .filter((r) => num(r['m']) === 0)
     .map((r) => ({
       raw: needLevels.map((_, i) => r[`f${i}`]),
-      label: needLevels.map((v, i) => vars[v]!.label!(r[`f${i}`])),
+      label: needLevels.map((v, i) => (v === rawCluster && num(r['pc']) !== 3 ? NO_CLUSTER : vars[v]!.label!(r[`f${i}`]))),
       cnt: num(r['cnt']),
       s: Float64Array.from({ length: np }, (_, p) => num(r[`s${p}`])),
       q: Float64Array.from({ length: np * np }, (_, pq) => {
