@@ -810,7 +810,6 @@ async function aggregateQueries(
     for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) tzzG.set(`${r},${s},${a},${b}`, prod(sAt(a, r), sAt(b, s)));
     for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) txzG.set(`${r},${s},${a},${b}`, prod(cAt(a, r), sAt(b, s)));
   }
-  const txx = (r: number, s: number, a: number, b: number) => txxG.get(`${r},${s},${a},${b}`)!;
   const tzz = (r: number, s: number, a: number, b: number) => tzzG.get(`${r},${s},${a},${b}`)!;
   const txz = (r: number, s: number, a: number, b: number) => txzG.get(`${r},${s},${a},${b}`)!;
   const innerCols = [...per.aggregates];
@@ -851,18 +850,18 @@ async function aggregateQueries(
   const nc = classIndex.size;
   const xx = pp1 * pp1;
   const classTXX = new Float64Array(nc * kk1 * xx);
+  const txxList = [...txxG.entries()].map(([k, get]) => [...k.split(',').map(Number), get] as [number, number, number, number, Getter]);
+  const addTXX = (c: number, r1: number, s1: number, a1: number, b1: number, v: number) => {
+    const o = (c * kk1 + r1 * k1 + s1) * xx + a1 * pp1 + b1;
+    classTXX[o] = classTXX[o]! + v;
+  };
   classRows.forEach((r, q) => {
     const c = pairClass[q]!;
-    for (let rr = 0; rr < k1; rr++) for (let s = rr; s < k1; s++) for (let a = 0; a < pp1; a++) for (let b = 0; b < pp1; b++) {
-      if (rr === s && b > a) continue;
-      const v = txx(rr, s, a, b)(r);
-      const add = (r1: number, s1: number, a1: number, b1: number) => {
-        const o = (c * kk1 + r1 * k1 + s1) * xx + a1 * pp1 + b1;
-        classTXX[o] = classTXX[o]! + v;
-      };
-      add(rr, s, a, b);
-      if (rr === s && a !== b) add(rr, s, b, a);
-      if (rr !== s) add(s, rr, b, a);
+    for (const [rr, s, a, b, get] of txxList) {
+      const v = get(r);
+      addTXX(c, rr, s, a, b, v);
+      if (rr === s && a !== b) addTXX(c, rr, s, b, a, v);
+      if (rr !== s) addTXX(c, s, rr, b, a, v);
     }
   });
   if (!g2) return { RXX, classA: Float64Array.from(classA), classCount: Int32Array.from(classCount), classTXX, nested: null, n1 };
