@@ -1,10 +1,12 @@
 /**
  * `fitLmmSql`: a linear mixed model fitted from an SQL engine's aggregates, so the rows never
- * leave the engine. The queries return exactly the sums the in-memory fit forms in its one
- * pass (models/lmm/structure.ts), already aggregated over participants with the same Z'Z block
- * within each group (the (group, class) aggregation of the nested layout), so what crosses
- * into Node does not grow with the number of rows or participants. The fit then runs on those
- * sums through the same objective, optimiser and result stages as `fitLmm`.
+ * leave the engine. Two passes over the rows return the sums the in-memory fit forms in its one
+ * pass (models/lmm/structure.ts): a GROUP BY over the cells of the model's factors (counts,
+ * levels, column statistics and the per-group cross-products), and the per-participant sums
+ * aggregated over participants with the same Z'Z block within each group (the (group, class)
+ * aggregation of the nested layout), so what crosses into Node does not grow with the number of
+ * rows or participants. The fit then runs on those sums through the same objective, optimiser
+ * and result stages as `fitLmm`.
  *
  * Supported: one random term, or two nested ones (participants within groups, partially
  * nested designs included), as the nested block layout needs. Not available in this mode: the
@@ -295,7 +297,7 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
   };
   numericOf(parsed.fixed);
   for (const r of parsed.random) numericOf(r.terms);
-  const yPart = addPart([vars[response]!.expr], false);
+  addPart([vars[response]!.expr], false);
   const firstRow = (await run(`SELECT ${partSql.map((s, i) => `${s} AS k${i}`).join(', ')} FROM ${rowsFrom} LIMIT 1`))[0];
   const K = partSql.map((_, i) => {
     const k = firstRow ? num(firstRow[`k${i}`]) : 0;
@@ -475,7 +477,6 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
   }
   const zStats: ZColumnStats[][] = zStat.map((ss) => ss.map((s) => ({ binary: s.binary, mean: s.mean, sd: Math.sqrt(Math.max(0, s.square - s.mean * s.mean)) })));
   const zMul = zStat.map((ss, t) => Float64Array.from(ss, (s, a) => (zStats[t]![a]!.binary ? 1 : 1 / powerOfTwoNear(Math.sqrt(s.square)))));
-  void yPart;
 
   // With partial nesting, the treated arm's indicator is 1 exactly in the clusters and 0 in the
   // placeholder level: within a participant it is constant, and leaves the per-participant sums.

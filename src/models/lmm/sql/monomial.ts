@@ -88,23 +88,16 @@ export class SumSet {
     return parts.length ? parts.join(' * ') : null;
   }
 
-  /**
-   * Alias of an aggregate of `m` (`SUM`, or another aggregate function), or null when `m` is
-   * zero on every row. The constant's SUM is `COUNT(*)`.
-   */
-  add(m: Monomial | null, aggregate: 'SUM' | 'AVG' | 'NOT01' = 'SUM'): string | null {
+  /** Alias of the SUM of `m` (the constant's is `COUNT(*)`), or null when `m` is zero on every row. */
+  add(m: Monomial | null): string | null {
     if (m === null) return null;
-    const key = `${aggregate}:${monomialKey(m)}`;
+    const key = monomialKey(m);
     let alias = this.sums.get(key);
     if (alias !== undefined) return alias;
     alias = `${this.prefix}${this.sums.size}`;
     this.sums.set(key, alias);
     const e = this.product(m);
-    let sql: string;
-    if (aggregate === 'NOT01') sql = e === null ? '0' : `SUM(CASE WHEN ${e} <> 0 AND ${e} <> 1 THEN 1 ELSE 0 END)`;
-    else if (e === null) sql = aggregate === 'SUM' ? 'COUNT(*)' : '1';
-    else sql = `${aggregate}(${e})`;
-    this.aggregates.push(`CAST(${sql} AS DOUBLE PRECISION) AS ${alias}`);
+    this.aggregates.push(`CAST(${e === null ? 'COUNT(*)' : `SUM(${e})`} AS DOUBLE PRECISION) AS ${alias}`);
     return alias;
   }
 }
