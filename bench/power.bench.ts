@@ -112,15 +112,22 @@ if (only !== 'sim') {
   const c = fx.data.PSP.columns;
   const rows = c.id.map((id, i) => ({ id, visit: c.visit[i], score: c.score[i], arm: c.arm[i], group: c.group[i] })).filter((r) => r.score !== null);
   const m1 = fitLmm('score ~ arm * visit + (1 | id)', rows, { levels: { arm: ['control', 'SFT'], visit: ['baseline', '9m', '15m'] }, partialNesting: { cluster: 'group', arm: 'arm', treated: 'SFT' } });
-  parametricBootstrap(m1, { nsim: 5, seed: 1 });
-  const boot = timed(() => parametricBootstrap(m1, { nsim, seed: 1 }));
+  await parametricBootstrap(m1, { nsim: 5, seed: 1, threads: 1 });
+  const boot = await timedAsync(() => parametricBootstrap(m1, { nsim, seed: 1, threads: 1 }));
   console.log(`rcteval: ${boot.cpu.toFixed(1)} s CPU, ${boot.wall.toFixed(1)} s wall (${((1000 * boot.cpu) / nsim).toFixed(1)} ms a refit), failures ${boot.value.failures.count}`);
+  // The same refits on two worker threads (one pool, started and warmed before timing): identical numbers.
+  const pool = openWorkerPool({ threads: 2 });
+  await parametricBootstrap(m1, { nsim: 4, seed: 1, pool });
+  const boot2 = await timedAsync(() => parametricBootstrap(m1, { nsim, seed: 1, pool }));
+  await pool.close();
+  if (JSON.stringify(boot2.value.statistics) !== JSON.stringify(boot.value.statistics)) throw new Error('2 threads gave other bootstrap statistics than 1');
+  console.log(`rcteval on 2 worker threads: ${boot2.wall.toFixed(1)} s wall (${(boot.wall / boot2.wall).toFixed(2)}× the 1-thread speed), identical statistics`);
   let rPerRefit: number | null = null;
   if (useR) {
     const rb = runR('boot', String(rBoot));
     if (rb) {
       const per = rb['cpuSeconds']! / rBoot;
-      console.log(`R bootMer(nsim = ${rBoot}): ${rb['cpuSeconds']!.toFixed(1)} s CPU (${(1000 * per).toFixed(0)} ms a refit) → ${(per * nsim).toFixed(0)} s extrapolated to ${nsim}; rcteval / bootMer = ${(boot.cpu / (per * nsim)).toFixed(3)} (CPU)`);
+      console.log(`R bootMer(nsim = ${rBoot}): ${rb['cpuSeconds']!.toFixed(1)} s CPU (${(1000 * per).toFixed(0)} ms a refit) → ${(per * nsim).toFixed(0)} s extrapolated to ${nsim}; rcteval / bootMer = ${(boot.cpu / (per * nsim)).toFixed(3)} (CPU, one thread); on 2 worker threads ${(boot2.wall / (per * nsim)).toFixed(3)} (rcteval's wall-clock ÷ R's single-thread time)`);
       rPerRefit = per;
     }
   }
@@ -136,7 +143,7 @@ if (only !== 'sim') {
       }),
     );
     const perEager = eager.cpu / eagerN;
-    const fast = parametricBootstrap(m1, { nsim: eagerN, seed: 1, statistic: (f) => ({ crit: f.remlCriterion! }) }).replicates['crit']!;
+    const fast = (await parametricBootstrap(m1, { nsim: eagerN, seed: 1, statistic: (f) => ({ crit: f.remlCriterion! }) })).replicates['crit']!;
     let worst = 0;
     let worse = 0;
     let better = 0;

@@ -18,7 +18,7 @@ export interface BranchTask {
 }
 
 /** The stream of {@link replicateSeed} that multiple imputation draws from. */
-export const IMPUTATION_STREAM = 3;
+export const IMPUTATION_STREAM = 4;
 
 /** Imputation l on the outcome scale (observed scores as observed): its generator is a pure function of (seed, l). */
 export function branchImputations(t: BranchTask, done: (n: number) => void): Float64Array[] {

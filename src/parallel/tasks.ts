@@ -11,6 +11,7 @@ import { branchImputations, type BranchTask } from '../missing-data/branches.js'
 import { runRefits, type RefitTask } from '../missing-data/refits.js';
 import type { LmmFit } from '../models/lmm/types.js';
 import type { OlsFit } from '../models/ols/types.js';
+import { runBootstrapRefits, type BootstrapOutcome, type BootstrapRefitsTask } from '../power/refit.js';
 import { runPowerReplicates, type PowerReplicatesTask, type ReplicateOutcome } from '../power/replicates.js';
 
 interface BootstrapBlocksTask {
@@ -26,6 +27,8 @@ export interface TaskTypes {
   'imputation-branches': { input: BranchTask; output: Float64Array[] };
   /** One model refitted to several responses on a shared frame (completed datasets). */
   refits: { input: RefitTask; output: (LmmFit | OlsFit)[] };
+  /** Parametric-bootstrap refits (default statistic) or bootstrap-LRT replicates. */
+  'bootstrap-refits': { input: BootstrapRefitsTask; output: BootstrapOutcome[] };
   /** Power-simulation replicates: one outcome per replicate. */
   'power-replicates': { input: PowerReplicatesTask; output: ReplicateOutcome[] };
 }
@@ -55,5 +58,6 @@ export const TASKS: { [K in TaskKind]: Handler<K> } = {
     return { output: out, transfer: out.map((y) => y.buffer as ArrayBuffer) };
   },
   refits: (t, done) => ({ output: runRefits(t, done), transfer: [] }),
+  'bootstrap-refits': (t, done) => ({ output: runBootstrapRefits(t, done), transfer: [] }),
   'power-replicates': (t, done) => ({ output: runPowerReplicates(t, done), transfer: [] }),
 };

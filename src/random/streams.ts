@@ -2,7 +2,7 @@
  * Independent seeds for replicated work: replicate i of stream s under a master seed gets a seed
  * that is a pure function of the three, so replicates can run in any order, on any thread, with
  * identical draws. Streams in use: 0 and 1 power simulation (power, type-I error), 2 parametric
- * bootstrap, 3 multiple imputation.
+ * bootstrap, 3 bootstrap likelihood-ratio test, 4 multiple imputation.
  */
 /** A 32-bit mixer (the finaliser of MurmurHash3), to derive independent seeds. */
 function mix32(x: number): number {

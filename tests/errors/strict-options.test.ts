@@ -178,6 +178,7 @@ const TABLE: [string, Call, string, string | null][] = [
   ['poolMarginalMeans', () => api.poolMarginalMeans(any, ['arm'], { dfComplet: 3 } as never), 'options.dfComplet', 'dfComplete'],
   ['poolContrasts', () => api.poolContrasts(any, ['arm'], 'pairwise', { refrence: 0 } as never), 'options.refrence', 'reference'],
   ['multipleImputation', () => api.multipleImputation(any, { burnin: 5 } as never), 'options.burnin', 'burnIn'],
+  ['fitImputations', () => api.fitImputations(any, 'score ~ arm', { model: 'ols', wher: {} } as never), 'options.wher', 'where'],
   ['tippingPoint', () => api.tippingPoint(any, any, { delta: {} } as never), 'options.delta', 'deltas'],
 ];
 
