@@ -657,6 +657,7 @@ export {
   powerBySimulation,
   primaryLmmAnalysis,
   replicateSeed,
+  simulationDesignFor,
   type AnalyseFunction,
   type FailureSummary,
   type PowerProgress,
@@ -680,6 +681,7 @@ export {
   type SimulatedResponses,
 } from './power/bootstrap.js';
 export { powerCurve, type PowerCurve, type PowerCurveOptions, type PowerCurvePoint } from './power/curve.js';
+export { runPowerPlan, type PowerPlanResult } from './analysis/power-plan.js';
 
 // MMRM: mixed models for repeated measures
 // The covariance written in the formula as mmrm does (us, cs/csh, ar1/ar1h, toep/toeph, ad/adh;

@@ -341,6 +341,15 @@ const powerSchema = z
       .array(z.strictObject({ vary: z.enum(['nGroups', 'groupSize', 'nControls', 'effect']), values: z.array(z.number()).min(1).max(LIMITS.gridPoints) }))
       .default([])
       .meta({ description: 'Power curves to draw: the input varied and its grid.' }),
+
+    simulation: z
+      .strictObject({
+        replicates: z.number().int().min(10).max(100000).default(1000).meta({ description: 'Simulated trials (and as many again with effect 0 for the type-I error).' }),
+        seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+      })
+      .nullable()
+      .default(null)
+      .meta({ description: "Check the analytic power by simulation: trials drawn by the generator with the design (MCAR dropout, as the formulas assume), each analysed by the partially nested mixed model with the design's analysis; null: analytic only." }),
   })
   .meta({ description: 'Planning: analytic power and sample size of a partially nested design, run by `rcteval power` (analyzeTrial ignores this section).' });
 

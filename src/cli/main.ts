@@ -24,7 +24,9 @@ import type { TrialAnalysis } from '../analysis/types.js';
 import { writeReport } from '../report/write.js';
 import { interval, notEstimableText, num } from '../report/format.js';
 import { loadTrialFiles, readPlanFile, type TrialFiles } from './load.js';
-import { runPowerPlan, writePowerReport } from './power.js';
+import { writePowerReport } from './power.js';
+import { runPowerPlan } from '../analysis/power-plan.js';
+import { powerReportSection } from '../report/sections/power.js';
 
 /** Where the CLI writes. */
 export interface CliIo {
@@ -238,11 +240,23 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
       const plan = str('plan');
       if (!plan) throw new UsageError('--plan is required');
-      const result = runPowerPlan(readPlanFile(plan));
-      io.stdout(result.markdown);
+      let last = -1;
+      const plan0 = readPlanFile(plan);
+      const result = await runPowerPlan(plan0, {
+        threads: parseThreads(str('threads')),
+        onProgress: (e) => {
+          // One line per tenth of the replicates, on stderr.
+          const step = Math.floor((10 * e.done) / e.total);
+          if (quiet || step === last) return;
+          last = step;
+          io.stderr(`simulation (${e.phase === 'power' ? 'power' : 'type-I error'}): ${e.done} of ${e.total} trials\n`);
+        },
+      });
+      const report = powerReportSection({ title: plan0.title, power: result.power, solve: result.solve, curves: result.curves, target: plan0.power!.target, simulation: result.simulation });
+      io.stdout(report.markdown);
       const out = str('out');
       if (out !== undefined) {
-        const files = writePowerReport(result, out);
+        const files = writePowerReport(report, out);
         if (!quiet) io.stderr(`Wrote ${files.join(', ')}\n`);
       }
       return 0;

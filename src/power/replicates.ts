@@ -34,6 +34,48 @@ export function primaryLmmAnalysis(visit: number, ddf: DdfMethod): AnalyseFuncti
 }
 
 /**
+ * The analyses a worker can run (a function cannot cross to a worker): the primary mixed model's
+ * arm × visit test, or the arm effect at one follow-up visit by the partially nested model on
+ * that visit's rows, as the analytic power's `analysis` (posttest, ANCOVA on the baseline score,
+ * or change from baseline).
+ */
+export type BuiltInAnalysis = { kind: 'primary'; visit: number; ddf: DdfMethod } | { kind: 'posttest' | 'ancova' | 'change'; visit: number; ddf: DdfMethod };
+
+/** The follow-up analysis of {@link BuiltInAnalysis}: participants without a baseline score are left out of ANCOVA and change. */
+export function followUpAnalysis(kind: 'posttest' | 'ancova' | 'change', visit: number, ddf: DdfMethod): AnalyseFunction {
+  return (data) => {
+    const baseline = new Float64Array(data.nParticipants).fill(Number.NaN);
+    for (let r = 0; r < data.nRows; r++) if (data.visit[r] === 0) baseline[data.id[r]!] = data.score[r]!;
+    const score: number[] = [];
+    const arm: string[] = [];
+    const group: number[] = [];
+    const base: number[] = [];
+    for (let r = 0; r < data.nRows; r++) {
+      if (data.visit[r] !== visit) continue;
+      const b = baseline[data.id[r]!]!;
+      if (kind !== 'posttest' && Number.isNaN(b)) continue;
+      score.push(kind === 'change' ? data.score[r]! - b : data.score[r]!);
+      arm.push(String(data.arm[r]));
+      group.push(data.group[r]!);
+      base.push(b);
+    }
+    const fit = fitLmm(kind === 'ancova' ? 'score ~ arm + baseline' : 'score ~ arm', kind === 'ancova' ? { score, arm, group, baseline: base } : { score, arm, group }, {
+      factors: ['arm'],
+      levels: { arm: ['0', '1'] },
+      partialNesting: { cluster: 'group', arm: 'arm', treated: '1' },
+      ddf,
+    });
+    const row = fit.fixedEffects.find((r) => r.term === 'arm1');
+    if (!row || !row.estimable || row.pValue === null) throw new Error(row?.reason ?? 'the arm coefficient is not estimable');
+    return row.pValue;
+  };
+}
+
+export function builtInAnalysis(a: BuiltInAnalysis): AnalyseFunction {
+  return a.kind === 'primary' ? primaryLmmAnalysis(a.visit, a.ddf) : followUpAnalysis(a.kind, a.visit, a.ddf);
+}
+
+/**
  * Replicate i of stream `stream` (0 = power, 1 = type-I error: the same design with effect 0,
  * therapy groups still varying): its trial and the analysis' p-value. An analysis that throws or
  * gives no p-value in [0, 1] is a failure with its reason.
@@ -55,19 +97,18 @@ export function runReplicate(design: SimulationDesign, seed: number, stream: 0 |
   }
 }
 
-/** Replicates `from` … `to − 1` of one stream, analysed by the primary mixed model (the analysis a worker can run). */
+/** Replicates `from` … `to − 1` of one stream, analysed by a built-in analysis (what a worker can run). */
 export interface PowerReplicatesTask {
   design: SimulationDesign;
   seed: number;
   stream: 0 | 1;
   from: number;
   to: number;
-  visit: number;
-  ddf: DdfMethod;
+  analysis: BuiltInAnalysis;
 }
 
 export function runPowerReplicates(t: PowerReplicatesTask, done: (n: number) => void): ReplicateOutcome[] {
-  const analyse = primaryLmmAnalysis(t.visit, t.ddf);
+  const analyse = builtInAnalysis(t.analysis);
   const out: ReplicateOutcome[] = [];
   for (let i = t.from; i < t.to; i++) {
     out.push(runReplicate(t.design, t.seed, t.stream, i, analyse));

@@ -17,7 +17,8 @@ import type { DdfMethod } from '../models/lmm/types.js';
 import { replicateSeed } from '../random/streams.js';
 import { checkThreads, ranges, runTasks, sharedPool } from '../parallel/engine.js';
 import type { ThreadingOptions } from '../parallel/types.js';
-import { runReplicate, type AnalyseFunction, type ReplicateOutcome, type SimulationDesign } from './replicates.js';
+import { resolveDesign, type PartiallyNestedDesign } from './analytic.js';
+import { runReplicate, type AnalyseFunction, type BuiltInAnalysis, type ReplicateOutcome, type SimulationDesign } from './replicates.js';
 
 export { replicateSeed } from '../random/streams.js';
 export { primaryLmmAnalysis, type AnalyseFunction, type SimulationDesign } from './replicates.js';
@@ -67,6 +68,15 @@ export interface PowerSimulationOptions extends ThreadingOptions {
    * @defaultValue the primary mixed model
    */
   analyse?: AnalyseFunction;
+  /**
+   * The built-in analysis when `analyse` is not given (these run on worker threads):
+   * `'primary'`, the primary mixed model's arm × visit test; or the arm effect at `visit` from
+   * the partially nested model on that visit's rows: `'posttest'` (`score ~ arm`), `'ancova'`
+   * (`score ~ arm + baseline`) or `'change'` (score − baseline `~ arm`), as the analytic power's
+   * `analysis`.
+   * @defaultValue 'primary'
+   */
+  analysis?: 'primary' | 'posttest' | 'ancova' | 'change';
   /**
    * The follow-up visit (index into the design's visits, ≥ 1) whose arm × visit contrast the
    * default analysis tests.
@@ -144,6 +154,7 @@ const KEYS = optionKeys<PowerSimulationOptions>()([
   'seed',
   'alpha',
   'analyse',
+  'analysis',
   'visit',
   'ddf',
   'typeI',
@@ -229,9 +240,14 @@ export async function powerBySimulation(options: PowerSimulationOptions = {}): P
     visit = 1;
     for (let v = 2; v < visits.length; v++) if (visits[v]!.effectMultiplier > visits[visit]!.effectMultiplier) visit = v;
   }
+  if (o.analyse !== undefined && o.analysis !== undefined) throw new ArgumentError('options.analysis', o.analysis, 'nothing when options.analyse is given (one analysis)');
+  const kind = checkOneOf('options.analysis', o.analysis ?? 'primary', ['primary', 'posttest', 'ancova', 'change'] as const);
+  const analysis: BuiltInAnalysis = { kind, visit, ddf };
   const analysisName = o.analyse
     ? 'user-supplied analysis'
-    : `primary mixed model score ~ arm * visit + (1 | id) + therapy groups (partially nested), ${ddf} df, test of arm × visit at "${visits[visit]!.name}"`;
+    : kind === 'primary'
+      ? `primary mixed model score ~ arm * visit + (1 | id) + therapy groups (partially nested), ${ddf} df, test of arm × visit at "${visits[visit]!.name}"`
+      : `${kind === 'posttest' ? 'score ~ arm' : kind === 'ancova' ? 'score ~ arm + baseline' : 'change from baseline ~ arm'} at "${visits[visit]!.name}" with therapy groups (partially nested), ${ddf} df`;
 
   // Replicates run in batches: of `checkEvery` when a target can stop the run early (so the
   // stopping rule sees the same replicates whatever the threads), else the whole stream at once.
@@ -268,7 +284,7 @@ export async function powerBySimulation(options: PowerSimulationOptions = {}): P
         const run = await runTasks(
           {
             kind: 'power-replicates',
-            split: (parts) => ranges(to - from, parts).map(([a, b]) => ({ design, seed, stream, from: from + a, to: from + b, visit, ddf })),
+            split: (parts) => ranges(to - from, parts).map(([a, b]) => ({ design, seed, stream, from: from + a, to: from + b, analysis })),
             worthThreads: false,
             onProgress: (done) => progress(from + done),
             label: 'the simulation',
@@ -336,5 +352,41 @@ export async function powerBySimulation(options: PowerSimulationOptions = {}): P
     },
     method: `Monte Carlo: ${main.tally.run} simulated trials (seed ${seed}, one seed per replicate), rejection at α = ${alpha}`,
     diagnostics,
+  };
+}
+
+/**
+ * The generator's design for an analytic design (`partiallyNestedPower`'s), so the two can be
+ * compared: k groups of m treated participants (group sizes uniform on whole numbers with the
+ * design's coefficient of variation), the controls, one follow-up with the design's retention
+ * (MCAR, as the formulas assume), the effect in SD units, the therapy-group SD from the ICC
+ * (ICC = σ²_g ÷ (σ²_g + 1) on the unit outcome scale) and the baseline–follow-up correlation as
+ * the participants' share of the variance.
+ * @throws ArgumentError for a design `partiallyNestedPower` refuses, or a control-arm SD ratio
+ *   other than 1 (the generator has one residual SD).
+ * @example
+ * simulationDesignFor({ nGroups: 10, groupSize: 8, nControls: 80, effect: 0.5, icc: 0.05, retention: 0.8 }).nParticipants; // 160
+ */
+export function simulationDesignFor(design: PartiallyNestedDesign): SimulationDesign {
+  const d = resolveDesign(design);
+  if (d.controlSdRatio !== 1) throw new ArgumentError('design.controlSdRatio', d.controlSdRatio, 'a ratio of 1 for a simulation (the generator draws both arms with one residual SD)');
+  const m = Math.round(d.groupSize);
+  // Uniform on m − h … m + h has variance ((2h + 1)² − 1) / 12.
+  const h = Math.min(m - 2, Math.round((Math.sqrt(12 * (d.groupSizeCv * m) ** 2 + 1) - 1) / 2));
+  const nTreated = d.nGroups * m;
+  const nControls = d.nControls ?? Math.round(d.allocationRatio * nTreated);
+  return {
+    nParticipants: nTreated + nControls,
+    nGroups: d.nGroups,
+    treatedShare: nTreated / (nTreated + nControls),
+    groupSize: { min: m - Math.max(0, h), max: m + Math.max(0, h) },
+    visits: [
+      { name: 'baseline', months: 0, retention: 1, effectMultiplier: 0, controlChange: 0 },
+      { name: 'follow-up', months: 9, retention: d.retention, effectMultiplier: 1, controlChange: 0 },
+    ],
+    groupSd: Math.sqrt(d.icc / (1 - d.icc)),
+    participantShare: d.baselineCorrelation,
+    attritionSlope: 0,
+    spec: { effect: d.effect, missingAtVisit: 0 },
   };
 }

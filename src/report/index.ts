@@ -29,6 +29,7 @@ export {
   type SectionContext,
 } from './model.js';
 export { registerSection } from './sections/register.js';
+export { powerReportSection, powerCurveFigure, type PowerReportInput } from './sections/power.js';
 export { missingDataChapter, type MissingDataChapterInput, type AssumptionResult } from './sections/missing-data.js';
 export { renderHtml } from './html.js';
 export { renderMarkdown, type MarkdownOptions } from './markdown.js';

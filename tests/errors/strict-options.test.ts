@@ -153,6 +153,8 @@ const TABLE: [string, Call, string, string | null][] = [
   ['simulateFromFit', () => api.simulateFromFit(any, { nsimm: 2 } as never), 'options.nsimm', 'nsim'],
   ['parametricBootstrap', () => api.parametricBootstrap(any, { cilevel: 0.9 } as never), 'options.cilevel', 'ciLevel'],
   ['powerCurve', () => api.powerCurve(any, { vari: 'nGroups' } as never), 'options.vari', 'vary'],
+  ['simulationDesignFor', () => api.simulationDesignFor({ nGroups: 4, groupSize: 8, effect: 0.3, icc: 0.05, iccc: 1 } as never), 'design.iccc', 'icc'],
+  ['runPowerPlan', () => api.runPowerPlan(any, { thread: 2 } as never), 'options.thread', 'threads'],
   ['bootstrapLrt', () => api.bootstrapLrt(any, any, { sed: 1 } as never), 'options.sed', 'seed'],
   ['groupCourseCost', () => api.groupCourseCost({ fixedCostPerCourse: 1, participantsPerCourse: 8, dropoutrate: 0.1 } as never), 'inputs.dropoutrate', 'dropoutRate'],
   ['groupCourseCost (substitution)', () => api.groupCourseCost({ fixedCostPerCourse: 1, participantsPerCourse: 8, substitution: { hoursPerParticipant: 1, costPerHours: 2 } } as never), 'inputs.substitution.costPerHours', 'costPerHour'],
@@ -198,6 +200,7 @@ const NOT_OPTIONS: Record<string, string> = {
   categoryBarsFigure: 'a design object',
   regrid: 'a marginal-means result (data), not options',
   missingDataChapter: 'the chapter’s results (data: missingness, effects, tipping point), not options',
+  powerReportSection: 'the power results to render (data), not options',
 };
 
 describe('every public function rejects unknown options', () => {

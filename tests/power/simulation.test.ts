@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../../src/errors/index.js';
 import { partiallyNestedPower } from '../../src/power/analytic.js';
-import { powerBySimulation, replicateSeed, type AnalyseFunction, type PowerProgress } from '../../src/power/simulation.js';
+import { powerBySimulation, replicateSeed, simulationDesignFor, type AnalyseFunction, type PowerProgress } from '../../src/power/simulation.js';
+import { followUpAnalysis } from '../../src/power/replicates.js';
+import { simulateLongColumns } from '../../src/simulate/columns.js';
 import { fitLmm } from '../../src/models/lmm/fit.js';
 import { studentTCdf } from '../../src/distributions/student-t.js';
 import type { VisitSpec } from '../../src/simulate/options.js';
@@ -119,6 +121,43 @@ describe('powerBySimulation', () => {
     await expect(powerBySimulation({ replicates: 0 })).rejects.toThrow(/options\.replicates/);
     await expect(powerBySimulation({ analyse: 3 as never })).rejects.toThrow(/options\.analyse/);
     await expect(powerBySimulation({ design: { seed: 3 } as never })).rejects.toThrow(/options\.design\.seed/);
+  });
+});
+
+describe('simulationDesignFor and the built-in follow-up analyses', () => {
+  it('maps an analytic design onto the generator: participants, groups, sizes, retention, effect and the ICC as the generator’s truth', async () => {
+    const d = simulationDesignFor({ nGroups: 10, groupSize: 8, nControls: 70, effect: 0.5, icc: 0.05, retention: 0.8, baselineCorrelation: 0.6 });
+    expect(d).toMatchObject({ nParticipants: 150, nGroups: 10, groupSize: { min: 8, max: 8 }, participantShare: 0.6, attritionSlope: 0, spec: { effect: 0.5, missingAtVisit: 0 } });
+    expect(d.visits![1]!.retention).toBe(0.8);
+    const probe = simulateLongColumns({ ...d, seed: 1 });
+    expect(probe.nGroups).toBe(10);
+    expect((probe.truth.groupSd ** 2) / (1 + probe.truth.groupSd ** 2)).toBeCloseTo(0.05, 12);
+    // Group sizes with a coefficient of variation: uniform on m ± h with sd ≈ cv·m.
+    const v = simulationDesignFor({ nGroups: 10, groupSize: 8, effect: 0.5, icc: 0.05, groupSizeCv: 0.25 }).groupSize!;
+    expect([v.min, v.max]).toEqual([5, 11]);
+    expect(() => simulationDesignFor({ nGroups: 10, groupSize: 8, effect: 0.5, icc: 0.05, controlSdRatio: 1.5 })).toThrow(/controlSdRatio/);
+  });
+
+  it('posttest, ANCOVA and change: the arm p-value of the partially nested model on the follow-up rows, as fitLmm gives it', async () => {
+    const design = simulationDesignFor({ nGroups: 6, groupSize: 6, nControls: 36, effect: 0.5, icc: 0.05, retention: 0.9 });
+    for (const analysis of ['posttest', 'ancova', 'change'] as const) {
+      const r = await powerBySimulation({ design, replicates: 1, seed: 3, typeI: false, analysis, threads: 1 });
+      const data = simulateLongColumns({ ...design, seed: replicateSeed(3, 0, 0) });
+      const base = new Map<number, number>();
+      for (let i = 0; i < data.nRows; i++) if (data.visit[i] === 0) base.set(data.id[i]!, data.score[i]!);
+      const rows = [];
+      for (let i = 0; i < data.nRows; i++) {
+        if (data.visit[i] !== 1) continue;
+        const b = base.get(data.id[i]!)!;
+        rows.push({ score: analysis === 'change' ? data.score[i]! - b : data.score[i]!, arm: String(data.arm[i]), group: data.group[i]!, baseline: b });
+      }
+      const fit = fitLmm(analysis === 'ancova' ? 'score ~ arm + baseline' : 'score ~ arm', rows, { factors: ['arm'], levels: { arm: ['0', '1'] }, partialNesting: { cluster: 'group', arm: 'arm', treated: '1' } });
+      const p = fit.fixedEffects.find((x) => x.term === 'arm1')!.pValue!;
+      expect(followUpAnalysis(analysis, 1, 'Satterthwaite')(data, 0)).toBe(p);
+      expect(r.power.rejections).toBe(p < 0.05 ? 1 : 0);
+    }
+    await expect(powerBySimulation({ analysis: 'posttest', analyse: () => 0.5 })).rejects.toThrow(/options\.analysis/);
+    await expect(powerBySimulation({ analysis: 'glm' as never })).rejects.toThrow(/options\.analysis/);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import type { AnalyticPowerResult, SolveResult } from '../../power/analytic.js';
 import type { PowerCurve } from '../../power/curve.js';
+import type { PowerSimulationResult, RejectionRate } from '../../power/simulation.js';
 import { CONFIG, HEIGHT, WIDTH, type Figure } from '../figures/common.js';
 
 /** What the power report shows. */
@@ -16,6 +17,8 @@ export interface PowerReportInput {
   solve: SolveResult | null;
   curves: PowerCurve[];
   target: number;
+  /** The simulation check of the design's power, when the plan asked for one. @defaultValue none */
+  simulation?: PowerSimulationResult | null;
 }
 
 const LABELS: Record<PowerCurve['vary'], string> = {
@@ -97,6 +100,20 @@ export function powerReportSection(input: PowerReportInput): { markdown: string;
     } else {
       lines.push(`**Target power ${f(s.target, 2)} not reachable:** ${s.reason}.`, '');
     }
+  }
+  const sim = input.simulation;
+  if (sim) {
+    const rate = (r: RejectionRate | null): string =>
+      r === null ? 'not run' : r.estimate === null ? `not estimable: no analysis gave a p-value (${r.failures.byReason[0]?.reason ?? 'no replicates'})` : `${f(r.estimate)} (${f(r.ciLevel * 100, 0)} % Monte Carlo interval ${f(r.ci![0])}–${f(r.ci![1])}; ${r.n} of ${r.replicates} trials analysed)`;
+    const agree = p && sim.power.ci ? (p.power >= sim.power.ci[0] && p.power <= sim.power.ci[1] ? 'the analytic power lies inside the simulation’s interval' : `the analytic power ${f(p.power)} lies outside the simulation’s interval: the formula’s assumptions do not hold for this design (see docs/methods/power.md)`) : null;
+    lines.push(
+      `**Simulated power** (${sim.method}; ${sim.analysis}): ${rate(sim.power)}${agree ? `; ${agree}` : ''}.`,
+      '',
+      `Type-I error of the same analysis (effect 0): ${rate(sim.typeIError)}.`,
+      '',
+      ...sim.diagnostics.map((d) => `- ${d.message}`),
+      ...(sim.diagnostics.length ? [''] : []),
+    );
   }
   const figures = input.curves.map((c) => powerCurveFigure(c, input.target));
   for (const fig of figures) lines.push(`- ${fig.title}: ${fig.reading}`);
