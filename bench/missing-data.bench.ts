@@ -4,6 +4,7 @@
  *   npx tsx bench/missing-data.bench.ts            # speed (with R when installed) and coverage
  *   npx tsx bench/missing-data.bench.ts --no-r     # JavaScript only
  *   npx tsx bench/missing-data.bench.ts --reps 500 # coverage replicates (default 100)
+ *   npx tsx bench/missing-data.bench.ts --only speed|coverage
  *
  * Speed: one SFT-sized trial (300 participants, MAR dropout on baseline and 9-month scores):
  * 50 imputations plus 50 pooled LMM fits (`score ~ baseline + arm * visit + (1 | id)` with the
@@ -19,39 +20,56 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { multipleImputation } from '../src/missing-data/impute.js';
+import { fitImputations } from '../src/missing-data/fit-imputations.js';
+import { openWorkerPool } from '../src/parallel/pool.js';
 import { poolContrasts, poolFits } from '../src/missing-data/pool.js';
 import { tippingPoint } from '../src/missing-data/tipping-point.js';
-import { fitLmm } from '../src/models/lmm/fit.js';
 import { fitOls } from '../src/models/ols/fit.js';
 import { sftWithDropout } from '../tests/missing-data/sft-dropout.js';
 
 const args = process.argv.slice(2);
 const useR = !args.includes('--no-r');
 const reps = args.includes('--reps') ? Number(args[args.indexOf('--reps') + 1]) || 100 : 100;
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : null;
+if (only !== null && only !== 'speed' && only !== 'coverage') throw new Error(`--only ${only}: expected speed or coverage`);
 const median = (x: number[]) => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)]!;
 const cols = { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits: ['baseline', '9m', '15m'], cluster: 'group' };
 
 // Speed.
 const trial = sftWithDropout(2026, 300);
+if (only !== 'coverage') {
 const times: number[] = [];
+const times2: number[] = [];
 const tipTimes: number[] = [];
 let contrast9 = NaN;
+const LMM = 'score ~ baseline + arm * visit + (1 | id)';
+const lmmOptions = { partialNesting: { cluster: 'group', arm: 'arm', treated: 'SFT' } };
+const followUps = { visit: ['9m', '15m'] };
+// Two worker threads, started (and their code loaded) before any timing, as a session would keep them.
+const pool = openWorkerPool({ threads: 2 });
+const warm = await multipleImputation(trial.incomplete, { ...cols, m: 4, seed: 99, pool });
+await fitImputations(warm, LMM, { model: 'lmm', options: lmmOptions, where: followUps, pool });
 for (let r = 0; r < 3; r++) {
-  const t0 = performance.now();
   // The first run warms the JIT and is not timed (as the LMM benchmark).
-  const mi = await multipleImputation(trial.incomplete, { ...cols, m: 50, seed: r });
-  const fits = mi.completed.map((d) =>
-    fitLmm('score ~ baseline + arm * visit + (1 | id)', d.filter((x) => x.visit !== 'baseline'), { partialNesting: { cluster: 'group', arm: 'arm', treated: 'SFT' } }),
-  );
+  const t0 = performance.now();
+  const mi = await multipleImputation(trial.incomplete, { ...cols, m: 50, seed: r, threads: 1 });
+  const { fits } = await fitImputations(mi, LMM, { model: 'lmm', options: lmmOptions, where: followUps, threads: 1 });
   const c = poolContrasts(fits, ['arm'], 'revpairwise', { by: ['visit'] });
   if (r > 0) times.push(performance.now() - t0);
   contrast9 = c.rows.find((x) => x.by.visit === '9m')!.estimate!;
+  const t2 = performance.now();
+  const mi2 = await multipleImputation(trial.incomplete, { ...cols, m: 50, seed: r, pool });
+  const fits2 = (await fitImputations(mi2, LMM, { model: 'lmm', options: lmmOptions, where: followUps, pool })).fits;
+  const c2 = poolContrasts(fits2, ['arm'], 'revpairwise', { by: ['visit'] });
+  if (r > 0) times2.push(performance.now() - t2);
+  if (c2.rows.find((x) => x.by.visit === '9m')!.estimate !== contrast9) throw new Error('2 threads gave another pooled contrast than 1');
   if (r < 2) continue;
   const t1 = performance.now();
   const grid = Array.from({ length: 11 }, (_, k) => -10 + 2 * k);
-  tippingPoint(mi, (d) => fitOls('score ~ arm + baseline', d.filter((x) => x.visit === '9m')).fixedEffects[1]!, { deltas: { control: grid, SFT: grid } });
+  tippingPoint(mi, { formula: 'score ~ arm + baseline', model: 'ols', where: { visit: '9m' }, term: 'armSFT' }, { deltas: { control: grid, SFT: grid } });
   tipTimes.push(performance.now() - t1);
 }
+await pool.close();
 let rMs = NaN;
 if (useR) {
   const dir = join(tmpdir(), `rcteval-mi-${process.pid}`);
@@ -68,10 +86,14 @@ if (useR) {
 }
 console.log('| task | rcteval (ms, median of 2) | mice + lmer (ms, median of 2) | R / rcteval |');
 console.log('|---|---:|---:|---:|');
-console.log(`| 50 imputations + 50 pooled LMM fits (300 participants) | ${median(times).toFixed(0)} | ${Number.isFinite(rMs) ? rMs.toFixed(0) : '—'} | ${Number.isFinite(rMs) ? (rMs / median(times)).toFixed(1) : '—'} |`);
+console.log(`| 50 imputations + 50 pooled LMM fits (300 participants), 1 thread | ${median(times).toFixed(0)} | ${Number.isFinite(rMs) ? rMs.toFixed(0) : '—'} | ${Number.isFinite(rMs) ? (rMs / median(times)).toFixed(1) : '—'} |`);
+console.log(`| the same on 2 worker threads (pool open) | ${median(times2).toFixed(0)} | ${Number.isFinite(rMs) ? rMs.toFixed(0) : '—'} | ${Number.isFinite(rMs) ? (rMs / median(times2)).toFixed(1) : '—'} |`);
 console.log(`| tipping point: 11 × 11 δ × 50 imputations (ANCOVA; one run) | ${median(tipTimes).toFixed(0)} | — | — |`);
 console.log(`\n(pooled 9-month contrast in the timed run: ${contrast9.toFixed(3)})\n`);
 
+}
+
+if (only !== 'speed') {
 // Coverage.
 const OLS = { vcov: 'CR2', cluster: 'group', clusterMissing: 'singleton' } as const;
 const withBaseline = (rows: Record<string, unknown>[]) => {
@@ -84,11 +106,12 @@ const t0 = performance.now();
 for (let rep = 0; rep < reps; rep++) {
   const t = sftWithDropout(50_000 + rep, 300);
   truth = t.effect;
-  const mi = await multipleImputation(t.incomplete, { ...cols, m: 10, burnIn: 100, seed: rep });
+  // The defaults: a shared burn-in of 200 sweeps, 20 sweeps per imputation.
+  const mi = await multipleImputation(t.incomplete, { ...cols, m: 10, seed: rep, threads: 1 });
   const complete = withBaseline(t.complete);
   const incomplete = withBaseline(t.incomplete);
   for (const v of ['9m', '15m'] as const) {
-    const p = poolFits(mi.completed.map((d) => fitOls('score ~ arm + baseline', d.filter((r) => r.visit === v), OLS))).rows.find((r) => r.label === 'armSFT')!;
+    const p = poolFits((await fitImputations(mi, 'score ~ arm + baseline', { model: 'ols', options: OLS, where: { visit: v }, threads: 1 })).fits).rows.find((r) => r.label === 'armSFT')!;
     const full = fitOls('score ~ arm + baseline', complete.filter((r) => r.visit === v), OLS).fixedEffects[1]!;
     const cc = fitOls('score ~ arm + baseline', incomplete.filter((r) => r.visit === v), OLS).fixedEffects[1]!;
     acc[v].diff.push(p.estimate! - full.estimate);
@@ -108,4 +131,5 @@ for (const v of ['9m', '15m'] as const) {
   console.log(
     `| ${v} | ${truth[v]!.toFixed(2)} | ${mean(a.diff).toFixed(3)} (${(sd(a.diff) / Math.sqrt(reps)).toFixed(3)}) | ${((100 * mean(a.diff)) / truth[v]!).toFixed(1)} % | ${mean(a.cc).toFixed(3)} | ${(100 * cov).toFixed(1)} % (${(100 * Math.sqrt((cov * (1 - cov)) / reps)).toFixed(1)}) | ${mean(a.fmi).toFixed(2)} |`,
   );
+}
 }
