@@ -84,9 +84,12 @@ describe('missing-data section on the SFT sample', () => {
         const p = poolFits(mi.completed.map((d) => fitOls('score ~ arm + baseline', d.filter((r) => r['visit'] === v), { ciLevel: 0.95 }))).rows.find((r) => r.label === 'armSFT')!;
         const got = rb.rows.find((r) => r.visit === v)!;
         expect([got.estimate, got.se, got.df, got.pValue, got.fmi]).toEqual([p.estimate, p.se, p.df, p.pValue, p.fmi]);
-        // Treated dropouts imputed from the control arm's model: the effect shrinks towards 0.
-        expect(Math.abs(got.estimate!)).toBeLessThan(Math.abs(md.imputation.rows.find((r) => r.visit === v)!.estimate!));
       }
+      // Treated dropouts imputed from the control arm's model: at 9 months, where the MAR effect is
+      // clearly positive (at 15 months it is near 0 and the comparison is noise), the effect shrinks.
+      const mar9 = md.imputation.rows.find((r) => r.visit === '9m')!.estimate!;
+      expect(mar9).toBeGreaterThan(1);
+      expect(rb.rows.find((r) => r.visit === '9m')!.estimate!).toBeLessThan(mar9);
     }
     expect(parseAnalysisPlan({ ...planInput({ ...missingData, referenceBased: [] }) }).missingData!.referenceBased).toEqual([]);
     expect(() => parseAnalysisPlan({ ...planInput({ ...missingData, referenceBased: ['J2X'] }) })).toThrow(ValidationError);
