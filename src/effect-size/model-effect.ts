@@ -6,7 +6,8 @@ import { MIN_DF, NotEstimableError } from '../results/not-estimable.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { normalQuantile } from '../distributions/normal.js';
 import { studentTQuantile } from '../distributions/student-t.js';
-import { checkSample, limitInterval, readOptions, twoSidedLevel, variance } from './internal.js';
+import { checkSample, limitInterval, readOptions, twoSidedLevel } from './internal.js';
+import { variance } from '../statistics/sample.js';
 import type { Alternative, Sample } from './types.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
 
