@@ -27,9 +27,11 @@ export {
 } from './errors/index.js';
 export { LIMITS } from './errors/checks.js';
 
-// Results: the not-estimable convention
-// Every result row either has finite numbers or is `estimable: false` with a reason
-// (docs/methods/not-estimable.md); `waldRow` builds a row by that rule.
+// Results: the shared vocabulary and the not-estimable convention
+// Every result row extends `Estimate` (estimate, ci, ciLevel and, where the method gives them,
+// se, df, statistic, pValue) and either has finite numbers or is `estimable: false` with a
+// reason (docs/methods/not-estimable.md); `waldRow` builds a row by that rule.
+export type { CountsBy, Estimate, Interval, WaldEstimate } from './results/types.js';
 export {
   NotEstimableError,
   notEstimable,
@@ -614,7 +616,6 @@ export type {
   OutcomeResult,
   SectionResult,
   TrajectoryPoint,
-  Interval,
   ErrorInfo,
   EstimateRow,
   MaybeEstimateRow,

@@ -13,6 +13,7 @@ import { numberNeededToTreat, type NntResult } from './nnt.js';
 import { probabilityOfSuperiority, proportionalOddsComparison, type ProportionalOddsResult, type SuperiorityResult } from './ordinal.js';
 import type { CategoryCountRow, ChangeCategory, ClinicalSignificanceClassification } from './types.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
+import type { CountsBy, Estimate } from '../results/types.js';
 
 /** The categories from worst to best: the order of the ordinal comparison. */
 export const CHANGE_CATEGORIES: readonly ChangeCategory[] = Object.freeze(['harmed', 'deteriorated', 'unchanged', 'improved', 'recovered'] as const);
@@ -41,7 +42,7 @@ export interface CompareClinicalSignificanceOptions {
 }
 
 /** One category's count and share in one arm at one visit. */
-export interface CategoryProportionRow {
+export interface CategoryProportionRow extends Estimate {
   arm: string;
   visit: string;
   category: ChangeCategory;
@@ -52,7 +53,6 @@ export interface CategoryProportionRow {
   estimate: number;
   /** Wilson score interval. */
   ci: [number, number];
-  ciLevel: number;
   method: string;
 }
 
@@ -90,7 +90,7 @@ export interface BinaryComparisonRow {
   reference: string;
   /** Events and classified participants: treatment first. */
   events: { treatment: number; reference: number };
-  n: { treatment: number; reference: number };
+  n: CountsBy<'treatment' | 'reference'>;
   proportions: { treatment: number; reference: number };
   /** p_treatment − p_reference, Newcombe hybrid score (Wilson) interval. */
   riskDifference: RiskDifferenceResult;

@@ -13,6 +13,7 @@ import { acceptabilityCurve, icer, type AcceptabilityCurve, type IcerResult, typ
 import type { BootstrapEstimate, CiType } from './types.js';
 import { checkWtpGrid, type AllowNegative } from './validate.js';
 import { checkCiLevel, checkOptions, checkSeed, optionKeys } from '../errors/checks.js';
+import type { CountsBy } from '../results/types.js';
 
 /**
  * Default willingness-to-pay grid: 0 to 200,000 in steps of 5,000 (currency per outcome
@@ -63,7 +64,7 @@ export interface CostEffectivenessResult {
   treated: string;
   effectEstimator: EffectEstimator;
   /** Complete cases analysed per arm. */
-  n: { control: number; treated: number };
+  n: CountsBy<'control' | 'treated'>;
   /** Resampling units per arm (therapy groups, or individuals). */
   units: { control: number; treated: number };
   /** Participants left out for a missing cost or effect. */

@@ -11,6 +11,7 @@ import { requireEstimable } from '../results/not-estimable.js';
 import { checkWtpGrid, type AllowNegative } from './validate.js';
 import { DEFAULT_WTP } from './cost-effectiveness.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
+import type { Estimate } from '../results/types.js';
 
 /** Standard errors of the net-benefit regression. */
 export type CovType = 'classical' | 'HC1' | 'CR1';
@@ -48,13 +49,12 @@ export interface NetBenefitRegressionOptions {
 }
 
 /** The arm coefficient (adjusted INB) at one willingness to pay. */
-export interface NetBenefitRegressionRow {
+export interface NetBenefitRegressionRow extends Estimate {
   wtp: number;
   /** Adjusted incremental net benefit: the coefficient of the treated-arm indicator. */
   estimate: number;
   se: number;
   ci: [number, number];
-  ciLevel: number;
   df: number;
   /** t statistic for INB = 0. */
   statistic: number;

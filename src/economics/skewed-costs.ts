@@ -17,6 +17,7 @@ import { costTotalOptions, describeSchemes, participantCostTotals, resolveScheme
 import { chooseArms, indexEffects, type EffectRecord } from './effects.js';
 import type { CostParticipant } from './types.js';
 import type { NetBenefitRegressionOptions } from './net-benefit-regression.js';
+import type { Estimate } from '../results/types.js';
 
 /** Costs, and optionally covariates (e.g. baseline cost) joined by participant id. */
 export interface SkewedCostInput {
@@ -411,13 +412,12 @@ export interface TwoPartArm extends ArmMean {
 }
 
 /** The bootstrap of the combined mean difference. */
-export interface TwoPartBootstrap {
+export interface TwoPartBootstrap extends Estimate {
   estimate: number;
   /** Standard deviation of the finite replicates. */
   se: number;
   /** Percentile interval. */
   ci: [number, number];
-  ciLevel: number;
   /** Finite replicates. */
   replicates: number;
   /** Replicates in which a part could not be fitted (e.g. all costs 0 in an arm), left out. */

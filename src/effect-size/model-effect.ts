@@ -10,6 +10,7 @@ import { checkSample, limitInterval, readOptions, twoSidedLevel } from './intern
 import { variance } from '../statistics/sample.js';
 import type { Alternative, Sample } from './types.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
+import type { Estimate } from '../results/types.js';
 
 /** The model's estimate of the arm difference (outcome units) with its SE and df. */
 export interface ModelDifference {
@@ -55,12 +56,11 @@ export interface ModelEffectOptions {
 }
 
 /** Result of {@link standardizedModelEffect}. */
-export interface ModelEffectResult {
+export interface ModelEffectResult extends Estimate {
   estimate: number;
   /** Standard error of the standardized difference (by the chosen treatment of the SD). */
   se: number;
   ci: [number, number];
-  ciLevel: number;
   alternative: Alternative;
   df: number;
   /** Number of baseline values behind the SD; `null` when the SD was given as a number. */

@@ -19,6 +19,7 @@ import { buildReTerms, fitFrame, hidePlaceholder } from '../models/lmm/fit.js';
 import { getState, type LmmState } from '../models/lmm/state.js';
 import type { LmmFit } from '../models/lmm/types.js';
 import { replicateSeed } from './simulation.js';
+import type { Estimate } from '../results/types.js';
 
 /** Options of {@link simulateFromFit}. */
 export interface SimulateFromFitOptions {
@@ -57,7 +58,7 @@ export interface ParametricBootstrapOptions extends SimulateFromFitOptions {
 }
 
 /** Bootstrap distribution of one statistic. */
-export interface BootstrapStatisticRow {
+export interface BootstrapStatisticRow extends Estimate {
   name: string;
   /** The statistic of the original fit. */
   estimate: number;
@@ -67,7 +68,6 @@ export interface BootstrapStatisticRow {
   bias: number | null;
   /** Percentile interval (R's quantile type 7 of the replicates). */
   ci: [number, number] | null;
-  ciLevel: number;
   n: number;
 }
 

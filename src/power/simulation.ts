@@ -15,6 +15,7 @@ import { proportionInterval } from '../inference/proportion-interval.js';
 import { simulateLongColumns, type LongColumns, type LongColumnsOptions } from '../simulate/columns.js';
 import { fitLmm } from '../models/lmm/fit.js';
 import type { DdfMethod } from '../models/lmm/types.js';
+import type { Estimate } from '../results/types.js';
 
 /** The trial design of a power simulation: the generator's options without its seed. */
 export type SimulationDesign = Omit<LongColumnsOptions, 'seed' | 'clusterWithoutEffect'>;
@@ -95,10 +96,7 @@ export interface PowerSimulationOptions {
 }
 
 /** A rejection rate with its Monte Carlo interval. */
-export interface RejectionRate {
-  estimate: number | null;
-  ci: [number, number] | null;
-  ciLevel: number;
+export interface RejectionRate extends Estimate {
   rejections: number;
   /** Replicates whose analysis gave a p-value. */
   n: number;
