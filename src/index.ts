@@ -26,12 +26,13 @@ export {
   type Diagnostic,
 } from './errors/index.js';
 export { LIMITS } from './errors/checks.js';
+export { DIAGNOSTIC_CODES, type DiagnosticCode } from './errors/diagnostics.js';
 
 // Results: the shared vocabulary and the not-estimable convention
 // Every result row extends `Estimate` (estimate, ci, ciLevel and, where the method gives them,
 // se, df, statistic, pValue) and either has finite numbers or is `estimable: false` with a
 // reason (docs/methods/not-estimable.md); `waldRow` builds a row by that rule.
-export type { CountsBy, Estimate, Interval, WaldEstimate } from './results/types.js';
+export type { CountsBy, Estimate, Interval, TestedEstimate, WaldEstimate } from './results/types.js';
 export {
   NotEstimableError,
   notEstimable,
@@ -191,19 +192,16 @@ export {
 } from './simulate/index.js';
 
 // Descriptive tables: flow, baseline, outcomes by arm and visit
+export { flowCounts, type FlowRow, type FlowStage } from './descriptives/flow-counts.js';
 export {
-  flowCounts,
   baselineTable,
-  describeOutcomes,
   BASELINE_AGE_BANDS,
-  type FlowRow,
-  type FlowStage,
   type AgeBand,
   type BaselineRow,
   type BaselineTableOptions,
   type BaselineVariable,
-  type OutcomeSummaryRow,
-} from './descriptives/index.js';
+} from './descriptives/baseline-table.js';
+export { describeOutcomes, type OutcomeSummaryRow } from './descriptives/describe-outcomes.js';
 
 // Reproducible randomness
 export { createRng, type Rng } from './random/rng.js';
@@ -409,21 +407,20 @@ export {
 // Dose–response of attendance (exploratory) and its causal counterpart by instrumental variables
 export {
   attendanceData,
-  attendanceEffects,
-  doseResponse,
-  twoStageLeastSquares,
-  defaultAttendanceBands,
-  WEAK_INSTRUMENT_F,
   type AttendanceDataOptions,
   type AttendanceData,
   type AttendanceRow,
   type ControlAttendancePolicy,
+} from './dose-response/attendance-data.js';
+export {
+  attendanceEffects,
   type AttendanceEffectsOptions,
   type AttendanceEffectsResult,
   type AttendanceEffect,
   type CaceEffect,
-  type AttendanceBand,
-  type ResolvedAttendanceBand,
+} from './dose-response/attendance-effects.js';
+export {
+  doseResponse,
   type DoseResponseOptions,
   type DoseResponseResult,
   type DoseForm,
@@ -433,34 +430,42 @@ export {
   type DoseSlope,
   type DoseBandRow,
   type DosePredictionRow,
+} from './dose-response/dose-response.js';
+export {
+  twoStageLeastSquares,
+  WEAK_INSTRUMENT_F,
   type IvOptions,
   type IvFit,
   type IvVcovType,
   type IvFirstStage,
-} from './dose-response/index.js';
+} from './dose-response/two-stage-least-squares.js';
+export { defaultAttendanceBands, type AttendanceBand, type ResolvedAttendanceBand } from './dose-response/bands.js';
 
 // Spline bases (R's splineDesign and ns)
-export { splineDesign, naturalSpline, type NaturalSplineBasis, type NaturalSplineOptions } from './splines/index.js';
+export { splineDesign } from './splines/spline-design.js';
+export { naturalSpline, type NaturalSplineBasis, type NaturalSplineOptions } from './splines/natural-spline.js';
 
 // Subgroup analyses by interaction
 // Definitions, per-level effects, interaction tests, multiplicity, forest rows.
 export {
   defineSubgroup,
-  subgroupAnalysis,
   yearsSinceDiagnosis,
   SUBGROUP_AGE_BANDS,
-  SubgroupLevelsError,
   type SubgroupSpec,
   type SubgroupDefinition,
   type DefineSubgroupContext,
   type SubgroupAgeBand,
+} from './subgroups/definitions.js';
+export {
+  subgroupAnalysis,
   type SubgroupAnalysisOptions,
   type SubgroupAnalysisResult,
   type SubgroupVariableResult,
   type SubgroupEffect,
   type SubgroupInteractionTest,
   type SubgroupForestRow,
-} from './subgroups/index.js';
+} from './subgroups/analysis.js';
+export { SubgroupLevelsError } from './subgroups/errors.js';
 
 // Economics: costs, cost-effectiveness, cost-utility, cost models
 // Costs by arm, the bootstrap CE plane and acceptability curve (worker threads in Node:

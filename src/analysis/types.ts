@@ -10,7 +10,7 @@ import type { FlowRow } from '../descriptives/flow-counts.js';
 import type { BaselineRow } from '../descriptives/baseline-table.js';
 import type { OutcomeSummaryRow } from '../descriptives/describe-outcomes.js';
 import type { AnalysisPlan } from './plan.js';
-import type { CountsBy, Estimability, Estimate, Interval, WaldEstimate } from '../results/types.js';
+import type { CountsBy, Estimability, Estimate, Interval, TestedEstimate, WaldEstimate } from '../results/types.js';
 
 export type { Interval };
 
@@ -24,14 +24,7 @@ export interface ErrorInfo {
 }
 
 /** An estimate with its test and interval, in the library's result vocabulary. */
-export interface EstimateRow extends Estimate {
-  estimate: number;
-  se: number;
-  df: number;
-  statistic: number;
-  pValue: number;
-  ci: Interval;
-}
+export interface EstimateRow extends TestedEstimate {}
 
 /**
  * An estimate that may not be estimable: then `estimable` is false, `reason` says why, and the

@@ -10,6 +10,7 @@ import { studentTCdf, studentTQuantile } from '../distributions/student-t.js';
 import { backSolveTransposed, choleskyInPlace, forwardSolve, invertSpd } from '../linalg/dense.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 import type { Estimate } from '../results/types.js';
+import type { DiagnosticCode } from '../errors/diagnostics.js';
 
 const ORDINAL_OPTION_KEYS = optionKeys<OrdinalOptions>()(['ciLevel']);
 
@@ -213,7 +214,7 @@ export function proportionalOddsComparison(reference: readonly number[], treatme
   }
   const K = kept.length;
   const nan = Number.NaN;
-  const blank = (estimate: number, code: string, message: string): ProportionalOddsResult => ({
+  const blank = (estimate: number, code: DiagnosticCode, message: string): ProportionalOddsResult => ({
     estimate,
     logOddsRatio: Math.log(estimate),
     se: nan,

@@ -25,7 +25,7 @@ import { naturalSpline, type NaturalSplineBasis } from '../splines/natural-splin
 import { ATTENDANCE_DATA_OPTION_KEYS, attendanceData, type AttendanceDataOptions } from './attendance-data.js';
 import { bandIndex, defaultAttendanceBands, resolveAttendanceBands, type AttendanceBand, type ResolvedAttendanceBand } from './bands.js';
 import { LIMITS, checkCiLevel, checkLength, checkOptions, optionKeys, pickOptions } from '../errors/checks.js';
-import type { Estimability, Estimate } from '../results/types.js';
+import type { Estimability, Estimate, TestedEstimate } from '../results/types.js';
 
 /** Shape of the attendance–outcome relation. */
 export type DoseForm = 'linear' | 'bands' | 'spline';
@@ -77,14 +77,7 @@ export interface DoseResponseOptions extends AttendanceDataOptions {
 }
 
 /** An estimate in the library's vocabulary. */
-export interface DoseEstimate extends Estimate {
-  estimate: number;
-  se: number;
-  df: number;
-  statistic: number;
-  pValue: number;
-  ci: [number, number];
-}
+export interface DoseEstimate extends TestedEstimate {}
 
 /** The linear slope, per `per` units of attendance. */
 export interface DoseSlope extends DoseEstimate {

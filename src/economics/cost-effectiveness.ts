@@ -14,6 +14,7 @@ import type { BootstrapEstimate, CiType } from './types.js';
 import { checkWtpGrid, type AllowNegative } from './validate.js';
 import { checkCiLevel, checkOptions, checkSeed, optionKeys } from '../errors/checks.js';
 import type { CountsBy } from '../results/types.js';
+import { incompleteCasesExcluded } from '../errors/diagnostics.js';
 
 /**
  * Default willingness-to-pay grid: 0 to 200,000 in steps of 5,000 (currency per outcome
@@ -243,12 +244,7 @@ export async function costEffectiveness(input: CostEffectInput, options: CostEff
 
   const diagnostics: Diagnostic[] = [...arms.diagnostics, ...data.diagnostics, ...run.diagnostics];
   if (excluded > 0) {
-    diagnostics.push({
-      code: 'incomplete-cases-excluded',
-      severity: 'info',
-      message: `${excluded} participant(s) without both a cost total and an effect were left out (complete-case analysis).`,
-      details: { excluded },
-    });
+    diagnostics.push(incompleteCasesExcluded(excluded, 'both a cost total and an effect'));
   }
   for (const d of [...incrementalCost.diagnostics, ...incrementalEffect.diagnostics]) {
     if (!diagnostics.some((x) => x.code === d.code)) diagnostics.push(d);

@@ -32,6 +32,16 @@ export interface Estimate {
   pValue?: number | null;
 }
 
+/** An estimate with every number present: a row that is always estimable (a t or z test and its interval). */
+export interface TestedEstimate extends Estimate {
+  estimate: number;
+  se: number;
+  df: number;
+  statistic: number;
+  pValue: number;
+  ci: Interval;
+}
+
 /** The estimability flag and reason every row that can be not estimable carries. */
 export interface Estimability {
   /** False when the data cannot estimate the quantity; the numbers are then `null`. */

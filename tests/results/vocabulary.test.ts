@@ -30,7 +30,7 @@ import type { BootstrapStatisticRow } from '../../src/power/bootstrap.js';
 import type { RejectionRate } from '../../src/power/simulation.js';
 import type { SubgroupEffect, SubgroupForestRow } from '../../src/subgroups/analysis.js';
 import { waldRow } from '../../src/results/not-estimable.js';
-import type { Estimability, Estimate, Interval, WaldEstimate, WaldRow } from '../../src/results/types.js';
+import type { Estimability, Estimate, Interval, TestedEstimate, WaldEstimate, WaldRow } from '../../src/results/types.js';
 
 /** Compiles only when every member of `T` is assignable to `Base`. */
 type AllAssignable<Base, T extends Base> = T;
@@ -79,6 +79,7 @@ export type RowsHaveEstimability = AllAssignable<
 // Tested rows have the whole Wald vocabulary, and what waldRow returns is one of them once a ciLevel is added.
 export type RowsAreWald = AllAssignable<WaldEstimate, FixedEffectRow | ContrastRow | PooledRow | SubgroupEffect | MaybeEstimateRow>;
 export type WaldEstimatesAreWaldRows = AllAssignable<WaldRow, WaldEstimate>;
+export type RowsAreTested = AllAssignable<TestedEstimate, AttendanceEffect | DoseEstimate | EstimateRow>;
 
 describe('the shared result vocabulary', () => {
   it('waldRow plus a ciLevel is a WaldEstimate, and its interval an Interval', () => {

@@ -30,6 +30,7 @@ import { fixedCrossProduct, type CrossProducts, type ReTerm } from './structure.
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
 import { checkBoolean, checkCiLevel, checkInteger, checkOptions, optionKeys } from '../../errors/checks.js';
 import { formatNumberLevel } from '../../formula/levels.js';
+import { rankDeficient } from '../../errors/diagnostics.js';
 
 // Before any fit: marginalMeans, contrast and anova find LMM fits through this view.
 registerLmmView();
@@ -251,13 +252,7 @@ export function checkLevelCounts(terms: readonly ReTerm[], nLevels: readonly num
 
 /** The warning for fixed-effect columns dropped as aliased. */
 export function rankDeficientDiagnostic(droppedColumns: string[]): Diagnostic {
-  const k = droppedColumns.length;
-  return {
-    code: 'rank-deficient',
-    severity: 'warning',
-    message: `The fixed-effects design is rank deficient: ${droppedColumns.map((c) => `"${c}"`).join(', ')} ${k === 1 ? 'is' : 'are'} a linear combination of other columns and ${k === 1 ? 'was' : 'were'} dropped, as R does. Check for collinear covariates or empty arm × visit cells.`,
-    details: { droppedColumns },
-  };
+  return rankDeficient(droppedColumns, { design: 'The fixed-effects design', others: 'other', asR: 'R does', hint: 'Check for collinear covariates or empty arm × visit cells.' });
 }
 
 /** Fit from a built model frame (the stage after `buildModelFrame`). */

@@ -26,6 +26,7 @@ import { dfFor, varianceFor, thetaCovariance } from './df.js';
 import { setMmrmState, type MmrmState } from './state.js';
 import { registerMmrmView } from './view.js';
 import type { MmrmCovariance, MmrmDdf, MmrmFit, MmrmOptions } from './types.js';
+import { rankDeficient } from '../../errors/diagnostics.js';
 
 registerMmrmView();
 
@@ -143,12 +144,7 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
     p = kept.length;
     plan = planColumns(X, frame.y, n, p);
     Xi = internalDesign(plan, X, n);
-    diagnostics.push({
-      code: 'rank-deficient',
-      severity: 'warning',
-      message: `The fixed-effects design is rank deficient: ${droppedColumns.map((c) => `"${c}"`).join(', ')} ${aliased.length === 1 ? 'is' : 'are'} a linear combination of other columns and ${aliased.length === 1 ? 'was' : 'were'} dropped, as R does. Check for collinear covariates or empty arm × visit cells.`,
-      details: { droppedColumns },
-    });
+    diagnostics.push(rankDeficient(droppedColumns, { design: 'The fixed-effects design', others: 'other', asR: 'R does', hint: 'Check for collinear covariates or empty arm × visit cells.' }));
   }
   const k = parameterCount(term.structure, V);
   const nTheta = k * groups.length;
