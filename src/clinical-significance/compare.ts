@@ -11,7 +11,7 @@ import { riskDifference, type RiskDifferenceResult } from '../inference/risk-dif
 import { oddsRatio, riskRatio, type OddsRatioMethod, type RatioResult } from '../inference/risk-ratio.js';
 import { numberNeededToTreat, type NntResult } from './nnt.js';
 import { probabilityOfSuperiority, proportionalOddsComparison, type ProportionalOddsResult, type SuperiorityResult } from './ordinal.js';
-import type { CategoryCountRow, ChangeCategory, ClinicalSignificanceClassification } from './types.js';
+import type { CategoryCountRow, ChangeCategory, ClinicalSignificanceClassification, MissingRow } from './types.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 import type { CountsBy, Estimate } from '../results/types.js';
 
@@ -56,17 +56,7 @@ export interface CategoryProportionRow extends Estimate {
   method: string;
 }
 
-/** Missing and classified participants of one arm at one visit. */
-export interface MissingRow {
-  arm: string;
-  visit: string;
-  nParticipants: number;
-  classified: number;
-  missingFollowUp: number;
-  missingBaseline: number;
-  missingBoth: number;
-  notClassifiable: number;
-}
+export type { MissingRow };
 
 /** The test of a 2 × 2 table, with the rule that chose it. */
 export interface BinaryTest {

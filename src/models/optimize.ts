@@ -14,6 +14,17 @@ export interface OptimizerStep {
   x: number[];
 }
 
+/** What a fit reports about its optimisation (LmmFit, GlmmFit and MmrmFit `optimizer`). */
+export interface OptimizerReport {
+  method: string;
+  evaluations: number;
+  converged: boolean;
+  message: string;
+  log: OptimizerStep[];
+  /** Gradient of the objective at the optimum (finite differences). */
+  gradient: number[];
+}
+
 export interface OptimizeResult {
   x: number[];
   objective: number;

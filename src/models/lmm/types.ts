@@ -6,7 +6,7 @@
 import type { FitState } from '../fit-state.js';
 import type { Diagnostic } from '../../errors/index.js';
 import type { FrameOptions } from '../../formula/frame.js';
-import type { OptimizeOptions, OptimizerStep } from '../optimize.js';
+import type { OptimizeOptions, OptimizerReport } from '../optimize.js';
 import type { WaldEstimate } from '../../results/types.js';
 
 /** Denominator degrees of freedom for fixed-effect tests. */
@@ -140,15 +140,7 @@ export interface LmmFit {
   /** Input row index of each fitted value. */
   rows: Int32Array;
   ddf: DdfMethod;
-  optimizer: {
-    method: string;
-    evaluations: number;
-    converged: boolean;
-    message: string;
-    log: OptimizerStep[];
-    /** Gradient of the objective at the optimum (finite differences). */
-    gradient: number[];
-  };
+  optimizer: OptimizerReport;
   /** Fixed-effect columns dropped for rank deficiency (R-style). */
   droppedColumns: string[];
   singular: boolean;
