@@ -138,17 +138,14 @@ export {
 // the committed sample in data-samples/ as CSV text (written to disk by `writeSample` in rcteval/node).
 export {
   simulateTrial,
-  simulateTrialData,
-  simulateLongColumns,
   type SimulatedTrial,
-  type SimulatedTrialData,
   type SimulationTruth,
   type TrueEffect,
   type TrueGroup,
   type TrueSite,
-  type LongColumns,
-  type LongColumnsOptions,
-} from './simulate/index.js';
+} from './simulate/trial.js';
+export { simulateTrialData, type SimulatedTrialData } from './simulate/trial-data.js';
+export { simulateLongColumns, type LongColumns, type LongColumnsOptions } from './simulate/columns.js';
 export {
   DEFAULT_COSTS,
   DEFAULT_INSTRUMENT_SPECS,
@@ -166,7 +163,7 @@ export {
   type SimInstrumentId,
   type SimulateTrialOptions,
   type VisitSpec,
-} from './simulate/index.js';
+} from './simulate/options.js';
 export {
   DEFAULT_REGISTER,
   REGISTER_STATUSES,
@@ -179,7 +176,7 @@ export {
   type RegisterTruth,
   type RegisterWeek,
   type StatusLogOdds,
-} from './simulate/index.js';
+} from './simulate/register.js';
 export {
   sampleCsv,
   participantsToCsv,
@@ -189,7 +186,7 @@ export {
   SAMPLE_OPTIONS,
   SAMPLE_SEED,
   type SampleCsv,
-} from './simulate/index.js';
+} from './simulate/sample.js';
 
 // Descriptive tables: flow, baseline, outcomes by arm and visit
 export { flowCounts, type FlowRow, type FlowStage } from './descriptives/flow-counts.js';
@@ -355,22 +352,35 @@ export { anova, type AnovaTable, type AnovaRow } from './models/emmeans/anova.js
 export { regrid } from './models/emmeans/response-scale.js';
 
 // Clinical significance: reliable change, cut-offs, categories, between-arm comparison
+export { clinicalSignificance } from './clinical-significance/clinical-significance.js';
+export { clinicalCutoff, type CutoffNorm, type CutoffNorms } from './clinical-significance/cutoff.js';
 export {
-  clinicalSignificance,
-  clinicalCutoff,
   compareClinicalSignificance,
-  numberNeededToTreat,
+  CHANGE_CATEGORIES,
+  type BinaryTestChoice,
+  type BinaryOutcome,
+  type BinaryTest,
+  type BinaryComparisonRow,
+  type CategoryProportionRow,
+  type MissingRow,
+  type OrdinalComparisonRow,
+  type CompareClinicalSignificanceOptions,
+  type ClinicalSignificanceComparison,
+} from './clinical-significance/compare.js';
+export { numberNeededToTreat, type NntOptions, type NntResult, type RiskDifferenceInput } from './clinical-significance/nnt.js';
+export {
   proportionalOddsComparison,
   probabilityOfSuperiority,
-  RCI_METHODS,
-  CHANGE_CATEGORIES,
+  type OrdinalOptions,
+  type ProportionalOddsResult,
+  type SuperiorityResult,
+} from './clinical-significance/ordinal.js';
+export { RCI_METHODS, type RciMethodInfo } from './clinical-significance/methods.js';
+export {
   type RciMethod,
-  type RciMethodInfo,
   type CutoffType,
   type CustomCutoff,
   type CutoffOption,
-  type CutoffNorm,
-  type CutoffNorms,
   type ChangeCategory,
   type ChangeStatus,
   type NormInput,
@@ -387,22 +397,7 @@ export {
   type RciParameterRow,
   type CategoryCountRow,
   type ClinicalSignificanceClassification,
-  type BinaryTestChoice,
-  type BinaryOutcome,
-  type BinaryTest,
-  type BinaryComparisonRow,
-  type CategoryProportionRow,
-  type MissingRow,
-  type OrdinalComparisonRow,
-  type CompareClinicalSignificanceOptions,
-  type ClinicalSignificanceComparison,
-  type NntOptions,
-  type NntResult,
-  type RiskDifferenceInput,
-  type OrdinalOptions,
-  type ProportionalOddsResult,
-  type SuperiorityResult,
-} from './clinical-significance/index.js';
+} from './clinical-significance/types.js';
 
 // Dose–response of attendance (exploratory) and its causal counterpart by instrumental variables
 export {
