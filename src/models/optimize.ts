@@ -25,6 +25,14 @@ export interface OptimizerReport {
   gradient: number[];
 }
 
+/** The method every one-stage fit (LMM, MMRM) names in its {@link OptimizerReport}. */
+const ONE_STAGE_METHOD = 'bounded Nelder-Mead, then projected Newton on finite differences';
+
+/** A one-stage fit's report of its optimisation. */
+export function optimizerReport(opt: OptimizeResult): OptimizerReport {
+  return { method: ONE_STAGE_METHOD, evaluations: opt.evaluations, converged: opt.converged, message: opt.converged ? 'converged' : opt.message, log: opt.log, gradient: opt.gradient };
+}
+
 export interface OptimizeResult {
   x: number[];
   objective: number;

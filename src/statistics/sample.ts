@@ -15,7 +15,7 @@
  *   interpolation written `(1 − h)·lo + h·hi` and skipped when the two order statistics are equal.
  * - `medianSorted` is R's `median`: the middle value, or the `mean` of the middle two.
  *
- * Reference: Hyndman R.J., Fan Y. (1996) Sample quantiles in statistical packages.
+ * Formulas and references: docs/methods/sample-statistics.md. Hyndman R.J., Fan Y. (1996) Sample quantiles in statistical packages.
  * The American Statistician 50(4):361–365.
  */
 

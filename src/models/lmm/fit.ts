@@ -16,7 +16,7 @@ import { dictFrom, own } from '../../data/own.js';
 import { detectRankDeficiency, nullBasis } from '../../linalg/dense.js';
 import { coefficientsToOriginal, covarianceToOriginal, toOriginal } from '../centring.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
-import { minimizeBounded } from '../optimize.js';
+import { minimizeBounded, optimizerReport } from '../optimize.js';
 import { checkResponseVaries, waldRow } from '../../results/not-estimable.js';
 import { lambdaBlocks, type Solution } from './deviance.js';
 import { canonicalTheta, conditioningDiagnostics, makeObjective, polishBoundary, type Objective, type ZColumnStats } from './objective.js';
@@ -549,14 +549,7 @@ export function fitObjective(prep: PreparedFit): { fit: Omit<LmmFit, 'state'>; s
     residuals: new Float64Array(0),
     rows: prep.rows,
     ddf,
-    optimizer: {
-      method: 'bounded Nelder-Mead, then projected Newton on finite differences',
-      evaluations: opt.evaluations,
-      converged: opt.converged,
-      message: opt.converged ? 'converged' : opt.message,
-      log: opt.log,
-      gradient: opt.gradient,
-    },
+    optimizer: optimizerReport(opt),
     droppedColumns: prep.droppedColumns,
     singular,
     diagnostics,

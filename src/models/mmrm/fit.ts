@@ -15,7 +15,7 @@ import { own } from '../../data/own.js';
 import { detectRankDeficiency, inverseFromCholesky, nullBasis } from '../../linalg/dense.js';
 import { coefficientsToOriginal, covarianceToOriginal, internalDesign, planColumns, toOriginal } from '../centring.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
-import { minimizeBounded } from '../optimize.js';
+import { minimizeBounded, optimizerReport } from '../optimize.js';
 import { checkResponseVaries, waldRow } from '../../results/not-estimable.js';
 import { checkBoolean, checkCiLevel, checkInteger, checkOneOf, checkOptions, optionKeys } from '../../errors/checks.js';
 import { applyPartialNesting, NO_CLUSTER, withRandomTerm } from '../lmm/fit.js';
@@ -254,14 +254,7 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
     fitted,
     residuals,
     rows: frame.rows,
-    optimizer: {
-      method: 'bounded Nelder-Mead, then projected Newton on finite differences',
-      evaluations: opt.evaluations,
-      converged: opt.converged,
-      message: opt.converged ? 'converged' : opt.message,
-      log: opt.log,
-      gradient: opt.gradient,
-    },
+    optimizer: optimizerReport(opt),
     droppedColumns,
     diagnostics,
   };
