@@ -116,13 +116,8 @@ export interface SubgroupInteractionTest {
   models?: { formula: string; logLik: number; nParameters: number }[];
 }
 
-export interface SubgroupVariableResult {
-  name: string;
-  label: string;
-  kind: SubgroupSpec['kind'];
-  prespecified: boolean;
-  status: 'pre-specified' | 'exploratory';
-  levels: string[];
+/** The results of one subgroup variable, beside the fields of its definition. */
+export interface SubgroupVariableResult extends Pick<SubgroupDefinition, 'name' | 'label' | 'kind' | 'prespecified' | 'status' | 'levels'> {
   /** Participants per level and arm (randomised, with a value). */
   counts: { level: string; byArm: Record<string, number> }[];
   notes: string[];
