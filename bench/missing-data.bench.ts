@@ -39,7 +39,7 @@ let contrast9 = NaN;
 for (let r = 0; r < 3; r++) {
   const t0 = performance.now();
   // The first run warms the JIT and is not timed (as the LMM benchmark).
-  const mi = multipleImputation(trial.incomplete, { ...cols, m: 50, seed: r });
+  const mi = await multipleImputation(trial.incomplete, { ...cols, m: 50, seed: r });
   const fits = mi.completed.map((d) =>
     fitLmm('score ~ baseline + arm * visit + (1 | id)', d.filter((x) => x.visit !== 'baseline'), { partialNesting: { cluster: 'group', arm: 'arm', treated: 'SFT' } }),
   );
@@ -84,7 +84,7 @@ const t0 = performance.now();
 for (let rep = 0; rep < reps; rep++) {
   const t = sftWithDropout(50_000 + rep, 300);
   truth = t.effect;
-  const mi = multipleImputation(t.incomplete, { ...cols, m: 10, burnIn: 100, seed: rep });
+  const mi = await multipleImputation(t.incomplete, { ...cols, m: 10, burnIn: 100, seed: rep });
   const complete = withBaseline(t.complete);
   const incomplete = withBaseline(t.incomplete);
   for (const v of ['9m', '15m'] as const) {

@@ -48,7 +48,7 @@ for (const [j, d] of grid.entries()) {
   const design = { nParticipants: d.k * d.m + d.nC, nGroups: d.k, groupSize: { min: d.m, max: d.m }, visits, groupSd: d.g, attritionSlope: 0, spec: { effect: d.effect, missingAtVisit: 0 } };
   const icc = (d.g * d.g) / (1 + d.g * d.g);
   const a = partiallyNestedPower({ nGroups: d.k, groupSize: d.m, nControls: d.nC, effect: d.effect, icc, retention: d.r }).power;
-  const s = powerBySimulation({ design, replicates: 400, seed: 100 + j, analyse: posttest });
+  const s = await powerBySimulation({ design, replicates: 400, seed: 100 + j, analyse: posttest });
   console.log(
     `| ${d.k} × ${d.m} | ${d.nC} | ${icc.toFixed(3)} | ${d.r.toFixed(2)} | ${d.effect} | ${a.toFixed(3)} | ${s.power.estimate!.toFixed(3)} | ${s.power.ci![0].toFixed(3)}–${s.power.ci![1].toFixed(3)} | ${s.typeIError!.estimate!.toFixed(3)} |`,
   );

@@ -464,7 +464,7 @@ export { SubgroupLevelsError } from './subgroups/errors.js';
 
 // Economics: costs, cost-effectiveness, cost-utility, cost models
 // Costs by arm, the bootstrap CE plane and acceptability curve (worker threads in Node:
-// `openBootstrapPool` in rcteval/node), net-benefit regression, QALYs, skewed-cost models,
+// `openWorkerPool` in rcteval/node), net-benefit regression, QALYs, skewed-cost models,
 // the group-course cost model and the level-1 cost assessment.
 export {
   attachCosts,
@@ -503,8 +503,8 @@ export {
   type NetBenefitRegressionResult,
   type NetBenefitRegressionRow,
   type BootstrapInterval,
-  type BootstrapPool,
-  type BootstrapPoolOptions,
+  type WorkerPool,
+  type WorkerPoolOptions,
   type ThreadingOptions,
   type ResampleScheme,
 } from './economics/index.js';
@@ -713,6 +713,7 @@ export { multipleImputation, MI_LIMITS, type MultipleImputation, type MultipleIm
 export type { Strategy as ImputationStrategy } from './missing-data/gibbs.js';
 export type { DeltaSpec } from './missing-data/delta.js';
 export type { ImputationColumns } from './missing-data/wide.js';
+export { fitImputations, type FitImputationsOptions, type ImputationFits } from './missing-data/fit-imputations.js';
 export { tippingPoint, type TippingPointOptions, type TippingPointResult, type TippingPointRow, type TippingPointSummary, type AnalysisRow } from './missing-data/tipping-point.js';
 
 // Register outcomes: labour-market status and bed-days from registers

@@ -17,13 +17,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as sourceEconomics from '../../src/economics/index.js';
-import * as sourcePool from '../../src/economics/bootstrap/pool.js';
+import * as sourcePool from '../../src/parallel/pool.js';
 import { createRng } from '../../src/random/rng.js';
 import { simulateTrialData } from '../../src/simulate/trial-data.js';
 
 // The pool is Node-only (rcteval/node), outside the economics barrel.
-type Lib = typeof sourceEconomics & Pick<typeof sourcePool, 'openBootstrapPool'>;
-const sourceLib: Lib = { ...sourceEconomics, openBootstrapPool: sourcePool.openBootstrapPool };
+type Lib = typeof sourceEconomics & Pick<typeof sourcePool, 'openWorkerPool'>;
+const sourceLib: Lib = { ...sourceEconomics, openWorkerPool: sourcePool.openWorkerPool };
 type Input = Parameters<Lib['costEffectiveness']>[0];
 
 const args = process.argv.slice(2);
@@ -93,7 +93,7 @@ interface Row {
 
 async function benchLib(lib: Lib, build: string, cases: { name: string; input: Input; estimator: 'mean-difference' | 'difference-in-change' | 'ancova' }[]): Promise<Row[]> {
   const rows: Row[] = [];
-  const pool = lib.openBootstrapPool({ threads: 2 });
+  const pool = lib.openWorkerPool({ threads: 2 });
   try {
     for (const c of cases) {
       const opts = { seed: 1, replicates: REPLICATES, effectEstimator: c.estimator, wtp: [0, 20000, 50000, 100000] };
@@ -139,12 +139,12 @@ function compileToTemp(): { dir: string; index: string; pool: string } {
       '--outDir', out, '--rootDir', join(root, 'src'),
       '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022',
       '--strict', '--skipLibCheck', '--types', 'node',
-      join(root, 'src/economics/index.ts'), join(root, 'src/economics/bootstrap/pool.ts'), join(root, 'src/economics/bootstrap/worker.ts'),
+      join(root, 'src/economics/index.ts'), join(root, 'src/parallel/pool.ts'), join(root, 'src/parallel/worker.ts'),
     ],
     { cwd: root, encoding: 'utf8' },
   );
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
-  return { dir, index: join(out, 'economics/index.js'), pool: join(out, 'economics/bootstrap/pool.js') };
+  return { dir, index: join(out, 'economics/index.js'), pool: join(out, 'parallel/pool.js') };
 }
 
 const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
       tmp = built.dir;
       const economics = (await import(pathToFileURL(built.index).href)) as typeof sourceEconomics;
       const pool = (await import(pathToFileURL(built.pool).href)) as typeof sourcePool;
-      const lib: Lib = { ...economics, openBootstrapPool: pool.openBootstrapPool };
+      const lib: Lib = { ...economics, openWorkerPool: pool.openWorkerPool };
       rows.push(...(await benchLib(lib, 'compiled (as dist/)', cases)));
     }
     rows.push(...(await benchLib(sourceLib, 'source via tsx', cases)));

@@ -40,7 +40,7 @@ export interface AnalyzeOptions {
    */
   onProgress?: (event: ProgressEvent) => void;
   /**
-   * Worker threads for bootstrap resampling. Results are identical whatever the setting.
+   * Worker threads for bootstrap resampling and multiple imputation. Results are identical whatever the setting.
    * @defaultValue 'auto'
    */
   threads?: number | 'auto';

@@ -12,16 +12,11 @@ import { z } from 'zod';
 import { ValidationError, issue, type ValidationIssue } from '../errors/index.js';
 import { LIMITS } from '../errors/checks.js';
 import type { TrialDesign } from '../data/types.js';
+import { findRenames } from './plan-renames.js';
 
 const nonEmpty = z.string().min(1);
 // Covariates enter a model formula, so they must be names the formula parser reads as one column.
 const covariateName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a column name of letters, digits and _ (not starting with a digit)');
-
-const ageBandSchema = z.strictObject({
-  label: nonEmpty,
-  min: z.number(),
-  max: z.number().nullable(),
-});
 
 const designSchema = z
   .strictObject({
@@ -71,14 +66,25 @@ const mixedModelSchema = z.strictObject({
     .enum(['outcome', 'covariate'])
     .default('outcome')
     .meta({ description: "'outcome': baseline is a visit of the response (arm × visit over all visits); 'covariate': follow-up visits only, adjusted for the baseline score." }),
-  clustering: z
-    .strictObject({ cluster: z.enum(['group', 'site']).default('group'), treatedArm: nonEmpty })
+  partialNesting: z
+    .strictObject({
+      cluster: z.enum(['group', 'site']).default('group').meta({ description: 'The cluster column: therapy group or site.' }),
+      arm: z
+        .literal('arm')
+        .default('arm')
+        .meta({ description: "The column holding each row's arm. In a plan it is always 'arm' (validated trial data have one arm column), so it may be left out; it is accepted so that fitLmm's partialNesting object can be copied as it is." }),
+      treated: nonEmpty.meta({ description: 'The arm whose participants are in clusters (one of design.arms); the other arms get no cluster effect.' }),
+    })
     .nullable()
     .default(null)
-    .meta({ description: 'Partially nested design: a random intercept for the cluster in the treated arm only. null: no cluster term.' }),
+    .meta({ description: "Partially nested design, as fitLmm's partialNesting: a random intercept for the cluster in the treated arm only. null: no cluster term." }),
   ddf: z.enum(['Satterthwaite', 'Kenward-Roger']).default('Satterthwaite'),
   reml: z.boolean().default(true),
-  residualVarianceByArm: z.boolean().default(false),
+  residualVarianceBy: z
+    .enum(['arm'])
+    .nullable()
+    .default(null)
+    .meta({ description: "As fitLmm's residualVarianceBy: 'arm' for a residual variance per arm (nlme's varIdent(~ 1 | arm)); null: one residual variance." }),
   covariates: z.array(covariateName).default([]).meta({ description: "Participant-level covariates: 'sex', 'age', 'site', or an extra column." }),
 });
 
@@ -105,7 +111,10 @@ const modelSchema = z.discriminatedUnion('type', [mixedModelSchema, ancovaModelS
 const pAdjustSchema = z.enum(['none', 'holm', 'hochberg', 'hommel', 'bonferroni', 'BH', 'BY']);
 
 const effectSizeSchema = z.strictObject({
-  standardizer: z.enum(['baseline-pooled', 'baseline-control', 'baseline-total']).default('baseline-pooled'),
+  sdMethod: z
+    .enum(['pooled', 'control', 'total'])
+    .default('pooled')
+    .meta({ description: "The baseline SD dividing model-based d, as standardizedModelEffect's sdMethod: pooled within arms, the control (first) arm's, or all baseline scores together." }),
   sdUncertainty: z.enum(['ignore', 'delta']).default('ignore'),
   rules: z.enum(['cohen1988', 'sawilowsky2009', 'gignac2016', 'lovakov2021']).default('cohen1988'),
   observed: z
@@ -115,6 +124,11 @@ const effectSizeSchema = z.strictObject({
   pairedType: z.enum(['z', 'rm', 'av']).default('av').meta({ description: 'Standardizer of within-arm (pre-post) changes: d_z, d_rm or d_av.' }),
 });
 
+const cutoffChoiceSchema = z.enum(['auto', 'a', 'b', 'c', 'none']);
+const customCutoffSchema = z.strictObject({ value: z.number(), label: nonEmpty.optional() });
+const CUTOFF_ONE = "one of 'auto', 'a', 'b', 'c', 'none', or a score { value, label? }";
+const CUTOFF_ANY = "one of 'auto', 'a', 'b', 'c', 'none' for every outcome, or a map instrument → cut-off, e.g. { \"WHO5\": { \"value\": 50 } }";
+
 const normSchema = z.strictObject({ mean: z.number(), sd: z.number().positive(), population: nonEmpty.optional(), source: nonEmpty.optional() });
 
 const clinicalSchema = z.strictObject({
@@ -122,13 +136,12 @@ const clinicalSchema = z.strictObject({
   visits: z.array(nonEmpty).optional().meta({ description: 'Follow-up visits. Default: every follow-up visit.' }),
   method: z.enum(['jacobson-truax', 'gulliksen-lord-novick', 'edwards-nunnally', 'hageman-arrindell']).default('jacobson-truax'),
   cutoff: z
-    .enum(['a', 'b', 'c', 'none', 'auto'])
+    .union([cutoffChoiceSchema, z.record(z.string(), z.union([cutoffChoiceSchema, customCutoffSchema], { error: CUTOFF_ONE }))], { error: CUTOFF_ANY })
     .default('auto')
-    .meta({ description: "'auto': c when the clinical and functional norms are known, a or b when only one is, none (reliable change only) without norms." }),
-  cutoffScores: z
-    .record(z.string(), z.strictObject({ value: z.number(), label: nonEmpty.optional() }))
-    .default({})
-    .meta({ description: 'A published cut-off score per instrument (e.g. WHO5: 50), used instead of a, b or c.' }),
+    .meta({
+      description:
+        "clinicalSignificance's cutoff: one choice for every outcome, or a map instrument → cut-off (outcomes not in the map: 'auto'). 'auto' chooses exactly as clinicalSignificance does: c when both population norms are known, else the instrument's published cut-off, else b or a from the one norm known, else none (reliable change only). A score { value, label } is a published cut-off such as WHO5: 50.",
+    }),
   norms: z
     .record(z.string(), z.strictObject({ clinical: z.union([normSchema, z.literal('baseline-sample')]).optional(), functional: normSchema.optional() }))
     .default({})
@@ -144,36 +157,66 @@ const doseResponseSchema = z.strictObject({
   exposure: z.enum(['sessions', 'proportion']).default('sessions'),
   forms: z.array(z.enum(['linear', 'bands', 'spline'])).min(1).default(['linear', 'bands']),
   bands: z.array(bandSchema).min(2).optional().meta({ description: 'Attendance bands. Default: 0–8, 9–17, 18–26, 27–36.' }),
-  splineDf: z.number().int().min(2).max(6).default(3),
+  spline: z
+    .strictObject({ df: z.number().int().min(2).max(6).default(3) })
+    .prefault({})
+    .meta({ description: "The natural spline of the 'spline' form, as doseResponse's spline: its df (knots at quantiles of attendance)." }),
   clusterRobust: z.boolean().default(true),
   cace: z.boolean().default(true).meta({ description: 'Complier average causal effect and effect per session by instrumental variables (randomisation as instrument).' }),
   atLeast: z.array(z.number().int().min(1)).default([]).meta({ description: 'Effect among those attending at least k sessions, for each k.' }),
   covariates: z.array(covariateName).default([]),
 });
 
-const subgroupVariableSchema = z
-  .strictObject({
-    by: z.enum(['diagnosisChapter', 'ageBand', 'sex', 'baselineLevel', 'timeSinceDiagnosis', 'column']),
-    column: nonEmpty.optional().meta({ description: "The participant column when by = 'column'." }),
-    label: nonEmpty.optional(),
-    prespecified: z.boolean().meta({ description: 'true: named in the protocol; false: exploratory.' }),
-    ageBands: z.array(ageBandSchema).min(2).optional(),
-    cutPoints: z.array(z.number()).min(1).optional().meta({ description: "timeSinceDiagnosis (years) or a numeric column: cut-points. Default for timeSinceDiagnosis: tertiles." }),
-    levelBands: z
+const subgroupCommon = {
+  label: nonEmpty.optional(),
+  prespecified: z.boolean().meta({ description: 'true: named in the protocol; false: exploratory.' }),
+};
+
+const subgroupAgeBandSchema = z.strictObject({
+  min: z.number(),
+  max: z.number().nullable().optional().meta({ description: 'Inclusive; left out (or null) for an open band such as 55+.' }),
+  label: nonEmpty.optional().meta({ description: 'Default: "min–max", or "min+" for an open band.' }),
+});
+
+// The kinds and their fields are defineSubgroup's (src/subgroups/definitions.ts), so a variable
+// reads the same in a plan and in code; only `bands` of 'baseline-level' is a map keyed by
+// instrument, since a plan's subgroup section runs over several outcomes.
+const subgroupVariableSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('diagnosis-chapter'), ...subgroupCommon }),
+  z.strictObject({
+    kind: z.literal('age-band'),
+    ...subgroupCommon,
+    bands: z.array(subgroupAgeBandSchema).min(2).optional().meta({ description: 'Age bands in whole years, both ends inclusive. Default: 18–24, 25–34, 35–44, 45–54, 55+.' }),
+  }),
+  z.strictObject({ kind: z.literal('sex'), ...subgroupCommon }),
+  z.strictObject({
+    kind: z.literal('baseline-level'),
+    ...subgroupCommon,
+    bands: z
       .record(z.string(), z.array(bandSchema).min(2))
       .optional()
-      .meta({ description: "baselineLevel: score bands per instrument, low to high, for instruments whose registry entry has none (e.g. MHRM). Default: the registry's bands." }),
-  })
-  .superRefine((v, ctx) => {
-    if (v.by === 'column' && v.column === undefined) ctx.addIssue({ code: 'custom', path: ['column'], message: "a column name, since by is 'column'" });
-    if (v.by !== 'column' && v.column !== undefined) ctx.addIssue({ code: 'custom', path: ['column'], message: "no column unless by is 'column'" });
-    if (v.by !== 'baselineLevel' && v.levelBands !== undefined) ctx.addIssue({ code: 'custom', path: ['levelBands'], message: "no levelBands unless by is 'baselineLevel'" });
-  });
+      .meta({ description: "Score bands per instrument, low to high, for instruments whose registry entry has none (e.g. MHRM). Default: the registry's bands." }),
+  }),
+  z.strictObject({
+    kind: z.literal('time-since-diagnosis'),
+    ...subgroupCommon,
+    cutPoints: z.array(z.number()).min(1).optional().meta({ description: 'Cut-points in years (levels closed on the left). Default: the tertiles.' }),
+  }),
+  z.strictObject({
+    kind: z.literal('column'),
+    ...subgroupCommon,
+    column: nonEmpty.meta({ description: 'A participant field (e.g. site) or an extra participant column.' }),
+    cutPoints: z.array(z.number()).min(1).optional().meta({ description: 'Cut a numeric column at these points (levels closed on the left).' }),
+  }),
+]);
 
 const subgroupsSchema = z.strictObject({
   outcomes: z.array(nonEmpty).optional(),
   visits: z.array(nonEmpty).optional().meta({ description: 'Default: the primary visit.' }),
-  test: z.enum(['likelihood-ratio', 'F']).default('likelihood-ratio'),
+  test: z
+    .enum(['LRT', 'F'])
+    .default('LRT')
+    .meta({ description: "The interaction test, as subgroupAnalysis's test: 'LRT' the likelihood-ratio test (ML refits; mixed primary model only), 'F' the joint Wald F test. The plan's default is 'LRT', the API's 'F'." }),
   adjust: z.enum(['holm', 'BH', 'none']).default('holm').meta({ description: 'Multiplicity adjustment of the interaction tests across subgroup variables.' }),
   variables: z.array(subgroupVariableSchema).min(1),
 });
@@ -196,7 +239,10 @@ const economicsAnalysisSchema = z.strictObject({
   outcome: nonEmpty.meta({ description: 'Instrument whose points are the effect.' }),
   visit: nonEmpty.meta({ description: 'Follow-up visit of the effect.' }),
   costCategories: z.array(nonEmpty).min(1).optional().meta({ description: 'Cost categories summed per participant. Default: all.' }),
-  effect: z.enum(['ancova', 'difference-in-change']).default('ancova'),
+  effectEstimator: z
+    .enum(['ancova', 'difference-in-change'])
+    .default('ancova')
+    .meta({ description: "How ΔE is estimated, as costEffectiveness's effectEstimator (the plan's default is 'ancova', the function's 'mean-difference')." }),
 });
 
 const economicsSchema = z.strictObject({
@@ -220,7 +266,8 @@ const missingDataSchema = z.strictObject({
   outcome: nonEmpty.optional().meta({ description: 'Instrument whose missing scores are imputed and analysed. Default: the primary outcome.' }),
   m: z.number().int().min(2).max(1000).default(20).meta({ description: 'Number of imputations (completed datasets).' }),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional().meta({ description: "Seed of the imputations (the tipping-point grid reuses them). Default: the plan's seed + 200." }),
-  burnIn: z.number().int().min(1).max(100000).default(200).meta({ description: 'Gibbs sweeps of each imputation chain before its draw.' }),
+  burnIn: z.number().int().min(1).max(100000).default(200).meta({ description: 'Gibbs sweeps of the shared burn-in before the first imputation.' }),
+  between: z.number().int().min(1).max(100000).default(20).meta({ description: "Gibbs sweeps of each imputation's own branch from the burned-in state." }),
   deltas: z
     .array(z.number())
     .min(1)
@@ -228,6 +275,11 @@ const missingDataSchema = z.strictObject({
     .default([-10, -7.5, -5, -2.5, 0])
     .meta({ description: 'δ grid (outcome points, added to imputed scores after dropout) for each arm; the tipping-point grid is δ_control × δ_treated at the primary visit. Negative = worse where higher is better.' }),
   cumulative: z.boolean().default(false).meta({ description: 'Add δ once per visit since dropout instead of once.' }),
+  referenceBased: z
+    .array(z.enum(['J2R', 'CR', 'CIR']))
+    .max(3)
+    .default(['J2R', 'CR', 'CIR'])
+    .meta({ description: "Reference-based imputations (rbmi's definitions, the control arm as reference) analysed beside MAR: J2R jump to reference, CR copy reference, CIR copy increments in reference. [] for none." }),
   alpha: z.number().gt(0).lt(1).default(0.05).meta({ description: 'Significance level whose loss defines the tipping point.' }),
   mmrm: z
     .enum(['us', 'cs', 'csh', 'ar1', 'ar1h', 'toep', 'toeph', 'ad', 'adh'])
@@ -306,7 +358,7 @@ const registerSchema = z.strictObject({
   therapyGroup: z
     .boolean()
     .default(true)
-    .meta({ description: "Add the therapy-group random intercept in the treated arm (partial nesting, model.clustering of a mixed primary model) to the logistic GLMMs, as the LMM does. Ignored without clustering." }),
+    .meta({ description: "Add the therapy-group random intercept in the treated arm (model.partialNesting of a mixed primary model) to the logistic GLMMs, as the LMM does. Ignored without partialNesting." }),
   riskDifference: z
     .enum(['conditional', 'population'])
     .default('conditional')
@@ -417,8 +469,8 @@ export const analysisPlanSchema = z
     if (m.type === 'mixed' && m.baseline === 'covariate' && visits.length < 3) {
       ctx.addIssue({ code: 'custom', path: ['model', 'baseline'], message: "'outcome', or an 'ancova' model: with one follow-up visit there is one row per participant and no repeated measures to model" });
     }
-    if (m.type === 'mixed' && m.clustering !== null && !arms.includes(m.clustering.treatedArm)) {
-      ctx.addIssue({ code: 'custom', path: ['model', 'clustering', 'treatedArm'], message: `one of design.arms (${arms.join(', ')})` });
+    if (m.type === 'mixed' && m.partialNesting !== null && !arms.includes(m.partialNesting.treated)) {
+      ctx.addIssue({ code: 'custom', path: ['model', 'partialNesting', 'treated'], message: `one of design.arms (${arms.join(', ')})` });
     }
     if (m.type === 'ancova' && m.vcov.startsWith('CR') && m.cluster === null) {
       ctx.addIssue({ code: 'custom', path: ['model', 'cluster'], message: `a cluster column ('group' or 'site'), since ${m.vcov} is cluster-robust` });
@@ -431,7 +483,7 @@ export const analysisPlanSchema = z
       cs.outcomes?.forEach((o, i) => isOutcome(o, ['clinicalSignificance', 'outcomes', i]));
       cs.visits?.forEach((v, i) => isFollowUp(v, ['clinicalSignificance', 'visits', i]));
       for (const k of Object.keys(cs.reliability)) isInstrument(k, ['clinicalSignificance', 'reliability', k]);
-      for (const k of Object.keys(cs.cutoffScores)) isInstrument(k, ['clinicalSignificance', 'cutoffScores', k]);
+      if (typeof cs.cutoff === 'object') for (const k of Object.keys(cs.cutoff)) isInstrument(k, ['clinicalSignificance', 'cutoff', k]);
       for (const k of Object.keys(cs.norms)) isInstrument(k, ['clinicalSignificance', 'norms', k]);
     }
     const dr = plan.doseResponse;
@@ -445,7 +497,10 @@ export const analysisPlanSchema = z
       sg.outcomes?.forEach((o, i) => isOutcome(o, ['subgroups', 'outcomes', i]));
       sg.visits?.forEach((v, i) => isFollowUp(v, ['subgroups', 'visits', i]));
       if (arms.length < 2) ctx.addIssue({ code: 'custom', path: ['subgroups'], message: 'no subgroup section in a single-arm design (subgroup effects are differences between arms)' });
-      if (sg.test === 'likelihood-ratio' && m.type !== 'mixed') ctx.addIssue({ code: 'custom', path: ['subgroups', 'test'], message: "'F' with an ANCOVA primary model (the likelihood-ratio test compares mixed models)" });
+      sg.variables.forEach((v, i) => {
+        if (v.kind === 'baseline-level' && v.bands) for (const k of Object.keys(v.bands)) isInstrument(k, ['subgroups', 'variables', i, 'bands', k]);
+      });
+      if (sg.test === 'LRT' && m.type !== 'mixed') ctx.addIssue({ code: 'custom', path: ['subgroups', 'test'], message: "'F' with an ANCOVA primary model (the likelihood-ratio test compares mixed models)" });
     }
     const ec = plan.economics;
     if (ec) {
@@ -492,7 +547,7 @@ export const analysisPlanSchema = z
         });
         for (const k of Object.keys(rg.labels)) if (!known.includes(k)) ctx.addIssue({ code: 'custom', path: ['register', 'labels', k], message: `one of register.statuses (${known.join(', ')}) as key` });
       }
-      if (rg.riskDifference === 'population' && rg.therapyGroup && m.type === 'mixed' && m.clustering !== null) {
+      if (rg.riskDifference === 'population' && rg.therapyGroup && m.type === 'mixed' && m.partialNesting !== null) {
         ctx.addIssue({
           code: 'custom',
           path: ['register', 'riskDifference'],
@@ -544,6 +599,7 @@ function pathText(path: readonly PropertyKey[]): string {
 function expectation(message: string): string {
   return message
     .replace(/^(Invalid (option|input|value)|Too (small|big)): expected /, '')
+    .replace(/^Invalid discriminator value\. Expected /, 'one of ')
     .replace(/, received [^,]*$/, '');
 }
 
@@ -560,8 +616,11 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
  * Check a plan (e.g. parsed from a JSON file) and fill in its defaults.
  *
  * Every problem is reported at once, each naming the field by its path
- * (`model.clustering.treatedArm`, `outcomes[1].instrument`), the value received and what was
- * expected. Unknown fields are reported too, so a misspelt option is never silently ignored.
+ * (`model.partialNesting.treated`, `outcomes[1].instrument`), the value received and what was
+ * expected. Unknown fields are reported too, so a misspelt option is never silently ignored; a
+ * key that was renamed to the API's word (e.g. `model.clustering`, now `model.partialNesting`)
+ * gets a message naming its new key and the line to write (docs/architecture.md, "Plan and API
+ * vocabulary").
  *
  * @param input - the plan as written.
  * @returns the normalised plan ({@link AnalysisPlan}).
@@ -574,16 +633,39 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
  */
 export function parseAnalysisPlan(input: unknown): AnalysisPlan {
   const r = analysisPlanSchema.safeParse(input);
-  if (r.success) return r.data;
-  const issues: ValidationIssue[] = r.error.issues.map((i) => {
-    const keys = i.code === 'unrecognized_keys' ? (i as { keys?: string[] }).keys ?? [] : [];
-    if (keys.length > 0) {
+  const renames = findRenames(input);
+  if (r.success && renames.length === 0) return r.data;
+  // An old key gets its rename message in place of the schema's "no such field" (or missing-field) issue.
+  const replaced = renames.flatMap((x) => x.replaces);
+  const isReplaced = (path: readonly PropertyKey[]) => replaced.some((p) => p.length <= path.length && p.every((k, j) => k === path[j]));
+  const issues: ValidationIssue[] = renames.map((x) => issue('plan', null, pathText(x.path), x.value, x.expected));
+  for (const i of r.success ? [] : r.error.issues.flatMap((x) => specific(x))) {
+    const keys = i.code === 'unrecognized_keys' ? ((i as { keys?: string[] }).keys ?? []).filter((k) => !isReplaced([...i.path, k])) : [];
+    if (i.code === 'unrecognized_keys') {
+      if (keys.length === 0) continue;
       const path = [...i.path, keys[0]!];
-      return issue('plan', null, pathText(path), valueAt(input, path), `no such field${keys.length > 1 ? ` (also: ${keys.slice(1).join(', ')})` : ''}; check the spelling against the plan's JSON Schema`);
+      issues.push(issue('plan', null, pathText(path), valueAt(input, path), `no such field${keys.length > 1 ? ` (also: ${keys.slice(1).join(', ')})` : ''}; check the spelling against the plan's JSON Schema`));
+      continue;
     }
-    return issue('plan', null, pathText(i.path), valueAt(input, i.path), expectation(i.message));
-  });
+    if (isReplaced(i.path)) continue;
+    issues.push(issue('plan', null, pathText(i.path), valueAt(input, i.path), expectation(i.message)));
+  }
   throw new ValidationError(issues, 'The analysis plan is not valid');
+}
+
+type SchemaIssue = z.core.$ZodIssue;
+
+/**
+ * The issues a user can act on. A union (a cut-off as a choice or a map; a grid as values or a
+ * range) fails as a whole with one issue per branch; when exactly one branch got past the
+ * shape check (its issues lie deeper), those issues are the specific ones, else the union's own
+ * message (which lists the shapes) is.
+ */
+function specific(i: SchemaIssue): SchemaIssue[] {
+  if (i.code !== 'invalid_union' || i.errors.length === 0) return [i];
+  const deep = i.errors.filter((branch) => branch.some((e) => e.path.length > 0 || e.code === 'invalid_union' || e.code === 'unrecognized_keys'));
+  if (deep.length !== 1) return [i];
+  return deep[0]!.flatMap((e) => specific({ ...e, path: [...i.path, ...e.path] } as SchemaIssue));
 }
 
 /**

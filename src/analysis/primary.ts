@@ -173,7 +173,7 @@ function baselineByArm(trial: TrialData, scores: Map<string, Map<string, number>
 
 function modelEffects(trial: TrialData, plan: AnalysisPlan, differences: ArmDifference[], scores: Map<string, Map<string, number>>, diagnostics: Diagnostic[]): StandardizedEffect[] {
   const baseline = baselineByArm(trial, scores);
-  const sdMethod = plan.effectSizes.standardizer === 'baseline-pooled' ? 'pooled' : plan.effectSizes.standardizer === 'baseline-control' ? 'control' : 'total';
+  const sdMethod = plan.effectSizes.sdMethod;
   const out: StandardizedEffect[] = [];
   const baselineVisit = trial.design.visits[0]!;
   for (const d of differences) {
@@ -256,18 +256,20 @@ function runMixed(trial: TrialData, plan: AnalysisPlan, outcome: Outcome, result
     ddf: model.ddf,
     ciLevel: plan.ciLevel,
   };
-  if (model.clustering) options.partialNesting = { cluster: model.clustering.cluster, arm: 'arm', treated: model.clustering.treatedArm };
-  if (model.residualVarianceByArm) options.residualVarianceBy = 'arm';
+  const pn = model.partialNesting;
+  if (pn) options.partialNesting = { cluster: pn.cluster, arm: pn.arm, treated: pn.treated };
+  if (model.residualVarianceBy !== null) options.residualVarianceBy = model.residualVarianceBy;
   const fit = fitLmm(formula, rows, options);
   const idsInFit = new Set<string>();
   for (let i = 0; i < fit.rows.length; i++) idsInFit.add(rows[fit.rows[i]!]!['id'] as string);
-  const nClusters = model.clustering ? new Set(Array.from(fit.rows, (i) => rows[i]!['group']).filter((g) => g !== null && g !== undefined)).size : null;
+  // Clusters of the treated arm only: the model gives the other arms' rows no cluster effect.
+  const nClusters = pn ? new Set(Array.from(fit.rows, (i) => rows[i]!).filter((r) => r[pn.arm] === pn.treated).map((r) => r[pn.cluster]).filter((g) => g !== null && g !== undefined)).size : null;
   const method = [
     `Linear mixed model, ${model.reml ? 'REML' : 'ML'}, ${model.ddf} df`,
     asCovariate ? `follow-up visits adjusted for the ${baselineVisit} score` : `all visits including ${baselineVisit} as outcome (likelihood analysis under missing at random)`,
     'a random intercept per participant',
-    model.clustering ? `a random intercept per ${model.clustering.cluster} in the ${model.clustering.treatedArm} arm only (partially nested design)` : null,
-    model.residualVarianceByArm ? 'arm-specific residual variances' : null,
+    pn ? `a random intercept per ${pn.cluster} in the ${pn.treated} arm only (partially nested design)` : null,
+    model.residualVarianceBy !== null ? 'arm-specific residual variances' : null,
   ]
     .filter((s) => s !== null)
     .join('; ');

@@ -418,7 +418,9 @@ export interface MissingDataSection {
   /** The primary analysis (analysis result of the outcome) at the primary visit, under MAR. */
   primary: MissingDataEffect & { analysis: string };
   /** MI-pooled ANCOVA arm difference at each follow-up visit. */
-  imputation: { m: number; seed: number; burnIn: number; rows: MissingDataEffect[]; method: string };
+  imputation: { m: number; seed: number; burnIn: number; between: number; rows: MissingDataEffect[]; method: string };
+  /** MI-pooled ANCOVA under each reference-based rule of the plan (MNAR for the treated arm after dropout). */
+  referenceBased: { strategy: 'J2R' | 'CR' | 'CIR'; rows: MissingDataEffect[]; method: string }[];
   /** MMRM alongside, when asked for. */
   mmrm: { structure: string; formula: string; rows: MissingDataEffect[]; method: string } | null;
   /** The δ grid (δ per arm; the MAR imputations shifted after dropout), pooled at the primary visit. */

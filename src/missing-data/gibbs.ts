@@ -393,16 +393,43 @@ function conditional(Sigma: Float64Array, K: number, pat: number): { O: number[]
   return { O, M, A, Lc: Cm };
 }
 
-/** One chain: burn-in sweeps of data augmentation, then the imputation drawn under the strategy. */
-export function runChain(m: ModelSetup, rng: Rng, burnIn: number, strategy: Strategy): ChainState {
-  const st = initialState(m);
-  const prior = groupPrior(m, st);
+/**
+ * The shared burn-in: data augmentation from the initial state for `burnIn` sweeps (MAR draws).
+ * Every imputation branches from the state it reaches (see {@link branchImputation}).
+ */
+export function burnInState(m: ModelSetup, rng: Rng, burnIn: number): BurnedIn {
+  const state = initialState(m);
+  // The group covariance's prior is set from the initial state's Σ̂₀ and kept for every branch.
+  const prior = groupPrior(m, state);
   for (let it = 0; it < burnIn; it++) {
+    drawParameters(m, state, rng, prior);
+    imputeMissing(m, state, 'MAR', rng);
+  }
+  return { state, prior };
+}
+
+/** The chain after the shared burn-in, with the prior it ran under (plain typed arrays: clonable to a worker). */
+export interface BurnedIn {
+  state: ChainState;
+  prior: { df: number; S: Float64Array };
+}
+
+/**
+ * One imputation: `between` further sweeps from a copy of the burned-in state with the
+ * imputation's own generator, then the imputation drawn from the last parameters under the
+ * strategy. Branches depend only on the burned-in state and their own generator, so they can
+ * run in any order or on any thread with identical results.
+ */
+export function branchImputation(m: ModelSetup, start: BurnedIn, rng: Rng, between: number, strategy: Strategy): Float64Array {
+  const s0 = start.state;
+  const st: ChainState = { B: s0.B.slice(), Sigma: s0.Sigma.slice(), U: s0.U.slice(), Psi: s0.Psi.slice(), Yc: s0.Yc.slice() };
+  const prior = start.prior;
+  for (let it = 0; it < between; it++) {
     drawParameters(m, st, rng, prior);
     imputeMissing(m, st, 'MAR', rng);
   }
   // The data augmentation step above left MAR draws; the reported imputation is one more draw
   // from the last parameters under the requested strategy.
   if (strategy !== 'MAR') imputeMissing(m, st, strategy, rng);
-  return st;
+  return st.Yc;
 }

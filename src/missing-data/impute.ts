@@ -1,20 +1,23 @@
 /**
- * Multiple imputation for the partially nested trial: m independent chains of the joint
- * multilevel model's Gibbs sampler (gibbs.ts), each giving one completed dataset, under MAR or a
- * reference-based rule, optionally δ-adjusted after dropout (delta.ts). Chain l takes the l-th
- * generator forked from the seed, so imputation l is the same whatever the thread count or m.
+ * Multiple imputation for the partially nested trial: the joint multilevel model's Gibbs sampler
+ * (gibbs.ts) burned in once, then m branches from that state, each run `between` sweeps on its
+ * own generator and giving one completed dataset, under MAR or a reference-based rule,
+ * optionally δ-adjusted after dropout (delta.ts). Branch l's generator is a pure function of the
+ * seed and l (random/streams.ts), so imputation l is the same whatever the thread count or m.
  */
 import { dict } from '../data/own.js';
-import { ArgumentError } from '../errors/index.js';
+import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { checkInteger, checkOneOf, checkOptions, checkSeed, LIMITS, optionKeys } from '../errors/checks.js';
 import type { ModelData } from '../models/data-input.js';
-import { createRng, type Rng } from '../random/rng.js';
-import { runChain, setupModel, type ModelSetup, type Strategy } from './gibbs.js';
+import { createRng } from '../random/rng.js';
+import { burnInState, setupModel, type ModelSetup, type Strategy } from './gibbs.js';
+import { checkThreads, ranges, runTasks } from '../parallel/engine.js';
+import type { ThreadingOptions } from '../parallel/types.js';
 import { toWide, type ImputationColumns, type WideData } from './wide.js';
 import { checkDelta, deltaShift, type DeltaSpec } from './delta.js';
 
 /** Options of {@link multipleImputation}. */
-export interface MultipleImputationOptions extends ImputationColumns {
+export interface MultipleImputationOptions extends ImputationColumns, ThreadingOptions {
   /**
    * Number of imputations (completed datasets).
    * @defaultValue 20
@@ -23,10 +26,20 @@ export interface MultipleImputationOptions extends ImputationColumns {
   /** @defaultValue 1 */
   seed?: number;
   /**
-   * Gibbs sweeps of each chain before its imputation is taken (each imputation has its own chain).
+   * Gibbs sweeps of the shared burn-in, from the arm × visit means, before the first imputation.
    * @defaultValue 200
    */
   burnIn?: number;
+  /**
+   * Gibbs sweeps of each imputation's own branch from the burned-in state (as jomo's
+   * `nbetween`): the branches share a start and nothing else, so this many sweeps must make
+   * them independent. The sampler's autocorrelation is below 0.05 by lag 5 on SFT-shaped data
+   * (docs/methods/missing-data.md).
+   * @defaultValue 20
+   */
+  between?: number;
+  /** Called after each imputation with the number done. @defaultValue none */
+  onProgress?: (progress: { done: number; total: number }) => void;
   /**
    * How the treated arms' scores after dropout are imputed: `MAR` (own arm), or reference-based as
    * rbmi defines them with the control arm as reference: `J2R` jump to reference, `CR` copy
@@ -72,6 +85,10 @@ const KEYS = optionKeys<MultipleImputationOptions>()([
   'm',
   'seed',
   'burnIn',
+  'between',
+  'onProgress',
+  'threads',
+  'pool',
   'strategy',
   'delta',
   'deltaCumulative',
@@ -79,8 +96,15 @@ const KEYS = optionKeys<MultipleImputationOptions>()([
   'imputedColumn',
 ]);
 
-/** Upper limit on m (imputations) and on burn-in sweeps. */
-export const MI_LIMITS = { m: 10_000, burnIn: 1_000_000 } as const;
+/** Upper limits on m (imputations) and on the sweeps of the burn-in and of each branch. */
+export const MI_LIMITS = { m: 10_000, burnIn: 1_000_000, between: 1_000_000 } as const;
+
+/**
+ * Sweeps × participants (m · between · N) from which `threads: 'auto'` starts workers: below it
+ * the imputations take well under a second on one thread (~0.1 µs per participant-sweep measured
+ * here), less than starting two workers and sending them the model.
+ */
+export const AUTO_IMPUTATION_WORK = 2_000_000;
 
 /** A completed row: the participant's columns, visit, outcome, baseline and the imputed flag. */
 export type CompletedRow = Record<string, string | number | boolean | null>;
@@ -96,7 +120,9 @@ export interface MultipleImputation {
   strategy: Strategy;
   delta: DeltaSpec | null;
   deltaCumulative: boolean;
-  settings: { seed: number; burnIn: number; groups: number; covariates: string[] };
+  settings: { seed: number; burnIn: number; between: number; groups: number; covariates: string[]; threads: number };
+  /** E.g. `worker-fallback` when workers were asked for and could not run. */
+  diagnostics: Diagnostic[];
   method: string;
 }
 
@@ -133,6 +159,9 @@ function checkImputationOptions(options: MultipleImputationOptions): void {
   if (options.m !== undefined) checkInteger('options.m', options.m, 2, MI_LIMITS.m, 'Rubin’s rules need at least 2 imputations (the between-imputation variance); 20–50 are usual.');
   if (options.seed !== undefined) checkSeed(options.seed, 'options.seed');
   if (options.burnIn !== undefined) checkInteger('options.burnIn', options.burnIn, 1, MI_LIMITS.burnIn);
+  if (options.between !== undefined) checkInteger('options.between', options.between, 1, MI_LIMITS.between);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ArgumentError('options.onProgress', options.onProgress, 'a function');
+  checkThreads(options.threads ?? 'auto', 'options.threads');
   if (options.strategy !== undefined) checkOneOf('options.strategy', options.strategy, ['MAR', 'J2R', 'CR', 'CIR']);
   if (options.deltaCumulative !== undefined && typeof options.deltaCumulative !== 'boolean') throw new ArgumentError('options.deltaCumulative', options.deltaCumulative, 'true or false');
   for (const k of ['baselineColumn', 'imputedColumn'] as const) {
@@ -146,18 +175,19 @@ function checkImputationOptions(options: MultipleImputationOptions): void {
  * model: arm × visit means, baseline (and covariates) × visit, an unstructured participant
  * covariance across visits, and therapy-group effects at each visit in the treated arm only. Proper:
  * each imputation is drawn with the parameters drawn from their posterior (Gibbs sampler; see
- * docs/methods/missing-data.md). Analyse each completed dataset and pool with `poolFits`,
+ * docs/methods/missing-data.md). The imputations run on worker threads when there are enough
+ * of them (`threads`, `pool`; Node only) with results identical to the calling thread's. Analyse each completed dataset and pool with `poolFits`,
  * `poolContrasts` or `poolEstimates`.
  *
  * @throws ArgumentError for bad options or data (duplicated visits, unknown visit levels, missing
  *   baseline, a control with a therapy group, …), naming the row and field.
  * @throws NotEstimableError when an arm has fewer than 2 observed scores at a follow-up visit.
  * @example
- * const mi = multipleImputation(rows, { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits: ['baseline', '9m', '15m'], cluster: 'group', m: 5, seed: 7 });
+ * const mi = await multipleImputation(rows, { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits: ['baseline', '9m', '15m'], cluster: 'group', m: 5, seed: 7 });
  * const fits = mi.completed.map((d) => fitOls('score ~ arm + baseline', d.filter((r) => r.visit === '9m')));
  * poolFits(fits).rows.find((r) => r.label === 'armSFT');
  */
-export function multipleImputation(data: ModelData, options: MultipleImputationOptions): MultipleImputation {
+export async function multipleImputation(data: ModelData, options: MultipleImputationOptions): Promise<MultipleImputation> {
   checkImputationOptions(options);
   const wide = toWide(data, options);
   if (options.delta !== undefined) checkDelta('options.delta', options.delta, wide);
@@ -167,13 +197,19 @@ export function multipleImputation(data: ModelData, options: MultipleImputationO
   const strategy = options.strategy ?? 'MAR';
   const model = setupModel(wide);
   if (wide.N <= model.p + wide.K) throw new ArgumentError('data', `${wide.N} participants`, `more than ${model.p + wide.K} participants (the model's ${model.p} coefficients per visit plus ${wide.K} visits)`);
-  const root = createRng(seed);
-  const rngs: Rng[] = [];
-  for (let l = 0; l < m; l++) rngs.push(root.fork());
-  const imputed = rngs.map((rng) => {
-    const st = runChain(model, rng, burnIn, strategy);
-    return st.Yc.map((v) => model.centre + model.scale * v);
-  });
+  const between = options.between ?? 20;
+  const start = burnInState(model, createRng(seed), burnIn);
+  const run = await runTasks(
+    {
+      kind: 'imputation-branches',
+      split: (parts) => ranges(m, parts).map(([from, to]) => ({ model, start, between, strategy, seed, from, to })),
+      worthThreads: m * between * wide.N >= AUTO_IMPUTATION_WORK,
+      ...(options.onProgress ? { onProgress: (done: number) => options.onProgress!({ done, total: m }) } : {}),
+      label: 'the imputation',
+    },
+    options,
+  );
+  const imputed = run.outputs.flat();
   const baselineColumn = options.baselineColumn ?? 'baseline';
   const imputedColumn = options.imputedColumn ?? 'imputed';
   const covariates = options.covariates ?? [];
@@ -195,10 +231,11 @@ export function multipleImputation(data: ModelData, options: MultipleImputationO
     strategy,
     delta: options.delta ?? null,
     deltaCumulative,
-    settings: { seed, burnIn, groups: wide.clusterLevels.length, covariates },
+    diagnostics: run.diagnostics,
+    settings: { seed, burnIn, between, groups: wide.clusterLevels.length, covariates, threads: run.threadsUsed },
     method:
       `joint multilevel model (arm × visit means, baseline${covariates.length ? ' and covariates' : ''} × visit, unstructured covariance across visits` +
-      `${wide.clusterLevels.length ? ', therapy-group effects in the treated arm' : ''}); Gibbs sampler, ${m} independent chains of ${burnIn} sweeps; ` +
+      `${wide.clusterLevels.length ? ', therapy-group effects in the treated arm' : ''}); Gibbs sampler, ${burnIn} burn-in sweeps then ${m} branches of ${between} sweeps; ` +
       `${strategy === 'MAR' ? 'missing at random' : `${strategy} after dropout (reference: ${options.control})`}${options.delta ? `; δ-adjusted after dropout${deltaCumulative ? ' (cumulative)' : ''}` : ''}`,
   };
   states.set(result, state);

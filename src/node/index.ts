@@ -14,7 +14,7 @@ export { writeReport, writeFigureFiles, type WrittenReport } from '../report/wri
 export { writeSample } from '../simulate/write-sample.js';
 
 // Worker threads for the bootstrap (results are identical on any number of threads)
-export { openBootstrapPool, type BootstrapPool, type BootstrapPoolOptions } from '../economics/bootstrap/pool.js';
+export { openWorkerPool, type WorkerPool, type WorkerPoolOptions } from '../parallel/pool.js';
 
 // Linear mixed models fitted from an SQL engine's GROUP BY aggregates, so the rows never leave it
 // (DuckDB by default, PostgreSQL, or any engine behind SqlEngine; the drivers are optional

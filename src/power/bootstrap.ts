@@ -6,19 +6,23 @@
  * Responses are drawn from the fitted model: marginal on the random effects (new random effects
  * b* ~ N(0, σ²ΛΛ') and residuals, lme4's `use.u = FALSE`, the default) or conditional on the
  * estimated ones (fitted values plus new residuals, `use.u = TRUE`). Refits reuse the fit's model
- * frame (parsed formula, encoded factors, design and random-effects matrices): only the response
- * changes, so nothing is parsed or encoded again.
+ * frame (parsed formula, encoded factors, design and random-effects matrices) and its
+ * cross-products: only the response changes, so nothing is parsed or encoded again, and only the
+ * response's row of the cross-products is formed again (see `refitter`).
  *
- * Seeds: replicate r draws from `createRng(replicateSeed(seed, 2, r))` (see simulation.ts), so
+ * Seeds: replicate r draws from `createRng(replicateSeed(seed, 2, r))` (src/random/streams.ts), so
  * the replicates do not depend on the order in which they run.
  */
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { checkBoolean, checkCiLevel, checkInteger, checkOptions, checkSeed, LIMITS, optionKeys } from '../errors/checks.js';
-import { createRng, type Rng } from '../random/rng.js';
-import { buildReTerms, fitFrame, hidePlaceholder } from '../models/lmm/fit.js';
-import { getState, type LmmState } from '../models/lmm/state.js';
+import { createRng } from '../random/rng.js';
 import type { LmmFit } from '../models/lmm/types.js';
-import { replicateSeed } from './simulation.js';
+import { replicateSeed } from '../random/streams.js';
+import { checkThreads, ranges, runTasks } from '../parallel/engine.js';
+import type { ThreadingOptions } from '../parallel/types.js';
+import { BOOTSTRAP_STREAM, defaultFitStatistic, runBootstrapRefits, simulator, stateOf, type BootstrapOutcome, type BootstrapRefitsTask } from './refit.js';
+
+export { defaultFitStatistic, refitter, type Refitter } from './refit.js';
 import type { Estimate } from '../results/types.js';
 
 /** Options of {@link simulateFromFit}. */
@@ -47,7 +51,9 @@ export interface SimulatedResponses {
 export type FitStatistic = (fit: LmmFit) => Record<string, number>;
 
 /** Options of {@link parametricBootstrap}. */
-export interface ParametricBootstrapOptions extends SimulateFromFitOptions {
+export interface ParametricBootstrapOptions extends SimulateFromFitOptions, ThreadingOptions {
+  /** Called after each refit. @defaultValue none */
+  onProgress?: (progress: { done: number; total: number }) => void;
   /**
    * The statistics of each refit.
    * @defaultValue {@link defaultFitStatistic}: fixed effects, random-effect SDs and σ
@@ -83,7 +89,9 @@ export interface ParametricBootstrapResult {
 }
 
 /** Options of {@link bootstrapLrt}. */
-export interface BootstrapLrtOptions {
+export interface BootstrapLrtOptions extends ThreadingOptions {
+  /** Called after each replicate (both refits). @defaultValue none */
+  onProgress?: (progress: { done: number; total: number }) => void;
   /** @defaultValue 1000 */
   nsim?: number;
   /** @defaultValue 1 */
@@ -100,82 +108,13 @@ export interface BootstrapLrtResult {
   nsim: number;
   failures: { count: number; byReason: { reason: string; count: number; replicates: number[] }[] };
   method: string;
+  /** E.g. `worker-fallback`. */
+  diagnostics: Diagnostic[];
 }
 
 const SIM_KEYS = optionKeys<SimulateFromFitOptions>()(['nsim', 'seed', 'conditional']);
-const BOOT_KEYS = optionKeys<ParametricBootstrapOptions>()(['nsim', 'seed', 'conditional', 'statistic', 'ciLevel']);
-const LRT_KEYS = optionKeys<BootstrapLrtOptions>()(['nsim', 'seed']);
-
-function stateOf(fit: LmmFit, argument: string): LmmState {
-  const s = getState(fit);
-  if (!s) throw new ArgumentError(argument, 'an object not made by fitLmm in this process', 'a fit from fitLmm');
-  return s;
-}
-
-/** The parts of a fit a simulation needs, computed once. */
-interface Simulator {
-  n: number;
-  draw(rng: Rng, conditional: boolean, out: Float64Array): void;
-}
-
-function simulator(fit: LmmFit, s: LmmState): Simulator {
-  const frame = s.frame;
-  const n = frame.n;
-  // Fixed part Xβ over the kept columns.
-  const eta = new Float64Array(n);
-  s.kept.forEach((j, c) => {
-    const b = s.beta[c]!;
-    if (b === 0) return;
-    const off = j * n;
-    for (let i = 0; i < n; i++) eta[i] = eta[i]! + frame.X[off + i]! * b;
-  });
-  const terms = buildReTerms(frame);
-  const sigma = s.sigma;
-  const fitted = fit.fitted;
-  // Residual SD of each row: σ, times δ_s of its stratum with residualVarianceBy (δ = 1 for the first).
-  const residualSd = new Float64Array(n).fill(sigma);
-  const strata = s.objective.strata;
-  if (strata) {
-    const nTheta = s.params.length - (strata.levels.length - 1);
-    for (let i = 0; i < n; i++) {
-      const c = strata.codes[i]!;
-      if (c > 0) residualSd[i] = sigma * Math.exp(s.params[nTheta + c - 1]!);
-    }
-  }
-  return {
-    n,
-    draw(rng, conditional, out) {
-      if (conditional) {
-        for (let i = 0; i < n; i++) out[i] = fitted[i]! + residualSd[i]! * rng.normal();
-        return;
-      }
-      out.set(eta);
-      for (const t of terms) {
-        const k = t.k;
-        // λ of this term (lower triangle, column by column in θ), b = σ λ z per level.
-        const lam = new Float64Array(k * k);
-        let q = t.thetaOffset;
-        for (let c = 0; c < k; c++) for (let r = c; r < k; r++) lam[r * k + c] = s.theta[q++]!;
-        const L = t.levels.length;
-        const b = new Float64Array(L * k);
-        const z = new Float64Array(k);
-        for (let l = 0; l < L; l++) {
-          for (let c = 0; c < k; c++) z[c] = rng.normal();
-          for (let r = 0; r < k; r++) {
-            let v = 0;
-            for (let c = 0; c <= r; c++) v += lam[r * k + c]! * z[c]!;
-            b[l * k + r] = sigma * v;
-          }
-        }
-        for (let c = 0; c < k; c++) {
-          const off = c * n;
-          for (let i = 0; i < n; i++) out[i] = out[i]! + t.Z[off + i]! * b[t.group[i]! * k + c]!;
-        }
-      }
-      for (let i = 0; i < n; i++) out[i] = out[i]! + residualSd[i]! * rng.normal();
-    },
-  };
-}
+const BOOT_KEYS = optionKeys<ParametricBootstrapOptions>()(['nsim', 'seed', 'conditional', 'statistic', 'ciLevel', 'threads', 'pool', 'onProgress']);
+const LRT_KEYS = optionKeys<BootstrapLrtOptions>()(['nsim', 'seed', 'threads', 'pool', 'onProgress']);
 
 /**
  * New responses drawn from a fitted linear mixed model (lme4's `simulate`), marginal on the
@@ -197,30 +136,46 @@ export function simulateFromFit(fit: LmmFit, options: SimulateFromFitOptions = {
   const y: Float64Array[] = [];
   for (let r = 0; r < nsim; r++) {
     const out = new Float64Array(sim.n);
-    sim.draw(createRng(replicateSeed(seed, 2, r)), o.conditional ?? false, out);
+    sim.draw(createRng(replicateSeed(seed, BOOTSTRAP_STREAM, r)), o.conditional ?? false, out);
     y.push(out);
   }
   return { y, rows: Int32Array.from(s.frame.rows), conditional: o.conditional ?? false, seed };
 }
 
-/** The default bootstrap statistics: fixed effects, the SD of each random effect (`sd(term|group)`) and `sigma`. */
-export function defaultFitStatistic(fit: LmmFit): Record<string, number> {
-  const out: Record<string, number> = Object.create(null) as Record<string, number>;
-  for (const r of fit.fixedEffects) out[r.term] = r.estimate;
-  for (const v of fit.varianceComponents) {
-    if (v.group === 'Residual') continue;
-    out[`sd(${v.term}|${v.group})`] = v.sd;
-  }
-  out['sigma'] = fit.sigma;
-  return out;
-}
+/** Refits from which `threads: 'auto'` starts workers (a refit takes ~5 ms; starting a worker ~50). */
+const WORTH_THREADS = 100;
 
-/** Refit the model of `s` to a new response (the frame reused; no parsing or encoding). */
-function refit(s: LmmState, y: Float64Array): LmmFit {
-  // Started from the fit's θ, as lme4's refit() is: the simulated responses come from that model.
-  const f = fitFrame({ ...s.frame, y }, { ...s.options, ddf: 'asymptotic', control: { ...s.options.control, start: s.theta } });
-  if (s.options.partialNesting) hidePlaceholder(f, s.options.partialNesting.cluster);
-  return f;
+/**
+ * The replicates of a bootstrap, on worker threads when the statistic is the default one (a
+ * function cannot cross to a worker), else on the calling thread; in replicate order either way.
+ */
+async function replicates(
+  task: (from: number, to: number) => BootstrapRefitsTask,
+  nsim: number,
+  o: ThreadingOptions & { onProgress?: (p: { done: number; total: number }) => void },
+  statistic: ((fit: LmmFit) => Record<string, number>) | undefined,
+  diagnostics: Diagnostic[],
+): Promise<BootstrapOutcome[]> {
+  const onProgress = o.onProgress ? (done: number) => o.onProgress!({ done, total: nsim }) : undefined;
+  if (statistic) {
+    if (typeof o.threads === 'number' && o.threads > 1) {
+      diagnostics.push({ code: 'worker-fallback', severity: 'info', message: 'A function statistic cannot be sent to worker threads; the refits ran on the calling thread with identical results.' });
+    }
+    let done = 0;
+    return runBootstrapRefits(task(0, nsim), () => onProgress?.(++done), statistic);
+  }
+  const run = await runTasks(
+    {
+      kind: 'bootstrap-refits',
+      split: (parts) => ranges(nsim, parts).map(([a, b]) => task(a, b)),
+      worthThreads: nsim >= WORTH_THREADS,
+      ...(onProgress ? { onProgress } : {}),
+      label: 'the bootstrap',
+    },
+    o,
+  );
+  diagnostics.push(...run.diagnostics);
+  return run.outputs.flat();
 }
 
 /** R's quantile type 7 of sorted values. */
@@ -259,7 +214,7 @@ function note(map: Map<string, number[]>, reason: string, r: number): void {
  * const boot = parametricBootstrap(fit, { nsim: 200, seed: 1 });
  * boot.statistics.find((s) => s.name === 'sigma')!.ci; // percentile interval of σ
  */
-export function parametricBootstrap(fit: LmmFit, options: ParametricBootstrapOptions = {}): ParametricBootstrapResult {
+export async function parametricBootstrap(fit: LmmFit, options: ParametricBootstrapOptions = {}): Promise<ParametricBootstrapResult> {
   const o = checkOptions('options', options, BOOT_KEYS);
   const nsim = checkInteger('options.nsim', o.nsim ?? 1000, 1, LIMITS.replicates);
   const seed = checkSeed(o.seed ?? 1, 'options.seed');
@@ -267,27 +222,31 @@ export function parametricBootstrap(fit: LmmFit, options: ParametricBootstrapOpt
   const ciLevel = checkCiLevel(o.ciLevel ?? 0.95, 'options.ciLevel');
   if (o.statistic !== undefined && typeof o.statistic !== 'function') throw new ArgumentError('options.statistic', o.statistic, 'a function (fit) => { name: number }');
   const statistic = o.statistic ?? defaultFitStatistic;
-  const s = stateOf(fit, 'fit');
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new ArgumentError('options.onProgress', o.onProgress, 'a function');
+  checkThreads(o.threads ?? 'auto', 'options.threads');
+  stateOf(fit, 'fit');
+  const diagnostics: Diagnostic[] = [];
   const t0 = statistic(fit);
   const names = Object.keys(t0);
   if (names.length === 0) throw new ArgumentError('options.statistic', t0, 'a function returning at least one named number');
   const reps: Record<string, Float64Array> = Object.create(null) as Record<string, Float64Array>;
   for (const k of names) reps[k] = new Float64Array(nsim).fill(Number.NaN);
-  const sim = simulator(fit, s);
-  const y = new Float64Array(sim.n);
   const failures = new Map<string, number[]>();
   const conditional = o.conditional ?? false;
-  for (let r = 0; r < nsim; r++) {
-    sim.draw(createRng(replicateSeed(seed, 2, r)), conditional, y);
-    try {
-      const t = statistic(refit(s, Float64Array.from(y)));
-      const bad = names.filter((k) => typeof t[k] !== 'number' || !Number.isFinite(t[k]));
-      if (bad.length) note(failures, `the statistic gave no finite value for ${bad.join(', ')}`, r);
-      for (const k of names) if (Number.isFinite(t[k])) reps[k]![r] = t[k]!;
-    } catch (e) {
-      note(failures, e instanceof Error ? `${e.name}: ${e.message}` : String(e), r);
-    }
-  }
+  const outcomes = await replicates(
+    (from, to) => ({ test: 'statistic', fit, seed, conditional, from, to }),
+    nsim,
+    o,
+    o.statistic,
+    diagnostics,
+  );
+  outcomes.forEach((t, r) => {
+    if (t.reason !== null) return note(failures, t.reason, r);
+    const v = t.value as Record<string, number>;
+    const bad = names.filter((k) => typeof v[k] !== 'number' || !Number.isFinite(v[k]));
+    if (bad.length) note(failures, `the statistic gave no finite value for ${bad.join(', ')}`, r);
+    for (const k of names) if (Number.isFinite(v[k])) reps[k]![r] = v[k]!;
+  });
   const a = (1 - ciLevel) / 2;
   const statistics: BootstrapStatisticRow[] = names.map((name) => {
     const v = reps[name]!.filter((x) => Number.isFinite(x));
@@ -302,7 +261,6 @@ export function parametricBootstrap(fit: LmmFit, options: ParametricBootstrapOpt
     return { name, estimate, mean, se: Math.sqrt(ss / (v.length - 1)), bias: mean - estimate, ci: [quantile7(sorted, a), quantile7(sorted, 1 - a)], ciLevel, n: v.length };
   });
   const fs = failureSummary(failures);
-  const diagnostics: Diagnostic[] = [];
   if (fs.count > 0) {
     diagnostics.push({
       code: 'refit-failed',
@@ -334,10 +292,12 @@ export function parametricBootstrap(fit: LmmFit, options: ParametricBootstrapOpt
  * const m0 = fitLmm('score ~ arm * visit + (1 | id)', rows);
  * bootstrapLrt(m0, m1, { nsim: 1000, seed: 1 }).pValue;
  */
-export function bootstrapLrt(m0: LmmFit, m1: LmmFit, options: BootstrapLrtOptions = {}): BootstrapLrtResult {
+export async function bootstrapLrt(m0: LmmFit, m1: LmmFit, options: BootstrapLrtOptions = {}): Promise<BootstrapLrtResult> {
   const o = checkOptions('options', options, LRT_KEYS);
   const nsim = checkInteger('options.nsim', o.nsim ?? 1000, 1, LIMITS.replicates);
   const seed = checkSeed(o.seed ?? 1, 'options.seed');
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new ArgumentError('options.onProgress', o.onProgress, 'a function');
+  checkThreads(o.threads ?? 'auto', 'options.threads');
   const s0 = stateOf(m0, 'm0');
   const s1 = stateOf(m1, 'm1');
   if (s0.frame.n !== s1.frame.n || s0.frame.rows.some((r, i) => r !== s1.frame.rows[i])) {
@@ -348,27 +308,21 @@ export function bootstrapLrt(m0: LmmFit, m1: LmmFit, options: BootstrapLrtOption
   if (m0.reml && m0.fixedEffects.map((r) => r.term).join('|') !== m1.fixedEffects.map((r) => r.term).join('|')) {
     throw new ArgumentError('m1', 'other fixed effects than m0', 'the same fixed effects for REML fits (REML likelihoods are comparable only then); fit both by ML');
   }
-  const lrt = (a: LmmFit, b: LmmFit): number => Math.max(0, 2 * (b.logLik - a.logLik));
-  const observed = lrt(m0, m1);
-  const sim = simulator(m0, s0);
-  const y = new Float64Array(sim.n);
+  const observed = Math.max(0, 2 * (m1.logLik - m0.logLik));
   const reps = new Float64Array(nsim).fill(Number.NaN);
   const failures = new Map<string, number[]>();
   let exceed = 0;
   let ok = 0;
-  for (let r = 0; r < nsim; r++) {
-    sim.draw(createRng(replicateSeed(seed, 3, r)), false, y);
-    try {
-      const yy = Float64Array.from(y);
-      const v = lrt(refit(s0, yy), refit(s1, yy));
-      reps[r] = v;
-      ok++;
-      // A relative tolerance: replicates equal to the observed value up to rounding count as ≥.
-      if (v >= observed - 1e-9 * Math.max(1, observed)) exceed++;
-    } catch (e) {
-      note(failures, e instanceof Error ? `${e.name}: ${e.message}` : String(e), r);
-    }
-  }
+  const diagnostics: Diagnostic[] = [];
+  const outcomes = await replicates((from, to) => ({ test: 'lrt', m0, m1, seed, from, to }), nsim, o, undefined, diagnostics);
+  outcomes.forEach((t, r) => {
+    if (t.reason !== null) return note(failures, t.reason, r);
+    const v = t.value as number;
+    reps[r] = v;
+    ok++;
+    // A relative tolerance: replicates equal to the observed value up to rounding count as ≥.
+    if (v >= observed - 1e-9 * Math.max(1, observed)) exceed++;
+  });
   return {
     statistic: observed,
     pValue: (1 + exceed) / (1 + ok),
@@ -376,5 +330,6 @@ export function bootstrapLrt(m0: LmmFit, m1: LmmFit, options: BootstrapLrtOption
     nsim,
     failures: failureSummary(failures),
     method: `parametric-bootstrap likelihood-ratio test (${ok} responses simulated from m0, both models refitted by ${m0.reml ? 'REML' : 'ML'}); p = (1 + #{LRT* ≥ LRT}) / (1 + refits)`,
+    diagnostics,
   };
 }

@@ -13,17 +13,21 @@ import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { checkBoolean, checkFinite, checkInteger, checkOneOf, checkOptions, checkSeed, LIMITS, optionKeys } from '../errors/checks.js';
 import { proportionInterval } from '../inference/proportion-interval.js';
 import { simulateLongColumns, type LongColumns, type LongColumnsOptions } from '../simulate/columns.js';
-import { fitLmm } from '../models/lmm/fit.js';
 import type { DdfMethod } from '../models/lmm/types.js';
+import { replicateSeed } from '../random/streams.js';
+import { checkThreads, ranges, runTasks, sharedPool } from '../parallel/engine.js';
+import type { ThreadingOptions } from '../parallel/types.js';
+import { runReplicate, type AnalyseFunction, type ReplicateOutcome, type SimulationDesign } from './replicates.js';
 import type { Estimate } from '../results/types.js';
 
-/** The trial design of a power simulation: the generator's options without its seed. */
-export type SimulationDesign = Omit<LongColumnsOptions, 'seed' | 'clusterWithoutEffect'>;
+export { replicateSeed } from '../random/streams.js';
+export { primaryLmmAnalysis, type AnalyseFunction, type SimulationDesign } from './replicates.js';
 
-/** What an analysis returns: a p-value, or null when it could not give one (counted as a failure). */
-export type AnalyseFunction = (data: LongColumns, replicate: number) => number | null;
-
-/** Progress of a power simulation, after each replicate. */
+/**
+ * Progress of a power simulation, after each replicate. `rejections` and `failures` count the
+ * replicates whose outcomes are in (after each replicate on the calling thread with a function
+ * analysis; after each batch of `checkEvery`, or the whole stream, otherwise).
+ */
 export interface PowerProgress {
   phase: 'power' | 'typeI';
   done: number;
@@ -32,8 +36,12 @@ export interface PowerProgress {
   failures: number;
 }
 
-/** Options of {@link powerBySimulation}. */
-export interface PowerSimulationOptions {
+/**
+ * Options of {@link powerBySimulation}. With the default analysis the replicates run on worker
+ * threads (`threads`, `pool`; Node only) with results identical to the calling thread's; a
+ * function `analyse` cannot cross to a worker and runs on the calling thread.
+ */
+export interface PowerSimulationOptions extends ThreadingOptions {
   /**
    * The trial: participants, groups, visits with retention, the instrument's effect (SD units),
    * participant share of the variance, therapy-group SD, MAR dropout slope.
@@ -142,47 +150,12 @@ const KEYS = optionKeys<PowerSimulationOptions>()([
   'ciMethod',
   'ciLevel',
   'onProgress',
+  'threads',
+  'pool',
 ]);
 
-/** A 32-bit mixer (the finaliser of MurmurHash3), to derive independent seeds. */
-function mix32(x: number): number {
-  let z = x >>> 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-  return (z ^ (z >>> 16)) >>> 0;
-}
-
-/**
- * The seed of replicate `i` of stream `stream` under master seed `seed`: a pure function of the
- * three, so any split of the replicates over threads draws the same trials. The value stays an
- * exact integer below 2^53 (21 bits from the master seed and stream above i's 32 bits), so
- * distinct (stream, i) under one master seed never share a seed.
- */
-export function replicateSeed(seed: number, stream: number, i: number): number {
-  const hi = Math.floor(seed / 4294967296) >>> 0;
-  const lo = seed >>> 0;
-  const frac = Math.floor((seed - Math.floor(seed)) * 4294967296) >>> 0;
-  const master = mix32(lo ^ mix32(hi ^ mix32(frac ^ 0x2545f491)));
-  // stream × 40503 < 2^21 for the two streams used, so XOR keeps the streams apart.
-  const high = ((master >>> 11) ^ (stream * 0x9e37)) & 0x1fffff;
-  return high * 4294967296 + (i >>> 0);
-}
-
-/** The default analysis: the primary mixed model's arm × visit test at `visit`. */
-export function primaryLmmAnalysis(visit: number, ddf: DdfMethod): AnalyseFunction {
-  return (data) => {
-    const levels = data.levels.visit.map((_, v) => String(v));
-    const fit = fitLmm(
-      'score ~ arm * visit + (1 | id)',
-      { score: data.score, arm: data.arm, visit: data.visit, id: data.id, group: data.group },
-      { factors: ['arm', 'visit'], levels: { arm: ['0', '1'], visit: levels }, partialNesting: { cluster: 'group', arm: 'arm', treated: '1' }, ddf },
-    );
-    const row = fit.fixedEffects.find((r) => r.term === `arm1:visit${visit}`);
-    if (!row) throw new Error(`the coefficient arm1:visit${visit} was dropped (rank deficient design)`);
-    if (!row.estimable || row.pValue === null) throw new Error(row.reason ?? 'the arm × visit coefficient is not estimable');
-    return row.pValue;
-  };
-}
+/** Replicates from which `threads: 'auto'` starts workers (each fit takes ~10 ms; starting a worker ~50). */
+const WORTH_THREADS = 40;
 
 interface Tally {
   rejections: number;
@@ -209,14 +182,15 @@ function rate(t: Tally, ciMethod: 'wilson' | 'clopper-pearson', ciLevel: number)
  * Each replicate draws a trial with `simulateLongColumns` from its own seed (see
  * {@link replicateSeed}) and analyses it; an analysis that throws or gives no p-value is a
  * failure, counted and listed by reason, and the rates are over the analysed replicates.
- * Replicates run on the calling thread, in order; results depend only on the seed.
+ * With the default analysis, replicates run on worker threads when there are enough of them
+ * (`threads: 'auto'`, Node only); results depend only on the seed, not on the threads.
  *
  * @throws ArgumentError for bad options (including the design's, checked before any fit).
  * @example
- * const r = powerBySimulation({ design: { nParticipants: 120 }, replicates: 20, seed: 7, typeI: false });
+ * const r = await powerBySimulation({ design: { nParticipants: 120 }, replicates: 20, seed: 7, typeI: false });
  * r.power.n + r.power.failures.count; // 20
  */
-export function powerBySimulation(options: PowerSimulationOptions = {}): PowerSimulationResult {
+export async function powerBySimulation(options: PowerSimulationOptions = {}): Promise<PowerSimulationResult> {
   const o = checkOptions('options', options, KEYS);
   const replicates = checkInteger('options.replicates', o.replicates ?? 1000, 1, LIMITS.replicates);
   const seed = checkSeed(o.seed ?? 1, 'options.seed');
@@ -231,6 +205,7 @@ export function powerBySimulation(options: PowerSimulationOptions = {}): PowerSi
   if (!(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a confidence level strictly between 0 and 1');
   const target = o.target === undefined ? null : checkFinite('options.target', o.target, 0, 1);
   const checkEvery = checkInteger('options.checkEvery', o.checkEvery ?? 50, 1, LIMITS.replicates);
+  checkThreads(o.threads ?? 'auto', 'options.threads');
   if (o.design !== undefined && (typeof o.design !== 'object' || o.design === null)) throw new ArgumentError('options.design', o.design, 'a design object');
   const design = (o.design ?? {}) as SimulationDesign;
   if ('seed' in design || 'clusterWithoutEffect' in design) {
@@ -252,42 +227,56 @@ export function powerBySimulation(options: PowerSimulationOptions = {}): PowerSi
     visit = 1;
     for (let v = 2; v < visits.length; v++) if (visits[v]!.effectMultiplier > visits[visit]!.effectMultiplier) visit = v;
   }
-  const analyse = o.analyse ?? primaryLmmAnalysis(visit, ddf);
   const analysisName = o.analyse
     ? 'user-supplied analysis'
     : `primary mixed model score ~ arm * visit + (1 | id) + therapy groups (partially nested), ${ddf} df, test of arm × visit at "${visits[visit]!.name}"`;
 
-  const runStream = (stream: 0 | 1, total: number): { tally: Tally; stopReason: string | null } => {
+  // Replicates run in batches: of `checkEvery` when a target can stop the run early (so the
+  // stopping rule sees the same replicates whatever the threads), else the whole stream at once.
+  const diagnostics: Diagnostic[] = [];
+  const shared = await sharedPool(o, !o.analyse && replicates >= WORTH_THREADS, 'the simulation');
+  diagnostics.push(...shared.diagnostics);
+  if (o.analyse && typeof o.threads === 'number' && o.threads > 1) {
+    diagnostics.push({ code: 'worker-fallback', severity: 'info', message: 'A function analysis cannot be sent to worker threads; the replicates ran on the calling thread with identical results.' });
+  }
+  const runStream = async (stream: 0 | 1, total: number): Promise<{ tally: Tally; stopReason: string | null }> => {
     const tally: Tally = { rejections: 0, n: 0, run: 0, failures: new Map() };
     const phase = stream === 0 ? 'power' : 'typeI';
-    for (let i = 0; i < total; i++) {
-      const opts: LongColumnsOptions = { ...design, seed: replicateSeed(seed, stream, i) };
-      if (stream === 1) {
-        opts.spec = { ...(design.spec ?? {}), effect: 0 };
-        opts.clusterWithoutEffect = true;
-      }
-      let p: number | null;
-      let reason: string | null = null;
-      try {
-        const data = simulateLongColumns(opts);
-        p = analyse(data, i);
-        if (p === null || typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-          reason = `the analysis returned ${p === null ? 'no p-value' : `${String(p)}, not a p-value in [0, 1]`}`;
-        }
-      } catch (e) {
-        p = null;
-        reason = `${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
-      }
+    const progress = (done: number): void => o.onProgress?.({ phase, done, total, rejections: tally.rejections, failures: tally.run - tally.n });
+    const add = (i: number, r: ReplicateOutcome): void => {
       tally.run++;
-      if (reason !== null) {
-        const list = tally.failures.get(reason);
+      if (r.reason !== null) {
+        const list = tally.failures.get(r.reason);
         if (list) list.push(i);
-        else tally.failures.set(reason, [i]);
+        else tally.failures.set(r.reason, [i]);
       } else {
         tally.n++;
-        if (p! < alpha) tally.rejections++;
+        if (r.p < alpha) tally.rejections++;
       }
-      o.onProgress?.({ phase, done: tally.run, total, rejections: tally.rejections, failures: tally.run - tally.n });
+    };
+    const batch = stream === 0 && target !== null ? checkEvery : total;
+    for (let from = 0; from < total; from += batch) {
+      const to = Math.min(total, from + batch);
+      if (o.analyse) {
+        for (let i = from; i < to; i++) {
+          add(i, runReplicate(design, seed, stream, i, o.analyse));
+          progress(i + 1);
+        }
+      } else {
+        const run = await runTasks(
+          {
+            kind: 'power-replicates',
+            split: (parts) => ranges(to - from, parts).map(([a, b]) => ({ design, seed, stream, from: from + a, to: from + b, visit, ddf })),
+            worthThreads: false,
+            onProgress: (done) => progress(from + done),
+            label: 'the simulation',
+          },
+          shared.threading,
+        );
+        diagnostics.push(...run.diagnostics);
+        let i = from;
+        for (const part of run.outputs) for (const r of part) add(i++, r);
+      }
       if (stream === 0 && target !== null && tally.run % checkEvery === 0 && tally.run >= 2 * checkEvery && tally.n > 0 && tally.run < total) {
         const ci = proportionInterval(tally.rejections, tally.n, { method: ciMethod, ciLevel }).ci;
         if (ci[0] > target || ci[1] < target) {
@@ -298,11 +287,16 @@ export function powerBySimulation(options: PowerSimulationOptions = {}): PowerSi
     return { tally, stopReason: null };
   };
 
-  const main = runStream(0, replicates);
-  const typeI = o.typeI === false ? null : runStream(1, main.tally.run);
+  let main: Awaited<ReturnType<typeof runStream>>;
+  let typeI: Awaited<ReturnType<typeof runStream>> | null;
+  try {
+    main = await runStream(0, replicates);
+    typeI = o.typeI === false ? null : await runStream(1, main.tally.run);
+  } finally {
+    await shared.release();
+  }
   const power = rate(main.tally, ciMethod, ciLevel);
   const typeIError = typeI ? rate(typeI.tally, ciMethod, ciLevel) : null;
-  const diagnostics: Diagnostic[] = [];
   for (const [what, r] of [['power', power], ['type-I error', typeIError]] as const) {
     if (r && r.failures.count > 0) {
       diagnostics.push({

@@ -53,25 +53,25 @@ export function createRng(seed: number): Rng {
 }
 
 function fromState(init: number[]): Rng {
-  let s0 = init[0]! >>> 0;
-  let s1 = init[1]! >>> 0;
-  let s2 = init[2]! >>> 0;
-  let s3 = init[3]! >>> 0;
-  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
-  let spare: number | null = null;
+  // State and the spare normal live in typed arrays, not in mutated closure variables: V8 boxes
+  // a captured number beyond the small-integer range in a fresh heap object on every write,
+  // which made each draw cost ~100 ns; typed-array slots are written in place (same bits).
+  const s = new Uint32Array(4);
+  for (let k = 0; k < 4; k++) s[k] = init[k]! >>> 0;
+  if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;
+  const spare = new Float64Array(1);
+  let hasSpare = false;
 
   const next = (): number => {
+    const s0 = s[0]!;
+    const s1 = s[1]!;
     const result = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (s1 << 9) >>> 0;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = rotl(s3, 11);
-    s0 >>>= 0;
-    s1 >>>= 0;
-    s2 >>>= 0;
+    const s2 = s[2]! ^ s0;
+    const s3 = s[3]! ^ s1;
+    s[1] = s1 ^ s2;
+    s[0] = s0 ^ s3;
+    s[2] = s2 ^ (s1 << 9);
+    s[3] = rotl(s3 >>> 0, 11);
     return result;
   };
 
@@ -94,16 +94,16 @@ function fromState(init: number[]): Rng {
       }
     },
     normal(): number {
-      if (spare !== null) {
-        const v = spare;
-        spare = null;
-        return v;
+      if (hasSpare) {
+        hasSpare = false;
+        return spare[0]!;
       }
       let u = 0;
       while (u === 0) u = uniform();
       const v = uniform();
       const r = Math.sqrt(-2 * Math.log(u));
-      spare = r * Math.sin(2 * Math.PI * v);
+      spare[0] = r * Math.sin(2 * Math.PI * v);
+      hasSpare = true;
       return r * Math.cos(2 * Math.PI * v);
     },
     fork(): Rng {

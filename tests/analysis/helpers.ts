@@ -34,7 +34,7 @@ export function mixedPlan(overrides: Partial<AnalysisPlanInput> = {}): AnalysisP
       { instrument: 'MHRM', role: 'primary' },
     ],
     primaryVisit: '9m',
-    model: { type: 'mixed', clustering: { cluster: 'group', treatedArm: 'SFT' } },
+    model: { type: 'mixed', partialNesting: { cluster: 'group', treated: 'SFT' } },
     multiplicity: { method: 'holm' },
     economics: { replicates: 400, planePoints: 200, wtp: { from: 0, to: 100000, by: 25000 }, analyses: [{ outcome: 'PSP', visit: '9m' }] },
     ...overrides,

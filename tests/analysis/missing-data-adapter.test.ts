@@ -42,12 +42,12 @@ beforeAll(async () => {
 });
 
 describe('missing-data section on the SFT sample', () => {
-  it('reproduces multipleImputation + poolFits + tippingPoint + fitMmrm called directly (bit-identical)', () => {
+  it('reproduces multipleImputation + poolFits + tippingPoint + fitMmrm called directly (bit-identical)', async () => {
     const plan = parseAnalysisPlan(planInput(missingData));
     const rows = missingDataRows({ trial }, 'PSP');
     expect(new Set(rows.map((r) => r['id'])).size).toBeLessThan(trial.participants.length);
     expect(md.diagnostics.map((d) => d.code)).toContain('missing-baseline');
-    const mi = multipleImputation(rows, { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits: ['baseline', '9m', '15m'], m: 5, seed: 31, burnIn: 50, cluster: 'group' });
+    const mi = await multipleImputation(rows, { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits: ['baseline', '9m', '15m'], m: 5, seed: 31, burnIn: 50, cluster: 'group' });
     expect(md.missing).toEqual(mi.missing);
     const ancova = (v: string) => (d: CompletedRow[]) => fitOls('score ~ arm + baseline', d.filter((r) => r['visit'] === v), { ciLevel: 0.95 });
     for (const v of ['9m', '15m']) {
@@ -75,19 +75,44 @@ describe('missing-data section on the SFT sample', () => {
     }
   });
 
-  it('takes the primary result under MAR from the primary analysis', () => {
+  it('reference-based rows: J2R, CR and CIR imputations with the MAR seed, pooled ANCOVA as called directly; they pull the SFT effect towards control', async () => {
+    const rows = missingDataRows({ trial }, 'PSP');
+    expect(md.referenceBased.map((r) => r.strategy)).toEqual(['J2R', 'CR', 'CIR']);
+    for (const rb of md.referenceBased) {
+      const mi = await multipleImputation(rows, { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits: ['baseline', '9m', '15m'], m: 5, seed: 31, burnIn: 50, cluster: 'group', strategy: rb.strategy });
+      for (const v of ['9m', '15m']) {
+        const p = poolFits(mi.completed.map((d) => fitOls('score ~ arm + baseline', d.filter((r) => r['visit'] === v), { ciLevel: 0.95 }))).rows.find((r) => r.label === 'armSFT')!;
+        const got = rb.rows.find((r) => r.visit === v)!;
+        expect([got.estimate, got.se, got.df, got.pValue, got.fmi]).toEqual([p.estimate, p.se, p.df, p.pValue, p.fmi]);
+        // Treated dropouts imputed from the control arm's model: the effect shrinks towards 0.
+        expect(Math.abs(got.estimate!)).toBeLessThan(Math.abs(md.imputation.rows.find((r) => r.visit === v)!.estimate!));
+      }
+    }
+    expect(parseAnalysisPlan({ ...planInput({ ...missingData, referenceBased: [] }) }).missingData!.referenceBased).toEqual([]);
+    expect(() => parseAnalysisPlan({ ...planInput({ ...missingData, referenceBased: ['J2X'] }) })).toThrow(ValidationError);
+  });
+
+  it('takes the primary result under MAR from the primary analysis', async () => {
     const d = analysis.outcomes.find((o) => o.instrument === 'PSP')!.differences.find((r) => r.visit === '9m' && r.arm === 'SFT')!;
     expect(md.instrument).toBe('PSP');
     expect(md.primary.analysis).toBe('Linear mixed model (primary)');
     expect([md.primary.estimate, md.primary.se, md.primary.pValue, md.primary.ci]).toEqual([d.estimate, d.se, d.pValue, d.ci]);
   });
 
-  it('builds the report section: tables, readings without NaN, the tipping-point figure', () => {
+  it('builds the report section: tables, readings without NaN, the tipping-point figure', async () => {
     const s = missingDataSection(analysis, { cells: { k: null }, figures: true });
     expect(s.status).toBe('done');
     expect(s.tables.map((t) => t.id)).toEqual(['missing-by-arm-visit', 'effect-by-assumption', 'tipping-point', 'effect-by-visit']);
-    expect(s.tables[1]!.rows.map((r) => r.analysis)).toEqual(['Linear mixed model (primary)', 'Multiple imputation (m = 5), ANCOVA', 'MMRM (us)']);
-    expect(s.tables[3]!.rows).toHaveLength(4);
+    expect(s.tables[1]!.rows.map((r) => r.analysis)).toEqual([
+      'Linear mixed model (primary)',
+      'Multiple imputation (m = 5), ANCOVA',
+      'MMRM (us)',
+      'Reference-based MI (J2R), ANCOVA',
+      'Reference-based MI (CR), ANCOVA',
+      'Reference-based MI (CIR), ANCOVA',
+    ]);
+    expect(s.tables[1]!.rows[3]!.assumption).toBe('MNAR: J2R (reference: control)');
+    expect(s.tables[3]!.rows).toHaveLength(10);
     expect(s.figures).toHaveLength(1);
     const text = JSON.stringify([s.readings, s.tables]);
     expect(text).not.toMatch(/NaN|Infinity|undefined/);

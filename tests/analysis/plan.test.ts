@@ -38,8 +38,8 @@ describe('analysis plan schema', () => {
     expect(plan.seed).toBe(1);
     expect(plan.ciLevel).toBe(0.95);
     expect(plan.outcomes[0]!.role).toBe('secondary');
-    expect(plan.model).toEqual({ type: 'mixed', baseline: 'outcome', clustering: null, ddf: 'Satterthwaite', reml: true, residualVarianceByArm: false, covariates: [] });
-    expect(plan.effectSizes).toEqual({ standardizer: 'baseline-pooled', sdUncertainty: 'ignore', rules: 'cohen1988', observed: 'hedges-g', pairedType: 'av' });
+    expect(plan.model).toEqual({ type: 'mixed', baseline: 'outcome', partialNesting: null, ddf: 'Satterthwaite', reml: true, residualVarianceBy: null, covariates: [] });
+    expect(plan.effectSizes).toEqual({ sdMethod: 'pooled', sdUncertainty: 'ignore', rules: 'cohen1988', observed: 'hedges-g', pairedType: 'av' });
     expect(plan.report).toEqual({ smallCellK: null, individualData: true });
     expect(plan.multiplicity.method).toBe('none');
     expect(plan.clinicalSignificance).toBeUndefined();
@@ -82,13 +82,13 @@ describe('analysis plan schema', () => {
       withChange((x) => {
         (x['outcomes'] as { instrument: string }[])[1]!.instrument = 'PHQ9';
         x['primaryVisit'] = 'baseline';
-        (x['model'] as { clustering: { treatedArm: string } }).clustering.treatedArm = 'treated';
+        (x['model'] as { partialNesting: { treated: string } }).partialNesting.treated = 'treated';
       }),
     );
     const fields = p.map((i) => i.field);
     expect(fields).toContain('outcomes[1].instrument');
     expect(fields).toContain('primaryVisit');
-    expect(fields).toContain('model.clustering.treatedArm');
+    expect(fields).toContain('model.partialNesting.treated');
     expect(p.find((i) => i.field === 'primaryVisit')!.expected).toContain('9m, 15m');
   });
 
@@ -98,7 +98,7 @@ describe('analysis plan schema', () => {
       design: { arms: ['course'], visits: ['start', 'end'], instruments: ['WHO5'] },
       outcomes: [{ instrument: 'WHO5' }],
       model: { type: 'mixed' },
-      subgroups: { variables: [{ by: 'sex', prespecified: true }] },
+      subgroups: { variables: [{ kind: 'sex', prespecified: true }] },
     });
     expect(p.map((i) => i.field).sort()).toEqual(['model.type', 'subgroups']);
     expect(p.find((i) => i.field === 'model.type')!.expected).toContain('pre-post');
@@ -110,7 +110,7 @@ describe('analysis plan schema', () => {
   });
 
   it('requires a column for a user-column subgroup and a cluster for a CR covariance', () => {
-    expect(problems(withChange((x) => (x['subgroups'] = { variables: [{ by: 'column', prespecified: false }] }))).map((i) => i.field)).toEqual(['subgroups.variables[0].column']);
+    expect(problems(withChange((x) => (x['subgroups'] = { variables: [{ kind: 'column', prespecified: false }] }))).map((i) => i.field)).toEqual(['subgroups.variables[0].column']);
     expect(problems(withChange((x) => (x['model'] = { type: 'ancova', vcov: 'CR2' }))).map((i) => i.field)).toEqual(['model.cluster']);
   });
 

@@ -147,7 +147,7 @@ describe('register section: plan and data problems', () => {
     expect(bad({ statuses: ['a', 'b'], contrasts: ['c'] })).toEqual(['register.contrasts[0]']);
     expect(bad({ bedDays: { topShare: 0.7 } })).toEqual(['register.bedDays.topShare']);
     expect(bad({ riskDifferenc: 'population' })).toEqual(['register.riskDifferenc']);
-    expect(bad({ riskDifference: 'population' }, { model: { type: 'mixed', clustering: { treatedArm: 'SFT' } } })).toEqual(['register.riskDifference']);
+    expect(bad({ riskDifference: 'population' }, { model: { type: 'mixed', partialNesting: { treated: 'SFT' } } })).toEqual(['register.riskDifference']);
     expect(bad({}, { design: { ...design, arms: ['control', 'SFT', 'other'] } })).toEqual(['register']);
     expect(parseAnalysisPlan(basePlan({})).register).toMatchObject({ therapyGroup: true, riskDifference: 'conditional', bedDays: { topShare: 0.05, vcov: 'classical' } });
   });

@@ -13,9 +13,9 @@ import { cachedAnalysis, mixedPlan, smallTrial } from './helpers.js';
 const { economics: _e, ...base } = mixedPlan();
 const SECTIONS: AnalysisPlanInput = {
   ...base,
-  clinicalSignificance: { outcomes: ['PSP'], visits: ['9m'], cutoffScores: {} },
+  clinicalSignificance: { outcomes: ['PSP'], visits: ['9m'] },
   doseResponse: { outcomes: ['PSP'], forms: ['linear', 'bands'], atLeast: [1, 18] },
-  subgroups: { outcomes: ['PSP'], test: 'F', adjust: 'holm', variables: [{ by: 'sex', prespecified: true }, { by: 'ageBand', prespecified: false, ageBands: [{ label: 'under 40', min: 18, max: 39 }, { label: '40+', min: 40, max: null }] }] },
+  subgroups: { outcomes: ['PSP'], test: 'F', adjust: 'holm', variables: [{ kind: 'sex', prespecified: true }, { kind: 'age-band', prespecified: false, bands: [{ label: 'under 40', min: 18, max: 39 }, { label: '40+', min: 40 }] }] },
 };
 
 function sections() {
@@ -28,35 +28,39 @@ describe('clinical-significance adapter', () => {
     expect(a.clinicalSignificance.status).toBe('done');
     if (a.clinicalSignificance.status !== 'done') return;
     const r = a.clinicalSignificance.result;
-    const cs = clinicalSignificance(smallTrial(), { instrument: 'PSP', cutoff: 'none', visits: ['9m'], arms: ['control', 'SFT'] });
+    // The plan's default cut-off 'auto' is the API's: PSP's published cut-off (Morosini et al. 2000).
+    const cs = clinicalSignificance(smallTrial(), { instrument: 'PSP', visits: ['9m'], arms: ['control', 'SFT'] });
+    expect(cs.cutoff?.type).toBe('published');
     const cmp = compareClinicalSignificance(cs);
     for (const c of cs.counts) {
-      for (const cat of ['improved', 'unchanged', 'deteriorated'] as const) {
+      for (const cat of ['recovered', 'improved', 'unchanged', 'deteriorated', 'harmed'] as const) {
         expect(r.categories.find((x) => x.arm === c.arm && x.category === cat)!.n).toBe(c[cat]);
       }
       expect(r.missing.find((x) => x.arm === c.arm)!.noFollowUp).toBe(c.missingFollowUp + c.missingBoth);
     }
-    expect(r.categoryOrder).toEqual(['improved', 'unchanged', 'deteriorated']);
+    expect(r.categoryOrder).toEqual(['recovered', 'improved', 'unchanged', 'deteriorated', 'harmed']);
+    expect(r.settings[0]!.cutoff).toEqual({ type: 'published', value: cs.cutoff!.value, formula: cs.cutoff!.formula });
     const rd = r.comparisons.find((x) => x.outcome === 'reliably improved')!;
     expect(rd.riskDifference.estimate).toBe(cmp.binary[0]!.riskDifference.estimate);
     expect(rd.riskDifference.ci).toEqual(cmp.binary[0]!.riskDifference.ci);
     expect(r.settings[0]!.threshold).toBeCloseTo(cs.parameters[0]!.minimumChange!, 12);
     expect(r.participants).toHaveLength(cs.rows.filter((x) => x.status === 'classified').length);
     expect(r.ordinal).toHaveLength(1);
-    expect(r.diagnostics.some((d) => d.code === 'cutoff-chosen' && d.message.includes('reliable change only'))).toBe(true);
+    expect(r.diagnostics.filter((d) => d.code === 'cutoff-auto').map((d) => d.message)).toEqual(cs.diagnostics.filter((d) => d.code === 'cutoff-auto').map((d) => d.message));
   });
 
-  it('chooses the cut-off: a published score, the plan’s choice, or the strongest the norms allow', () => {
+  it('passes the cut-off on as clinicalSignificance takes it: a score, the plan’s choice, or auto', () => {
     const plan = parseAnalysisPlan({
       ...mixedPlan(),
-      clinicalSignificance: { cutoffScores: { WHO5: { value: 50, label: 'poor wellbeing' } }, norms: { MHRM: { clinical: 'baseline-sample', functional: { mean: 90, sd: 12 } } } },
+      clinicalSignificance: { cutoff: { WHO5: { value: 50, label: 'poor wellbeing' }, MHRM: 'c' }, norms: { MHRM: { clinical: 'baseline-sample', functional: { mean: 90, sd: 12 } } } },
     }).clinicalSignificance!;
     expect(resolveCutoff(plan, 'WHO5').cutoff).toEqual({ value: 50, label: 'poor wellbeing' });
-    expect(resolveCutoff(plan, 'MHRM')).toMatchObject({ cutoff: 'c', norms: { clinical: 'baseline-sample', functional: { mean: 90, sd: 12 } } });
-    expect(resolveCutoff(plan, 'PSP').cutoff).toBe('none');
-    expect(resolveCutoff(plan, 'EQ5D_VAS').cutoff).toBe('a'); // the registry has a clinical norm only
+    expect(resolveCutoff(plan, 'MHRM')).toEqual({ cutoff: 'c', norms: { clinical: 'baseline-sample', functional: { mean: 90, sd: 12 } } });
+    // Not in the map: 'auto', decided by clinicalSignificance itself.
+    expect(resolveCutoff(plan, 'PSP')).toEqual({ cutoff: 'auto', norms: undefined });
     const explicit = parseAnalysisPlan({ ...mixedPlan(), clinicalSignificance: { cutoff: 'b' } }).clinicalSignificance!;
-    expect(resolveCutoff(explicit, 'PSP')).toEqual({ cutoff: 'b', norms: undefined, note: null });
+    expect(resolveCutoff(explicit, 'PSP')).toEqual({ cutoff: 'b', norms: undefined });
+    expect(resolveCutoff(explicit, 'WHO5')).toEqual({ cutoff: 'b', norms: undefined });
   });
 });
 
@@ -119,10 +123,17 @@ describe('subgroups adapter', () => {
 
   it('maps every kind of planned subgroup variable to the module’s spec', () => {
     const v = (x: Record<string, unknown>) => parseAnalysisPlan({ ...mixedPlan(), subgroups: { variables: [x] } }).subgroups!.variables[0]!;
-    expect(subgroupSpec(v({ by: 'diagnosisChapter', prespecified: true, label: 'Dx' }), 'PSP')).toEqual({ kind: 'diagnosis-chapter', prespecified: true, label: 'Dx' });
-    expect(subgroupSpec(v({ by: 'timeSinceDiagnosis', prespecified: true, cutPoints: [5] }), 'PSP')).toEqual({ kind: 'time-since-diagnosis', prespecified: true, cutPoints: [5] });
-    expect(subgroupSpec(v({ by: 'column', column: 'site', prespecified: false }), 'PSP')).toEqual({ kind: 'column', column: 'site', prespecified: false });
-    const lv = v({ by: 'baselineLevel', prespecified: true, levelBands: { MHRM: [{ label: 'low', min: 0, max: 60 }, { label: 'high', min: 61, max: 120 }] } });
+    expect(subgroupSpec(v({ kind: 'diagnosis-chapter', prespecified: true, label: 'Dx' }), 'PSP')).toEqual({ kind: 'diagnosis-chapter', prespecified: true, label: 'Dx' });
+    expect(subgroupSpec(v({ kind: 'time-since-diagnosis', prespecified: true, cutPoints: [5] }), 'PSP')).toEqual({ kind: 'time-since-diagnosis', prespecified: true, cutPoints: [5] });
+    expect(subgroupSpec(v({ kind: 'column', column: 'site', prespecified: false }), 'PSP')).toEqual({ kind: 'column', column: 'site', prespecified: false });
+    expect(subgroupSpec(v({ kind: 'sex', prespecified: false }), 'PSP')).toEqual({ kind: 'sex', prespecified: false });
+    // An open age band: max left out (or null, as JSON may write it) becomes the API's absent max.
+    expect(subgroupSpec(v({ kind: 'age-band', prespecified: true, bands: [{ min: 18, max: 39 }, { min: 40, max: null, label: '40+' }] }), 'PSP')).toEqual({
+      kind: 'age-band',
+      prespecified: true,
+      bands: [{ min: 18, max: 39 }, { min: 40, label: '40+' }],
+    });
+    const lv = v({ kind: 'baseline-level', prespecified: true, bands: { MHRM: [{ label: 'low', min: 0, max: 60 }, { label: 'high', min: 61, max: 120 }] } });
     expect(subgroupSpec(lv, 'MHRM')).toEqual({ kind: 'baseline-level', prespecified: true, bands: [{ label: 'low', min: 0, max: 60 }, { label: 'high', min: 61, max: 120 }] });
     expect(subgroupSpec(lv, 'PSP')).toEqual({ kind: 'baseline-level', prespecified: true });
   });
@@ -130,7 +141,7 @@ describe('subgroups adapter', () => {
 
 describe('sections end to end', () => {
   it('a section’s typed error makes it failed with the message, and the rest of the analysis stands', async () => {
-    const a = await analyzeTrial(smallTrial(), { ...base, subgroups: { outcomes: ['MHRM'], test: 'F', variables: [{ by: 'baselineLevel', prespecified: true }] } }, { threads: 1 });
+    const a = await analyzeTrial(smallTrial(), { ...base, subgroups: { outcomes: ['MHRM'], test: 'F', variables: [{ kind: 'baseline-level', prespecified: true }] } }, { threads: 1 });
     expect(a.subgroups.status).toBe('failed');
     if (a.subgroups.status === 'failed') expect(a.subgroups.error.message).toContain('MHRM');
     expect(a.outcomes.every((o) => o.status === 'estimated')).toBe(true);

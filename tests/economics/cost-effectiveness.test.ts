@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { costEffectiveness, type CostEffectivenessResult } from '../../src/economics/index.js';
-import { openBootstrapPool } from '../../src/economics/bootstrap/pool.js';
+import { openWorkerPool } from '../../src/parallel/pool.js';
 import { normalCdf as pnorm } from '../../src/distributions/normal.js';
 import { ArgumentError, ValidationError } from '../../src/errors/index.js';
 import { simulateTrialData } from '../../src/simulate/trial-data.js';
@@ -39,8 +39,8 @@ describe('costEffectiveness: reproducibility', () => {
   });
 
   it('a shared pool with 2 threads and a 3-thread pool give the same numbers as 1 thread', async () => {
-    const pool2 = openBootstrapPool({ threads: 2 });
-    const pool3 = openBootstrapPool({ threads: 3 });
+    const pool2 = openWorkerPool({ threads: 2 });
+    const pool3 = openWorkerPool({ threads: 3 });
     try {
       const base = await costEffectiveness(input, { seed: 21, replicates: 2000, threads: 1 });
       const viaPool = await costEffectiveness(input, { seed: 21, replicates: 2000, pool: pool2 });

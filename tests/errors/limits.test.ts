@@ -10,7 +10,7 @@ import { LIMITS } from '../../src/errors/checks.js';
 import { parseAnalysisPlan } from '../../src/analysis/plan.js';
 import { wtpGrid } from '../../src/analysis/adapters/economics.js';
 import { checkWtpGrid, costEffectiveness, costsByArm, type CostParticipant } from '../../src/economics/index.js';
-import { openBootstrapPool } from '../../src/economics/bootstrap/pool.js';
+import { openWorkerPool } from '../../src/parallel/pool.js';
 import { breakEvenGroupSize, discountWeights, levelOneCostAssessment } from '../../src/economics/index.js';
 import { naturalSpline } from '../../src/splines/natural-spline.js';
 import { doseResponse } from '../../src/dose-response/dose-response.js';
@@ -70,7 +70,7 @@ describe('replicates and threads', () => {
     expect((e as ArgumentError).argument).toBe('replicates');
   });
   it('threads above the limit are an error before any worker starts', async () => {
-    expect(() => openBootstrapPool({ threads: 1e6 })).toThrow(`a whole number from 1 to ${LIMITS.threads}`);
+    expect(() => openWorkerPool({ threads: 1e6 })).toThrow(`a whole number from 1 to ${LIMITS.threads}`);
     const e = await caught(() => costEffectiveness({ participants: people, effects }, { threads: 1e6, replicates: 200 }));
     expect((e as ArgumentError).argument).toBe('threads');
     const f = await caught(() => analyzeTrial(simulateTrialData({ nParticipants: 40 }).data, mixedPlan(), { threads: 1e6 }));

@@ -144,7 +144,7 @@ const TABLE: [string, Call, string, string | null][] = [
   ['largestCostsInfluence', () => api.largestCostsInfluence(any, { shar: 0.05 } as never), 'options.shar', 'share'],
   ['netBenefitRegression', () => api.netBenefitRegression(any, { covariate: [] } as never), 'options.covariate', 'covariates'],
   ['attachCosts', () => api.attachCosts([], [], { allowNegativ: true } as never), 'options.allowNegativ', 'allowNegative'],
-  ['openBootstrapPool', () => api.openBootstrapPool({ thread: 2 } as never), 'options.thread', 'threads'],
+  ['openWorkerPool', () => api.openWorkerPool({ thread: 2 } as never), 'options.thread', 'threads'],
   // Power (issue 16)
   ['partiallyNestedPower', () => api.partiallyNestedPower(any, { alhpa: 0.05 } as never), 'options.alhpa', 'alpha'],
   ['partiallyNestedPower (design)', () => api.partiallyNestedPower({ nGroups: 10, groupSize: 8, effect: 0.3, icc: 0.05, retension: 0.8 } as never), 'design.retension', 'retention'],
@@ -178,6 +178,7 @@ const TABLE: [string, Call, string, string | null][] = [
   ['poolMarginalMeans', () => api.poolMarginalMeans(any, ['arm'], { dfComplet: 3 } as never), 'options.dfComplet', 'dfComplete'],
   ['poolContrasts', () => api.poolContrasts(any, ['arm'], 'pairwise', { refrence: 0 } as never), 'options.refrence', 'reference'],
   ['multipleImputation', () => api.multipleImputation(any, { burnin: 5 } as never), 'options.burnin', 'burnIn'],
+  ['fitImputations', () => api.fitImputations(any, 'score ~ arm', { model: 'ols', wher: {} } as never), 'options.wher', 'where'],
   ['tippingPoint', () => api.tippingPoint(any, any, { delta: {} } as never), 'options.delta', 'deltas'],
 ];
 

@@ -15,7 +15,7 @@ import { smallTrial } from './small-trial.js';
 const visits = ['baseline', '9m', '15m'];
 const rows = smallTrial(21, 120, visits, { missing: 0.25 });
 const opts = { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits, m: 4, burnIn: 20, seed: 3 };
-const mi = multipleImputation(rows, opts);
+const mi = await multipleImputation(rows, opts);
 const ancova = (visit: string) => (d: CompletedRow[]) => fitOls('score ~ arm + baseline', d.filter((r) => r.visit === visit)).fixedEffects[1]!;
 
 /** The arm coefficient of the ANCOVA design fitted to the shifts s (one per participant). */
@@ -34,7 +34,7 @@ for (const id of new Set(rows.map((r) => r.id as string))) {
 }
 
 describe('delta adjustment and tipping point', () => {
-  it('the grid’s pooled estimates are the MAR estimate plus the hand-computed shifts', () => {
+  it('the grid’s pooled estimates are the MAR estimate plus the hand-computed shifts', async () => {
     const grid = { control: [-2, 0], SFT: [-6, 0, 3] };
     const tp = tippingPoint(mi, ancova('9m'), { deltas: grid });
     expect(tp.rows).toHaveLength(6);
@@ -48,17 +48,17 @@ describe('delta adjustment and tipping point', () => {
     expect(tp.rows.find((r) => r.delta.control === 0 && r.delta.SFT === 0)!.estimate).toBe(tp.mar.estimate);
   });
 
-  it('cumulative δ at 15 months: δ times the visits since dropout', () => {
+  it('cumulative δ at 15 months: δ times the visits since dropout', async () => {
     const tp = tippingPoint(mi, ancova('15m'), { deltas: { SFT: [-4] }, cumulative: true });
     const g = shiftEffect('15m', (id, arm) => (arm === 'SFT' ? since.get(id)![1]! : 0));
     expect(Math.abs(tp.rows[0]!.estimate! - (tp.mar.estimate! - 4 * g))).toBeLessThan(1e-10);
     // Imputation with the same delta gives the same completed data.
-    const direct = multipleImputation(rows, { ...opts, delta: { SFT: -4 }, deltaCumulative: true });
+    const direct = await multipleImputation(rows, { ...opts, delta: { SFT: -4 }, deltaCumulative: true });
     const est = direct.completed.map((d) => ancova('15m')(d).estimate);
     expect(Math.abs(est.reduce((a, v) => a + v, 0) / est.length - tp.rows[0]!.estimate!)).toBeLessThan(1e-10);
   });
 
-  it('finds where significance is lost and the sign changes, between the bracketing grid points', () => {
+  it('finds where significance is lost and the sign changes, between the bracketing grid points', async () => {
     const deltas = [-30, -25, -20, -15, -10, -5, 0, 5];
     const tp = tippingPoint(mi, ancova('9m'), { deltas: { SFT: deltas } });
     expect(tp.mar.pValue!).toBeLessThan(0.05);
@@ -78,16 +78,29 @@ describe('delta adjustment and tipping point', () => {
     expect(fig.reading).toContain('SFT');
   });
 
-  it('refuses a non-finite δ grid, unknown arms, three arms and non-MAR imputations', () => {
+  it('a model analysis (one frame, refits) gives the function analysis’ grid exactly, cumulative or not, at either visit', async () => {
+    const grid = { control: [-3, 0], SFT: [-6, 0, 2.5] };
+    for (const cumulative of [false, true]) {
+      for (const visit of ['9m', '15m']) {
+        const viaFunction = tippingPoint(mi, ancova(visit), { deltas: grid, cumulative });
+        const viaModel = tippingPoint(mi, { formula: 'score ~ arm + baseline', model: 'ols', where: { visit }, term: 'armSFT' }, { deltas: grid, cumulative });
+        expect(viaModel).toEqual(viaFunction);
+      }
+    }
+    expect(() => tippingPoint(mi, { formula: 'score ~ arm + baseline', model: 'ols', term: 'armSFX' }, { deltas: grid })).toThrow(/analyze\.term/);
+    expect(() => tippingPoint(mi, { formula: 'score ~ arm', model: 'ols', term: 'armSFT', wher: {} } as never, { deltas: grid })).toThrow(/where/);
+  });
+
+  it('refuses a non-finite δ grid, unknown arms, three arms and non-MAR imputations', async () => {
     const a = ancova('9m');
     expect(() => tippingPoint(mi, a, { deltas: { SFT: [0, Number.NaN] } })).toThrow(ArgumentError);
     expect(() => tippingPoint(mi, a, { deltas: { SFT: [Infinity] } })).toThrow(/options\.deltas\.SFT\[0\]/);
     expect(() => tippingPoint(mi, a, { deltas: { sft: [1] } })).toThrow(/an arm of the data/);
     expect(() => tippingPoint(mi, a, { deltas: {} })).toThrow(/one or two arms/);
     expect(() => tippingPoint(mi, a, { deltas: { SFT: [1] }, alpah: 0.1 } as never)).toThrow(/alpha/);
-    const j2r = multipleImputation(rows, { ...opts, m: 2, strategy: 'J2R' });
+    const j2r = await multipleImputation(rows, { ...opts, m: 2, strategy: 'J2R' });
     expect(() => tippingPoint(j2r, a, { deltas: { SFT: [1] } })).toThrow(/MAR imputations/);
-    expect(() => multipleImputation(rows, { ...opts, delta: { SFT: Number.NaN } })).toThrow(/options\.delta\.SFT/);
-    expect(() => multipleImputation(rows, { ...opts, delta: { SFT: [1] } })).toThrow(/2 numbers/);
+    await expect(multipleImputation(rows, { ...opts, delta: { SFT: Number.NaN } })).rejects.toThrow(/options\.delta\.SFT/);
+    await expect(multipleImputation(rows, { ...opts, delta: { SFT: [1] } })).rejects.toThrow(/2 numbers/);
   });
 });

@@ -12,11 +12,11 @@ import { smallTrial } from './small-trial.js';
 const visits = ['baseline', '9m', '15m'];
 const rows = smallTrial(8, 96, visits, { groups: true, missing: 0.25 });
 const opts: MultipleImputationOptions = { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits, cluster: 'group', m: 3, burnIn: 15, seed: 42 };
-const imputedValues = (mi: ReturnType<typeof multipleImputation>) => mi.completed.map((d) => d.filter((r) => r.imputed).map((r) => r.score as number));
+const imputedValues = (mi: Awaited<ReturnType<typeof multipleImputation>>) => mi.completed.map((d) => d.filter((r) => r.imputed).map((r) => r.score as number));
 
 describe('multipleImputation', () => {
-  it('returns m completed datasets with every participant at every visit, observed scores unchanged', () => {
-    const mi = multipleImputation(rows, opts);
+  it('returns m completed datasets with every participant at every visit, observed scores unchanged', async () => {
+    const mi = await multipleImputation(rows, opts);
     expect(mi.completed).toHaveLength(3);
     const nId = new Set(rows.map((r) => r.id)).size;
     for (const d of mi.completed) {
@@ -35,41 +35,41 @@ describe('multipleImputation', () => {
     expect(mi.method).toContain('therapy-group effects');
   });
 
-  it('is bit-identical for the same seed, and imputation l does not depend on m', () => {
-    const a = imputedValues(multipleImputation(rows, opts));
-    const b = imputedValues(multipleImputation(rows, opts));
+  it('is bit-identical for the same seed, and imputation l does not depend on m', async () => {
+    const a = imputedValues(await multipleImputation(rows, opts));
+    const b = imputedValues(await multipleImputation(rows, opts));
     expect(b).toEqual(a);
-    const c = imputedValues(multipleImputation(rows, { ...opts, m: 5 }));
+    const c = imputedValues(await multipleImputation(rows, { ...opts, m: 5 }));
     expect(c.slice(0, 3)).toEqual(a);
-    const d = imputedValues(multipleImputation(rows, { ...opts, seed: 43 }));
+    const d = imputedValues(await multipleImputation(rows, { ...opts, seed: 43 }));
     expect(d[0]).not.toEqual(a[0]);
   });
 
-  it('does not depend on the outcome’s origin or unit: imputations move with the data', () => {
+  it('does not depend on the outcome’s origin or unit: imputations move with the data', async () => {
     const shifted = rows.map((r) => ({ ...r, score: r.score === null ? null : 1000 + 7 * (r.score as number) }));
-    const a = imputedValues(multipleImputation(rows, opts));
-    const b = imputedValues(multipleImputation(shifted, opts));
+    const a = imputedValues(await multipleImputation(rows, opts));
+    const b = imputedValues(await multipleImputation(shifted, opts));
     a.forEach((set, l) => set.forEach((v, j) => expect(Math.abs(b[l]![j]! - (1000 + 7 * v))).toBeLessThan(1e-8 * 1000)));
   });
 
-  it('rejects m < 2, duplicated visits, unknown visits, a missing baseline and a control in a group', () => {
-    expect(() => multipleImputation(rows, { ...opts, m: 1 })).toThrow(/options\.m.*at least 2 imputations/s);
+  it('rejects m < 2, duplicated visits, unknown visits, a missing baseline and a control in a group', async () => {
+    await expect(multipleImputation(rows, { ...opts, m: 1 })).rejects.toThrow(/options\.m.*at least 2 imputations/s);
     const dup = [...rows, { ...rows[4]! }];
-    expect(() => multipleImputation(dup, opts)).toThrow(/data\[288\]\.visit.*one row per participant and visit.*data\[4\]/s);
+    await expect(multipleImputation(dup, opts)).rejects.toThrow(/data\[288\]\.visit.*one row per participant and visit.*data\[4\]/s);
     const odd = rows.map((r, i) => (i === 5 ? { ...r, visit: '12m' } : r));
-    expect(() => multipleImputation(odd, opts)).toThrow(/data\[5\]\.visit.*"12m"/s);
+    await expect(multipleImputation(odd, opts)).rejects.toThrow(/data\[5\]\.visit.*"12m"/s);
     const noBase = rows.map((r, i) => (i === 0 ? { ...r, score: null } : r));
-    expect(() => multipleImputation(noBase, opts)).toThrow(/data\[0\]\.score.*baseline/s);
+    await expect(multipleImputation(noBase, opts)).rejects.toThrow(/data\[0\]\.score.*baseline/s);
     const ctl = rows.map((r, i) => (i === 0 ? { ...r, group: 'g1' } : r));
-    expect(() => multipleImputation(ctl, opts)).toThrow(ArgumentError);
-    expect(() => multipleImputation(rows, { ...opts, strategy: 'J2X' as never })).toThrow(/J2R/);
-    expect(() => multipleImputation(rows, { ...opts, burnin: 3 } as never)).toThrow(/burnIn/);
-    expect(() => multipleImputation(rows, { ...opts, visits: ['baseline'] })).toThrow(/options\.visits/);
+    await expect(multipleImputation(ctl, opts)).rejects.toThrow(ArgumentError);
+    await expect(multipleImputation(rows, { ...opts, strategy: 'J2X' as never })).rejects.toThrow(/J2R/);
+    await expect(multipleImputation(rows, { ...opts, burnin: 3 } as never)).rejects.toThrow(/burnIn/);
+    await expect(multipleImputation(rows, { ...opts, visits: ['baseline'] })).rejects.toThrow(/options\.visits/);
   });
 
-  it('all follow-ups missing in one arm at a visit: not estimable, with the reason', () => {
+  it('all follow-ups missing in one arm at a visit: not estimable, with the reason', async () => {
     const gone = rows.map((r) => (r.arm === 'SFT' && r.visit === '15m' ? { ...r, score: null } : r));
-    expect(() => multipleImputation(gone, opts)).toThrow(NotEstimableError);
-    expect(() => multipleImputation(gone, opts)).toThrow(/arm "SFT" has no observed "score" value at visit "15m"/);
+    await expect(multipleImputation(gone, opts)).rejects.toThrow(NotEstimableError);
+    await expect(multipleImputation(gone, opts)).rejects.toThrow(/arm "SFT" has no observed "score" value at visit "15m"/);
   });
 });

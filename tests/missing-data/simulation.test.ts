@@ -22,7 +22,7 @@ const withBaseline = (rows: Record<string, unknown>[]) => {
 };
 
 describe('multiple imputation: simulation with known truth', () => {
-  it('is unbiased for the 9- and 15-month effects and covers them at 95 % (MAR dropout on baseline and 9-month scores)', () => {
+  it('is unbiased for the 9- and 15-month effects and covers them at 95 % (MAR dropout on baseline and 9-month scores)', async () => {
     const R = 30;
     const effect = 0.5;
     const out = { '9m': { diff: [] as number[], cover: 0, cc: [] as number[] }, '15m': { diff: [] as number[], cover: 0, cc: [] as number[] } };
@@ -30,7 +30,7 @@ describe('multiple imputation: simulation with known truth', () => {
     for (let rep = 0; rep < R; rep++) {
       const t = sftWithDropout(1000 + rep, 600, { effect });
       truth = t.effect;
-      const mi = multipleImputation(t.incomplete, { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits: ['baseline', '9m', '15m'], cluster: 'group', m: 5, burnIn: 50, seed: rep });
+      const mi = await multipleImputation(t.incomplete, { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits: ['baseline', '9m', '15m'], cluster: 'group', m: 5, burnIn: 50, seed: rep });
       const complete = withBaseline(t.complete);
       const incomplete = withBaseline(t.incomplete);
       for (const v of ['9m', '15m'] as const) {

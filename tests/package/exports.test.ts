@@ -101,12 +101,12 @@ console.log(JSON.stringify({
     expect(out.deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
     expect(out.core).toContain('fitLmm');
     expect(out.core).toContain('analyzeTrial');
-    for (const name of ['readCsvFile', 'writeReport', 'writeSample', 'openBootstrapPool', 'runCli', 'renderSvg', 'escapeHtml', 'brentRoot', 'PALETTE', 'USAGE']) {
+    for (const name of ['readCsvFile', 'writeReport', 'writeSample', 'openWorkerPool', 'runCli', 'renderSvg', 'escapeHtml', 'brentRoot', 'PALETTE', 'USAGE']) {
       expect(out.core, name).not.toContain(name);
     }
     expect(out.report).toEqual(expect.arrayContaining(['renderSvg', 'buildReport', 'meanTrajectoryFigure']));
     expect(out.report).not.toContain('writeReport');
-    expect(out.node).toEqual(expect.arrayContaining(['readCsvFile', 'writeReport', 'writeSample', 'openBootstrapPool', 'runCli', 'loadTrialFiles']));
+    expect(out.node).toEqual(expect.arrayContaining(['readCsvFile', 'writeReport', 'writeSample', 'openWorkerPool', 'runCli', 'loadTrialFiles']));
     expect(out.rows).toBe(readFileSync(join(ROOT, 'data-samples', 'sft-participants.csv'), 'utf8').trim().split('\n').length - 1);
     expect(out.svg).toBe(true);
     expect(out.slope).toBeCloseTo(0.8, 12);

@@ -33,7 +33,7 @@ export const PLAN: AnalysisPlanInput = {
   design: { ...DESIGN, visitMonths: { baseline: 0, '9m': 9, '15m': 15 } },
   outcomes: [{ instrument: 'PSP', role: 'primary' }],
   primaryVisit: '9m',
-  model: { type: 'mixed', clustering: { cluster: 'group', treatedArm: 'SFT' } },
+  model: { type: 'mixed', partialNesting: { cluster: 'group', treated: 'SFT' } },
 };
 
 /** Numbers compared between the page and Node. */

@@ -1,8 +1,10 @@
 /** Simulation from a fit and the parametric bootstrap, against lme4's bootMer and the model's moments. */
-import { describe, expect, it } from 'vitest';
-import { fitLmm } from '../../src/models/lmm/fit.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fitFrame, fitLmm, hidePlaceholder } from '../../src/models/lmm/fit.js';
+import { getState } from '../../src/models/lmm/state.js';
+import { LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE } from '../tolerances.js';
 import type { LmmFit } from '../../src/models/lmm/types.js';
-import { bootstrapLrt, parametricBootstrap, simulateFromFit } from '../../src/power/bootstrap.js';
+import { bootstrapLrt, defaultFitStatistic, parametricBootstrap, refitter, simulateFromFit } from '../../src/power/bootstrap.js';
 import { simulateLongColumns } from '../../src/simulate/columns.js';
 import { ArgumentError } from '../../src/errors/index.js';
 import { loadFixture } from '../distributions/fixture.js';
@@ -30,8 +32,11 @@ const rName = (name: string): string => name.replace('sd(armSFT|group)', 'sd(sft
 describe('parametricBootstrap on the SFT sample vs bootMer (tests/fixtures/r/power/bootstrap.R)', () => {
   const m1 = fitLmm('score ~ arm * visit + (1 | id)', rows, { levels, partialNesting: pn });
   const nsim = 100;
-  const boot = parametricBootstrap(m1, { nsim, seed: 4 });
-  it('refits every replicate and reproduces bootMer’s t0', () => {
+  let boot: Awaited<ReturnType<typeof parametricBootstrap>>;
+  beforeAll(async () => {
+    boot = await parametricBootstrap(m1, { nsim, seed: 4 });
+  });
+  it('refits every replicate and reproduces bootMer’s t0', async () => {
     expect(m1.nObs).toBe(fx.nObs);
     expect(boot.failures.count).toBe(0);
     for (const s of boot.statistics) {
@@ -40,7 +45,7 @@ describe('parametricBootstrap on the SFT sample vs bootMer (tests/fixtures/r/pow
       expect(Math.abs(s.estimate - r.t0)).toBeLessThan(1e-4 * Math.max(1, Math.abs(r.t0)));
     }
   });
-  it(`bootstrap means and SDs agree within Monte Carlo error (${nsim} here, 1000 in R)`, () => {
+  it(`bootstrap means and SDs agree within Monte Carlo error (${nsim} here, 1000 in R)`, async () => {
     for (const s of boot.statistics) {
       const r = fx.bootstrap.find((b) => b.name === rName(s.name))!;
       // Difference of two means: SE √(sd²/100 + sd²/1000); 4 SEs.
@@ -51,13 +56,13 @@ describe('parametricBootstrap on the SFT sample vs bootMer (tests/fixtures/r/pow
       expect(s.ci![0]).toBeLessThanOrEqual(s.ci![1]);
     }
   });
-  it('is reproducible from its seed', () => {
-    const again = parametricBootstrap(m1, { nsim: 3, seed: 4 });
+  it('is reproducible from its seed', async () => {
+    const again = await parametricBootstrap(m1, { nsim: 3, seed: 4 });
     expect(Array.from(again.replicates['sigma']!)).toEqual(Array.from(boot.replicates['sigma']!.subarray(0, 3)));
   });
-  it('the bootstrap LRT of the therapy-group variance matches R’s observed statistic', () => {
+  it('the bootstrap LRT of the therapy-group variance matches R’s observed statistic', async () => {
     const m0 = fitLmm('score ~ arm * visit + (1 | id)', rows, { levels });
-    const lrt = bootstrapLrt(m0, m1, { nsim: 20, seed: 2 });
+    const lrt = await bootstrapLrt(m0, m1, { nsim: 20, seed: 2 });
     expect(Math.abs(lrt.statistic - fx.lrt.observed)).toBeLessThan(1e-6);
     expect(lrt.replicates.length).toBe(20);
     expect(lrt.failures.count).toBe(0);
@@ -80,7 +85,7 @@ describe('simulateFromFit', () => {
     partialNesting: { cluster: 'group', arm: 'arm', treated: '1' },
   });
   const vc = (g: string) => fit.varianceComponents.find((v) => v.group === g)!.variance;
-  it('marginal draws have the model’s implied variances and within-participant covariance', () => {
+  it('marginal draws have the model’s implied variances and within-participant covariance', async () => {
     const nsim = 2000;
     const s = simulateFromFit(fit, { nsim, seed: 1 });
     expect(s.y.length).toBe(nsim);
@@ -108,7 +113,7 @@ describe('simulateFromFit', () => {
       expect(Math.abs(cij - c)).toBeLessThan(4 * Math.sqrt((v * v + c * c) / nsim));
     }
   });
-  it('conditional draws are the fitted values plus residual noise', () => {
+  it('conditional draws are the fitted values plus residual noise', async () => {
     const nsim = 1000;
     const s = simulateFromFit(fit, { nsim, seed: 2, conditional: true });
     let m = 0, v = 0;
@@ -133,9 +138,87 @@ describe('simulateFromFit', () => {
       expect(Math.abs(v / het.residualSd![arm]! ** 2 - 1)).toBeLessThan(4 * Math.sqrt(2 / nsim));
     }
   });
-  it('rejects objects that are not fits and bad options', () => {
+  it('rejects objects that are not fits and bad options', async () => {
     expect(() => simulateFromFit({} as LmmFit)).toThrow(ArgumentError);
     expect(() => simulateFromFit(fit, { nsim: 0 })).toThrow(/options\.nsim/);
-    expect(() => parametricBootstrap(fit, { statistic: 1 as never })).toThrow(/options\.statistic/);
+    await expect(parametricBootstrap(fit, { statistic: 1 as never })).rejects.toThrow(/options\.statistic/);
+  });
+});
+
+describe('bootstrap refits reuse the fit and form only what the statistic reads', () => {
+  const m1 = fitLmm('score ~ arm * visit + (1 | id)', rows, { levels, partialNesting: pn });
+  const s1 = getState(m1)!;
+  const nsim = 4;
+  // The same responses (simulateFromFit and parametricBootstrap share the replicate seeds),
+  // refitted the long way: a new fit of the frame with the response swapped, every part eager.
+  const ys = simulateFromFit(m1, { nsim, seed: 9 }).y;
+  const eager = ys.map((y) => {
+    const f = fitFrame({ ...s1.frame, y }, { ...s1.options, ddf: 'asymptotic', control: { ...s1.options.control, start: m1.theta } });
+    hidePlaceholder(f, pn.cluster);
+    return f;
+  });
+  const close = (a: number, b: number, tol: number, floor: number, label: string) => expect(Math.abs(a - b), label).toBeLessThanOrEqual(tol * Math.max(Math.abs(b), floor));
+
+  it('agree with full refits of the frame, read in full (every field, to the LMM tolerances)', async () => {
+    const seen: LmmFit[] = [];
+    await parametricBootstrap(m1, { nsim, seed: 9, statistic: (f) => (seen.push(f), { sigma: f.sigma }) });
+    // The first call is with the original fit (the statistic's t0).
+    expect(seen[0]).toBe(m1);
+    seen.slice(1).forEach((f, r) => {
+      const e = eager[r]!;
+      close(f.remlCriterion!, e.remlCriterion!, LMM_OBJECTIVE, 1, 'REML criterion');
+      f.theta.forEach((t, j) => close(t, e.theta[j]!, LMM_VARIANCE, 0.01 * Math.max(...e.theta), `θ${j}`));
+      close(f.sigma, e.sigma, LMM_VARIANCE, 0, 'σ');
+      f.fixedEffects.forEach((row, j) => {
+        const er = e.fixedEffects[j]!;
+        expect(row.term).toBe(er.term);
+        expect(row.estimable).toBe(er.estimable);
+        close(row.estimate, er.estimate, LMM_FIXED, er.se!, `${row.term} estimate`);
+        close(row.se!, er.se!, LMM_FIXED, 0, `${row.term} SE`);
+        close(row.ci![0], er.ci![0], LMM_FIXED, er.se!, `${row.term} CI`);
+        expect(row.df).toBe(Infinity);
+      });
+      f.varianceComponents.forEach((v, j) => close(v.sd, e.varianceComponents[j]!.sd, LMM_VARIANCE, e.sigma / 100, `SD ${v.group}`));
+      expect(f.randomEffects.map((t) => [t.group, t.levels.length])).toEqual(e.randomEffects.map((t) => [t.group, t.levels.length]));
+      f.randomEffects.forEach((t, j) => t.values.forEach((v, l) => close(v[0]!, e.randomEffects[j]!.values[l]![0]!, LMM_VARIANCE, e.sigma / 100, `mode ${t.group} ${t.levels[l]}`)));
+      f.fitted.forEach((v, i) => close(v, e.fitted[i]!, LMM_FIXED, e.sigma, `fitted ${i}`));
+      f.residuals.forEach((v, i) => close(v, e.residuals[i]!, LMM_FIXED, e.sigma, `residual ${i}`));
+      expect(f.nGroups).toEqual(e.nGroups);
+      expect(f.diagnostics.map((d) => d.code)).toEqual(e.diagnostics.map((d) => d.code));
+      // Serialised, a refit has the keys of an eager fit (deferred parts are read on the way).
+      expect(Object.keys(JSON.parse(JSON.stringify(f))).sort()).toEqual(Object.keys(JSON.parse(JSON.stringify(e))).sort());
+    });
+  });
+
+  it('form the Satterthwaite-based estimability check and the modes only when they are read', async () => {
+    let fit: LmmFit | undefined;
+    await parametricBootstrap(m1, { nsim: 1, seed: 9, statistic: (f) => ((fit = f), defaultFitStatistic(f)) });
+    const s = getState(fit!)!;
+    expect(s.varpar).toBeUndefined();
+    expect(Object.getOwnPropertyDescriptor(fit, 'fitted')!.get).toBeTypeOf('function');
+    expect(fit!.fixedEffects[1]!.se).toBeGreaterThan(0);
+    expect(s.varpar).toBeDefined();
+    expect(fit!.fitted.length).toBe(m1.nObs);
+    expect(Object.getOwnPropertyDescriptor(fit, 'fitted')!.value).toBe(fit!.fitted);
+  });
+
+  it('do not stop at a zero therapy-group variance where the simulated response favours a positive one', async () => {
+    // m1 is singular (θ of the groups 0), and θ = 0 is a stationary point of the criterion, which
+    // is even in θ. Replicate 113 of seed 7 has its optimum at θ ≈ 0.083 (REML criterion lower by
+    // 0.008 than at 0): a refit started on the zero and given a short simplex stopped there.
+    expect(m1.theta[1]).toBe(0);
+    const y = simulateFromFit(m1, { nsim: 114, seed: 7 }).y[113]!;
+    const e = fitFrame({ ...s1.frame, y }, { ...s1.options, ddf: 'asymptotic' });
+    const f = refitter(s1)(y);
+    expect(e.theta[1]).toBeGreaterThan(0.05);
+    close(f.theta[1]!, e.theta[1]!, LMM_VARIANCE, 0.01 * e.theta[0]!, 'θ of the groups');
+    close(f.remlCriterion!, e.remlCriterion!, LMM_OBJECTIVE, 1, 'REML criterion');
+  });
+
+  it('refit a model with arm-specific residual variances (through the full fit of the frame)', async () => {
+    const het = fitLmm('score ~ arm * visit + (1 | id)', rows, { levels, residualVarianceBy: 'arm' });
+    const boot = await parametricBootstrap(het, { nsim: 2, seed: 1 });
+    expect(boot.failures.count).toBe(0);
+    expect(boot.replicates['sigma']!.every((v) => v > 0)).toBe(true);
   });
 });

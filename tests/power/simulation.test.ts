@@ -49,8 +49,8 @@ const welch: AnalyseFunction = (d) => {
 };
 
 describe('powerBySimulation', () => {
-  it('agrees with the analytic power within Monte Carlo error (single follow-up, partially nested model)', () => {
-    const sim = powerBySimulation({ design, replicates: 100, seed: 11, analyse: posttest, typeI: false });
+  it('agrees with the analytic power within Monte Carlo error (single follow-up, partially nested model)', async () => {
+    const sim = await powerBySimulation({ design, replicates: 100, seed: 11, analyse: posttest, typeI: false });
     const analytic = partiallyNestedPower({ nGroups: k, groupSize: m, nControls: nC, effect: 0.5, icc: (g * g) / (1 + g * g), retention: 0.75 }).power;
     expect(sim.power.n).toBe(100);
     // 3.3 binomial SEs (two-sided 0.001).
@@ -58,32 +58,32 @@ describe('powerBySimulation', () => {
     expect(sim.power.ci![0]).toBeLessThan(sim.power.estimate!);
   });
 
-  it('runs the primary mixed model by default, with the type-I error from the same call', () => {
-    const r = powerBySimulation({ design, replicates: 8, seed: 3 });
+  it('runs the primary mixed model by default, with the type-I error from the same call', async () => {
+    const r = await powerBySimulation({ design, replicates: 8, seed: 3 });
     expect(r.analysis).toMatch(/arm \* visit.*Satterthwaite.*"fu"/);
     expect(r.power.replicates).toBe(8);
     expect(r.typeIError!.replicates).toBe(8);
     expect(r.truth.effectRaw).toBeCloseTo(0.5 * 12, 12);
     expect(r.truth.groupIcc).toBeCloseTo(0.09 / 1.09, 12);
     // Same seed, same answer; another seed, other trials.
-    const again = powerBySimulation({ design, replicates: 8, seed: 3 });
+    const again = await powerBySimulation({ design, replicates: 8, seed: 3 });
     expect(again).toEqual(r);
   });
 
-  it('gives the nominal type-I error with a valid test (effect 0, groups still vary)', () => {
-    const r = powerBySimulation({ design: { ...design, groupSd: 0 }, replicates: 400, seed: 5, analyse: welch });
+  it('gives the nominal type-I error with a valid test (effect 0, groups still vary)', async () => {
+    const r = await powerBySimulation({ design: { ...design, groupSd: 0 }, replicates: 400, seed: 5, analyse: welch });
     const t = r.typeIError!;
     expect(t.ci![0]).toBeLessThan(0.05);
     expect(t.ci![1]).toBeGreaterThan(0.05);
   });
 
-  it('counts and names failed analyses, never dropping them', () => {
+  it('counts and names failed analyses, never dropping them', async () => {
     const flaky: AnalyseFunction = (d, i) => {
       if (i % 5 === 0) throw new Error('did not converge');
       if (i % 7 === 0) return null;
       return welch(d, i);
     };
-    const r = powerBySimulation({ design, replicates: 30, seed: 2, analyse: flaky, typeI: false });
+    const r = await powerBySimulation({ design, replicates: 30, seed: 2, analyse: flaky, typeI: false });
     expect(r.power.replicates).toBe(30);
     expect(r.power.failures.count).toBe(6 + 4); // i = 0, 5, …, 25 throw; 7, 14, 21, 28 give no p-value
     const reasons = r.power.failures.byReason.map((b) => b.reason);
@@ -94,9 +94,9 @@ describe('powerBySimulation', () => {
     expect(r.diagnostics.some((d) => d.code === 'analysis-failed')).toBe(true);
   });
 
-  it('stops early when the interval is clear of the target, and reports progress', () => {
+  it('stops early when the interval is clear of the target, and reports progress', async () => {
     const seen: PowerProgress[] = [];
-    const r = powerBySimulation({ design: { ...design, spec: { effect: 1.5 } }, replicates: 1000, seed: 9, analyse: welch, target: 0.8, checkEvery: 25, typeI: false, onProgress: (p) => seen.push(p) });
+    const r = await powerBySimulation({ design: { ...design, spec: { effect: 1.5 } }, replicates: 1000, seed: 9, analyse: welch, target: 0.8, checkEvery: 25, typeI: false, onProgress: (p) => seen.push(p) });
     expect(r.stoppedEarly).toBe(true);
     expect(r.power.replicates).toBe(50);
     expect(r.stopReason).toMatch(/above the target 0.8/);
@@ -104,7 +104,7 @@ describe('powerBySimulation', () => {
     expect(seen.at(-1)).toMatchObject({ phase: 'power', done: 50, total: 1000 });
   });
 
-  it('derives one seed per replicate, independent of the order of running', () => {
+  it('derives one seed per replicate, independent of the order of running', async () => {
     const seeds = new Set<number>();
     for (const s of [0, 1]) for (let i = 0; i < 1000; i++) seeds.add(replicateSeed(42, s, i));
     expect(seeds.size).toBe(2000);
@@ -113,18 +113,18 @@ describe('powerBySimulation', () => {
     expect(replicateSeed(43, 0, 7)).not.toBe(replicateSeed(42, 0, 7));
   });
 
-  it('rejects bad options, naming them', () => {
-    expect(() => powerBySimulation({ design: { ...design, groupSize: { min: 1, max: 1 }, participantShare: 2 } })).toThrow(ArgumentError);
-    expect(() => powerBySimulation({ design: { ...design, participantShare: 2 } })).toThrow(/options\.design\.participantShare/);
-    expect(() => powerBySimulation({ replicates: 0 })).toThrow(/options\.replicates/);
-    expect(() => powerBySimulation({ analyse: 3 as never })).toThrow(/options\.analyse/);
-    expect(() => powerBySimulation({ design: { seed: 3 } as never })).toThrow(/options\.design\.seed/);
+  it('rejects bad options, naming them', async () => {
+    await expect(powerBySimulation({ design: { ...design, groupSize: { min: 1, max: 1 }, participantShare: 2 } })).rejects.toThrow(ArgumentError);
+    await expect(powerBySimulation({ design: { ...design, participantShare: 2 } })).rejects.toThrow(/options\.design\.participantShare/);
+    await expect(powerBySimulation({ replicates: 0 })).rejects.toThrow(/options\.replicates/);
+    await expect(powerBySimulation({ analyse: 3 as never })).rejects.toThrow(/options\.analyse/);
+    await expect(powerBySimulation({ design: { seed: 3 } as never })).rejects.toThrow(/options\.design\.seed/);
   });
 });
 
 describe('documented example (powerBySimulation)', () => {
-  it('runs the primary model on every replicate', () => {
-    const r = powerBySimulation({ design: { nParticipants: 120 }, replicates: 20, seed: 7, typeI: false });
+  it('runs the primary model on every replicate', async () => {
+    const r = await powerBySimulation({ design: { nParticipants: 120 }, replicates: 20, seed: 7, typeI: false });
     expect(r.power.n + r.power.failures.count).toBe(20);
     expect(r.typeIError).toBeNull();
   });

@@ -6,8 +6,7 @@
 import { clinicalSignificance } from '../../clinical-significance/clinical-significance.js';
 import { compareClinicalSignificance } from '../../clinical-significance/compare.js';
 import type { ChangeCategory, ClinicalSignificanceClassification, CutoffOption, NormInput, NormsOption, TrialClinicalSignificanceOptions } from '../../clinical-significance/types.js';
-import type { Diagnostic } from '../../errors/index.js';
-import { defaultInstruments } from '../../instruments/registry.js';
+import { own } from '../../data/own.js';
 import type { ClinicalSignificancePlan } from '../plan.js';
 import { finiteOrNull, intervalOrNull, plainDiagnostics } from '../internal.js';
 import type { ClinicalSignificanceSection } from '../types.js';
@@ -19,12 +18,13 @@ const BEST_FIRST: readonly ChangeCategory[] = ['recovered', 'improved', 'unchang
 const OUTCOME_TEXT: Record<string, string> = { 'reliable-improvement': 'reliably improved', recovered: 'recovered' };
 
 /**
- * The cut-off for one instrument: a published score from the plan, the plan's a/b/c/none, or
- * for `auto` the strongest one the available norms allow (c with both, a or b with one, none
- * without norms, so that nobody is called "recovered" against an invented norm).
+ * The cut-off and norms for one instrument, as clinicalSignificance's options: the plan's
+ * `cutoff` (one choice for every outcome, or the instrument's entry of a map, 'auto' when it has
+ * none) and its norms. 'auto' is passed on, so the plan chooses exactly what the API chooses
+ * (and says so in the API's `cutoff-auto` diagnostic).
  */
-export function resolveCutoff(section: ClinicalSignificancePlan, instrument: string): { cutoff: CutoffOption; norms: NormsOption | undefined; note: string | null } {
-  const given = section.norms[instrument];
+export function resolveCutoff(section: ClinicalSignificancePlan, instrument: string): { cutoff: CutoffOption; norms: NormsOption | undefined } {
+  const given = own(section.norms, instrument);
   const norm = (n: { mean: number; sd: number; population?: string | undefined; source?: string | undefined }): NormInput => ({
     mean: n.mean,
     sd: n.sd,
@@ -37,16 +37,9 @@ export function resolveCutoff(section: ClinicalSignificancePlan, instrument: str
     if (given.clinical !== undefined) norms.clinical = given.clinical === 'baseline-sample' ? 'baseline-sample' : norm(given.clinical);
     if (given.functional !== undefined) norms.functional = norm(given.functional);
   }
-  const score = section.cutoffScores[instrument];
-  if (score) return { cutoff: score.label === undefined ? { value: score.value } : { value: score.value, label: score.label }, norms, note: null };
-  if (section.cutoff !== 'auto') return { cutoff: section.cutoff, norms, note: null };
-  const reg = defaultInstruments.get(instrument);
-  const clinical = given?.clinical !== undefined || !!reg?.norms.clinical;
-  const functional = given?.functional !== undefined || !!reg?.norms.functional;
-  if (clinical && functional) return { cutoff: 'c', norms, note: null };
-  if (clinical) return { cutoff: 'a', norms, note: `${instrument}: cut-off a (no functional-population norm known)` };
-  if (functional) return { cutoff: 'b', norms, note: `${instrument}: cut-off b (no clinical-population norm known)` };
-  return { cutoff: 'none', norms, note: `${instrument}: no population norms in the registry or the plan, so no cut-off: reliable change only (improved, unchanged, deteriorated; nobody is classed recovered or harmed)` };
+  const c = typeof section.cutoff === 'string' ? section.cutoff : (own(section.cutoff, instrument) ?? 'auto');
+  const cutoff: CutoffOption = typeof c === 'string' ? c : c.label === undefined ? { value: c.value } : { value: c.value, label: c.label };
+  return { cutoff, norms };
 }
 
 function summarise(ctx: AnalysisContext, instrument: string, cs: ClinicalSignificanceClassification, out: ClinicalSignificanceSection): void {
@@ -122,14 +115,13 @@ async function runClinicalSignificance(ctx: AnalysisContext, section: ClinicalSi
   const methods = new Set<string>();
   for (const instrument of instruments) {
     ctx.progress(`${instrument}: reliable change and categories`);
-    const { cutoff, norms, note } = resolveCutoff(section, instrument);
+    const { cutoff, norms } = resolveCutoff(section, instrument);
     const options: TrialClinicalSignificanceOptions = { instrument, method: section.method, cutoff, visits, arms: trial.design.arms };
-    const reliability = section.reliability[instrument];
+    const reliability = own(section.reliability, instrument);
     if (reliability !== undefined) options.reliability = reliability;
     if (norms !== undefined) options.norms = norms;
     const cs = clinicalSignificance(trial, options);
     methods.add(cs.method);
-    if (note) out.diagnostics.push({ code: 'cutoff-chosen', severity: 'info', message: note } satisfies Diagnostic);
     out.diagnostics.push(...plainDiagnostics(cs.diagnostics));
     summarise(ctx, instrument, cs, out);
   }

@@ -46,7 +46,7 @@ async function runDoseResponse(ctx: AnalysisContext, section: DoseResponsePlan):
           ciLevel: plan.ciLevel,
           // Therapy groups share trainers and sessions, so their members' outcomes are correlated.
           vcov: section.clusterRobust ? 'CR2' : 'HC2',
-          spline: { df: section.splineDf },
+          spline: { df: section.spline.df },
         };
         if (section.bands) options.bands = section.bands.map((b): AttendanceBand => ({ label: b.label, min: b.min, max: b.max }));
         const dr = doseResponse(trial, options);

@@ -117,7 +117,7 @@ async function runEconomics(ctx: AnalysisContext, plan: EconomicsPlan): Promise<
     const options: Parameters<typeof costEffectiveness>[1] = {
       control: arms[0]!,
       treated: arms[1]!,
-      effectEstimator: a.effect,
+      effectEstimator: a.effectEstimator,
       missing: plan.missingCosts,
       wtp,
       replicates: plan.replicates,

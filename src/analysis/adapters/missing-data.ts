@@ -7,14 +7,14 @@
  * src/models/mmrm only; nothing is re-implemented here.
  */
 import type { Diagnostic } from '../../errors/index.js';
-import { multipleImputation, type CompletedRow, type MultipleImputationOptions } from '../../missing-data/impute.js';
+import { multipleImputation, type MultipleImputationOptions } from '../../missing-data/impute.js';
+import { fitImputations } from '../../missing-data/fit-imputations.js';
 import { poolFits, type PooledRow } from '../../missing-data/pool.js';
 import { tippingPoint } from '../../missing-data/tipping-point.js';
 import { contrast } from '../../models/emmeans/contrast.js';
 import { marginalMeans } from '../../models/emmeans/marginal-means.js';
 import { fitMmrm } from '../../models/mmrm/fit.js';
 import type { MmrmOptions } from '../../models/mmrm/types.js';
-import { fitOls } from '../../models/ols/fit.js';
 import { errorInfo, finiteOrNull, intervalOrNull, modelRows, plainDiagnostics } from '../internal.js';
 import type { MissingDataPlan } from '../plan.js';
 import type { MissingDataEffect, MissingDataSection } from '../types.js';
@@ -78,7 +78,7 @@ async function runMissingData(ctx: AnalysisContext, plan: MissingDataPlan): Prom
   const label = outcome?.label ?? instrument;
   const term = `arm${treated}`;
   const diagnostics: Diagnostic[] = [];
-  const clustering = p.model.type === 'mixed' ? p.model.clustering : undefined;
+  const pn = p.model.type === 'mixed' ? p.model.partialNesting : null;
 
   // The primary analysis is read, not refitted: its MAR answer is the likelihood analysis already reported.
   const d = outcome?.differences.find((r) => r.visit === ctx.primaryVisit && r.arm === treated);
@@ -93,36 +93,56 @@ async function runMissingData(ctx: AnalysisContext, plan: MissingDataPlan): Prom
     diagnostics.push({ code: 'missing-baseline', severity: 'info', message: `${dropped} participant(s) without a ${visits[0]} ${instrument} score are left out of the imputation, the ANCOVA and the MMRM (all condition on baseline).` });
   }
   const seed = missingDataSeed(p.seed, plan.seed);
-  const miOptions: MultipleImputationOptions = { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: reference, visits, m: plan.m, seed, burnIn: plan.burnIn };
-  if (clustering) miOptions.cluster = clustering.cluster;
-  ctx.progress(`${plan.m} imputations of ${instrument} (joint multilevel model, ${plan.burnIn} burn-in sweeps each)`);
-  const mi = multipleImputation(rows, miOptions);
+  const miOptions: MultipleImputationOptions = { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: reference, visits, m: plan.m, seed, burnIn: plan.burnIn, between: plan.between, threads: ctx.threads };
+  if (pn) miOptions.cluster = pn.cluster;
+  ctx.progress(`${plan.m} imputations of ${instrument} (joint multilevel model, ${plan.burnIn} burn-in sweeps, then ${plan.between} per imputation)`);
+  const mi = await multipleImputation(rows, miOptions);
 
-  const ancova = (visit: string) => (completed: CompletedRow[]) => fitOls(ANCOVA_FORMULA, completed.filter((r) => r['visit'] === visit), { ciLevel });
-  const miRows = followUps.map((visit) => {
+  // Each follow-up visit's ANCOVA on every completed dataset: one model frame, refits (fitImputations).
+  const pooledAncova = async (imputation: typeof mi): Promise<MissingDataEffect[]> =>
+    Promise.all(
+      followUps.map(async (visit) => {
+        try {
+          const { fits } = await fitImputations(imputation, ANCOVA_FORMULA, { model: 'ols', options: { ciLevel }, where: { visit }, threads: 1 });
+          const pooled = poolFits(fits, { ciLevel }).rows.find((r) => r.label === term);
+          return pooled ? effect(visit, pooled, ciLevel) : notEstimable(visit, `no ${term} coefficient in the ANCOVA`, ciLevel);
+        } catch (e) {
+          return notEstimable(visit, errorInfo(e).message, ciLevel);
+        }
+      }),
+    );
+  const miRows = await pooledAncova(mi);
+
+  const referenceBased: MissingDataSection['referenceBased'] = [];
+  for (const strategy of plan.referenceBased) {
+    ctx.progress(`${plan.m} reference-based imputations (${strategy}) of ${instrument}`);
+    const method = `${strategy === 'J2R' ? 'jump to reference' : strategy === 'CR' ? 'copy reference' : 'copy increments in reference'} (${strategy}, reference: ${reference}) for the ${treated} arm after dropout, as rbmi defines it; ${plan.m} imputations, same seed as MAR; ANCOVA per visit pooled by Rubin's rules`;
     try {
-      const pooled = poolFits(mi.completed.map(ancova(visit)), { ciLevel }).rows.find((r) => r.label === term);
-      return pooled ? effect(visit, pooled, ciLevel) : notEstimable(visit, `no ${term} coefficient in the ANCOVA`, ciLevel);
+      referenceBased.push({ strategy, rows: await pooledAncova(await multipleImputation(rows, { ...miOptions, strategy })), method });
     } catch (e) {
-      return notEstimable(visit, errorInfo(e).message, ciLevel);
+      const reason = errorInfo(e).message;
+      referenceBased.push({ strategy, rows: followUps.map((v) => notEstimable(v, reason, ciLevel)), method });
     }
-  });
+  }
 
   ctx.progress(`tipping-point grid ${plan.deltas.length} × ${plan.deltas.length} at ${ctx.primaryVisit}`);
-  const at = ancova(ctx.primaryVisit);
-  const tp = tippingPoint(mi, (c) => at(c).fixedEffects.find((r) => r.term === term)!, { deltas: { [reference]: [...plan.deltas], [treated]: [...plan.deltas] }, cumulative: plan.cumulative, alpha: plan.alpha, ciLevel });
+  const tp = tippingPoint(
+    mi,
+    { formula: ANCOVA_FORMULA, model: 'ols', options: { ciLevel }, where: { visit: ctx.primaryVisit }, term },
+    { deltas: { [reference]: [...plan.deltas], [treated]: [...plan.deltas] }, cumulative: plan.cumulative, alpha: plan.alpha, ciLevel },
+  );
 
   let mmrm: MissingDataSection['mmrm'] = null;
   if (plan.mmrm !== null) {
     const formula = `score ~ baseline + arm * visit + ${plan.mmrm}(visit | id)`;
     const ddf = p.model.type === 'mixed' ? p.model.ddf : 'Satterthwaite';
     const reml = p.model.type === 'mixed' ? p.model.reml : true;
-    const method = `MMRM (${plan.mmrm} covariance over the follow-up visits, ${reml ? 'REML' : 'ML'}, ${ddf} df), adjusted for the ${visits[0]} score${clustering ? `, with a random intercept per ${clustering.cluster} in the ${clustering.treatedArm} arm (partial nesting)` : ''}; likelihood analysis under MAR`;
+    const method = `MMRM (${plan.mmrm} covariance over the follow-up visits, ${reml ? 'REML' : 'ML'}, ${ddf} df), adjusted for the ${visits[0]} score${pn ? `, with a random intercept per ${pn.cluster} in the ${pn.treated} arm (partial nesting)` : ''}; likelihood analysis under MAR`;
     ctx.progress(`MMRM (${plan.mmrm}) of ${instrument}`);
     try {
       const data = rows.filter((r) => r['visit'] !== visits[0] && r['baseline'] !== null && r['baseline'] !== undefined);
       const options: MmrmOptions = { levels: { arm: [reference, treated], visit: followUps }, reml, ddf, ciLevel };
-      if (clustering) options.partialNesting = { cluster: clustering.cluster, arm: 'arm', treated: clustering.treatedArm };
+      if (pn) options.partialNesting = { cluster: pn.cluster, arm: pn.arm, treated: pn.treated };
       const fit = fitMmrm(formula, data, options);
       diagnostics.push(...plainDiagnostics(fit.diagnostics));
       const c = contrast(marginalMeans(fit, ['arm'], { by: ['visit'], ciLevel }), 'revpairwise');
@@ -149,7 +169,8 @@ async function runMissingData(ctx: AnalysisContext, plan: MissingDataPlan): Prom
     primaryVisit: ctx.primaryVisit,
     missing: mi.missing.map((r) => ({ ...r })),
     primary,
-    imputation: { m: mi.m, seed, burnIn: plan.burnIn, rows: miRows, method: `${mi.method}; each completed dataset analysed by ANCOVA per visit (${ANCOVA_FORMULA}) and pooled by Rubin's rules (Barnard–Rubin df)` },
+    imputation: { m: mi.m, seed, burnIn: plan.burnIn, between: plan.between, rows: miRows, method: `${mi.method}; each completed dataset analysed by ANCOVA per visit (${ANCOVA_FORMULA}) and pooled by Rubin's rules (Barnard–Rubin df)` },
+    referenceBased,
     mmrm,
     tippingPoint: {
       arms: [...tp.arms],

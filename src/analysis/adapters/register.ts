@@ -289,13 +289,13 @@ async function runRegister(ctx: AnalysisContext, plan: RegisterPlan): Promise<Re
   const weeks = [...trial.registerDesign.weeks];
   const [control, treated] = trial.design.arms as [string, string];
   const m = ctx.plan.model;
-  const clustering = m.type === 'mixed' && plan.therapyGroup ? m.clustering : null;
+  const pn = m.type === 'mixed' && plan.therapyGroup ? m.partialNesting : null;
   const s: Setting = {
     control,
     treated,
     weeks,
     ciLevel: ctx.plan.ciLevel,
-    partialNesting: clustering ? { cluster: clustering.cluster, arm: 'arm', treated: clustering.treatedArm } : null,
+    partialNesting: pn ? { cluster: pn.cluster, arm: pn.arm, treated: pn.treated } : null,
     riskDifference: plan.riskDifference,
   };
   const armOf = new Map(trial.participants.map((p) => [p.id, p.arm] as const));

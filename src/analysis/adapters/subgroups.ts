@@ -10,26 +10,28 @@ import { plainDiagnostics } from '../internal.js';
 import type { SubgroupsSection } from '../types.js';
 import type { AnalysisContext, SectionAdapter } from './types.js';
 
-/** The subgroup module's spec for one variable of the plan. */
+/**
+ * The subgroup module's spec for one variable of the plan. The plan uses defineSubgroup's kinds
+ * and field names; only a baseline-level variable's bands are keyed by instrument in a plan.
+ */
 export function subgroupSpec(v: SubgroupVariablePlan, instrument: string): SubgroupSpec {
   const common = { prespecified: v.prespecified, ...(v.label !== undefined ? { label: v.label } : {}) };
-  switch (v.by) {
-    case 'diagnosisChapter':
-      return { kind: 'diagnosis-chapter', ...common };
-    case 'ageBand':
-      return v.ageBands
-        ? { kind: 'age-band', ...common, bands: v.ageBands.map((b) => ({ min: b.min, label: b.label, ...(b.max !== null ? { max: b.max } : {}) })) }
-        : { kind: 'age-band', ...common };
+  switch (v.kind) {
+    case 'diagnosis-chapter':
     case 'sex':
-      return { kind: 'sex', ...common };
-    case 'baselineLevel': {
-      const bands = v.levelBands?.[instrument];
+      return { kind: v.kind, ...common };
+    case 'age-band':
+      return v.bands
+        ? { kind: 'age-band', ...common, bands: v.bands.map((b) => ({ min: b.min, ...(b.max !== null && b.max !== undefined ? { max: b.max } : {}), ...(b.label !== undefined ? { label: b.label } : {}) })) }
+        : { kind: 'age-band', ...common };
+    case 'baseline-level': {
+      const bands = v.bands?.[instrument];
       return bands ? { kind: 'baseline-level', ...common, bands: bands.map((b) => ({ ...b })) } : { kind: 'baseline-level', ...common };
     }
-    case 'timeSinceDiagnosis':
+    case 'time-since-diagnosis':
       return v.cutPoints ? { kind: 'time-since-diagnosis', ...common, cutPoints: v.cutPoints } : { kind: 'time-since-diagnosis', ...common };
     case 'column':
-      return v.cutPoints ? { kind: 'column', column: v.column!, ...common, cutPoints: v.cutPoints } : { kind: 'column', column: v.column!, ...common };
+      return v.cutPoints ? { kind: 'column', column: v.column, ...common, cutPoints: v.cutPoints } : { kind: 'column', column: v.column, ...common };
   }
 }
 
@@ -48,7 +50,7 @@ async function runSubgroups(ctx: AnalysisContext, section: SubgroupsPlan): Promi
       // The subgroup models follow the primary analysis (mixed model or ANCOVA).
       model: m.type === 'ancova' ? 'ols' : 'lmm',
       baseline: m.type === 'mixed' ? m.baseline : 'covariate',
-      test: section.test === 'likelihood-ratio' ? 'LRT' : 'F',
+      test: section.test,
       treatedArm: trial.design.arms[1]!,
       ciLevel: plan.ciLevel,
       overall: false,

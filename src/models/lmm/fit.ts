@@ -61,6 +61,14 @@ function checkLmmOptions(options: LmmOptions): void {
  * fit.fixedEffects[0]; // { term: '(Intercept)', estimate: 1527.5, se: 19.38…, df: 5, … }
  */
 export function fitLmm(formula: string, data: ModelData, options: LmmOptions = {}): LmmFit {
+  const frame = lmmFrame(formula, data, options);
+  const fit = fitFrame(frame, options);
+  if (options.partialNesting) hidePlaceholder(fit, options.partialNesting.cluster);
+  return fit;
+}
+
+/** The stages before the fit: options checked, formula parsed, partial nesting applied, the model frame built. */
+export function lmmFrame(formula: string, data: ModelData, options: LmmOptions = {}): ModelFrame {
   checkLmmOptions(options);
   const ciLevel = options.ciLevel ?? 0.95;
   checkCiLevel(ciLevel, 'options.ciLevel');
@@ -73,10 +81,7 @@ export function fitLmm(formula: string, data: ModelData, options: LmmOptions = {
   if (options.residualVarianceBy && !src.has(options.residualVarianceBy)) {
     throw new ArgumentError('options.residualVarianceBy', options.residualVarianceBy, `a column of the data (${src.names().slice(0, 20).join(', ')})`);
   }
-  const frame = buildModelFrame(parsedFinal, src, frameOptionsOf(options), extra);
-  const fit = fitFrame(frame, options);
-  if (options.partialNesting) hidePlaceholder(fit, options.partialNesting.cluster);
-  return fit;
+  return buildModelFrame(parsedFinal, src, frameOptionsOf(options), extra);
 }
 
 /**
@@ -304,9 +309,27 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     rows: frame.rows,
     frame,
   });
-  const sigma2 = state.sigma * state.sigma;
-  const beta = state.beta;
+  attachModes(fit, terms, lamBlocks, sol, state.sigma * state.sigma, X, state.beta, frame.y);
+  return setState(fit, state as LmmState);
+}
 
+/**
+ * What needs the conditional modes: the random-effects tables (appended to `fit.randomEffects`),
+ * fitted values Xβ + Zb and residuals. `sol` must hold every term's modes (`evaluate(params, true)`).
+ * @param X - the kept fixed-effect columns, column-major n × p.
+ */
+export function attachModes(
+  fit: Pick<LmmFit, 'randomEffects' | 'fitted' | 'residuals'>,
+  terms: readonly ReTerm[],
+  lamBlocks: Float64Array[],
+  sol: Solution,
+  sigma2: number,
+  X: Float64Array,
+  beta: Float64Array,
+  y: Float64Array,
+): void {
+  const n = y.length;
+  const p = beta.length;
   // Conditional modes b = Λu and conditional SDs √(σ² diag(λ C_u λ')) (lme4's ranef, condVar).
   const bAll = terms.map((t, j) => {
     const r = randomEffectsTable(t, lamBlocks[j]!, sol.u[j]!, sol.cu[j]!, sigma2);
@@ -330,10 +353,9 @@ export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
     }
   });
   const residuals = new Float64Array(n);
-  for (let i = 0; i < n; i++) residuals[i] = frame.y[i]! - fitted[i]!;
+  for (let i = 0; i < n; i++) residuals[i] = y[i]! - fitted[i]!;
   fit.fitted = fitted;
   fit.residuals = residuals;
-  return setState(fit, state as LmmState);
 }
 
 /** The conditional modes b = λu of one term and their conditional SDs, as lme4's `ranef(condVar = TRUE)`. */
@@ -377,6 +399,16 @@ export interface PreparedFit {
   zStats?: ZColumnStats[][];
   /** Number of levels per term when `levels` are not listed (term 1 of a fit from aggregates). */
   nLevels?: number[];
+  /**
+   * A refit to another response of a model already fitted (the parametric bootstrap), whose
+   * statistic may need little of the fit: the solution at the optimum has β only (no
+   * conditional modes; the caller forms them if asked), and with asymptotic df the fixed-effects
+   * rows' estimability check (it needs the Satterthwaite Hessian) runs when a row's se, df, …
+   * or the fit's diagnostics are first read. Every number read is the one an eager fit gives.
+   */
+  lazy?: boolean;
+  /** Simplex evaluations before the Newton steps (fewer for a start already near the optimum). */
+  simplexEvaluations?: number;
 }
 
 /**
@@ -393,15 +425,16 @@ export function fitObjective(prep: PreparedFit): { fit: Omit<LmmFit, 'state'>; s
   const { nTheta, lower } = objective;
   const x0 = options.control?.start ? [...objective.thetaToInternal(options.control.start), ...objective.start.slice(nTheta)] : objective.start;
   if (x0.length !== objective.start.length) throw new ArgumentError('options.control.start', options.control?.start, `${nTheta} starting values of θ`);
-  const opt = minimizeBounded((x) => objective.minimand(x), x0, lower, options.control ?? {});
+  const control = prep.simplexEvaluations === undefined ? (options.control ?? {}) : { ...options.control, simplexEvaluations: prep.simplexEvaluations };
+  const opt = minimizeBounded((x) => objective.minimand(x), x0, lower, control);
   if (!Number.isFinite(opt.objective)) {
     throw new ConvergenceError(`No finite ${reml ? 'REML criterion' : 'deviance'} was found for ${prep.formulaText}: ${opt.message}`);
   }
   const params = polishBoundary(objective, terms, [...canonicalTheta(terms, opt.x.slice(0, nTheta)), ...opt.x.slice(nTheta)]);
   const theta = objective.thetaToOriginal(params.slice(0, nTheta));
-  const fin = objective.evaluate(params, true);
+  const fin = objective.evaluate(params, !prep.lazy);
   const cp = fin.cp;
-  const sol = fin.solution!;
+  const sol = fin.solution ?? { beta: betaFromFactor(fin.Lx, p, objective.plan.yScale), u: [], cu: [] };
   const sigma2 = fin.r2 / (reml ? n - p : n);
   const sigma = Math.sqrt(sigma2);
   const beta = coefficientsToOriginal(objective.plan, sol.beta);
@@ -498,21 +531,28 @@ export function fitObjective(prep: PreparedFit): { fit: Omit<LmmFit, 'state'>; s
     vcovOut = kr.vcovAdjusted;
     dfs = kr.df;
   }
-  const fixedEffects: FixedEffectRow[] = xNames.map((term, j) => ({
+  const fullRow = (term: string, j: number): FixedEffectRow => ({
     term,
     ...waldRow(beta[j]!, Math.sqrt(vcovOut[j * p + j]!), dfs[j]!, ciLevel, unidentifiedReason(state, unit(j))),
     estimate: beta[j]!,
     ciLevel,
-  }));
-  const lost = fixedEffects.filter((r) => !r.estimable);
-  if (lost.length) {
-    diagnostics.push({
-      code: 'coefficient-not-estimable',
-      severity: 'error',
-      message: `${lost.length === 1 ? 'The coefficient' : 'The coefficients'} ${lost.map((r) => `"${r.term}"`).join(', ')} cannot be tested or given an interval: ${lost[0]!.reason}. ${lost.length === 1 ? 'Its' : 'Their'} standard error, df, p-value and interval are reported as not estimable.`,
-      details: { terms: lost.map((r) => r.term), reason: lost[0]!.reason },
-    });
-  }
+  });
+  const deferred = prep.lazy === true && ddf === 'asymptotic';
+  const fixedEffects: FixedEffectRow[] = xNames.map((term, j) => (deferred ? deferredRow(term, beta[j]!, ciLevel, () => fullRow(term, j)) : fullRow(term, j)));
+  const estimability = (): Diagnostic[] => {
+    const lost = fixedEffects.filter((r) => !r.estimable);
+    if (!lost.length) return [];
+    return [
+      {
+        code: 'coefficient-not-estimable',
+        severity: 'error',
+        message: `${lost.length === 1 ? 'The coefficient' : 'The coefficients'} ${lost.map((r) => `"${r.term}"`).join(', ')} cannot be tested or given an interval: ${lost[0]!.reason}. ${lost.length === 1 ? 'Its' : 'Their'} standard error, df, p-value and interval are reported as not estimable.`,
+        details: { terms: lost.map((r) => r.term), reason: lost[0]!.reason },
+      },
+    ];
+  };
+  const lostAt = diagnostics.length;
+  if (!deferred) diagnostics.push(...estimability());
   if (ddf === 'Satterthwaite' && state.varpar && !state.varpar.hessianOk) {
     diagnostics.push({
       code: 'hessian-not-positive-definite',
@@ -554,7 +594,60 @@ export function fitObjective(prep: PreparedFit): { fit: Omit<LmmFit, 'state'>; s
     singular,
     diagnostics,
   };
+  if (deferred) {
+    // The diagnostics as an eager fit lists them, once the rows' estimability is known.
+    deferValue(fit, 'diagnostics', () => {
+      diagnostics.splice(lostAt, 0, ...estimability());
+      return diagnostics;
+    });
+  }
   return { fit, state, solution: sol, lamBlocks };
+}
+
+/** β of the internal columns from the [X y] factor (p + 1)² (its last row holds L_XX⁻¹X'y), times the response's scale. */
+function betaFromFactor(Lx: Float64Array, p: number, yScale: number): Float64Array {
+  const pp1 = p + 1;
+  const beta = new Float64Array(p);
+  for (let i = 0; i < p; i++) beta[i] = Lx[p * pp1 + i]!;
+  for (let i = p - 1; i >= 0; i--) {
+    let v = beta[i]!;
+    for (let k = i + 1; k < p; k++) v -= Lx[k * pp1 + i]! * beta[k]!;
+    beta[i] = (v / Lx[i * pp1 + i]!);
+  }
+  for (let i = 0; i < p; i++) beta[i] = beta[i]! * yScale;
+  return beta;
+}
+
+/**
+ * Replace `obj[key]` by a getter that computes the value on first read (then a plain data
+ * property: later reads and writes cost nothing). Enumerable, so spreading or serialising the
+ * object computes it as an eager object's would be read.
+ */
+export function deferValue<T extends object, K extends keyof T>(obj: T, key: K, compute: () => T[K]): void {
+  const settle = (value: T[K]): void => {
+    Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  };
+  Object.defineProperty(obj, key, {
+    enumerable: true,
+    configurable: true,
+    get(): T[K] {
+      const v = compute();
+      settle(v);
+      return v;
+    },
+    set: settle,
+  });
+}
+
+/** A fixed-effects row with its estimate now and the rest (which needs the estimability check) on first read. */
+function deferredRow(term: string, estimate: number, ciLevel: number, full: () => FixedEffectRow): FixedEffectRow {
+  const row = { term, estimate } as FixedEffectRow;
+  let done: FixedEffectRow | null = null;
+  for (const k of ['se', 'df', 'statistic', 'pValue', 'ci', 'estimable', 'reason'] as const) {
+    deferValue(row, k, () => (done ??= full())[k] as never);
+  }
+  row.ciLevel = ciLevel;
+  return row;
 }
 
 function condSd(lam: Float64Array, Cu: Float64Array, k: number, sigma2: number): number[] {

@@ -602,3 +602,222 @@ export function buildReTerms(frame: ModelFrame): ReTerm[] {
     return t;
   });
 }
+
+/**
+ * The cross-products of the same model with another response: the parts that do not involve y
+ * (Z'Z, X'X, Z'X and their aggregates) are shared with `cp`, and the response's row of each
+ * y-dependent part is re-formed in a fresh array. Sums run over the rows in the order
+ * `formCrossProducts` uses, so the result equals `formCrossProducts(terms, X, y, …)` bit for
+ * bit, at the cost of one pass that touches only the response. What refits to simulated
+ * responses (the parametric bootstrap) need; not for weighted (stratified) parts.
+ * @param X - the column-major n × p fixed-effects matrix `cp` was formed from.
+ * @param columns - the internal columns of the new response (the same X and Z plan as cp's).
+ */
+export function withResponse(cp: CrossProducts, X: Float64Array, y: Float64Array, columns: InternalColumns): CrossProducts {
+  return responseRefresher(cp, X)(y, columns);
+}
+
+/**
+ * `withResponse` for many responses: what depends on the design only (the rows' order by
+ * term-1 level, each level's aggregation class) is found once.
+ */
+export function responseRefresher(cp: CrossProducts, X: Float64Array): (y: Float64Array, columns: InternalColumns) => CrossProducts {
+  const { n, p, n1, k1, m, Q2, terms } = cp;
+  const pp1 = p + 1;
+  const t1 = terms[0]!;
+  const start = new Int32Array(n1 + 1);
+  for (let i = 0; i < n; i++) start[t1.group[i]! + 1] = start[t1.group[i]! + 1]! + 1;
+  for (let g = 0; g < n1; g++) start[g + 1] = start[g + 1]! + start[g]!;
+  const order = new Int32Array(n);
+  const fill = start.slice(0, n1);
+  for (let i = 0; i < n; i++) order[fill[t1.group[i]!]!++] = i;
+  const nestedIndex = cp.nested?.classes ? nestedClassIndex(cp, cp.nested.classes) : null;
+  const classOf = cp.classes ? classIndex(cp, cp.classes) : null;
+  return (y, columns) => {
+    const { xShift, xMul, yShift, yMul, zMul } = columns;
+    const z1Mul = zMul[0]!;
+    const CD = cp.CD.slice();
+    for (let g = 0; g < n1; g++) for (let c = 0; c < k1; c++) CD[g * pp1 * k1 + p * k1 + c] = 0;
+    const nb = cp.nested;
+    const t2 = nb ? terms[1]! : null;
+    const k2 = nb ? nb.k2 : 0;
+    const R2X = nb ? nb.R2X.slice() : new Float64Array(0);
+    const RXX = nb ? nb.RXX.slice() : new Float64Array(0);
+    if (nb) {
+      for (let l = 0; l < nb.n2; l++) R2X.fill(0, (l * pp1 + p) * k2, (l * pp1 + p + 1) * k2);
+      RXX.fill(0, p * pp1, pp1 * pp1);
+    }
+    const R = nb ? cp.R : cp.R.slice();
+    if (!nb) R.fill(0, (Q2 + p) * m, (Q2 + p + 1) * m);
+    const others = terms.slice(1);
+    const idx = new Int32Array(m);
+    const val = new Float64Array(m);
+    const z1 = new Float64Array(k1);
+    const rx = new Float64Array(pp1);
+    const z2 = new Float64Array(k2);
+    for (let g = 0; g < n1; g++) {
+      const yRow = g * pp1 * k1 + p * k1;
+      for (let r = start[g]!; r < start[g + 1]!; r++) {
+        const i = order[r]!;
+        for (let c = 0; c < k1; c++) z1[c] = t1.Z[c * n + i]! * z1Mul[c]!;
+        for (let c = 0; c < p; c++) rx[c] = (X[c * n + i]! - xShift[c]!) * xMul[c]!;
+        const ry = (y[i]! - yShift) * yMul;
+        rx[p] = ry;
+        if (ry !== 0) for (let c = 0; c < k1; c++) CD[yRow + c] = CD[yRow + c]! + ry * z1[c]!;
+        if (t2) {
+          if (ry === 0) continue;
+          const l = t2.group[i]!;
+          const m2 = zMul[1]!;
+          for (let a = 0; a < k2; a++) z2[a] = t2.Z[a * n + i]! * m2[a]!;
+          const o = (l * pp1 + p) * k2;
+          for (let b = 0; b < k2; b++) R2X[o + b] = R2X[o + b]! + ry * z2[b]!;
+          for (let b = 0; b <= p; b++) RXX[p * pp1 + b] = RXX[p * pp1 + b]! + ry * rx[b]!;
+          continue;
+        }
+        // The response is the last of the row's rest positions, so its products land in its row.
+        let len = 0;
+        for (let ti = 0; ti < others.length; ti++) {
+          const t = others[ti]!;
+          const tMul = zMul[ti + 1]!;
+          const base = t.restOffset + t.group[i]! * t.k;
+          for (let a = 0; a < t.k; a++) {
+            idx[len] = base + a;
+            val[len++] = t.Z[a * n + i]! * tMul[a]!;
+          }
+        }
+        for (let c = 0; c < pp1; c++) {
+          idx[len] = Q2 + c;
+          val[len++] = rx[c]!;
+        }
+        if (ry === 0) continue;
+        const ra = (Q2 + p) * m;
+        for (let b = 0; b < len; b++) R[ra + idx[b]!] = R[ra + idx[b]!]! + ry * val[b]!;
+      }
+    }
+    if (nb) {
+      for (let b = 0; b < p; b++) RXX[b * pp1 + p] = RXX[p * pp1 + b]!;
+    } else {
+      for (let b = 0; b < m; b++) R[b * m + Q2 + p] = R[(Q2 + p) * m + b]!;
+    }
+    const out: CrossProducts = { ...cp, CD, R, nested: nb ? { ...nb, R2X, RXX, classes: null } : null, classes: null };
+    if (nb?.classes) out.nested!.classes = nestedClassesWithResponse(out, nb.classes, nestedIndex!);
+    if (cp.classes) out.classes = classesWithResponse(out, cp.classes, classOf!);
+    return out;
+  };
+}
+
+/** The class and (term-2 level, class) pair of each term-1 level, as `buildNestedClasses` found them. */
+function nestedClassIndex(cp: CrossProducts, cls: NestedClasses): { classOf: Int32Array; pairOf: Int32Array } {
+  const { n1, k1 } = cp;
+  const nb = cp.nested!;
+  const k2 = nb.k2;
+  const kk = k1 * k1;
+  const zz = k2 * k2;
+  const nc = cls.count.length;
+  const classOf = new Int32Array(n1);
+  const pairOf = new Int32Array(n1);
+  const byKey = new Map<number, number>();
+  for (let q = 0; q < cls.pairLevel.length; q++) byKey.set((cls.pairLevel[q]! + 1) * nc + cls.pairClass[q]!, q);
+  const classByBlock = new Map<number | string, number>();
+  for (let c = 0; c < nc; c++) classByBlock.set(blockKey(cls.A, c * kk, kk), c);
+  const silent = (l: number) => {
+    for (let a = 0; a < k2; a++) if (nb.R22[l * zz + a * k2 + a] !== 0) return false;
+    return true;
+  };
+  for (let g = 0; g < n1; g++) {
+    const c = classByBlock.get(blockKey(cp.A11, g * kk, kk))!;
+    classOf[g] = c;
+    const l0 = nb.levelOf[g]!;
+    const l = l0 >= 0 && silent(l0) ? -1 : l0;
+    pairOf[g] = byKey.get((l + 1) * nc + c)!;
+  }
+  return { classOf, pairOf };
+}
+
+/** `buildNestedClasses`'s sums re-formed where they involve the response (the last of [X y]). */
+function nestedClassesWithResponse(cp: CrossProducts, cls: NestedClasses, index: { classOf: Int32Array; pairOf: Int32Array }): NestedClasses {
+  const { n1, k1, p } = cp;
+  const k2 = cp.nested!.k2;
+  const pp1 = p + 1;
+  const kk = k1 * k1;
+  const xz = pp1 * k2;
+  const xx = pp1 * pp1;
+  const { classOf, pairOf } = index;
+  const TXX = cls.TXX.slice();
+  const TXZ = cls.TXZ.slice();
+  const nc = cls.count.length;
+  for (let q = 0; q < nc * kk; q++) {
+    TXX.fill(0, q * xx + p * pp1, (q + 1) * xx);
+    for (let a = 0; a < p; a++) TXX[q * xx + a * pp1 + p] = 0;
+  }
+  for (let q = 0; q < cls.pairLevel.length * kk; q++) TXZ.fill(0, q * xz + p * k2, (q + 1) * xz);
+  for (let g = 0; g < n1; g++) {
+    const c = classOf[g]!;
+    const q = pairOf[g]!;
+    const e = cp.sparsePtr[g]!;
+    const hasS = cp.sparsePtr[g + 1]! > e;
+    const v0 = hasS ? cp.sparseValPtr[e]! : 0;
+    const c0 = g * pp1 * k1;
+    for (let r = 0; r < k1; r++) {
+      for (let s2 = 0; s2 < k1; s2++) {
+        const rs = r * k1 + s2;
+        const cy = cp.CD[c0 + p * k1 + r]!;
+        if (hasS && cy !== 0) {
+          const ox = (q * kk + rs) * xz + p * k2;
+          for (let b = 0; b < k2; b++) TXZ[ox + b] = TXZ[ox + b]! + cy * cp.sparseVal[v0 + b * k1 + s2]!;
+        }
+        // Row p (all b) and column p (rows a < p), each in buildNestedClasses' order.
+        const oxx = (c * kk + rs) * xx;
+        for (let a = 0; a < pp1; a++) {
+          const ca = cp.CD[c0 + a * k1 + r]!;
+          if (ca === 0) continue;
+          if (a === p) for (let b = 0; b < pp1; b++) TXX[oxx + p * pp1 + b] = TXX[oxx + p * pp1 + b]! + ca * cp.CD[c0 + b * k1 + s2]!;
+          else TXX[oxx + a * pp1 + p] = TXX[oxx + a * pp1 + p]! + ca * cp.CD[c0 + p * k1 + s2]!;
+        }
+      }
+    }
+  }
+  return { ...cls, TXX, TXZ };
+}
+
+/** The aggregation class of each term-1 level, as `buildClasses` found them. */
+function classIndex(cp: CrossProducts, cls: LevelClasses): Int32Array {
+  const kk = cp.k1 * cp.k1;
+  const classByBlock = new Map<number | string, number>();
+  for (let c = 0; c < cls.count.length; c++) classByBlock.set(blockKey(cls.A, c * kk, kk), c);
+  return Int32Array.from({ length: cp.n1 }, (_, g) => classByBlock.get(blockKey(cp.A11, g * kk, kk))!);
+}
+
+/** `buildClasses`' sums re-formed where they involve the response (rest index Q2 + p). */
+function classesWithResponse(cp: CrossProducts, cls: LevelClasses, classOf: Int32Array): LevelClasses {
+  const { n1, k1, m, Q2, p } = cp;
+  const kk = k1 * k1;
+  const mm = m * m;
+  const yi = Q2 + p;
+  const nc = cls.count.length;
+  const T = cls.T.slice();
+  for (let q = 0; q < nc * kk; q++) {
+    T.fill(0, q * mm + yi * m, q * mm + (yi + 1) * m);
+    for (let a = 0; a < m; a++) T[q * mm + a * m + yi] = 0;
+  }
+  const col = new Float64Array(m * k1);
+  const nz: number[] = [];
+  for (let g = 0; g < n1; g++) {
+    const c = classOf[g]!;
+    levelRestColumns(cp, g, col, nz);
+    const base = c * kk * mm;
+    for (let r = 0; r < k1; r++) {
+      for (let s = 0; s < k1; s++) {
+        const off = base + (r * k1 + s) * mm;
+        for (const a of nz) {
+          const va = col[a * k1 + r]!;
+          if (va === 0) continue;
+          if (a === yi) for (const b of nz) T[off + a * m + b] = T[off + a * m + b]! + va * col[b * k1 + s]!;
+          else T[off + a * m + yi] = T[off + a * m + yi]! + va * col[yi * k1 + s]!;
+        }
+      }
+    }
+    for (const a of nz) for (let r = 0; r < k1; r++) col[a * k1 + r] = 0;
+  }
+  return { ...cls, T };
+}

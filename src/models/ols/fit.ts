@@ -71,11 +71,17 @@ const isClusterType = (t: OlsVcovType): boolean => t.startsWith('CR');
  * fit.cluster; // { variable: 'therapy_group', nClusters: 132, nSingletons: 113, minSize: 1, maxSize: 9 }
  */
 export function fitOls(formula: string, data: ModelData, options: OlsOptions = {}): OlsFit {
-  checkOptions('options', options, OLS_OPTION_KEYS);
+  checkOlsOptions(options);
   const parsed = parseFormula(formula);
   if (parsed.random.length > 0) {
     throw new ArgumentError('formula', formula, 'a formula without random-effects terms such as "(1 | id)"; for a mixed model use fitLmm');
   }
+  const { frame, clusters } = olsFrame(parsed, data, options);
+  return fitOlsFrame(frame, options, clusters);
+}
+
+/** The stage before the fit: the model frame and the cluster grouping (options checked by the caller). */
+export function olsFrame(parsed: ReturnType<typeof parseFormula>, data: ModelData, options: OlsOptions): { frame: ModelFrame; clusters: ClusterIndex | null } {
   const settings = normaliseOptions(options);
   const src = toColumnSource(data);
   if (settings.cluster !== null && !src.has(settings.cluster)) {
@@ -84,7 +90,12 @@ export function fitOls(formula: string, data: ModelData, options: OlsOptions = {
   }
   const frame = buildModelFrame(parsed, src, frameOptionsOf(options));
   const clusters = settings.cluster === null ? null : clusterIndexFor(frame, src, settings.cluster, settings.clusterMissing);
-  return fitOlsFrame(frame, options, clusters);
+  return { frame, clusters };
+}
+
+/** The option checks of fitOls (unknown keys), for callers that build the frame themselves. */
+export function checkOlsOptions(options: OlsOptions): void {
+  checkOptions('options', options, OLS_OPTION_KEYS);
 }
 
 interface Settings {

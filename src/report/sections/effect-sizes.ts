@@ -40,7 +40,7 @@ export function effectSizeSection(a: TrialAnalysis, _context: SectionContext): R
     caption: 'Standardized differences',
     columns: [col('outcome', 'Outcome'), col('visit', 'Visit'), col('basis', 'Basis'), col('estimate', 'Estimate', true), col('ci', 'CI', true), col('sd', 'Standardizer (SD)', true), col('label', 'Interpretation')],
     rows,
-    note: `Model-based d: the model's difference divided by the ${es.standardizer.replace('baseline-', '')} baseline SD (Feingold 2009), ${es.sdUncertainty === 'ignore' ? 'the SD treated as known' : 'the SD’s uncertainty added (delta method)'}. Labels: ${es.rules}.`,
+    note: `Model-based d: the model's difference divided by the ${es.sdMethod} baseline SD (Feingold 2009), ${es.sdUncertainty === 'ignore' ? 'the SD treated as known' : 'the SD’s uncertainty added (delta method)'}. Labels: ${es.rules}.`,
   });
   return s;
 }

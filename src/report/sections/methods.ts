@@ -10,7 +10,7 @@ export function methodsSection(a: TrialAnalysis, { cells }: SectionContext): Rep
   const m = a.plan.model;
   const model =
     m.type === 'mixed'
-      ? `a linear mixed model per outcome (${m.baseline === 'outcome' ? 'baseline as a visit of the response' : 'baseline as covariate'}, ${m.reml ? 'REML' : 'ML'}, ${m.ddf} df${m.clustering ? `, partially nested: ${m.clustering.cluster} random intercept in ${m.clustering.treatedArm}` : ''})`
+      ? `a linear mixed model per outcome (${m.baseline === 'outcome' ? 'baseline as a visit of the response' : 'baseline as covariate'}, ${m.reml ? 'REML' : 'ML'}, ${m.ddf} df${m.partialNesting ? `, partially nested: ${m.partialNesting.cluster} random intercept in ${m.partialNesting.treated}` : ''})`
       : m.type === 'ancova'
         ? `an ANCOVA per follow-up visit (${m.vcov} covariance${m.cluster ? ` clustered by ${m.cluster}` : ''})`
         : `within-arm change from baseline (paired t), estimated only with at least ${m.minimumPairs} complete pairs`;

@@ -32,7 +32,7 @@ export interface MissingDataChapterInput {
   outcome: string;
   /** Primary visit, e.g. `9m`. */
   visit: string;
-  /** Missing scores by arm and visit (`multipleImputation(...).missing`). */
+  /** Missing scores by arm and visit (`await multipleImputation(...).missing`). */
   missing: MultipleImputation['missing'];
   /** The effect under each assumption; the first is the primary analysis. */
   results: AssumptionResult[];
@@ -135,20 +135,28 @@ export function missingDataSection(a: TrialAnalysis, { cells, figures }: Section
   if (mi) results.push(assumption(`Multiple imputation (m = ${md.imputation.m}), ANCOVA`, 'MAR', mi));
   const mm = md.mmrm ? at(md.mmrm.rows) : undefined;
   if (md.mmrm && mm) results.push(assumption(`MMRM (${md.mmrm.structure})`, 'MAR', mm));
+  for (const rb of md.referenceBased) {
+    const r = at(rb.rows);
+    if (r) results.push(assumption(`Reference-based MI (${rb.strategy}), ANCOVA`, `MNAR: ${rb.strategy} (reference: ${md.reference})`, r));
+  }
   const chapter = missingDataChapter({ outcome: md.label, visit: v, missing: md.missing, results, tippingPoint: md.tippingPoint, ciLevel: a.plan.ciLevel }, cells, figures);
   const ci = ciLabel(a.plan.ciLevel);
   const cellsOf = (r: MissingDataEffect | undefined): Record<string, string> =>
     !r ? { estimate: '–', ci: '', p: '' } : r.estimable ? { estimate: num(r.estimate), ci: interval(r.ci), p: pValue(r.pValue) } : { estimate: notEstimableText(r.reason), ci: '', p: '' };
   chapter.tables.push({
     id: 'effect-by-visit',
-    caption: `${md.label}: ${md.treated} − ${md.reference} at each follow-up visit under MAR`,
+    caption: `${md.label}: ${md.treated} − ${md.reference} at each follow-up visit${md.referenceBased.length ? ', under MAR and reference-based imputation' : ' under MAR'}`,
     columns: [col('visit', 'Visit'), col('analysis', 'Analysis'), col('estimate', 'Estimate', true), col('ci', ci, true), col('p', 'p', true), col('fmi', 'FMI', true)],
     rows: md.imputation.rows.flatMap((r) => {
       const out = [{ visit: r.visit, analysis: 'Multiple imputation', ...cellsOf(r), fmi: r.estimable ? num(r.fmi) : '' }];
       if (md.mmrm) out.push({ visit: r.visit, analysis: `MMRM (${md.mmrm.structure})`, ...cellsOf(md.mmrm.rows.find((x) => x.visit === r.visit)), fmi: '' });
+      for (const rb of md.referenceBased) {
+        const x = rb.rows.find((y) => y.visit === r.visit);
+        out.push({ visit: r.visit, analysis: `Reference-based MI (${rb.strategy})`, ...cellsOf(x), fmi: x?.estimable ? num(x.fmi) : '' });
+      }
       return out;
     }),
-    note: [md.imputation.method, md.mmrm?.method].filter((x) => x).join('. ') + '.',
+    note: [md.imputation.method, md.mmrm?.method, ...md.referenceBased.map((rb) => rb.method)].filter((x) => x).join('. ') + '.',
   });
   chapter.notes.push(...md.diagnostics.map((d) => d.message));
   return { ...chapter, status: s.status, readings: [...s.readings, ...chapter.readings] };

@@ -14,17 +14,17 @@ import { smallTrial } from '../../missing-data/small-trial.js';
 
 const visits = ['baseline', '9m', '15m'];
 const rows = smallTrial(4, 120, visits, { missing: 0.25 });
-const base = { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits, m: 4, burnIn: 20, seed: 9 };
+const base = { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: 'control', visits, m: 20, burnIn: 20, seed: 9 };
 const ancova = (d: CompletedRow[]) => fitOls('score ~ arm + baseline', d.filter((r) => r.visit === '9m')).fixedEffects[1]!;
 
 describe('missing-data report chapter', () => {
   it('tabulates missingness and the effect under each assumption, with the tipping-point figure and reading', async () => {
-    const mar = multipleImputation(rows, base);
-    const results: AssumptionResult[] = (['MAR', 'J2R', 'CR', 'CIR'] as const).map((strategy) => {
-      const mi = strategy === 'MAR' ? mar : multipleImputation(rows, { ...base, strategy });
+    const mar = await multipleImputation(rows, base);
+    const results: AssumptionResult[] = await Promise.all((['MAR', 'J2R', 'CR', 'CIR'] as const).map(async (strategy) => {
+      const mi = strategy === 'MAR' ? mar : await multipleImputation(rows, { ...base, strategy });
       const p = poolFits(mi.completed.map((d) => fitOls('score ~ arm + baseline', d.filter((r) => r.visit === '9m')))).rows[1]!;
       return { analysis: strategy === 'MAR' ? 'Multiple imputation' : `Reference-based (${strategy})`, assumption: strategy === 'MAR' ? 'MAR' : `MNAR: ${strategy}`, ...p };
-    });
+    }));
     // Reference-based rules pull the treated dropouts towards control: the effect shrinks.
     expect(results[1]!.estimate!).toBeLessThan(results[0]!.estimate!);
     const grid = [-12, -8, -4, 0];

@@ -1,10 +1,12 @@
 /**
  * `fitLmmSql`: a linear mixed model fitted from an SQL engine's aggregates, so the rows never
- * leave the engine. The queries return exactly the sums the in-memory fit forms in its one
- * pass (models/lmm/structure.ts), already aggregated over participants with the same Z'Z block
- * within each group (the (group, class) aggregation of the nested layout), so what crosses
- * into Node does not grow with the number of rows or participants. The fit then runs on those
- * sums through the same objective, optimiser and result stages as `fitLmm`.
+ * leave the engine. Two passes over the rows return the sums the in-memory fit forms in its one
+ * pass (models/lmm/structure.ts): a GROUP BY over the cells of the model's factors (counts,
+ * levels, column statistics and the per-group cross-products), and the per-participant sums
+ * aggregated over participants with the same Z'Z block within each group (the (group, class)
+ * aggregation of the nested layout), so what crosses into Node does not grow with the number of
+ * rows or participants. The fit then runs on those sums through the same objective, optimiser
+ * and result stages as `fitLmm`.
  *
  * Supported: one random term, or two nested ones (participants within groups, partially
  * nested designs included), as the nested block layout needs. Not available in this mode: the
@@ -23,6 +25,7 @@ import { checkLevelCounts, fitObjective, NO_CLUSTER, oneLevelTermsOf, randomEffe
 import type { CrossProducts, ReTerm } from '../structure.js';
 import type { LmmFit, LmmOptions, RandomEffectsTable } from '../types.js';
 import { duckdbEngine, runQuery, wrapEngineError, type SqlColumn, type SqlEngine } from './engine.js';
+import { indicatorMonomial, isIndicatorProduct, numericMonomial, SumSet, times, UNIT, type Monomial } from './monomial.js';
 
 /** Where the rows are: a table (or view) of an engine, or a Parquet/CSV file DuckDB reads. */
 export type SqlSource =
@@ -67,6 +70,8 @@ interface SqlVariable {
   label?: (value: unknown) => string;
   /** How a factor's levels sort (R: numbers numerically, booleans FALSE first, text by collation). */
   sortAs?: 'number' | 'boolean' | 'text';
+  /** A numeric variable equal, on complete rows, to a factor's level indicator. */
+  sameAs?: { variable: string; level: string; sql: string };
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === null || v === undefined ? NaN : Number(v));
@@ -163,7 +168,7 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
   let parsed = parsedIn;
   const vars = dict<SqlVariable>();
   const pn = options.partialNesting;
-  const pnChecks: string[] = [];
+  let pnCode: string | null = null;
   if (pn) {
     need(pn.cluster, 'options.partialNesting.cluster');
     const armCol = need(pn.arm, 'options.partialNesting.arm');
@@ -171,16 +176,16 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
     for (let k = 1; byName.has(indicator); k++) indicator = `${pn.arm}${pn.treated}.${k}`;
     const armText = armCol.kind === 'boolean' ? `CASE WHEN ${q(pn.arm)} THEN 'TRUE' ELSE 'FALSE' END` : d.castText(q(pn.arm));
     const isTreated = `(${armText} = ${d.quoteString(pn.treated)})`;
-    pnChecks.push(
-      `CAST(SUM(CASE WHEN ${isTreated} THEN 1 ELSE 0 END) AS DOUBLE PRECISION) AS pn_treated`,
-      `CAST(SUM(CASE WHEN ${isTreated} AND ${q(pn.cluster)} IS NULL THEN 1 ELSE 0 END) AS DOUBLE PRECISION) AS pn_no_cluster`,
-      `CAST(SUM(CASE WHEN ${isTreated} AND ${d.castText(q(pn.cluster))} = ${d.quoteString(NO_CLUSTER)} THEN 1 ELSE 0 END) AS DOUBLE PRECISION) AS pn_placeholder`,
-    );
+    // 0: not treated; 1: treated without a cluster; 2: treated in the placeholder cluster; 3: treated.
+    pnCode = `CASE WHEN ${isTreated} THEN (CASE WHEN ${q(pn.cluster)} IS NULL THEN 1 WHEN ${d.castText(q(pn.cluster))} = ${d.quoteString(NO_CLUSTER)} THEN 2 ELSE 3 END) ELSE 0 END`;
     vars[indicator] = {
       name: indicator,
       expr: `(CASE WHEN ${q(pn.arm)} IS NULL THEN NULL WHEN ${isTreated} THEN ${ONE} ELSE ${ZERO} END)`,
       missing: q(pn.arm),
       info: { name: indicator, kind: 'numeric' },
+      // On complete rows (the arm is not NULL) a text arm's indicator is the factor's own
+      // level indicator, so the sums share it with the fixed effects' arm column.
+      ...(armCol.kind === 'text' ? { sameAs: { variable: pn.arm, level: pn.treated, sql: `(CASE WHEN ${q(pn.arm)} = ${d.quoteString(pn.treated)} THEN ${ONE} ELSE ${ZERO} END)` } } : {}),
     };
     vars[pn.cluster] = {
       name: pn.cluster,
@@ -230,57 +235,144 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
     throw new FormulaError(parsed.text, null, `The response "${parsed.response}" also appears as a predictor`);
   }
 
-  // One pass for the counts: rows, rows left out by the first missing variable (as the
-  // in-memory frame counts them), the levels of each grouping factor, the partial-nesting checks.
+  // Two passes over the rows in all: the cells below, then the per-participant pass
+  // (aggregateQueries). A COUNT(DISTINCT) of the participants would cost about as much as the
+  // per-participant pass, which counts them anyway; it is asked for only when two random terms
+  // need ordering that partial nesting does not give (lme4 puts the term with more levels first).
   const predictors = all.filter((v) => v !== response);
   const complete = all.map((v) => `${vars[v]!.missing} IS NOT NULL`).join(' AND ');
-  const dbl = (e: string) => `CAST(${e} AS DOUBLE PRECISION)`;
-  const countParts = [`${dbl('COUNT(*)')} AS n_input`, `${dbl(`SUM(CASE WHEN ${vars[response]!.missing} IS NULL THEN 1 ELSE 0 END)`)} AS m_response`];
-  predictors.forEach((v, i) => {
-    const before = [response, ...predictors.slice(0, i)].map((u) => `${vars[u]!.missing} IS NOT NULL`).join(' AND ');
-    countParts.push(`${dbl(`SUM(CASE WHEN ${before} AND ${vars[v]!.missing} IS NULL THEN 1 ELSE 0 END)`)} AS m${i}`);
-  });
-  const groupList = [...groupVars];
-  groupList.forEach((g, i) => countParts.push(`${dbl(`COUNT(DISTINCT CASE WHEN ${complete} THEN ${vars[g]!.expr} END)`)} AS g${i}`));
-  const counts = (await run(`SELECT ${[...countParts, ...pnChecks].join(', ')} FROM ${from}`))[0]!;
-  if (pn) {
-    if (!(num(counts['pn_treated']) > 0)) throw new ArgumentError('options.partialNesting.treated', pn.treated, `a value of "${pn.arm}"`);
-    const none = num(counts['pn_no_cluster']);
-    if (none > 0) throw new ArgumentError(`${table}.${pn.cluster}`, null, `a ${pn.cluster} for every row in arm "${pn.treated}" (partially nested design): ${none} rows have none`);
-    if (num(counts['pn_placeholder']) > 0) throw new ArgumentError(`${table}.${pn.cluster}`, NO_CLUSTER, `a ${pn.cluster} name other than "${NO_CLUSTER}", which stands for the rows outside arm "${pn.treated}"`);
-  }
-  const nInput = num(counts['n_input']);
-  const missingResponse = num(counts['m_response']);
-  const missingPredictor = dict<number>();
-  let n = nInput - missingResponse;
-  predictors.forEach((v, i) => {
-    const c = num(counts[`m${i}`]);
-    n -= c;
-    if (c > 0) missingPredictor[v] = c;
-  });
-  const dropped = { total: nInput - n, missingResponse, missingPredictor };
-  if (n === 0) throw new ArgumentError(`${table}.${response}`, missingResponse === nInput ? 'all values missing' : `${nInput} rows, none complete`, 'at least one row with the response and every predictor observed');
   const rowsFrom = `${from} WHERE ${complete}`;
-
-  // Factor levels (R drops unused ones): sorted as the frame sorts them. The largest grouping
-  // factor (participants) is only counted.
-  const nLevelsOf = new Map(groupList.map((g, i) => [g, num(counts[`g${i}`])]));
-  const largest = groupList.reduce((a, g) => (nLevelsOf.get(g)! > nLevelsOf.get(a)! ? g : a), groupList[0]!);
+  const dbl = (e: string) => `CAST(${e} AS DOUBLE PRECISION)`;
+  const groupList = [...groupVars];
+  const userGroups = parsedIn.random.map((r) => r.group[0]!);
+  // With partial nesting and one term of the user's (participants), the participants come
+  // first: each cluster level holds at least one participant of its own (they are nested, as
+  // the per-participant pass checks), and the placeholder level for the other arm at least one
+  // more, so the cluster has at most as many levels; on a tie lme4 keeps the formula's order.
+  const orderKnown = groupList.length === 1 || (pn !== undefined && userGroups.length === 1 && userGroups[0] !== pn.cluster);
+  const nLevelsOf = new Map<string, number>();
+  let largest: string;
+  if (orderKnown) largest = pn ? userGroups[0]! : groupList[0]!;
+  else {
+    const distinct = (await run(`SELECT ${groupList.map((g, i) => `${dbl(`COUNT(DISTINCT ${vars[g]!.expr})`)} AS g${i}`).join(', ')} FROM ${rowsFrom}`))[0]!;
+    groupList.forEach((g, i) => nLevelsOf.set(g, num(distinct[`g${i}`])));
+    largest = groupList.reduce((a, g) => (nLevelsOf.get(g)! > nLevelsOf.get(a)! ? g : a), groupList[0]!);
+  }
   const needLevels = all.filter((v) => {
     const participantsOnly = v === largest && parsed.random.filter((r) => r.group[0] === v).length === 1 && !fixedVars.has(v) && !reVars.has(v);
     return vars[v]!.info.kind === 'factor' && !participantsOnly;
   });
-  // Every factor's DISTINCT values in one pass (GROUPING SETS; complete rows have no NULLs).
-  const levelRows = needLevels.length
-    ? await run(
-        `SELECT ${needLevels.map((_, i) => `f${i}`).join(', ')} FROM (SELECT ${needLevels.map((v, i) => `${vars[v]!.expr} AS f${i}`).join(', ')} FROM ${rowsFrom}) AS s ` +
-          `GROUP BY GROUPING SETS (${needLevels.map((_, i) => `(f${i})`).join(', ')})`,
-      )
-    : [];
+  const factorIndex = new Map(needLevels.map((v, i) => [v, i]));
+  // The partial-nesting indicator shares the arm's level indicator only when the arm is a cell key.
+  for (const v of all) {
+    const sa = vars[v]!.sameAs;
+    if (sa && !factorIndex.has(sa.variable)) delete vars[v]!.sameAs;
+  }
+
+  // The numeric factor of each design column is a product of the term's numeric variables
+  // (it does not depend on the factors' levels): each such product, and the response, is a
+  // "part". Its sums are taken shifted by its value in one complete row (K), so that they do
+  // not lose digits to a far origin (the shifted-data algorithm; exact centring follows in Node).
+  const partIndex = new Map<string, number>();
+  const partSql: string[] = [];
+  const partInDesign: boolean[] = [];
+  const partKey = (num: readonly string[]) => num.join(' * ');
+  const addPart = (num: readonly string[], design: boolean) => {
+    const key = partKey(num);
+    let i = partIndex.get(key);
+    if (i === undefined) {
+      i = partSql.length;
+      partIndex.set(key, i);
+      partSql.push(num.length === 1 ? num[0]! : `(${num.join(' * ')})`);
+      partInDesign.push(false);
+    }
+    partInDesign[i] ||= design;
+    return i;
+  };
+  const numericOf = (terms: readonly (readonly string[])[]) => {
+    for (const t of terms) {
+      const nums = t.filter((v) => vars[v]!.info.kind === 'numeric' && !vars[v]!.sameAs).map((v) => vars[v]!.expr).sort();
+      if (nums.length) addPart(nums, true);
+    }
+  };
+  numericOf(parsed.fixed);
+  for (const r of parsed.random) numericOf(r.terms);
+  addPart([vars[response]!.expr], false);
+  const firstRow = (await run(`SELECT ${partSql.map((s, i) => `${s} AS k${i}`).join(', ')} FROM ${rowsFrom} LIMIT 1`))[0];
+  const K = partSql.map((_, i) => {
+    const k = firstRow ? num(firstRow[`k${i}`]) : 0;
+    return Number.isFinite(k) ? k : 0;
+  });
+
+  // One GROUP BY over every row, by the code of the first missing variable (counted as the
+  // in-memory frame counts them), the partial-nesting checks and every factor of the model but
+  // the participants: the cells. From them: the counts, the levels (R drops unused ones), every
+  // design column's mean, mean square and 0/1-ness, and [X y]'[X y], Z2'Z2, [X y]'Z2 per group.
+  const missingCode = `CASE WHEN ${vars[response]!.missing} IS NULL THEN 1 ${predictors.map((v, i) => `WHEN ${vars[v]!.missing} IS NULL THEN ${i + 2} `).join('')}ELSE 0 END`;
+  const cellKeys = ['m', ...(pnCode ? ['pc'] : []), ...needLevels.map((_, i) => `f${i}`)];
+  // A text cluster enters the key as it is (building the recoded text on every row costs a
+  // third of the pass): on complete rows the recoded level is the cluster in the treated arm
+  // (partial-nesting code 3) and the placeholder elsewhere.
+  const rawCluster = pn && byName.get(pn.cluster)!.kind === 'text' ? pn.cluster : null;
+  const cellProj = [`${missingCode} AS m`, ...(pnCode ? [`${pnCode} AS pc`] : []), ...needLevels.map((v, i) => `${v === rawCluster ? q(v) : vars[v]!.expr} AS f${i}`)];
+  const cellAggs = [`${dbl('COUNT(*)')} AS cnt`];
+  partSql.forEach((s, p) => {
+    cellProj.push(`(${s} - ${literalNumber(K[p]!)}) AS w${p}`);
+    cellAggs.push(`${dbl(`SUM(w${p})`)} AS s${p}`);
+    for (let q2 = 0; q2 <= p; q2++) cellAggs.push(`${dbl(`SUM(w${p} * w${q2})`)} AS q${p}_${q2}`);
+    if (partInDesign[p]) {
+      cellProj.push(`${s} AS u${p}`);
+      cellAggs.push(`${dbl(`SUM(CASE WHEN u${p} <> 0 AND u${p} <> 1 THEN 1 ELSE 0 END)`)} AS b${p}`);
+    }
+  });
+  const cellRows = await run(`SELECT ${[...cellKeys, ...cellAggs].join(', ')} FROM (SELECT ${cellProj.join(', ')} FROM ${from}) AS s GROUP BY ${cellKeys.join(', ')}`);
+  const byCode = new Map<number, number>();
+  const byPn = new Map<number, number>();
+  for (const r of cellRows) {
+    const c = num(r['cnt']);
+    byCode.set(num(r['m']), (byCode.get(num(r['m'])) ?? 0) + c);
+    if (pnCode) byPn.set(num(r['pc']), (byPn.get(num(r['pc'])) ?? 0) + c);
+  }
+  if (pn) {
+    if (!((byPn.get(1) ?? 0) + (byPn.get(2) ?? 0) + (byPn.get(3) ?? 0) > 0)) throw new ArgumentError('options.partialNesting.treated', pn.treated, `a value of "${pn.arm}"`);
+    const none = byPn.get(1) ?? 0;
+    if (none > 0) throw new ArgumentError(`${table}.${pn.cluster}`, null, `a ${pn.cluster} for every row in arm "${pn.treated}" (partially nested design): ${none} rows have none`);
+    if ((byPn.get(2) ?? 0) > 0) throw new ArgumentError(`${table}.${pn.cluster}`, NO_CLUSTER, `a ${pn.cluster} name other than "${NO_CLUSTER}", which stands for the rows outside arm "${pn.treated}"`);
+  }
+  const n = byCode.get(0) ?? 0;
+  const missingResponse = byCode.get(1) ?? 0;
+  const nInput = [...byCode.values()].reduce((a, b) => a + b, 0);
+  const missingPredictor = dict<number>();
+  predictors.forEach((v, i) => {
+    const c = byCode.get(i + 2) ?? 0;
+    if (c > 0) missingPredictor[v] = c;
+  });
+  const dropped = { total: nInput - n, missingResponse, missingPredictor };
+  if (n === 0) throw new ArgumentError(`${table}.${response}`, missingResponse === nInput ? 'all values missing' : `${nInput} rows, none complete`, 'at least one row with the response and every predictor observed');
+
+  // The complete cells, with their level labels and sums.
+  const np = partSql.length;
+  const cells = cellRows
+    .filter((r) => num(r['m']) === 0)
+    .map((r) => ({
+      raw: needLevels.map((_, i) => r[`f${i}`]),
+      label: needLevels.map((v, i) => (v === rawCluster && num(r['pc']) !== 3 ? NO_CLUSTER : vars[v]!.label!(r[`f${i}`]))),
+      cnt: num(r['cnt']),
+      s: Float64Array.from({ length: np }, (_, p) => num(r[`s${p}`])),
+      q: Float64Array.from({ length: np * np }, (_, pq) => {
+        const [p, q2] = [Math.floor(pq / np), pq % np];
+        return num(r[p >= q2 ? `q${p}_${q2}` : `q${q2}_${p}`]);
+      }),
+      b: Float64Array.from({ length: np }, (_, p) => (partInDesign[p] ? num(r[`b${p}`]) : 0)),
+    }));
+
+  // Factor levels: sorted as the frame sorts them, or as options.levels gives them.
   needLevels.forEach((v, i) => {
     const sv = vars[v]!;
-    const values = levelRows.map((r) => r[`f${i}`]).filter((x) => x !== null && x !== undefined);
-    const observed = values.map((x) => sv.label!(x));
+    const seenRaw = new Map<string, unknown>();
+    for (const c of cells) if (!seenRaw.has(c.label[i]!)) seenRaw.set(c.label[i]!, c.raw[i]);
+    const values = [...seenRaw.values()];
+    const observed = [...seenRaw.keys()];
     const givenLevels = own(options.levels, v);
     let levels: string[];
     if (givenLevels) {
@@ -292,24 +384,28 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
     else if (sv.sortAs === 'boolean') levels = sortLevels(observed.map((x) => x === 'TRUE'));
     else levels = sortLevels(observed);
     sv.info = { name: v, kind: 'factor', levels };
+    if (groupVars.has(v) && !nLevelsOf.has(v)) nLevelsOf.set(v, levels.length);
   });
   const variables = dict<VariableInfo>();
   for (const v of all) variables[v] = vars[v]!.info;
-  for (const g of groupVars) {
-    const nl = nLevelsOf.get(g)!;
+  const checkTwoLevels = (g: string, nl: number) => {
     if (nl < 2) {
       throw new ArgumentError(`grouping factor "${g}"`, `${nl} level${nl === 1 ? '' : 's'}`, 'at least two levels: a random effect needs several groups to estimate a variance');
     }
-  }
+  };
+  for (const g of groupVars) if (nLevelsOf.has(g)) checkTwoLevels(g, nLevelsOf.get(g)!);
 
-  // Design columns as SQL expressions, in the frame's order and with its names.
+  // Design columns as products of indicators and numeric expressions (monomial.ts), in the
+  // frame's order and with its names; the SQL text of each for the rare queries that need it.
   const spec = designSpec(parsed.intercept, parsed.fixed, variables);
   const xExprs = designExpressions(spec, vars);
+  const xMonos = designMonomials(spec, vars);
   const random = parsed.random.map((rt) => {
     const rspec = designSpec(rt.intercept, rt.terms, variables);
     if (rspec.columnNames.length === 0) throw new FormulaError(parsed.text, null, `The random term "(${rt.label})" has no columns`);
     const g = rt.group[0]!;
-    return { rt, g, rspec, zExprs: designExpressions(rspec, vars), nLevels: nLevelsOf.get(g)! };
+    // The participants' count comes from the per-participant pass: order them first.
+    return { rt, g, rspec, zExprs: designExpressions(rspec, vars), zMonos: designMonomials(rspec, vars), nLevels: nLevelsOf.get(g) ?? Infinity };
   });
   // lme4's order: most levels first (stable).
   const order = random.map((_, i) => i).sort((a, b) => random[b]!.nLevels - random[a]!.nLevels || a - b);
@@ -335,46 +431,64 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
   });
   if (terms.length > 2) throw new ArgumentError('formula', parsed.text, 'one random term or two nested ones through SQL (more terms need the rows: use fitLmm)');
   const zOf = order.map((i) => random[i]!.zExprs);
+  const zMonosOf = order.map((i) => random[i]!.zMonos);
   const nLevels = order.map((i) => random[i]!.nLevels);
-  checkLevelCounts(terms, nLevels, n);
+  if (nLevels.every(Number.isFinite)) checkLevelCounts(terms, nLevels, n);
 
-  // Column statistics: means (centres), 0/1-ness, constancy; Z columns' mean square and SD.
-  // Each expression once in a projection, then its aggregates (an engine need not share them).
-  const proj: string[] = [`${vars[response]!.expr} AS y`];
-  xExprs.forEach((e, j) => proj.push(`${e} AS x${j}`));
-  zOf.forEach((zs, t) => zs.forEach((e, a) => proj.push(`${e} AS z${t}_${a}`)));
-  // (MIN and MAX are avoided: in DuckDB they cost several times an AVG. A 0/1 column is one
-  // with no other value; the constant is carried by the intercept, or by a factor's indicators.)
-  const notBinary = (e: string) => `CAST(SUM(CASE WHEN ${e} <> 0 AND ${e} <> 1 THEN 1 ELSE 0 END) AS DOUBLE PRECISION)`;
-  const statParts: string[] = [`CAST(AVG(y) AS DOUBLE PRECISION) AS ym`, `CAST(AVG(y * y) AS DOUBLE PRECISION) AS ys`];
-  xExprs.forEach((_, j) => {
-    const e = `x${j}`;
-    statParts.push(`CAST(AVG(${e}) AS DOUBLE PRECISION) AS xm${j}`, `CAST(AVG(${e} * ${e}) AS DOUBLE PRECISION) AS xs${j}`, `${notBinary(e)} AS xb${j}`);
-  });
-  zOf.forEach((zs, t) =>
-    zs.forEach((_, a) => {
-      const e = `z${t}_${a}`;
-      statParts.push(`CAST(AVG(${e}) AS DOUBLE PRECISION) AS zm${t}_${a}`, `CAST(AVG(${e} * ${e}) AS DOUBLE PRECISION) AS zs${t}_${a}`, `${notBinary(e)} AS zb${t}_${a}`);
-    }),
-  );
-  const st = (await run(`SELECT ${statParts.join(', ')} FROM (SELECT ${proj.join(', ')} FROM ${rowsFrom}) AS s`))[0]!;
-  for (const [v, m, ms] of [[response, st['ym'], st['ys']] as const, ...xExprs.map((_, j) => [spec.columnNames[j]!, st[`xm${j}`], st[`xs${j}`]] as const)]) {
-    if (!Number.isFinite(num(m)) || !Number.isFinite(num(ms))) throw new ArgumentError(`${table}.${v}`, num(m), 'finite numbers or NULL (NaN and ±Infinity are not values here)');
+  // A column on a cell: x = α·N' + β, with N' its shifted numeric part (α = 0 without one) and
+  // β from the cell's indicators, the shift K and the column's centre c.
+  const cellCol = (m: Monomial, centre: number) => {
+    const p = m.num.length ? partIndex.get(partKey(m.num))! : -1;
+    const keys = [...m.ind.entries()].map(([v, a]) => [factorIndex.get(v)!, a.level] as const);
+    return (cell: (typeof cells)[number]) => {
+      const on = keys.every(([i, l]) => cell.label[i] === l) ? 1 : 0;
+      return p < 0 ? { p, alpha: 0, beta: on - centre } : { p, alpha: on, beta: on * K[p]! - centre };
+    };
+  };
+  /** Σ over the rows of a cell of x_a x_b. */
+  const cellProduct = (cell: (typeof cells)[number], a: { p: number; alpha: number; beta: number }, b: { p: number; alpha: number; beta: number }) => {
+    let v = a.beta * b.beta * cell.cnt;
+    if (a.alpha) v += a.alpha * b.beta * cell.s[a.p]!;
+    if (b.alpha) v += a.beta * b.alpha * cell.s[b.p]!;
+    if (a.alpha && b.alpha) v += a.alpha * b.alpha * cell.q[a.p * np + b.p]!;
+    return v;
+  };
+  // Column statistics: means (centres), 0/1-ness, mean squares (of the Z columns: their SD).
+  const statOf = (m: Monomial) => {
+    const col = cellCol(m, 0);
+    let sum = 0;
+    let square = 0;
+    let not01 = 0;
+    for (const cell of cells) {
+      const x = col(cell);
+      if (x.alpha === 0 && x.beta === 0) continue;
+      sum += x.alpha ? x.alpha * cell.s[x.p]! + x.beta * cell.cnt : x.beta * cell.cnt;
+      square += cellProduct(cell, x, x);
+      if (x.p >= 0) not01 += cell.b[x.p]!;
+    }
+    return { mean: sum / n, square: square / n, binary: isIndicatorProduct(m) || not01 === 0 };
+  };
+  const yMono = numericMonomial(vars[response]!.expr);
+  const yStat = statOf(yMono);
+  const xStat = xMonos.map(statOf);
+  const zStat = zMonosOf.map((ms) => ms.map(statOf));
+  for (const [v, s] of [[response, yStat] as const, ...xStat.map((s, j) => [spec.columnNames[j]!, s] as const)]) {
+    if (!Number.isFinite(s.mean) || !Number.isFinite(s.square)) throw new ArgumentError(`${table}.${v}`, s.mean, 'finite numbers or NULL (NaN and ±Infinity are not values here)');
   }
-  const zStats: ZColumnStats[][] = zOf.map((zs, t) =>
-    zs.map((_, a) => {
-      const binary = num(st[`zb${t}_${a}`]) === 0;
-      const m = num(st[`zm${t}_${a}`]);
-      return { binary, mean: m, sd: Math.sqrt(Math.max(0, num(st[`zs${t}_${a}`]) - m * m)) };
-    }),
-  );
-  const zMul = zOf.map((zs, t) => Float64Array.from(zs, (_, a) => (zStats[t]![a]!.binary ? 1 : 1 / powerOfTwoNear(Math.sqrt(num(st[`zs${t}_${a}`]))))));
+  const zStats: ZColumnStats[][] = zStat.map((ss) => ss.map((s) => ({ binary: s.binary, mean: s.mean, sd: Math.sqrt(Math.max(0, s.square - s.mean * s.mean)) })));
+  const zMul = zStat.map((ss, t) => Float64Array.from(ss, (s, a) => (zStats[t]![a]!.binary ? 1 : 1 / powerOfTwoNear(Math.sqrt(s.square)))));
 
+  // With partial nesting, the treated arm's indicator is 1 exactly in the clusters and 0 in the
+  // placeholder level: within a participant it is constant, and leaves the per-participant sums.
+  const sameAs = pn ? Object.values(vars).find((v) => v.sameAs)?.sameAs : undefined;
+  const clusterVar = pn ? vars[pn.cluster]! : null;
+  const g2Key = pn && sameAs && terms[1]?.groupName === pn.cluster ? { variable: sameAs.variable, level: sameAs.level, value: (g: unknown) => (clusterVar!.label!(g) === NO_CLUSTER ? 0 : 1) } : null;
+  let participants = NaN;
   const aggregateOn = async (kept: number[]) => {
     const p = kept.length;
     // The centring plan (models/centring.ts planColumns) from the statistics.
-    const xm = kept.map((j) => num(st[`xm${j}`]));
-    const binary = kept.map((j) => num(st[`xb${j}`]) === 0);
+    const xm = kept.map((j) => xStat[j]!.mean);
+    const binary = kept.map((j) => xStat[j]!.binary);
     let carrier: Float64Array | null = null;
     const constant = spec.intercept ? kept.indexOf(0) : -1;
     if (constant >= 0) {
@@ -393,12 +507,37 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
     }
     const centre = new Float64Array(p);
     for (let c = 0; c < p; c++) if (carrier && carrier[c] === 0 && !binary[c]) centre[c] = xm[c]!;
-    const yCentre = carrier ? num(st['ym']) : 0;
-    const yExpr = `(${vars[response]!.expr} - ${literalNumber(yCentre)})`;
-    const rx = [...kept.map((j, c) => (centre[c] === 0 ? xExprs[j]! : `(${xExprs[j]!} - ${literalNumber(centre[c]!)})`)), yExpr];
-    const agg = await aggregateQueries(run, rowsFrom, rx, terms, zOf, vars, n);
-    // Scales from the centred sums of squares (the diagonal of [X y]'[X y]), powers of two.
+    const yCentre = carrier ? yStat.mean : 0;
+    // A centred column is no longer a product of indicators: it enters as one numeric factor.
+    const rx = [
+      ...kept.map((j, c) => (centre[c] === 0 ? xMonos[j]! : numericMonomial(`(${xExprs[j]!} - ${literalNumber(centre[c]!)})`))),
+      numericMonomial(`(${vars[response]!.expr} - ${literalNumber(yCentre)})`),
+    ];
+    // Per group (or overall), from the cells: [X y]'[X y], Z2'Z2, [X y]'Z2 on the centred columns.
     const pp1 = p + 1;
+    const cols = [...kept.map((j, c) => cellCol(xMonos[j]!, centre[c]!)), cellCol(yMono, yCentre)];
+    const t2 = terms[1] ?? null;
+    const k2 = t2 ? t2.k : 0;
+    const z2cols = t2 ? zMonosOf[1]!.map((m) => cellCol(m, 0)) : [];
+    const n2 = t2 ? t2.levels.length : 0;
+    const RXX = new Float64Array(pp1 * pp1);
+    const R22 = new Float64Array(n2 * k2 * k2);
+    const R2X = new Float64Array(n2 * pp1 * k2);
+    const g2i = t2 ? factorIndex.get(t2.groupName)! : -1;
+    const levelOf = t2 ? new Map(t2.levels.map((l, i) => [l, i])) : null;
+    for (const cell of cells) {
+      const xs = cols.map((f) => f(cell));
+      for (let a = 0; a < pp1; a++) for (let b = 0; b <= a; b++) RXX[a * pp1 + b] = RXX[a * pp1 + b]! + cellProduct(cell, xs[a]!, xs[b]!);
+      if (!t2) continue;
+      const l = levelOf!.get(cell.label[g2i]!)!;
+      const zs = z2cols.map((f) => f(cell));
+      for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) R22[(l * k2 + a) * k2 + b] = R22[(l * k2 + a) * k2 + b]! + cellProduct(cell, zs[a]!, zs[b]!);
+      for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) R2X[(l * pp1 + a) * k2 + b] = R2X[(l * pp1 + a) * k2 + b]! + cellProduct(cell, xs[a]!, zs[b]!);
+    }
+    for (let a = 0; a < pp1; a++) for (let b = 0; b < a; b++) RXX[b * pp1 + a] = RXX[a * pp1 + b]!;
+    const agg = await aggregateQueries(run, rowsFrom, rx, terms, zMonosOf, vars, { RXX, R22, R2X }, g2Key);
+    participants = agg.n1;
+    // Scales from the centred sums of squares (the diagonal of [X y]'[X y]), powers of two.
     const scale = new Float64Array(p).fill(1);
     let logScale = 0;
     for (let c = 0; c < p; c++) {
@@ -407,16 +546,23 @@ async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source:
       scale[c] = powerOfTwoNear(Math.sqrt(agg.RXX[c * pp1 + c]! / n));
       logScale += Math.log(scale[c]!);
     }
-    if (!(agg.RXX[p * pp1 + p]! > 0)) throw new ArgumentError(`${table}.${response}`, num(st['ym']), 'a response that varies between rows (every complete row has the same value)');
+    if (!(agg.RXX[p * pp1 + p]! > 0)) throw new ArgumentError(`${table}.${response}`, yStat.mean, 'a response that varies between rows (every complete row has the same value)');
     const yScale = powerOfTwoNear(Math.sqrt(agg.RXX[p * pp1 + p]! / n));
     const plan: ColumnPlan = { p, carrier, centre, scale, yCentre, yScale, logScale };
     const xMul = Float64Array.from([...scale].map((s) => 1 / s).concat([1 / yScale]));
     const cp = scaleAggregates(agg, terms, xMul, zMul, n, p);
     return objectiveFromCrossProducts(terms, plan, zMul, cp, options.reml ?? true);
   };
-
   const all0 = spec.columnNames.map((_, j) => j);
   let objective = await aggregateOn(all0);
+  // The participants' count, when it was not asked for up front: each participant is one row
+  // of the per-participant pass.
+  const firstUnknown = nLevels.findIndex((l) => !Number.isFinite(l));
+  if (firstUnknown >= 0) {
+    nLevels[firstUnknown] = participants;
+    checkTwoLevels(terms[firstUnknown]!.groupName, participants);
+    checkLevelCounts(terms, nLevels, n);
+  }
   const { kept, aliased, nullBasis: nullVectors } = reduceX(objective);
   const diagnostics: Diagnostic[] = [];
   const droppedColumns = aliased.map((j) => spec.columnNames[j]!);
@@ -535,6 +681,32 @@ function designExpressions(spec: DesignSpec, vars: Record<string, SqlVariable>):
   return out;
 }
 
+/** Each design column as a monomial (same columns, order and levels as `designExpressions`). */
+function designMonomials(spec: DesignSpec, vars: Record<string, SqlVariable>): Monomial[] {
+  const out: Monomial[] = [];
+  if (spec.intercept) out.push(UNIT);
+  for (const term of spec.terms) {
+    let cols: Monomial[] = [UNIT];
+    term.variables.forEach((v, j) => {
+      const sv = vars[v]!;
+      let parts: Monomial[];
+      if (term.coding[j] === 'numeric') parts = [sv.sameAs ? indicatorMonomial(sv.sameAs.variable, sv.sameAs.level, sv.sameAs.sql) : numericMonomial(sv.expr)];
+      else {
+        const levels = (sv.info as { levels: string[] }).levels;
+        const lv = term.coding[j] === 'contrast' ? levels.slice(1) : levels;
+        parts = lv.map((l) => indicatorMonomial(v, l, `(CASE WHEN ${sv.expr} = ${sv.literal!(l)} THEN ${ONE} ELSE ${ZERO} END)`));
+      }
+      const next: Monomial[] = [];
+      // A column that is zero on every row (two levels of one factor) stays a column of zeros,
+      // as in memory: its numeric factor 0 keeps the product defined.
+      for (const part of parts) for (const c of cols) next.push(times(c, part) ?? numericMonomial(ZERO));
+      cols = next;
+    });
+    out.push(...cols);
+  }
+  return out;
+}
+
 /** The sums as they come from the engine: on centred, unscaled columns. */
 interface RawAggregates {
   /** [X y]'[X y], (p + 1)², full. */
@@ -545,17 +717,24 @@ interface RawAggregates {
   classTXX: Float64Array;
   /** Nested layout: per term-2 level R22 and R2X; per (level, class) pair TZZ, TXZ. */
   nested: { R22: Float64Array; R2X: Float64Array; pairLevel: Int32Array; pairClass: Int32Array; TZZ: Float64Array; TXZ: Float64Array } | null;
+  /** Levels of term 1 (participants): rows of the per-participant pass. */
   n1: number;
 }
 
+/**
+ * The per-participant pass: per participant (inner GROUP BY) then per (group, Z1'Z1 block)
+ * (outer GROUP BY), each sum asked once (monomial.ts); with the per-group sums (from the cells)
+ * laid out as the nested block layout wants them.
+ */
 async function aggregateQueries(
   run: (sql: string) => Promise<Record<string, unknown>[]>,
   rowsFrom: string,
-  rx: string[],
+  rx: Monomial[],
   terms: ReTerm[],
-  zOf: string[][],
+  zMonosOf: Monomial[][],
   vars: Record<string, SqlVariable>,
-  n: number,
+  fromCells: { RXX: Float64Array; R22: Float64Array; R2X: Float64Array },
+  g2Key: { variable: string; level: string; value: (g2: unknown) => number } | null,
 ): Promise<RawAggregates> {
   const pp1 = rx.length;
   const k1 = terms[0]!.k;
@@ -564,47 +743,85 @@ async function aggregateQueries(
   const k2 = t2 ? t2.k : 0;
   const g1 = vars[terms[0]!.groupName]!.expr;
   const g2 = t2 ? vars[t2.groupName]!.expr : null;
-  const z1 = zOf[0]!;
-  const z2 = t2 ? zOf[1]! : [];
-  const rowCols = [`${g1} AS g1`, ...(g2 ? [`${g2} AS g2`] : []), ...z1.map((e, a) => `${e} AS z1_${a}`), ...z2.map((e, b) => `${e} AS z2_${b}`), ...rx.map((e, c) => `${e} AS x${c}`)];
-  const rows = `(SELECT ${rowCols.join(', ')} FROM ${rowsFrom}) AS r`;
+  const z1 = zMonosOf[0]!;
+  const z2 = t2 ? zMonosOf[1]! : [];
   const dbl = (e: string) => `CAST(${e} AS DOUBLE PRECISION)`;
 
-  // Per participant: Z1'Z1 (upper triangle), [X y]'Z1, Z2'Z1; then per (group, Z1'Z1 block): sums of their products.
-  const perCols: string[] = [];
-  const aKey: string[] = [];
-  for (let a = 0; a < k1; a++) for (let b = a; b < k1; b++) {
-    perCols.push(`SUM(z1_${a} * z1_${b}) AS a${a}_${b}`);
-    aKey.push(`a${a}_${b}`);
-  }
-  for (let c = 0; c < pp1; c++) for (let a = 0; a < k1; a++) perCols.push(`SUM(x${c} * z1_${a}) AS c${c}_${a}`);
-  for (let b = 0; b < k2; b++) for (let a = 0; a < k1; a++) perCols.push(`SUM(z2_${b} * z1_${a}) AS s${b}_${a}`);
-  if (g2) perCols.push('MIN(g2) AS g2', 'CASE WHEN MIN(g2) = MAX(g2) THEN 0 ELSE 1 END AS split');
-  const outCols: string[] = [...aKey, dbl('COUNT(*)') + ' AS cnt'];
-  if (g2) outCols.unshift('g2', `${dbl('SUM(split)')} AS split`);
+  // Per participant: A = Z1'Z1, C = [X y]'Z1, S = Z2'Z1, each an alias of a sum times the
+  // indicators that are functions of the group (`g2Key`: constant within a participant, as the
+  // split check makes sure), which are left out of the sum and multiplied back in Node.
+  const per = new SumSet('p');
+  type Entry = { alias: string; keyed: boolean } | null;
+  const entry = (m: Monomial | null): Entry => {
+    if (m === null) return null;
+    const atom = g2Key ? m.ind.get(g2Key.variable) : undefined;
+    if (!atom || atom.level !== g2Key!.level) return { alias: per.add(m)!, keyed: false };
+    const ind = new Map(m.ind);
+    ind.delete(g2Key!.variable);
+    return { alias: per.add({ ind, num: m.num })!, keyed: true };
+  };
+  const A: Entry[] = new Array(kk1).fill(null);
+  for (let a = 0; a < k1; a++) for (let b = a; b < k1; b++) A[a * k1 + b] = A[b * k1 + a] = entry(times(z1[a]!, z1[b]!));
+  const C: Entry[] = [];
+  for (let c = 0; c < pp1; c++) for (let a = 0; a < k1; a++) C.push(entry(times(rx[c]!, z1[a]!)));
+  const S: Entry[] = [];
+  for (let b = 0; b < k2; b++) for (let a = 0; a < k1; a++) S.push(entry(times(z2[b]!, z1[a]!)));
+  const aKeys = [...new Set(A.filter((x) => x !== null).map((x) => x!.alias))];
+  const isKey = new Set(aKeys);
+  // Then per (group, A): sums of products of the participants' sums; a factor in the GROUP BY
+  // key comes out of the sum.
+  const outerSums = new Map<string, string>();
+  const outerCols: string[] = [];
+  const outerSum = (e: string) => {
+    let alias = outerSums.get(e);
+    if (alias === undefined) {
+      alias = `o${outerSums.size}`;
+      outerSums.set(e, alias);
+      outerCols.push(`${dbl(`SUM(${e})`)} AS ${alias}`);
+    }
+    return alias;
+  };
+  type Getter = (r: Record<string, unknown>) => number;
+  const keyValue = (r: Record<string, unknown>) => g2Key!.value(r['g2']);
+  const prod = (x: Entry, y: Entry): Getter => {
+    if (x === null || y === null) return () => 0;
+    let base: Getter;
+    if (isKey.has(x.alias) && isKey.has(y.alias)) base = (r) => num(r[x.alias]) * num(r[y.alias]) * num(r['cnt']);
+    else if (isKey.has(x.alias) || isKey.has(y.alias)) {
+      const [k, o] = isKey.has(x.alias) ? [x.alias, y.alias] : [y.alias, x.alias];
+      const sum = outerSum(o);
+      base = (r) => num(r[k]) * num(r[sum]);
+    } else {
+      const sum = outerSum(x.alias < y.alias ? `${x.alias} * ${y.alias}` : `${y.alias} * ${x.alias}`);
+      base = (r) => num(r[sum]);
+    }
+    const keyed = (x.keyed ? 1 : 0) + (y.keyed ? 1 : 0);
+    // An indicator is 0 or 1: its square is itself.
+    return keyed ? (r) => (keyValue(r) === 0 ? 0 : base(r)) : base;
+  };
+  const blockValue = (e: Entry, r: Record<string, unknown>) => (e === null ? 0 : e.keyed && keyValue(r) === 0 ? 0 : num(r[e.alias]));
+  const cAt = (c: number, a: number) => C[c * k1 + a]!;
+  const sAt = (b: number, a: number) => S[b * k1 + a]!;
   // TXX[(r, s)][a][b] = Σ C[a, r] C[b, s]; only (r ≤ s) and, for r = s, a ≥ b (the rest by symmetry).
-  for (let r = 0; r < k1; r++) for (let s = r; s < k1; s++) for (let a = 0; a < pp1; a++) for (let b = 0; b < pp1; b++) {
-    if (r === s && b > a) continue;
-    outCols.push(`${dbl(`SUM(c${a}_${r} * c${b}_${s})`)} AS xx${r}_${s}_${a}_${b}`);
-  }
+  const txxG = new Map<string, Getter>();
+  const tzzG = new Map<string, Getter>();
+  const txzG = new Map<string, Getter>();
+  for (let r = 0; r < k1; r++) for (let s = r; s < k1; s++) for (let a = 0; a < pp1; a++) for (let b = 0; b < pp1; b++) if (!(r === s && b > a)) txxG.set(`${r},${s},${a},${b}`, prod(cAt(a, r), cAt(b, s)));
   for (let r = 0; r < k1; r++) for (let s = 0; s < k1; s++) {
-    for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) outCols.push(`${dbl(`SUM(s${a}_${r} * s${b}_${s})`)} AS zz${r}_${s}_${a}_${b}`);
-    for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) outCols.push(`${dbl(`SUM(c${a}_${r} * s${b}_${s})`)} AS xz${r}_${s}_${a}_${b}`);
+    for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) tzzG.set(`${r},${s},${a},${b}`, prod(sAt(a, r), sAt(b, s)));
+    for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) txzG.set(`${r},${s},${a},${b}`, prod(cAt(a, r), sAt(b, s)));
   }
-  const groupBy = [...(g2 ? ['g2'] : []), ...aKey].join(', ');
-  const classSql = `SELECT ${outCols.join(', ')} FROM (SELECT ${perCols.join(', ')} FROM ${rows} GROUP BY g1) AS per GROUP BY ${groupBy}`;
-  // Per group (or overall): Z2'Z2, [X y]'Z2 and [X y]'[X y].
-  const gCols: string[] = [];
-  for (let a = 0; a < pp1; a++) for (let b = 0; b <= a; b++) gCols.push(`${dbl(`SUM(x${a} * x${b})`)} AS xx${a}_${b}`);
-  for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) gCols.push(`${dbl(`SUM(z2_${a} * z2_${b})`)} AS zz${a}_${b}`);
-  for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) gCols.push(`${dbl(`SUM(x${a} * z2_${b})`)} AS xz${a}_${b}`);
-  const groupSql = `SELECT ${g2 ? 'g2, ' : ''}${gCols.join(', ')} FROM ${rows}${g2 ? ' GROUP BY g2' : ''}`;
-  const classRows = await run(classSql);
-  const groupRows = await run(groupSql);
+  const tzz = (r: number, s: number, a: number, b: number) => tzzG.get(`${r},${s},${a},${b}`)!;
+  const txz = (r: number, s: number, a: number, b: number) => txzG.get(`${r},${s},${a},${b}`)!;
+  const innerCols = [...per.aggregates];
+  if (g2) innerCols.push('MIN(g2) AS g2', 'CASE WHEN MIN(g2) = MAX(g2) THEN 0 ELSE 1 END AS split');
+  const rowsOf = (set: SumSet, keys: string[]) => `(SELECT ${[...keys, ...set.projection, '1 AS one_'].join(', ')} FROM ${rowsFrom}) AS r`;
+  const innerSql = `SELECT ${innerCols.join(', ')} FROM ${rowsOf(per, [`${g1} AS g1`, ...(g2 ? [`${g2} AS g2`] : [])])} GROUP BY g1`;
+  const outSel = [...(g2 ? ['g2', `${dbl('SUM(split)')} AS split`] : []), ...aKeys, `${dbl('COUNT(*)')} AS cnt`, ...outerCols];
+  const classSql = `SELECT ${outSel.join(', ')} FROM (${innerSql}) AS per GROUP BY ${[...(g2 ? ['g2'] : []), ...aKeys].join(', ')}`;
 
-  const RXX = new Float64Array(pp1 * pp1);
-  for (const r of groupRows) for (let a = 0; a < pp1; a++) for (let b = 0; b <= a; b++) RXX[a * pp1 + b] = RXX[a * pp1 + b]! + num(r[`xx${a}_${b}`]);
-  for (let a = 0; a < pp1; a++) for (let b = 0; b < a; b++) RXX[b * pp1 + a] = RXX[a * pp1 + b]!;
+  const classRows = await run(classSql);
+  const { RXX, R22, R2X } = fromCells;
 
   // Classes: identical Z1'Z1 blocks across groups.
   const classIndex = new Map<string, number>();
@@ -617,10 +834,7 @@ async function aggregateQueries(
       throw new ArgumentError('formula', `(${terms[0]!.label}) and (${t2!.label})`, `"${terms[0]!.groupName}" nested in "${t2!.groupName}" (each ${terms[0]!.groupName} within one ${t2!.groupName}) through SQL; crossed random terms need the rows: use fitLmm`);
     }
     const block = new Float64Array(kk1);
-    for (let a = 0; a < k1; a++) for (let b = a; b < k1; b++) {
-      block[a * k1 + b] = num(r[`a${a}_${b}`]);
-      block[b * k1 + a] = block[a * k1 + b]!;
-    }
+    for (let a = 0; a < kk1; a++) block[a] = blockValue(A[a]!, r);
     const key = Array.from(block).join(',');
     let c = classIndex.get(key);
     if (c === undefined) {
@@ -637,18 +851,18 @@ async function aggregateQueries(
   const nc = classIndex.size;
   const xx = pp1 * pp1;
   const classTXX = new Float64Array(nc * kk1 * xx);
+  const txxList = [...txxG.entries()].map(([k, get]) => [...k.split(',').map(Number), get] as [number, number, number, number, Getter]);
+  const addTXX = (c: number, r1: number, s1: number, a1: number, b1: number, v: number) => {
+    const o = (c * kk1 + r1 * k1 + s1) * xx + a1 * pp1 + b1;
+    classTXX[o] = classTXX[o]! + v;
+  };
   classRows.forEach((r, q) => {
     const c = pairClass[q]!;
-    for (let rr = 0; rr < k1; rr++) for (let s = rr; s < k1; s++) for (let a = 0; a < pp1; a++) for (let b = 0; b < pp1; b++) {
-      if (rr === s && b > a) continue;
-      const v = num(r[`xx${rr}_${s}_${a}_${b}`]);
-      const add = (r1: number, s1: number, a1: number, b1: number) => {
-        const o = (c * kk1 + r1 * k1 + s1) * xx + a1 * pp1 + b1;
-        classTXX[o] = classTXX[o]! + v;
-      };
-      add(rr, s, a, b);
-      if (rr === s && a !== b) add(rr, s, b, a);
-      if (rr !== s) add(s, rr, b, a);
+    for (const [rr, s, a, b, get] of txxList) {
+      const v = get(r);
+      addTXX(c, rr, s, a, b, v);
+      if (rr === s && a !== b) addTXX(c, rr, s, b, a, v);
+      if (rr !== s) addTXX(c, s, rr, b, a, v);
     }
   });
   if (!g2) return { RXX, classA: Float64Array.from(classA), classCount: Int32Array.from(classCount), classTXX, nested: null, n1 };
@@ -661,15 +875,7 @@ async function aggregateQueries(
     if (l === undefined) throw new SqlEngineError('SQL', { column: t2!.groupName }, `the engine returned a level ${JSON.stringify(label(v))} of "${t2!.groupName}" that its DISTINCT query did not`);
     return l;
   };
-  const n2 = levels.length;
   const kk2 = k2 * k2;
-  const R22 = new Float64Array(n2 * kk2);
-  const R2X = new Float64Array(n2 * pp1 * k2);
-  for (const r of groupRows) {
-    const l = levelOfValue(r['g2']);
-    for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) R22[l * kk2 + a * k2 + b] = num(r[`zz${a}_${b}`]);
-    for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) R2X[(l * pp1 + a) * k2 + b] = num(r[`xz${a}_${b}`]);
-  }
   const nPairs = classRows.length;
   const TZZ = new Float64Array(nPairs * kk1 * kk2);
   const TXZ = new Float64Array(nPairs * kk1 * pp1 * k2);
@@ -678,11 +884,10 @@ async function aggregateQueries(
     pairLevel[q] = levelOfValue(r['g2']);
     for (let rr = 0; rr < k1; rr++) for (let s = 0; s < k1; s++) {
       const rs = rr * k1 + s;
-      for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) TZZ[(q * kk1 + rs) * kk2 + a * k2 + b] = num(r[`zz${rr}_${s}_${a}_${b}`]);
-      for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) TXZ[(q * kk1 + rs) * pp1 * k2 + a * k2 + b] = num(r[`xz${rr}_${s}_${a}_${b}`]);
+      for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) TZZ[(q * kk1 + rs) * kk2 + a * k2 + b] = tzz(rr, s, a, b)(r);
+      for (let a = 0; a < pp1; a++) for (let b = 0; b < k2; b++) TXZ[(q * kk1 + rs) * pp1 * k2 + a * k2 + b] = txz(rr, s, a, b)(r);
     }
   });
-  void n;
   return { RXX, classA: Float64Array.from(classA), classCount: Int32Array.from(classCount), classTXX, nested: { R22, R2X, pairLevel, pairClass: Int32Array.from(pairClass), TZZ, TXZ }, n1 };
 }
 

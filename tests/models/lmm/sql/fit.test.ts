@@ -88,6 +88,8 @@ function generate(seed: number): Row[] {
         group2: group ?? `c${i}`,
         visit,
         months: months[v]!,
+        // Seconds since 1970: far from 0, little spread (the sums must not lose its digits).
+        stamp: 1.7e9 + months[v]! * 2.6e6 + 3600 * i,
         age: rows.length % 37 === 5 ? null : Math.round(age * 10) / 10,
         score: rows.length % 29 === 3 ? null : Math.round(y * 100) / 100,
       });
@@ -96,7 +98,7 @@ function generate(seed: number): Row[] {
   return rows;
 }
 
-const generatedTypes: Record<string, ColumnType> = { id: 'text', arm: 'text', sft: 'integer', group: 'text', group2: 'text', visit: 'text', months: 'double', age: 'double', score: 'double' };
+const generatedTypes: Record<string, ColumnType> = { id: 'text', arm: 'text', sft: 'integer', group: 'text', group2: 'text', visit: 'text', months: 'double', stamp: 'double', age: 'double', score: 'double' };
 const sampleTypes: Record<string, ColumnType> = { id: 'text', arm: 'text', group: 'text', visit: 'text', months: 'double', score: 'double', baseline: 'double' };
 const levels = { arm: ['control', 'SFT'], visit: ['baseline', '9m', '15m'] };
 const pn = { cluster: 'group', arm: 'arm', treated: 'SFT' };
@@ -107,6 +109,8 @@ const MODELS: [string, string, string, Parameters<typeof fitLmm>[2]][] = [
   ["partially nested (lme4's spelling, singleton control groups)", 'score ~ arm * visit + (1 | id) + (0 + sft | group2)', 'gen', { levels }],
   ['random slope, one term, ML, asymptotic df', 'score ~ months * arm + (1 + months | id)', 'gen', { reml: false, ddf: 'asymptotic' }],
   ['no intercept (indicator carrier)', 'score ~ 0 + arm + months + (1 | id)', 'gen', {}],
+  ['partially nested, an integer arm column', 'score ~ visit * sft + (1 | id)', 'gen', { levels, partialNesting: { cluster: 'group', arm: 'sft', treated: '1' } }],
+  ['partially nested, a covariate far from 0 (seconds since 1970)', 'score ~ arm + stamp + (1 | id)', 'gen', { levels, partialNesting: pn }],
 ];
 
 async function sampleRows(instrument: 'PSP' | 'MHRM'): Promise<Row[]> {
@@ -242,6 +246,20 @@ describe('bad input through SQL', () => {
     expect((e as Error).message).toContain('1 rows have none');
     const e2 = await fitLmmSql('y ~ arm + (1 | id)', { engine, table: 'pn' }, { partialNesting: { cluster: 'cl', arm: 'arm', treated: 'sft' } }).catch((x: unknown) => x);
     expect((e2 as ArgumentError).argument).toBe('options.partialNesting.treated');
+  });
+  it('partial nesting: a participant in two clusters, or in both arms, is refused (not nested)', async () => {
+    const base = `SELECT 'P' || CAST(i // 4 AS VARCHAR) AS id, CAST(i % 5 AS DOUBLE) + i / 100 AS y, CASE WHEN (i // 4) % 2 = 1 THEN 'SFT' ELSE 'control' END AS arm, CASE WHEN (i // 4) % 2 = 1 THEN 'G' || CAST((i // 8) % 3 AS VARCHAR) END AS cl FROM range(120) AS r(i)`;
+    await engine.query(`CREATE TABLE pn2 AS SELECT id, y, arm, CASE WHEN id = 'P1' AND y > 2 THEN 'G9' ELSE cl END AS cl FROM (${base})`);
+    await engine.query(`CREATE TABLE pn3 AS SELECT id, y, CASE WHEN id = 'P2' AND y > 2 THEN 'SFT' ELSE arm END AS arm, CASE WHEN id = 'P2' AND y > 2 THEN 'G0' ELSE cl END AS cl FROM (${base})`);
+    const options = { partialNesting: { cluster: 'cl', arm: 'arm', treated: 'SFT' } };
+    for (const table of ['pn2', 'pn3']) {
+      const e = await fitLmmSql('y ~ arm + (1 | id)', { engine, table }, options).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ArgumentError);
+      expect((e as Error).message).toContain('nested in "cl"');
+    }
+    // The same rows without the switch fit.
+    await engine.query(`CREATE TABLE pn4 AS ${base}`);
+    expect((await fitLmmSql('y ~ arm + (1 | id)', { engine, table: 'pn4' }, options)).nGroups).toEqual({ id: 30, cl: 3 });
   });
   it('a wrong source shape', async () => {
     const e = await fitLmmSql('y ~ x + (1 | id)', { engine, tabel: 't' } as never).catch((x: unknown) => x);

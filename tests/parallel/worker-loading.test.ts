@@ -1,5 +1,5 @@
 /**
- * The bootstrap's worker threads must start wherever the library runs: from the built `dist/`
+ * The worker threads must start wherever the library runs: from the built `dist/`
  * (plain .js workers), through `npx tsx` (the .ts worker loaded by tsx), and under vitest (the
  * other test files). Each run here must also reproduce the single-thread numbers exactly.
  */
@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { costEffectiveness } from '../../src/economics/index.js';
-import { resolveWorkerEntry } from '../../src/economics/bootstrap/pool.js';
-import { fixtureInput } from './helpers.js';
+import { resolveWorkerEntry } from '../../src/parallel/pool.js';
+import { fixtureInput } from '../economics/helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rcteval-econ-'));
@@ -50,7 +50,7 @@ describe('bootstrap worker loading', () => {
 
   it('from `npx tsx`: 2 worker threads, identical replicates', async () => {
     const file = join(dir, 'run-tsx.mts');
-    writeFileSync(file, script(join(root, 'src/economics/index.ts'), join(root, 'src/economics/bootstrap/pool.ts')));
+    writeFileSync(file, script(join(root, 'src/economics/index.ts'), join(root, 'src/parallel/pool.ts')));
     const out = JSON.parse(execFileSync(join(root, 'node_modules/.bin/tsx'), [file], { cwd: root, encoding: 'utf8' }));
     const ref = await reference();
     expect(out.loader).toBe('tsx');
@@ -69,7 +69,7 @@ describe('bootstrap worker loading', () => {
         '--outDir', out, '--rootDir', join(root, 'src'),
         '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022',
         '--strict', '--skipLibCheck', '--types', 'node',
-        join(root, 'src/economics/index.ts'), join(root, 'src/economics/bootstrap/worker.ts'),
+        join(root, 'src/economics/index.ts'), join(root, 'src/parallel/worker.ts'),
       ],
       { cwd: root, encoding: 'utf8' },
     );
@@ -78,7 +78,7 @@ describe('bootstrap worker loading', () => {
     // As in an installed package, the build resolves its dependencies (zod, through the instrument registry the QALY functions use).
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
     const file = join(dir, 'run-dist.mjs');
-    writeFileSync(file, script(join(out, 'economics/index.js'), join(out, 'economics/bootstrap/pool.js')));
+    writeFileSync(file, script(join(out, 'economics/index.js'), join(out, 'parallel/pool.js')));
     const res = JSON.parse(execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' }));
     const ref = await reference();
     expect(res.loader).toBe('compiled');

@@ -1,14 +1,14 @@
 /**
- * A small pool of worker threads for the bootstrap (Node only: exported from `rcteval/node`,
- * loaded on demand by engine.ts).
+ * A small pool of worker threads for the library's parallel work (Node only: exported from
+ * `rcteval/node`, loaded on demand by engine.ts).
  *
  * Where the worker code comes from:
  * - built library (`dist/`): `worker.js` next to this file, loaded directly;
  * - source checkout (vitest, `npx tsx`): `worker.ts` next to this file, loaded through tsx's
  *   `tsImport` from a tiny inline bootstrap (tsx is a development dependency; a worker does not
  *   inherit the parent's loader hooks, so it has to register tsx itself).
- * If neither works the caller falls back to running the blocks on the main thread; results are
- * the same either way because each block's random stream is fixed in advance (see `kernel.ts`).
+ * If neither works the caller falls back to the calling thread; results are the same either way
+ * because every task's output depends on the task alone.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,13 +16,13 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { RctevalError } from '../../errors/index.js';
-import type { BlockSpec, UnitStratum } from './kernel.js';
-import type { BootstrapPool, BootstrapPoolOptions } from './pool-types.js';
-import type { WorkerReply, WorkerTask } from './worker.js';
-import { LIMITS, checkInteger, checkOptions, optionKeys } from '../../errors/checks.js';
+import { RctevalError } from '../errors/index.js';
+import { LIMITS, checkInteger, checkOptions, optionKeys } from '../errors/checks.js';
+import type { TaskInput, TaskKind, TaskOutput } from './tasks.js';
+import type { WorkerPool, WorkerPoolOptions } from './types.js';
+import type { WorkerMessage, WorkerReply } from './worker.js';
 
-export type { BootstrapPool, BootstrapPoolOptions } from './pool-types.js';
+export type { WorkerPool, WorkerPoolOptions } from './types.js';
 
 type Entry = { loader: 'compiled'; url: URL } | { loader: 'tsx'; code: string };
 
@@ -64,17 +64,21 @@ export function defaultThreads(): number {
   return Math.max(1, Math.min(2, availableParallelism()));
 }
 
-interface Pending {
-  resolve: (sums: Float64Array) => void;
+interface Job {
+  taskId: number;
+  message: WorkerMessage;
+  resolve: (output: unknown) => void;
   reject: (err: Error) => void;
+  onItem?: ((n: number) => void) | undefined;
 }
 
-class WorkerPool implements BootstrapPool {
+class NodeWorkerPool implements WorkerPool {
   readonly threads: number;
   readonly loader: 'compiled' | 'tsx';
   private readonly workers: Worker[] = [];
-  private readonly pending = new Map<number, Pending>();
-  private busy: number[];
+  /** The job each worker is running, or null when it is idle. */
+  private readonly running: (Job | null)[];
+  private readonly queue: Job[] = [];
   private nextId = 1;
   private broken: Error | null = null;
   private closed = false;
@@ -82,15 +86,14 @@ class WorkerPool implements BootstrapPool {
   constructor(entry: Entry, threads: number) {
     this.threads = threads;
     this.loader = entry.loader;
-    this.busy = new Array<number>(threads).fill(0);
+    this.running = new Array<Job | null>(threads).fill(null);
     for (let w = 0; w < threads; w++) {
       // execArgv: [] so the workers do not inherit loader flags (tsx, vitest) they do not need.
-      const worker =
-        entry.loader === 'compiled' ? new Worker(entry.url, { execArgv: [] }) : new Worker(entry.code, { eval: true, execArgv: [] });
+      const worker = entry.loader === 'compiled' ? new Worker(entry.url, { execArgv: [] }) : new Worker(entry.code, { eval: true, execArgv: [] });
       worker.on('message', (reply: WorkerReply) => this.onReply(w, reply));
       worker.on('error', (err: Error) => this.fail(err));
       worker.on('exit', (code) => {
-        if (!this.closed) this.fail(new RctevalError('WORKER_EXIT', `Bootstrap worker exited with code ${code}`));
+        if (!this.closed) this.fail(new RctevalError('WORKER_EXIT', `Worker thread exited with code ${code}`));
       });
       // Idle workers must not keep the process alive; they are ref'd while they have work.
       worker.unref();
@@ -98,62 +101,52 @@ class WorkerPool implements BootstrapPool {
     }
   }
 
+  private dispatch(): void {
+    for (let w = 0; w < this.threads && this.queue.length > 0; w++) {
+      if (this.running[w] !== null) continue;
+      const job = this.queue.shift()!;
+      this.running[w] = job;
+      const worker = this.workers[w]!;
+      worker.ref();
+      worker.postMessage(job.message);
+    }
+  }
+
   private onReply(w: number, reply: WorkerReply): void {
-    const p = this.pending.get(reply.taskId);
-    if (!p) return;
-    this.pending.delete(reply.taskId);
-    this.busy[w] = (this.busy[w] ?? 1) - 1;
-    if (this.busy[w] === 0) this.workers[w]?.unref();
-    if (reply.error !== undefined || !reply.sums) p.reject(new RctevalError('WORKER_TASK', reply.error ?? 'Worker returned no result'));
-    else p.resolve(reply.sums);
+    const job = this.running[w];
+    if (!job || job.taskId !== reply.taskId) return;
+    if (reply.type === 'progress') {
+      job.onItem?.(reply.n);
+      return;
+    }
+    this.running[w] = null;
+    if (this.queue.length === 0) this.workers[w]!.unref();
+    if (reply.type === 'error') job.reject(new RctevalError('WORKER_TASK', reply.error));
+    else job.resolve(reply.output);
+    this.dispatch();
   }
 
   private fail(err: Error): void {
     if (this.broken) return;
     this.broken = err;
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+    for (const job of [...this.running, ...this.queue]) job?.reject(err);
+    this.queue.length = 0;
+    this.running.fill(null);
     for (const w of this.workers) void w.terminate();
   }
 
-  async run(strata: readonly UnitStratum[], k: number, blocks: readonly BlockSpec[]): Promise<Float64Array> {
-    if (this.closed) throw new RctevalError('POOL_CLOSED', 'The bootstrap pool has been closed');
-    if (this.broken) throw this.broken;
-    const S = strata.length;
-    let total = 0;
-    for (const b of blocks) total += b.count;
-    const out = new Float64Array(total * S * k);
-    // Contiguous chunks of blocks per worker; where a chunk lands in `out` depends only on its blocks.
-    const chunks: { blocks: BlockSpec[]; offset: number }[] = [];
-    const per = Math.ceil(blocks.length / this.threads);
-    let offset = 0;
-    for (let i = 0; i < blocks.length; i += per) {
-      const chunk = blocks.slice(i, i + per);
-      chunks.push({ blocks: chunk, offset });
-      for (const b of chunk) offset += b.count * S * k;
-    }
-    const plain = strata.map((s) => ({ units: s.units, m: s.m }));
-    await Promise.all(
-      chunks.map(
-        (chunk, w) =>
-          new Promise<void>((resolve, reject) => {
-            const taskId = this.nextId++;
-            this.pending.set(taskId, {
-              resolve: (sums) => {
-                out.set(sums, chunk.offset);
-                resolve();
-              },
-              reject,
-            });
-            this.busy[w] = (this.busy[w] ?? 0) + 1;
-            const worker = this.workers[w]!;
-            worker.ref();
-            const task: WorkerTask = { taskId, k, strata: plain, blocks: chunk.blocks };
-            worker.postMessage(task);
-          }),
-      ),
+  run<K extends TaskKind>(kind: K, inputs: readonly TaskInput<K>[], onItem?: (n: number) => void): Promise<TaskOutput<K>[]> {
+    if (this.closed) return Promise.reject(new RctevalError('POOL_CLOSED', 'The worker pool has been closed'));
+    if (this.broken) return Promise.reject(this.broken);
+    const jobs = inputs.map(
+      (input) =>
+        new Promise<TaskOutput<K>>((resolve, reject) => {
+          const taskId = this.nextId++;
+          this.queue.push({ taskId, message: { taskId, kind, input }, resolve: resolve as (o: unknown) => void, reject, onItem });
+        }),
     );
-    return out;
+    this.dispatch();
+    return Promise.all(jobs);
   }
 
   async close(): Promise<void> {
@@ -164,31 +157,32 @@ class WorkerPool implements BootstrapPool {
 }
 
 /**
- * Start worker threads for bootstrap work and keep them for several calls (starting a thread
- * costs tens of milliseconds with the built library and a few hundred through tsx, so a
- * long session or a benchmark should open one pool and pass it as `pool`).
+ * Start worker threads and keep them for several calls: the economics bootstrap
+ * (`costEffectiveness`, `costUtility`), `multipleImputation` and `powerBySimulation` take it as
+ * `pool`. Starting a thread costs tens of milliseconds with the built library and a few hundred
+ * through tsx, so a long session or a benchmark should open one pool and pass it on.
  *
  * Idle workers do not keep the process alive. Call `close()` when done.
  *
- * @param options - see {@link BootstrapPoolOptions}.
+ * @param options - see {@link WorkerPoolOptions}.
  * @throws ArgumentError when `threads` is not a positive integer.
  * @throws RctevalError (code `WORKER_UNAVAILABLE`) when no worker code can be found (neither the
  *   built `worker.js` nor `worker.ts` with tsx installed).
  * @example
- * const pool = openBootstrapPool({ threads: 2 });
+ * const pool = openWorkerPool({ threads: 2 });
  * const res = await costEffectiveness(input, { seed: 7, replicates: 10_000, pool });
  * await pool.close();
  */
-export function openBootstrapPool(options: BootstrapPoolOptions = {}): BootstrapPool {
-  checkOptions('options', options, optionKeys<BootstrapPoolOptions>()(['threads']));
+export function openWorkerPool(options: WorkerPoolOptions = {}): WorkerPool {
+  checkOptions('options', options, optionKeys<WorkerPoolOptions>()(['threads']));
   const threads = options.threads ?? defaultThreads();
   checkInteger('options.threads', threads, 1, LIMITS.threads);
   const entry = resolveWorkerEntry();
   if (entry === null) {
     throw new RctevalError(
       'WORKER_UNAVAILABLE',
-      'No bootstrap worker code found: expected worker.js beside the built library, or worker.ts with tsx installed in a source checkout',
+      'No worker code found: expected worker.js beside the built library, or worker.ts with tsx installed in a source checkout',
     );
   }
-  return new WorkerPool(entry, threads);
+  return new NodeWorkerPool(entry, threads);
 }
