@@ -47,7 +47,6 @@ export const DIAGNOSTIC_CODES = [
   'reliability-internal-consistency',
   'score-at-cutoff',
   'cutoff-auto',
-  'cutoff-chosen',
   'no-cutoff',
   // Dose-response
   'control-attendance',
