@@ -26,10 +26,13 @@ export {
   type Diagnostic,
 } from './errors/index.js';
 export { LIMITS } from './errors/checks.js';
+export { DIAGNOSTIC_CODES, type DiagnosticCode } from './errors/diagnostics.js';
 
-// Results: the not-estimable convention
-// Every result row either has finite numbers or is `estimable: false` with a reason
-// (docs/methods/not-estimable.md); `waldRow` builds a row by that rule.
+// Results: the shared vocabulary and the not-estimable convention
+// Every result row extends `Estimate` (estimate, ci, ciLevel and, where the method gives them,
+// se, df, statistic, pValue) and either has finite numbers or is `estimable: false` with a
+// reason (docs/methods/not-estimable.md); `waldRow` builds a row by that rule.
+export type { CountsBy, Estimate, Interval, TestedEstimate, WaldEstimate } from './results/types.js';
 export {
   NotEstimableError,
   notEstimable,
@@ -135,17 +138,14 @@ export {
 // the committed sample in data-samples/ as CSV text (written to disk by `writeSample` in rcteval/node).
 export {
   simulateTrial,
-  simulateTrialData,
-  simulateLongColumns,
   type SimulatedTrial,
-  type SimulatedTrialData,
   type SimulationTruth,
   type TrueEffect,
   type TrueGroup,
   type TrueSite,
-  type LongColumns,
-  type LongColumnsOptions,
-} from './simulate/index.js';
+} from './simulate/trial.js';
+export { simulateTrialData, type SimulatedTrialData } from './simulate/trial-data.js';
+export { simulateLongColumns, type LongColumns, type LongColumnsOptions } from './simulate/columns.js';
 export {
   DEFAULT_COSTS,
   DEFAULT_INSTRUMENT_SPECS,
@@ -163,7 +163,7 @@ export {
   type SimInstrumentId,
   type SimulateTrialOptions,
   type VisitSpec,
-} from './simulate/index.js';
+} from './simulate/options.js';
 export {
   DEFAULT_REGISTER,
   REGISTER_STATUSES,
@@ -176,7 +176,7 @@ export {
   type RegisterTruth,
   type RegisterWeek,
   type StatusLogOdds,
-} from './simulate/index.js';
+} from './simulate/register.js';
 export {
   sampleCsv,
   participantsToCsv,
@@ -186,22 +186,19 @@ export {
   SAMPLE_OPTIONS,
   SAMPLE_SEED,
   type SampleCsv,
-} from './simulate/index.js';
+} from './simulate/sample.js';
 
 // Descriptive tables: flow, baseline, outcomes by arm and visit
+export { flowCounts, type FlowRow, type FlowStage } from './descriptives/flow-counts.js';
 export {
-  flowCounts,
   baselineTable,
-  describeOutcomes,
   BASELINE_AGE_BANDS,
-  type FlowRow,
-  type FlowStage,
   type AgeBand,
   type BaselineRow,
   type BaselineTableOptions,
   type BaselineVariable,
-  type OutcomeSummaryRow,
-} from './descriptives/index.js';
+} from './descriptives/baseline-table.js';
+export { describeOutcomes, type OutcomeSummaryRow } from './descriptives/describe-outcomes.js';
 
 // Reproducible randomness
 export { createRng, type Rng } from './random/rng.js';
@@ -355,22 +352,35 @@ export { anova, type AnovaTable, type AnovaRow } from './models/emmeans/anova.js
 export { regrid } from './models/emmeans/response-scale.js';
 
 // Clinical significance: reliable change, cut-offs, categories, between-arm comparison
+export { clinicalSignificance } from './clinical-significance/clinical-significance.js';
+export { clinicalCutoff, type CutoffNorm, type CutoffNorms } from './clinical-significance/cutoff.js';
 export {
-  clinicalSignificance,
-  clinicalCutoff,
   compareClinicalSignificance,
-  numberNeededToTreat,
+  CHANGE_CATEGORIES,
+  type BinaryTestChoice,
+  type BinaryOutcome,
+  type BinaryTest,
+  type BinaryComparisonRow,
+  type CategoryProportionRow,
+  type MissingRow,
+  type OrdinalComparisonRow,
+  type CompareClinicalSignificanceOptions,
+  type ClinicalSignificanceComparison,
+} from './clinical-significance/compare.js';
+export { numberNeededToTreat, type NntOptions, type NntResult, type RiskDifferenceInput } from './clinical-significance/nnt.js';
+export {
   proportionalOddsComparison,
   probabilityOfSuperiority,
-  RCI_METHODS,
-  CHANGE_CATEGORIES,
+  type OrdinalOptions,
+  type ProportionalOddsResult,
+  type SuperiorityResult,
+} from './clinical-significance/ordinal.js';
+export { RCI_METHODS, type RciMethodInfo } from './clinical-significance/methods.js';
+export {
   type RciMethod,
-  type RciMethodInfo,
   type CutoffType,
   type CustomCutoff,
   type CutoffOption,
-  type CutoffNorm,
-  type CutoffNorms,
   type ChangeCategory,
   type ChangeStatus,
   type NormInput,
@@ -387,41 +397,25 @@ export {
   type RciParameterRow,
   type CategoryCountRow,
   type ClinicalSignificanceClassification,
-  type BinaryTestChoice,
-  type BinaryOutcome,
-  type BinaryTest,
-  type BinaryComparisonRow,
-  type CategoryProportionRow,
-  type MissingRow,
-  type OrdinalComparisonRow,
-  type CompareClinicalSignificanceOptions,
-  type ClinicalSignificanceComparison,
-  type NntOptions,
-  type NntResult,
-  type RiskDifferenceInput,
-  type OrdinalOptions,
-  type ProportionalOddsResult,
-  type SuperiorityResult,
-} from './clinical-significance/index.js';
+} from './clinical-significance/types.js';
 
 // Dose–response of attendance (exploratory) and its causal counterpart by instrumental variables
 export {
   attendanceData,
-  attendanceEffects,
-  doseResponse,
-  twoStageLeastSquares,
-  defaultAttendanceBands,
-  WEAK_INSTRUMENT_F,
   type AttendanceDataOptions,
   type AttendanceData,
   type AttendanceRow,
   type ControlAttendancePolicy,
+} from './dose-response/attendance-data.js';
+export {
+  attendanceEffects,
   type AttendanceEffectsOptions,
   type AttendanceEffectsResult,
   type AttendanceEffect,
   type CaceEffect,
-  type AttendanceBand,
-  type ResolvedAttendanceBand,
+} from './dose-response/attendance-effects.js';
+export {
+  doseResponse,
   type DoseResponseOptions,
   type DoseResponseResult,
   type DoseForm,
@@ -431,34 +425,42 @@ export {
   type DoseSlope,
   type DoseBandRow,
   type DosePredictionRow,
+} from './dose-response/dose-response.js';
+export {
+  twoStageLeastSquares,
+  WEAK_INSTRUMENT_F,
   type IvOptions,
   type IvFit,
   type IvVcovType,
   type IvFirstStage,
-} from './dose-response/index.js';
+} from './dose-response/two-stage-least-squares.js';
+export { defaultAttendanceBands, type AttendanceBand, type ResolvedAttendanceBand } from './dose-response/bands.js';
 
 // Spline bases (R's splineDesign and ns)
-export { splineDesign, naturalSpline, type NaturalSplineBasis, type NaturalSplineOptions } from './splines/index.js';
+export { splineDesign } from './splines/spline-design.js';
+export { naturalSpline, type NaturalSplineBasis, type NaturalSplineOptions } from './splines/natural-spline.js';
 
 // Subgroup analyses by interaction
 // Definitions, per-level effects, interaction tests, multiplicity, forest rows.
 export {
   defineSubgroup,
-  subgroupAnalysis,
   yearsSinceDiagnosis,
   SUBGROUP_AGE_BANDS,
-  SubgroupLevelsError,
   type SubgroupSpec,
   type SubgroupDefinition,
   type DefineSubgroupContext,
   type SubgroupAgeBand,
+} from './subgroups/definitions.js';
+export {
+  subgroupAnalysis,
   type SubgroupAnalysisOptions,
   type SubgroupAnalysisResult,
   type SubgroupVariableResult,
   type SubgroupEffect,
   type SubgroupInteractionTest,
   type SubgroupForestRow,
-} from './subgroups/index.js';
+} from './subgroups/analysis.js';
+export { SubgroupLevelsError } from './subgroups/errors.js';
 
 // Economics: costs, cost-effectiveness, cost-utility, cost models
 // Costs by arm, the bootstrap CE plane and acceptability curve (worker threads in Node:
@@ -614,7 +616,6 @@ export type {
   OutcomeResult,
   SectionResult,
   TrajectoryPoint,
-  Interval,
   ErrorInfo,
   EstimateRow,
   MaybeEstimateRow,

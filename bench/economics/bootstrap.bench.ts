@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import * as sourceEconomics from '../../src/economics/index.js';
 import * as sourcePool from '../../src/parallel/pool.js';
 import { createRng } from '../../src/random/rng.js';
-import { simulateTrialData } from '../../src/simulate/index.js';
+import { simulateTrialData } from '../../src/simulate/trial-data.js';
 
 // The pool is Node-only (rcteval/node), outside the economics barrel.
 type Lib = typeof sourceEconomics & Pick<typeof sourcePool, 'openWorkerPool'>;

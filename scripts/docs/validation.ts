@@ -24,7 +24,6 @@ import type { CutoffOption, RciMethod, BaselineSdSource } from '../../src/clinic
 import { validateTrial } from '../../src/data/validate.js';
 import { doseResponse, type DoseResponseOptions } from '../../src/dose-response/dose-response.js';
 import { subgroupAnalysis } from '../../src/subgroups/analysis.js';
-import type { SubgroupSpec } from '../../src/subgroups/definitions.js';
 import { fitGlm } from '../../src/models/glm/fit.js';
 import type { GlmOptions, GlmVcovType } from '../../src/models/glm/types.js';
 import { makeFamily } from '../../src/models/glm/family.js';
@@ -34,7 +33,7 @@ import { anova } from '../../src/models/emmeans/anova.js';
 import { contrast } from '../../src/models/emmeans/contrast.js';
 import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { gammaCostModel, incrementalQaly, qalys, twoPartCostModel } from '../../src/economics/index.js';
-import { GLMM_AGREEMENT, GLMM_SE_KNOWN_GAP, LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, MI_POOL, MMRM_DF, MMRM_FIXED, MMRM_GLMMTMB_LOGLIK, MMRM_LOGLIK, POWER_ANALYTIC } from '../../tests/tolerances.js';
+import { GLMM_AGREEMENT, GLMM_SE_KNOWN_GAP, LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, MI_POOL, MMRM_DF, MMRM_FIXED, MMRM_GLMMTMB_LOGLIK, MMRM_LOGLIK, POWER_ANALYTIC, STATISTICS_REL } from '../../tests/tolerances.js';
 import { partiallyNestedPower } from '../../src/power/analytic.js';
 import { COVERAGE_FORMULA, COVERAGE_OPTIONS, COVERAGE_TERMS, coverageColumns, coverageDraw } from '../../tests/models/glmm/coverage-draws.js';
 import { regrid } from '../../src/models/emmeans/response-scale.js';
@@ -43,6 +42,8 @@ import { fitMmrm } from '../../src/models/mmrm/fit.js';
 import { linearModelView } from '../../src/models/emmeans/view.js';
 import type { MmrmOptions } from '../../src/models/mmrm/types.js';
 import { HORIZONS, VISIT_MONTHS, qalyFixture, qalyInput } from '../../tests/economics/qaly-fixture.js';
+import { mean, medianSorted, quantileSorted, sd, variance } from '../../src/statistics/sample.js';
+import { subgroupFixture, subgroupSpecs, subgroupTrial } from '../../tests/subgroups/fixture.js';
 
 /** One line of the table. */
 export interface AgreementRow {
@@ -365,19 +366,9 @@ function doseResponseRows(t: Table): void {
 }
 
 function subgroupRows(t: Table): void {
-  const fx = fixture('subgroups/subgroups.json');
-  const trial = validateTrial(
-    { participants: rowsOf(fx.participants), measurements: rowsOf(fx.measurements) },
-    { design: { arms: ['control', 'SFT'], visits: ['baseline', '9m', '15m'], instruments: ['PSP'], ungroupedArms: ['control'] } },
-  );
-  const specs: Record<string, SubgroupSpec> = {
-    chapter: { kind: 'diagnosis-chapter', prespecified: true },
-    ageBand: { kind: 'age-band', prespecified: true },
-    tsd: { kind: 'time-since-diagnosis' },
-    sex: { kind: 'sex' },
-    baselineLevel: { kind: 'baseline-level', prespecified: true },
-    cohort: { kind: 'column', column: 'cohort' },
-  };
+  const fx = subgroupFixture;
+  const trial = subgroupTrial;
+  const specs = subgroupSpecs;
   const keys = Object.keys(specs);
   const res = subgroupAnalysis(trial, { instrument: 'PSP', subgroups: keys.map((k) => specs[k]!) });
   const ref = 'lme4 + lmerTest::contestMD (Satterthwaite), emmeans';
@@ -673,6 +664,7 @@ export function computeAgreement(): AgreementRow[] {
   economicsRows(t);
   powerRows(t);
   missingDataRows(t);
+  statisticsRows(t);
   return [...t.rows.values()];
 }
 
@@ -695,6 +687,25 @@ function missingDataRows(t: Table): void {
     t.add('Multiple imputation', ref, where, 'p-values and interval limits', MI_POOL, r.ci![0], P.lower[k]);
     t.add('Multiple imputation', ref, where, 'p-values and interval limits', MI_POOL, r.ci![1], P.upper[k]);
   });
+}
+
+function statisticsRows(t: Table): void {
+  const fx = fixture('statistics/sample.json');
+  const probs = (fx.probs as string[]).map(Number);
+  const where = `statistics/sample.json (${Object.keys(fx.samples).length} samples, 17 probabilities)`;
+  const ref = 'mean, var, sd, median, quantile (type 7)';
+  const c = 'Sample statistics';
+  for (const s of Object.values(fx.samples) as Json[]) {
+    const x = ([] as string[]).concat(s.x).map(Number);
+    t.add(c, ref, where, 'mean', STATISTICS_REL, mean(x), Number(s.mean));
+    if (s.var !== null) {
+      t.add(c, ref, where, 'variance and SD', STATISTICS_REL, variance(x), Number(s.var));
+      t.add(c, ref, where, 'variance and SD', STATISTICS_REL, sd(x), Number(s.sd));
+    }
+    const sorted = Float64Array.from(x).sort();
+    t.add(c, ref, where, 'median and type-7 quantiles', STATISTICS_REL, medianSorted(sorted), Number(s.median));
+    probs.forEach((p, i) => t.add(c, ref, where, 'median and type-7 quantiles', STATISTICS_REL, quantileSorted(sorted, p), Number(s.quantile[i])));
+  }
 }
 
 function sci(x: number): string {

@@ -122,17 +122,5 @@ export function monthsOf(trial: TrialData, visit: string): number | null {
   return trial.design.visitMonths?.[visit] ?? null;
 }
 
-/** Mean of a non-empty array. */
-export function mean(x: readonly number[]): number {
-  let s = 0;
-  for (const v of x) s += v;
-  return s / x.length;
-}
-
-/** Sample SD (n − 1). */
-export function sd(x: readonly number[]): number {
-  const m = mean(x);
-  let s = 0;
-  for (const v of x) s += (v - m) ** 2;
-  return Math.sqrt(s / (x.length - 1));
-}
+// Mean and sample SD (n − 1): the shared ones, R's to the bit.
+export { mean, sd } from '../statistics/sample.js';

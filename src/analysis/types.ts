@@ -10,10 +10,9 @@ import type { FlowRow } from '../descriptives/flow-counts.js';
 import type { BaselineRow } from '../descriptives/baseline-table.js';
 import type { OutcomeSummaryRow } from '../descriptives/describe-outcomes.js';
 import type { AnalysisPlan } from './plan.js';
-import type { Estimability } from '../results/not-estimable.js';
+import type { CountsBy, Estimability, Estimate, Interval, TestedEstimate, WaldEstimate } from '../results/types.js';
 
-/** A closed interval `[lower, upper]`. */
-export type Interval = [number, number];
+export type { Interval };
 
 /** An error a section or outcome met, with the library's typed error name and code. */
 export interface ErrorInfo {
@@ -25,29 +24,13 @@ export interface ErrorInfo {
 }
 
 /** An estimate with its test and interval, in the library's result vocabulary. */
-export interface EstimateRow {
-  estimate: number;
-  se: number;
-  df: number;
-  statistic: number;
-  pValue: number;
-  ci: Interval;
-  ciLevel: number;
-}
+export interface EstimateRow extends TestedEstimate {}
 
 /**
  * An estimate that may not be estimable: then `estimable` is false, `reason` says why, and the
  * numbers (and the estimate where it is not defined) are `null` (docs/methods/not-estimable.md).
  */
-export interface MaybeEstimateRow extends Estimability {
-  estimate: number | null;
-  se: number | null;
-  df: number | null;
-  statistic: number | null;
-  pValue: number | null;
-  ci: Interval | null;
-  ciLevel: number;
-}
+export interface MaybeEstimateRow extends WaldEstimate {}
 
 /** A fixed-effect coefficient. */
 export interface CoefficientRow extends MaybeEstimateRow {
@@ -85,17 +68,13 @@ export interface ModelSummary {
 }
 
 /** A model-estimated mean of one arm at one visit. */
-export interface ArmVisitMean {
+export interface ArmVisitMean extends Estimate, Estimability {
   arm: string;
   visit: string;
   /** Months since randomisation (design.visitMonths), or `null`. */
   months: number | null;
-  estimate: number | null;
   se: number | null;
   df: number | null;
-  ci: Interval | null;
-  ciLevel: number;
-  estimable: boolean;
   /** Why the mean is not estimable (e.g. nobody of the arm was measured at the visit). */
   reason: string | null;
 }
@@ -121,7 +100,7 @@ export interface Interpretation {
 }
 
 /** A standardized difference (model-based or observed). */
-export interface StandardizedEffect {
+export interface StandardizedEffect extends Estimate {
   arm: string;
   reference: string;
   visit: string;
@@ -129,7 +108,6 @@ export interface StandardizedEffect {
   basis: 'model' | 'observed-change';
   estimate: number;
   ci: Interval;
-  ciLevel: number;
   /** Participants behind the SD (model) or the two arms' complete pairs (observed). */
   n: number | null;
   standardizer: number;
@@ -314,11 +292,9 @@ export interface SubgroupsSection {
 }
 
 /** A bootstrap estimate reduced to what the report prints. */
-export interface BootstrapSummary {
+export interface BootstrapSummary extends Estimate {
   estimate: number;
   se: number | null;
-  ci: Interval | null;
-  ciLevel: number;
 }
 
 /** One cost-effectiveness analysis (an outcome at a visit). */
@@ -329,7 +305,7 @@ export interface CostEffectivenessSummary {
   control: string;
   treated: string;
   costCategories: string[] | null;
-  n: { control: number; treated: number };
+  n: CountsBy<'control' | 'treated'>;
   excluded: number;
   meanCost: { control: number; treated: number };
   incrementalCost: BootstrapSummary;
@@ -393,7 +369,7 @@ export interface CostUtilityHorizon {
   byArm: { arm: string; n: number; excluded: number; estimate: number; se: number | null; ci: Interval | null; ciLevel: number; undiscounted: number; baselineUtility: number }[];
   /** Incremental QALYs: difference in means and the baseline-utility-adjusted arm coefficient. */
   incrementalQaly: {
-    n: { control: number; treated: number };
+    n: CountsBy<'control' | 'treated'>;
     unadjusted: DifferenceSummary;
     adjusted: DifferenceSummary;
     vcov: string;

@@ -8,6 +8,7 @@ import type { TrialData } from '../data/types.js';
 import { isTrialData, trialToRows } from '../data/validate.js';
 import { defaultInstruments, getInstrument, scoreProblem, type Direction, type Instrument } from '../instruments/index.js';
 import { clinicalCutoff, type CutoffNorm } from './cutoff.js';
+import { mean, sumOfSquares } from '../statistics/sample.js';
 import { RCI_METHODS, rciScale, rciValue, type RciInputs, type RciScale } from './methods.js';
 import type {
   ArrayClinicalSignificanceOptions,
@@ -239,13 +240,8 @@ interface Moments {
 }
 
 function moments(values: readonly number[]): Moments {
-  let mean = 0;
-  values.forEach((v, i) => {
-    mean += (v - mean) / (i + 1);
-  });
-  let ss = 0;
-  for (const v of values) ss += (v - mean) * (v - mean);
-  return { n: values.length, mean, ss };
+  const m = mean(values);
+  return { n: values.length, mean: m, ss: sumOfSquares(values, m) };
 }
 
 function sd(m: Moments): number {

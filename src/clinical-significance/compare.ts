@@ -11,8 +11,9 @@ import { riskDifference, type RiskDifferenceResult } from '../inference/risk-dif
 import { oddsRatio, riskRatio, type OddsRatioMethod, type RatioResult } from '../inference/risk-ratio.js';
 import { numberNeededToTreat, type NntResult } from './nnt.js';
 import { probabilityOfSuperiority, proportionalOddsComparison, type ProportionalOddsResult, type SuperiorityResult } from './ordinal.js';
-import type { CategoryCountRow, ChangeCategory, ClinicalSignificanceClassification } from './types.js';
+import type { CategoryCountRow, ChangeCategory, ClinicalSignificanceClassification, MissingRow } from './types.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
+import type { CountsBy, Estimate } from '../results/types.js';
 
 /** The categories from worst to best: the order of the ordinal comparison. */
 export const CHANGE_CATEGORIES: readonly ChangeCategory[] = Object.freeze(['harmed', 'deteriorated', 'unchanged', 'improved', 'recovered'] as const);
@@ -41,7 +42,7 @@ export interface CompareClinicalSignificanceOptions {
 }
 
 /** One category's count and share in one arm at one visit. */
-export interface CategoryProportionRow {
+export interface CategoryProportionRow extends Estimate {
   arm: string;
   visit: string;
   category: ChangeCategory;
@@ -52,21 +53,10 @@ export interface CategoryProportionRow {
   estimate: number;
   /** Wilson score interval. */
   ci: [number, number];
-  ciLevel: number;
   method: string;
 }
 
-/** Missing and classified participants of one arm at one visit. */
-export interface MissingRow {
-  arm: string;
-  visit: string;
-  nParticipants: number;
-  classified: number;
-  missingFollowUp: number;
-  missingBaseline: number;
-  missingBoth: number;
-  notClassifiable: number;
-}
+export type { MissingRow };
 
 /** The test of a 2 × 2 table, with the rule that chose it. */
 export interface BinaryTest {
@@ -90,7 +80,7 @@ export interface BinaryComparisonRow {
   reference: string;
   /** Events and classified participants: treatment first. */
   events: { treatment: number; reference: number };
-  n: { treatment: number; reference: number };
+  n: CountsBy<'treatment' | 'reference'>;
   proportions: { treatment: number; reference: number };
   /** p_treatment − p_reference, Newcombe hybrid score (Wilson) interval. */
   riskDifference: RiskDifferenceResult;

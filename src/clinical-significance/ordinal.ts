@@ -9,6 +9,8 @@ import { normalCdf, normalQuantile } from '../distributions/normal.js';
 import { studentTCdf, studentTQuantile } from '../distributions/student-t.js';
 import { backSolveTransposed, choleskyInPlace, forwardSolve, invertSpd } from '../linalg/dense.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
+import type { Estimate } from '../results/types.js';
+import type { DiagnosticCode } from '../errors/diagnostics.js';
 
 const ORDINAL_OPTION_KEYS = optionKeys<OrdinalOptions>()(['ciLevel']);
 
@@ -19,7 +21,7 @@ export interface OrdinalOptions {
 }
 
 /** Result of {@link proportionalOddsComparison}. */
-export interface ProportionalOddsResult {
+export interface ProportionalOddsResult extends Estimate {
   /** Common cumulative odds ratio exp(β): the odds of a better category, treatment over reference. */
   estimate: number;
   logOddsRatio: number;
@@ -27,7 +29,6 @@ export interface ProportionalOddsResult {
   se: number;
   /** Wald interval exp(β ± z·se). */
   ci: [number, number];
-  ciLevel: number;
   /** Wald z = β/se. */
   statistic: number;
   /** Two-sided Wald p-value. */
@@ -47,14 +48,13 @@ export interface ProportionalOddsResult {
 }
 
 /** Result of {@link probabilityOfSuperiority}. */
-export interface SuperiorityResult {
+export interface SuperiorityResult extends Estimate {
   /** P(Y_treatment > Y_reference) + ½·P(Y_treatment = Y_reference) = U/(n_t·n_r). */
   estimate: number;
   /** Brunner–Munzel standard error. */
   se: number;
   /** p̂ ± t_df·se, truncated to [0, 1]. */
   ci: [number, number];
-  ciLevel: number;
   /** Brunner–Munzel statistic (p̂ − ½)/se and its Welch–Satterthwaite df. */
   statistic: number;
   df: number;
@@ -214,7 +214,7 @@ export function proportionalOddsComparison(reference: readonly number[], treatme
   }
   const K = kept.length;
   const nan = Number.NaN;
-  const blank = (estimate: number, code: string, message: string): ProportionalOddsResult => ({
+  const blank = (estimate: number, code: DiagnosticCode, message: string): ProportionalOddsResult => ({
     estimate,
     logOddsRatio: Math.log(estimate),
     se: nan,

@@ -218,8 +218,8 @@ export interface RciParameterRow {
   differenceReliability: number | null;
 }
 
-/** Counts of one arm at one visit. */
-export interface CategoryCountRow {
+/** Missing and classified participants of one arm at one visit. */
+export interface MissingRow {
   arm: string;
   visit: string;
   /** Participants in the arm. */
@@ -229,6 +229,10 @@ export interface CategoryCountRow {
   missingBaseline: number;
   missingBoth: number;
   notClassifiable: number;
+}
+
+/** Counts of one arm at one visit. */
+export interface CategoryCountRow extends MissingRow {
   harmed: number;
   deteriorated: number;
   unchanged: number;

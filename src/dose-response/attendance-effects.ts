@@ -30,6 +30,7 @@ import { ATTENDANCE_DATA_OPTION_KEYS, attendanceData, type AttendanceDataOptions
 import type { DoseExposure, DoseOutcome } from './dose-response.js';
 import { twoStageLeastSquares, type IvFirstStage, type IvVcovType } from './two-stage-least-squares.js';
 import { checkOptions, optionKeys, pickOptions } from '../errors/checks.js';
+import type { TestedEstimate } from '../results/types.js';
 
 export interface AttendanceEffectsOptions extends AttendanceDataOptions {
   /**
@@ -55,14 +56,7 @@ export interface AttendanceEffectsOptions extends AttendanceDataOptions {
 }
 
 /** One effect with its estimand and what it rests on. */
-export interface AttendanceEffect {
-  estimate: number;
-  se: number;
-  df: number;
-  statistic: number;
-  pValue: number;
-  ci: [number, number];
-  ciLevel: number;
+export interface AttendanceEffect extends TestedEstimate {
   /** Participants analysed (both arms). */
   n: number;
   estimand: string;

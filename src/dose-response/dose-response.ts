@@ -19,12 +19,13 @@ import { quoteName } from '../formula/parse.js';
 import { fitOls } from '../models/ols/fit.js';
 import { getOlsState } from '../models/ols/state.js';
 import type { OlsCoefficientRow, OlsFit, OlsOptions, OlsVcovType } from '../models/ols/types.js';
-import { requireEstimable, type Estimability } from '../results/not-estimable.js';
+import { requireEstimable } from '../results/not-estimable.js';
 import { tInterval } from '../models/t-tests.js';
 import { naturalSpline, type NaturalSplineBasis } from '../splines/natural-spline.js';
 import { ATTENDANCE_DATA_OPTION_KEYS, attendanceData, type AttendanceDataOptions } from './attendance-data.js';
 import { bandIndex, defaultAttendanceBands, resolveAttendanceBands, type AttendanceBand, type ResolvedAttendanceBand } from './bands.js';
 import { LIMITS, checkCiLevel, checkLength, checkOptions, optionKeys, pickOptions } from '../errors/checks.js';
+import type { Estimability, Estimate, TestedEstimate } from '../results/types.js';
 
 /** Shape of the attendance–outcome relation. */
 export type DoseForm = 'linear' | 'bands' | 'spline';
@@ -76,15 +77,7 @@ export interface DoseResponseOptions extends AttendanceDataOptions {
 }
 
 /** An estimate in the library's vocabulary. */
-export interface DoseEstimate {
-  estimate: number;
-  se: number;
-  df: number;
-  statistic: number;
-  pValue: number;
-  ci: [number, number];
-  ciLevel: number;
-}
+export interface DoseEstimate extends TestedEstimate {}
 
 /** The linear slope, per `per` units of attendance. */
 export interface DoseSlope extends DoseEstimate {
@@ -110,14 +103,12 @@ export interface DoseBandRow {
 }
 
 /** A predicted outcome at one attendance value, with its pointwise interval. */
-export interface DosePredictionRow extends Estimability {
+export interface DosePredictionRow extends Estimate, Estimability {
   attendance: number;
   /** `null` (with `estimable: false` and the reason) where the model cannot predict. */
   estimate: number | null;
   se: number | null;
   df: number | null;
-  ci: [number, number] | null;
-  ciLevel: number;
   /** Outside the attendance observed among the participants analysed. */
   extrapolated: boolean;
 }

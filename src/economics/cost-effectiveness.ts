@@ -13,6 +13,8 @@ import { acceptabilityCurve, icer, type AcceptabilityCurve, type IcerResult, typ
 import type { BootstrapEstimate, CiType } from './types.js';
 import { checkWtpGrid, type AllowNegative } from './validate.js';
 import { checkCiLevel, checkOptions, checkSeed, optionKeys } from '../errors/checks.js';
+import type { CountsBy } from '../results/types.js';
+import { incompleteCasesExcluded } from '../errors/diagnostics.js';
 
 /**
  * Default willingness-to-pay grid: 0 to 200,000 in steps of 5,000 (currency per outcome
@@ -63,7 +65,7 @@ export interface CostEffectivenessResult {
   treated: string;
   effectEstimator: EffectEstimator;
   /** Complete cases analysed per arm. */
-  n: { control: number; treated: number };
+  n: CountsBy<'control' | 'treated'>;
   /** Resampling units per arm (therapy groups, or individuals). */
   units: { control: number; treated: number };
   /** Participants left out for a missing cost or effect. */
@@ -242,12 +244,7 @@ export async function costEffectiveness(input: CostEffectInput, options: CostEff
 
   const diagnostics: Diagnostic[] = [...arms.diagnostics, ...data.diagnostics, ...run.diagnostics];
   if (excluded > 0) {
-    diagnostics.push({
-      code: 'incomplete-cases-excluded',
-      severity: 'info',
-      message: `${excluded} participant(s) without both a cost total and an effect were left out (complete-case analysis).`,
-      details: { excluded },
-    });
+    diagnostics.push(incompleteCasesExcluded(excluded, 'both a cost total and an effect'));
   }
   for (const d of [...incrementalCost.diagnostics, ...incrementalEffect.diagnostics]) {
     if (!diagnostics.some((x) => x.code === d.code)) diagnostics.push(d);

@@ -3,6 +3,7 @@
  * and shares of zero, and the differences between arms.
  */
 import { dict } from '../data/own.js';
+import { medianSorted, sd as sampleSd } from '../statistics/sample.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { checkReplicates, runBootstrapSync } from './bootstrap/engine.js';
 import { bootstrapEstimate, buildUnits, type ResampleScheme, type UnitRow } from './bootstrap/units.js';
@@ -176,13 +177,6 @@ export interface CostsByArmResult {
   diagnostics: Diagnostic[];
 }
 
-function median(sorted: number[]): number {
-  const n = sorted.length;
-  if (n === 0) return Number.NaN;
-  const h = Math.floor(n / 2);
-  return n % 2 === 1 ? sorted[h]! : (sorted[h - 1]! + sorted[h]!) / 2;
-}
-
 /** Decide the resampling of each arm. */
 export function resolveSchemes(
   participants: readonly { arm: string; group: string | null }[],
@@ -297,9 +291,6 @@ export function costsByArm(participants: readonly CostParticipant[], options: Co
         sum += v;
         if (v === 0) zeros++;
       }
-      const m = sum / n;
-      let ss = 0;
-      for (const v of vals) ss += (v - m) * (v - m);
       const { estimate } = bootstrapEstimate(mean(s, j), data, sums, ciLevel, ciType);
       summaries.push({
         ...estimate,
@@ -307,8 +298,8 @@ export function costsByArm(participants: readonly CostParticipant[], options: Co
         category,
         n,
         nMissing: missingByArm[s]![j]!,
-        sd: n > 1 ? Math.sqrt(ss / (n - 1)) : Number.NaN,
-        median: median(vals),
+        sd: n > 1 ? sampleSd(vals) : Number.NaN,
+        median: medianSorted(vals),
         shareZero: n > 0 ? zeros / n : Number.NaN,
         min: n > 0 ? vals[0]! : Number.NaN,
         max: n > 0 ? vals[n - 1]! : Number.NaN,

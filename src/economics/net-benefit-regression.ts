@@ -11,6 +11,8 @@ import { requireEstimable } from '../results/not-estimable.js';
 import { checkWtpGrid, type AllowNegative } from './validate.js';
 import { DEFAULT_WTP } from './cost-effectiveness.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
+import type { Estimate } from '../results/types.js';
+import { incompleteCasesExcluded } from '../errors/diagnostics.js';
 
 /** Standard errors of the net-benefit regression. */
 export type CovType = 'classical' | 'HC1' | 'CR1';
@@ -48,13 +50,12 @@ export interface NetBenefitRegressionOptions {
 }
 
 /** The arm coefficient (adjusted INB) at one willingness to pay. */
-export interface NetBenefitRegressionRow {
+export interface NetBenefitRegressionRow extends Estimate {
   wtp: number;
   /** Adjusted incremental net benefit: the coefficient of the treated-arm indicator. */
   estimate: number;
   se: number;
   ci: [number, number];
-  ciLevel: number;
   df: number;
   /** t statistic for INB = 0. */
   statistic: number;
@@ -157,12 +158,7 @@ export function netBenefitRegression(input: CostEffectInput, options: NetBenefit
   if (n <= p) throw new ArgumentError('input', n, `more complete cases than coefficients (${p})`);
   const diagnostics: Diagnostic[] = [...arms.diagnostics];
   if (excluded > 0) {
-    diagnostics.push({
-      code: 'incomplete-cases-excluded',
-      severity: 'info',
-      message: `${excluded} participant(s) without cost, effect or a covariate were left out (complete-case analysis).`,
-      details: { excluded },
-    });
+    diagnostics.push(incompleteCasesExcluded(excluded, 'cost, effect or a covariate'));
   }
   const G = seType === 'CR1' ? new Set(clusterKeys).size : null;
   // One least-squares fit per willingness to pay; the design is the same for all, only

@@ -17,6 +17,8 @@ import { costTotalOptions, describeSchemes, participantCostTotals, resolveScheme
 import { chooseArms, indexEffects, type EffectRecord } from './effects.js';
 import type { CostParticipant } from './types.js';
 import type { NetBenefitRegressionOptions } from './net-benefit-regression.js';
+import type { Estimate } from '../results/types.js';
+import { incompleteCasesExcluded } from '../errors/diagnostics.js';
 
 /** Costs, and optionally covariates (e.g. baseline cost) joined by participant id. */
 export interface SkewedCostInput {
@@ -151,12 +153,7 @@ function prepare(input: SkewedCostInput, options: SkewedCostOptions): Prepared {
   if (issues.length > 0) throw new ValidationError(issues, 'Cost totals failed validation');
   const diagnostics: Diagnostic[] = [...arms.diagnostics];
   if (excluded > 0) {
-    diagnostics.push({
-      code: 'incomplete-cases-excluded',
-      severity: 'info',
-      message: `${excluded} participant(s) without a cost total or a covariate were left out (complete-case analysis).`,
-      details: { excluded },
-    });
+    diagnostics.push(incompleteCasesExcluded(excluded, 'a cost total or a covariate'));
   }
   for (const [name, a] of [[arms.control, 0], [arms.treated, 1]] as const) {
     if (!arm.includes(a)) throw new ArgumentError('input.participants', name, `participants with a complete cost in arm "${name}"`);
@@ -411,13 +408,12 @@ export interface TwoPartArm extends ArmMean {
 }
 
 /** The bootstrap of the combined mean difference. */
-export interface TwoPartBootstrap {
+export interface TwoPartBootstrap extends Estimate {
   estimate: number;
   /** Standard deviation of the finite replicates. */
   se: number;
   /** Percentile interval. */
   ci: [number, number];
-  ciLevel: number;
   /** Finite replicates. */
   replicates: number;
   /** Replicates in which a part could not be fitted (e.g. all costs 0 in an arm), left out. */

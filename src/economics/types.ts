@@ -2,6 +2,7 @@
  * Input and result shapes shared by the economics functions.
  */
 import type { Diagnostic } from '../errors/index.js';
+import type { Estimate } from '../results/types.js';
 
 /**
  * A participant as the economics functions need it. Structurally a subset of the data
@@ -29,14 +30,13 @@ export interface CostRecord {
 }
 
 /** An estimate with a bootstrap interval, in the library's result vocabulary. */
-export interface BootstrapEstimate {
+export interface BootstrapEstimate extends Estimate {
   /** Point estimate on the original data. */
   estimate: number;
   /** Bootstrap standard error: the standard deviation of the finite replicates. */
   se: number;
   /** The reported interval (`ciType` of the options; BCa unless asked otherwise). */
   ci: [number, number];
-  ciLevel: number;
   /** Both intervals, for comparison. */
   intervals: { percentile: [number, number]; bca: [number, number] };
   /** BCa bias correction z₀ and acceleration a (jackknife), for audit against R. */

@@ -7,6 +7,7 @@ import { noncentralTNcpInterval } from '../distributions/noncentral-t.js';
 import { normalQuantile } from '../distributions/normal.js';
 import type { Alternative, EffectSizeOptions, Sample, SmallSampleCorrection } from './types.js';
 import { ALTERNATIVES, checkCiLevel, checkOneOf } from '../errors/checks.js';
+import { mean } from '../statistics/sample.js';
 
 /** Check a sample: an array of at least `min` finite numbers. */
 export function checkSample(name: string, values: Sample, min = 2): void {
@@ -35,30 +36,6 @@ export function readOptions(options: EffectSizeOptions | undefined): ReadOptions
   const mu = options?.mu ?? 0;
   if (typeof mu !== 'number' || !Number.isFinite(mu)) throw new ArgumentError('mu', mu, 'a finite null mean difference');
   return { ciLevel, alternative, mu };
-}
-
-export function mean(v: Sample): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] as number;
-  let m = s / v.length;
-  // One correction pass removes the rounding error of the first sum.
-  let r = 0;
-  for (let i = 0; i < v.length; i++) r += (v[i] as number) - m;
-  m += r / v.length;
-  return m;
-}
-
-/** Sample variance (n − 1 denominator), two-pass. */
-export function variance(v: Sample): number {
-  const m = mean(v);
-  let ss = 0;
-  let comp = 0;
-  for (let i = 0; i < v.length; i++) {
-    const d = (v[i] as number) - m;
-    ss += d * d;
-    comp += d;
-  }
-  return (ss - (comp * comp) / v.length) / (v.length - 1);
 }
 
 /** Pearson correlation of two equally long samples. */

@@ -6,9 +6,11 @@ import { MIN_DF, NotEstimableError } from '../results/not-estimable.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { normalQuantile } from '../distributions/normal.js';
 import { studentTQuantile } from '../distributions/student-t.js';
-import { checkSample, limitInterval, readOptions, twoSidedLevel, variance } from './internal.js';
+import { checkSample, limitInterval, readOptions, twoSidedLevel } from './internal.js';
+import { variance } from '../statistics/sample.js';
 import type { Alternative, Sample } from './types.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
+import type { Estimate } from '../results/types.js';
 
 /** The model's estimate of the arm difference (outcome units) with its SE and df. */
 export interface ModelDifference {
@@ -54,12 +56,11 @@ export interface ModelEffectOptions {
 }
 
 /** Result of {@link standardizedModelEffect}. */
-export interface ModelEffectResult {
+export interface ModelEffectResult extends Estimate {
   estimate: number;
   /** Standard error of the standardized difference (by the chosen treatment of the SD). */
   se: number;
   ci: [number, number];
-  ciLevel: number;
   alternative: Alternative;
   df: number;
   /** Number of baseline values behind the SD; `null` when the SD was given as a number. */

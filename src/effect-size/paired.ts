@@ -3,7 +3,8 @@
  * without Hedges' correction.
  */
 import { ArgumentError } from '../errors/index.js';
-import { checkSample, correlation, hedgesJ, mean, ncpInterval, normalInterval, readOptions, variance } from './internal.js';
+import { checkSample, correlation, hedgesJ, ncpInterval, normalInterval, readOptions } from './internal.js';
+import { mean, variance } from '../statistics/sample.js';
 import type { CiMethod, EffectSizeOptions, EffectSizeResult, Sample, SmallSampleCorrection } from './types.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
 

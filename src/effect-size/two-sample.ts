@@ -3,7 +3,8 @@
  * with noncentral-t confidence intervals as in R's effectsize (cohens_d, hedges_g, glass_delta).
  */
 import { ArgumentError } from '../errors/index.js';
-import { checkSample, hedgesJ, mean, ncpInterval, readOptions, variance } from './internal.js';
+import { checkSample, hedgesJ, ncpInterval, readOptions } from './internal.js';
+import { mean, variance } from '../statistics/sample.js';
 import type { EffectSizeResult, HedgesOptions, Sample, SmallSampleCorrection, TwoSampleOptions } from './types.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
 

@@ -3,6 +3,7 @@
  */
 import type { Diagnostic } from '../errors/index.js';
 import type { Alternative } from '../inference/types.js';
+import type { Estimate } from '../results/types.js';
 
 export type { Alternative };
 
@@ -63,10 +64,9 @@ export interface GroupSummary {
 }
 
 /** A standardized mean difference with its interval. */
-export interface EffectSizeResult {
+export interface EffectSizeResult extends Estimate {
   estimate: number;
   ci: [number, number];
-  ciLevel: number;
   alternative: Alternative;
   /** Observations: n₁ + n₂ for independent samples, the number of pairs for paired data. */
   n: number;

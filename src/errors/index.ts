@@ -4,6 +4,7 @@
  *
  * Every error carries a stable `code` so callers can branch without parsing text.
  */
+import type { DiagnosticCode } from './diagnostics.js';
 
 /** Base class of every error rcteval throws on purpose. */
 export class RctevalError extends Error {
@@ -122,11 +123,11 @@ export class ConvergenceError extends RctevalError {
 
 /**
  * Numerical or design trouble recorded on a result that still carries estimates.
- * `code` is stable (e.g. `singular`, `rank-deficient`, `not-converged`); `message`
- * says in plain language what happened and what to try.
+ * `code` is stable and one of `DIAGNOSTIC_CODES` (errors/diagnostics.ts: e.g. `singular`,
+ * `rank-deficient`, `not-converged`); `message` says in plain language what happened and what to try.
  */
 export interface Diagnostic {
-  code: string;
+  code: DiagnosticCode;
   severity: 'info' | 'warning' | 'error';
   message: string;
   /** Optional details, e.g. the dropped column names. */

@@ -8,6 +8,7 @@ import { bracketMonotone, brentRoot } from '../distributions/root-finding.js';
 import type { Alternative } from './types.js';
 import { checkAlternative } from './validate.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
+import type { Estimate } from '../results/types.js';
 
 /** A 2×2 table: rows are the groups (treatment first), columns are event yes / no. */
 export type Table2x2 = readonly [readonly [number, number], readonly [number, number]];
@@ -23,11 +24,10 @@ export interface FisherExactOptions {
 }
 
 /** Result of {@link fisherExactTest}. */
-export interface FisherExactResult {
+export interface FisherExactResult extends Estimate {
   /** Conditional maximum-likelihood estimate of the odds ratio (0 or Infinity at the edges of the support). */
   estimate: number;
   ci: [number, number];
-  ciLevel: number;
   pValue: number;
   alternative: Alternative;
   n: number;

@@ -2,6 +2,7 @@
  * Result and option types shared by the inference functions.
  */
 import type { Diagnostic } from '../errors/index.js';
+import type { Estimate } from '../results/types.js';
 
 /** Direction of a test or of a one-sided interval. */
 export type Alternative = 'two.sided' | 'less' | 'greater';
@@ -19,10 +20,9 @@ export interface TwoGroupCounts {
 }
 
 /** An interval estimate. */
-export interface IntervalResult {
+export interface IntervalResult extends Estimate {
   estimate: number;
   ci: [number, number];
-  ciLevel: number;
   /** Total number of observations behind the estimate. */
   n: number;
   /** The method, named precisely enough to reproduce it. */

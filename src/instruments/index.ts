@@ -1,16 +1,6 @@
 /** Outcome instruments: the registry, the bundled SFT instruments and score helpers. */
-export type * from './types.js';
-export {
-  createInstrumentRegistry,
-  defaultInstruments,
-  getInstrument,
-  instrumentDefinitionSchema,
-  itemProblem,
-  levelOf,
-  normaliseInstrument,
-  scoreFromItems,
-  scoreProblem,
-  type InstrumentRegistry,
-  type InstrumentRegistryOptions,
-} from './registry.js';
-export { defaultInstrumentDefinitions, EQ5D_INDEX, EQ5D_VAS, MHRM, PSP, WHO5 } from './defaults.js';
+// The capability's modules, whole (for code inside the library and its tests); the public API is the
+// named list in src/index.ts.
+export * from './types.js';
+export * from './registry.js';
+export * from './defaults.js';

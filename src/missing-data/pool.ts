@@ -11,9 +11,10 @@
  */
 import { ArgumentError } from '../errors/index.js';
 import { checkCiLevel, checkFinite, checkOptions, optionKeys } from '../errors/checks.js';
-import { waldRow, type WaldRow } from '../results/not-estimable.js';
+import { waldRow } from '../results/not-estimable.js';
 import { contrast, type ContrastMethod, type ContrastOptions, type ContrastRow } from '../models/emmeans/contrast.js';
 import { marginalMeans, type MarginalMeansOptions, type MarginalMeanRow } from '../models/emmeans/marginal-means.js';
+import type { WaldEstimate } from '../results/types.js';
 
 /** One quantity as estimated in one completed dataset. */
 export interface PoolInputRow {
@@ -28,9 +29,8 @@ export interface PoolInputRow {
 }
 
 /** A pooled quantity: the Wald row on Barnard–Rubin df plus Rubin's variance parts. */
-export interface PooledRow extends WaldRow {
+export interface PooledRow extends WaldEstimate {
   label: string;
-  ciLevel: number;
   /** Number of imputations pooled. */
   m: number;
   /** Mean within-imputation variance Ū. */

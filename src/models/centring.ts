@@ -16,6 +16,7 @@
  * exactly β = T β̃ + ȳ a, V = T Ṽ T', L'β = (T'L)'β̃, while residuals, variance parameters and
  * likelihoods are unchanged (the REML term log|X'V⁻¹X| changes by the known 2 log|det T|).
  */
+import { mean } from '../statistics/sample.js';
 
 /** The reparametrisation of a design X (n × p, column-major) and its response. */
 export interface ColumnPlan {
@@ -80,16 +81,6 @@ export function constantCarrier(X: Float64Array, n: number, p: number): Float64A
 export function isBinaryColumn(v: Float64Array, off: number, n: number): boolean {
   for (let i = 0; i < n; i++) if (v[off + i] !== 0 && v[off + i] !== 1) return false;
   return true;
-}
-
-/** Mean by two passes (the second corrects the first's rounding), over `n` values at `off`. */
-export function mean(v: Float64Array, off: number, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += v[off + i]!;
-  const m = s / n;
-  let r = 0;
-  for (let i = 0; i < n; i++) r += v[off + i]! - m;
-  return m + r / n;
 }
 
 /** The power of two nearest (in log scale) to x > 0; 1 for 0 or a non-finite x. */

@@ -14,6 +14,25 @@ export interface OptimizerStep {
   x: number[];
 }
 
+/** What a fit reports about its optimisation (LmmFit, GlmmFit and MmrmFit `optimizer`). */
+export interface OptimizerReport {
+  method: string;
+  evaluations: number;
+  converged: boolean;
+  message: string;
+  log: OptimizerStep[];
+  /** Gradient of the objective at the optimum (finite differences). */
+  gradient: number[];
+}
+
+/** The method every one-stage fit (LMM, MMRM) names in its {@link OptimizerReport}. */
+const ONE_STAGE_METHOD = 'bounded Nelder-Mead, then projected Newton on finite differences';
+
+/** A one-stage fit's report of its optimisation. */
+export function optimizerReport(opt: OptimizeResult): OptimizerReport {
+  return { method: ONE_STAGE_METHOD, evaluations: opt.evaluations, converged: opt.converged, message: opt.converged ? 'converged' : opt.message, log: opt.log, gradient: opt.gradient };
+}
+
 export interface OptimizeResult {
   x: number[];
   objective: number;

@@ -23,6 +23,7 @@ import type { ThreadingOptions } from '../parallel/types.js';
 import { BOOTSTRAP_STREAM, defaultFitStatistic, runBootstrapRefits, simulator, stateOf, type BootstrapOutcome, type BootstrapRefitsTask } from './refit.js';
 
 export { defaultFitStatistic, refitter, type Refitter } from './refit.js';
+import type { Estimate } from '../results/types.js';
 
 /** Options of {@link simulateFromFit}. */
 export interface SimulateFromFitOptions {
@@ -63,7 +64,7 @@ export interface ParametricBootstrapOptions extends SimulateFromFitOptions, Thre
 }
 
 /** Bootstrap distribution of one statistic. */
-export interface BootstrapStatisticRow {
+export interface BootstrapStatisticRow extends Estimate {
   name: string;
   /** The statistic of the original fit. */
   estimate: number;
@@ -73,7 +74,6 @@ export interface BootstrapStatisticRow {
   bias: number | null;
   /** Percentile interval (R's quantile type 7 of the replicates). */
   ci: [number, number] | null;
-  ciLevel: number;
   n: number;
 }
 

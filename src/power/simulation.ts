@@ -19,6 +19,7 @@ import { checkThreads, ranges, runTasks, sharedPool } from '../parallel/engine.j
 import type { ThreadingOptions } from '../parallel/types.js';
 import { resolveDesign, type PartiallyNestedDesign } from './analytic.js';
 import { runReplicate, type AnalyseFunction, type BuiltInAnalysis, type ReplicateOutcome, type SimulationDesign } from './replicates.js';
+import type { Estimate } from '../results/types.js';
 
 export { replicateSeed } from '../random/streams.js';
 export { primaryLmmAnalysis, type AnalyseFunction, type SimulationDesign } from './replicates.js';
@@ -113,10 +114,7 @@ export interface PowerSimulationOptions extends ThreadingOptions {
 }
 
 /** A rejection rate with its Monte Carlo interval. */
-export interface RejectionRate {
-  estimate: number | null;
-  ci: [number, number] | null;
-  ciLevel: number;
+export interface RejectionRate extends Estimate {
   rejections: number;
   /** Replicates whose analysis gave a p-value. */
   n: number;

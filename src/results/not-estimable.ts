@@ -9,6 +9,7 @@
  */
 import { studentTCdf, studentTQuantile } from '../distributions/student-t.js';
 import { RctevalError } from '../errors/index.js';
+import type { Estimability, WaldRow } from './types.js';
 
 /**
  * Degrees of freedom below this are numerically zero: the variance of the estimate rests on a
@@ -20,23 +21,7 @@ export const MIN_DF = 1e-3;
 /** Magnitudes above this are treated as overflow, not as numbers. */
 export const MAX_MAGNITUDE = 1e300;
 
-/** The estimability flag and reason every row carries. */
-export interface Estimability {
-  /** False when the data cannot estimate the quantity; the numbers are then `null`. */
-  estimable: boolean;
-  /** Why the quantity is not estimable, in plain language; `null` when it is. */
-  reason: string | null;
-}
-
-/** A Wald-type row: estimate, standard error, df, t statistic, two-sided p and interval. */
-export interface WaldRow extends Estimability {
-  estimate: number | null;
-  se: number | null;
-  df: number | null;
-  statistic: number | null;
-  pValue: number | null;
-  ci: [number, number] | null;
-}
+export type { Estimability, WaldRow } from './types.js';
 
 const reportable = (x: number): boolean => Number.isFinite(x) && Math.abs(x) <= MAX_MAGNITUDE;
 

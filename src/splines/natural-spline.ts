@@ -18,6 +18,7 @@
  */
 import { ArgumentError } from '../errors/index.js';
 import { bsplineRow } from './spline-design.js';
+import { quantileSorted } from '../statistics/sample.js';
 import { LIMITS, checkInteger, checkLength, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Options of {@link naturalSpline}. */
@@ -50,21 +51,12 @@ export interface NaturalSplineBasis {
 }
 
 /**
- * Quantile of sorted data by R's default definition (type 7): linear interpolation between
- * order statistics at h = (n − 1)p.
+ * Quantile of sorted data by R's default definition (type 7), the shared
+ * {@link quantileSorted}; an empty sample is an argument error here (knots need data).
  */
 export function quantileType7(sorted: readonly number[], p: number): number {
-  const n = sorted.length;
-  if (n === 0) throw new ArgumentError('x', sorted, 'at least one value');
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.ceil(h);
-  const qlo = sorted[lo]!;
-  // R's quantile.default: (1 − h)·x_lo + h·x_hi, only when the two differ (written the same way
-  // so that the knots agree to the last bit).
-  if (!(h > lo) || sorted[hi] === qlo) return qlo;
-  const w = h - lo;
-  return (1 - w) * qlo + w * sorted[hi]!;
+  if (sorted.length === 0) throw new ArgumentError('x', sorted, 'at least one value');
+  return quantileSorted(sorted, p);
 }
 
 /**

@@ -19,7 +19,6 @@ import { pAdjust } from '../inference/p-adjust.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import { contrast } from '../models/emmeans/contrast.js';
 import { marginalMeans, NOT_IN_ROW_SPACE } from '../models/emmeans/marginal-means.js';
-import type { WaldRow } from '../results/not-estimable.js';
 import { linearModelView } from '../models/emmeans/view.js';
 import { fitLmm } from '../models/lmm/fit.js';
 import { likelihoodRatioTest } from '../models/lmm/likelihood-ratio.js';
@@ -29,6 +28,7 @@ import type { OlsFit, OlsVcovType } from '../models/ols/types.js';
 import { resolveArms } from '../dose-response/attendance-data.js';
 import { defineSubgroup, type SubgroupDefinition, type SubgroupSpec } from './definitions.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
+import type { CountsBy, Estimate, WaldEstimate } from '../results/types.js';
 
 export interface SubgroupAnalysisOptions {
   /** Instrument of the outcome. */
@@ -91,12 +91,11 @@ export interface SubgroupAnalysisOptions {
  * of one arm in this level) the numbers are `null` and `reason` says why
  * (docs/methods/not-estimable.md).
  */
-export interface SubgroupEffect extends WaldRow {
+export interface SubgroupEffect extends WaldEstimate {
   level: string;
   visit: string;
   /** Participants analysed at this visit in this level, by arm. */
-  n: Record<string, number>;
-  ciLevel: number;
+  n: CountsBy<string>;
 }
 
 /** The test of whether the effect differs between levels. */
@@ -117,13 +116,8 @@ export interface SubgroupInteractionTest {
   models?: { formula: string; logLik: number; nParameters: number }[];
 }
 
-export interface SubgroupVariableResult {
-  name: string;
-  label: string;
-  kind: SubgroupSpec['kind'];
-  prespecified: boolean;
-  status: 'pre-specified' | 'exploratory';
-  levels: string[];
+/** The results of one subgroup variable, beside the fields of its definition. */
+export interface SubgroupVariableResult extends Pick<SubgroupDefinition, 'name' | 'label' | 'kind' | 'prespecified' | 'status' | 'levels'> {
   /** Participants per level and arm (randomised, with a value). */
   counts: { level: string; byArm: Record<string, number> }[];
   notes: string[];
@@ -136,7 +130,7 @@ export interface SubgroupVariableResult {
 }
 
 /** One row of a forest plot. */
-export interface SubgroupForestRow {
+export interface SubgroupForestRow extends Estimate {
   variable: string;
   label: string;
   /** The level, or "All participants" for the overall rows. */
@@ -144,9 +138,7 @@ export interface SubgroupForestRow {
   visit: string;
   nControl: number;
   nTreated: number;
-  estimate: number | null;
-  ci: [number, number] | null;
-  ciLevel: number;
+  /** Whether the level's effect is estimable; the forest row carries a `note` (not a `reason`) for the plot label. */
   estimable: boolean;
   note: string | null;
   /** The variable's interaction p (unadjusted, Holm, BH); null on the overall rows. */

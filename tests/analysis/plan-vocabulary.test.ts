@@ -206,6 +206,23 @@ describe('plan and API agree on the SFT sample', () => {
   });
 });
 
+const NUMBERS_AS_BEFORE = 1e-7;
+
+/** Equal structures, numbers to NUMBERS_AS_BEFORE relative (absolute below 1), everything else exactly. */
+function expectSameNumbers(got: unknown, want: unknown, at = ''): void {
+  if (typeof want === 'number' && typeof got === 'number') {
+    expect(Math.abs(got - want) / Math.max(1, Math.abs(want)), `${at}: ${got} vs ${want}`).toBeLessThanOrEqual(NUMBERS_AS_BEFORE);
+  } else if (Array.isArray(want) && Array.isArray(got)) {
+    expect(got.length, at).toBe(want.length);
+    want.forEach((w, i) => expectSameNumbers(got[i], w, `${at}[${i}]`));
+  } else if (want !== null && typeof want === 'object' && got !== null && typeof got === 'object') {
+    expect(Object.keys(got).sort(), at).toEqual(Object.keys(want).sort());
+    for (const k of Object.keys(want)) expectSameNumbers((got as Record<string, unknown>)[k], (want as Record<string, unknown>)[k], `${at}.${k}`);
+  } else {
+    expect(got, at).toEqual(want);
+  }
+}
+
 describe('the bundled example gives the numbers it gave under the old words', () => {
   it('primary models, effect sizes, subgroup LRTs and the WHO-5 score cut-off', async () => {
     const before = readJson('tests/analysis/fixtures/sft-example-before-vocabulary.json') as {
@@ -218,18 +235,22 @@ describe('the bundled example gives the numbers it gave under the old words', ()
       examplePlan(['subgroups', 'clinicalSignificance'], (p) => (p['clinicalSignificance']['outcomes'] = ['WHO5'])),
       { threads: 1 },
     );
-    // Bit-identical: the same options reach the same functions.
-    expect(
+    // The same options reach the same functions: bit-identical at 50e9ba3, where the fixture was
+    // made. Since then the shared sample mean (src/statistics/sample.ts, compensated, R's to the
+    // bit) centres model columns, which moves the optimiser's stopping point by ~1e-9 relative
+    // (worst 7.1e-9, a df); NUMBERS_AS_BEFORE keeps a margin and is far below any change of options.
+    expectSameNumbers(
       a.outcomes.map((o) => ({
         instrument: o.instrument,
         differences: o.differences.map((d) => ({ arm: d.arm, visit: d.visit, estimate: d.estimate, se: d.se, df: d.df, pValue: d.pValue })),
         effectSizes: o.effectSizes.map((e) => ({ visit: e.visit, basis: e.basis, estimate: e.estimate, ci: e.ci, standardizer: e.standardizer })),
         nClusters: o.models.map((m) => m.nClusters),
       })),
-    ).toEqual(before.outcomes);
+      before.outcomes,
+    );
     expect(a.subgroups.status).toBe('done');
     if (a.subgroups.status === 'done') {
-      expect(a.subgroups.result.tests.map((t) => ({ instrument: t.instrument, variable: t.variable, statistic: t.statistic, numDf: t.numDf, pValue: t.pValue, pAdjusted: t.pAdjusted }))).toEqual(before.subgroups);
+      expectSameNumbers(a.subgroups.result.tests.map((t) => ({ instrument: t.instrument, variable: t.variable, statistic: t.statistic, numDf: t.numDf, pValue: t.pValue, pAdjusted: t.pAdjusted })), before.subgroups);
     }
     expect(a.clinicalSignificance.status).toBe('done');
     if (a.clinicalSignificance.status === 'done') {

@@ -3,23 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT_PRIMARY_NOT_ESTIMABLE, runCli, type CliIo } from '../../src/cli/main.js';
+import { EXIT_PRIMARY_NOT_ESTIMABLE, runCli } from '../../src/cli/main.js';
+import { capture } from './capture.js';
 import { analysisPlanJsonSchema } from '../../src/analysis/plan.js';
 import { ROOT, readJson } from '../analysis/helpers.js';
-
-function capture(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout: (t: string) => {
-      io.out += t;
-    },
-    stderr: (t: string) => {
-      io.err += t;
-    },
-  };
-  return io;
-}
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'rcteval-cli-'));

@@ -4,9 +4,9 @@
  * WHO-5 and PSP, Jacobson–Truax b from the EQ-5D index's population norm, none for MHRM).
  */
 import { describe, expect, it } from 'vitest';
-import { clinicalSignificance } from '../../src/clinical-significance/index.js';
+import { clinicalSignificance } from '../../src/clinical-significance/clinical-significance.js';
 import { getInstrument } from '../../src/instruments/index.js';
-import { simulateTrialData } from '../../src/simulate/index.js';
+import { simulateTrialData } from '../../src/simulate/trial-data.js';
 
 const { data: trial } = simulateTrialData({ seed: 3 });
 

@@ -1,13 +1,10 @@
 /** Bad input throws ArgumentError naming the argument and the value; numerical trouble is a diagnostic. */
 import { describe, expect, it } from 'vitest';
-import {
-  clinicalCutoff,
-  clinicalSignificance,
-  compareClinicalSignificance,
-  numberNeededToTreat,
-  probabilityOfSuperiority,
-  proportionalOddsComparison,
-} from '../../src/clinical-significance/index.js';
+import { clinicalCutoff } from '../../src/clinical-significance/cutoff.js';
+import { clinicalSignificance } from '../../src/clinical-significance/clinical-significance.js';
+import { compareClinicalSignificance } from '../../src/clinical-significance/compare.js';
+import { numberNeededToTreat } from '../../src/clinical-significance/nnt.js';
+import { probabilityOfSuperiority, proportionalOddsComparison } from '../../src/clinical-significance/ordinal.js';
 import { argErr } from './fixture.js';
 
 

@@ -1,6 +1,6 @@
 /** The @example lines of the TSDoc in src/clinical-significance, asserted. */
 import { describe, expect, it } from 'vitest';
-import * as C from '../../src/clinical-significance/index.js';
+import * as C from '../../src/index.js';
 
 describe('documentation examples (src/clinical-significance)', () => {
   it('clinicalCutoff', () => {

@@ -2,7 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ArgumentError } from '../../src/errors/index.js';
-import type { ChangeCategory, ChangeStatus, CutoffType, RciMethod, BaselineSdSource, RciParameterRow } from '../../src/clinical-significance/index.js';
+import type {
+  ChangeCategory,
+  ChangeStatus,
+  CutoffType,
+  RciMethod,
+  BaselineSdSource,
+  RciParameterRow,
+} from '../../src/clinical-significance/types.js';
 
 /** The R script writes the same fields as the library's parameter rows. */
 export type RParameterRow = RciParameterRow;

@@ -1,14 +1,9 @@
 /** Properties that hold for any data: direction mirroring, missingness, invariances, arm swapping. */
 import { describe, expect, it } from 'vitest';
-import {
-  clinicalSignificance,
-  compareClinicalSignificance,
-  probabilityOfSuperiority,
-  proportionalOddsComparison,
-  type ChangeCategory,
-  type ClinicalSignificanceArrays,
-  type RciMethod,
-} from '../../src/clinical-significance/index.js';
+import { clinicalSignificance } from '../../src/clinical-significance/clinical-significance.js';
+import { compareClinicalSignificance } from '../../src/clinical-significance/compare.js';
+import { probabilityOfSuperiority, proportionalOddsComparison } from '../../src/clinical-significance/ordinal.js';
+import { type ChangeCategory, type ClinicalSignificanceArrays, type RciMethod } from '../../src/clinical-significance/types.js';
 import { createRng } from '../../src/random/rng.js';
 
 const METHODS: RciMethod[] = ['jacobson-truax', 'gulliksen-lord-novick', 'edwards-nunnally', 'hageman-arrindell'];

@@ -3,14 +3,10 @@
  * chisq.test, fisher.test, ordinal::clm, wilcox.test).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  clinicalSignificance,
-  compareClinicalSignificance,
-  probabilityOfSuperiority,
-  proportionalOddsComparison,
-  type CategoryCountRow,
-  type ClinicalSignificanceClassification,
-} from '../../src/clinical-significance/index.js';
+import { clinicalSignificance } from '../../src/clinical-significance/clinical-significance.js';
+import { compareClinicalSignificance } from '../../src/clinical-significance/compare.js';
+import { probabilityOfSuperiority, proportionalOddsComparison } from '../../src/clinical-significance/ordinal.js';
+import { type CategoryCountRow, type ClinicalSignificanceClassification } from '../../src/clinical-significance/types.js';
 import { fixture, relErr, worst, type R2x2, type RConfig } from './fixture.js';
 
 const { data } = fixture;

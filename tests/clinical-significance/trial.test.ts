@@ -1,11 +1,12 @@
 /** clinicalSignificance on TrialData: the registry's role, missing data, and the synthetic SFT truth. */
 import { describe, expect, it } from 'vitest';
-import { clinicalSignificance, compareClinicalSignificance } from '../../src/clinical-significance/index.js';
+import { clinicalSignificance } from '../../src/clinical-significance/clinical-significance.js';
+import { compareClinicalSignificance } from '../../src/clinical-significance/compare.js';
 import { trialToRows } from '../../src/data/index.js';
 import { argErr as thrown } from './fixture.js';
 import { normalCdf } from '../../src/distributions/index.js';
 import { getInstrument } from '../../src/instruments/index.js';
-import { simulateTrialData } from '../../src/simulate/index.js';
+import { simulateTrialData } from '../../src/simulate/trial-data.js';
 
 const { data: trial } = simulateTrialData({ seed: 3 });
 const pspNorms = {

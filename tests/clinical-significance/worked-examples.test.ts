@@ -3,7 +3,10 @@
  * Where each number comes from is said next to it.
  */
 import { describe, expect, it } from 'vitest';
-import { clinicalCutoff, clinicalSignificance, numberNeededToTreat, RCI_METHODS } from '../../src/clinical-significance/index.js';
+import { clinicalCutoff } from '../../src/clinical-significance/cutoff.js';
+import { clinicalSignificance } from '../../src/clinical-significance/clinical-significance.js';
+import { numberNeededToTreat } from '../../src/clinical-significance/nnt.js';
+import { RCI_METHODS } from '../../src/clinical-significance/methods.js';
 import { normalQuantile } from '../../src/distributions/index.js';
 import { relErr } from './fixture.js';
 

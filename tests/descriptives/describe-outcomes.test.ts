@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeOutcomes } from '../../src/descriptives/describe-outcomes.js';
-import { quantileSorted } from '../../src/descriptives/stats.js';
+import { quantileSorted } from '../../src/statistics/sample.js';
 import { ArgumentError } from '../../src/errors/index.js';
 import { handTrial } from './hand-example.js';
 import { expectClose, loadSample, rFixture, sampleMd5 } from './sample.js';

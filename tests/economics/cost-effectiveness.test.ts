@@ -4,7 +4,7 @@ import { costEffectiveness, type CostEffectivenessResult } from '../../src/econo
 import { openWorkerPool } from '../../src/parallel/pool.js';
 import { normalCdf as pnorm } from '../../src/distributions/normal.js';
 import { ArgumentError, ValidationError } from '../../src/errors/index.js';
-import { simulateTrialData } from '../../src/simulate/index.js';
+import { simulateTrialData } from '../../src/simulate/trial-data.js';
 import { fixture, fixtureInput, rejected, synthetic } from './helpers.js';
 
 const sameNumbers = (a: CostEffectivenessResult, b: CostEffectivenessResult) => {

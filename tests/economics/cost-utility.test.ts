@@ -14,7 +14,7 @@ import {
   DEFAULT_WTP_QALY,
 } from '../../src/economics/index.js';
 import { ArgumentError, ValidationError } from '../../src/errors/index.js';
-import { simulateTrialData } from '../../src/simulate/index.js';
+import { simulateTrialData } from '../../src/simulate/trial-data.js';
 import { rejected, thrown } from './helpers.js';
 import { HORIZONS, qalyFixture, qalyInput, relErr } from './qaly-fixture.js';
 

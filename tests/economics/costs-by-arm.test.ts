@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attachCosts, checkCostParticipants, costsByArm, participantCostTotals, type CostParticipant } from '../../src/economics/index.js';
 import { ArgumentError, ValidationError } from '../../src/errors/index.js';
-import { simulateTrialData } from '../../src/simulate/index.js';
+import { simulateTrialData } from '../../src/simulate/trial-data.js';
 import { thrown } from './helpers.js';
 
 const small: CostParticipant[] = [

@@ -8,7 +8,7 @@ import { standardizedModelEffect } from '../../src/effect-size/index.js';
 import { fitLmm } from '../../src/models/lmm/fit.js';
 import { contrast } from '../../src/models/emmeans/contrast.js';
 import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
-import { simulateTrialData } from '../../src/simulate/index.js';
+import { simulateTrialData } from '../../src/simulate/trial-data.js';
 
 describe('standardizedModelEffect on a fitted mixed model (synthetic SFT trial)', () => {
   it('PSP: d at 9 and 15 months lies within 3 SE of the true 0.3 and 0.12 SD, and takes a contrast row as it is', () => {

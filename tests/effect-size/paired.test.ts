@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError } from '../../src/errors/index.js';
 import { pairedD, pairedG, type PairedType } from '../../src/effect-size/index.js';
 import { loadFixture, num, relErr } from '../distributions/fixture.js';
+import { argumentErrorOf } from '../errors/helpers.js';
 
 interface Est {
   estimate: number;
@@ -129,15 +129,7 @@ describe('paired properties', () => {
 });
 
 describe('paired bad input', () => {
-  function argOf(fn: () => unknown): ArgumentError {
-    try {
-      fn();
-    } catch (e) {
-      expect(e).toBeInstanceOf(ArgumentError);
-      return e as ArgumentError;
-    }
-    throw new Error('expected an ArgumentError');
-  }
+  const argOf = argumentErrorOf;
   it('arrays of different length name y and its value', () => {
     const e = argOf(() => pairedD([1, 2, 3], [1, 2]));
     expect(e.argument).toBe('y');

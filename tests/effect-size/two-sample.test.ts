@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../../src/errors/index.js';
 import { cohensD, glassDelta, hedgesCorrectionFactor, hedgesG, type Alternative, type EffectSizeResult } from '../../src/effect-size/index.js';
 import { loadFixture, num, relErr } from '../distributions/fixture.js';
+import { argumentErrorOf } from '../errors/helpers.js';
 
 interface Est {
   estimate: number;
@@ -150,15 +151,7 @@ describe('properties', () => {
 });
 
 describe('bad input throws ArgumentError naming the argument and value', () => {
-  function argOf(fn: () => unknown): ArgumentError {
-    try {
-      fn();
-    } catch (e) {
-      expect(e).toBeInstanceOf(ArgumentError);
-      return e as ArgumentError;
-    }
-    throw new Error('expected an ArgumentError');
-  }
+  const argOf = argumentErrorOf;
   it('fewer than two values in an arm', () => {
     const e = argOf(() => cohensD([1], [1, 2, 3]));
     expect(e.argument).toBe('x');

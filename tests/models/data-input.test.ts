@@ -9,7 +9,7 @@ import type { DanfoLike } from '../../src/data/frame-like.js';
 import { ArgumentError } from '../../src/errors/index.js';
 import { fitLmm } from '../../src/models/lmm/fit.js';
 import { fitOls } from '../../src/models/ols/fit.js';
-import { simulateTrialData } from '../../src/simulate/index.js';
+import { simulateTrialData } from '../../src/simulate/trial-data.js';
 
 /** The declared shape of a danfo.js DataFrame's accessors (danfojs-node's typings). */
 interface DanfoDataFrameTypes {

@@ -8,7 +8,6 @@
  * Chromium is Debian's `chromium` (.ci/run installs it), driven with --dump-dom as in
  * tests/report/browser.test.ts; without it the Chromium part is skipped, loudly.
  */
-import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -19,6 +18,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { expectRel, loadFixture } from '../models/fixture-helpers.js';
 import { LMM_FIXED, LMM_OBJECTIVE } from '../tolerances.js';
 import { runSftPipeline, type PipelineResult } from './sft-pipeline.js';
+import { chromiumOrWarn, runChromium } from '../chromium.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -29,28 +29,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
  */
 export const CORE_GZIP_BUDGET = 330_000;
 
-function findChromium(): string | null {
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    try {
-      const p = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
-      if (p) return p;
-    } catch {
-      // not installed under this name
-    }
-  }
-  return null;
-}
-
-const chromium = findChromium();
-if (!chromium) {
-  console.warn(
-    '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' +
-      '!! SKIPPING the test of rcteval in a browser (tests/package/browser.test.ts): !!\n' +
-      '!! chromium is not installed. Install it (apt-get install -y                 !!\n' +
-      '!! --no-install-recommends chromium), as .ci/run does, to run it.           !!\n' +
-      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n',
-  );
-}
+const chromium = chromiumOrWarn('the test of rcteval in a browser (tests/package/browser.test.ts)');
 
 describe('the core bundled for the browser', () => {
   it('bundles with no Node built-in, no vega, no warning, and within the size budget', async () => {
@@ -128,20 +107,8 @@ describe.skipIf(!chromium)('rcteval in headless Chromium', () => {
     // Node's numbers first (this blocks the event loop, so not while the page is being served).
     const node = (await runSftPipeline(csv('sft-participants.csv'), csv('sft-measurements.csv'))).result;
 
-    // execFile, not spawnSync: the server answers from this process's event loop.
-    const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
-      execFile(
-        chromium!,
-        [
-          '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`,
-          '--enable-logging=stderr', '--v=0', '--virtual-time-budget=60000', '--dump-dom', `http://127.0.0.1:${port}/`,
-        ],
-        // A hung browser must not hang the suite: the child has its own, generous limit.
-        { encoding: 'utf8', timeout: 600_000, maxBuffer: 200 * 1024 * 1024 },
-        (_error, out, err) => resolve({ stdout: out ?? '', stderr: err ?? '' }),
-      );
-    });
+    // runChromium is asynchronous: the server answers from this process's event loop.
+    const { stdout, stderr } = await runChromium(chromium!, ['--dump-dom', `http://127.0.0.1:${port}/`], join(dir, 'profile'), 60_000);
     const text = (id: string): string | null => {
       const m = new RegExp(`<pre id="${id}">([^<]*)</pre>`).exec(stdout);
       return m ? m[1]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&') : null;

@@ -67,6 +67,10 @@ describe('an installed copy, imported by a plain node process', () => {
       logLevel: 'silent',
     });
     writeFileSync(join(installed, 'package.json'), readFileSync(join(ROOT, 'package.json')));
+    // A package scope of its own: inside the repository's scope, Node would resolve 'rcteval' to
+    // the repository itself (package self-reference, before node_modules), i.e. to a stale or
+    // missing dist/, not to the copy installed here.
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'rcteval-consumer', private: true, type: 'module' }));
     const script = join(dir, 'consumer.mjs');
     writeFileSync(
       script,

@@ -2,9 +2,8 @@
  * End to end: open the written report in headless Chromium (Debian's `chromium`, which
  * .ci/run installs), check that the page logs nothing to the console and requests nothing,
  * that every figure is drawn with a size and marks, and save a screenshot to tests/output/.
- * No driver library: chromium's own --dump-dom and --screenshot through child_process.
+ * No driver library: chromium's own --dump-dom and --screenshot (tests/chromium.ts).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,39 +13,10 @@ import { writeReport } from '../../src/report/write.js';
 import { modelFigures } from '../../src/report/model.js';
 import { ROOT, cachedAnalysis, mixedPlan } from '../analysis/helpers.js';
 import { withSections } from './fixtures.js';
+import { chromiumOrWarn, runChromium } from '../chromium.js';
 
-function findChromium(): string | null {
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    try {
-      const p = execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
-      if (p) return p;
-    } catch {
-      // not installed under this name
-    }
-  }
-  return null;
-}
-
-const chromium = findChromium();
-if (!chromium) {
-  console.warn(
-    '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' +
-      '!! SKIPPING the headless-browser test of the HTML report: chromium is not  !!\n' +
-      '!! installed. Install it (apt-get install -y --no-install-recommends       !!\n' +
-      '!! chromium), as .ci/run does, to run it.                                   !!\n' +
-      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n',
-  );
-}
-
-function run(args: string[], profile: string): { stdout: string; stderr: string; status: number | null } {
-  const r = spawnSync(
-    chromium!,
-    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`, '--enable-logging=stderr', '--v=0', '--virtual-time-budget=10000', ...args],
-    // A hung browser would block the event loop, out of reach of vitest's test timeout: the spawn has its own, generous one.
-    { encoding: 'utf8', timeout: 600_000, maxBuffer: 200 * 1024 * 1024 },
-  );
-  return { stdout: r.stdout ?? '', stderr: r.stderr ?? '', status: r.status };
-}
+const chromium = chromiumOrWarn('the headless-browser test of the HTML report');
+const run = (args: string[], profile: string) => runChromium(chromium!, args, profile, 10_000);
 
 // Measures each figure in the page and writes the result into the DOM for --dump-dom to carry out.
 const PROBE = `<script>
@@ -73,7 +43,7 @@ describe.skipIf(!chromium)('the report in headless Chromium', () => {
     const page = join(dir, 'report.html');
 
     // 1. The report as written: nothing in the console (a blocked request or a CSP violation would log there).
-    const plain = run(['--dump-dom', pathToFileURL(page).href], join(dir, 'profile-1'));
+    const plain = await run(['--dump-dom', pathToFileURL(page).href], join(dir, 'profile-1'));
     expect(plain.stdout).toContain('<figure class="figure"');
     const consoleLines = plain.stderr.split('\n').filter((l) => /CONSOLE|Refused to|net::ERR|Failed to load/i.test(l));
     expect(consoleLines, consoleLines.join('\n')).toEqual([]);
@@ -84,7 +54,7 @@ describe.skipIf(!chromium)('the report in headless Chromium', () => {
       .replace('</body>', `${PROBE}\n</body>`);
     const probePage = join(dir, 'probe.html');
     writeFileSync(probePage, probed);
-    const dom = run(['--dump-dom', pathToFileURL(probePage).href], join(dir, 'profile-2')).stdout;
+    const dom = (await run(['--dump-dom', pathToFileURL(probePage).href], join(dir, 'profile-2'))).stdout;
     const m = /<pre id="render-check">([^<]*)<\/pre>/.exec(dom);
     expect(m, 'the probe did not run').not.toBeNull();
     const figures = JSON.parse(m![1]!.replace(/&quot;/g, '"').replace(/&amp;/g, '&')) as { id: string; width: number; height: number; marks: number }[];
@@ -99,7 +69,7 @@ describe.skipIf(!chromium)('the report in headless Chromium', () => {
     const outDir = join(ROOT, 'tests', 'output');
     mkdirSync(outDir, { recursive: true });
     const shot = join(outDir, 'report-screenshot.png');
-    run([`--screenshot=${shot}`, '--window-size=1280,2400', '--hide-scrollbars', pathToFileURL(page).href], join(dir, 'profile-3'));
+    await run([`--screenshot=${shot}`, '--window-size=1280,2400', '--hide-scrollbars', pathToFileURL(page).href], join(dir, 'profile-3'));
     expect(statSync(shot).size).toBeGreaterThan(50_000);
     expect(readFileSync(shot).subarray(1, 4).toString('ascii')).toBe('PNG');
   });

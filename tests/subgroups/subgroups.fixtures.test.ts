@@ -10,29 +10,15 @@
  * estimates to LMM_FIXED of their SE, SEs LMM_FIXED, Satterthwaite df LMM_DF, F LMM_F, the LRT
  * statistic LMM_CHISQ. OLS is closed form (1e-8).
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateTrial } from '../../src/data/validate.js';
 import { subgroupAnalysis, type SubgroupEffect, type SubgroupVariableResult } from '../../src/subgroups/analysis.js';
-import type { SubgroupSpec } from '../../src/subgroups/definitions.js';
 import { expectRel, track, worst } from '../models/fixture-helpers.js';
+import { subgroupFixture, subgroupSpecs, subgroupTrial } from './fixture.js';
 import { LMM_CHISQ, LMM_DF, LMM_F, LMM_FIXED, LMM_P, P_FLOOR } from '../tolerances.js';
 
-const fx = JSON.parse(readFileSync(new URL('../fixtures/r/subgroups/subgroups.json', import.meta.url), 'utf8'));
-const rowsOf = (t: Record<string, unknown[]>) => t[Object.keys(t)[0]!]!.map((_, i) => Object.fromEntries(Object.keys(t).map((k) => [k, t[k]![i]])));
-const trial = validateTrial(
-  { participants: rowsOf(fx.participants), measurements: rowsOf(fx.measurements) },
-  { design: { arms: ['control', 'SFT'], visits: ['baseline', '9m', '15m'], instruments: ['PSP'], ungroupedArms: ['control'] } },
-);
-
-const specs: Record<string, SubgroupSpec> = {
-  chapter: { kind: 'diagnosis-chapter', prespecified: true },
-  ageBand: { kind: 'age-band', prespecified: true },
-  tsd: { kind: 'time-since-diagnosis' },
-  sex: { kind: 'sex' },
-  baselineLevel: { kind: 'baseline-level', prespecified: true },
-  cohort: { kind: 'column', column: 'cohort' },
-};
+const fx = subgroupFixture;
+const trial = subgroupTrial;
+const specs = subgroupSpecs;
 const keys = Object.keys(specs);
 
 function compareEffects(effects: SubgroupEffect[], r: any, mixed: boolean, label: string) {

@@ -17,6 +17,7 @@ import type { RegisterPlan } from '../plan.js';
 import { errorInfo, finiteOrNull, intervalOrNull, plainDiagnostics } from '../internal.js';
 import type { MaybeEstimateRow, RegisterBedDays, RegisterBedDaysByArm, RegisterCategoryContrast, RegisterContrastRow, RegisterRateRatio, RegisterSection, RegisterShareRow } from '../types.js';
 import type { AnalysisContext, SectionAdapter } from './types.js';
+import type { Diagnostic } from '../../errors/index.js';
 
 function notEstimableRow(reason: string, ciLevel: number): MaybeEstimateRow {
   return { estimable: false, reason, estimate: null, se: null, df: null, statistic: null, pValue: null, ci: null, ciLevel };
@@ -312,7 +313,7 @@ async function runRegister(ctx: AnalysisContext, plan: RegisterPlan): Promise<Re
   }
   const contrastResults = contrasts.map((st) => categoryContrast(ctx, st, labels[st]!, rows, s));
   const bed = plan.bedDays === null ? null : bedDays(ctx, trial.register, s, plan.bedDays);
-  const diagnostics = [];
+  const diagnostics: Diagnostic[] = [];
   const dropped = trial.register.filter((r) => r.status !== null && !statuses.includes(r.status)).length;
   if (dropped > 0) {
     diagnostics.push({ code: 'register-status-not-analysed', severity: 'info' as const, message: `${dropped} register row(s) have a status outside plan.register.statuses and are left out of the shares and contrasts` });

@@ -3,6 +3,7 @@
  * estimates (replicates, jackknife influence values, percentile and BCa intervals).
  */
 import type { Diagnostic } from '../../errors/index.js';
+import { sd } from '../../statistics/sample.js';
 import type { BootstrapEstimate, CiType } from '../types.js';
 import { bcaInterval, percentileInterval } from './intervals.js';
 import type { UnitStratum } from './kernel.js';
@@ -128,21 +129,8 @@ export function jackknifeInfluence(stat: SumStatistic, data: UnitData): Float64A
 
 /** Sample standard deviation (n − 1) of the finite values, as R's `sd`. */
 export function finiteSd(t: ArrayLike<number>): { sd: number; n: number } {
-  let n = 0;
-  let mean = 0;
-  for (let i = 0; i < t.length; i++) {
-    const v = t[i]!;
-    if (Number.isFinite(v)) {
-      n++;
-      mean += (v - mean) / n;
-    }
-  }
-  let ss = 0;
-  for (let i = 0; i < t.length; i++) {
-    const v = t[i]!;
-    if (Number.isFinite(v)) ss += (v - mean) * (v - mean);
-  }
-  return { sd: n > 1 ? Math.sqrt(ss / (n - 1)) : Number.NaN, n };
+  const finite = Array.prototype.filter.call(t, Number.isFinite) as number[];
+  return { sd: sd(finite), n: finite.length };
 }
 
 /** Summarise a statistic's replicates into a {@link BootstrapEstimate}. */

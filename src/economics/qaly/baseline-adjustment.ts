@@ -13,6 +13,7 @@ import type { CostParticipant } from '../types.js';
 import type { AllowNegative } from '../validate.js';
 import type { QalyHorizonResult } from './qaly.js';
 import { checkValueRows } from './rows.js';
+import type { CountsBy } from '../../results/types.js';
 
 /** One participant's outcome and its baseline value. */
 export interface BaselinePair {
@@ -55,7 +56,7 @@ export interface BaselineAdjustedResult {
   control: string;
   treated: string;
   /** Complete cases (outcome and baseline present) per arm; both rows use the same cases. */
-  n: { control: number; treated: number };
+  n: CountsBy<'control' | 'treated'>;
   /** Participants of the two arms left out for a missing outcome or baseline. */
   excluded: { control: number; treated: number };
   /** Mean outcome and mean baseline by arm (complete cases). */

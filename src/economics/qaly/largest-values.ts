@@ -10,6 +10,7 @@ import { chooseArms } from '../effects.js';
 import type { CostParticipant } from '../types.js';
 import type { AllowNegative } from '../validate.js';
 import { checkValueRows } from './rows.js';
+import type { CountsBy } from '../../results/types.js';
 
 /** One participant's value of the measure. */
 export interface MeasureValue {
@@ -37,7 +38,7 @@ export interface MeanDifference {
   estimate: number;
   meanControl: number;
   meanTreated: number;
-  n: { control: number; treated: number };
+  n: CountsBy<'control' | 'treated'>;
 }
 
 /** Result of {@link influenceOfLargest}. */
@@ -46,7 +47,7 @@ export interface LargestValuesResult {
   treated: string;
   share: number;
   /** Participants of the two arms with a value. */
-  n: { control: number; treated: number };
+  n: CountsBy<'control' | 'treated'>;
   /** Participants left out for a missing value. */
   missing: { control: number; treated: number };
   /** k = ⌈share · n⌉ participants with the largest values, both arms pooled (ties broken by input order). */

@@ -10,6 +10,7 @@ import { isCalendarDate } from '../../data/schema.js';
 import { defaultInstruments, getInstrument, scoreProblem, type InstrumentRegistry } from '../../instruments/registry.js';
 import { EQ5D_INDEX } from '../../instruments/defaults.js';
 import { checkValueRows } from './rows.js';
+import type { Estimate } from '../../results/types.js';
 
 /** A participant as the QALY functions need it (a subset of the data module's `Participant`). */
 export interface QalyParticipant {
@@ -92,7 +93,7 @@ export interface ParticipantQaly {
 }
 
 /** Mean QALYs of one arm over a horizon. */
-export interface ArmQaly {
+export interface ArmQaly extends Estimate {
   arm: string;
   /** Mean discounted QALYs. */
   estimate: number;
@@ -100,7 +101,6 @@ export interface ArmQaly {
   se: number | null;
   /** t interval with n − 1 df, `null` with fewer than 2 participants. */
   ci: [number, number] | null;
-  ciLevel: number;
   df: number;
   sd: number | null;
   /** Mean undiscounted QALYs. */

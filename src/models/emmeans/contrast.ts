@@ -10,12 +10,13 @@
  */
 import { ArgumentError } from '../../errors/index.js';
 import { P_ADJUST_METHODS, pAdjust, type PAdjustMethod } from '../../inference/p-adjust.js';
-import { notEstimable, waldRow, type WaldRow } from '../../results/not-estimable.js';
+import { notEstimable, waldRow } from '../../results/not-estimable.js';
 import { estimateLinear, viewOf, type MarginalMeans } from './marginal-means.js';
 import { checkOneOf, checkOptions, isPlainObject, optionKeys } from '../../errors/checks.js';
 
 const CONTRAST_OPTION_KEYS = optionKeys<ContrastOptions>()(['adjust', 'family', 'reference', 'ciLevel']);
 import { onResponseScale } from './response-scale.js';
+import type { WaldEstimate } from '../../results/types.js';
 
 export type ContrastMethod = 'pairwise' | 'revpairwise' | 'trt.vs.ctrl' | Record<string, number[]>;
 
@@ -38,11 +39,10 @@ export interface ContrastOptions {
 }
 
 /** A contrast; one of non-estimable means is not estimable itself (null numbers, the reason). */
-export interface ContrastRow extends WaldRow {
+export interface ContrastRow extends WaldEstimate {
   contrast: string;
   /** The `by` levels of this contrast, e.g. `{ visit: '9m' }`. */
   by: Record<string, string>;
-  ciLevel: number;
   /** The adjustment applied to `pValue` and `ci`. */
   adjust: string;
   /** Models with a link: what the estimate is, e.g. `odds ratio`, `rate ratio`, `risk difference`, `difference (logit scale)`. */

@@ -11,10 +11,11 @@
 import { dict, own } from '../../data/own.js';
 import { ArgumentError } from '../../errors/index.js';
 import { fillDesign, type EncodedVariable } from '../../formula/frame.js';
-import { waldRow, type Estimability, type WaldRow } from '../../results/not-estimable.js';
+import { waldRow, type WaldRow } from '../../results/not-estimable.js';
 import { meanOffset, populationAveraged, toResponseScale } from './response-scale.js';
 import { linearModelView, type LinearModelView } from './view.js';
 import { checkCiLevel, checkOneOf, checkOptions, optionKeys } from '../../errors/checks.js';
+import type { Estimability, Estimate } from '../../results/types.js';
 
 export interface MarginalMeansOptions {
   /**
@@ -64,14 +65,11 @@ export interface MarginalMeansOptions {
  * One marginal mean. A mean the design cannot estimate (an arm × visit cell without data,
  * df numerically zero) has `estimable: false`, `null` numbers and the `reason`.
  */
-export interface MarginalMeanRow extends Estimability {
+export interface MarginalMeanRow extends Estimate, Estimability {
   /** The level of each spec factor, e.g. `{ arm: 'SFT', visit: '9m' }`. */
   levels: Record<string, string>;
-  estimate: number | null;
   se: number | null;
   df: number | null;
-  ci: [number, number] | null;
-  ciLevel: number;
 }
 
 export interface MarginalMeans {

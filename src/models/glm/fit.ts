@@ -21,6 +21,7 @@ import { interceptCarrier, irls, negativeBinomialFit, type IrlsFit, type IrlsPro
 import { setGlmOffsetColumns, setGlmState } from './state.js';
 import { registerGlmView } from './view.js';
 import type { GlmCoefficientRow, GlmControl, GlmFit, GlmOptions, GlmVcovType, NegativeBinomialTheta } from './types.js';
+import { rankDeficient } from '../../errors/diagnostics.js';
 
 // Before any fit: marginalMeans, contrast and anova find GLM fits through this view.
 registerGlmView();
@@ -278,12 +279,9 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
   const names = fit.kept.map((j) => frame.spec.columnNames[j]!);
   const droppedColumns = fit.aliased.map((j) => frame.spec.columnNames[j]!);
   if (droppedColumns.length) {
-    diagnostics.push({
-      code: 'rank-deficient',
-      severity: 'warning',
-      message: `The design is rank deficient: ${droppedColumns.map((c) => `"${c}"`).join(', ')} ${droppedColumns.length === 1 ? 'is a linear combination of earlier columns and was' : 'are linear combinations of earlier columns and were'} dropped, as R's glm does (its NA coefficients). Check for collinear covariates or empty factor cells.`,
-      details: { droppedColumns },
-    });
+    diagnostics.push(
+      rankDeficient(droppedColumns, { design: 'The design', others: 'earlier', asR: "R's glm does (its NA coefficients)", hint: 'Check for collinear covariates or empty factor cells.' }),
+    );
   }
   if (frame.dropped.total > 0) {
     diagnostics.push({

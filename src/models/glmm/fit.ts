@@ -33,6 +33,7 @@ import { agqDeviance, conditionalCovariances, laplaceDeviance, pirls, type GlmmP
 import { setGlmmState } from './state.js';
 import { registerGlmmView } from './view.js';
 import type { GlmmFamilyName, GlmmFit, GlmmFixedEffectRow, GlmmOptions } from './types.js';
+import { rankDeficient } from '../../errors/diagnostics.js';
 
 // Before any fit: marginalMeans, contrast and anova find GLMM fits through this view.
 registerGlmmView();
@@ -379,12 +380,7 @@ function collectDiagnostics(
     }
   }
   if (c.droppedColumns.length) {
-    out.push({
-      code: 'rank-deficient',
-      severity: 'warning',
-      message: `The fixed-effects design is rank deficient: ${c.droppedColumns.map((x) => `"${x}"`).join(', ')} ${c.droppedColumns.length === 1 ? 'is' : 'are'} a linear combination of other columns and ${c.droppedColumns.length === 1 ? 'was' : 'were'} dropped, as R does. Check for collinear covariates or empty cells.`,
-      details: { droppedColumns: c.droppedColumns },
-    });
+    out.push(rankDeficient(c.droppedColumns, { design: 'The fixed-effects design', others: 'other', asR: 'R does', hint: 'Check for collinear covariates or empty cells.' }));
   }
   const dr = c.frame.dropped;
   if (dr.total > 0) {

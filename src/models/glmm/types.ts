@@ -9,6 +9,7 @@ import type { FrameOptions } from '../../formula/frame.js';
 import type { FamilyName, LinkName } from '../glm/family.js';
 import type { CorrelationRow, LmmFit, RandomEffectsTable, VarianceComponentRow } from '../lmm/types.js';
 import type { OptimizeOptions } from '../optimize.js';
+import type { Estimability, Estimate } from '../../results/types.js';
 
 /** Families `fitGlmm` fits. */
 export type GlmmFamilyName = Extract<FamilyName, 'binomial' | 'poisson' | 'negativeBinomial'>;
@@ -48,7 +49,7 @@ export interface GlmmOptions extends FrameOptions {
 }
 
 /** A row of the fixed-effects table (Wald z). */
-export interface GlmmFixedEffectRow {
+export interface GlmmFixedEffectRow extends Estimate, Estimability {
   term: string;
   /** The estimate where the optimiser stopped (under separation it runs off towards ±∞). */
   estimate: number;
@@ -57,9 +58,6 @@ export interface GlmmFixedEffectRow {
   /** z = estimate / se; null when not estimable. */
   statistic: number | null;
   pValue: number | null;
-  ci: [number, number] | null;
-  ciLevel: number;
-  estimable: boolean;
   /** Why the Wald quantities are not estimable (e.g. separation), else null. */
   reason: string | null;
 }

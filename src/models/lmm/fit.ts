@@ -16,7 +16,7 @@ import { dictFrom, own } from '../../data/own.js';
 import { detectRankDeficiency, nullBasis } from '../../linalg/dense.js';
 import { coefficientsToOriginal, covarianceToOriginal, toOriginal } from '../centring.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
-import { minimizeBounded } from '../optimize.js';
+import { minimizeBounded, optimizerReport } from '../optimize.js';
 import { checkResponseVaries, waldRow } from '../../results/not-estimable.js';
 import { lambdaBlocks, type Solution } from './deviance.js';
 import { canonicalTheta, conditioningDiagnostics, makeObjective, polishBoundary, type Objective, type ZColumnStats } from './objective.js';
@@ -30,6 +30,7 @@ import { fixedCrossProduct, type CrossProducts, type ReTerm } from './structure.
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
 import { checkBoolean, checkCiLevel, checkInteger, checkOptions, optionKeys } from '../../errors/checks.js';
 import { formatNumberLevel } from '../../formula/levels.js';
+import { rankDeficient } from '../../errors/diagnostics.js';
 
 // Before any fit: marginalMeans, contrast and anova find LMM fits through this view.
 registerLmmView();
@@ -256,13 +257,7 @@ export function checkLevelCounts(terms: readonly ReTerm[], nLevels: readonly num
 
 /** The warning for fixed-effect columns dropped as aliased. */
 export function rankDeficientDiagnostic(droppedColumns: string[]): Diagnostic {
-  const k = droppedColumns.length;
-  return {
-    code: 'rank-deficient',
-    severity: 'warning',
-    message: `The fixed-effects design is rank deficient: ${droppedColumns.map((c) => `"${c}"`).join(', ')} ${k === 1 ? 'is' : 'are'} a linear combination of other columns and ${k === 1 ? 'was' : 'were'} dropped, as R does. Check for collinear covariates or empty arm × visit cells.`,
-    details: { droppedColumns },
-  };
+  return rankDeficient(droppedColumns, { design: 'The fixed-effects design', others: 'other', asR: 'R does', hint: 'Check for collinear covariates or empty arm × visit cells.' });
 }
 
 /** Fit from a built model frame (the stage after `buildModelFrame`). */
@@ -594,14 +589,7 @@ export function fitObjective(prep: PreparedFit): { fit: Omit<LmmFit, 'state'>; s
     residuals: new Float64Array(0),
     rows: prep.rows,
     ddf,
-    optimizer: {
-      method: 'bounded Nelder-Mead, then projected Newton on finite differences',
-      evaluations: opt.evaluations,
-      converged: opt.converged,
-      message: opt.converged ? 'converged' : opt.message,
-      log: opt.log,
-      gradient: opt.gradient,
-    },
+    optimizer: optimizerReport(opt),
     droppedColumns: prep.droppedColumns,
     singular,
     diagnostics,

@@ -9,7 +9,8 @@
  */
 import { ArgumentError, type Diagnostic } from '../../errors/index.js';
 import { choleskyInPlace, inverseFromCholesky } from '../../linalg/dense.js';
-import { isBinaryColumn, mean, planColumns, powerOfTwoNear, type ColumnPlan } from '../centring.js';
+import { isBinaryColumn, planColumns, powerOfTwoNear, type ColumnPlan } from '../centring.js';
+import { mean } from '../../statistics/sample.js';
 import { evaluateDeviance, type DevianceParts, type Solution } from './deviance.js';
 import { combineCrossProducts, fixedCrossProduct, formCrossProducts, type CrossProducts, type InternalColumns, type ReTerm } from './structure.js';
 

@@ -5,9 +5,9 @@
  */
 import type { FitState } from '../fit-state.js';
 import type { Diagnostic } from '../../errors/index.js';
-import type { Estimability } from '../../results/not-estimable.js';
 import type { FrameOptions } from '../../formula/frame.js';
-import type { OptimizeOptions, OptimizerStep } from '../optimize.js';
+import type { OptimizeOptions, OptimizerReport } from '../optimize.js';
+import type { WaldEstimate } from '../../results/types.js';
 
 /** Denominator degrees of freedom for fixed-effect tests. */
 export type DdfMethod = 'Satterthwaite' | 'Kenward-Roger' | 'asymptotic';
@@ -66,16 +66,11 @@ export interface LmmOptions extends FrameOptions {
  * zero, a non-finite SE) has `estimable: false`, `null` numbers and the `reason`
  * (docs/methods/not-estimable.md).
  */
-export interface FixedEffectRow extends Estimability {
+export interface FixedEffectRow extends WaldEstimate {
   term: string;
   estimate: number;
-  se: number | null;
-  df: number | null;
   /** t statistic (z when df is asymptotic). */
   statistic: number | null;
-  pValue: number | null;
-  ci: [number, number] | null;
-  ciLevel: number;
 }
 
 /** A variance (or the residual) of the random-effects structure. */
@@ -145,15 +140,7 @@ export interface LmmFit {
   /** Input row index of each fitted value. */
   rows: Int32Array;
   ddf: DdfMethod;
-  optimizer: {
-    method: string;
-    evaluations: number;
-    converged: boolean;
-    message: string;
-    log: OptimizerStep[];
-    /** Gradient of the objective at the optimum (finite differences). */
-    gradient: number[];
-  };
+  optimizer: OptimizerReport;
   /** Fixed-effect columns dropped for rank deficiency (R-style). */
   droppedColumns: string[];
   singular: boolean;

@@ -15,7 +15,7 @@ import { own } from '../../data/own.js';
 import { detectRankDeficiency, inverseFromCholesky, nullBasis } from '../../linalg/dense.js';
 import { coefficientsToOriginal, covarianceToOriginal, internalDesign, planColumns, toOriginal } from '../centring.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
-import { minimizeBounded } from '../optimize.js';
+import { minimizeBounded, optimizerReport } from '../optimize.js';
 import { checkResponseVaries, waldRow } from '../../results/not-estimable.js';
 import { checkBoolean, checkCiLevel, checkInteger, checkOneOf, checkOptions, optionKeys } from '../../errors/checks.js';
 import { applyPartialNesting, NO_CLUSTER, withRandomTerm } from '../lmm/fit.js';
@@ -26,6 +26,7 @@ import { dfFor, varianceFor, thetaCovariance } from './df.js';
 import { setMmrmState, type MmrmState } from './state.js';
 import { registerMmrmView } from './view.js';
 import type { MmrmCovariance, MmrmDdf, MmrmFit, MmrmOptions } from './types.js';
+import { rankDeficient } from '../../errors/diagnostics.js';
 
 registerMmrmView();
 
@@ -143,12 +144,7 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
     p = kept.length;
     plan = planColumns(X, frame.y, n, p);
     Xi = internalDesign(plan, X, n);
-    diagnostics.push({
-      code: 'rank-deficient',
-      severity: 'warning',
-      message: `The fixed-effects design is rank deficient: ${droppedColumns.map((c) => `"${c}"`).join(', ')} ${aliased.length === 1 ? 'is' : 'are'} a linear combination of other columns and ${aliased.length === 1 ? 'was' : 'were'} dropped, as R does. Check for collinear covariates or empty arm × visit cells.`,
-      details: { droppedColumns },
-    });
+    diagnostics.push(rankDeficient(droppedColumns, { design: 'The fixed-effects design', others: 'other', asR: 'R does', hint: 'Check for collinear covariates or empty arm × visit cells.' }));
   }
   const k = parameterCount(term.structure, V);
   const nTheta = k * groups.length;
@@ -258,14 +254,7 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
     fitted,
     residuals,
     rows: frame.rows,
-    optimizer: {
-      method: 'bounded Nelder-Mead, then projected Newton on finite differences',
-      evaluations: opt.evaluations,
-      converged: opt.converged,
-      message: opt.converged ? 'converged' : opt.message,
-      log: opt.log,
-      gradient: opt.gradient,
-    },
+    optimizer: optimizerReport(opt),
     droppedColumns,
     diagnostics,
   };

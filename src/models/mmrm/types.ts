@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../../errors/index.js';
 import type { FrameOptions } from '../../formula/frame.js';
 import type { CovarianceStructure } from '../../formula/parse.js';
-import type { OptimizeOptions, OptimizerStep } from '../optimize.js';
+import type { OptimizeOptions, OptimizerReport } from '../optimize.js';
 import type { FixedEffectRow } from '../lmm/types.js';
 
 /** Degrees of freedom (and, for Kenward–Roger, the adjusted covariance) of the fixed effects, as mmrm's `method`/`vcov`. */
@@ -87,14 +87,7 @@ export interface MmrmFit {
   fitted: Float64Array;
   residuals: Float64Array;
   rows: Int32Array;
-  optimizer: {
-    method: string;
-    evaluations: number;
-    converged: boolean;
-    message: string;
-    log: OptimizerStep[];
-    gradient: number[];
-  };
+  optimizer: OptimizerReport;
   droppedColumns: string[];
   diagnostics: Diagnostic[];
 }

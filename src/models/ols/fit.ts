@@ -22,6 +22,7 @@ import { checkCiLevel, checkOptions, optionKeys } from '../../errors/checks.js';
 
 const OLS_OPTION_KEYS = optionKeys<OlsOptions>()(['vcov', 'cluster', 'clusterMissing', 'ddf', 'ciLevel', 'levels', 'factors']);
 import { registerOlsView } from './view.js';
+import { rankDeficient } from '../../errors/diagnostics.js';
 
 // Before any fit: marginalMeans, contrast and anova find OLS fits through this view.
 registerOlsView();
@@ -167,12 +168,9 @@ export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, cluster
   const diagnostics: Diagnostic[] = [];
   const droppedColumns = ls.aliased.map((j) => frame.spec.columnNames[j]!);
   if (droppedColumns.length) {
-    diagnostics.push({
-      code: 'rank-deficient',
-      severity: 'warning',
-      message: `The design is rank deficient: ${droppedColumns.map((c) => `"${c}"`).join(', ')} ${droppedColumns.length === 1 ? 'is' : 'are'} a linear combination of earlier columns and ${droppedColumns.length === 1 ? 'was' : 'were'} dropped, as R's lm does (its NA coefficients). Check for duplicated or collinear covariates, or empty factor cells.`,
-      details: { droppedColumns },
-    });
+    diagnostics.push(
+      rankDeficient(droppedColumns, { design: 'The design', others: 'earlier', asR: "R's lm does (its NA coefficients)", hint: 'Check for duplicated or collinear covariates, or empty factor cells.' }),
+    );
   }
   if (frame.dropped.total > 0) {
     const parts = [`${frame.dropped.missingResponse} with a missing response`];

@@ -1,0 +1,59 @@
+/**
+ * Diagnostic codes: `Diagnostic.code` is the `DiagnosticCode` union, so the compiler rejects a
+ * diagnostic whose code is not listed in DIAGNOSTIC_CODES (src/errors/diagnostics.ts). This test
+ * adds the other direction and the list's hygiene: every listed code is used somewhere in src/
+ * (no stale codes), none is listed twice, and the shared builders make what the sites made.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DIAGNOSTIC_CODES, type DiagnosticCode, diagnostic, incompleteCasesExcluded, rankDeficient } from '../../src/errors/diagnostics.js';
+import type { Diagnostic } from '../../src/errors/index.js';
+
+const SRC = new URL('../../src/', import.meta.url).pathname;
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : name.endsWith('.ts') ? [path] : [];
+  });
+}
+const text = sources(SRC)
+  .filter((p) => !p.endsWith('errors/diagnostics.ts'))
+  .map((p) => readFileSync(p, 'utf8'))
+  .join('\n');
+
+// Compile-time: a code outside the union is an error, and so is a plain string.
+// @ts-expect-error 'no-such-code' is not a DiagnosticCode
+export const notACode: Diagnostic = { code: 'no-such-code', severity: 'info', message: '' };
+export const listed: DiagnosticCode = 'rank-deficient';
+
+describe('diagnostic codes', () => {
+  it('are listed once each, in kebab case', () => {
+    expect(new Set(DIAGNOSTIC_CODES).size).toBe(DIAGNOSTIC_CODES.length);
+    for (const c of DIAGNOSTIC_CODES) expect(c).toMatch(/^[a-z]+(-[a-z]+)*$/);
+  });
+
+  it('are each used in src/ (as a quoted literal outside the list)', () => {
+    const unused = DIAGNOSTIC_CODES.filter((c) => !text.includes(`'${c}'`));
+    expect(unused).toEqual([]);
+  });
+
+  it('builders: rankDeficient and incompleteCasesExcluded word the message as the fits did', () => {
+    expect(rankDeficient(['x2'], { design: 'The design', others: 'earlier', asR: "R's lm does (its NA coefficients)", hint: 'Check.' })).toEqual({
+      code: 'rank-deficient',
+      severity: 'warning',
+      message: `The design is rank deficient: "x2" is a linear combination of earlier columns and was dropped, as R's lm does (its NA coefficients). Check.`,
+      details: { droppedColumns: ['x2'] },
+    });
+    expect(rankDeficient(['a', 'b'], { design: 'The fixed-effects design', others: 'other', asR: 'R does', hint: 'Check.' }).message).toBe(
+      'The fixed-effects design is rank deficient: "a", "b" are linear combinations of other columns and were dropped, as R does. Check.',
+    );
+    expect(incompleteCasesExcluded(3, 'a cost total or a covariate')).toEqual({
+      code: 'incomplete-cases-excluded',
+      severity: 'info',
+      message: '3 participant(s) without a cost total or a covariate were left out (complete-case analysis).',
+      details: { excluded: 3 },
+    });
+    expect(diagnostic('singular', 'info', 'm')).toEqual({ code: 'singular', severity: 'info', message: 'm' });
+  });
+});
