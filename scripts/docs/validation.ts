@@ -33,7 +33,7 @@ import { anova } from '../../src/models/emmeans/anova.js';
 import { contrast } from '../../src/models/emmeans/contrast.js';
 import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { gammaCostModel, incrementalQaly, qalys, twoPartCostModel } from '../../src/economics/index.js';
-import { GLMM_AGREEMENT, GLMM_SE_KNOWN_GAP, LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, MI_POOL, MMRM_DF, MMRM_FIXED, MMRM_GLMMTMB_LOGLIK, MMRM_LOGLIK, POWER_ANALYTIC, STATISTICS_REL } from '../../tests/tolerances.js';
+import { GLMM_AGREEMENT, GLMM_SE_KNOWN_GAP, LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, MI_POOL, MMRM_DF, MMRM_FIXED, MMRM_GLMMTMB_LOGLIK, MMRM_LOGLIK, MMRM_README_ESTIMATE_SE, MMRM_README_RELATIVE, POWER_ANALYTIC, STATISTICS_REL } from '../../tests/tolerances.js';
 import { partiallyNestedPower } from '../../src/power/analytic.js';
 import { COVERAGE_FORMULA, COVERAGE_OPTIONS, COVERAGE_TERMS, coverageColumns, coverageDraw } from '../../tests/models/glmm/coverage-draws.js';
 import { regrid } from '../../src/models/emmeans/response-scale.js';
@@ -179,6 +179,51 @@ function mmrmRows(t: Table): void {
     }
     if (c.name === 'cs') fit.fixedEffects.forEach((r, j) => t.add(cap, 'lmerTest (random-intercept form)', where, 'Satterthwaite df (lmerTest)', MMRM_DF, r.df, fx.csLmer.df[j]));
   }
+}
+
+/**
+ * mmrm's published numbers on its FEV1 example (mmrm/fev.json; fev.R cites the file and commit):
+ * SAS PROC MIXED values that mmrm's tests assert, at their tolerances, and the README's printed fit.
+ */
+function mmrmPublishedRows(t: Table): void {
+  const fx = fixture('mmrm/fev.json');
+  const cap = 'Mixed models for repeated measures (MMRM)';
+  const levels = { AVISIT: fx.levels.AVISIT, ARMCD: fx.levels.ARMCD, RACE: fx.levels.RACE, SEX: fx.levels.SEX };
+  const sasRef = "SAS PROC MIXED, as mmrm's tests assert it";
+  // The fits tests/models/mmrm/fev.fixtures.test.ts checks (per-arm ones by REML only).
+  const sas = (fx.sas as Json[]).filter((s) => s.reml || !s.formula.includes('/'));
+  const where = `mmrm/fev.json (SAS, ${sas.length} fits, test-tmb.R)`;
+  for (const s of sas) {
+    const f = fitMmrm(s.formula, fx.data, { reml: s.reml, levels });
+    t.add(cap, sasRef, where, "−2 log-likelihood (mmrm's tolerance)", s.deviance_tol, f.deviance, s.deviance);
+    t.add(cap, sasRef, where, `intercept (mmrm's tolerance)`, s.intercept_tol, f.fixedEffects[0]!.estimate, s.intercept);
+    t.add(cap, sasRef, where, `intercept SE (mmrm's tolerance ${sci(s.se_tol)})`, s.se_tol, f.fixedEffects[0]!.se, s.se);
+  }
+  const krWhere = `mmrm/fev.json (SAS Kenward–Roger, ${fx.kr.length} contrasts, test-kenwardroger.R)`;
+  const krFits = new Map<string, ReturnType<typeof fitMmrm>>();
+  for (const k of fx.kr as Json[]) {
+    let f = krFits.get(k.structure);
+    if (!f) krFits.set(k.structure, (f = fitMmrm(`FEV1 ~ ARMCD + ${k.structure}(AVISIT | USUBJID)`, fx.data, { reml: true, levels })));
+    const view = linearModelView(f, k.linear ? 'Kenward-Roger-Linear' : 'Kenward-Roger');
+    const L = Float64Array.from([0, 1]);
+    t.add(cap, sasRef, krWhere, `Kenward–Roger df (mmrm's tolerance ${sci(k.df_tol)})`, k.df_tol, view.df(L), k.df);
+    t.add(cap, sasRef, krWhere, `Kenward–Roger SE (mmrm's tolerance ${sci(k.se_tol)})`, k.se_tol, Math.sqrt(view.variance!(L)), k.se);
+  }
+  const r = fx.readme;
+  const readmeRef = "mmrm's README (printed summary; mmrm stopped 5e-6 above fitMmrm's REML deviance)";
+  const rWhere = 'mmrm/fev.json (README: FEV1 ~ RACE + SEX + ARMCD * AVISIT + us(AVISIT | USUBJID))';
+  const f = fitMmrm(r.formula, fx.data, { reml: true, levels });
+  // Printed precision as a relative tolerance: half a unit of the last printed digit over the value.
+  const printed = (q: string, ours: number, value: number, digits: number): void => t.add(cap, readmeRef, rWhere, `${q} (printed ${value})`, (0.5 * 10 ** -digits) / Math.abs(value), ours, value);
+  printed('REML deviance', f.deviance, r.deviance, r.devianceDigits);
+  printed('log-likelihood', f.logLik, r.logLik, r.criteriaDigits);
+  printed('AIC', f.aic, r.aic, r.criteriaDigits);
+  printed('BIC', f.bic, r.bic, r.criteriaDigits);
+  f.fixedEffects.forEach((row, j) => {
+    t.add(cap, readmeRef, rWhere, 'coefficients (floor: SE)', MMRM_README_ESTIMATE_SE, row.estimate, r.estimate[j], r.se[j]);
+    t.add(cap, readmeRef, rWhere, 'standard errors', MMRM_README_RELATIVE, row.se, r.se[j]);
+    t.add(cap, readmeRef, rWhere, 'Satterthwaite df', MMRM_README_RELATIVE, row.df, r.df[j]);
+  });
 }
 
 function ols(t: Table): void {
@@ -661,6 +706,7 @@ export function computeAgreement(): AgreementRow[] {
   glmmRows(t);
   registerRows(t);
   mmrmRows(t);
+  mmrmPublishedRows(t);
   economicsRows(t);
   powerRows(t);
   missingDataRows(t);
