@@ -3,8 +3,12 @@ suppressMessages({ library(mice); library(lme4) })
 args <- commandArgs(trailingOnly = TRUE)
 d <- read.csv(args[1], stringsAsFactors = FALSE)
 reps <- as.integer(args[2])
-w <- reshape(d[, c("id", "arm", "group", "visit", "score")], idvar = c("id", "arm", "group"), timevar = "visit", direction = "wide")
+# Reshape on id alone: `group` is NA for every control, and as an id variable it would collapse
+# all controls into one row.
+w <- reshape(d[, c("id", "visit", "score")], idvar = "id", timevar = "visit", direction = "wide")
 names(w) <- sub("score.", "y_", names(w), fixed = TRUE)
+first <- d[!duplicated(d$id), c("id", "arm", "group")]
+w <- merge(first, w, by = "id")
 w$arm <- factor(w$arm, levels = c("control", "SFT"))
 w$trt <- as.numeric(w$arm == "SFT")
 w$group[is.na(w$group)] <- "none"

@@ -13,7 +13,7 @@ import { checkOlsOptions, olsFrame } from '../models/ols/fit.js';
 import type { OlsFit, OlsOptions } from '../models/ols/types.js';
 import { checkThreads, ranges, runTasks } from '../parallel/engine.js';
 import type { ThreadingOptions } from '../parallel/types.js';
-import { imputationState, type CompletedRow, type MultipleImputation } from './impute.js';
+import { completedRows, completedValue, imputationState, type CompletedRow, type MultipleImputation } from './impute.js';
 import type { RefitTask } from './refits.js';
 
 /** Options of {@link fitImputations}. */
@@ -96,10 +96,13 @@ export function prepareRefits(mi: MultipleImputation, formula: string, options: 
   if (parsed.response !== outcome) {
     throw new ArgumentError('formula', formula, `a model of the imputed outcome "${outcome}" (its response); for other analyses fit each of mi.completed yourself`);
   }
-  const keep = rowFilter(options.where, mi.completed[0]!);
+  // The first completed dataset as rows, for the frame; the others' responses come straight from
+  // the imputed arrays (completedValue: what their rows would hold), so no rows are formed for them.
+  const rows0 = completedRows(state, state.imputed[0]!, mi.delta, mi.deltaCumulative);
+  const keep = rowFilter(options.where, rows0);
   const selected: number[] = [];
-  mi.completed[0]!.forEach((r, j) => keep(r) && selected.push(j));
-  const first = selected.map((j) => mi.completed[0]![j]!);
+  rows0.forEach((r, j) => keep(r) && selected.push(j));
+  const first = selected.map((j) => rows0[j]!);
   let task: RefitTask;
   if (options.model === 'lmm') {
     const o = (options.options ?? {}) as LmmOptions;
@@ -116,9 +119,16 @@ export function prepareRefits(mi: MultipleImputation, formula: string, options: 
   const rows = task.frame.rows;
   const completedIndex = new Int32Array(rows.length);
   for (let i = 0; i < rows.length; i++) completedIndex[i] = selected[rows[i]!]!;
-  const ys = mi.completed.map((d) => {
+  // Completed rows are participant-major: the baseline row, then the K follow-ups.
+  const w = state.wide;
+  const ys = state.imputed.map((Y) => {
     const y = new Float64Array(rows.length);
-    for (let i = 0; i < rows.length; i++) y[i] = d[completedIndex[i]!]![outcome] as number;
+    for (let r = 0; r < rows.length; r++) {
+      const j = completedIndex[r]!;
+      const i = Math.floor(j / (w.K + 1));
+      const k = (j % (w.K + 1)) - 1;
+      y[r] = k < 0 ? w.baseline[i]! : completedValue(w, Y, i, k, mi.delta, mi.deltaCumulative);
+    }
     return y;
   });
   return { task, ys, completedIndex };

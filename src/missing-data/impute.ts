@@ -221,11 +221,10 @@ export async function multipleImputation(data: ModelData, options: MultipleImput
     data,
   };
   const deltaCumulative = options.deltaCumulative ?? false;
-  const completed = imputed.map((Y) => completedRows(state, Y, options.delta ?? null, deltaCumulative));
   const result: MultipleImputation = {
     kind: 'multiple-imputation',
     m,
-    completed,
+    completed: [],
     nParticipants: wide.N,
     missing: missingTable(wide),
     strategy,
@@ -238,6 +237,15 @@ export async function multipleImputation(data: ModelData, options: MultipleImput
       `${wide.clusterLevels.length ? ', therapy-group effects in the treated arm' : ''}); Gibbs sampler, ${burnIn} burn-in sweeps then ${m} branches of ${between} sweeps; ` +
       `${strategy === 'MAR' ? 'missing at random' : `${strategy} after dropout (reference: ${options.control})`}${options.delta ? `; δ-adjusted after dropout${deltaCumulative ? ' (cumulative)' : ''}` : ''}`,
   };
+  // The completed datasets as row objects are formed when first read: building m × N × (K + 1)
+  // objects costs more than the imputation itself, and fitImputations / tippingPoint read the
+  // imputed arrays instead. The property stays an ordinary enumerable value once formed.
+  let formed: CompletedRow[][] | null = null;
+  Object.defineProperty(result, 'completed', {
+    enumerable: true,
+    configurable: true,
+    get: () => (formed ??= imputed.map((Y) => completedRows(state, Y, options.delta ?? null, deltaCumulative))),
+  });
   states.set(result, state);
   return result;
 }
@@ -263,6 +271,14 @@ function missingTable(w: WideData): MultipleImputation['missing'] {
   return out;
 }
 
+/** Participant i's completed score at follow-up k: observed, or imputed plus δ after dropout. */
+export function completedValue(w: WideData, Y: Float64Array, i: number, k: number, delta: DeltaSpec | null, cumulative: boolean): number {
+  const missing = Number.isNaN(w.Y[i * w.K + k]!);
+  let y = missing ? Y[i * w.K + k]! : w.Y[i * w.K + k]!;
+  if (missing && delta) y += deltaShift(delta, w, i, k, cumulative);
+  return y;
+}
+
 /** Long completed rows from N × K imputed follow-ups (outcome scale), with δ after dropout. */
 export function completedRows(s: ImputationState, Y: Float64Array, delta: DeltaSpec | null, cumulative: boolean): CompletedRow[] {
   const { wide: w, options: o } = s;
@@ -278,9 +294,7 @@ export function completedRows(s: ImputationState, Y: Float64Array, delta: DeltaS
     rows.push({ ...base, [o.visit]: w.visitLevels[0]!, [o.outcome]: w.baseline[i]!, [o.imputedColumn]: false });
     for (let k = 0; k < K; k++) {
       const missing = Number.isNaN(w.Y[i * K + k]!);
-      let y = missing ? Y[i * K + k]! : w.Y[i * K + k]!;
-      if (missing && delta) y += deltaShift(delta, w, i, k, cumulative);
-      rows.push({ ...base, [o.visit]: w.visitLevels[k + 1]!, [o.outcome]: y, [o.imputedColumn]: missing });
+      rows.push({ ...base, [o.visit]: w.visitLevels[k + 1]!, [o.outcome]: completedValue(w, Y, i, k, delta, cumulative), [o.imputedColumn]: missing });
     }
   }
   return rows;
