@@ -127,7 +127,7 @@ if (only !== 'sim') {
     const rb = runR('boot', String(rBoot));
     if (rb) {
       const per = rb['cpuSeconds']! / rBoot;
-      console.log(`R bootMer(nsim = ${rBoot}): ${rb['cpuSeconds']!.toFixed(1)} s CPU (${(1000 * per).toFixed(0)} ms a refit) → ${(per * nsim).toFixed(0)} s extrapolated to ${nsim}; rcteval / bootMer = ${(boot.cpu / (per * nsim)).toFixed(3)} (CPU, one thread); on 2 worker threads ${(boot2.wall / (per * nsim)).toFixed(3)} (rcteval's wall-clock ÷ R's single-thread time)`);
+      console.log(`R bootMer(nsim = ${rBoot}): ${rb['cpuSeconds']!.toFixed(1)} s CPU (${(1000 * per).toFixed(0)} ms a refit) → ${(per * nsim).toFixed(0)} s extrapolated to ${nsim}; rcteval / bootMer = ${(boot.cpu / (per * nsim)).toFixed(3)} in CPU seconds (V8's concurrent garbage collector counts), ${(boot.wall / ((rb['elapsedSeconds']! / rBoot) * nsim)).toFixed(3)} in wall-clock (R elapsed ${rb['elapsedSeconds']!.toFixed(1)} s for ${rBoot}); on 2 worker threads ${(boot2.wall / ((rb['elapsedSeconds']! / rBoot) * nsim)).toFixed(3)} in wall-clock`);
       rPerRefit = per;
     }
   }
