@@ -15,22 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchArgs } from './cli.js';
 import { partiallyNestedPower } from '../src/power/analytic.js';
-import { powerBySimulation, replicateSeed, primaryLmmAnalysis, type AnalyseFunction } from '../src/power/simulation.js';
+import { powerBySimulation, replicateSeed, primaryLmmAnalysis } from '../src/power/simulation.js';
+import { followUpAnalysis } from '../src/power/replicates.js';
 import { simulateLongColumns } from '../src/simulate/columns.js';
-import { fitLmm } from '../src/models/lmm/fit.js';
 
 const { useR } = benchArgs(process.argv.slice(2));
-const posttest: AnalyseFunction = (d) => {
-  const idx: number[] = [];
-  for (let i = 0; i < d.nRows; i++) if (d.visit[i] === 1) idx.push(i);
-  const pick = <T>(a: ArrayLike<T>) => idx.map((i) => a[i]!);
-  const fit = fitLmm('score ~ arm', { score: pick(d.score), arm: pick(d.arm), group: pick(d.group) }, {
-    factors: ['arm'],
-    levels: { arm: ['0', '1'] },
-    partialNesting: { cluster: 'group', arm: 'arm', treated: '1' },
-  });
-  return fit.fixedEffects[1]!.pValue;
-};
+const posttest = followUpAnalysis('posttest', 1, 'Satterthwaite');
 
 console.log('| groups × size | controls | ICC | retention | effect | analytic | simulated (400) | 95 % interval | type-I error |');
 console.log('|---|---|---|---|---|---|---|---|---|');

@@ -82,8 +82,10 @@ export async function fitImputations(mi: MultipleImputation, formula: string, op
 export interface PreparedRefits {
   task: RefitTask;
   ys: Float64Array[];
-  /** Index of each frame row into the long completed rows (participant-major: baseline then follow-ups). */
-  completedIndex: Int32Array;
+  /** Each frame row's participant (index in the wide layout). */
+  participant: Int32Array;
+  /** Each frame row's follow-up visit (0 … K − 1), or −1 for the baseline row. */
+  followUp: Int32Array;
 }
 
 /** The shared stage of {@link fitImputations} and the tipping point's refits (options checked by the caller). */
@@ -117,21 +119,25 @@ export function prepareRefits(mi: MultipleImputation, formula: string, options: 
   // Every completed dataset has the same rows in the same order (completedRows), so the frame's
   // rows pick each dataset's responses.
   const rows = task.frame.rows;
-  const completedIndex = new Int32Array(rows.length);
-  for (let i = 0; i < rows.length; i++) completedIndex[i] = selected[rows[i]!]!;
-  // Completed rows are participant-major: the baseline row, then the K follow-ups.
   const w = state.wide;
+  // Completed rows are participant-major: the baseline row, then the K follow-ups.
+  const participant = new Int32Array(rows.length);
+  const followUp = new Int32Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const j = selected[rows[r]!]!;
+    participant[r] = Math.floor(j / (w.K + 1));
+    followUp[r] = (j % (w.K + 1)) - 1;
+  }
   const ys = state.imputed.map((Y) => {
     const y = new Float64Array(rows.length);
     for (let r = 0; r < rows.length; r++) {
-      const j = completedIndex[r]!;
-      const i = Math.floor(j / (w.K + 1));
-      const k = (j % (w.K + 1)) - 1;
+      const i = participant[r]!;
+      const k = followUp[r]!;
       y[r] = k < 0 ? w.baseline[i]! : completedValue(w, Y, i, k, mi.delta, mi.deltaCumulative);
     }
     return y;
   });
-  return { task, ys, completedIndex };
+  return { task, ys, participant, followUp };
 }
 
 function rowFilter(where: FitImputationsOptions<'lmm'>['where'], sample: CompletedRow[]): (r: CompletedRow) => boolean {

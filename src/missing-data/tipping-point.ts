@@ -191,16 +191,14 @@ function modelAnalysis(mi: MultipleImputation, m: TippingPointModel, cumulative:
   const state = imputationState(mi);
   const prepared = prepareRefits(mi, m.formula, { model: m.model, ...(m.options ? { options: m.options } : {}), ...(m.where ? { where: m.where } : {}) });
   const { wide: w } = state;
-  const K = w.K;
-  // Long completed rows are participant-major: the baseline row, then the K follow-ups.
-  const idx = prepared.completedIndex;
-  const cell = Array.from(idx, (j) => ({ i: Math.floor(j / (K + 1)), k: (j % (K + 1)) - 1 }));
+  const { participant, followUp } = prepared;
   const term = m.term;
   return (spec) => {
-    const shift = new Float64Array(idx.length);
-    for (let r = 0; r < idx.length; r++) {
-      const { i, k } = cell[r]!;
-      if (k >= 0 && Number.isNaN(w.Y[i * K + k]!)) shift[r] = deltaShift(spec, w, i, k, cumulative);
+    const shift = new Float64Array(participant.length);
+    for (let r = 0; r < participant.length; r++) {
+      const i = participant[r]!;
+      const k = followUp[r]!;
+      if (k >= 0 && Number.isNaN(w.Y[i * w.K + k]!)) shift[r] = deltaShift(spec, w, i, k, cumulative);
     }
     const ys = prepared.ys.map((y0) => {
       const y = new Float64Array(y0.length);

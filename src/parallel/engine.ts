@@ -9,7 +9,7 @@
 import type { Diagnostic } from '../errors/index.js';
 import { checkInteger, LIMITS } from '../errors/checks.js';
 import { TASKS, type TaskInput, type TaskKind, type TaskOutput } from './tasks.js';
-import type { ThreadingOptions, WorkerPool } from './types.js';
+import type { ThreadingOptions } from './types.js';
 
 /** Check a thread count: `'auto'` or a whole number up to {@link LIMITS}.threads. */
 export function checkThreads(threads: unknown, argument = 'threads'): void {
@@ -58,8 +58,7 @@ const TASKS_PER_THREAD = 4;
  * `worker-fallback` diagnostic, if workers cannot be started or fail.
  */
 export async function runTasks<K extends TaskKind>(plan: TaskPlan<K>, options: ThreadingOptions = {}): Promise<TaskRun<K>> {
-  const requested = options.threads ?? 'auto';
-  checkThreads(requested, 'options.threads');
+  checkThreads(options.threads ?? 'auto', 'options.threads');
   let done = 0;
   const onItem = (n: number): void => {
     done += n;
@@ -71,23 +70,11 @@ export async function runTasks<K extends TaskKind>(plan: TaskPlan<K>, options: T
     const outputs = plan.split(1).map((input) => handler(input, onItem).output);
     return { outputs, threadsUsed: 1, loader: 'main-thread', diagnostics };
   };
-  if (!options.pool && (requested === 1 || (requested === 'auto' && !plan.worthThreads))) return onCallingThread();
-  let pool: WorkerPool | null = options.pool ?? null;
-  const temporary = pool === null;
+  // Workers come from sharedPool (the caller's pool, or a temporary one when they are worth it).
+  const shared = await sharedPool(options, plan.worthThreads, plan.label);
+  const pool = shared.threading.pool;
+  if (!pool) return onCallingThread(shared.diagnostics);
   try {
-    if (pool === null) {
-      const module = await nodePoolModule();
-      if (module === null) {
-        return onCallingThread(
-          requested === 'auto'
-            ? []
-            : [{ code: 'worker-fallback', severity: 'info', message: `Worker threads exist in Node only; ${plan.label} ran on the calling thread with identical results.` }],
-        );
-      }
-      const threads = requested === 'auto' ? module.defaultThreads() : requested;
-      if (threads === 1) return onCallingThread();
-      pool = module.openWorkerPool({ threads });
-    }
     const outputs = await pool.run(plan.kind, plan.split(pool.threads * TASKS_PER_THREAD), onItem);
     return { outputs, threadsUsed: pool.threads, loader: pool.loader, diagnostics: [] };
   } catch (err) {
@@ -100,7 +87,7 @@ export async function runTasks<K extends TaskKind>(plan: TaskPlan<K>, options: T
       },
     ]);
   } finally {
-    if (temporary && pool) await pool.close();
+    await shared.release();
   }
 }
 
