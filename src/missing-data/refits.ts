@@ -4,7 +4,7 @@
  * it runs on the calling thread or in a worker (src/parallel/tasks.ts).
  */
 import type { ModelFrame } from '../formula/frame.js';
-import { fitFrame, hidePlaceholder } from '../models/lmm/fit.js';
+import { frameRefitter } from '../models/lmm/fit.js';
 import type { LmmFit, LmmOptions } from '../models/lmm/types.js';
 import type { ClusterIndex } from '../models/ols/clusters.js';
 import { fitOlsFrame } from '../models/ols/fit.js';
@@ -15,15 +15,10 @@ export type RefitTask =
   | { model: 'ols'; frame: ModelFrame; options: OlsOptions; clusters: ClusterIndex | null; ys: Float64Array[] };
 
 export function runRefits(t: RefitTask, done: (n: number) => void): (LmmFit | OlsFit)[] {
+  // The LMM's design-only parts (terms, X and Z's cross-products) are formed once for all responses.
+  const fitTo = t.model === 'lmm' ? frameRefitter(t.frame, t.options) : (y: Float64Array) => fitOlsFrame({ ...t.frame, y }, t.options, t.clusters);
   return t.ys.map((y) => {
-    let fit: LmmFit | OlsFit;
-    if (t.model === 'lmm') {
-      const f = fitFrame({ ...t.frame, y }, t.options);
-      if (t.options.partialNesting) hidePlaceholder(f, t.options.partialNesting.cluster);
-      fit = f;
-    } else {
-      fit = fitOlsFrame({ ...t.frame, y }, t.options, t.clusters);
-    }
+    const fit = fitTo(y);
     done(1);
     return fit;
   });

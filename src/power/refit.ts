@@ -4,16 +4,11 @@
  * cross-products, the default statistic, and the replicates of a run as plain data in and out,
  * so they run on the calling thread or in a worker (src/parallel/tasks.ts) with identical results.
  */
-import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { ArgumentError } from '../errors/index.js';
 import { createRng, type Rng } from '../random/rng.js';
 import { replicateSeed } from '../random/streams.js';
-import { attachModes, buildReTerms, deferValue, fitFrame, fitObjective, hidePlaceholder, oneLevelTermsOf, rankDeficientDiagnostic } from '../models/lmm/fit.js';
-import { objectiveFromCrossProducts } from '../models/lmm/objective.js';
-import { setState, getState, type LmmState } from '../models/lmm/state.js';
-import { responseRefresher } from '../models/lmm/structure.js';
-import { lambdaBlocks } from '../models/lmm/deviance.js';
-import { planColumns } from '../models/centring.js';
-import { checkResponseVaries } from '../results/not-estimable.js';
+import { buildReTerms, frameRefitter } from '../models/lmm/fit.js';
+import { getState, type LmmState } from '../models/lmm/state.js';
 import type { LmmFit } from '../models/lmm/types.js';
 
 export function stateOf(fit: LmmFit, argument: string): LmmState {
@@ -134,100 +129,14 @@ function refitStart(s: LmmState): number[] {
 const REFIT_ZERO_START = 0.1;
 
 /**
- * A refitter that reuses everything of the fit that does not depend on the response: model
- * frame, random-effects terms, kept columns and null space of X, the cross-products of X and Z
- * (only the response's row is re-formed, see `withResponse`), the not-identified check. Each
- * refit optimises from the fit's θ, as lme4's `refit()` does; its conditional modes, fitted
+ * The fit's model refitted to new responses (`frameRefitter`: the design's parts found once).
+ * Each refit optimises from the fit's θ, as lme4's `refit()` does; its conditional modes, fitted
  * values, residuals and the fixed-effects rows' estimability are formed only if the statistic
  * reads them. Numbers depend only on the response, so replicates may run in any order or thread.
- * Fits with `residualVarianceBy` (stratum-weighted cross-products) refit through `fitFrame`.
  */
 export function refitter(s: LmmState): Refitter {
-  const frame = s.frame;
   const options = { ...s.options, ddf: 'asymptotic' as const, control: { ...s.options.control, start: refitStart(s) } };
-  const pn = s.options.partialNesting;
-  if (s.objective.strata) {
-    return (y) => {
-      const f = fitFrame({ ...frame, y }, options);
-      if (pn) hidePlaceholder(f, pn.cluster);
-      return f;
-    };
-  }
-  const n = frame.n;
-  const p = s.kept.length;
-  let X = frame.X;
-  if (p < frame.spec.columnNames.length) {
-    X = new Float64Array(n * p);
-    s.kept.forEach((j, c) => X.set(frame.X.subarray(j * n, (j + 1) * n), c * n));
-  }
-  const base = s.cp;
-  const terms = base.terms;
-  const zMul = s.objective.zMul;
-  const xNames = s.kept.map((j) => frame.spec.columnNames[j]!);
-  const droppedColumns = frame.spec.columnNames.filter((_, j) => !s.kept.includes(j));
-  // Diagnostics that depend on the design only, as fitFrame finds them (fresh copies per refit).
-  const fixedDiagnostics = (): Diagnostic[] => {
-    const out: Diagnostic[] = [];
-    if (s.unidentified) {
-      const used = terms.map((t) => {
-        const u = new Set<number>();
-        for (let c = 0; c < t.k; c++) for (let i = 0; i < n && u.size < 2; i++) if (t.Z[c * n + i] !== 0) u.add(t.group[i]!);
-        return [...u].map((l) => t.levels[l]!);
-      });
-      const d = oneLevelTermsOf(terms, used);
-      if (d) out.push(d.diagnostic);
-    }
-    if (droppedColumns.length) out.push(rankDeficientDiagnostic(droppedColumns));
-    return out;
-  };
-  const simplexEvaluations = REFIT_SIMPLEX(s.objective.nTheta);
-  const refresh = responseRefresher(base, X);
-  return (y) => {
-    checkResponseVaries(y, frame.formula.response ?? 'response');
-    const plan = planColumns(X, y, n, p);
-    const cp = refresh(y, { xShift: plan.centre, xMul: plan.scale.map((d) => 1 / d), yShift: plan.yCentre, yMul: 1 / plan.yScale, zMul });
-    const objective = objectiveFromCrossProducts(terms, plan, zMul, cp, s.reml);
-    const refitFrame = { ...frame, y };
-    const { fit, state } = fitObjective({
-      terms,
-      objective,
-      n,
-      p,
-      options,
-      formulaText: frame.formula.text,
-      xNames,
-      kept: s.kept,
-      droppedColumns,
-      nullVectors: s.nullBasis,
-      diagnostics: fixedDiagnostics(),
-      unidentified: s.unidentified ?? null,
-      dropped: frame.dropped,
-      nInput: frame.nInput,
-      rows: frame.rows,
-      frame: refitFrame,
-      lazy: true,
-      simplexEvaluations,
-    });
-    const out = setState(fit, state as LmmState);
-    // Conditional modes, fitted values and residuals: formed together on the first read of any.
-    let modes: Pick<LmmFit, 'randomEffects' | 'fitted' | 'residuals'> | null = null;
-    const formModes = () => {
-      if (modes) return modes;
-      const sol = objective.evaluate(state.params, true).solution!;
-      const m: Pick<LmmFit, 'randomEffects' | 'fitted' | 'residuals'> = { randomEffects: [], fitted: new Float64Array(0), residuals: new Float64Array(0) };
-      attachModes(m, terms, lambdaBlocks(cp, state.theta), sol, state.sigma * state.sigma, X, state.beta, y);
-      if (pn) hidePlaceholder({ randomEffects: m.randomEffects, nGroups: Object.create(null) as Record<string, number> }, pn.cluster);
-      return (modes = m);
-    };
-    deferValue(out, 'randomEffects', () => formModes().randomEffects);
-    deferValue(out, 'fitted', () => formModes().fitted);
-    deferValue(out, 'residuals', () => formModes().residuals);
-    if (pn) {
-      const c = out.nGroups[pn.cluster];
-      if (c !== undefined) out.nGroups[pn.cluster] = c - 1;
-    }
-    return out;
-  };
+  return frameRefitter(s.frame, options, { lazy: true, simplexEvaluations: REFIT_SIMPLEX(s.objective.nTheta) });
 }
 
 

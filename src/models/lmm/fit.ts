@@ -14,19 +14,19 @@ import { buildModelFrame, frameOptionsOf, type ModelFrame } from '../../formula/
 import { barLabel, parseFormula, type ParsedFormula, type RandomTerm } from '../../formula/parse.js';
 import { dictFrom, own } from '../../data/own.js';
 import { detectRankDeficiency, nullBasis } from '../../linalg/dense.js';
-import { coefficientsToOriginal, covarianceToOriginal, toOriginal } from '../centring.js';
+import { coefficientsToOriginal, covarianceToOriginal, planColumns, toOriginal } from '../centring.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { minimizeBounded, optimizerReport } from '../optimize.js';
 import { checkResponseVaries, waldRow } from '../../results/not-estimable.js';
 import { lambdaBlocks, type Solution } from './deviance.js';
-import { canonicalTheta, conditioningDiagnostics, makeObjective, polishBoundary, type Objective, type ZColumnStats } from './objective.js';
+import { canonicalTheta, conditioningDiagnostics, makeObjective, objectiveFromCrossProducts, polishBoundary, type Objective, type ZColumnStats } from './objective.js';
 import { satterthwaiteDf, unidentifiedReason, vcovFromFactor } from './satterthwaite.js';
 import { kenwardRogerDf } from './kenward-roger.js';
 import { setState, type LmmCoreState, type LmmState } from './state.js';
 import { registerLmmView } from './view.js';
 import { buildReTerms } from './structure.js';
 export { buildReTerms };
-import { fixedCrossProduct, type CrossProducts, type ReTerm } from './structure.js';
+import { fixedCrossProduct, responseRefresher, type CrossProducts, type ReTerm } from './structure.js';
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
 import { checkBoolean, checkCiLevel, checkInteger, checkOptions, optionKeys } from '../../errors/checks.js';
 import { formatNumberLevel } from '../../formula/levels.js';
@@ -262,55 +262,126 @@ export function rankDeficientDiagnostic(droppedColumns: string[]): Diagnostic {
 
 /** Fit from a built model frame (the stage after `buildModelFrame`). */
 export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
+  return refitterOf(frame, options, {}, false)(frame.y);
+}
+
+/** How a refitter's fits may differ from `fitFrame`'s in cost, never in any number read. */
+export interface RefitTuning {
+  /** Form the conditional modes, fitted values and residuals on first read (see `PreparedFit.lazy`). */
+  lazy?: boolean;
+  /** Simplex evaluations before the Newton steps (for a start near each refit's optimum). */
+  simplexEvaluations?: number;
+}
+
+/**
+ * Fits of the frame's model to responses on its rows (imputed datasets, bootstrap responses):
+ * what depends on the design only (random-effects terms, aliased columns and X's null space,
+ * the cross-products of X and Z, the design's diagnostics) is found once, and each response
+ * re-forms only its own row of the cross-products (`responseRefresher`, bit-identical to a
+ * full pass), so each fit equals `fitLmm`'s on the same rows with response `y` exactly (the
+ * placeholder cluster of a partially nested design hidden as there). Fits with
+ * `residualVarianceBy` (stratum-weighted cross-products) form their objective per response.
+ */
+export function frameRefitter(frame: ModelFrame, options: LmmOptions = {}, tuning: RefitTuning = {}): (y: Float64Array) => LmmFit {
+  return refitterOf(frame, options, tuning, true);
+}
+
+function refitterOf(frame: ModelFrame, options: LmmOptions, tuning: RefitTuning, hide: boolean): (y: Float64Array) => LmmFit {
   checkLmmOptions(options);
   const reml = options.reml ?? true;
-  const diagnostics: Diagnostic[] = [];
   const n = frame.n;
-  checkResponseVaries(frame.y, frame.formula.response ?? 'response');
+  const response = frame.formula.response ?? 'response';
+  checkResponseVaries(frame.y, response);
   const terms = buildReTerms(frame);
   checkLevelCounts(terms, terms.map((t) => t.levels.length), n);
-
   const unidentified = oneLevelTerms(terms, n);
-  if (unidentified) diagnostics.push(unidentified.diagnostic);
 
   let X = frame.X;
   let p = frame.spec.columnNames.length;
-  const aggregate = options.control?.aggregate ?? true;
+  const aggregate = (options.control?.aggregate ?? true) && !options.residualVarianceBy;
+  const structure = options.control?.structure ?? 'auto';
   const strataVar = options.residualVarianceBy;
   const strata = strataVar ? { variable: strataVar, ...frame.extra[strataVar]! } : null;
-  let objective = makeObjective(terms, X, frame.y, n, p, reml, aggregate && !strata, strata, options.control?.structure ?? 'auto');
-  const { kept, aliased, nullBasis: nullVectors } = reduceX(objective);
+  let base = makeObjective(terms, X, frame.y, n, p, reml, aggregate, strata, structure);
+  const { kept, aliased, nullBasis: nullVectors } = reduceX(base);
   const droppedColumns = aliased.map((j) => frame.spec.columnNames[j]!);
   if (aliased.length) {
     const Xr = new Float64Array(n * kept.length);
     kept.forEach((j, c) => Xr.set(X.subarray(j * n, (j + 1) * n), c * n));
     X = Xr;
     p = kept.length;
-    objective = makeObjective(terms, X, frame.y, n, p, reml, aggregate && !strata, strata, options.control?.structure ?? 'auto');
-    diagnostics.push(rankDeficientDiagnostic(droppedColumns));
+    base = makeObjective(terms, X, frame.y, n, p, reml, aggregate, strata, structure);
   }
   if (n <= p) throw new ArgumentError('data', `${n} complete rows`, `more rows than the ${p} fixed-effect columns`);
+  const xNames = kept.map((j) => frame.spec.columnNames[j]!);
+  const baseObjective = base;
+  let refresh: ReturnType<typeof responseRefresher> | null = null;
+  const objectiveFor = (y: Float64Array): Objective => {
+    if (y === frame.y) return baseObjective;
+    if (strata) return makeObjective(terms, X, y, n, p, reml, aggregate, strata, structure);
+    const cp0 = baseObjective.crossProducts(baseObjective.start);
+    refresh ??= responseRefresher(cp0, X);
+    const plan = planColumns(X, y, n, p);
+    const zMul = baseObjective.zMul;
+    const cp = refresh(y, { xShift: plan.centre, xMul: plan.scale.map((d) => 1 / d), yShift: plan.yCentre, yMul: 1 / plan.yScale, zMul });
+    return objectiveFromCrossProducts(terms, plan, zMul, cp, reml);
+  };
 
-  const { fit, state, solution: sol, lamBlocks } = fitObjective({
-    terms,
-    objective,
-    n,
-    p,
-    options,
-    formulaText: frame.formula.text,
-    xNames: kept.map((j) => frame.spec.columnNames[j]!),
-    kept,
-    droppedColumns,
-    nullVectors,
-    diagnostics,
-    unidentified: unidentified?.reason ?? null,
-    dropped: frame.dropped,
-    nInput: frame.nInput,
-    rows: frame.rows,
-    frame,
-  });
-  attachModes(fit, terms, lamBlocks, sol, state.sigma * state.sigma, X, state.beta, frame.y);
-  return setState(fit, state as LmmState);
+  return (y) => {
+    if (y !== frame.y) checkResponseVaries(y, response);
+    const objective = objectiveFor(y);
+    // The design's diagnostics, fresh for each fit (fitObjective appends to the list).
+    const diagnostics: Diagnostic[] = [];
+    if (unidentified) diagnostics.push({ ...unidentified.diagnostic });
+    if (aliased.length) diagnostics.push(rankDeficientDiagnostic(droppedColumns));
+    const refitFrame = y === frame.y ? frame : { ...frame, y };
+    const { fit, state, solution: sol, lamBlocks } = fitObjective({
+      terms,
+      objective,
+      n,
+      p,
+      options,
+      formulaText: frame.formula.text,
+      xNames,
+      kept,
+      droppedColumns,
+      nullVectors,
+      diagnostics,
+      unidentified: unidentified?.reason ?? null,
+      dropped: frame.dropped,
+      nInput: frame.nInput,
+      rows: frame.rows,
+      frame: refitFrame,
+      ...tuning,
+    });
+    const sigma2 = state.sigma * state.sigma;
+    const cluster = hide && options.partialNesting ? options.partialNesting.cluster : null;
+    if (!tuning.lazy) {
+      attachModes(fit, terms, lamBlocks, sol, sigma2, X, state.beta, y);
+      const out = setState(fit, state as LmmState);
+      if (cluster) hidePlaceholder(out, cluster);
+      return out;
+    }
+    const out = setState(fit, state as LmmState);
+    if (cluster) {
+      const c = out.nGroups[cluster];
+      if (c !== undefined) out.nGroups[cluster] = c - 1;
+    }
+    // Conditional modes, fitted values and residuals: formed together on the first read of any.
+    let modes: Pick<LmmFit, 'randomEffects' | 'fitted' | 'residuals'> | null = null;
+    const formModes = () => {
+      if (modes) return modes;
+      const full = objective.evaluate(state.params, true).solution!;
+      const m: Pick<LmmFit, 'randomEffects' | 'fitted' | 'residuals'> = { randomEffects: [], fitted: new Float64Array(0), residuals: new Float64Array(0) };
+      attachModes(m, terms, lambdaBlocks(objective.crossProducts(state.params), state.theta), full, sigma2, X, state.beta, y);
+      if (cluster) hidePlaceholder({ randomEffects: m.randomEffects, nGroups: Object.create(null) as Record<string, number> }, cluster);
+      return (modes = m);
+    };
+    deferValue(out, 'randomEffects', () => formModes().randomEffects);
+    deferValue(out, 'fitted', () => formModes().fitted);
+    deferValue(out, 'residuals', () => formModes().residuals);
+    return out;
+  };
 }
 
 /**

@@ -6,7 +6,7 @@
  * LB_l = B_l L_l⁻ᵀ; and one dense (p + 1)² factor for [X y]. No matrix of size Q2² exists,
  * and with the (level, class) aggregation no evaluation touches individual participants.
  */
-import { choleskyInPlace, invertLower } from '../../linalg/dense.js';
+import { choleskyInPlace } from '../../linalg/dense.js';
 import type { DevianceParts, Solution } from './deviance.js';
 import type { CrossProducts } from './structure.js';
 
@@ -28,6 +28,129 @@ function sandwichLambda(A: Float64Array, a0: number, lam: Float64Array, k: numbe
   }
 }
 
+/**
+ * The buffers one evaluation needs, kept per cross-products: a Float64Array of more than 8
+ * doubles lives outside V8's heap, costs 1–2 µs to allocate here and keeps the collector busy
+ * on a second core, which made these allocations most of an evaluation's time. Everything in
+ * it is overwritten before it is read; none of it is handed to a caller that keeps it.
+ */
+interface Work {
+  Zraw: Float64Array;
+  Braw: Float64Array;
+  C: Float64Array;
+  blk: Float64Array;
+  tmp: Float64Array;
+  H: Float64Array;
+  G: Float64Array;
+  Hc: Float64Array;
+  col: Float64Array;
+  CH: Float64Array;
+  s: Float64Array;
+  L2: Float64Array;
+  LB: Float64Array;
+  Dl: Float64Array;
+  /** The solution's per-level scratch. */
+  Lgi: Float64Array;
+  wx: Float64Array;
+  wz: Float64Array;
+  t2: Float64Array;
+  WL: Float64Array;
+  rhs: Float64Array;
+}
+const works = new WeakMap<CrossProducts, Work>();
+
+function workFor(cp: CrossProducts): Work {
+  let w = works.get(cp);
+  if (w) return w;
+  const nb = cp.nested!;
+  const { k1, p } = cp;
+  const { n2, k2 } = nb;
+  const pp1 = p + 1;
+  const kk1 = k1 * k1;
+  const kk2 = k2 * k2;
+  const f = (size: number) => new Float64Array(size);
+  w = {
+    Zraw: f(n2 * kk2),
+    Braw: f(n2 * pp1 * k2),
+    C: f(pp1 * pp1),
+    blk: f(kk1),
+    tmp: f(Math.max(kk1, kk2, k1, k2)),
+    H: f(kk1),
+    G: f(kk1),
+    Hc: f((nb.classes?.count.length ?? 0) * kk1),
+    col: f(pp1 * k1),
+    CH: f(pp1 * k1),
+    s: f(k2 * k1),
+    L2: f(n2 * kk2),
+    LB: f(n2 * pp1 * k2),
+    Dl: f(kk2),
+    Lgi: f(kk1),
+    wx: f(pp1 * k1),
+    wz: f(k2 * k1),
+    t2: f(k2 * k1),
+    WL: f(k2 * k1),
+    rhs: f(Math.max(k1, k2)),
+  };
+  works.set(cp, w);
+  return w;
+}
+
+/** The lower inverse of the n × n lower L at L[l0…] into out[o0…] (both row-major). */
+function invertLowerAt(L: Float64Array, l0: number, n: number, out: Float64Array, o0: number): void {
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < j; i++) out[o0 + i * n + j] = 0;
+    out[o0 + j * n + j] = 1 / L[l0 + j * n + j]!;
+    for (let i = j + 1; i < n; i++) {
+      let v = 0;
+      for (let k = j; k < i; k++) v -= L[l0 + i * n + k]! * out[o0 + k * n + j]!;
+      out[o0 + i * n + j] = v / L[l0 + i * n + i]!;
+    }
+  }
+}
+
+/** H = λ1 (L L')⁻¹ λ1' = G G' with L = chol(λ1' A λ1 + I) left in blk; false when not positive definite. */
+function factorH(A: Float64Array, a0: number, lam1: Float64Array, k1: number, w: Work): boolean {
+  const { blk, G, H } = w;
+  sandwichLambda(A, a0, lam1, k1, true, blk, w.tmp);
+  if (!choleskyInPlace(blk, k1)) return false;
+  // G = λ1 L⁻ᵀ: solve G L' = λ1 row by row.
+  for (let r = 0; r < k1; r++) {
+    for (let c = 0; c < k1; c++) {
+      let s = lam1[r * k1 + c]!;
+      for (let a = 0; a < c; a++) s -= G[r * k1 + a]! * blk[c * k1 + a]!;
+      G[r * k1 + c] = s / blk[c * k1 + c]!;
+    }
+  }
+  for (let r = 0; r < k1; r++) {
+    for (let c = 0; c < k1; c++) {
+      let v = 0;
+      for (let a = 0; a < k1; a++) v += G[r * k1 + a]! * G[c * k1 + a]!;
+      H[r * k1 + c] = v;
+    }
+  }
+  return true;
+}
+
+/** dst (rows × k1) = src[s0…] (rows × k1) λ1 Lgi, λ1 and Lgi lower. */
+function timesLambdaLinv(src: ArrayLike<number>, s0: number, rows: number, lam1: Float64Array, Lgi: Float64Array, k1: number, dst: Float64Array, tmp: Float64Array): void {
+  for (let a = 0; a < rows; a++) {
+    for (let c = 0; c < k1; c++) {
+      let v = 0;
+      for (let b = c; b < k1; b++) v += src[s0 + a * k1 + b]! * lam1[b * k1 + c]!;
+      tmp[c] = v;
+    }
+    for (let c = 0; c < k1; c++) {
+      let v = 0;
+      for (let b = c; b < k1; b++) v += tmp[b]! * Lgi[b * k1 + c]!;
+      dst[a * k1 + c] = v;
+    }
+  }
+}
+
+/**
+ * With `keep` false the returned `Lx` is this cross-products' workspace: read it before the
+ * next evaluation (every caller does: it only forms vcov(β) from it). With `keep` it is owned.
+ */
 export function evaluateNested(
   cp: CrossProducts,
   lams: Float64Array[],
@@ -43,47 +166,28 @@ export function evaluateNested(
   const lam2 = lams[1]!;
   const kk1 = k1 * k1;
   const kk2 = k2 * k2;
+  const w = workFor(cp);
+  const { blk, tmp, H } = w;
   // The term-1 elimination is accumulated in raw space and λ2 applied afterwards:
   // D_l = λ2'(R22_l − Σ S H S')λ2 + I (Zraw), B_l = (R2X_l − Σ C H S')λ2 (Braw), C = RXX − Σ C H C'.
-  const Zraw = Float64Array.from(nb.R22);
-  const Braw = Float64Array.from(nb.R2X);
-  const C = Float64Array.from(nb.RXX);
+  const Zraw = w.Zraw;
+  const Braw = w.Braw;
+  const C = w.C;
+  Zraw.set(nb.R22);
+  Braw.set(nb.R2X);
+  C.set(nb.RXX);
   let ld1 = 0;
-  const blk = new Float64Array(kk1);
-  const tmp = new Float64Array(Math.max(kk1, kk2));
-  const H = new Float64Array(kk1);
-  const G = new Float64Array(kk1);
-  const factorH = (A: Float64Array, a0: number): boolean => {
-    sandwichLambda(A, a0, lam1, k1, true, blk, tmp);
-    if (!choleskyInPlace(blk, k1)) return false;
-    // H = λ1 (L L')⁻¹ λ1' = G G' with G = λ1 L⁻ᵀ (solve G L' = λ1 row by row).
-    for (let r = 0; r < k1; r++) {
-      for (let c = 0; c < k1; c++) {
-        let s = lam1[r * k1 + c]!;
-        for (let a = 0; a < c; a++) s -= G[r * k1 + a]! * blk[c * k1 + a]!;
-        G[r * k1 + c] = s / blk[c * k1 + c]!;
-      }
-    }
-    for (let r = 0; r < k1; r++) {
-      for (let c = 0; c < k1; c++) {
-        let v = 0;
-        for (let a = 0; a < k1; a++) v += G[r * k1 + a]! * G[c * k1 + a]!;
-        H[r * k1 + c] = v;
-      }
-    }
-    return true;
-  };
 
   const cls = keep && !cp.levelsOmitted ? null : nb.classes;
   let L1: Float64Array | null = null;
   if (cls) {
     const nc = cls.count.length;
-    const Hc = new Float64Array(nc * kk1);
+    const Hc = w.Hc;
+    const xx = pp1 * pp1;
     for (let c = 0; c < nc; c++) {
-      if (!factorH(cls.A, c * kk1)) return failed(pp1);
+      if (!factorH(cls.A, c * kk1, lam1, k1, w)) return failed(pp1);
       for (let d = 0; d < k1; d++) ld1 += 2 * cls.count[c]! * Math.log(blk[d * k1 + d]!);
-      Hc.set(H, c * kk1);
-      const xx = pp1 * pp1;
+      for (let rs = 0; rs < kk1; rs++) Hc[c * kk1 + rs] = H[rs]!;
       for (let rs = 0; rs < kk1; rs++) {
         const h = H[rs]!;
         if (h === 0) continue;
@@ -106,14 +210,13 @@ export function evaluateNested(
       }
     }
   } else {
+    // Per term-1 level: once per fit (the solution) or when the classes would not be smaller.
     L1 = keep ? new Float64Array(n1 * kk1) : null;
-    const col = new Float64Array(pp1 * k1);
-    const CH = new Float64Array(pp1 * k1);
-    const s = new Float64Array(k2 * k1);
+    const { col, CH, s } = w;
     for (let g = 0; g < n1; g++) {
-      if (!factorH(cp.A11, g * kk1)) return failed(pp1);
+      if (!factorH(cp.A11, g * kk1, lam1, k1, w)) return failed(pp1);
       for (let d = 0; d < k1; d++) ld1 += 2 * Math.log(blk[d * k1 + d]!);
-      if (L1) L1.set(blk, g * kk1);
+      if (L1) for (let e = 0; e < kk1; e++) L1[g * kk1 + e] = blk[e]!;
       const c0 = g * pp1 * k1;
       for (let e = 0; e < pp1 * k1; e++) col[e] = cp.CD[c0 + e]!;
       // C −= col H col'
@@ -156,14 +259,30 @@ export function evaluateNested(
 
   // Term-2 blocks: L_l = chol(λ2' Zraw_l λ2 + I); LB_l = (Braw_l λ2) L_l⁻ᵀ; C −= LB LB'.
   let ld2 = 0;
-  const L2 = new Float64Array(n2 * kk2);
-  const LB = new Float64Array(n2 * pp1 * k2);
-  const Dl = new Float64Array(kk2);
-  for (let l = 0; l < n2; l++) {
+  const { L2, LB, Dl } = w;
+  // One random effect per term-2 level (a random intercept, or partial nesting's indicator):
+  // the same arithmetic as the general loop below, in scalars (most evaluations are this case).
+  if (k2 === 1) {
+    const l2 = lam2[0]!;
+    for (let l = 0; l < n2; l++) {
+      const d = l2 * (Zraw[l]! * l2) + 1;
+      if (!(d > 0)) return failed(pp1);
+      const L = Math.sqrt(d);
+      ld2 += 2 * Math.log(L);
+      L2[l] = L;
+      const o = l * pp1;
+      for (let a = 0; a < pp1; a++) LB[o + a] = (Braw[o + a]! * l2) / L;
+      for (let a = 0; a < pp1; a++) {
+        const va = LB[o + a]!;
+        for (let b = 0; b <= a; b++) C[a * pp1 + b] = C[a * pp1 + b]! - va * LB[o + b]!;
+      }
+    }
+  }
+  for (let l = 0; k2 !== 1 && l < n2; l++) {
     sandwichLambda(Zraw, l * kk2, lam2, k2, true, Dl, tmp);
     if (!choleskyInPlace(Dl, k2)) return failed(pp1);
     for (let d = 0; d < k2; d++) ld2 += 2 * Math.log(Dl[d * k2 + d]!);
-    L2.set(Dl, l * kk2);
+    for (let e = 0; e < kk2; e++) L2[l * kk2 + e] = Dl[e]!;
     const o = l * pp1 * k2;
     for (let a = 0; a < pp1; a++) {
       // row a of Braw_l λ2, then solve x L_l' = row.
@@ -195,7 +314,7 @@ export function evaluateNested(
   const deviance = reml
     ? ldL2 + ldRX2 + (n - p) * (1 + Math.log((2 * Math.PI * r2) / (n - p)))
     : ldL2 + n * (1 + Math.log((2 * Math.PI * r2) / n));
-  const out: DevianceParts & { solution?: Solution } = { ldL2, ldRX2, r2, deviance, Lx: C };
+  const out: DevianceParts & { solution?: Solution } = { ldL2, ldRX2, r2, deviance, Lx: keep ? C.slice() : C };
   if (!keep) return out;
 
   // Solution: β from the [X y] factor, then each term-2 level, then each term-1 level.
@@ -209,10 +328,10 @@ export function evaluateNested(
   const u2 = new Float64Array(n2 * k2);
   const cu2 = new Float64Array(n2 * kk2);
   const L2inv = new Float64Array(n2 * kk2);
+  const rhs = w.rhs;
   for (let l = 0; l < n2; l++) {
     const o = l * pp1 * k2;
-    const Ll = L2.subarray(l * kk2, (l + 1) * kk2);
-    const rhs = new Float64Array(k2);
+    const l0 = l * kk2;
     for (let c = 0; c < k2; c++) {
       let v = LB[o + p * k2 + c]!;
       for (let a = 0; a < p; a++) v -= LB[o + a * k2 + c]! * beta[a]!;
@@ -220,16 +339,15 @@ export function evaluateNested(
     }
     for (let c = k2 - 1; c >= 0; c--) {
       let v = rhs[c]!;
-      for (let r = c + 1; r < k2; r++) v -= Ll[r * k2 + c]! * rhs[r]!;
-      rhs[c] = v / Ll[c * k2 + c]!;
+      for (let r = c + 1; r < k2; r++) v -= L2[l0 + r * k2 + c]! * rhs[r]!;
+      rhs[c] = v / L2[l0 + c * k2 + c]!;
     }
-    u2.set(rhs, l * k2);
-    const Li = invertLower(Float64Array.from(Ll), k2);
-    L2inv.set(Li, l * kk2);
+    for (let c = 0; c < k2; c++) u2[l * k2 + c] = rhs[c]!;
+    invertLowerAt(L2, l0, k2, L2inv, l0);
     for (let a = 0; a < k2; a++) for (let b = 0; b < k2; b++) {
       let v = 0;
-      for (let r = Math.max(a, b); r < k2; r++) v += Li[r * k2 + a]! * Li[r * k2 + b]!;
-      cu2[l * kk2 + a * k2 + b] = v;
+      for (let r = Math.max(a, b); r < k2; r++) v += L2inv[l0 + r * k2 + a]! * L2inv[l0 + r * k2 + b]!;
+      cu2[l0 + a * k2 + b] = v;
     }
   }
   if (!L1) {
@@ -239,43 +357,25 @@ export function evaluateNested(
   }
   const u1 = new Float64Array(n1 * k1);
   const cu1 = new Float64Array(n1 * kk1);
-  const wz = new Float64Array(k2 * k1);
-  const wx = new Float64Array(pp1 * k1);
+  const { wz, wx, t2, WL, Lgi } = w;
   for (let g = 0; g < n1; g++) {
-    const Lg = L1.subarray(g * kk1, (g + 1) * kk1);
-    const Lgi = invertLower(Float64Array.from(Lg), k1);
+    const g0 = g * kk1;
+    invertLowerAt(L1, g0, k1, Lgi, 0);
     // w_x = C_g λ1 L_g⁻ᵀ, w_z = λ2' S_g λ1 L_g⁻ᵀ.
-    const c0 = g * pp1 * k1;
-    const rowTimes = (src: ArrayLike<number>, s0: number, rows: number, dst: Float64Array) => {
-      for (let a = 0; a < rows; a++) {
-        for (let c = 0; c < k1; c++) {
-          let v = 0;
-          for (let b = c; b < k1; b++) v += src[s0 + a * k1 + b]! * lam1[b * k1 + c]!;
-          tmp[c] = v;
-        }
-        for (let c = 0; c < k1; c++) {
-          let v = 0;
-          for (let b = c; b < k1; b++) v += tmp[b]! * Lgi[b * k1 + c]!;
-          dst[a * k1 + c] = v;
-        }
-      }
-    };
-    rowTimes(cp.CD, c0, pp1, wx);
+    timesLambdaLinv(cp.CD, g * pp1 * k1, pp1, lam1, Lgi, k1, wx, tmp);
     const e = cp.sparsePtr[g]!;
     const hasS = cp.sparsePtr[g + 1]! > e;
     const l = levelOf[g]!;
     if (hasS) {
-      rowTimes(cp.sparseVal, cp.sparseValPtr[e]!, k2, wz);
+      timesLambdaLinv(cp.sparseVal, cp.sparseValPtr[e]!, k2, lam1, Lgi, k1, wz, tmp);
       // λ2' on the left.
-      const t2 = new Float64Array(k2 * k1);
       for (let a = 0; a < k2; a++) for (let c = 0; c < k1; c++) {
         let v = 0;
         for (let b = a; b < k2; b++) v += lam2[b * k2 + a]! * wz[b * k1 + c]!;
         t2[a * k1 + c] = v;
       }
-      wz.set(t2);
+      for (let e2 = 0; e2 < k2 * k1; e2++) wz[e2] = t2[e2]!;
     } else wz.fill(0);
-    const rhs = new Float64Array(k1);
     for (let c = 0; c < k1; c++) {
       let v = wx[p * k1 + c]!;
       for (let a = 0; a < p; a++) v -= wx[a * k1 + c]! * beta[a]!;
@@ -284,20 +384,19 @@ export function evaluateNested(
     }
     for (let c = k1 - 1; c >= 0; c--) {
       let v = rhs[c]!;
-      for (let r = c + 1; r < k1; r++) v -= Lg[r * k1 + c]! * rhs[r]!;
-      rhs[c] = v / Lg[c * k1 + c]!;
+      for (let r = c + 1; r < k1; r++) v -= L1[g0 + r * k1 + c]! * rhs[r]!;
+      rhs[c] = v / L1[g0 + c * k1 + c]!;
     }
-    u1.set(rhs, g * k1);
+    for (let c = 0; c < k1; c++) u1[g * k1 + c] = rhs[c]!;
     // Conditional covariance of u_g (lme4's condVar, Z part only): L_g⁻ᵀL_g⁻¹ + Q'Q with
     // Q = L_l⁻¹ w_z L_g⁻¹, w_z being the factor's (term-2, g) block.
     for (let a = 0; a < k1; a++) for (let b = 0; b < k1; b++) {
       let v = 0;
       for (let r = Math.max(a, b); r < k1; r++) v += Lgi[r * k1 + a]! * Lgi[r * k1 + b]!;
-      cu1[g * kk1 + a * k1 + b] = v;
+      cu1[g0 + a * k1 + b] = v;
     }
     if (condVar && hasS && l >= 0) {
-      const Li = L2inv.subarray(l * kk2, (l + 1) * kk2);
-      const WL = new Float64Array(k2 * k1);
+      const li = l * kk2;
       for (let a = 0; a < k2; a++) for (let c = 0; c < k1; c++) {
         let v = 0;
         for (let r = c; r < k1; r++) v += wz[a * k1 + r]! * Lgi[r * k1 + c]!;
@@ -309,12 +408,12 @@ export function evaluateNested(
           let qa = 0;
           let qb = 0;
           for (let k = 0; k <= i; k++) {
-            qa += Li[i * k2 + k]! * WL[k * k1 + a]!;
-            qb += Li[i * k2 + k]! * WL[k * k1 + b]!;
+            qa += L2inv[li + i * k2 + k]! * WL[k * k1 + a]!;
+            qb += L2inv[li + i * k2 + k]! * WL[k * k1 + b]!;
           }
           v += qa * qb;
         }
-        cu1[g * kk1 + a * k1 + b] = cu1[g * kk1 + a * k1 + b]! + v;
+        cu1[g0 + a * k1 + b] = cu1[g0 + a * k1 + b]! + v;
       }
     }
   }

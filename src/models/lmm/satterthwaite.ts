@@ -17,15 +17,45 @@ import { MIN_DF } from '../../results/not-estimable.js';
 import { hessian, jacobian } from '../numderiv.js';
 import type { LmmCoreState as LmmState } from './state.js';
 
+/** What the Satterthwaite derivatives read of one evaluation at θ: σ enters both in closed form. */
+interface VarparParts {
+  ldL2: number;
+  ldRX2: number;
+  r2: number;
+  ldW: number;
+  finite: boolean;
+  /** (L_XX L_XX')⁻¹, formed on first use. */
+  unscaledVcov: Float64Array | null;
+  Lx: Float64Array | null;
+}
+
+/**
+ * Evaluations by θ (and log residual-variance ratios) for the derivatives in varpar: the steps
+ * in σ alone (a third of the Hessian's diagonal, the Jacobian's σ column) and the point itself
+ * all reuse one evaluation, whose numbers are exactly the ones a fresh evaluation gives.
+ */
+function varparEvaluator(s: LmmState): (params: readonly number[]) => VarparParts {
+  const cache = new Map<string, VarparParts>();
+  return (params) => {
+    const key = params.join(',');
+    let d = cache.get(key);
+    if (!d) {
+      const e = s.objective.evaluate([...params]);
+      // e.Lx is the objective's workspace: keep a copy for a later vcov at the same θ.
+      d = { ldL2: e.ldL2, ldRX2: e.ldRX2, r2: e.r2, ldW: e.ldW, finite: Number.isFinite(e.deviance), unscaledVcov: null, Lx: e.Lx.slice() };
+      cache.set(key, d);
+    }
+    return d;
+  };
+}
+
 /**
  * Deviance as a function of (θ, σ) (not profiled over σ), less the constant
  * (n − p·[REML]) log σ_ref² when σ is given in units of σ_ref: only its derivatives are used,
  * and without the constant its size, and so its rounding, does not grow with the data's units.
  */
-export function devianceVarpar(s: LmmState, vp: readonly number[], sigmaRef = 1): number {
-  const sigma = vp[vp.length - 1]!;
-  const d = s.objective.evaluate(vp.slice(0, -1));
-  if (!Number.isFinite(d.deviance)) return NaN;
+function devianceVarpar(s: LmmState, d: VarparParts, sigma: number, sigmaRef: number): number {
+  if (!d.finite) return NaN;
   const { n, p } = s.cp;
   const s2 = sigma * sigma;
   const r2 = d.r2 / (sigmaRef * sigmaRef);
@@ -34,10 +64,10 @@ export function devianceVarpar(s: LmmState, vp: readonly number[], sigmaRef = 1)
 }
 
 /** vcov(β̃) of the objective's internal (centred, scaled) columns at (θ, σ), as a flat p × p array. */
-export function vcovVarpar(s: LmmState, vp: readonly number[]): number[] {
-  const sigma = vp[vp.length - 1]!;
-  const d = s.objective.evaluate(vp.slice(0, -1));
-  return Array.from(vcovFromFactor(d.Lx, s.cp.p, sigma));
+function vcovVarpar(s: LmmState, d: VarparParts, sigma: number): number[] {
+  d.unscaledVcov ??= vcovFromFactor(d.Lx!, s.cp.p, 1);
+  const s2 = sigma * sigma;
+  return Array.from(d.unscaledVcov, (v) => v * s2);
 }
 
 /** σ²(L_XX L_XX')⁻¹ from the [X y] factor ((p + 1)² row-major). */
@@ -58,9 +88,9 @@ export function varparInfo(s: LmmState): NonNullable<LmmState['varpar']> {
   // above 1.8e-5, so a response in small units (σ̂ = 1e-5) would get steps larger than σ̂
   // itself. At σ̂ above that the steps are the same relative ones as lmerTest's; df = 2v²/g'Ag
   // does not depend on the parametrisation.
-  const at = (x: readonly number[]) => [...x.slice(0, -1), x[x.length - 1]! * s.sigma];
+  const partsAt = varparEvaluator(s);
   const vp = [...s.params, 1];
-  const H = hessian((x) => devianceVarpar(s, x, s.sigma), vp);
+  const H = hessian((x) => devianceVarpar(s, partsAt(x.slice(0, -1)), x[x.length - 1]!, s.sigma), vp);
   const d = vp.length;
   const flat = new Float64Array(d * d);
   for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) flat[i * d + j] = H[i]![j]!;
@@ -76,7 +106,7 @@ export function varparInfo(s: LmmState): NonNullable<LmmState['varpar']> {
       A[i]![j] = 2 * sum;
     }
   }
-  const J = jacobian((x) => vcovVarpar(s, at(x)), vp);
+  const J = jacobian((x) => vcovVarpar(s, partsAt(x.slice(0, -1)), x[x.length - 1]! * s.sigma), vp);
   const p = s.kept.length;
   const jac: Float64Array[] = [];
   for (let k = 0; k < d; k++) {
@@ -84,7 +114,7 @@ export function varparInfo(s: LmmState): NonNullable<LmmState['varpar']> {
     for (let e = 0; e < p * p; e++) m[e] = J[e]![k]!;
     jac.push(m);
   }
-  s.varpar = { A, jac, hessianOk, vcov: Float64Array.from(vcovVarpar(s, at(vp))) };
+  s.varpar = { A, jac, hessianOk, vcov: Float64Array.from(vcovVarpar(s, partsAt(s.params), s.sigma)) };
   return s.varpar;
 }
 
