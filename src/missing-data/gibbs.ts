@@ -53,6 +53,12 @@ export interface ModelSetup {
   armColumn: number;
   arm: Int32Array;
   lastObserved: Int32Array;
+  /**
+   * N × K fitted means XB at the chain's current B, formed once per sweep (after B's draw) for
+   * the residuals, the group draws and the imputations. A sweep's own buffer: branches on one
+   * thread run one after another, and each sweep forms it before reading it.
+   */
+  XB: Float64Array;
 }
 
 /** Current values of the chain. */
@@ -120,7 +126,7 @@ export function setupModel(w: WideData): ModelSetup {
   const G = w.clusterLevels.length;
   const lists: number[][] = Array.from({ length: G }, () => []);
   for (let i = 0; i < N; i++) if (w.cluster[i]! >= 0) lists[w.cluster[i]!]!.push(i);
-  return { N, K, p, X, Lx, Y, pattern, group: w.cluster, G, members: lists.map((l) => Int32Array.from(l)), centre: c, scale: s, armColumn: 1, arm: w.arm, lastObserved: w.lastObserved };
+  return { N, K, p, X, Lx, Y, pattern, group: w.cluster, G, members: lists.map((l) => Int32Array.from(l)), centre: c, scale: s, armColumn: 1, arm: w.arm, lastObserved: w.lastObserved, XB: new Float64Array(N * K) };
 }
 
 /** Starting values: missing scores at their arm × visit observed mean, B and Σ by least squares, U = 0. */
@@ -138,7 +144,8 @@ export function initialState(m: ModelSetup): ChainState {
   }
   const U = new Float64Array(G * K);
   const B = leastSquares(m, Yc, U);
-  const E = residualCrossProduct(m, Yc, U, B);
+  formFitted(m, B);
+  const E = residualCrossProduct(m, Yc, U);
   const Sigma = E.map((v) => v / Math.max(N - m.p, 1));
   const Psi = new Float64Array(K * K);
   for (let k = 0; k < K; k++) Psi[k * K + k] = GROUP_PRIOR_SHARE * Sigma[k * K + k]!;
@@ -183,18 +190,26 @@ function solveUpper(L: Float64Array, n: number, b: Float64Array): void {
   }
 }
 
-/** E'E with E = Y − XB − ZU. */
-function residualCrossProduct(m: ModelSetup, Yc: Float64Array, U: Float64Array, B: Float64Array): Float64Array {
-  const { N, K, p, X } = m;
+/** m.XB = X B. */
+function formFitted(m: ModelSetup, B: Float64Array): void {
+  const { N, K, p, X, XB } = m;
+  for (let i = 0; i < N; i++) {
+    for (let k = 0; k < K; k++) {
+      let mu = 0;
+      for (let a = 0; a < p; a++) mu += X[i * p + a]! * B[a * K + k]!;
+      XB[i * K + k] = mu;
+    }
+  }
+}
+
+/** E'E with E = Y − XB − ZU (XB formed at the current B). */
+function residualCrossProduct(m: ModelSetup, Yc: Float64Array, U: Float64Array): Float64Array {
+  const { N, K, XB } = m;
   const S = new Float64Array(K * K);
   const e = new Float64Array(K);
   for (let i = 0; i < N; i++) {
     const g = m.group[i]!;
-    for (let k = 0; k < K; k++) {
-      let mu = g >= 0 ? U[g * K + k]! : 0;
-      for (let a = 0; a < p; a++) mu += X[i * p + a]! * B[a * K + k]!;
-      e[k] = Yc[i * K + k]! - mu;
-    }
+    for (let k = 0; k < K; k++) e[k] = Yc[i * K + k]! - (XB[i * K + k]! + (g >= 0 ? U[g * K + k]! : 0));
     for (let a = 0; a < K; a++) for (let b = 0; b <= a; b++) S[a * K + b] = S[a * K + b]! + e[a]! * e[b]!;
   }
   for (let a = 0; a < K; a++) for (let b = 0; b < a; b++) S[b * K + a] = S[a * K + b]!;
@@ -248,8 +263,9 @@ export function drawParameters(m: ModelSetup, st: ChainState, rng: Rng, prior: {
     for (let l = 0; l <= k; l++) s += W[a * K + l]! * Ls[k * K + l]!;
     st.B[a * K + k] = Bhat[a * K + k]! + s;
   }
+  formFitted(m, st.B);
   // Σ | Y, U, B: IW(N, E'E) under the Jeffreys prior.
-  st.Sigma = drawInverseWishart(rng, N, residualCrossProduct(m, st.Yc, st.U, st.B), K);
+  st.Sigma = drawInverseWishart(rng, N, residualCrossProduct(m, st.Yc, st.U), K);
   if (G === 0) return;
   // u_g | …: precision Ψ⁻¹ + n_g Σ⁻¹, mean (precision)⁻¹ Σ⁻¹ Σ_i (y_i − B'x_i).
   const Si = invertSpd(st.Sigma, K)!;
@@ -261,12 +277,9 @@ export function drawParameters(m: ModelSetup, st: ChainState, rng: Rng, prior: {
   for (let g = 0; g < G; g++) {
     const mem = m.members[g]!;
     r.fill(0);
-    for (const i of mem) {
-      for (let k = 0; k < K; k++) {
-        let mu = 0;
-        for (let a = 0; a < p; a++) mu += m.X[i * p + a]! * st.B[a * K + k]!;
-        r[k] = r[k]! + st.Yc[i * K + k]! - mu;
-      }
+    for (let j = 0; j < mem.length; j++) {
+      const i = mem[j]!;
+      for (let k = 0; k < K; k++) r[k] = r[k]! + st.Yc[i * K + k]! - m.XB[i * K + k]!;
     }
     for (let a = 0; a < K * K; a++) prec[a] = Pi[a]! + mem.length * Si[a]!;
     for (let a = 0; a < K; a++) {
@@ -309,6 +322,11 @@ export function strategyMean(m: ModelSetup, st: ChainState, i: number, strategy:
   const B = st.B;
   const g = m.group[i]!;
   const a = m.arm[i]!;
+  if (strategy === 'MAR') {
+    // The own-arm mean only (XB formed at the current B): the data augmentation's draws.
+    for (let k = 0; k < K; k++) out[k] = m.XB[i * K + k]! + (g >= 0 ? st.U[g * K + k]! : 0);
+    return;
+  }
   const skip = a > 0 ? m.armColumn + a - 1 : -1;
   for (let k = 0; k < K; k++) {
     let mu = 0;
@@ -322,7 +340,7 @@ export function strategyMean(m: ModelSetup, st: ChainState, i: number, strategy:
     ref[k] = r;
   }
   const d = m.lastObserved[i]!;
-  if (strategy === 'MAR' || a === 0 || d === K - 1) return;
+  if (a === 0 || d === K - 1) return;
   const ownD = d >= 0 ? out[d]! : 0;
   const refD = d >= 0 ? ref[d]! : 0;
   for (let k = 0; k < K; k++) {
@@ -338,6 +356,12 @@ export function strategyMean(m: ModelSetup, st: ChainState, i: number, strategy:
  * participant given the observed ones: y_M | y_O ~ N(μ_M + Σ_MO Σ_OO⁻¹(y_O − μ_O), Σ_MM − Σ_MO Σ_OO⁻¹ Σ_OM).
  */
 export function imputeMissing(m: ModelSetup, st: ChainState, strategy: Strategy, rng: Rng | null): void {
+  formFitted(m, st.B);
+  imputeAtFitted(m, st, strategy, rng);
+}
+
+/** `imputeMissing` with m.XB already formed at st.B (within a sweep, after B's draw). */
+function imputeAtFitted(m: ModelSetup, st: ChainState, strategy: Strategy, rng: Rng | null): void {
   const { N, K } = m;
   const full = (1 << K) - 1;
   const cache: ({ O: number[]; M: number[]; A: Float64Array; Lc: Float64Array } | undefined)[] = new Array(full + 1);
@@ -403,7 +427,7 @@ export function burnInState(m: ModelSetup, rng: Rng, burnIn: number): BurnedIn {
   const prior = groupPrior(m, state);
   for (let it = 0; it < burnIn; it++) {
     drawParameters(m, state, rng, prior);
-    imputeMissing(m, state, 'MAR', rng);
+    imputeAtFitted(m, state, 'MAR', rng);
   }
   return { state, prior };
 }
@@ -426,10 +450,10 @@ export function branchImputation(m: ModelSetup, start: BurnedIn, rng: Rng, betwe
   const prior = start.prior;
   for (let it = 0; it < between; it++) {
     drawParameters(m, st, rng, prior);
-    imputeMissing(m, st, 'MAR', rng);
+    imputeAtFitted(m, st, 'MAR', rng);
   }
   // The data augmentation step above left MAR draws; the reported imputation is one more draw
   // from the last parameters under the requested strategy.
-  if (strategy !== 'MAR') imputeMissing(m, st, strategy, rng);
+  if (strategy !== 'MAR') imputeAtFitted(m, st, strategy, rng);
   return st.Yc;
 }

@@ -114,11 +114,19 @@ export function planColumns(X: Float64Array, y: Float64Array | null, n: number, 
     scale[j] = powerOfTwoNear(Math.sqrt(ss / Math.max(n, 1)));
     logScale += Math.log(scale[j]!);
   }
-  const yCentre = carrier && y && n > 0 ? mean(y, 0, n) : 0;
+  const plan = { p, carrier, centre, scale, yCentre: 0, yScale: 1, logScale };
+  return y ? planResponse(plan, y, n) : plan;
+}
+
+/**
+ * `planColumns(X, y, n, p)` from the plan of X alone (`plan`, any response): refits to many
+ * responses on one design plan X once. The same numbers as planning X with y.
+ */
+export function planResponse(plan: ColumnPlan, y: Float64Array, n: number): ColumnPlan {
+  const yCentre = plan.carrier && n > 0 ? mean(y, 0, n) : 0;
   let yss = 0;
-  if (y) for (let i = 0; i < n; i++) yss += (y[i]! - yCentre) ** 2;
-  const yScale = powerOfTwoNear(Math.sqrt(yss / Math.max(n, 1)));
-  return { p, carrier, centre, scale, yCentre, yScale, logScale };
+  for (let i = 0; i < n; i++) yss += (y[i]! - yCentre) ** 2;
+  return { ...plan, yCentre, yScale: powerOfTwoNear(Math.sqrt(yss / Math.max(n, 1))) };
 }
 
 /** T v = D⁻¹v − a (c'D⁻¹v): internal coefficients (or a null vector of X̃) to original ones. */

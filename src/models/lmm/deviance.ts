@@ -55,6 +55,30 @@ export function lambdaBlocks(cp: CrossProducts, theta: ArrayLike<number>): Float
   });
 }
 
+const lambdaBuffers = new WeakMap<CrossProducts, Float64Array[]>();
+
+/** `lambdaBlocks` into buffers kept per cross-products (an evaluation reads them and lets go). */
+let lastCp: CrossProducts | null = null;
+let lastLams: Float64Array[] = [];
+
+function lambdaScratch(cp: CrossProducts, theta: ArrayLike<number>): Float64Array[] {
+  let lams = cp === lastCp ? lastLams : lambdaBuffers.get(cp);
+  if (!lams) {
+    lams = cp.terms.map((t) => new Float64Array(t.k * t.k));
+    lambdaBuffers.set(cp, lams);
+  }
+  lastCp = cp;
+  lastLams = lams;
+  for (let j = 0; j < cp.terms.length; j++) {
+    const t = cp.terms[j]!;
+    const k = t.k;
+    const lam = lams[j]!;
+    let q = t.thetaOffset;
+    for (let c = 0; c < k; c++) for (let r = c; r < k; r++) lam[r * k + c] = theta[q++]!;
+  }
+  return lams;
+}
+
 /** Λr' S Λr for a symmetric rest matrix S (m × m), λ applied to the random-term blocks. */
 function scaleRest(cp: CrossProducts, lams: Float64Array[], S: Float64Array, out: Float64Array): void {
   const m = cp.m;
@@ -116,7 +140,7 @@ export function evaluateDeviance(
   keep = false,
   condVar = true,
 ): DevianceParts & { solution?: Solution } {
-  const lams = lambdaBlocks(cp, theta);
+  const lams = lambdaScratch(cp, theta);
   if (cp.nested) return evaluateNested(cp, lams, reml, keep, condVar);
   const { m, k1, n1, Q2, p, n } = cp;
   const lam1 = lams[0]!;

@@ -14,7 +14,7 @@ import { buildModelFrame, frameOptionsOf, type ModelFrame } from '../../formula/
 import { barLabel, parseFormula, type ParsedFormula, type RandomTerm } from '../../formula/parse.js';
 import { dictFrom, own } from '../../data/own.js';
 import { detectRankDeficiency, nullBasis } from '../../linalg/dense.js';
-import { coefficientsToOriginal, covarianceToOriginal, planColumns, toOriginal } from '../centring.js';
+import { coefficientsToOriginal, covarianceToOriginal, planResponse, toOriginal } from '../centring.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { minimizeBounded, optimizerReport } from '../optimize.js';
 import { checkResponseVaries, waldRow } from '../../results/not-estimable.js';
@@ -316,14 +316,15 @@ function refitterOf(frame: ModelFrame, options: LmmOptions, tuning: RefitTuning,
   const xNames = kept.map((j) => frame.spec.columnNames[j]!);
   const baseObjective = base;
   let refresh: ReturnType<typeof responseRefresher> | null = null;
+  const xMul = baseObjective.plan.scale.map((d) => 1 / d);
   const objectiveFor = (y: Float64Array): Objective => {
     if (y === frame.y) return baseObjective;
     if (strata) return makeObjective(terms, X, y, n, p, reml, aggregate, strata, structure);
-    const cp0 = baseObjective.crossProducts(baseObjective.start);
-    refresh ??= responseRefresher(cp0, X);
-    const plan = planColumns(X, y, n, p);
+    refresh ??= responseRefresher(baseObjective.crossProducts(baseObjective.start), X);
+    // X's centring and scaling do not depend on the response: planned once, with the base.
+    const plan = planResponse(baseObjective.plan, y, n);
     const zMul = baseObjective.zMul;
-    const cp = refresh(y, { xShift: plan.centre, xMul: plan.scale.map((d) => 1 / d), yShift: plan.yCentre, yMul: 1 / plan.yScale, zMul });
+    const cp = refresh(y, { xShift: plan.centre, xMul, yShift: plan.yCentre, yMul: 1 / plan.yScale, zMul });
     return objectiveFromCrossProducts(terms, plan, zMul, cp, reml);
   };
 
@@ -440,7 +441,7 @@ export function randomEffectsTable(t: ReTerm, lam: Float64Array, u: Float64Array
     for (let r = 0; r < k; r++) for (let c = 0; c <= r; c++) row[r] = row[r]! + lam[r * k + c]! * u[l * k + c]!;
     row.forEach((x, r) => (b[l * k + r] = x));
     values.push(row);
-    sds.push(condSd(lam, cu.subarray(l * k * k, (l + 1) * k * k), k, sigma2));
+    sds.push(condSd(lam, cu, l * k * k, k, sigma2));
   }
   // Copies: the frame keeps its own arrays (a later refit of the frame must see them whole).
   return { table: { group: t.groupName, terms: [...t.columnNames], levels: [...t.levels], values, sd: sds }, b };
@@ -710,22 +711,54 @@ export function deferValue<T extends object, K extends keyof T>(obj: T, key: K, 
   });
 }
 
+/** The fields of a deferred fixed-effects row that need the estimability check. */
+const DEFERRED_ROW_KEYS = ['se', 'df', 'statistic', 'pValue', 'ci', 'estimable', 'reason'] as const;
+/** Each deferred row's way to its full row, until a field is first read. */
+const fullRows = new WeakMap<object, () => FixedEffectRow>();
+
+/** Replace a deferred row's getters by the full row's values (as `deferValue` settles one). */
+function settleRow(row: FixedEffectRow): void {
+  const full = fullRows.get(row)!();
+  fullRows.delete(row);
+  for (const k of DEFERRED_ROW_KEYS) {
+    if (Object.getOwnPropertyDescriptor(row, k)!.get) Object.defineProperty(row, k, { value: full[k], writable: true, enumerable: true, configurable: true });
+  }
+}
+
+// One set of accessors shared by every deferred row (a refit makes a row per coefficient, and
+// closures per field cost more than the rest of the row).
+const deferredRowDescriptors: PropertyDescriptorMap = Object.fromEntries(
+  DEFERRED_ROW_KEYS.map((k) => [
+    k,
+    {
+      enumerable: true,
+      configurable: true,
+      get(this: FixedEffectRow): unknown {
+        settleRow(this);
+        return this[k];
+      },
+      set(this: FixedEffectRow, value: unknown): void {
+        Object.defineProperty(this, k, { value, writable: true, enumerable: true, configurable: true });
+      },
+    },
+  ]),
+);
+
 /** A fixed-effects row with its estimate now and the rest (which needs the estimability check) on first read. */
 function deferredRow(term: string, estimate: number, ciLevel: number, full: () => FixedEffectRow): FixedEffectRow {
   const row = { term, estimate } as FixedEffectRow;
-  let done: FixedEffectRow | null = null;
-  for (const k of ['se', 'df', 'statistic', 'pValue', 'ci', 'estimable', 'reason'] as const) {
-    deferValue(row, k, () => (done ??= full())[k] as never);
-  }
+  Object.defineProperties(row, deferredRowDescriptors);
+  fullRows.set(row, full);
   row.ciLevel = ciLevel;
   return row;
 }
 
-function condSd(lam: Float64Array, Cu: Float64Array, k: number, sigma2: number): number[] {
+/** √(σ² diag(λ C λ')) for the k × k block C of `Cu` at `c0`. */
+function condSd(lam: Float64Array, Cu: Float64Array, c0: number, k: number, sigma2: number): number[] {
   const out: number[] = [];
   for (let a = 0; a < k; a++) {
     let s = 0;
-    for (let b = 0; b < k; b++) for (let c = 0; c < k; c++) s += lam[a * k + b]! * Cu[b * k + c]! * lam[a * k + c]!;
+    for (let b = 0; b < k; b++) for (let c = 0; c < k; c++) s += lam[a * k + b]! * Cu[c0 + b * k + c]! * lam[a * k + c]!;
     out.push(Math.sqrt(sigma2 * s));
   }
   return out;

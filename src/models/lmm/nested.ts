@@ -59,9 +59,18 @@ interface Work {
 }
 const works = new WeakMap<CrossProducts, Work>();
 
+let lastCp: CrossProducts | null = null;
+let lastWork: Work | null = null;
+
 function workFor(cp: CrossProducts): Work {
+  // An optimisation evaluates one cross-products many times in a row.
+  if (cp === lastCp) return lastWork!;
   let w = works.get(cp);
-  if (w) return w;
+  if (w) {
+    lastCp = cp;
+    lastWork = w;
+    return w;
+  }
   const nb = cp.nested!;
   const { k1, p } = cp;
   const { n2, k2 } = nb;
@@ -92,6 +101,8 @@ function workFor(cp: CrossProducts): Work {
     rhs: f(Math.max(k1, k2)),
   };
   works.set(cp, w);
+  lastCp = cp;
+  lastWork = w;
   return w;
 }
 

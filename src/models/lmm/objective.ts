@@ -169,7 +169,8 @@ function objectiveBase(terms: ReTerm[], plan: ColumnPlan, zMul: Float64Array[], 
   const dy = plan.yScale;
   const yJacobian = 2 * (reml ? n - p : n) * Math.log(dy);
   const toOriginalParts = <D extends DevianceParts & { solution?: Solution }>(d: D): D => {
-    const out = { ...d, r2: d.r2 * dy * dy, ldRX2: d.ldRX2 + jacobian, deviance: d.deviance + yJacobian + (reml ? jacobian : 0) };
+    // Written out rather than spread: an evaluation's cost is small enough for a spread to show.
+    const out = { ldL2: d.ldL2, ldRX2: d.ldRX2 + jacobian, r2: d.r2 * dy * dy, deviance: d.deviance + yJacobian + (reml ? jacobian : 0), Lx: d.Lx } as D;
     if (d.solution) {
       out.solution = {
         beta: d.solution.beta.map((b) => b * dy),
@@ -202,7 +203,10 @@ export function objectiveFromCrossProducts(terms: ReTerm[], plan: ColumnPlan, zM
     ...common,
     strata: null,
     crossProducts: () => cp,
-    evaluate: (params, keep = false) => ({ ...toOriginalParts(evaluateDeviance(cp, params.slice(0, nTheta), reml, keep)), ldW: 0, cp }),
+    evaluate: (params, keep = false) => {
+      const d = toOriginalParts(evaluateDeviance(cp, params.slice(0, nTheta), reml, keep));
+      return { ldL2: d.ldL2, ldRX2: d.ldRX2, r2: d.r2, deviance: d.deviance, Lx: d.Lx, ...(d.solution ? { solution: d.solution } : {}), ldW: 0, cp };
+    },
     minimand: (params) => evaluateDeviance(cp, params.slice(0, nTheta), reml).deviance,
   };
 }

@@ -35,16 +35,20 @@ interface VarparParts {
  * all reuse one evaluation, whose numbers are exactly the ones a fresh evaluation gives.
  */
 function varparEvaluator(s: LmmState): (params: readonly number[]) => VarparParts {
-  const cache = new Map<string, VarparParts>();
+  // A few dozen points at most: a linear search on exact equality beats forming string keys.
+  const points: (readonly number[])[] = [];
+  const parts: VarparParts[] = [];
   return (params) => {
-    const key = params.join(',');
-    let d = cache.get(key);
-    if (!d) {
-      const e = s.objective.evaluate([...params]);
-      // e.Lx is the objective's workspace: keep a copy for a later vcov at the same θ.
-      d = { ldL2: e.ldL2, ldRX2: e.ldRX2, r2: e.r2, ldW: e.ldW, finite: Number.isFinite(e.deviance), unscaledVcov: null, Lx: e.Lx.slice() };
-      cache.set(key, d);
+    search: for (let j = 0; j < points.length; j++) {
+      const q = points[j]!;
+      for (let i = 0; i < params.length; i++) if (q[i] !== params[i]) continue search;
+      return parts[j]!;
     }
+    const e = s.objective.evaluate([...params]);
+    // e.Lx is the objective's workspace: keep a copy for a later vcov at the same θ.
+    const d: VarparParts = { ldL2: e.ldL2, ldRX2: e.ldRX2, r2: e.r2, ldW: e.ldW, finite: Number.isFinite(e.deviance), unscaledVcov: null, Lx: e.Lx.slice() };
+    points.push([...params]);
+    parts.push(d);
     return d;
   };
 }

@@ -633,8 +633,19 @@ export function responseRefresher(cp: CrossProducts, X: Float64Array): (y: Float
   for (let i = 0; i < n; i++) order[fill[t1.group[i]!]!++] = i;
   const nestedIndex = cp.nested?.classes ? nestedClassIndex(cp, cp.nested.classes) : null;
   const classOf = cp.classes ? classIndex(cp, cp.classes) : null;
+  // The internal X columns, row by row, for the columns' last centring and scaling (a refitter
+  // passes the same arrays for every response).
+  let xt: { shift: Float64Array; mul: ArrayLike<number>; rows: Float64Array } | null = null;
+  const internalX = (shift: Float64Array, mul: ArrayLike<number>): Float64Array => {
+    if (xt && xt.shift === shift && xt.mul === mul) return xt.rows;
+    const rows = new Float64Array(n * p);
+    for (let i = 0; i < n; i++) for (let c = 0; c < p; c++) rows[i * p + c] = (X[c * n + i]! - shift[c]!) * mul[c]!;
+    xt = { shift, mul, rows };
+    return rows;
+  };
   return (y, columns) => {
     const { xShift, xMul, yShift, yMul, zMul } = columns;
+    const xRows = internalX(xShift, xMul);
     const z1Mul = zMul[0]!;
     const CD = cp.CD.slice();
     for (let g = 0; g < n1; g++) for (let c = 0; c < k1; c++) CD[g * pp1 * k1 + p * k1 + c] = 0;
@@ -660,7 +671,7 @@ export function responseRefresher(cp: CrossProducts, X: Float64Array): (y: Float
       for (let r = start[g]!; r < start[g + 1]!; r++) {
         const i = order[r]!;
         for (let c = 0; c < k1; c++) z1[c] = t1.Z[c * n + i]! * z1Mul[c]!;
-        for (let c = 0; c < p; c++) rx[c] = (X[c * n + i]! - xShift[c]!) * xMul[c]!;
+        for (let c = 0; c < p; c++) rx[c] = xRows[i * p + c]!;
         const ry = (y[i]! - yShift) * yMul;
         rx[p] = ry;
         if (ry !== 0) for (let c = 0; c < k1; c++) CD[yRow + c] = CD[yRow + c]! + ry * z1[c]!;
