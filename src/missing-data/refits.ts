@@ -15,8 +15,9 @@ export type RefitTask =
   | { model: 'ols'; frame: ModelFrame; options: OlsOptions; clusters: ClusterIndex | null; ys: Float64Array[] };
 
 export function runRefits(t: RefitTask, done: (n: number) => void): (LmmFit | OlsFit)[] {
-  // The LMM's design-only parts (terms, X and Z's cross-products) are formed once for all responses.
-  const fitTo = t.model === 'lmm' ? frameRefitter(t.frame, t.options) : (y: Float64Array) => fitOlsFrame({ ...t.frame, y }, t.options, t.clusters);
+  // The LMM's design-only parts (terms, X and Z's cross-products) are formed once for all
+  // responses; pooling reads the coefficients, so the conditional modes are formed only if read.
+  const fitTo = t.model === 'lmm' ? frameRefitter(t.frame, t.options, { lazy: true }) : (y: Float64Array) => fitOlsFrame({ ...t.frame, y }, t.options, t.clusters);
   return t.ys.map((y) => {
     const fit = fitTo(y);
     done(1);

@@ -189,15 +189,25 @@ export function evaluateNested(
   C.set(nb.RXX);
   let ld1 = 0;
 
-  const cls = keep && !cp.levelsOmitted ? null : nb.classes;
+  // The solution's term-1 modes need each level's factor: from its class when the classes know
+  // each level's class (the same factor, so the optimum's deviance is the optimiser's own), else
+  // by a pass over the levels.
+  const levels = keep && !cp.levelsOmitted;
+  const cls = nb.classes && (!levels || nb.classes.classOf) ? nb.classes : null;
   let L1: Float64Array | null = null;
+  let factorOf: Int32Array | null = null;
   if (cls) {
     const nc = cls.count.length;
     const Hc = w.Hc;
     const xx = pp1 * pp1;
+    if (levels) {
+      L1 = new Float64Array(nc * kk1);
+      factorOf = cls.classOf!;
+    }
     for (let c = 0; c < nc; c++) {
       if (!factorH(cls.A, c * kk1, lam1, k1, w)) return failed(pp1);
       for (let d = 0; d < k1; d++) ld1 += 2 * cls.count[c]! * Math.log(blk[d * k1 + d]!);
+      if (L1) for (let e = 0; e < kk1; e++) L1[c * kk1 + e] = blk[e]!;
       for (let rs = 0; rs < kk1; rs++) Hc[c * kk1 + rs] = H[rs]!;
       for (let rs = 0; rs < kk1; rs++) {
         const h = H[rs]!;
@@ -222,7 +232,7 @@ export function evaluateNested(
     }
   } else {
     // Per term-1 level: once per fit (the solution) or when the classes would not be smaller.
-    L1 = keep ? new Float64Array(n1 * kk1) : null;
+    L1 = levels ? new Float64Array(n1 * kk1) : null;
     const { col, CH, s } = w;
     for (let g = 0; g < n1; g++) {
       if (!factorH(cp.A11, g * kk1, lam1, k1, w)) return failed(pp1);
@@ -362,7 +372,7 @@ export function evaluateNested(
     }
   }
   if (!L1) {
-    // Aggregates only: the term-1 modes need each level's own sums.
+    // Aggregates only (levels not in memory): the term-1 modes need each level's own sums.
     out.solution = { beta, u: [new Float64Array(0), u2], cu: [new Float64Array(0), cu2] };
     return out;
   }
@@ -371,7 +381,9 @@ export function evaluateNested(
   const { wz, wx, t2, WL, Lgi } = w;
   for (let g = 0; g < n1; g++) {
     const g0 = g * kk1;
-    invertLowerAt(L1, g0, k1, Lgi, 0);
+    // L_g: the level's own factor, or its class's.
+    const f0 = factorOf ? factorOf[g]! * kk1 : g0;
+    invertLowerAt(L1, f0, k1, Lgi, 0);
     // w_x = C_g λ1 L_g⁻ᵀ, w_z = λ2' S_g λ1 L_g⁻ᵀ.
     timesLambdaLinv(cp.CD, g * pp1 * k1, pp1, lam1, Lgi, k1, wx, tmp);
     const e = cp.sparsePtr[g]!;
@@ -395,8 +407,8 @@ export function evaluateNested(
     }
     for (let c = k1 - 1; c >= 0; c--) {
       let v = rhs[c]!;
-      for (let r = c + 1; r < k1; r++) v -= L1[g0 + r * k1 + c]! * rhs[r]!;
-      rhs[c] = v / L1[g0 + c * k1 + c]!;
+      for (let r = c + 1; r < k1; r++) v -= L1[f0 + r * k1 + c]! * rhs[r]!;
+      rhs[c] = v / L1[f0 + c * k1 + c]!;
     }
     for (let c = 0; c < k1; c++) u1[g * k1 + c] = rhs[c]!;
     // Conditional covariance of u_g (lme4's condVar, Z part only): L_g⁻ᵀL_g⁻¹ + Q'Q with

@@ -120,6 +120,8 @@ export interface NestedClasses {
   TXZ: Float64Array;
   /** Per class, per (r, s): Σ C_g[:, r] C_g[:, s]' ((p + 1)²). */
   TXX: Float64Array;
+  /** The class of each term-1 level (when the levels are in memory, not from an SQL engine). */
+  classOf?: Int32Array;
 }
 
 /** Term-1 levels grouped by identical Z1'Z1 blocks, with their summed rest outer products. */
@@ -453,7 +455,7 @@ function buildNestedClasses(cp: CrossProducts): NestedClasses | null {
       }
     }
   }
-  return { A: Float64Array.from(blocks), count, pairLevel: Int32Array.from(pairLevel), pairClass: Int32Array.from(pairClass), TZZ, TXZ, TXX };
+  return { A: Float64Array.from(blocks), count, pairLevel: Int32Array.from(pairLevel), pairClass: Int32Array.from(pairClass), TZZ, TXZ, TXX, classOf };
 }
 
 /**
