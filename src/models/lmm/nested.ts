@@ -29,81 +29,73 @@ function sandwichLambda(A: Float64Array, a0: number, lam: Float64Array, k: numbe
 }
 
 /**
- * The buffers one evaluation needs, kept per cross-products: a Float64Array of more than 8
- * doubles lives outside V8's heap, costs 1–2 µs to allocate here and keeps the collector busy
- * on a second core, which made these allocations most of an evaluation's time. Everything in
- * it is overwritten before it is read; none of it is handed to a caller that keeps it.
+ * The buffers an evaluation needs, one set for the module, grown to the largest model seen: a
+ * Float64Array of more than 8 doubles lives outside V8's heap, costs 1–2 µs to allocate here and
+ * keeps the collector busy on a second core, which made these allocations most of an
+ * evaluation's time (and a bootstrap refit makes new cross-products each time). Evaluations
+ * are synchronous and overwrite a buffer before reading it; only `Lx` (with `keep` false) is
+ * handed out, to be read before the next evaluation.
  */
-interface Work {
-  Zraw: Float64Array;
-  Braw: Float64Array;
-  C: Float64Array;
-  blk: Float64Array;
-  tmp: Float64Array;
-  H: Float64Array;
-  G: Float64Array;
-  Hc: Float64Array;
-  col: Float64Array;
-  CH: Float64Array;
-  s: Float64Array;
-  L2: Float64Array;
-  LB: Float64Array;
-  Dl: Float64Array;
+const work = {
+  Zraw: new Float64Array(0),
+  Braw: new Float64Array(0),
+  C: new Float64Array(0),
+  blk: new Float64Array(0),
+  tmp: new Float64Array(0),
+  H: new Float64Array(0),
+  G: new Float64Array(0),
+  Hc: new Float64Array(0),
+  col: new Float64Array(0),
+  CH: new Float64Array(0),
+  s: new Float64Array(0),
+  L2: new Float64Array(0),
+  LB: new Float64Array(0),
+  Dl: new Float64Array(0),
   /** The solution's per-level scratch. */
-  Lgi: Float64Array;
-  wx: Float64Array;
-  wz: Float64Array;
-  t2: Float64Array;
-  WL: Float64Array;
-  rhs: Float64Array;
-}
-const works = new WeakMap<CrossProducts, Work>();
-
-let lastCp: CrossProducts | null = null;
-let lastWork: Work | null = null;
+  Lgi: new Float64Array(0),
+  wx: new Float64Array(0),
+  wz: new Float64Array(0),
+  t2: new Float64Array(0),
+  WL: new Float64Array(0),
+  rhs: new Float64Array(0),
+};
+type Work = typeof work;
+let sizedFor: CrossProducts | null = null;
 
 function workFor(cp: CrossProducts): Work {
   // An optimisation evaluates one cross-products many times in a row.
-  if (cp === lastCp) return lastWork!;
-  let w = works.get(cp);
-  if (w) {
-    lastCp = cp;
-    lastWork = w;
-    return w;
-  }
+  if (cp === sizedFor) return work;
   const nb = cp.nested!;
   const { k1, p } = cp;
   const { n2, k2 } = nb;
   const pp1 = p + 1;
   const kk1 = k1 * k1;
   const kk2 = k2 * k2;
-  const f = (size: number) => new Float64Array(size);
-  w = {
-    Zraw: f(n2 * kk2),
-    Braw: f(n2 * pp1 * k2),
-    C: f(pp1 * pp1),
-    blk: f(kk1),
-    tmp: f(Math.max(kk1, kk2, k1, k2)),
-    H: f(kk1),
-    G: f(kk1),
-    Hc: f((nb.classes?.count.length ?? 0) * kk1),
-    col: f(pp1 * k1),
-    CH: f(pp1 * k1),
-    s: f(k2 * k1),
-    L2: f(n2 * kk2),
-    LB: f(n2 * pp1 * k2),
-    Dl: f(kk2),
-    Lgi: f(kk1),
-    wx: f(pp1 * k1),
-    wz: f(k2 * k1),
-    t2: f(k2 * k1),
-    WL: f(k2 * k1),
-    rhs: f(Math.max(k1, k2)),
+  const sizes: Record<keyof Work, number> = {
+    Zraw: n2 * kk2,
+    Braw: n2 * pp1 * k2,
+    C: pp1 * pp1,
+    blk: kk1,
+    tmp: Math.max(kk1, kk2, k1, k2),
+    H: kk1,
+    G: kk1,
+    Hc: (nb.classes?.count.length ?? 0) * kk1,
+    col: pp1 * k1,
+    CH: pp1 * k1,
+    s: k2 * k1,
+    L2: n2 * kk2,
+    LB: n2 * pp1 * k2,
+    Dl: kk2,
+    Lgi: kk1,
+    wx: pp1 * k1,
+    wz: k2 * k1,
+    t2: k2 * k1,
+    WL: k2 * k1,
+    rhs: Math.max(k1, k2),
   };
-  works.set(cp, w);
-  lastCp = cp;
-  lastWork = w;
-  return w;
+  for (const k of Object.keys(sizes) as (keyof Work)[]) if (work[k].length < sizes[k]) work[k] = new Float64Array(sizes[k]);
+  sizedFor = cp;
+  return work;
 }
 
 /** The lower inverse of the n × n lower L at L[l0…] into out[o0…] (both row-major). */
@@ -159,8 +151,8 @@ function timesLambdaLinv(src: ArrayLike<number>, s0: number, rows: number, lam1:
 }
 
 /**
- * With `keep` false the returned `Lx` is this cross-products' workspace: read it before the
- * next evaluation (every caller does: it only forms vcov(β) from it). With `keep` it is owned.
+ * With `keep` false the returned `Lx` is the module's workspace: read it before the next
+ * evaluation (every caller does: it only forms vcov(β) from it). With `keep` it is owned.
  */
 export function evaluateNested(
   cp: CrossProducts,
@@ -335,7 +327,7 @@ export function evaluateNested(
   const deviance = reml
     ? ldL2 + ldRX2 + (n - p) * (1 + Math.log((2 * Math.PI * r2) / (n - p)))
     : ldL2 + n * (1 + Math.log((2 * Math.PI * r2) / n));
-  const out: DevianceParts & { solution?: Solution } = { ldL2, ldRX2, r2, deviance, Lx: keep ? C.slice() : C };
+  const out: DevianceParts & { solution?: Solution } = { ldL2, ldRX2, r2, deviance, Lx: keep ? C.slice(0, pp1 * pp1) : C.subarray(0, pp1 * pp1) };
   if (!keep) return out;
 
   // Solution: β from the [X y] factor, then each term-2 level, then each term-1 level.
