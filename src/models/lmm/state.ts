@@ -46,14 +46,16 @@ export interface LmmState {
   unidentified?: string;
 }
 
-/** What the fit carries as data: everything but the objective (closures) and caches. */
-type LmmStateData = Omit<LmmState, 'objective' | 'cp' | 'varpar'>;
+/** What the fit carries as data: everything but the objective (closures) and the cross-products. */
+type LmmStateData = Omit<LmmState, 'objective' | 'cp'>;
 
 const states = new WeakMap<LmmFit, LmmState>();
 
 /** Attach the state to a new fit (its `state` field shares the arrays; nothing is copied). */
 export function setState(fit: Omit<LmmFit, 'state'>, s: LmmState): LmmFit {
-  const { objective: _objective, cp: _cp, varpar: _varpar, ...data } = s;
+  // Satterthwaite's pieces travel too when already formed (a fit made on a worker thread keeps
+  // them): only the objective and the cross-products are rebuilt from the frame.
+  const { objective: _objective, cp: _cp, ...data } = s;
   const out = fit as LmmFit;
   out.state = storeState('lmm', { ...data, options: { ...data.options } } satisfies LmmStateData);
   states.set(out, s);
