@@ -80,7 +80,7 @@ function restore(d: LmmStateData): LmmState {
   const strata = strataVar ? { variable: strataVar, ...frame.extra[strataVar]! } : null;
   const aggregate = options.control?.aggregate ?? true;
   const objective = makeObjective(terms, X, frame.y, n, kept.length, reml, aggregate && !strata, strata, options.control?.structure ?? 'auto');
-  return { ...d, objective, cp: objective.evaluate(d.params, true).cp };
+  return { ...d, objective, cp: objective.crossProducts(d.params) };
 }
 
 /**
