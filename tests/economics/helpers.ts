@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRng } from '../../src/random/rng.js';
 import type { CostParticipant, EffectRecord } from '../../src/economics/index.js';
 
+export { thrown } from '../thrown.js';
+
 export interface FixtureParticipant {
   id: string;
   arm: string;
@@ -113,16 +115,6 @@ export function synthetic(spec: SyntheticSpec): { participants: CostParticipant[
     }
   }
   return { participants, effects };
-}
-
-/** The error `fn` throws; fails the test when it throws nothing. */
-export function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to throw');
 }
 
 /** The error a promise rejects with; fails the test when it resolves. */
