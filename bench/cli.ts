@@ -1,9 +1,13 @@
 /**
- * Command-line options shared by the benchmarks that compare with R:
- * `--no-r` (JavaScript only) and `--max <rows>` (stop at a size). R is used when Rscript
- * with lme4 and jsonlite is installed; otherwise the benchmark says how to install it.
+ * What the benchmarks share: the command-line options of those that compare with R, `--no-r`
+ * (JavaScript only) and `--max <rows>` (stop at a size) — R is used when Rscript with lme4 and
+ * jsonlite is installed, otherwise the benchmark says how to install it —, running a size's
+ * worker or R script, and the results table (printed as it comes, written to bench/results/).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export function benchArgs(args: string[]): { useR: boolean; maxRows: number } {
   const maxIdx = args.indexOf('--max');
@@ -39,4 +43,31 @@ export function runR<T>(script: string, csv: string, repeats: number, rows: numb
     return undefined;
   }
   return { out: JSON.parse(rr.stdout.trim().split('\n').pop()!) as T, rssMb: Number(rr.stderr.trim().split('\n').pop()) / 1024 };
+}
+
+/**
+ * Run a benchmark's sizes with a scratch folder (removed afterwards, also on failure), printing
+ * the Markdown table's header, rule and each row as it comes; the rows, for `writeResult`.
+ */
+export function runTable(name: string, header: string, rule: string, sizes: (dir: string, row: (line: string) => void) => void): string[] {
+  const dir = join(tmpdir(), `rcteval-${name}-bench-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  console.log(header);
+  console.log(rule);
+  const lines: string[] = [];
+  try {
+    sizes(dir, (line) => {
+      console.log(line);
+      lines.push(line);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return lines;
+}
+
+/** Write a benchmark's results as bench/results/<name>.md. */
+export function writeResult(name: string, markdown: string): void {
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(`bench/results/${name}.md`, markdown);
 }

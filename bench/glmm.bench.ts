@@ -12,10 +12,9 @@
  * Times are medians of the repeats. Both log-likelihoods are printed to show the two
  * programs fitted the same model (the higher one is the better optimum).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchArgs, runR, runWorker } from './cli.js';
+import { benchArgs, runR, runTable, runWorker, writeResult } from './cli.js';
 
 const { useR, maxRows } = benchArgs(process.argv.slice(2));
 // Participants so that the rows come to about 30k, 300k and 3M (≈2.46 rows each). Few
@@ -34,18 +33,13 @@ interface JsResult {
   logLik: number;
   maxRssMb: number;
 }
-const dir = join(tmpdir(), `rcteval-bench-glmm-${process.pid}`);
-mkdirSync(dir, { recursive: true });
-const rows: string[] = [];
 // CPU times (user + system, medians), printed under the table: on a shared machine they compare
 // the two programs' work where wall-clock times also measure the other jobs.
 const cpuLines: string[] = [];
 const header =
   '| rows | participants | rcteval fit (ms) | glmer fit (ms) | rcteval / glmer | rcteval deviance evaluations | glmer deviance evaluations | rcteval peak RSS (MB) | glmer peak RSS (MB) | logLik rcteval | logLik glmer |';
 const rule = '|---|---|---|---|---|---|---|---|---|---|---|';
-console.log(header);
-console.log(rule);
-try {
+const rows = runTable('glmm', header, rule, (dir, row) => {
   for (const s of sizes) {
     const csv = useR ? join(dir, `sft-${s.rows}.csv`) : '';
     const r = runWorker<JsResult>('bench/glmm-worker.ts', s.participants, s.repeats, csv, s.rows);
@@ -61,16 +55,12 @@ try {
     }
     const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
     const line = `| ${r.nRows.toLocaleString('en-US')} | ${s.participants.toLocaleString('en-US')} | ${f(r.fitMs)} | ${f(rMs)} | ${f(r.fitMs / rMs, 2)} | ${r.evaluations} | ${f(rEvals)} | ${f(r.maxRssMb)} | ${f(rRss)} | ${f(r.logLik, 4)} | ${f(rLogLik, 4)} |`;
-    console.log(line);
-    rows.push(line);
+    row(line);
     cpuLines.push(`- ${r.nRows.toLocaleString('en-US')} rows: CPU time rcteval ${f(r.cpuMs)} ms, glmer ${f(rCpu)} ms, ratio ${f(r.cpuMs / rCpu, 2)}`);
   }
   console.log('\nCPU time (user + system), medians:\n' + cpuLines.join('\n'));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(
-  'bench/results/glmm.md',
+});
+writeResult(
+  'glmm',
   `# fitGlmm benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${useR ? 'with' : 'without'} R)\n\nModel: \`status ~ arm * week + (1 | id)\` with partialNesting (glmer: \`+ (0 + sft | group)\`), binomial logit, nAGQ = 1; SFT-shaped design from simulateLongColumns(seed 2026), status drawn from a logistic model (createRng(2026)).\n\n${header}\n${rule}\n${rows.join('\n')}\n\nCPU time (user + system), medians:\n\n${cpuLines.join('\n')}\n`,
 );

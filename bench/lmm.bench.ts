@@ -12,10 +12,9 @@
  * Times are medians of the repeats; "floor" is one pass over the rows building the model
  * frame and forming the cross-products, the least any fit must do.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { benchArgs, runR, runWorker } from './cli.js';
+import { benchArgs, runR, runTable, runWorker, writeResult } from './cli.js';
 
 const { useR, maxRows } = benchArgs(process.argv.slice(2));
 // Participants so that the rows come to about 900, 30k, 300k and 3M (≈2.46 rows each).
@@ -36,14 +35,10 @@ interface JsResult {
   fixed: [string, number, number][];
   maxRssMb: number;
 }
-const dir = join(tmpdir(), `rcteval-bench-${process.pid}`);
-mkdirSync(dir, { recursive: true });
-const rows: string[] = [];
 const header =
   '| rows | participants | floor (ms) | rcteval fit (ms) | + Satterthwaite (ms) | fit / floor | lme4 fit (ms) | lme4 / rcteval | rcteval peak RSS (MB) | lme4 peak RSS (MB) | REML criterion: rcteval − lme4 |';
-console.log(header);
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
-try {
+const rule = '|---|---|---|---|---|---|---|---|---|---|---|';
+const rows = runTable('lmm', header, rule, (dir, row) => {
   for (const s of sizes) {
     const csv = useR ? join(dir, `sft-${s.rows}.csv`) : '';
     const r = runWorker<JsResult>('bench/lmm-worker.ts', s.participants, s.repeats, csv, s.rows);
@@ -57,14 +52,10 @@ try {
     }
     const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
     const line = `| ${r.nRows.toLocaleString('en-US')} | ${s.participants.toLocaleString('en-US')} | ${f(r.floorMs, 1)} | ${f(r.fitMs, 1)} | ${f(r.fitSatterthwaiteMs, 1)} | ${f(r.fitMs / r.floorMs, 1)} | ${f(rMs)} | ${f(rMs / r.fitMs, 1)} | ${f(r.maxRssMb)} | ${f(rRss)} | ${Number.isFinite(rCrit) ? (r.remlCriterion - rCrit).toExponential(1) : '—'} |`;
-    console.log(line);
-    rows.push(line);
+    row(line);
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(
-  'bench/results/lmm.md',
-  `# fitLmm benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${useR ? 'with' : 'without'} R)\n\nModel: \`score ~ arm * visit + (1 | id) + (0 + trt | group)\` (REML), SFT-shaped data from simulateLongColumns(seed 2026).\n\n${header}\n|---|---|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`,
+});
+writeResult(
+  'lmm',
+  `# fitLmm benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${useR ? 'with' : 'without'} R)\n\nModel: \`score ~ arm * visit + (1 | id) + (0 + trt | group)\` (REML), SFT-shaped data from simulateLongColumns(seed 2026).\n\n${header}\n${rule}\n${rows.join('\n')}\n`,
 );
