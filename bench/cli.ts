@@ -45,21 +45,49 @@ export function runR<T>(script: string, csv: string, repeats: number, rows: numb
   return { out: JSON.parse(rr.stdout.trim().split('\n').pop()!) as T, rssMb: Number(rr.stderr.trim().split('\n').pop()) / 1024 };
 }
 
+/** Participants of `simulateLongColumns` that come to about so many rows (≈2.46 rows each after dropout). */
+const PARTICIPANTS_FOR_ROWS: Readonly<Record<number, number>> = { 900: 366, 3_000: 1_220, 30_000: 12_200, 300_000: 122_000, 3_000_000: 1_220_000 };
+
+export interface BenchSize {
+  rows: number;
+  participants: number;
+  repeats: number;
+}
+
+/** The sizes of an SFT-shaped benchmark, as [rows, repeats], up to `maxRows`. */
+export function benchSizes(maxRows: number, repeats: readonly (readonly [rows: number, repeats: number])[]): BenchSize[] {
+  return repeats.filter(([rows]) => rows <= maxRows).map(([rows, n]) => ({ rows, participants: PARTICIPANTS_FOR_ROWS[rows]!, repeats: n }));
+}
+
+/**
+ * One size beside R: the worker's result and, when `withR`, the R script's (`rRepeats` repeats)
+ * on the CSV the worker wrote into `dir` (removed afterwards); undefined when R is not used or failed.
+ */
+export function runBesideR<J, R>(worker: string, script: string, s: BenchSize, dir: string, withR: boolean, rRepeats: number): { js: J; r: { out: R; rssMb: number } | undefined } {
+  const csv = withR ? join(dir, `sft-${s.rows}.csv`) : '';
+  const js = runWorker<J>(worker, s.participants, s.repeats, csv, s.rows);
+  if (!withR) return { js, r: undefined };
+  const r = runR<R>(script, csv, rRepeats, s.rows);
+  rmSync(csv, { force: true });
+  return { js, r };
+}
+
 /**
  * Run a benchmark's sizes with a scratch folder (removed afterwards, also on failure), printing
- * the Markdown table's header, rule and each row as it comes; the rows, for `writeResult`.
+ * the Markdown table's header, rule and each size's row as it comes; the rows, for `writeResult`.
  */
-export function runTable(name: string, header: string, rule: string, sizes: (dir: string, row: (line: string) => void) => void): string[] {
+export function runTable<S>(name: string, header: string, rule: string, sizes: readonly S[], row: (size: S, dir: string) => string): string[] {
   const dir = join(tmpdir(), `rcteval-${name}-bench-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   console.log(header);
   console.log(rule);
   const lines: string[] = [];
   try {
-    sizes(dir, (line) => {
+    for (const s of sizes) {
+      const line = row(s, dir);
       console.log(line);
       lines.push(line);
-    });
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -27,17 +27,14 @@ function worker(...a: string[]): Record<string, unknown> {
 
 const header = '| rows | participants | generate Parquet (s) | DuckDB scan-and-aggregate (ms) | DuckDB per-participant GROUP BY (ms) | fitLmmSql (ms) | fit ÷ scan | fit ÷ per participant | queries | peak RSS incl. DuckDB (MB) | JS heap peak (MB) | REML criterion |';
 const rule = '|---|---|---|---|---|---|---|---|---|---|---|---|';
-const lines = runTable('sql', header, rule, (dir, row) => {
-  for (const rows of sizes) {
-    const file = join(dir, `sft-${rows}.parquet`);
-    const t = performance.now();
-    worker('generate', String(rows), file);
-    const genS = (performance.now() - t) / 1000;
-    const r = worker('fit', file, rows <= 5e6 ? '3' : '1') as { scanMs: number; perIdMs: number; fitMs: number; nGroups: Record<string, number>; queries: number; maxRssMb: number; heapPeakMb: number; remlCriterion: number };
-    rmSync(file, { force: true });
-    const line = `| ${rows.toLocaleString('en-US')} | ${r.nGroups['id']!.toLocaleString('en-US')} | ${genS.toFixed(1)} | ${r.scanMs.toFixed(0)} | ${r.perIdMs.toFixed(0)} | ${r.fitMs.toFixed(0)} | ${(r.fitMs / r.scanMs).toFixed(1)} | ${(r.fitMs / r.perIdMs).toFixed(1)} | ${r.queries} | ${r.maxRssMb.toFixed(0)} | ${r.heapPeakMb.toFixed(0)} | ${r.remlCriterion.toFixed(4)} |`;
-    row(line);
-  }
+const lines = runTable('sql', header, rule, sizes, (rows, dir) => {
+  const file = join(dir, `sft-${rows}.parquet`);
+  const t = performance.now();
+  worker('generate', String(rows), file);
+  const genS = (performance.now() - t) / 1000;
+  const r = worker('fit', file, rows <= 5e6 ? '3' : '1') as { scanMs: number; perIdMs: number; fitMs: number; nGroups: Record<string, number>; queries: number; maxRssMb: number; heapPeakMb: number; remlCriterion: number };
+  rmSync(file, { force: true });
+  return `| ${rows.toLocaleString('en-US')} | ${r.nGroups['id']!.toLocaleString('en-US')} | ${genS.toFixed(1)} | ${r.scanMs.toFixed(0)} | ${r.perIdMs.toFixed(0)} | ${r.fitMs.toFixed(0)} | ${(r.fitMs / r.scanMs).toFixed(1)} | ${(r.fitMs / r.perIdMs).toFixed(1)} | ${r.queries} | ${r.maxRssMb.toFixed(0)} | ${r.heapPeakMb.toFixed(0)} | ${r.remlCriterion.toFixed(4)} |`;
 });
 writeResult(
   'sql',
