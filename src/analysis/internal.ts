@@ -5,6 +5,7 @@
 import { dict } from '../data/own.js';
 import { ArgumentError, RctevalError, type Diagnostic } from '../errors/index.js';
 import type { Participant, TrialData } from '../data/types.js';
+import type { EffectRecord } from '../economics/effects.js';
 import { trialToRows } from '../data/validate.js';
 import type { ErrorInfo, Interval } from './types.js';
 
@@ -86,6 +87,19 @@ export function scoresByVisit(trial: TrialData, instrument: string): Map<string,
     v.set(m.visit, m.score);
   }
   return out;
+}
+
+/**
+ * Every participant's score of `instrument` at `baselineVisit` and at `visit` (null where
+ * missing): the effects a cost-effectiveness analysis of that outcome reads.
+ */
+export function baselineFollowUpEffects(trial: TrialData, instrument: string, baselineVisit: string, visit: string): EffectRecord[] {
+  const scores = scoresByVisit(trial, instrument);
+  return trial.participants.map((p) => ({
+    id: p.id,
+    baseline: scores.get(p.id)?.get(baselineVisit) ?? null,
+    followUp: scores.get(p.id)?.get(visit) ?? null,
+  }));
 }
 
 /** Baseline and follow-up of the participants of `arm` who have both. */
