@@ -26,7 +26,7 @@ import { dfFor, varianceFor, thetaCovariance } from './df.js';
 import { setMmrmState, type MmrmState } from './state.js';
 import { registerMmrmView } from './view.js';
 import type { MmrmCovariance, MmrmDdf, MmrmFit, MmrmOptions } from './types.js';
-import { rankDeficient } from '../../errors/diagnostics.js';
+import { notConverged, rankDeficient } from '../../errors/diagnostics.js';
 
 registerMmrmView();
 
@@ -174,7 +174,7 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
   const lower = x0.map((_, i) => (nested && i === nTheta ? 0 : -Infinity));
   const opt = minimizeBounded((x) => evaluate(prob, x)?.deviance ?? Infinity, x0, lower, options.control ?? {});
   if (!opt.converged) {
-    diagnostics.push({ code: 'not-converged', severity: 'warning', message: `The optimiser did not converge: ${opt.message}. Try other start values (options.control.start) or a simpler covariance structure.` });
+    diagnostics.push(notConverged(`The optimiser did not converge: ${opt.message}. Try other start values (options.control.start) or a simpler covariance structure.`));
   }
   const params = opt.x;
   const ev = evaluate(prob, params);
