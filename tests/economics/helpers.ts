@@ -1,5 +1,5 @@
 /** Shared test data: the R fixture and seeded synthetic trials with known costs and effects. */
-import { readFileSync } from 'node:fs';
+import { cachedFixture } from '../distributions/fixture.js';
 import { createRng } from '../../src/random/rng.js';
 import type { CostParticipant, EffectRecord } from '../../src/economics/index.js';
 
@@ -55,13 +55,8 @@ export interface Fixture {
   };
 }
 
-let cached: Fixture | null = null;
-
 /** The committed R fixture (tests/fixtures/r/economics/bootstrap.json). */
-export function fixture(): Fixture {
-  cached ??= JSON.parse(readFileSync(new URL('../fixtures/r/economics/bootstrap.json', import.meta.url), 'utf8')) as Fixture;
-  return cached;
-}
+export const fixture = cachedFixture<Fixture>('economics/bootstrap.json');
 
 /** The fixture as library input. */
 export function fixtureInput(): { participants: CostParticipant[]; effects: EffectRecord[] } {
