@@ -21,28 +21,29 @@ export function squareMatmul(A: Float64Array, B: Float64Array, n: number): Float
   return matmul(A, B, n, n, n);
 }
 
-/** A'A (q × q, both halves) into `out`, over the first `rows` rows of the row-major matrix A with q columns. */
-export function crossprodRowsInto(A: Float64Array, rows: number, q: number, out: Float64Array): void {
+/**
+ * A'A (q × q, both halves) into `out` over `rows` rows of A, whose element (i, a) is at
+ * i·rowStride + a·colStride; the sums run over the rows in order.
+ */
+function crossprodStrided(A: Float64Array, rows: number, q: number, rowStride: number, colStride: number, out: Float64Array): void {
   for (let a = 0; a < q; a++) {
     for (let b = 0; b <= a; b++) {
       let v = 0;
-      for (let i = 0; i < rows; i++) v += A[i * q + a]! * A[i * q + b]!;
+      for (let i = 0; i < rows; i++) v += A[i * rowStride + a * colStride]! * A[i * rowStride + b * colStride]!;
       out[a * q + b] = v;
       out[b * q + a] = v;
     }
   }
 }
 
+/** A'A (q × q, both halves) into `out`, over the first `rows` rows of the row-major matrix A with q columns. */
+export function crossprodRowsInto(A: Float64Array, rows: number, q: number, out: Float64Array): void {
+  crossprodStrided(A, rows, q, q, 1, out);
+}
+
 /** X'X (p × p) of an n × p matrix stored column after column. */
 export function crossprodColumns(X: Float64Array, n: number, p: number): Float64Array {
   const out = new Float64Array(p * p);
-  for (let a = 0; a < p; a++) {
-    for (let b = 0; b <= a; b++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += X[a * n + i]! * X[b * n + i]!;
-      out[a * p + b] = s;
-      out[b * p + a] = s;
-    }
-  }
+  crossprodStrided(X, n, p, 1, n, out);
   return out;
 }
