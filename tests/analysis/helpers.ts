@@ -10,7 +10,8 @@ import { validateTrial } from '../../src/data/validate.js';
 import type { TrialData } from '../../src/data/types.js';
 import { analyzeTrial, type AnalyzeOptions } from '../../src/analysis/analyze.js';
 import { parseAnalysisPlan, planDesign, type AnalysisPlanInput } from '../../src/analysis/plan.js';
-import type { TrialAnalysis } from '../../src/analysis/types.js';
+import type { SectionResult, TrialAnalysis } from '../../src/analysis/types.js';
+import { expect } from 'vitest';
 import { validationIssues } from '../thrown.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -72,4 +73,10 @@ export function withChange(change: (p: Record<string, any>) => void): unknown {
   const p = JSON.parse(JSON.stringify(mixedPlan())) as Record<string, any>;
   change(p);
   return p;
+}
+
+/** The result of a section that ran; fails the test with the section's status otherwise. */
+export function doneResult<T>(section: SectionResult<T>): T {
+  if (section.status !== 'done') return expect.fail(`the section is ${section.status}, not done`);
+  return section.result;
 }
