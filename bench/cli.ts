@@ -1,9 +1,13 @@
 /**
- * Command-line options shared by the benchmarks that compare with R:
- * `--no-r` (JavaScript only) and `--max <rows>` (stop at a size). R is used when Rscript
- * with lme4 and jsonlite is installed; otherwise the benchmark says how to install it.
+ * What the benchmarks share: the command-line options of those that compare with R, `--no-r`
+ * (JavaScript only) and `--max <rows>` (stop at a size) — R is used when Rscript with lme4 and
+ * jsonlite is installed, otherwise the benchmark says how to install it —, running a size's
+ * worker or R script, and the results table (printed as it comes, written to bench/results/).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export function benchArgs(args: string[]): { useR: boolean; maxRows: number } {
   const maxIdx = args.indexOf('--max');
@@ -39,4 +43,59 @@ export function runR<T>(script: string, csv: string, repeats: number, rows: numb
     return undefined;
   }
   return { out: JSON.parse(rr.stdout.trim().split('\n').pop()!) as T, rssMb: Number(rr.stderr.trim().split('\n').pop()) / 1024 };
+}
+
+/** Participants of `simulateLongColumns` that come to about so many rows (≈2.46 rows each after dropout). */
+const PARTICIPANTS_FOR_ROWS: Readonly<Record<number, number>> = { 900: 366, 3_000: 1_220, 30_000: 12_200, 300_000: 122_000, 3_000_000: 1_220_000 };
+
+export interface BenchSize {
+  rows: number;
+  participants: number;
+  repeats: number;
+}
+
+/** The sizes of an SFT-shaped benchmark, as [rows, repeats], up to `maxRows`. */
+export function benchSizes(maxRows: number, repeats: readonly (readonly [rows: number, repeats: number])[]): BenchSize[] {
+  return repeats.filter(([rows]) => rows <= maxRows).map(([rows, n]) => ({ rows, participants: PARTICIPANTS_FOR_ROWS[rows]!, repeats: n }));
+}
+
+/**
+ * One size beside R: the worker's result and, when `withR`, the R script's (`rRepeats` repeats)
+ * on the CSV the worker wrote into `dir` (removed afterwards); undefined when R is not used or failed.
+ */
+export function runBesideR<J, R>(worker: string, script: string, s: BenchSize, dir: string, withR: boolean, rRepeats: number): { js: J; r: { out: R; rssMb: number } | undefined } {
+  const csv = withR ? join(dir, `sft-${s.rows}.csv`) : '';
+  const js = runWorker<J>(worker, s.participants, s.repeats, csv, s.rows);
+  if (!withR) return { js, r: undefined };
+  const r = runR<R>(script, csv, rRepeats, s.rows);
+  rmSync(csv, { force: true });
+  return { js, r };
+}
+
+/**
+ * Run a benchmark's sizes with a scratch folder (removed afterwards, also on failure), printing
+ * the Markdown table's header, rule and each size's row as it comes; the rows, for `writeResult`.
+ */
+export function runTable<S>(name: string, header: string, rule: string, sizes: readonly S[], row: (size: S, dir: string) => string): string[] {
+  const dir = join(tmpdir(), `rcteval-${name}-bench-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  console.log(header);
+  console.log(rule);
+  const lines: string[] = [];
+  try {
+    for (const s of sizes) {
+      const line = row(s, dir);
+      console.log(line);
+      lines.push(line);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return lines;
+}
+
+/** Write a benchmark's results as bench/results/<name>.md. */
+export function writeResult(name: string, markdown: string): void {
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(`bench/results/${name}.md`, markdown);
 }

@@ -3,11 +3,8 @@
 # The therapy-group term in the treated arm is glmer's (0 + sft | group) with one placeholder
 # group for the controls (their sft is 0, so the placeholder's effect drops out).
 suppressMessages(library(lme4))
-args <- commandArgs(trailingOnly = TRUE)
-d <- read.csv(args[1], colClasses = c("numeric", "character", "character", "character", "character", "numeric"))
-d$arm <- factor(d$arm, levels = c("0", "1"))
-d$week <- factor(d$week, levels = sort(unique(d$week)))
-reps <- as.integer(args[2])
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))), "bench-data.R"))
+b <- bench_data("week"); d <- b$d; reps <- b$reps
 f <- status ~ arm * week + (1 | id) + (0 + sft | group)
 # One untimed fit first (as the JavaScript worker does), for data up to 50,000 rows.
 if (nrow(d) <= 50000) invisible(glmer(f, data = d, family = binomial, nAGQ = 1))

@@ -3,32 +3,21 @@
  * simulate an SFT-shaped binary outcome, optionally write it for R, and time fitGlmm.
  * Usage: node --import tsx bench/glmm-worker.ts <nParticipants> <repeats> [csvPath]
  */
-import { writeFileSync } from 'node:fs';
 import { fitGlmm } from '../src/models/glmm/fit.js';
 import { createRng } from '../src/random/rng.js';
 import { simulateLongColumns } from '../src/simulate/columns.js';
+import { drawBinaryOutcome } from '../tests/models/glmm/coverage-draws.js';
+import { median, workerArgs, writeCsv } from './worker.js';
 
 export const FORMULA = 'status ~ arm * week + (1 | id)';
 
-const nParticipants = Number(process.argv[2]);
-const repeats = Number(process.argv[3] ?? 3);
-const csvPath = process.argv[4];
+const { nParticipants, repeats, csvPath } = workerArgs();
 
 // The design (participants, arms, therapy groups, dropout) from the trial simulator; the
-// binary status from a logistic model with known truth: participant intercept SD 1,
-// therapy-group SD 0.4 in the treated arm, and a treatment effect growing over the weeks.
+// binary status from the coverage simulation's logistic model with known truth: participant
+// intercept SD 1, therapy-group SD 0.4 in the treated arm, and a treatment effect growing over the weeks.
 const sim = simulateLongColumns({ nParticipants, seed: 2026 });
-const TRUTH = { intercept: -0.8, week: [0, 0.2, 0.3], armWeek: [0, 0.4, 0.6], idSd: 1, groupSd: 0.4 };
-const rng = createRng(2026);
-const u = Float64Array.from({ length: sim.nParticipants }, () => TRUTH.idSd * rng.normal());
-const v = Float64Array.from({ length: sim.nGroups }, () => TRUTH.groupSd * rng.normal());
-const status = new Uint8Array(sim.nRows);
-for (let i = 0; i < sim.nRows; i++) {
-  const w = sim.visit[i]!;
-  const g = sim.group[i]!;
-  const eta = TRUTH.intercept + TRUTH.week[w]! + sim.arm[i]! * TRUTH.armWeek[w]! + u[sim.id[i]!]! + (g >= 0 ? v[g]! : 0);
-  status[i] = rng.uniform() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
-}
+const status = drawBinaryOutcome(sim, createRng(2026));
 // Therapy groups as names: partialNesting puts a text placeholder in the control rows, and a
 // column may not mix numbers and text (a numeric group column is refused today; see the report).
 const groupNames = Array.from({ length: sim.nGroups }, (_, g) => `g${g}`);
@@ -42,22 +31,9 @@ const options = {
   partialNesting: { cluster: 'group', arm: 'arm', treated: '1' },
 };
 
-if (csvPath) {
-  // Plain CSV for R (not timed), with glmer's indicator column; written in chunks to keep memory flat.
-  const lines: string[] = ['status,arm,week,id,group,sft'];
-  writeFileSync(csvPath, '');
-  const flush = () => {
-    writeFileSync(csvPath, lines.join('\n') + '\n', { flag: 'a' });
-    lines.length = 0;
-  };
-  for (let i = 0; i < sim.nRows; i++) {
-    lines.push(`${status[i]},${sim.arm[i]},${sim.visit[i]},${sim.id[i]},${sim.group[i]},${sim.arm[i]}`);
-    if (lines.length >= 100000) flush();
-  }
-  flush();
-}
+// With glmer's indicator column of the treated arm.
+if (csvPath) writeCsv(csvPath, 'status,arm,week,id,group,sft', sim.nRows, (i) => `${status[i]},${sim.arm[i]},${sim.visit[i]},${sim.id[i]},${sim.group[i]},${sim.arm[i]}`);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
 // One untimed fit first up to 50,000 rows, as the R script does, so that neither side's

@@ -12,19 +12,11 @@
  * Times are medians of the repeats. Both log-likelihoods are printed to show the two
  * programs fitted the same model (the higher one is the better optimum).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { benchArgs, runR, runWorker } from './cli.js';
+import { benchArgs, benchSizes, runBesideR, runTable, writeResult } from './cli.js';
 
 const { useR, maxRows } = benchArgs(process.argv.slice(2));
-// Participants so that the rows come to about 30k, 300k and 3M (≈2.46 rows each). Few
-// repeats: one fit takes several hundred deviance evaluations on both sides.
-const sizes = [
-  { rows: 30_000, participants: 12_200, repeats: 3 },
-  { rows: 300_000, participants: 122_000, repeats: 1 },
-  { rows: 3_000_000, participants: 1_220_000, repeats: 1 },
-].filter((s) => s.rows <= maxRows);
+// Few repeats: one fit takes several hundred deviance evaluations on both sides.
+const sizes = benchSizes(maxRows, [[30_000, 3], [300_000, 1], [3_000_000, 1]]);
 
 interface JsResult {
   nRows: number;
@@ -34,43 +26,21 @@ interface JsResult {
   logLik: number;
   maxRssMb: number;
 }
-const dir = join(tmpdir(), `rcteval-bench-glmm-${process.pid}`);
-mkdirSync(dir, { recursive: true });
-const rows: string[] = [];
 // CPU times (user + system, medians), printed under the table: on a shared machine they compare
 // the two programs' work where wall-clock times also measure the other jobs.
 const cpuLines: string[] = [];
 const header =
   '| rows | participants | rcteval fit (ms) | glmer fit (ms) | rcteval / glmer | rcteval deviance evaluations | glmer deviance evaluations | rcteval peak RSS (MB) | glmer peak RSS (MB) | logLik rcteval | logLik glmer |';
 const rule = '|---|---|---|---|---|---|---|---|---|---|---|';
-console.log(header);
-console.log(rule);
-try {
-  for (const s of sizes) {
-    const csv = useR ? join(dir, `sft-${s.rows}.csv`) : '';
-    const r = runWorker<JsResult>('bench/glmm-worker.ts', s.participants, s.repeats, csv, s.rows);
-    let rMs = NaN;
-    let rRss = NaN;
-    let rLogLik = NaN;
-    let rEvals = NaN;
-    let rCpu = NaN;
-    if (useR) {
-      const rr = runR<{ fitMs: number; cpuMs: number; logLik: number; evaluations: number }>('bench/glmm-r.R', csv, s.repeats, s.rows);
-      if (rr) ({ out: { fitMs: rMs, cpuMs: rCpu, logLik: rLogLik, evaluations: rEvals }, rssMb: rRss } = rr);
-      rmSync(csv, { force: true });
-    }
-    const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
-    const line = `| ${r.nRows.toLocaleString('en-US')} | ${s.participants.toLocaleString('en-US')} | ${f(r.fitMs)} | ${f(rMs)} | ${f(r.fitMs / rMs, 2)} | ${r.evaluations} | ${f(rEvals)} | ${f(r.maxRssMb)} | ${f(rRss)} | ${f(r.logLik, 4)} | ${f(rLogLik, 4)} |`;
-    console.log(line);
-    rows.push(line);
-    cpuLines.push(`- ${r.nRows.toLocaleString('en-US')} rows: CPU time rcteval ${f(r.cpuMs)} ms, glmer ${f(rCpu)} ms, ratio ${f(r.cpuMs / rCpu, 2)}`);
-  }
-  console.log('\nCPU time (user + system), medians:\n' + cpuLines.join('\n'));
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(
-  'bench/results/glmm.md',
+const rows = runTable('glmm', header, rule, sizes, (s, dir) => {
+  const { js: r, r: rr } = runBesideR<JsResult, { fitMs: number; cpuMs: number; logLik: number; evaluations: number }>('bench/glmm-worker.ts', 'bench/glmm-r.R', s, dir, useR, s.repeats);
+  const { out: { fitMs: rMs, cpuMs: rCpu, logLik: rLogLik, evaluations: rEvals }, rssMb: rRss } = rr ?? { out: { fitMs: NaN, cpuMs: NaN, logLik: NaN, evaluations: NaN }, rssMb: NaN };
+  const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+  cpuLines.push(`- ${r.nRows.toLocaleString('en-US')} rows: CPU time rcteval ${f(r.cpuMs)} ms, glmer ${f(rCpu)} ms, ratio ${f(r.cpuMs / rCpu, 2)}`);
+  return `| ${r.nRows.toLocaleString('en-US')} | ${s.participants.toLocaleString('en-US')} | ${f(r.fitMs)} | ${f(rMs)} | ${f(r.fitMs / rMs, 2)} | ${r.evaluations} | ${f(rEvals)} | ${f(r.maxRssMb)} | ${f(rRss)} | ${f(r.logLik, 4)} | ${f(rLogLik, 4)} |`;
+});
+console.log('\nCPU time (user + system), medians:\n' + cpuLines.join('\n'));
+writeResult(
+  'glmm',
   `# fitGlmm benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${useR ? 'with' : 'without'} R)\n\nModel: \`status ~ arm * week + (1 | id)\` with partialNesting (glmer: \`+ (0 + sft | group)\`), binomial logit, nAGQ = 1; SFT-shaped design from simulateLongColumns(seed 2026), status drawn from a logistic model (createRng(2026)).\n\n${header}\n${rule}\n${rows.join('\n')}\n\nCPU time (user + system), medians:\n\n${cpuLines.join('\n')}\n`,
 );

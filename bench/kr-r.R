@@ -1,10 +1,7 @@
 # The Kenward-Roger step in R (lmerTest calling pbkrtest), for the benchmark. Usage: Rscript bench/kr-r.R data.csv repeats
 suppressMessages({ library(lme4); library(lmerTest) })
-args <- commandArgs(trailingOnly = TRUE)
-d <- read.csv(args[1], colClasses = c("numeric", "character", "character", "character", "character", "numeric"))
-d$arm <- factor(d$arm, levels = c("0", "1"))
-d$visit <- factor(d$visit, levels = sort(unique(d$visit)))
-reps <- as.integer(args[2])
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))), "bench-data.R"))
+b <- bench_data("visit"); d <- b$d; reps <- b$reps
 f <- score ~ arm * visit + (1 | id) + (0 + trt | group)
 m <- lme4::lmer(f, data = d, REML = TRUE)
 invisible(coef(summary(as_lmerModLmerTest(m), ddf = "Kenward-Roger")))  # untimed, as the JavaScript worker warms up

@@ -5,27 +5,14 @@
  * (user + system), which a busy shared machine disturbs less than elapsed time.
  * Usage: node --import tsx bench/kr-worker.ts <nParticipants> <repeats> [csvPath]
  */
-import { writeFileSync } from 'node:fs';
 import { fitLmm } from '../src/models/lmm/fit.js';
 import { kenwardRogerDf } from '../src/models/lmm/kenward-roger.js';
 import { getState } from '../src/models/lmm/state.js';
-import { simulateLongColumns } from '../src/simulate/columns.js';
+import { LMM_FORMULA as FORMULA, lmmBenchData, median, workerArgs, writeLmmCsv } from './worker.js';
 
-const FORMULA = 'score ~ arm * visit + (1 | id) + (0 + trt | group)';
-const nParticipants = Number(process.argv[2]);
-const repeats = Number(process.argv[3] ?? 3);
-const csvPath = process.argv[4];
-
-const sim = simulateLongColumns({ nParticipants, seed: 2026 });
-const trt = Float64Array.from(sim.arm);
-const data = { score: sim.score, arm: sim.arm, visit: sim.visit, id: sim.id, group: sim.group, trt };
-const options = { factors: ['arm', 'visit'], levels: { arm: ['0', '1'], visit: sim.levels.visit.map((_, i) => String(i)) } };
-if (csvPath) {
-  const lines = ['score,arm,visit,id,group,trt'];
-  for (let i = 0; i < sim.nRows; i++) lines.push(`${sim.score[i]},${sim.arm[i]},${sim.visit[i]},${sim.id[i]},${sim.group[i]},${sim.arm[i]}`);
-  writeFileSync(csvPath, lines.join('\n') + '\n');
-}
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const { nParticipants, repeats, csvPath } = workerArgs();
+const { sim, data, options } = lmmBenchData(nParticipants);
+if (csvPath) writeLmmCsv(csvPath, sim);
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const cpuMs = () => {
   const u = process.cpuUsage();

@@ -11,46 +11,23 @@
  * covariance and the df of every coefficient), and R's coef(summary(m, ddf = "Kenward-Roger")) on a
  * fitted model (lmerTest calling pbkrtest's vcovAdj and its df).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { benchArgs, runR, runWorker } from './cli.js';
+import { benchArgs, benchSizes, runBesideR, runTable, writeResult } from './cli.js';
 
 const { useR, maxRows } = benchArgs(process.argv.slice(2));
 // pbkrtest needs several dense n × n matrices: beyond about 5,000 rows it runs for minutes and gigabytes.
 const R_MAX_ROWS = 5_000;
-const sizes = [
-  { rows: 900, participants: 366, repeats: 11 },
-  { rows: 3_000, participants: 1_220, repeats: 5 },
-  { rows: 30_000, participants: 12_200, repeats: 5 },
-  { rows: 300_000, participants: 122_000, repeats: 3 },
-].filter((s) => s.rows <= maxRows);
+const sizes = benchSizes(maxRows, [[900, 11], [3_000, 5], [30_000, 5], [300_000, 3]]);
 
 interface JsResult { nRows: number; fitMs: number; krMs: number; df: number; se: number; maxRssMb: number }
-const dir = join(tmpdir(), `rcteval-kr-bench-${process.pid}`);
-mkdirSync(dir, { recursive: true });
 const header = '| rows | rcteval fit (CPU ms) | rcteval KR (CPU ms) | lmerTest + pbkrtest KR (CPU ms) | rcteval / pbkrtest (KR) | df arm1:visit1 rcteval − R | rcteval peak RSS (MB) |';
 const rule = '|---|---|---|---|---|---|---|';
-console.log(header);
-console.log(rule);
-const lines: string[] = [];
-try {
-  for (const s of sizes) {
-    const withR = useR && s.rows <= R_MAX_ROWS;
-    const csv = withR ? join(dir, `sft-${s.rows}.csv`) : '';
-    const r = runWorker<JsResult>('bench/kr-worker.ts', s.participants, s.repeats, csv, s.rows);
-    const rr = withR ? runR<{ krMs: number; df: number }>('bench/kr-r.R', csv, Math.min(s.repeats, 5), s.rows) : undefined;
-    const krCost = r.krMs;
-    const f = (x: number | undefined, d = 0) => (x !== undefined && Number.isFinite(x) ? x.toFixed(d) : '—');
-    const line = `| ${r.nRows.toLocaleString('en-US')} | ${f(r.fitMs, 1)} | ${f(krCost, 1)} | ${f(rr?.out.krMs)} | ${rr ? f(krCost / rr.out.krMs, 3) : '—'} | ${rr ? (r.df - rr.out.df).toExponential(1) : '—'} | ${f(r.maxRssMb)} |`;
-    console.log(line);
-    lines.push(line);
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(
-  'bench/results/kr.md',
+const lines = runTable('kr', header, rule, sizes, (s, dir) => {
+  const { js: r, r: rr } = runBesideR<JsResult, { krMs: number; df: number }>('bench/kr-worker.ts', 'bench/kr-r.R', s, dir, useR && s.rows <= R_MAX_ROWS, Math.min(s.repeats, 5));
+  const krCost = r.krMs;
+  const f = (x: number | undefined, d = 0) => (x !== undefined && Number.isFinite(x) ? x.toFixed(d) : '—');
+  return `| ${r.nRows.toLocaleString('en-US')} | ${f(r.fitMs, 1)} | ${f(krCost, 1)} | ${f(rr?.out.krMs)} | ${rr ? f(krCost / rr.out.krMs, 3) : '—'} | ${rr ? (r.df - rr.out.df).toExponential(1) : '—'} | ${f(r.maxRssMb)} |`;
+});
+writeResult(
+  'kr',
   `# Kenward–Roger benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${useR ? 'with' : 'without'} R)\n\n${header}\n${rule}\n${lines.join('\n')}\n`,
 );

@@ -1,10 +1,7 @@
 # The same fit in R with lme4, for the benchmark. Usage: Rscript bench/lmm-r.R data.csv repeats
 suppressMessages(library(lme4))
-args <- commandArgs(trailingOnly = TRUE)
-d <- read.csv(args[1], colClasses = c("numeric", "character", "character", "character", "character", "numeric"))
-d$arm <- factor(d$arm, levels = c("0", "1"))
-d$visit <- factor(d$visit, levels = sort(unique(d$visit)))
-reps <- as.integer(args[2])
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))), "bench-data.R"))
+b <- bench_data("visit"); d <- b$d; reps <- b$reps
 # One untimed fit first (as the JavaScript worker does), for data up to 500,000 rows.
 if (nrow(d) <= 500000) invisible(lmer(score ~ arm * visit + (1 | id) + (0 + trt | group), data = d, REML = TRUE))
 times <- numeric(reps)

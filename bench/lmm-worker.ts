@@ -3,45 +3,18 @@
  * simulate the SFT-shaped data, optionally write them for R, and time fitLmm.
  * Usage: node --import tsx bench/lmm-worker.ts <nParticipants> <repeats> [csvPath]
  */
-import { writeFileSync } from 'node:fs';
 import { fitLmm } from '../src/models/lmm/fit.js';
 import { buildReTerms } from '../src/models/lmm/fit.js';
 import { buildModelFrame } from '../src/formula/frame.js';
 import { parseFormula } from '../src/formula/parse.js';
 import { toColumnSource } from '../src/models/data-input.js';
 import { formCrossProducts } from '../src/models/lmm/structure.js';
-import { simulateLongColumns } from '../src/simulate/columns.js';
+import { LMM_FORMULA as FORMULA, lmmBenchData, median, workerArgs, writeLmmCsv } from './worker.js';
 
-export const FORMULA = 'score ~ arm * visit + (1 | id) + (0 + trt | group)';
+const { nParticipants, repeats, csvPath } = workerArgs();
+const { sim, data, options } = lmmBenchData(nParticipants);
+if (csvPath) writeLmmCsv(csvPath, sim);
 
-const nParticipants = Number(process.argv[2]);
-const repeats = Number(process.argv[3] ?? 3);
-const csvPath = process.argv[4];
-
-const sim = simulateLongColumns({ nParticipants, seed: 2026 });
-const trt = Float64Array.from(sim.arm);
-const data = { score: sim.score, arm: sim.arm, visit: sim.visit, id: sim.id, group: sim.group, trt };
-const options = {
-  factors: ['arm', 'visit'],
-  levels: { arm: ['0', '1'], visit: sim.levels.visit.map((_, i) => String(i)) },
-};
-
-if (csvPath) {
-  // Plain CSV for R (not timed). Written in chunks to keep memory flat.
-  const lines: string[] = ['score,arm,visit,id,group,trt'];
-  writeFileSync(csvPath, '');
-  const flush = () => {
-    writeFileSync(csvPath, lines.join('\n') + '\n', { flag: 'a' });
-    lines.length = 0;
-  };
-  for (let i = 0; i < sim.nRows; i++) {
-    lines.push(`${sim.score[i]},${sim.arm[i]},${sim.visit[i]},${sim.id[i]},${sim.group[i]},${sim.arm[i]}`);
-    if (lines.length >= 100000) flush();
-  }
-  flush();
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const time = (f: () => unknown) => {
   gc();

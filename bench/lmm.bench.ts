@@ -12,19 +12,10 @@
  * Times are medians of the repeats; "floor" is one pass over the rows building the model
  * frame and forming the cross-products, the least any fit must do.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { benchArgs, runR, runWorker } from './cli.js';
+import { benchArgs, benchSizes, runBesideR, runTable, writeResult } from './cli.js';
 
 const { useR, maxRows } = benchArgs(process.argv.slice(2));
-// Participants so that the rows come to about 900, 30k, 300k and 3M (≈2.46 rows each).
-const sizes = [
-  { rows: 900, participants: 366, repeats: 15 },
-  { rows: 30_000, participants: 12_200, repeats: 11 },
-  { rows: 300_000, participants: 122_000, repeats: 5 },
-  { rows: 3_000_000, participants: 1_220_000, repeats: 3 },
-].filter((s) => s.rows <= maxRows);
+const sizes = benchSizes(maxRows, [[900, 15], [30_000, 11], [300_000, 5], [3_000_000, 3]]);
 
 interface JsResult {
   nRows: number;
@@ -36,35 +27,16 @@ interface JsResult {
   fixed: [string, number, number][];
   maxRssMb: number;
 }
-const dir = join(tmpdir(), `rcteval-bench-${process.pid}`);
-mkdirSync(dir, { recursive: true });
-const rows: string[] = [];
 const header =
   '| rows | participants | floor (ms) | rcteval fit (ms) | + Satterthwaite (ms) | fit / floor | lme4 fit (ms) | lme4 / rcteval | rcteval peak RSS (MB) | lme4 peak RSS (MB) | REML criterion: rcteval − lme4 |';
-console.log(header);
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
-try {
-  for (const s of sizes) {
-    const csv = useR ? join(dir, `sft-${s.rows}.csv`) : '';
-    const r = runWorker<JsResult>('bench/lmm-worker.ts', s.participants, s.repeats, csv, s.rows);
-    let rMs = NaN;
-    let rRss = NaN;
-    let rCrit = NaN;
-    if (useR) {
-      const rr = runR<{ fitMs: number; remlCriterion: number }>('bench/lmm-r.R', csv, Math.min(s.repeats, s.rows <= 300_000 ? 5 : 3), s.rows);
-      if (rr) ({ out: { fitMs: rMs, remlCriterion: rCrit }, rssMb: rRss } = rr);
-      rmSync(csv, { force: true });
-    }
-    const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
-    const line = `| ${r.nRows.toLocaleString('en-US')} | ${s.participants.toLocaleString('en-US')} | ${f(r.floorMs, 1)} | ${f(r.fitMs, 1)} | ${f(r.fitSatterthwaiteMs, 1)} | ${f(r.fitMs / r.floorMs, 1)} | ${f(rMs)} | ${f(rMs / r.fitMs, 1)} | ${f(r.maxRssMb)} | ${f(rRss)} | ${Number.isFinite(rCrit) ? (r.remlCriterion - rCrit).toExponential(1) : '—'} |`;
-    console.log(line);
-    rows.push(line);
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(
-  'bench/results/lmm.md',
-  `# fitLmm benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${useR ? 'with' : 'without'} R)\n\nModel: \`score ~ arm * visit + (1 | id) + (0 + trt | group)\` (REML), SFT-shaped data from simulateLongColumns(seed 2026).\n\n${header}\n|---|---|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n`,
+const rule = '|---|---|---|---|---|---|---|---|---|---|---|';
+const rows = runTable('lmm', header, rule, sizes, (s, dir) => {
+  const { js: r, r: rr } = runBesideR<JsResult, { fitMs: number; remlCriterion: number }>('bench/lmm-worker.ts', 'bench/lmm-r.R', s, dir, useR, Math.min(s.repeats, s.rows <= 300_000 ? 5 : 3));
+  const { out: { fitMs: rMs, remlCriterion: rCrit }, rssMb: rRss } = rr ?? { out: { fitMs: NaN, remlCriterion: NaN }, rssMb: NaN };
+  const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+  return `| ${r.nRows.toLocaleString('en-US')} | ${s.participants.toLocaleString('en-US')} | ${f(r.floorMs, 1)} | ${f(r.fitMs, 1)} | ${f(r.fitSatterthwaiteMs, 1)} | ${f(r.fitMs / r.floorMs, 1)} | ${f(rMs)} | ${f(rMs / r.fitMs, 1)} | ${f(r.maxRssMb)} | ${f(rRss)} | ${Number.isFinite(rCrit) ? (r.remlCriterion - rCrit).toExponential(1) : '—'} |`;
+});
+writeResult(
+  'lmm',
+  `# fitLmm benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${useR ? 'with' : 'without'} R)\n\nModel: \`score ~ arm * visit + (1 | id) + (0 + trt | group)\` (REML), SFT-shaped data from simulateLongColumns(seed 2026).\n\n${header}\n${rule}\n${rows.join('\n')}\n`,
 );

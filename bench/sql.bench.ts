@@ -11,15 +11,13 @@
  * needs. Peak RSS includes the embedded DuckDB; the JS heap peak is Node's own share.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { runTable, writeResult } from './cli.js';
 
 const args = process.argv.slice(2);
 const si = args.indexOf('--sizes');
 const sizes = si >= 0 ? args[si + 1]!.split(',').map(Number) : [3e6, 3e7];
-const dir = join(tmpdir(), `rcteval-sqlbench-${process.pid}`);
-mkdirSync(dir, { recursive: true });
 
 function worker(...a: string[]): Record<string, unknown> {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/sql-worker.ts', ...a], { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -28,26 +26,17 @@ function worker(...a: string[]): Record<string, unknown> {
 }
 
 const header = '| rows | participants | generate Parquet (s) | DuckDB scan-and-aggregate (ms) | DuckDB per-participant GROUP BY (ms) | fitLmmSql (ms) | fit ÷ scan | fit ÷ per participant | queries | peak RSS incl. DuckDB (MB) | JS heap peak (MB) | REML criterion |';
-const lines: string[] = [];
-console.log(header);
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
-try {
-  for (const rows of sizes) {
-    const file = join(dir, `sft-${rows}.parquet`);
-    const t = performance.now();
-    worker('generate', String(rows), file);
-    const genS = (performance.now() - t) / 1000;
-    const r = worker('fit', file, rows <= 5e6 ? '3' : '1') as { scanMs: number; perIdMs: number; fitMs: number; nGroups: Record<string, number>; queries: number; maxRssMb: number; heapPeakMb: number; remlCriterion: number };
-    rmSync(file, { force: true });
-    const line = `| ${rows.toLocaleString('en-US')} | ${r.nGroups['id']!.toLocaleString('en-US')} | ${genS.toFixed(1)} | ${r.scanMs.toFixed(0)} | ${r.perIdMs.toFixed(0)} | ${r.fitMs.toFixed(0)} | ${(r.fitMs / r.scanMs).toFixed(1)} | ${(r.fitMs / r.perIdMs).toFixed(1)} | ${r.queries} | ${r.maxRssMb.toFixed(0)} | ${r.heapPeakMb.toFixed(0)} | ${r.remlCriterion.toFixed(4)} |`;
-    console.log(line);
-    lines.push(line);
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-mkdirSync('bench/results', { recursive: true });
-writeFileSync(
-  'bench/results/sql.md',
-  `# fitLmmSql benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, DuckDB)\n\nModel: \`score ~ arm * visit + (1 | id)\` with partialNesting (SFT arm in 400 groups), REML, Satterthwaite df; Parquet written by DuckDB.\n\n${header}\n|---|---|---|---|---|---|---|---|---|---|---|---|\n${lines.join('\n')}\n`,
+const rule = '|---|---|---|---|---|---|---|---|---|---|---|---|';
+const lines = runTable('sql', header, rule, sizes, (rows, dir) => {
+  const file = join(dir, `sft-${rows}.parquet`);
+  const t = performance.now();
+  worker('generate', String(rows), file);
+  const genS = (performance.now() - t) / 1000;
+  const r = worker('fit', file, rows <= 5e6 ? '3' : '1') as { scanMs: number; perIdMs: number; fitMs: number; nGroups: Record<string, number>; queries: number; maxRssMb: number; heapPeakMb: number; remlCriterion: number };
+  rmSync(file, { force: true });
+  return `| ${rows.toLocaleString('en-US')} | ${r.nGroups['id']!.toLocaleString('en-US')} | ${genS.toFixed(1)} | ${r.scanMs.toFixed(0)} | ${r.perIdMs.toFixed(0)} | ${r.fitMs.toFixed(0)} | ${(r.fitMs / r.scanMs).toFixed(1)} | ${(r.fitMs / r.perIdMs).toFixed(1)} | ${r.queries} | ${r.maxRssMb.toFixed(0)} | ${r.heapPeakMb.toFixed(0)} | ${r.remlCriterion.toFixed(4)} |`;
+});
+writeResult(
+  'sql',
+  `# fitLmmSql benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, DuckDB)\n\nModel: \`score ~ arm * visit + (1 | id)\` with partialNesting (SFT arm in 400 groups), REML, Satterthwaite df; Parquet written by DuckDB.\n\n${header}\n${rule}\n${lines.join('\n')}\n`,
 );

@@ -10,16 +10,17 @@
  * .ts worker through tsx, which starts much more slowly). Every configuration is checked to give
  * the same replicates as the single-thread run.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { baselineFollowUpEffects } from '../../src/analysis/internal.js';
 import * as sourceEconomics from '../../src/economics/index.js';
 import * as sourcePool from '../../src/parallel/pool.js';
 import { createRng } from '../../src/random/rng.js';
 import { simulateTrialData } from '../../src/simulate/trial-data.js';
+import { compileLibrary } from '../../tests/parallel/compile.js';
 
 // The pool is Node-only (rcteval/node), outside the economics barrel.
 type Lib = typeof sourceEconomics & Pick<typeof sourcePool, 'openWorkerPool'>;
@@ -36,22 +37,10 @@ const RUNS = flag('--runs', 7);
 const SOURCE_ONLY = args.includes('--source-only');
 const REGISTER_N = flag('--register', 5000);
 const REPLICATES = 10_000;
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 function sftData(): Input {
   const { data } = simulateTrialData({ seed: 1 });
-  const psp = new Map<string, { b?: number; f?: number }>();
-  for (const m of data.measurements) {
-    if (m.instrument !== 'PSP' || m.score === null) continue;
-    const e = psp.get(m.id) ?? {};
-    if (m.visit === 'baseline') e.b = m.score;
-    if (m.visit === '9m') e.f = m.score;
-    psp.set(m.id, e);
-  }
-  return {
-    participants: data.participants,
-    effects: data.participants.map((p) => ({ id: p.id, baseline: psp.get(p.id)?.b ?? null, followUp: psp.get(p.id)?.f ?? null })),
-  };
+  return { participants: data.participants, effects: baselineFollowUpEffects(data, 'PSP', 'baseline', '9m') };
 }
 
 /** A larger two-arm comparison of individuals (no clusters) with skewed costs, as from a register extract. */
@@ -132,18 +121,7 @@ async function benchLib(lib: Lib, build: string, cases: { name: string; input: I
 function compileToTemp(): { dir: string; index: string; pool: string } {
   const dir = mkdtempSync(join(tmpdir(), 'rcteval-bench-'));
   const out = join(dir, 'dist');
-  execFileSync(
-    process.execPath,
-    [
-      join(root, 'node_modules/typescript/bin/tsc'),
-      '--outDir', out, '--rootDir', join(root, 'src'),
-      '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022',
-      '--strict', '--skipLibCheck', '--types', 'node',
-      join(root, 'src/economics/index.ts'), join(root, 'src/parallel/pool.ts'), join(root, 'src/parallel/worker.ts'),
-    ],
-    { cwd: root, encoding: 'utf8' },
-  );
-  writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
+  compileLibrary(out, ['economics/index.ts', 'parallel/pool.ts', 'parallel/worker.ts']);
   return { dir, index: join(out, 'economics/index.js'), pool: join(out, 'parallel/pool.js') };
 }
 

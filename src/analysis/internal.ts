@@ -4,7 +4,9 @@
  */
 import { dict } from '../data/own.js';
 import { ArgumentError, RctevalError, type Diagnostic } from '../errors/index.js';
-import type { Participant, TrialData } from '../data/types.js';
+import { participantValue } from '../data/participant-value.js';
+import type { TrialData } from '../data/types.js';
+import type { EffectRecord } from '../economics/effects.js';
 import { trialToRows } from '../data/validate.js';
 import type { ErrorInfo, Interval } from './types.js';
 
@@ -39,20 +41,6 @@ export function plainDiagnostics(ds: readonly Diagnostic[] | undefined): Diagnos
 /** Names a model row already uses; a covariate may not take one. */
 const RESERVED = new Set(['id', 'arm', 'group', 'site', 'visit', 'months', 'score', 'baseline']);
 
-/** The value of a participant-level covariate: a canonical field or an extra column. */
-export function covariateValue(p: Participant, name: string): string | number | boolean | null {
-  switch (name) {
-    case 'sex':
-      return p.sex;
-    case 'age':
-      return p.age;
-    case 'site':
-      return p.site;
-    default:
-      return p.extra[name] ?? null;
-  }
-}
-
 /**
  * Model rows of one instrument (see `trialToRows`) with participant covariates joined on.
  * @throws ArgumentError naming `path` when a covariate is not a participant field or column.
@@ -71,7 +59,7 @@ export function modelRows(trial: TrialData, instrument: string, covariates: read
     const p = byId.get(r['id'] as string)!;
     // Without a prototype: a covariate column may have any name (`__proto__`, `constructor`).
     const out = Object.assign(dict<unknown>(), r);
-    for (const c of covariates) if (c !== 'site') out[c] = covariateValue(p, c);
+    for (const c of covariates) if (c !== 'site') out[c] = participantValue(p, c);
     return out;
   });
 }
@@ -86,6 +74,19 @@ export function scoresByVisit(trial: TrialData, instrument: string): Map<string,
     v.set(m.visit, m.score);
   }
   return out;
+}
+
+/**
+ * Every participant's score of `instrument` at `baselineVisit` and at `visit` (null where
+ * missing): the effects a cost-effectiveness analysis of that outcome reads.
+ */
+export function baselineFollowUpEffects(trial: TrialData, instrument: string, baselineVisit: string, visit: string): EffectRecord[] {
+  const scores = scoresByVisit(trial, instrument);
+  return trial.participants.map((p) => ({
+    id: p.id,
+    baseline: scores.get(p.id)?.get(baselineVisit) ?? null,
+    followUp: scores.get(p.id)?.get(visit) ?? null,
+  }));
 }
 
 /** Baseline and follow-up of the participants of `arm` who have both. */

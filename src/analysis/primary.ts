@@ -20,6 +20,7 @@ import { pairedD, pairedG } from '../effect-size/paired.js';
 import { interpretEffectSize, EFFECT_SIZE_RULES } from '../effect-size/interpret.js';
 import { studentTCdf, studentTQuantile } from '../distributions/student-t.js';
 import type { Diagnostic } from '../errors/index.js';
+import { effectSizeNotEstimable } from '../errors/diagnostics.js';
 import type { AnalysisPlan } from './plan.js';
 import {
   errorInfo,
@@ -179,7 +180,7 @@ function modelEffects(trial: TrialData, plan: AnalysisPlan, differences: ArmDiff
   for (const d of differences) {
     if (d.visit === baselineVisit) continue;
     if (!d.estimable || d.estimate === null || d.se === null || d.df === null) {
-      diagnostics.push({ code: 'effect-size-not-estimable', severity: 'warning', message: `Model-based effect size at ${d.visit} (${d.arm} vs ${d.reference}) not estimable: the difference itself is not estimable (${d.reason ?? 'no estimate'}).` });
+      diagnostics.push(effectSizeNotEstimable(`Model-based effect size at ${d.visit} (${d.arm} vs ${d.reference})`, `the difference itself is not estimable (${d.reason ?? 'no estimate'}).`));
       continue;
     }
     try {
@@ -198,7 +199,7 @@ function modelEffects(trial: TrialData, plan: AnalysisPlan, differences: ArmDiff
         interpretation: interpretation(es.estimate, plan),
       });
     } catch (e) {
-      diagnostics.push({ code: 'effect-size-not-estimable', severity: 'warning', message: `Model-based effect size at ${d.visit} not estimable: ${errorInfo(e).message}` });
+      diagnostics.push(effectSizeNotEstimable(`Model-based effect size at ${d.visit}`, errorInfo(e).message));
     }
   }
   return out;
@@ -231,7 +232,7 @@ function observedEffects(trial: TrialData, plan: AnalysisPlan, scores: Map<strin
           interpretation: interpretation(es.estimate, plan),
         });
       } catch (e) {
-        diagnostics.push({ code: 'effect-size-not-estimable', severity: 'warning', message: `Observed-change effect size at ${visit} (${arm} vs ${reference}) not estimable: ${errorInfo(e).message}` });
+        diagnostics.push(effectSizeNotEstimable(`Observed-change effect size at ${visit} (${arm} vs ${reference})`, errorInfo(e).message));
       }
     }
   }

@@ -10,7 +10,7 @@ import { studentTCdf, studentTQuantile } from '../distributions/student-t.js';
 import { backSolveTransposed, choleskyInPlace, forwardSolve, invertSpd } from '../linalg/dense.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 import type { Estimate } from '../results/types.js';
-import type { DiagnosticCode } from '../errors/diagnostics.js';
+import { notConverged, type DiagnosticCode } from '../errors/diagnostics.js';
 
 const ORDINAL_OPTION_KEYS = optionKeys<OrdinalOptions>()(['ciLevel']);
 
@@ -298,7 +298,7 @@ export function proportionalOddsComparison(reference: readonly number[], treatme
   const cov = invertSpd(cur.info, p);
   const se = cov ? Math.sqrt(cov[m * p + m]!) : nan;
   if (!converged || !cov) {
-    diagnostics.push({ code: 'not-converged', severity: 'warning', message: `Newton–Raphson did not converge in ${iterations} iterations; the estimate may be inaccurate.` });
+    diagnostics.push(notConverged(`Newton–Raphson did not converge in ${iterations} iterations; the estimate may be inaccurate.`));
   }
   const z = normalQuantile(1 - (1 - ciLevel) / 2);
   const statistic = beta / se;

@@ -470,14 +470,7 @@ function validateMeasurements(t: LoadedTable, ctx: Context, participantIndex: Re
     const r = i + 1;
     const row = t.rows[i]!;
 
-    const id = readLabel(row.id);
-    const pi = id ? participantIndex.get(id) : undefined;
-    if (id === undefined || id === null) out.add(r, 'id', row.id, 'a participant id (non-empty text or an integer)');
-    else if (pi === undefined) out.add(r, 'id', row.id, 'the id of a participant in the participants table');
-
-    const visit = readLabel(row.visit);
-    const vi = visit ? visitIndex.get(visit) : undefined;
-    if (vi === undefined) out.add(r, 'visit', row.visit, `one of the design's visits (${visitList})`);
+    const { id, pi, label: visit, li: vi } = rowIdAndLabel(row, r, participantIndex, 'visit', visitIndex, `one of the design's visits (${visitList})`, out);
 
     const instrumentId = typeof row.instrument === 'string' && row.instrument !== '' ? row.instrument : null;
     const ii = instrumentId === null ? undefined : instrumentIndex.get(instrumentId);
@@ -637,6 +630,30 @@ const REGISTER_TOTALS = [
  * or empty, counts that are non-negative integers, days at risk a positive integer, and a
  * participant's totals (repeated on each of its rows) the same on every row.
  */
+/**
+ * A measurement or register row's participant and its visit (or week): the labels as read and
+ * their indices, undefined where the row names no participant or no such label (then an issue
+ * on that field says so).
+ */
+function rowIdAndLabel(
+  row: Record<string, unknown>,
+  r: number,
+  participantIndex: ReadonlyMap<string, number>,
+  field: 'visit' | 'week',
+  labelIndex: ReadonlyMap<string, number>,
+  expected: string,
+  out: Issues,
+): { id: string | null | undefined; pi: number | undefined; label: string | null | undefined; li: number | undefined } {
+  const id = readLabel(row.id);
+  const pi = id ? participantIndex.get(id) : undefined;
+  if (id === undefined || id === null) out.add(r, 'id', row.id, 'a participant id (non-empty text or an integer)');
+  else if (pi === undefined) out.add(r, 'id', row.id, 'the id of a participant in the participants table');
+  const label = readLabel(row[field]);
+  const li = label ? labelIndex.get(label) : undefined;
+  if (li === undefined) out.add(r, field, row[field], expected);
+  return { id, pi, label, li };
+}
+
 function validateRegister(t: LoadedTable, statuses: readonly string[], weeks: readonly string[], participantIndex: ReadonlyMap<string, number>, out: Issues): RegisterRecord[] {
   const records: RegisterRecord[] = new Array(t.rows.length);
   const weekIndex = new Map(weeks.map((w, i) => [w, i] as const));
@@ -652,14 +669,7 @@ function validateRegister(t: LoadedTable, statuses: readonly string[], weeks: re
   for (let i = 0; i < t.rows.length; i++) {
     const r = i + 1;
     const row = t.rows[i]!;
-    const id = readLabel(row.id);
-    const pi = id ? participantIndex.get(id) : undefined;
-    if (id === undefined || id === null) out.add(r, 'id', row.id, 'a participant id (non-empty text or an integer)');
-    else if (pi === undefined) out.add(r, 'id', row.id, 'the id of a participant in the participants table');
-
-    const week = readLabel(row.week);
-    const wi = week ? weekIndex.get(week) : undefined;
-    if (wi === undefined) out.add(r, 'week', row.week, `one of the register's snapshot weeks (${weekList})`);
+    const { id, pi, label: week, li: wi } = rowIdAndLabel(row, r, participantIndex, 'week', weekIndex, `one of the register's snapshot weeks (${weekList})`, out);
     if (pi !== undefined && wi !== undefined) {
       const key = pi * weeks.length + wi;
       const first = seen.get(key);

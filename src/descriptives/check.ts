@@ -33,6 +33,26 @@ export function armIndexById(trial: TrialData): Map<string, number> {
   return out;
 }
 
+/**
+ * The design's arms, visits and instruments with their counts (A, V, K), each participant's arm
+ * index (see {@link armIndexById}), and the index of a visit and of an instrument by name: the
+ * cell (arm, visit, instrument) of a measurement row, for the tables counted per cell.
+ */
+export function designCells(trial: TrialData) {
+  const { arms, visits, instruments } = trial.design;
+  return {
+    arms,
+    visits,
+    instruments,
+    A: arms.length,
+    V: visits.length,
+    K: instruments.length,
+    armOf: armIndexById(trial),
+    visitIndex: new Map(visits.map((v, i) => [v, i] as const)),
+    instIndex: new Map(instruments.map((k, i) => [k, i] as const)),
+  };
+}
+
 /** Participants per arm, in `design.arms` order. */
 export function randomisedByArm(trial: TrialData): number[] {
   const counts = trial.design.arms.map(() => 0);

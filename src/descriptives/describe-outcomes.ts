@@ -2,7 +2,7 @@
  * Outcome scores summarised per arm × visit × instrument.
  */
 import type { TrialData } from '../data/types.js';
-import { armIndexById, checkTrial, randomisedByArm } from './check.js';
+import { checkTrial, designCells, randomisedByArm } from './check.js';
 import { summarise, type Summary } from './stats.js';
 
 /**
@@ -36,13 +36,7 @@ export interface OutcomeSummaryRow extends Summary {
  */
 export function describeOutcomes(trial: TrialData): OutcomeSummaryRow[] {
   checkTrial(trial);
-  const { arms, visits, instruments } = trial.design;
-  const A = arms.length;
-  const V = visits.length;
-  const K = instruments.length;
-  const armOf = armIndexById(trial);
-  const visitIndex = new Map(visits.map((v, i) => [v, i] as const));
-  const instIndex = new Map(instruments.map((k, i) => [k, i] as const));
+  const { arms, visits, instruments, A, V, K, armOf, visitIndex, instIndex } = designCells(trial);
   // Two passes over the measurements (count, then fill) so each cell gets one typed array of
   // its exact size instead of a growing array of boxed numbers.
   const counts = new Int32Array(A * V * K);

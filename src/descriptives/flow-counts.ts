@@ -2,7 +2,7 @@
  * CONSORT-style participant flow: randomised, analysed, measured at each visit.
  */
 import type { TrialData } from '../data/types.js';
-import { armIndexById, checkTrial, randomisedByArm } from './check.js';
+import { checkTrial, designCells, randomisedByArm } from './check.js';
 
 /** Stage of the flow. */
 export type FlowStage = 'randomised' | 'analysed' | 'measured';
@@ -47,15 +47,9 @@ export interface FlowRow {
  */
 export function flowCounts(trial: TrialData): FlowRow[] {
   checkTrial(trial);
-  const { arms, visits, instruments } = trial.design;
-  const A = arms.length;
-  const V = visits.length;
-  const K = instruments.length;
+  const { arms, visits, instruments, A, V, K, armOf, visitIndex, instIndex } = designCells(trial);
   const P = trial.participants.length;
-  const armOf = armIndexById(trial);
   const personIndex = new Map(trial.participants.map((p, i) => [p.id, i] as const));
-  const visitIndex = new Map(visits.map((v, i) => [v, i] as const));
-  const instIndex = new Map(instruments.map((k, i) => [k, i] as const));
   // Per participant: which visit × instrument cells hold a score (a participant counts once
   // however many rows they have).
   const has = new Uint8Array(P * V * K);

@@ -15,6 +15,7 @@
  */
 import { dict } from '../data/own.js';
 import { diagnosisChapter } from '../data/inclusion.js';
+import { participantValue } from '../data/participant-value.js';
 import type { Participant, TrialData } from '../data/types.js';
 import { isTrialData } from '../data/validate.js';
 import { ArgumentError, issue, ValidationError, type Diagnostic, type ValidationIssue } from '../errors/index.js';
@@ -96,22 +97,11 @@ const DERIVED = ['age', 'sex', 'site', 'diagnosisChapter'] as const;
 export const RESERVED_COLUMNS = ['id', 'arm', 'treated', 'group', 'cluster', 'score', 'baseline', 'change', 'attendance', 'dose', 'attendance_band', 'y', 'z'];
 const RESERVED_PATTERN = /^attendance_ns\d+$/;
 
+/** A participant field, the diagnosis chapter, or an extra column (a boolean as R's TRUE/FALSE level). */
 function covariateValue(p: Participant, name: string): number | string | null {
-  switch (name) {
-    case 'age':
-      return p.age;
-    case 'sex':
-      return p.sex;
-    case 'site':
-      return p.site;
-    case 'diagnosisChapter':
-      return p.mainDiagnosis ? diagnosisChapter(p.mainDiagnosis) : null;
-    default: {
-      const v = p.extra[name];
-      if (v === undefined || v === null) return null;
-      return typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : v;
-    }
-  }
+  if (name === 'diagnosisChapter') return p.mainDiagnosis ? diagnosisChapter(p.mainDiagnosis) : null;
+  const v = participantValue(p, name);
+  return typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : v;
 }
 
 /** The treated and control arm of a design, checking an explicit choice. */

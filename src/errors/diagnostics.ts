@@ -126,3 +126,42 @@ export function rankDeficient(droppedColumns: readonly string[], how: { design: 
 export function incompleteCasesExcluded(excluded: number, what: string, details: Record<string, unknown> = { excluded }): Diagnostic {
   return diagnostic('incomplete-cases-excluded', 'info', `${excluded} participant(s) without ${what} were left out (complete-case analysis).`, details);
 }
+
+/**
+ * `rows-dropped`: a model frame's rows with a missing value were left out, counted by what was
+ * missing; `consequence` continues the message after the counts (what the fit uses).
+ * @example
+ * rowsDropped({ total: 3, missingResponse: 2, missingPredictor: { age: 1 } }, 40, ': the fit uses complete cases only.').message;
+ * // '3 of 40 rows were left out (2 with a missing response; 1 with a missing age): the fit uses complete cases only.'
+ */
+export function rowsDropped(dropped: { total: number; missingResponse: number; missingPredictor: Record<string, number> }, nInput: number, consequence: string): Diagnostic {
+  const parts = [`${dropped.missingResponse} with a missing response`];
+  for (const [k, c] of Object.entries(dropped.missingPredictor)) parts.push(`${c} with a missing ${k}`);
+  return diagnostic('rows-dropped', 'info', `${dropped.total} of ${nInput} rows were left out (${parts.join('; ')})${consequence}`, { ...dropped });
+}
+
+/**
+ * `worker-fallback`: work meant for worker threads ran on the calling thread (`why` says why,
+ * `what` names the work); the numbers are the same either way.
+ * @example
+ * workerFallback('Worker threads exist in Node only', 'the bootstrap').message;
+ * // 'Worker threads exist in Node only; the bootstrap ran on the calling thread with identical results.'
+ */
+export function workerFallback(why: string, what: string): Diagnostic {
+  return diagnostic('worker-fallback', 'info', `${why}; ${what} ran on the calling thread with identical results.`);
+}
+
+/** `not-converged`: an iterative fit stopped without confirming convergence; `message` says which and what to try. */
+export function notConverged(message: string): Diagnostic {
+  return diagnostic('not-converged', 'warning', message);
+}
+
+/**
+ * `effect-size-not-estimable`: the effect size `what` has no estimate, for `reason`.
+ * @example
+ * effectSizeNotEstimable('Model-based effect size at 9m', 'the baseline SD is 0').message;
+ * // 'Model-based effect size at 9m not estimable: the baseline SD is 0'
+ */
+export function effectSizeNotEstimable(what: string, reason: string): Diagnostic {
+  return diagnostic('effect-size-not-estimable', 'warning', `${what} not estimable: ${reason}`);
+}

@@ -134,6 +134,13 @@ export function cachedState<F extends object, S, D>(cache: WeakMap<F, S>, fit: F
   return s;
 }
 
+/** The state `get` finds on `fit`, or the error naming `argument` that it is no `kind` fit with its state. */
+export function requireState<F, S>(fit: F, argument: string, get: (fit: F) => S | undefined, kind: FitStateKind): S {
+  const s = typeof fit === 'object' && fit !== null ? get(fit) : undefined;
+  if (!s) throw notAFit(argument, fit, [kind]);
+  return s;
+}
+
 /**
  * The error for an object the after-fit functions cannot use: not a fit of this kind, or a
  * fit whose `state` field was dropped (e.g. by picking fields before saving it).

@@ -8,6 +8,7 @@
  */
 import type { Diagnostic } from '../errors/index.js';
 import { checkInteger, LIMITS } from '../errors/checks.js';
+import { workerFallback } from '../errors/diagnostics.js';
 import { TASKS, type TaskInput, type TaskKind, type TaskOutput } from './tasks.js';
 import type { ThreadingOptions } from './types.js';
 
@@ -79,13 +80,7 @@ export async function runTasks<K extends TaskKind>(plan: TaskPlan<K>, options: T
     return { outputs, threadsUsed: pool.threads, loader: pool.loader, diagnostics: [] };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    return onCallingThread([
-      {
-        code: 'worker-fallback',
-        severity: 'info',
-        message: `Worker threads were unavailable (${message.split('\n')[0]}); ${plan.label} ran on the calling thread with identical results.`,
-      },
-    ]);
+    return onCallingThread([workerFallback(`Worker threads were unavailable (${message.split('\n')[0]})`, plan.label)]);
   } finally {
     await shared.release();
   }
@@ -109,7 +104,7 @@ export async function sharedPool(
   try {
     const module = await nodePoolModule();
     if (module === null) {
-      if (requested !== 'auto') calling.diagnostics.push({ code: 'worker-fallback', severity: 'info', message: `Worker threads exist in Node only; ${label} ran on the calling thread with identical results.` });
+      if (requested !== 'auto') calling.diagnostics.push(workerFallback('Worker threads exist in Node only', label));
       return calling;
     }
     const threads = requested === 'auto' ? module.defaultThreads() : requested;
@@ -118,7 +113,7 @@ export async function sharedPool(
     return { threading: { pool }, release: () => pool.close(), diagnostics: [] };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    calling.diagnostics.push({ code: 'worker-fallback', severity: 'info', message: `Worker threads were unavailable (${message.split('\n')[0]}); ${label} ran on the calling thread with identical results.` });
+    calling.diagnostics.push(workerFallback(`Worker threads were unavailable (${message.split('\n')[0]})`, label));
     return calling;
   }
 }

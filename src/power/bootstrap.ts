@@ -15,6 +15,7 @@
  */
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { checkBoolean, checkCiLevel, checkInteger, checkOptions, checkSeed, LIMITS, optionKeys } from '../errors/checks.js';
+import { workerFallback } from '../errors/diagnostics.js';
 import { createRng } from '../random/rng.js';
 import type { LmmFit } from '../models/lmm/types.js';
 import { replicateSeed } from '../random/streams.js';
@@ -159,7 +160,7 @@ async function replicates(
   const onProgress = o.onProgress ? (done: number) => o.onProgress!({ done, total: nsim }) : undefined;
   if (statistic) {
     if (typeof o.threads === 'number' && o.threads > 1) {
-      diagnostics.push({ code: 'worker-fallback', severity: 'info', message: 'A function statistic cannot be sent to worker threads; the refits ran on the calling thread with identical results.' });
+      diagnostics.push(workerFallback('A function statistic cannot be sent to worker threads', 'the refits'));
     }
     let done = 0;
     return runBootstrapRefits(task(0, nsim), () => onProgress?.(++done), statistic);

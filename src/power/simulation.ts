@@ -10,7 +10,8 @@
  * split over worker threads bit-identical to a sequential run (each thread takes a block of i).
  */
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
-import { checkBoolean, checkFinite, checkInteger, checkOneOf, checkOptions, checkSeed, LIMITS, optionKeys } from '../errors/checks.js';
+import { checkBoolean, checkCiLevel, checkFinite, checkInteger, checkOneOf, checkOptions, checkSeed, LIMITS, optionKeys } from '../errors/checks.js';
+import { workerFallback } from '../errors/diagnostics.js';
 import { proportionInterval } from '../inference/proportion-interval.js';
 import { simulateLongColumns, type LongColumns, type LongColumnsOptions } from '../simulate/columns.js';
 import type { DdfMethod } from '../models/lmm/types.js';
@@ -212,8 +213,7 @@ export async function powerBySimulation(options: PowerSimulationOptions = {}): P
   checkBoolean('options.typeI', o.typeI);
   const ddf = checkOneOf('options.ddf', o.ddf ?? 'Satterthwaite', ['Satterthwaite', 'Kenward-Roger', 'asymptotic'] as const);
   const ciMethod = checkOneOf('options.ciMethod', o.ciMethod ?? 'wilson', ['wilson', 'clopper-pearson'] as const);
-  const ciLevel = checkFinite('options.ciLevel', o.ciLevel ?? 0.95, 0, 1);
-  if (!(ciLevel > 0 && ciLevel < 1)) throw new ArgumentError('options.ciLevel', ciLevel, 'a confidence level strictly between 0 and 1');
+  const ciLevel = checkCiLevel(o.ciLevel ?? 0.95, 'options.ciLevel');
   const target = o.target === undefined ? null : checkFinite('options.target', o.target, 0, 1);
   const checkEvery = checkInteger('options.checkEvery', o.checkEvery ?? 50, 1, LIMITS.replicates);
   checkThreads(o.threads ?? 'auto', 'options.threads');
@@ -253,7 +253,7 @@ export async function powerBySimulation(options: PowerSimulationOptions = {}): P
   const shared = await sharedPool(o, !o.analyse && replicates >= WORTH_THREADS, 'the simulation');
   diagnostics.push(...shared.diagnostics);
   if (o.analyse && typeof o.threads === 'number' && o.threads > 1) {
-    diagnostics.push({ code: 'worker-fallback', severity: 'info', message: 'A function analysis cannot be sent to worker threads; the replicates ran on the calling thread with identical results.' });
+    diagnostics.push(workerFallback('A function analysis cannot be sent to worker threads', 'the replicates'));
   }
   const runStream = async (stream: 0 | 1, total: number): Promise<{ tally: Tally; stopReason: string | null }> => {
     const tally: Tally = { rejections: 0, n: 0, run: 0, failures: new Map() };

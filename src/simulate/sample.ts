@@ -4,6 +4,7 @@
  * checks that regenerating gives the committed bytes, so the CSV files and the generator
  * cannot drift apart unnoticed.
  */
+import { PARTICIPANT_FIELDS } from '../data/schema.js';
 import type { Measurement, Participant } from '../data/types.js';
 import type { SimulateTrialOptions } from './options.js';
 import type { RegisterRow } from './register.js';
@@ -38,6 +39,9 @@ function line(cells: readonly (string | number | boolean | null | undefined)[]):
   return cells.map(cell).join(',');
 }
 
+/** The participant fields with one value each, in the schema's order and in the CSV's snake_case spelling (`birthDate` → `birth_date`). */
+const FIXED_COLUMNS = PARTICIPANT_FIELDS.filter((f) => f !== 'costs' && f !== 'extra').map((f) => f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+
 /**
  * Render participants as CSV: columns id, arm, group, site, sex, age, birth_date,
  * randomisation_date, diagnoses (codes joined by `;`), main_diagnosis, diagnosis_date,
@@ -56,19 +60,7 @@ export function participantsToCsv(participants: readonly Participant[]): string 
   const costs = [...COST_ORDER.filter((k) => costKeys.has(k)), ...[...costKeys].filter((k) => !COST_ORDER.includes(k)).sort()];
   const extras = [...extraKeys].sort();
   const header = [
-    'id',
-    'arm',
-    'group',
-    'site',
-    'sex',
-    'age',
-    'birth_date',
-    'randomisation_date',
-    'diagnoses',
-    'main_diagnosis',
-    'diagnosis_date',
-    'sessions_attended',
-    'sessions_offered',
+    ...FIXED_COLUMNS,
     ...costs.map((c) => `cost_${c}`),
     ...extras,
   ];

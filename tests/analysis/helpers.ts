@@ -10,7 +10,9 @@ import { validateTrial } from '../../src/data/validate.js';
 import type { TrialData } from '../../src/data/types.js';
 import { analyzeTrial, type AnalyzeOptions } from '../../src/analysis/analyze.js';
 import { parseAnalysisPlan, planDesign, type AnalysisPlanInput } from '../../src/analysis/plan.js';
-import type { TrialAnalysis } from '../../src/analysis/types.js';
+import type { SectionResult, TrialAnalysis } from '../../src/analysis/types.js';
+import { expect } from 'vitest';
+import { validationIssues } from '../thrown.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -59,4 +61,22 @@ export async function sftSample(): Promise<TrialData> {
   const participants = await readCsvFile(join(ROOT, 'data-samples/sft-participants.csv'), { table: 'participants', numericColumns: plan.data.numericColumns });
   const measurements = await readCsvFile(join(ROOT, 'data-samples/sft-measurements.csv'), { table: 'measurements' });
   return validateTrial({ participants, measurements }, { design: planDesign(plan) });
+}
+
+/** The issues of a plan that must fail, as field, expected and message; fails the test when it is accepted. */
+export function planProblems(plan: unknown): { field: string; expected: string; message: string }[] {
+  return validationIssues(() => parseAnalysisPlan(plan)).map((i) => ({ field: i.field, expected: i.expected, message: i.message }));
+}
+
+/** A copy of `mixedPlan()` changed in place by `change` (a plan as a user's JSON would have it). */
+export function withChange(change: (p: Record<string, any>) => void): unknown {
+  const p = JSON.parse(JSON.stringify(mixedPlan())) as Record<string, any>;
+  change(p);
+  return p;
+}
+
+/** The result of a section that ran; fails the test with the section's status otherwise. */
+export function doneResult<T>(section: SectionResult<T>): T {
+  if (section.status !== 'done') return expect.fail(`the section is ${section.status}, not done`);
+  return section.result;
 }

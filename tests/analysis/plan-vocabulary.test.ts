@@ -10,25 +10,8 @@ import { parseAnalysisPlan, type AnalysisPlanInput } from '../../src/analysis/pl
 import { PLAN_RENAMES } from '../../src/analysis/plan-renames.js';
 import { clinicalSignificance } from '../../src/clinical-significance/clinical-significance.js';
 import { standardizedModelEffect } from '../../src/effect-size/model-effect.js';
-import { ValidationError } from '../../src/errors/index.js';
 import type { TrialData } from '../../src/data/types.js';
-import { mixedPlan, readJson, sftSample } from './helpers.js';
-
-function problems(plan: unknown): { field: string; expected: string; message: string }[] {
-  try {
-    parseAnalysisPlan(plan);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).issues.map((i) => ({ field: i.field, expected: i.expected, message: i.message }));
-  }
-  throw new Error('the plan was accepted');
-}
-
-function withChange(change: (p: Record<string, any>) => void): unknown {
-  const p = JSON.parse(JSON.stringify(mixedPlan())) as Record<string, any>;
-  change(p);
-  return p;
-}
+import { mixedPlan, planProblems as problems, readJson, sftSample, withChange } from './helpers.js';
 
 /** Each old word, written as an old plan had it, with the field, the new word and the line to write. */
 const OLD: [string, (p: Record<string, any>) => void, string, string[]][] = [

@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { analysisPlanJsonSchema, analysisPlanSchema, parseAnalysisPlan, planDesign, type AnalysisPlanInput } from '../../src/analysis/plan.js';
-import { ValidationError } from '../../src/errors/index.js';
-import { mixedPlan, readJson } from './helpers.js';
+import { planProblems as problems, readJson, withChange } from './helpers.js';
 
 const BUNDLED = ['examples/sft-trial/plan.json', 'examples/pre-post/plan.json'];
-
-/** The issues of a plan that must fail, as `field: expected`. */
-function problems(plan: unknown): { field: string; expected: string; message: string }[] {
-  try {
-    parseAnalysisPlan(plan);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).issues.map((i) => ({ field: i.field, expected: i.expected, message: i.message }));
-  }
-  throw new Error('the plan was accepted');
-}
-
-function withChange(change: (p: Record<string, unknown>) => void): unknown {
-  const p = JSON.parse(JSON.stringify(mixedPlan())) as Record<string, unknown>;
-  change(p);
-  return p;
-}
 
 describe('analysis plan schema', () => {
   it.each(BUNDLED)('accepts the bundled plan %s, with zod and with its JSON Schema (ajv)', (path) => {

@@ -13,28 +13,28 @@ const person = (id: string, codes: string[], main: string | null = codes[0] ?? n
   mainDiagnosis: main,
 });
 
-describe('normaliseIcd10', () => {
-  it('normalises case, dots, spaces and the Danish SKS D prefix', () => {
-    expect(normaliseIcd10('f200')).toBe('F20.0');
-    expect(normaliseIcd10(' F33.2 ')).toBe('F33.2');
-    expect(normaliseIcd10('DF332')).toBe('F33.2');
-    expect(normaliseIcd10('F34')).toBe('F34');
-    expect(normaliseIcd10('F 43 1')).toBe('F43.1');
-    expect(normaliseIcd10('F2')).toBeNull();
-    expect(normaliseIcd10('20.0')).toBeNull();
-    expect(normaliseIcd10('F20.00000')).toBeNull();
-  });
+describe('normaliseIcd10 normalises case, dots, spaces and the Danish SKS D prefix', () => {
+  it.each([
+    ['f200', 'F20.0'],
+    [' F33.2 ', 'F33.2'],
+    ['DF332', 'F33.2'],
+    ['F34', 'F34'],
+    ['F 43 1', 'F43.1'],
+    ['F2', null],
+    ['20.0', null],
+    ['F20.00000', null],
+  ])('%j → %j', (code, expected) => expect(normaliseIcd10(code)).toBe(expected));
 });
 
-describe('diagnosisChapter', () => {
-  it('gives F and the tens digit, with or without dots, in any case', () => {
-    expect(diagnosisChapter('F20.0')).toBe('F2');
-    expect(diagnosisChapter('f332')).toBe('F3');
-    expect(diagnosisChapter('F43.1')).toBe('F4');
-    expect(diagnosisChapter('F60.3')).toBe('F6');
-    expect(diagnosisChapter('G40')).toBeNull();
-    expect(() => diagnosisChapter('banana')).toThrow(ArgumentError);
-  });
+describe('diagnosisChapter gives F and the tens digit, with or without dots, in any case', () => {
+  it.each([
+    ['F20.0', 'F2'],
+    ['f332', 'F3'],
+    ['F43.1', 'F4'],
+    ['F60.3', 'F6'],
+    ['G40', null],
+  ])('%j → %j', (code, expected) => expect(diagnosisChapter(code)).toBe(expected));
+  it('refuses what is not a code', () => expect(() => diagnosisChapter('banana')).toThrow(ArgumentError));
 });
 
 describe('the SFT diagnosis rule at its boundaries', () => {

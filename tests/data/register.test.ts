@@ -9,8 +9,9 @@ import { fromCsv } from '../../src/data/loaders.js';
 import { readCsvFile } from '../../src/data/read-file.js';
 import { DEFAULT_REGISTER_STATUSES, DEFAULT_REGISTER_WEEKS, registerRowSchema } from '../../src/data/schema.js';
 import { validateTrial, type TrialInput } from '../../src/data/validate.js';
-import { ArgumentError, ValidationError, type ValidationIssue } from '../../src/errors/index.js';
+import { ArgumentError, type ValidationIssue } from '../../src/errors/index.js';
 import { REGISTER_STATUSES, REGISTER_WEEKS } from '../../src/simulate/register.js';
+import { validationIssues } from '../thrown.js';
 
 const design = { arms: ['control', 'SFT'], visits: ['baseline', '9m'], instruments: ['PSP'] };
 const participants = [
@@ -26,13 +27,7 @@ const good = () => [
 ];
 
 function issuesOf(register: NonNullable<TrialInput['register']>, options: Record<string, unknown> = {}): ValidationIssue[] {
-  try {
-    validateTrial({ participants, measurements, register }, { design, ...options });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).issues;
-  }
-  throw new Error('expected a ValidationError');
+  return validationIssues(() => validateTrial({ participants, measurements, register }, { design, ...options }));
 }
 
 describe('validateTrial: the register table', () => {

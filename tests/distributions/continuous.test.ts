@@ -16,10 +16,9 @@ import {
   studentTPdf,
   studentTQuantile,
 } from '../../src/distributions/index.js';
-import { TAILS, describeWorst, loadFixture, num, relErr, worstError, type Row } from './fixture.js';
+import { TAILS, describeWorst, distributionsFixture, num, relErr, worstError, type Row } from './fixture.js';
 
-const fx = loadFixture<Record<string, Row[]>>('distributions/distributions.json');
-const tails = TAILS;
+const fx = distributionsFixture();
 
 /**
  * Quantile agreement: relative error ≤ tol against R (absolute ≤ 1e-15 when R's value is within
@@ -57,7 +56,7 @@ function quantileCheck(
 }
 
 describe('normal distribution agrees with R', () => {
-  for (const [key, lowerTail, log] of tails) {
+  for (const [key, lowerTail, log] of TAILS) {
     it(`normalCdf ${key}: relative error ≤ 1e-14 (x from −1e10 to 1e10)`, () => {
       const w = worstError(
         fx.pnorm as Row[],
@@ -96,7 +95,7 @@ describe('normal distribution agrees with R', () => {
 });
 
 describe('Student t agrees with R (df 0.5 to 3e5, non-integer df included)', () => {
-  for (const [key, lowerTail, log] of tails) {
+  for (const [key, lowerTail, log] of TAILS) {
     it(`studentTCdf ${key}: relative error ≤ 1e-12 (tails down to 1e-202)`, () => {
       const w = worstError(fx.pt as Row[], (r) => studentTCdf(num(r.x), num(r.df), { lowerTail, log }), (r) => num(r[key]));
       expect(w.count).toBe(140);
@@ -138,7 +137,7 @@ describe('Student t agrees with R (df 0.5 to 3e5, non-integer df included)', () 
 });
 
 describe('χ² agrees with R', () => {
-  for (const [key, lowerTail, log] of tails) {
+  for (const [key, lowerTail, log] of TAILS) {
     it(`chiSquaredCdf ${key}: relative error ≤ 1e-12`, () => {
       const w = worstError(fx.pchisq as Row[], (r) => chiSquaredCdf(num(r.x), num(r.df), { lowerTail, log }), (r) => num(r[key]));
       expect(w.count).toBe(74);
@@ -164,7 +163,7 @@ describe('χ² agrees with R', () => {
 });
 
 describe('F agrees with R', () => {
-  for (const [key, lowerTail, log] of tails) {
+  for (const [key, lowerTail, log] of TAILS) {
     it(`fCdf ${key}: relative error ≤ 1e-12`, () => {
       const w = worstError(fx.pf as Row[], (r) => fCdf(num(r.x), num(r.df1), num(r.df2), { lowerTail, log }), (r) => num(r[key]));
       expect(w.count).toBe(160);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { binomialCdf, binomialPmf, hypergeometricCdf, hypergeometricPmf } from '../../src/distributions/index.js';
-import { TAILS, describeWorst, loadFixture, num, relErr, worstError, type Row } from './fixture.js';
+import { TAILS, describeWorst, distributionsFixture, num, relErr, worstError, type Row } from './fixture.js';
 
-const fx = loadFixture<Record<string, Row[]>>('distributions/distributions.json');
-const tails = TAILS;
+const fx = distributionsFixture();
 
 describe('binomial agrees with R dbinom / pbinom (n up to 1000, probabilities down to 1e-300)', () => {
   it('binomialPmf: relative error ≤ 1e-12; log ≤ 1e-14', () => {
@@ -13,7 +12,7 @@ describe('binomial agrees with R dbinom / pbinom (n up to 1000, probabilities do
     const wl = worstError(fx.binomial as Row[], (r) => binomialPmf(num(r.k), num(r.size), num(r.prob), { log: true }), (r) => num(r.logPmf));
     expect(wl.error, describeWorst(wl)).toBeLessThan(1e-14);
   });
-  for (const [key, lowerTail, log] of tails) {
+  for (const [key, lowerTail, log] of TAILS) {
     it(`binomialCdf ${key}: relative error ≤ 1e-12`, () => {
       const w = worstError(fx.binomial as Row[], (r) => binomialCdf(num(r.k), num(r.size), num(r.prob), { lowerTail, log }), (r) => num(r[key]));
       expect(w.error, describeWorst(w)).toBeLessThan(1e-12);
@@ -35,7 +34,7 @@ describe('hypergeometric agrees with R dhyper / phyper', () => {
     expect(w.count).toBe(19);
     expect(w.error, describeWorst(w)).toBeLessThan(1e-12);
   });
-  for (const [key, lowerTail, log] of tails) {
+  for (const [key, lowerTail, log] of TAILS) {
     it(`hypergeometricCdf ${key}: relative error ≤ 1e-12`, () => {
       const w = worstError(
         fx.hypergeometric as Row[],

@@ -12,6 +12,17 @@ export function loadFixture<T = Record<string, unknown>>(relativePath: string): 
   return JSON.parse(readFileSync(url, 'utf8')) as T;
 }
 
+/** A loader that parses the fixture on first use only (a large fixture read by several tests or helpers). */
+export function cachedFixture<T>(relativePath: string): () => T {
+  let cached: T | undefined;
+  return () => (cached ??= loadFixture<T>(relativePath));
+}
+
+/** The distribution functions' R fixture (tests/fixtures/r/distributions/distributions.json): rows by R function. */
+export function distributionsFixture(): Record<string, Row[]> {
+  return loadFixture<Record<string, Row[]>>('distributions/distributions.json');
+}
+
 /** A fixture value as a number ("Inf" → Infinity, "NA"/"NaN" → NaN). */
 export function num(v: unknown): number {
   if (typeof v === 'number') return v;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { noncentralTCdf, noncentralTNcpInterval, normalCdf, studentTCdf } from '../../src/distributions/index.js';
-import { describeWorst, loadFixture, num, relErr, worstError, type Row } from './fixture.js';
+import { describeWorst, distributionsFixture, num, relErr, worstError, type Row } from './fixture.js';
 
-const fx = loadFixture<Record<string, Row[]>>('distributions/distributions.json');
+const fx = distributionsFixture();
 
 describe('noncentralTCdf against R pt(t, df, ncp)', () => {
   it('absolute error ≤ 1e-12 on both tails over 336 grid points (AS 243 is itself accurate to ~1e-12 absolute)', () => {

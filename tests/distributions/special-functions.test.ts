@@ -8,10 +8,9 @@ import {
   regularizedIncompleteGamma,
 } from '../../src/distributions/index.js';
 import { integrate, kronrod15 } from '../../src/distributions/quadrature.js';
-import { TAILS, describeWorst, loadFixture, num, relErr, worstError, type Row } from './fixture.js';
+import { TAILS, describeWorst, distributionsFixture, num, relErr, worstError, type Row } from './fixture.js';
 
-const fx = loadFixture<Record<string, Row[]>>('distributions/distributions.json');
-const tails = TAILS;
+const fx = distributionsFixture();
 
 describe('logGamma and logBeta agree with R', () => {
   it('logGamma: relative error ≤ 1e-14 (absolute ≤ 1e-15 near the zeros at 1 and 2)', () => {
@@ -43,7 +42,7 @@ describe('logGamma and logBeta agree with R', () => {
 });
 
 describe('regularized incomplete beta agrees with R pbeta', () => {
-  for (const [key, lowerTail, log] of tails) {
+  for (const [key, lowerTail, log] of TAILS) {
     it(`${key}: relative error ≤ 1e-12 (grid of 320 points, tails to 1e-284)`, () => {
       const w = worstError(
         fx.pbeta as Row[],
@@ -65,7 +64,7 @@ describe('regularized incomplete beta agrees with R pbeta', () => {
 });
 
 describe('regularized incomplete gamma agrees with R pgamma', () => {
-  for (const [key, lowerTail, log] of tails) {
+  for (const [key, lowerTail, log] of TAILS) {
     it(`${key}: relative error ≤ 1e-12`, () => {
       const w = worstError(
         fx.pgamma as Row[],

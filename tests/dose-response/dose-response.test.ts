@@ -9,18 +9,9 @@ import { defaultAttendanceBands, resolveAttendanceBands } from '../../src/dose-r
 import { doseResponse } from '../../src/dose-response/dose-response.js';
 import { ArgumentError, ValidationError } from '../../src/errors/index.js';
 import { smallTrial } from './helpers.js';
+import { validationIssues } from '../thrown.js';
 
 const base = { instrument: 'PSP', visit: '9m' } as const;
-
-function validationIssues(f: () => unknown): ValidationError['issues'] {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).issues;
-  }
-  throw new Error('expected a ValidationError');
-}
 
 describe('bad attendance data', () => {
   it('names the row of a treated participant without attendance', () => {

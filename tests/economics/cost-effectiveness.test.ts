@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { baselineFollowUpEffects } from '../../src/analysis/internal.js';
 import { costEffectiveness, type CostEffectivenessResult } from '../../src/economics/index.js';
 import { openWorkerPool } from '../../src/parallel/pool.js';
 import { normalCdf as pnorm } from '../../src/distributions/normal.js';
@@ -241,15 +242,7 @@ describe('costEffectiveness: bad input', () => {
 describe('costEffectiveness on simulated SFT TrialData', () => {
   it('accepts TrialData participants as they are and recovers the simulated higher cost in SFT', async () => {
     const { data } = simulateTrialData({ seed: 3 });
-    const psp = new Map<string, { b?: number; f?: number }>();
-    for (const m of data.measurements) {
-      if (m.instrument !== 'PSP' || m.score === null) continue;
-      const e = psp.get(m.id) ?? {};
-      if (m.visit === 'baseline') e.b = m.score;
-      if (m.visit === '9m') e.f = m.score;
-      psp.set(m.id, e);
-    }
-    const effects = data.participants.map((p) => ({ id: p.id, baseline: psp.get(p.id)?.b ?? null, followUp: psp.get(p.id)?.f ?? null }));
+    const effects = baselineFollowUpEffects(data, 'PSP', 'baseline', '9m');
     const res = await costEffectiveness(
       { participants: data.participants, effects },
       { seed: 8, replicates: 2000, effectEstimator: 'difference-in-change', threads: 1, wtp: [0, 20000, 50000, 100000] },

@@ -1,7 +1,9 @@
 /** Shared test data: the R fixture and seeded synthetic trials with known costs and effects. */
-import { readFileSync } from 'node:fs';
+import { cachedFixture } from '../distributions/fixture.js';
 import { createRng } from '../../src/random/rng.js';
 import type { CostParticipant, EffectRecord } from '../../src/economics/index.js';
+
+export { thrown } from '../thrown.js';
 
 export interface FixtureParticipant {
   id: string;
@@ -53,13 +55,8 @@ export interface Fixture {
   };
 }
 
-let cached: Fixture | null = null;
-
 /** The committed R fixture (tests/fixtures/r/economics/bootstrap.json). */
-export function fixture(): Fixture {
-  cached ??= JSON.parse(readFileSync(new URL('../fixtures/r/economics/bootstrap.json', import.meta.url), 'utf8')) as Fixture;
-  return cached;
-}
+export const fixture = cachedFixture<Fixture>('economics/bootstrap.json');
 
 /** The fixture as library input. */
 export function fixtureInput(): { participants: CostParticipant[]; effects: EffectRecord[] } {
@@ -113,16 +110,6 @@ export function synthetic(spec: SyntheticSpec): { participants: CostParticipant[
     }
   }
   return { participants, effects };
-}
-
-/** The error `fn` throws; fails the test when it throws nothing. */
-export function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to throw');
 }
 
 /** The error a promise rejects with; fails the test when it resolves. */

@@ -1,5 +1,5 @@
 /** The committed R fixture of the cost-utility functions (tests/fixtures/r/economics/qaly.R). */
-import { readFileSync } from 'node:fs';
+import { cachedFixture } from '../distributions/fixture.js';
 import type { CostParticipant, UtilityMeasurement } from '../../src/economics/index.js';
 
 export interface CoefRow {
@@ -32,12 +32,8 @@ export interface QalyFixture {
   evpi: { replicates: { C0: number[]; E0: number[]; C1: number[]; E1: number[] }; wtp: number[]; evpi: number[]; ceac: number[] };
 }
 
-let cached: QalyFixture | null = null;
-
-export function qalyFixture(): QalyFixture {
-  cached ??= JSON.parse(readFileSync(new URL('../fixtures/r/economics/qaly.json', import.meta.url), 'utf8')) as QalyFixture;
-  return cached;
-}
+/** The committed R fixture (tests/fixtures/r/economics/qaly.json). */
+export const qalyFixture = cachedFixture<QalyFixture>('economics/qaly.json');
 
 /** The fixture as library input: participants with costs, EQ-5D index measurements. */
 export function qalyInput(): { participants: CostParticipant[]; measurements: UtilityMeasurement[] } {

@@ -7,7 +7,17 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIAGNOSTIC_CODES, type DiagnosticCode, diagnostic, incompleteCasesExcluded, rankDeficient } from '../../src/errors/diagnostics.js';
+import {
+  DIAGNOSTIC_CODES,
+  type DiagnosticCode,
+  diagnostic,
+  effectSizeNotEstimable,
+  incompleteCasesExcluded,
+  notConverged,
+  rankDeficient,
+  rowsDropped,
+  workerFallback,
+} from '../../src/errors/diagnostics.js';
 import type { Diagnostic } from '../../src/errors/index.js';
 
 const SRC = new URL('../../src/', import.meta.url).pathname;
@@ -33,8 +43,11 @@ describe('diagnostic codes', () => {
     for (const c of DIAGNOSTIC_CODES) expect(c).toMatch(/^[a-z]+(-[a-z]+)*$/);
   });
 
-  it('are each used in src/ (as a quoted literal outside the list)', () => {
-    const unused = DIAGNOSTIC_CODES.filter((c) => !text.includes(`'${c}'`));
+  it('are each used in src/ (as a quoted literal outside the list, or through a builder that src/ calls)', () => {
+    const builders = [...readFileSync(join(SRC, 'errors/diagnostics.ts'), 'utf8').matchAll(/export function (\w+)\([^]*?diagnostic\(\s*'([a-z-]+)'/g)];
+    const viaBuilder = new Set(builders.filter(([, name]) => text.includes(`${name}(`)).map(([, , code]) => code));
+    expect(viaBuilder.has('worker-fallback')).toBe(true);
+    const unused = DIAGNOSTIC_CODES.filter((c) => !text.includes(`'${c}'`) && !viaBuilder.has(c));
     expect(unused).toEqual([]);
   });
 
@@ -55,5 +68,25 @@ describe('diagnostic codes', () => {
       details: { excluded: 3 },
     });
     expect(diagnostic('singular', 'info', 'm')).toEqual({ code: 'singular', severity: 'info', message: 'm' });
+  });
+
+  it('builders: rowsDropped, workerFallback, notConverged and effectSizeNotEstimable word the message as the sites did', () => {
+    expect(rowsDropped({ total: 3, missingResponse: 2, missingPredictor: { age: 1 } }, 40, ': the fit uses complete cases only.')).toEqual({
+      code: 'rows-dropped',
+      severity: 'info',
+      message: '3 of 40 rows were left out (2 with a missing response; 1 with a missing age): the fit uses complete cases only.',
+      details: { total: 3, missingResponse: 2, missingPredictor: { age: 1 } },
+    });
+    expect(workerFallback('Worker threads exist in Node only', 'the bootstrap')).toEqual({
+      code: 'worker-fallback',
+      severity: 'info',
+      message: 'Worker threads exist in Node only; the bootstrap ran on the calling thread with identical results.',
+    });
+    expect(notConverged('IRLS did not converge.')).toEqual({ code: 'not-converged', severity: 'warning', message: 'IRLS did not converge.' });
+    expect(effectSizeNotEstimable('Model-based effect size at 9m', 'the baseline SD is 0')).toEqual({
+      code: 'effect-size-not-estimable',
+      severity: 'warning',
+      message: 'Model-based effect size at 9m not estimable: the baseline SD is 0',
+    });
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../../src/errors/index.js';
 import { proportionInterval, riskDifference } from '../../src/inference/index.js';
 import { loadFixture, num, relErr } from '../distributions/fixture.js';
+import type { TwoRow } from './fixture.js';
 
 type Pair = [number, number];
 interface PropRow {
@@ -12,13 +13,6 @@ interface PropRow {
   wilsonCc: Pair;
   clopperPearson: Pair;
   agrestiCoull: Pair;
-}
-interface TwoRow {
-  x1: number;
-  n1: number;
-  x2: number;
-  n2: number;
-  [key: string]: number | number[] | undefined;
 }
 const fx = loadFixture<{
   proportions: PropRow[];

@@ -2,14 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError } from '../../src/errors/index.js';
 import { chiSquareTest, fisherExactTest, oddsRatio, riskRatio, type Alternative, type Table2x2 } from '../../src/inference/index.js';
 import { loadFixture, num, relErr } from '../distributions/fixture.js';
+import type { TwoRow } from './fixture.js';
 
-interface TwoRow {
-  x1: number;
-  n1: number;
-  x2: number;
-  n2: number;
-  [key: string]: number | number[] | undefined;
-}
 interface FisherRow {
   table: [[number, number], [number, number]];
   alternative: Alternative;

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { costEffectiveness } from '../../src/economics/index.js';
 import { resolveWorkerEntry } from '../../src/parallel/pool.js';
 import { fixtureInput } from '../economics/helpers.js';
+import { compileLibrary } from './compile.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'rcteval-econ-'));
@@ -37,8 +38,14 @@ console.log(JSON.stringify({
 `;
 }
 
-async function reference() {
-  return costEffectiveness(fixtureInput(), { ...OPTIONS, threads: 1 });
+/** The script's output: run by `loader` on 2 worker threads, with the single-thread replicates exactly. */
+async function expectReferenceOnTwoThreads(out: { loader: string; threadsUsed: number; codes: string[]; deltaCost: number[]; deltaEffect: number[] }, loader: string): Promise<void> {
+  const ref = await costEffectiveness(fixtureInput(), { ...OPTIONS, threads: 1 });
+  expect(out.loader).toBe(loader);
+  expect(out.threadsUsed).toBe(2);
+  expect(out.codes).not.toContain('worker-fallback');
+  expect(out.deltaCost).toEqual(ref.plane!.deltaCost);
+  expect(out.deltaEffect).toEqual(ref.plane!.deltaEffect);
 }
 
 describe('bootstrap worker loading', () => {
@@ -52,39 +59,17 @@ describe('bootstrap worker loading', () => {
     const file = join(dir, 'run-tsx.mts');
     writeFileSync(file, script(join(root, 'src/economics/index.ts'), join(root, 'src/parallel/pool.ts')));
     const out = JSON.parse(execFileSync(join(root, 'node_modules/.bin/tsx'), [file], { cwd: root, encoding: 'utf8' }));
-    const ref = await reference();
-    expect(out.loader).toBe('tsx');
-    expect(out.threadsUsed).toBe(2);
-    expect(out.codes).not.toContain('worker-fallback');
-    expect(out.deltaCost).toEqual(ref.plane!.deltaCost);
-    expect(out.deltaEffect).toEqual(ref.plane!.deltaEffect);
+    await expectReferenceOnTwoThreads(out, 'tsx');
   });
 
   it('from a tsc build (as in dist/): worker.js resolves beside the compiled pool, 2 threads, identical replicates', async () => {
     const out = join(dir, 'dist');
-    execFileSync(
-      process.execPath,
-      [
-        join(root, 'node_modules/typescript/bin/tsc'),
-        '--outDir', out, '--rootDir', join(root, 'src'),
-        '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--target', 'ES2022',
-        '--strict', '--skipLibCheck', '--types', 'node',
-        join(root, 'src/economics/index.ts'), join(root, 'src/parallel/worker.ts'),
-      ],
-      { cwd: root, encoding: 'utf8' },
-    );
-    // The build keeps the package's "type": "module".
-    writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
+    compileLibrary(out, ['economics/index.ts', 'parallel/worker.ts']);
     // As in an installed package, the build resolves its dependencies (zod, through the instrument registry the QALY functions use).
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
     const file = join(dir, 'run-dist.mjs');
     writeFileSync(file, script(join(out, 'economics/index.js'), join(out, 'parallel/pool.js')));
     const res = JSON.parse(execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' }));
-    const ref = await reference();
-    expect(res.loader).toBe('compiled');
-    expect(res.threadsUsed).toBe(2);
-    expect(res.codes).not.toContain('worker-fallback');
-    expect(res.deltaCost).toEqual(ref.plane!.deltaCost);
-    expect(res.deltaEffect).toEqual(ref.plane!.deltaEffect);
+    await expectReferenceOnTwoThreads(res, 'compiled');
   });
 });

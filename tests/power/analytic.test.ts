@@ -4,6 +4,7 @@ import { ArgumentError } from '../../src/errors/index.js';
 import { partiallyNestedPower, solvePartiallyNested, type PartiallyNestedDesign, type PowerDfMethod } from '../../src/power/analytic.js';
 import { loadFixture, num, relErr } from '../distributions/fixture.js';
 import { POWER_ANALYTIC } from '../tolerances.js';
+import { argumentError } from '../thrown.js';
 
 interface Case {
   design: PartiallyNestedDesign;
@@ -98,14 +99,7 @@ describe('properties', () => {
 describe('bad input', () => {
   const ok: PartiallyNestedDesign = { nGroups: 10, groupSize: 8, nControls: 80, effect: 0.3, icc: 0.05 };
   const bad = (design: unknown, path: string): void => {
-    let err: unknown;
-    try {
-      partiallyNestedPower(design as PartiallyNestedDesign);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ArgumentError);
-    expect((err as ArgumentError).argument).toBe(path);
+    argumentError(() => partiallyNestedPower(design as PartiallyNestedDesign), path);
   };
   it('rejects impossible designs, naming the field', () => {
     bad({ ...ok, groupSize: 1 }, 'design.groupSize');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { simulateLongColumns, type LongColumns } from '../../src/simulate/columns.js';
-import { ArgumentError } from '../../src/errors/index.js';
+import { argumentError } from '../thrown.js';
 
 const bytes = (a: ArrayBufferView): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 const sameColumns = (a: LongColumns, b: LongColumns): boolean =>
@@ -93,14 +93,7 @@ describe('simulateLongColumns', () => {
       [{ seeds: 3 }, 'options.seeds'],
     ];
     for (const [options, argument] of cases) {
-      let err: unknown;
-      try {
-        simulateLongColumns(options as never);
-      } catch (e) {
-        err = e;
-      }
-      expect(err).toBeInstanceOf(ArgumentError);
-      expect((err as ArgumentError).argument).toBe(argument);
+      argumentError(() => simulateLongColumns(options as never), argument);
     }
   });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { simulateTrial, type SimulatedTrial } from '../../src/simulate/trial.js';
 import { SIM_INSTRUMENTS, SIM_SCALES } from '../../src/simulate/options.js';
-import { ArgumentError } from '../../src/errors/index.js';
 import { getInstrument, scoreProblem } from '../../src/instruments/index.js';
+import { argumentError } from '../thrown.js';
 
 // Tolerances. Counts that are random draws are checked against their expectation ± 3.5
 // binomial SDs (a false alarm about once in 2,000 seeds; the seeds are fixed, so the tests
@@ -395,16 +395,9 @@ describe('simulateTrial: bad options', () => {
     ['options.costs.bedDaysLogMean', { costs: { bedDaysLogMean: 3 }, register: { costsFromRegister: true } }, 'costsFromRegister is true'],
   ];
   it.each(bad)('rejects %s', (argument, options, expected) => {
-    let err: unknown;
-    try {
-      simulateTrial(options as never);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ArgumentError);
-    expect((err as ArgumentError).argument).toBe(argument);
-    expect((err as ArgumentError).expected).toContain(expected);
-    expect((err as ArgumentError).message).toContain(argument);
+    const err = argumentError(() => simulateTrial(options as never), argument);
+    expect(err.expected).toContain(expected);
+    expect(err.message).toContain(argument);
   });
 });
 

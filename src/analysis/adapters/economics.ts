@@ -4,12 +4,11 @@
  */
 import { costEffectiveness, DEFAULT_WTP, type CostEffectivenessResult } from '../../economics/cost-effectiveness.js';
 import { costsByArm } from '../../economics/costs-by-arm.js';
-import type { EffectRecord } from '../../economics/effects.js';
 import type { BootstrapEstimate } from '../../economics/types.js';
 import { wtpRangePoints, type EconomicsPlan } from '../plan.js';
 import { ArgumentError } from '../../errors/index.js';
 import { LIMITS } from '../../errors/checks.js';
-import { finiteOrNull, intervalOrNull, plainDiagnostics, scoresByVisit } from '../internal.js';
+import { baselineFollowUpEffects, finiteOrNull, intervalOrNull, plainDiagnostics } from '../internal.js';
 import type { BootstrapSummary, CostEffectivenessSummary, EconomicsSection } from '../types.js';
 import type { AnalysisContext, SectionAdapter } from './types.js';
 
@@ -105,12 +104,7 @@ async function runEconomics(ctx: AnalysisContext, plan: EconomicsPlan): Promise<
   for (const [i, a] of plan.analyses.entries()) {
     const label = a.label ?? `${a.outcome} at ${a.visit}`;
     ctx.progress(`cost-effectiveness ${i + 1}/${plan.analyses.length}: ${label} (${plan.replicates} bootstrap replicates)`);
-    const scores = scoresByVisit(trial, a.outcome);
-    const effects: EffectRecord[] = trial.participants.map((p) => ({
-      id: p.id,
-      baseline: scores.get(p.id)?.get(baselineVisit) ?? null,
-      followUp: scores.get(p.id)?.get(a.visit) ?? null,
-    }));
+    const effects = baselineFollowUpEffects(trial, a.outcome, baselineVisit, a.visit);
     // Each analysis gets its own stream (seed + 1 + i) so adding an analysis to the plan does
     // not change the results of the ones before it.
     const seed = ctx.plan.seed + 1 + i;

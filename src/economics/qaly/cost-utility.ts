@@ -43,6 +43,20 @@ function checkPlane(plane: CePlane): void {
   }
 }
 
+/** Visit the replicates with finite ΔE and ΔC, in order (ΔE, ΔC); how many there were, an ArgumentError when none. */
+function finiteReplicates(plane: CePlane, visit: (e: number, c: number) => void): number {
+  let n = 0;
+  for (let r = 0; r < plane.deltaCost.length; r++) {
+    const c = plane.deltaCost[r]!;
+    const e = plane.deltaEffect[r]!;
+    if (!Number.isFinite(c) || !Number.isFinite(e)) continue;
+    n++;
+    visit(e, c);
+  }
+  if (n === 0) throw new ArgumentError('plane', 0, 'at least one replicate with finite ΔE and ΔC');
+  return n;
+}
+
 /**
  * Expected value of perfect information per person from bootstrap replicates,
  * EVPI(λ) = E_r[max_j NB_j(λ)] − max_j E_r[NB_j(λ)] over the two options j = control, treated.
@@ -66,19 +80,13 @@ export function expectedValueOfPerfectInformation(plane: CePlane, wtp: readonly 
   checkWtpGrid(wtp);
   const sumMax = new Float64Array(wtp.length);
   const sumNb = new Float64Array(wtp.length);
-  let n = 0;
-  for (let r = 0; r < plane.deltaCost.length; r++) {
-    const c = plane.deltaCost[r]!;
-    const e = plane.deltaEffect[r]!;
-    if (!Number.isFinite(c) || !Number.isFinite(e)) continue;
-    n++;
+  const n = finiteReplicates(plane, (e, c) => {
     for (let j = 0; j < wtp.length; j++) {
       const nb = wtp[j]! * e - c;
       sumNb[j]! += nb;
       if (nb > 0) sumMax[j]! += nb;
     }
-  }
-  if (n === 0) throw new ArgumentError('plane', 0, 'at least one replicate with finite ΔE and ΔC');
+  });
   // Clamped at 0: the two sums are the same numbers when one option wins everywhere, and rounding must not make the value negative.
   const perPerson = wtp.map((_, j) => Math.max(0, sumMax[j]! / n - Math.max(0, sumNb[j]! / n)));
   return {
@@ -125,18 +133,12 @@ export function probabilityOfEffectAtCost(plane: CePlane, minEffect: number, max
   checkFinite('minEffect', minEffect);
   checkFinite('maxExtraCost', maxExtraCost);
   const lambda = minEffect > 0 ? maxExtraCost / minEffect : null;
-  let n = 0;
   let joint = 0;
   let nb = 0;
-  for (let r = 0; r < plane.deltaCost.length; r++) {
-    const c = plane.deltaCost[r]!;
-    const e = plane.deltaEffect[r]!;
-    if (!Number.isFinite(c) || !Number.isFinite(e)) continue;
-    n++;
+  const n = finiteReplicates(plane, (e, c) => {
     if (e >= minEffect && c <= maxExtraCost) joint++;
     if (lambda !== null && lambda * e - c > 0) nb++;
-  }
-  if (n === 0) throw new ArgumentError('plane', 0, 'at least one replicate with finite ΔE and ΔC');
+  });
   return {
     minEffect,
     maxExtraCost,

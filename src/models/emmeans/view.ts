@@ -3,7 +3,7 @@
  * not): the design recipe, β, its covariance and a way to get degrees of freedom for a
  * linear function L'β. Each model kind registers a view for its fits.
  */
-import type { DesignSpec, VariableInfo } from '../../formula/frame.js';
+import type { DesignSpec, ModelFrame, VariableInfo } from '../../formula/frame.js';
 import { notAFit } from '../fit-state.js';
 
 export interface LinearModelView {
@@ -58,6 +58,16 @@ export interface ResponseScale {
 
 type ViewFactory = (fit: object, ddf: string | undefined) => LinearModelView;
 const factories: { test: (fit: object) => boolean; make: ViewFactory }[] = [];
+
+/** The parts of a view that every fit takes alike from its model frame and its estimated columns. */
+export function frameViewParts(
+  frame: ModelFrame,
+  kept: number[],
+  beta: Float64Array,
+  nullBasis: number[][],
+): Pick<LinearModelView, 'variables' | 'spec' | 'kept' | 'beta' | 'numericMeans' | 'nullBasis'> {
+  return { variables: frame.variables, spec: frame.spec, kept, beta, numericMeans: frame.numericMeans, nullBasis };
+}
 
 /** Register how to view fits of one model kind (called by each model module). */
 export function registerViewFactory(test: (fit: object) => boolean, make: ViewFactory): void {

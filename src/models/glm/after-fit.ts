@@ -12,7 +12,7 @@ import { encodeNewData, fillDesign, type ModelFrame } from '../../formula/frame.
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { getGlmState, type GlmState } from './state.js';
 import type { GlmFit } from './types.js';
-import { notAFit } from '../fit-state.js';
+import { requireState } from '../fit-state.js';
 
 export interface GlmPredictOptions {
   /**
@@ -30,11 +30,7 @@ export interface GlmPrediction {
 
 const PREDICT_KEYS = optionKeys<GlmPredictOptions>()(['type']);
 
-function stateOf(fit: GlmFit, argument: string): GlmState {
-  const s = typeof fit === 'object' && fit !== null ? getGlmState(fit) : undefined;
-  if (!s) throw notAFit(argument, fit, ['glm']);
-  return s;
-}
+const stateOf = (fit: GlmFit, argument: string): GlmState => requireState(fit, argument, getGlmState, 'glm');
 
 /**
  * Predict for `newdata` on the link or response scale, with standard errors from the fit's

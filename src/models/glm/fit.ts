@@ -21,7 +21,7 @@ import { interceptCarrier, irls, negativeBinomialFit, type IrlsFit, type IrlsPro
 import { setGlmOffsetColumns, setGlmState } from './state.js';
 import { registerGlmView } from './view.js';
 import type { GlmCoefficientRow, GlmControl, GlmFit, GlmOptions, GlmVcovType, NegativeBinomialTheta } from './types.js';
-import { rankDeficient } from '../../errors/diagnostics.js';
+import { notConverged, rankDeficient } from '../../errors/diagnostics.js';
 
 // Before any fit: marginalMeans, contrast and anova find GLM fits through this view.
 registerGlmView();
@@ -340,11 +340,7 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
       details: { terms },
     });
   } else if (!converged) {
-    diagnostics.push({
-      code: 'not-converged',
-      severity: 'warning',
-      message: `IRLS did not converge in ${settings.maxIterations} iterations (criterion ${settings.epsilon}). Try a larger options.control.maxIterations, rescaling covariates, or a simpler model.`,
-    });
+    diagnostics.push(notConverged(`IRLS did not converge in ${settings.maxIterations} iterations (criterion ${settings.epsilon}). Try a larger options.control.maxIterations, rescaling covariates, or a simpler model.`));
   }
   if (fit.boundary) {
     diagnostics.push({

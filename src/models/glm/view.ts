@@ -9,7 +9,7 @@
  * The covariance is the fit's own (classical, HC or CR).
  */
 import { ArgumentError } from '../../errors/index.js';
-import { registerViewFactory, type LinearModelView } from '../emmeans/view.js';
+import { frameViewParts, registerViewFactory, type LinearModelView } from '../emmeans/view.js';
 import { waldStatistic } from '../ols/contrast-df.js';
 import type { ModelFrame } from '../../formula/frame.js';
 import type { Family } from './family.js';
@@ -63,13 +63,8 @@ export function linkModelView(
   const r = s.kept.length;
   return {
     ddf,
-    variables: s.frame.variables,
-    spec: s.frame.spec,
-    kept: s.kept,
-    beta: s.beta,
+    ...frameViewParts(s.frame, s.kept, s.beta, nullBasis),
     vcov: s.vcov,
-    numericMeans: s.frame.numericMeans,
-    nullBasis,
     df: () => df,
     dfF: (Ls) => {
       const { Q, q } = waldStatistic(s.beta, s.vcov, Ls, r);

@@ -14,7 +14,7 @@ import { newDataDesign } from '../glm/after-fit.js';
 import { addConditionalModes } from '../lmm/predict.js';
 import { getGlmmState, type GlmmState } from './state.js';
 import type { GlmmFit } from './types.js';
-import { notAFit } from '../fit-state.js';
+import { requireState } from '../fit-state.js';
 
 export interface GlmmPredictOptions {
   /**
@@ -38,11 +38,7 @@ export interface GlmmPredictOptions {
 
 const PREDICT_KEYS = optionKeys<GlmmPredictOptions>()(['type', 'conditional', 'allowNewLevels']);
 
-function stateOf(fit: GlmmFit, argument: string): GlmmState {
-  const s = typeof fit === 'object' && fit !== null ? getGlmmState(fit) : undefined;
-  if (!s) throw notAFit(argument, fit, ['glmm']);
-  return s;
-}
+const stateOf = (fit: GlmmFit, argument: string): GlmmState => requireState(fit, argument, getGlmmState, 'glmm');
 
 /**
  * Predict for `newdata`: η = xβ + offset (+ z·b̂ with `conditional`), or μ = g⁻¹(η). A fit with

@@ -33,7 +33,7 @@ import { agqDeviance, conditionalCovariances, laplaceDeviance, pirls, type GlmmP
 import { setGlmmState } from './state.js';
 import { registerGlmmView } from './view.js';
 import type { GlmmFamilyName, GlmmFit, GlmmFixedEffectRow, GlmmOptions } from './types.js';
-import { rankDeficient } from '../../errors/diagnostics.js';
+import { notConverged, rankDeficient, rowsDropped } from '../../errors/diagnostics.js';
 
 // Before any fit: marginalMeans, contrast and anova find GLMM fits through this view.
 registerGlmmView();
@@ -324,11 +324,9 @@ function collectDiagnostics(
   },
 ): void {
   if (!c.opt2.converged || !c.opt1.converged) {
-    out.push({
-      code: 'not-converged',
-      severity: 'warning',
-      message: `The optimiser did not confirm convergence (${c.opt2.converged ? c.opt1.message : c.opt2.message}). Estimates may be imprecise: try centring or rescaling numeric covariates, or simplifying the random-effects structure.`,
-    });
+    out.push(
+      notConverged(`The optimiser did not confirm convergence (${c.opt2.converged ? c.opt1.message : c.opt2.message}). Estimates may be imprecise: try centring or rescaling numeric covariates, or simplifying the random-effects structure.`),
+    );
   }
   if (!c.st.converged) {
     out.push({
@@ -382,16 +380,8 @@ function collectDiagnostics(
   if (c.droppedColumns.length) {
     out.push(rankDeficient(c.droppedColumns, { design: 'The fixed-effects design', others: 'other', asR: 'R does', hint: 'Check for collinear covariates or empty cells.' }));
   }
-  const dr = c.frame.dropped;
-  if (dr.total > 0) {
-    const parts = [`${dr.missingResponse} with a missing response`];
-    for (const [k, v] of Object.entries(dr.missingPredictor)) parts.push(`${v} with a missing ${k}`);
-    out.push({
-      code: 'rows-dropped',
-      severity: 'info',
-      message: `${dr.total} of ${c.frame.nInput} rows were left out (${parts.join('; ')}). Rows are dropped one at a time, so the likelihood uses every observed value (valid under missing at random).`,
-      details: { ...dr },
-    });
+  if (c.frame.dropped.total > 0) {
+    out.push(rowsDropped(c.frame.dropped, c.frame.nInput, '. Rows are dropped one at a time, so the likelihood uses every observed value (valid under missing at random).'));
   }
 }
 

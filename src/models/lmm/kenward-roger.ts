@@ -18,6 +18,7 @@
  */
 import { ArgumentError } from '../../errors/index.js';
 import { choleskyInPlace, inverseFromCholesky, symmetricEigen } from '../../linalg/dense.js';
+import { matmul } from '../../linalg/products.js';
 import { contrastToInternal, covarianceToOriginal, internalDesign, type ColumnPlan } from '../centring.js';
 import { lambdaBlocks } from './deviance.js';
 import { vcovFromFactor } from './satterthwaite.js';
@@ -25,18 +26,6 @@ import type { LmmState } from './state.js';
 
 const MAX_ROWS = 4000;
 
-/** out (ar × bc) = A (ar × ac) B (ac × bc), row-major. */
-function matmul(A: Float64Array, B: Float64Array, ar: number, ac: number, bc: number): Float64Array {
-  const out = new Float64Array(ar * bc);
-  for (let i = 0; i < ar; i++) {
-    for (let k = 0; k < ac; k++) {
-      const a = A[i * ac + k]!;
-      if (a === 0) continue;
-      for (let j = 0; j < bc; j++) out[i * bc + j] = out[i * bc + j]! + a * B[k * bc + j]!;
-    }
-  }
-  return out;
-}
 
 /** acc (p × p) += sign · A'B for A, B of m × p, row-major. */
 function addCrossProduct(acc: Float64Array, A: Float64Array, B: Float64Array, m: number, p: number, sign: number): void {

@@ -3,7 +3,7 @@
  * for Kenward–Roger, the adjusted covariance (as emmeans with `lmer.df`).
  */
 import { ArgumentError } from '../../errors/index.js';
-import { registerViewFactory, type LinearModelView } from '../emmeans/view.js';
+import { frameViewParts, registerViewFactory, type LinearModelView } from '../emmeans/view.js';
 import { contrastToInternal } from '../centring.js';
 import { krAdjustment, krDdf } from './kenward-roger.js';
 import { satterthwaiteDf, satterthwaiteF, unidentifiedReason, vcovFromFactor, waldF } from './satterthwaite.js';
@@ -22,12 +22,7 @@ export function registerLmmView(): void {
       const s = getState(fit as LmmFit)!;
       const method = ddf ?? (fit as LmmFit).ddf;
       const base = {
-        variables: s.frame.variables,
-        spec: s.frame.spec,
-        kept: s.kept,
-        beta: s.beta,
-        numericMeans: s.frame.numericMeans,
-        nullBasis: s.nullBasis,
+        ...frameViewParts(s.frame, s.kept, s.beta, s.nullBasis),
         notEstimable: (L: Float64Array) => unidentifiedReason(s, L),
       };
       const p = s.kept.length;

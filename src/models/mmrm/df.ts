@@ -17,6 +17,7 @@
  * follow mmrm's `h_kr_df` (Kenward & Roger 1997, with Φ unadjusted in A₁, A₂).
  */
 import { inverseFromCholesky, symmetricEigen } from '../../linalg/dense.js';
+import { squareMatmul as matmul } from '../../linalg/products.js';
 import { contrastToInternal, covarianceToOriginal } from '../centring.js';
 import { hessian, jacobian } from '../numderiv.js';
 import { covarianceMatrix } from './covariance.js';
@@ -136,18 +137,6 @@ export function krComponents(s: MmrmState): NonNullable<MmrmState['kr']> {
   };
   s.kr = { P, PhiA: adjust(false), PhiALinear: adjust(true) };
   return s.kr;
-}
-
-function matmul(A: Float64Array, B: Float64Array, n: number): Float64Array {
-  const C = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < n; k++) {
-      const a = A[i * n + k]!;
-      if (a === 0) continue;
-      for (let j = 0; j < n; j++) C[i * n + j] = C[i * n + j]! + a * B[k * n + j]!;
-    }
-  }
-  return C;
 }
 
 /** mmrm's `h_kr_df`: the df m and F scale λ of a q-row hypothesis (rows over the internal columns). */

@@ -13,6 +13,7 @@ import { buildModelFrame, frameOptionsOf, type ModelFrame } from '../../formula/
 import { parseFormula, type CovarianceTerm, type ParsedFormula } from '../../formula/parse.js';
 import { own } from '../../data/own.js';
 import { detectRankDeficiency, inverseFromCholesky, nullBasis } from '../../linalg/dense.js';
+import { crossprodColumns } from '../../linalg/products.js';
 import { coefficientsToOriginal, covarianceToOriginal, internalDesign, planColumns, toOriginal } from '../centring.js';
 import { toColumnSource, type ColumnSource, type ModelData } from '../data-input.js';
 import { minimizeBounded, optimizerReport } from '../optimize.js';
@@ -26,7 +27,7 @@ import { dfFor, varianceFor, thetaCovariance } from './df.js';
 import { setMmrmState, type MmrmState } from './state.js';
 import { registerMmrmView } from './view.js';
 import type { MmrmCovariance, MmrmDdf, MmrmFit, MmrmOptions } from './types.js';
-import { rankDeficient } from '../../errors/diagnostics.js';
+import { notConverged, rankDeficient } from '../../errors/diagnostics.js';
 
 registerMmrmView();
 
@@ -133,7 +134,7 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
   let p = frame.spec.columnNames.length;
   let plan = planColumns(frame.X, frame.y, n, p);
   let Xi = internalDesign(plan, frame.X, n);
-  const XtX = crossProduct(Xi, n, p);
+  const XtX = crossprodColumns(Xi, n, p);
   const { kept, aliased } = detectRankDeficiency(XtX, p);
   const nullVectors = nullBasis(XtX, p, kept, aliased).map((v) => Array.from(toOriginal(plan, v)));
   const droppedColumns = aliased.map((j) => frame.spec.columnNames[j]!);
@@ -174,7 +175,7 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
   const lower = x0.map((_, i) => (nested && i === nTheta ? 0 : -Infinity));
   const opt = minimizeBounded((x) => evaluate(prob, x)?.deviance ?? Infinity, x0, lower, options.control ?? {});
   if (!opt.converged) {
-    diagnostics.push({ code: 'not-converged', severity: 'warning', message: `The optimiser did not converge: ${opt.message}. Try other start values (options.control.start) or a simpler covariance structure.` });
+    diagnostics.push(notConverged(`The optimiser did not converge: ${opt.message}. Try other start values (options.control.start) or a simpler covariance structure.`));
   }
   const params = opt.x;
   const ev = evaluate(prob, params);
@@ -363,19 +364,6 @@ function nestedSubjects(frame: ModelFrame, subjects: readonly SubjectRows[], pat
   }
   void n;
   return { subjects: out, nClusters: rt.levels.length, scale: sd0 };
-}
-
-function crossProduct(X: Float64Array, n: number, p: number): Float64Array {
-  const out = new Float64Array(p * p);
-  for (let a = 0; a < p; a++) {
-    for (let b = 0; b <= a; b++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += X[a * n + i]! * X[b * n + i]!;
-      out[a * p + b] = s;
-      out[b * p + a] = s;
-    }
-  }
-  return out;
 }
 
 function toRows(M: Float64Array, p: number): number[][] {

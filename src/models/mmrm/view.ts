@@ -4,7 +4,7 @@
  * for Kenward–Roger, the adjusted covariance (as emmeans does with mmrm fits).
  */
 import { ArgumentError } from '../../errors/index.js';
-import { registerViewFactory, type LinearModelView } from '../emmeans/view.js';
+import { frameViewParts, registerViewFactory, type LinearModelView } from '../emmeans/view.js';
 import { contrastVariance, dfFor, fTest, varianceFor } from './df.js';
 import { getMmrmState } from './state.js';
 import type { MmrmDdf, MmrmFit } from './types.js';
@@ -27,12 +27,7 @@ export function registerMmrmView(): void {
       }
       return {
         ddf: method,
-        variables: s.frame.variables,
-        spec: s.frame.spec,
-        kept: s.kept,
-        beta: s.beta,
-        numericMeans: s.frame.numericMeans,
-        nullBasis: s.nullBasis,
+        ...frameViewParts(s.frame, s.kept, s.beta, s.nullBasis),
         vcov: varianceFor(s, method).original,
         variance: (L) => contrastVariance(s, method, L),
         df: (L) => dfFor(s, method, [L]),

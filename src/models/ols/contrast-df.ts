@@ -28,6 +28,7 @@
  * so nothing of size n × n or G × G is formed (clubSandwich forms q × q × G × G arrays).
  */
 import { symmetricEigen } from '../../linalg/dense.js';
+import { crossprodRowsInto } from '../../linalg/products.js';
 import { sandwichCovariance, type AdjustedDesign } from './sandwich.js';
 import { shiftContrast } from './least-squares.js';
 import type { OlsState } from './state.js';
@@ -221,16 +222,7 @@ export function htzTest(s: OlsState, C: Float64Array[]): HtzResult {
     }
     return ng;
   };
-  const gram = (A: Float64Array, rowsUsed: number, out: Float64Array): void => {
-    for (let a = 0; a < q; a++) {
-      for (let b = 0; b <= a; b++) {
-        let v = 0;
-        for (let i = 0; i < rowsUsed; i++) v += A[i * q + a]! * A[i * q + b]!;
-        out[a * q + b] = v;
-        out[b * q + a] = v;
-      }
-    }
-  };
+  const gram = (A: Float64Array, rowsUsed: number, out: Float64Array): void => crossprodRowsInto(A, rowsUsed, q, out);
 
   // Pass 1: Ω = Σ_g (P_g'P_g − Z_g'Z_g).
   const Omega = new Float64Array(q * q);

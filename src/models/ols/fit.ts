@@ -22,7 +22,7 @@ import { checkCiLevel, checkOptions, optionKeys } from '../../errors/checks.js';
 
 const OLS_OPTION_KEYS = optionKeys<OlsOptions>()(['vcov', 'cluster', 'clusterMissing', 'ddf', 'ciLevel', 'levels', 'factors']);
 import { registerOlsView } from './view.js';
-import { rankDeficient } from '../../errors/diagnostics.js';
+import { rankDeficient, rowsDropped } from '../../errors/diagnostics.js';
 
 // Before any fit: marginalMeans, contrast and anova find OLS fits through this view.
 registerOlsView();
@@ -172,16 +172,7 @@ export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, cluster
       rankDeficient(droppedColumns, { design: 'The design', others: 'earlier', asR: "R's lm does (its NA coefficients)", hint: 'Check for duplicated or collinear covariates, or empty factor cells.' }),
     );
   }
-  if (frame.dropped.total > 0) {
-    const parts = [`${frame.dropped.missingResponse} with a missing response`];
-    for (const [k, c] of Object.entries(frame.dropped.missingPredictor)) parts.push(`${c} with a missing ${k}`);
-    diagnostics.push({
-      code: 'rows-dropped',
-      severity: 'info',
-      message: `${frame.dropped.total} of ${frame.nInput} rows were left out (${parts.join('; ')}): the fit uses complete cases only.`,
-      details: { ...frame.dropped },
-    });
-  }
+  if (frame.dropped.total > 0) diagnostics.push(rowsDropped(frame.dropped, frame.nInput, ': the fit uses complete cases only.'));
 
   const sigma2 = ls.rss / dfResidual;
   const sigma = Math.sqrt(sigma2);

@@ -41,6 +41,7 @@
  * in all. The df add O(G·p³).
  */
 import { symmetricEigen } from '../../linalg/dense.js';
+import { crossprodRowsInto } from '../../linalg/products.js';
 import type { ClusterIndex } from './clusters.js';
 import { crossProducts, hatValues, unshiftCovariance, type LeastSquares } from './least-squares.js';
 
@@ -234,14 +235,7 @@ export function sandwichCovariance(
       // n_g > r: I − H_gg = I − T_g T_g' has eigenvalue 1 − λ_k on T_g v_k/√λ_k for each eigenpair
       // (λ_k, v_k) of T_g'T_g, and 1 elsewhere, so A_g = I + T_g V diag(ρ) V' T_g' with
       // ρ_k = (f(1 − λ_k) − 1)/λ_k, written without cancellation as λ_k → 0.
-      for (let k = 0; k < r; k++) {
-        for (let l = 0; l <= k; l++) {
-          let s = 0;
-          for (let a = 0; a < ng; a++) s += Tg[a * r + k]! * Tg[a * r + l]!;
-          small[k * r + l] = s;
-          small[l * r + k] = s;
-        }
-      }
+      crossprodRowsInto(Tg, ng, r, small);
       const { values, vectors } = symmetricEigen(small.subarray(0, r * r), r);
       let sing = false;
       for (let k = 0; k < r; k++) {

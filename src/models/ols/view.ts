@@ -15,7 +15,7 @@
  */
 import { ArgumentError } from '../../errors/index.js';
 import { nullBasis } from '../../linalg/dense.js';
-import { registerViewFactory, type LinearModelView } from '../emmeans/view.js';
+import { frameViewParts, registerViewFactory, type LinearModelView } from '../emmeans/view.js';
 import { htzTest, satterthwaiteContrastDf, waldStatistic } from './contrast-df.js';
 import { crossProducts, shiftContrast } from './least-squares.js';
 import { sandwichCovariance, sandwichSettings } from './sandwich.js';
@@ -62,14 +62,9 @@ export function registerOlsView(): void {
         return v;
       };
       const base = {
-        variables: s.frame.variables,
-        spec: s.frame.spec,
-        kept: s.ls.kept,
-        beta: s.ls.beta,
+        ...frameViewParts(s.frame, s.ls.kept, s.ls.beta, nullSpace(s)),
         vcov: s.vcov,
         variance,
-        numericMeans: s.frame.numericMeans,
-        nullBasis: nullSpace(s),
       };
       const robust = s.vcovType !== 'classical';
       let method: string = requested ?? s.ddf;

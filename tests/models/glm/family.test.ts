@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, ValidationError } from '../../../src/errors/index.js';
+import { ArgumentError } from '../../../src/errors/index.js';
 import { DEFAULT_LINK, checkResponse, makeFamily, type FamilyName, type LinkName } from '../../../src/models/glm/family.js';
+import { validationIssues } from '../../thrown.js';
 
 const fx = JSON.parse(readFileSync(new URL('../../fixtures/r/glm/families.json', import.meta.url), 'utf8'));
 
@@ -96,25 +97,16 @@ describe('makeFamily', () => {
 
 describe('checkResponse', () => {
   const rows = [4, 5, 6, 7];
-  function issues(fn: () => void): any[] {
-    try {
-      fn();
-    } catch (e) {
-      expect(e).toBeInstanceOf(ValidationError);
-      return (e as ValidationError).issues;
-    }
-    return expect.fail('no error');
-  }
   it('binomial 0/1: every value outside 0/1 named with its row', () => {
-    const is = issues(() => checkResponse(makeFamily('binomial'), [0, 1, 2, 0.5], [1, 1, 1, 1], rows, { field: 'employed' }));
+    const is = validationIssues(() => checkResponse(makeFamily('binomial'), [0, 1, 2, 0.5], [1, 1, 1, 1], rows, { field: 'employed' }));
     expect(is.map((i) => [i.row, i.field, i.value])).toEqual([
       [6, 'employed', 2],
       [7, 'employed', 0.5],
     ]);
-    expect(is[0].expected).toMatch(/0 or 1/);
+    expect(is[0]!.expected).toMatch(/0 or 1/);
   });
   it('binomial with trials: successes above trials and bad trials', () => {
-    const is = issues(() =>
+    const is = validationIssues(() =>
       checkResponse(makeFamily('binomial', 'probit'), [3, 5, 1, 2.5], [4, 4, 0, 6], rows, { field: 'k', trialsField: 'n' }),
     );
     expect(is.map((i) => [i.row, i.field, i.value])).toEqual([
@@ -125,15 +117,15 @@ describe('checkResponse', () => {
     expect(() => checkResponse(makeFamily('binomial'), [0, 4, 2], [4, 4, 6], [1, 2, 3], { trialsField: 'n' })).not.toThrow();
   });
   it('counts: negative and non-integer, unless non-integers are allowed', () => {
-    const is = issues(() => checkResponse(makeFamily('poisson'), [0, -1, 1.5, 7], [1, 1, 1, 1], rows));
+    const is = validationIssues(() => checkResponse(makeFamily('poisson'), [0, -1, 1.5, 7], [1, 1, 1, 1], rows));
     expect(is.map((i) => i.row)).toEqual([5, 6]);
-    const nb = issues(() => checkResponse(makeFamily('negativeBinomial', 'log', 1), [0, -1, 1.5, 7], [1, 1, 1, 1], rows, { allowNonInteger: true }));
+    const nb = validationIssues(() => checkResponse(makeFamily('negativeBinomial', 'log', 1), [0, -1, 1.5, 7], [1, 1, 1, 1], rows, { allowNonInteger: true }));
     expect(nb.map((i) => i.row)).toEqual([5]);
   });
   it('gamma: zero and negative costs; every family: non-finite values', () => {
-    const is = issues(() => checkResponse(makeFamily('gamma', 'log'), [1, 0, -2, Number.NaN], [1, 1, 1, 1], rows));
+    const is = validationIssues(() => checkResponse(makeFamily('gamma', 'log'), [1, 0, -2, Number.NaN], [1, 1, 1, 1], rows));
     expect(is.map((i) => i.row)).toEqual([5, 6, 7]);
-    expect(is[2].expected).toBe('a finite number');
+    expect(is[2]!.expected).toBe('a finite number');
     expect(() => checkResponse(makeFamily('gaussian'), [-3, 0, 2], [1, 1, 1], [1, 2, 3])).not.toThrow();
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError, FormulaError, ValidationError } from '../../../src/errors/index.js';
 import { fitGlm } from '../../../src/models/glm/fit.js';
 import { digamma, trigamma } from '../../../src/models/glm/irls.js';
+import { validationIssues } from '../../thrown.js';
 
 const fx = JSON.parse(readFileSync(new URL('../../fixtures/r/glm/glm.json', import.meta.url), 'utf8'));
 const bw = fx.data.bw.columns as Record<string, number[]>;
@@ -17,16 +18,6 @@ const rows = [
   { y: 1, n: 3, k: 2, x: 0.9, days: 20, w: 1, g: 'c' },
   { y: 0, n: 6, k: 1, x: -1.1, days: 60, w: 0.5, g: 'c' },
 ];
-
-function validationIssues(fn: () => unknown): { row: number | null; field: string; value: unknown; expected: string }[] {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).issues;
-  }
-  return expect.fail('no ValidationError');
-}
 
 describe('fitGlm bad input', () => {
   it('requires a family and names the known ones; a misspelt option suggests the right key', () => {

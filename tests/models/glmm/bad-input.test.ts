@@ -7,18 +7,10 @@ import { ArgumentError, ValidationError } from '../../../src/errors/index.js';
 import { fitGlmm, glmmDevianceFunction } from '../../../src/models/glmm/fit.js';
 import { gaussHermiteRule } from '../../../src/models/glmm/gauss-hermite.js';
 import { createRng } from '../../../src/random/rng.js';
+import { thrown } from '../../thrown.js';
 
 const fx = JSON.parse(readFileSync(new URL('../../fixtures/r/glmm/glmm.json', import.meta.url), 'utf8'));
 const cbpp = fx.cbpp.data.columns as Record<string, unknown[]>;
-
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return expect.fail('expected an error');
-}
 
 /** 40 participants × 4 visits with a 0/1 outcome drawn by `draw`. */
 function binaryRows(seed: number, draw: (arm: string, visit: number, u: () => number) => number): Record<string, unknown>[] {

@@ -12,8 +12,8 @@
  * interaction coefficients `arm1:week1` = 0.4 and `arm1:week2` = 0.6. Replicate r uses seed
  * COVERAGE_SEED + r for both the design and the outcome, so any replicate can be redrawn alone.
  */
-import { createRng } from '../../../src/random/rng.js';
-import { simulateLongColumns } from '../../../src/simulate/columns.js';
+import { createRng, type Rng } from '../../../src/random/rng.js';
+import { simulateLongColumns, type LongColumns } from '../../../src/simulate/columns.js';
 
 export const COVERAGE_SEED = 20261202;
 /** Participants per trial (about 370 rows after dropout). */
@@ -38,10 +38,12 @@ export interface CoverageDraw {
   nRows: number;
 }
 
-export function coverageDraw(r: number): CoverageDraw {
-  const seed = COVERAGE_SEED + r;
-  const sim = simulateLongColumns({ nParticipants: COVERAGE_PARTICIPANTS, seed });
-  const rng = createRng(seed);
+/**
+ * The 0/1 outcome of the logistic GLMM with `COVERAGE_TRUTH` on a simulated design: first the
+ * participant intercepts, then the therapy-group intercepts, then one uniform per row, from `rng`
+ * (also the GLMM benchmark's outcome, bench/glmm-worker.ts).
+ */
+export function drawBinaryOutcome(sim: LongColumns, rng: Rng): Uint8Array {
   const T = COVERAGE_TRUTH;
   const u = Float64Array.from({ length: sim.nParticipants }, () => T.idSd * rng.normal());
   const v = Float64Array.from({ length: sim.nGroups }, () => T.groupSd * rng.normal());
@@ -52,6 +54,13 @@ export function coverageDraw(r: number): CoverageDraw {
     const eta = T.intercept + T.week[w]! + sim.arm[i]! * T.armWeek[w]! + u[sim.id[i]!]! + (g >= 0 ? v[g]! : 0);
     y[i] = rng.uniform() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
   }
+  return y;
+}
+
+export function coverageDraw(r: number): CoverageDraw {
+  const seed = COVERAGE_SEED + r;
+  const sim = simulateLongColumns({ nParticipants: COVERAGE_PARTICIPANTS, seed });
+  const y = drawBinaryOutcome(sim, createRng(seed));
   const group = Array.from(sim.group, (g) => (g >= 0 ? `g${g}` : ''));
   return { y, arm: sim.arm, week: sim.visit, id: sim.id, group, nRows: sim.nRows };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError, FormulaError } from '../../../src/errors/index.js';
 import { fitLmm } from '../../../src/models/lmm/fit.js';
 import { fixtureColumns, loadFixture } from '../fixture-helpers.js';
+import { thrown } from '../../thrown.js';
 
 const fx = loadFixture('edge-cases');
 const ss = fixtureColumns(fx.data.ss);
@@ -16,7 +17,7 @@ describe('fitLmm refuses what lme4 refuses, with a typed error', () => {
   });
   it('a grouping factor with one level (R: "must have > 1 sampled level")', () => {
     expect(fx.errors.one_level_grouping.error).toMatch(/> 1 sampled level/);
-    const err = catchError(() => fitLmm('Reaction ~ Days + (1 | one)', ss));
+    const err = thrown(() => fitLmm('Reaction ~ Days + (1 | one)', ss));
     expect(err).toBeInstanceOf(ArgumentError);
     expect((err as ArgumentError).argument).toBe('grouping factor "one"');
     expect((err as ArgumentError).message).toMatch(/at least two levels/);
@@ -26,15 +27,15 @@ describe('fitLmm refuses what lme4 refuses, with a typed error', () => {
     expect(() => fitLmm('Reaction ~ Days + (1 | obs)', ss)).toThrow(/fewer levels than observations/);
   });
   it('an unknown column, with its position in the formula', () => {
-    const err = catchError(() => fitLmm('Reaction ~ Dayz + (1 | Subject)', ss));
+    const err = thrown(() => fitLmm('Reaction ~ Dayz + (1 | Subject)', ss));
     expect(err).toBeInstanceOf(FormulaError);
     expect((err as FormulaError).position).toBe(11);
     expect((err as FormulaError).message).toMatch(/Column "Dayz" is not in the data/);
-    const err2 = catchError(() => fitLmm('Reaction ~ Days + (1 | Subjekt)', ss));
+    const err2 = thrown(() => fitLmm('Reaction ~ Days + (1 | Subjekt)', ss));
     expect((err2 as FormulaError).position).toBe(23);
   });
   it('an unparseable formula (R: unexpected end of input)', () => {
-    const err = catchError(() => fitLmm('Reaction ~ Days + (1 | Subject', ss));
+    const err = thrown(() => fitLmm('Reaction ~ Days + (1 | Subject', ss));
     expect(err).toBeInstanceOf(FormulaError);
     expect((err as FormulaError).position).toBe(30);
   });
@@ -91,12 +92,3 @@ describe('fitLmm reports trouble as diagnostics on the fit', () => {
     for (const r of fit.fixedEffects) expect(Number.isFinite(r.estimate)).toBe(true);
   });
 });
-
-function catchError(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}

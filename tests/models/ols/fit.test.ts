@@ -9,20 +9,11 @@ import { ArgumentError, FormulaError } from '../../../src/errors/index.js';
 import { fitOls } from '../../../src/models/ols/fit.js';
 import { createRng } from '../../../src/random/rng.js';
 import { expectRel, loadFixture } from '../fixture-helpers.js';
+import { thrown } from '../../thrown.js';
 
 const fx = loadFixture('ols');
 const mtcars: Record<string, unknown[]> = fx.data.mtcars.columns;
 const sft9: Record<string, unknown[]> = fx.data.sft9.columns;
-
-/** Catch the error a call throws, to inspect its fields. */
-function thrown(f: () => unknown): unknown {
-  try {
-    f();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error');
-}
 
 describe('fitOls: documented example', () => {
   it('fits the SFT trial at 9 months with therapy groups as clusters and controls as singletons', () => {
