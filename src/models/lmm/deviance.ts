@@ -18,6 +18,7 @@
  *     REML: d(θ) = log|L_Z|² + log|R_X|² + (n − p)(1 + log(2π r²/(n − p)))
  */
 import { choleskyInPlace, invertLower } from '../../linalg/dense.js';
+import { factorH, factorLevelBlock } from './kernel.js';
 import { evaluateNested } from './nested.js';
 import { type CrossProducts, levelRestColumns } from './structure.js';
 
@@ -122,10 +123,6 @@ function scaleRest(cp: CrossProducts, lams: Float64Array[], S: Float64Array, out
 }
 
 /** Cholesky of a small k × k row-major matrix into `out`; false when not PD. */
-function smallChol(a: Float64Array, k: number): boolean {
-  return choleskyInPlace(a, k);
-}
-
 /**
  * Evaluate the profiled deviance at θ. Returns `deviance: Infinity` when a factor is not
  * numerically positive definite (the optimiser then steps back).
@@ -150,27 +147,7 @@ export function evaluateDeviance(
   const blk = new Float64Array(kk);
   const tmpA = new Float64Array(kk);
 
-  // λ1' A λ1 + I into blk, then its Cholesky.
-  const factorBlock = (A: Float64Array, a0: number): boolean => {
-    for (let r = 0; r < k1; r++) {
-      for (let c = 0; c < k1; c++) {
-        let s = 0;
-        for (let a = 0; a < k1; a++) s += A[a0 + r * k1 + a]! * lam1[a * k1 + c]!;
-        tmpA[r * k1 + c] = s;
-      }
-    }
-    for (let r = 0; r < k1; r++) {
-      for (let c = 0; c < k1; c++) {
-        let s = 0;
-        for (let a = 0; a < k1; a++) s += lam1[a * k1 + r]! * tmpA[a * k1 + c]!;
-        blk[r * k1 + c] = s + (r === c ? 1 : 0);
-      }
-    }
-    return smallChol(blk, k1);
-  };
-
   const levels: LevelFactors | undefined = keep && !cp.levelsOmitted ? { L1: new Float64Array(n1 * kk), W: [], nz: [] } : undefined;
-
 
   if (cp.classes && (!keep || cp.levelsOmitted)) {
     // Raw-space subtraction Σ_class Σ_rs H[r,s] T[r,s], then one Λr scaling.
@@ -178,25 +155,10 @@ export function evaluateDeviance(
     const { count, A, T } = cp.classes;
     const H = new Float64Array(kk);
     const mm = m * m;
+    const G = new Float64Array(kk);
     for (let c = 0; c < count.length; c++) {
-      if (!factorBlock(A, c * kk)) return failed();
+      if (!factorH(A, c * kk, lam1, k1, blk, tmpA, G, H)) return failed();
       for (let d = 0; d < k1; d++) ld1 += 2 * count[c]! * Math.log(blk[d * k1 + d]!);
-      // H = λ1 (L L')^{-1} λ1' = (λ1 L^{-T})(λ1 L^{-T})'.
-      const G = new Float64Array(kk); // λ1 L^{-T}: solve G L' = λ1 row by row.
-      for (let r = 0; r < k1; r++) {
-        for (let c2 = 0; c2 < k1; c2++) {
-          let s = lam1[r * k1 + c2]!;
-          for (let a = 0; a < c2; a++) s -= G[r * k1 + a]! * blk[c2 * k1 + a]!;
-          G[r * k1 + c2] = s / blk[c2 * k1 + c2]!;
-        }
-      }
-      for (let r = 0; r < k1; r++) {
-        for (let s2 = 0; s2 < k1; s2++) {
-          let v = 0;
-          for (let a = 0; a < k1; a++) v += G[r * k1 + a]! * G[s2 * k1 + a]!;
-          H[r * k1 + s2] = v;
-        }
-      }
       const base = c * kk * mm;
       for (let rs = 0; rs < kk; rs++) {
         const h = H[rs]!;
@@ -214,7 +176,7 @@ export function evaluateDeviance(
     const nz: number[] = [];
     const w = new Float64Array(m * k1);
     for (let g = 0; g < n1; g++) {
-      if (!factorBlock(cp.A11, g * kk)) return failed();
+      if (!factorLevelBlock(cp.A11, g * kk, lam1, k1, blk, tmpA)) return failed();
       for (let d = 0; d < k1; d++) ld1 += 2 * Math.log(blk[d * k1 + d]!);
       levelRestColumns(cp, g, col, nz);
       // W_g rows: (Λr' C_g λ1) L_g^{-T}; first C_g λ1 then the λ of the rest rows.

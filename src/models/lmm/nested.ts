@@ -7,26 +7,9 @@
  * and with the (level, class) aggregation no evaluation touches individual participants.
  */
 import { choleskyInPlace } from '../../linalg/dense.js';
+import { factorH, sandwichLambda } from './kernel.js';
 import type { DevianceParts, Solution } from './deviance.js';
 import type { CrossProducts } from './structure.js';
-
-/** λ' A λ (+ I) for k × k row-major A and lower λ, into out. */
-function sandwichLambda(A: Float64Array, a0: number, lam: Float64Array, k: number, addI: boolean, out: Float64Array, tmp: Float64Array): void {
-  for (let r = 0; r < k; r++) {
-    for (let c = 0; c < k; c++) {
-      let s = 0;
-      for (let a = c; a < k; a++) s += A[a0 + r * k + a]! * lam[a * k + c]!;
-      tmp[r * k + c] = s;
-    }
-  }
-  for (let r = 0; r < k; r++) {
-    for (let c = 0; c < k; c++) {
-      let s = 0;
-      for (let a = r; a < k; a++) s += lam[a * k + r]! * tmp[a * k + c]!;
-      out[r * k + c] = s + (addI && r === c ? 1 : 0);
-    }
-  }
-}
 
 /**
  * The buffers an evaluation needs, one set for the module, grown to the largest model seen: a
@@ -111,29 +94,6 @@ function invertLowerAt(L: Float64Array, l0: number, n: number, out: Float64Array
   }
 }
 
-/** H = λ1 (L L')⁻¹ λ1' = G G' with L = chol(λ1' A λ1 + I) left in blk; false when not positive definite. */
-function factorH(A: Float64Array, a0: number, lam1: Float64Array, k1: number, w: Work): boolean {
-  const { blk, G, H } = w;
-  sandwichLambda(A, a0, lam1, k1, true, blk, w.tmp);
-  if (!choleskyInPlace(blk, k1)) return false;
-  // G = λ1 L⁻ᵀ: solve G L' = λ1 row by row.
-  for (let r = 0; r < k1; r++) {
-    for (let c = 0; c < k1; c++) {
-      let s = lam1[r * k1 + c]!;
-      for (let a = 0; a < c; a++) s -= G[r * k1 + a]! * blk[c * k1 + a]!;
-      G[r * k1 + c] = s / blk[c * k1 + c]!;
-    }
-  }
-  for (let r = 0; r < k1; r++) {
-    for (let c = 0; c < k1; c++) {
-      let v = 0;
-      for (let a = 0; a < k1; a++) v += G[r * k1 + a]! * G[c * k1 + a]!;
-      H[r * k1 + c] = v;
-    }
-  }
-  return true;
-}
-
 /** dst (rows × k1) = src[s0…] (rows × k1) λ1 Lgi, λ1 and Lgi lower. */
 function timesLambdaLinv(src: ArrayLike<number>, s0: number, rows: number, lam1: Float64Array, Lgi: Float64Array, k1: number, dst: Float64Array, tmp: Float64Array): void {
   for (let a = 0; a < rows; a++) {
@@ -197,7 +157,7 @@ export function evaluateNested(
       factorOf = cls.classOf!;
     }
     for (let c = 0; c < nc; c++) {
-      if (!factorH(cls.A, c * kk1, lam1, k1, w)) return failed(pp1);
+      if (!factorH(cls.A, c * kk1, lam1, k1, blk, tmp, w.G, H)) return failed(pp1);
       for (let d = 0; d < k1; d++) ld1 += 2 * cls.count[c]! * Math.log(blk[d * k1 + d]!);
       if (L1) for (let e = 0; e < kk1; e++) L1[c * kk1 + e] = blk[e]!;
       for (let rs = 0; rs < kk1; rs++) Hc[c * kk1 + rs] = H[rs]!;
@@ -227,7 +187,7 @@ export function evaluateNested(
     L1 = levels ? new Float64Array(n1 * kk1) : null;
     const { col, CH, s } = w;
     for (let g = 0; g < n1; g++) {
-      if (!factorH(cp.A11, g * kk1, lam1, k1, w)) return failed(pp1);
+      if (!factorH(cp.A11, g * kk1, lam1, k1, blk, tmp, w.G, H)) return failed(pp1);
       for (let d = 0; d < k1; d++) ld1 += 2 * Math.log(blk[d * k1 + d]!);
       if (L1) for (let e = 0; e < kk1; e++) L1[g * kk1 + e] = blk[e]!;
       const c0 = g * pp1 * k1;

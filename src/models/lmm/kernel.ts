@@ -1,0 +1,54 @@
+/**
+ * The per-level kernel both layouts share (dense: deviance.ts, nested: nested.ts): a term-1
+ * level's block L = chol(λ1' A λ1 + I) and what eliminating it subtracts from the rest,
+ * H = λ1 (L L')⁻¹ λ1', so the rest's update is Σ C H C' in raw space.
+ */
+import { choleskyInPlace } from '../../linalg/dense.js';
+
+/** λ' A λ (+ I) for the k × k row-major block of A at a0 and lower λ, into out (tmp: k² scratch). */
+export function sandwichLambda(A: Float64Array, a0: number, lam: Float64Array, k: number, addI: boolean, out: Float64Array, tmp: Float64Array): void {
+  for (let r = 0; r < k; r++) {
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let a = c; a < k; a++) s += A[a0 + r * k + a]! * lam[a * k + c]!;
+      tmp[r * k + c] = s;
+    }
+  }
+  for (let r = 0; r < k; r++) {
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let a = r; a < k; a++) s += lam[a * k + r]! * tmp[a * k + c]!;
+      out[r * k + c] = s + (addI && r === c ? 1 : 0);
+    }
+  }
+}
+
+/** blk = chol(λ1' A λ1 + I) for the k1 × k1 block of A at a0; false when not positive definite. */
+export function factorLevelBlock(A: Float64Array, a0: number, lam1: Float64Array, k1: number, blk: Float64Array, tmp: Float64Array): boolean {
+  sandwichLambda(A, a0, lam1, k1, true, blk, tmp);
+  return choleskyInPlace(blk, k1);
+}
+
+/**
+ * `factorLevelBlock`, then H = λ1 (L L')⁻¹ λ1' = G G' with G = λ1 L⁻ᵀ (into G and H, k1² each).
+ * @returns false when the block is not positive definite.
+ */
+export function factorH(A: Float64Array, a0: number, lam1: Float64Array, k1: number, blk: Float64Array, tmp: Float64Array, G: Float64Array, H: Float64Array): boolean {
+  if (!factorLevelBlock(A, a0, lam1, k1, blk, tmp)) return false;
+  // Solve G L' = λ1 row by row.
+  for (let r = 0; r < k1; r++) {
+    for (let c = 0; c < k1; c++) {
+      let s = lam1[r * k1 + c]!;
+      for (let a = 0; a < c; a++) s -= G[r * k1 + a]! * blk[c * k1 + a]!;
+      G[r * k1 + c] = s / blk[c * k1 + c]!;
+    }
+  }
+  for (let r = 0; r < k1; r++) {
+    for (let c = 0; c < k1; c++) {
+      let v = 0;
+      for (let a = 0; a < k1; a++) v += G[r * k1 + a]! * G[c * k1 + a]!;
+      H[r * k1 + c] = v;
+    }
+  }
+  return true;
+}
