@@ -18,32 +18,11 @@
  *     REML: d(θ) = log|L_Z|² + log|R_X|² + (n − p)(1 + log(2π r²/(n − p)))
  */
 import { choleskyInPlace, invertLower } from '../../linalg/dense.js';
-import { factorH, factorLevelBlock } from './kernel.js';
+import { factorH, factorLevelBlock, type DevianceParts, type Solution } from './kernel.js';
 import { evaluateNested } from './nested.js';
 import { type CrossProducts, levelRestColumns } from './structure.js';
 
-/** The pieces of the profiled deviance at one θ. */
-export interface DevianceParts {
-  /** log |L_Z|² (the random-effects part of the log-determinant). */
-  ldL2: number;
-  /** log |R_X|². */
-  ldRX2: number;
-  /** Penalised residual sum of squares r²(θ). */
-  r2: number;
-  /** Profiled deviance (ML) or REML criterion. */
-  deviance: number;
-  /** Lower Cholesky factor of the [X y] block after all random effects are eliminated, (p + 1)² row-major. */
-  Lx: Float64Array;
-}
-
-/** The solution at the optimum: β and, per random term, the spherical modes u and their conditional covariances. */
-export interface Solution {
-  beta: Float64Array;
-  /** Per term (fitting order): u, level-major, k values per level. */
-  u: Float64Array[];
-  /** Per term: (L_Z L_Z')⁻¹'s k × k diagonal block per level (times σ² and Λ gives lme4's condVar). */
-  cu: Float64Array[];
-}
+export type { DevianceParts, Solution } from './kernel.js';
 
 /** The lower-triangular λ of each term from θ (column-major lower triangle, as lme4). */
 export function lambdaBlocks(cp: CrossProducts, theta: ArrayLike<number>): Float64Array[] {

@@ -1,9 +1,37 @@
 /**
- * The per-level kernel both layouts share (dense: deviance.ts, nested: nested.ts): a term-1
- * level's block L = chol(λ1' A λ1 + I) and what eliminating it subtracts from the rest,
- * H = λ1 (L L')⁻¹ λ1', so the rest's update is Σ C H C' in raw space.
+ * What both layouts share (dense: deviance.ts, nested: nested.ts): the result types of an
+ * evaluation, and the per-level kernel, a term-1 level's block L = chol(λ1' A λ1 + I) and what
+ * eliminating it subtracts from the rest, H = λ1 (L L')⁻¹ λ1', so the rest's update is Σ C H C'
+ * in raw space.
  */
 import { choleskyInPlace } from '../../linalg/dense.js';
+
+/** The pieces of the profiled deviance at one θ. */
+export interface DevianceParts {
+  /** log |L_Z|² (the random-effects part of the log-determinant). */
+  ldL2: number;
+  /** log |R_X|². */
+  ldRX2: number;
+  /** Penalised residual sum of squares r²(θ). */
+  r2: number;
+  /** Profiled deviance (ML) or REML criterion. */
+  deviance: number;
+  /**
+   * Lower Cholesky factor of the [X y] block after all random effects are eliminated, (p + 1)²
+   * row-major. From an evaluation without `keep` it may be a view of the evaluation's buffers:
+   * read it before the next evaluation.
+   */
+  Lx: Float64Array;
+}
+
+/** The solution at the optimum: β and, per random term, the spherical modes u and their conditional covariances. */
+export interface Solution {
+  beta: Float64Array;
+  /** Per term (fitting order): u, level-major, k values per level. */
+  u: Float64Array[];
+  /** Per term: (L_Z L_Z')⁻¹'s k × k diagonal block per level (times σ² and Λ gives lme4's condVar). */
+  cu: Float64Array[];
+}
 
 /** λ' A λ (+ I) for the k × k row-major block of A at a0 and lower λ, into out (tmp: k² scratch). */
 export function sandwichLambda(A: Float64Array, a0: number, lam: Float64Array, k: number, addI: boolean, out: Float64Array, tmp: Float64Array): void {

@@ -7,8 +7,7 @@
  * and with the (level, class) aggregation no evaluation touches individual participants.
  */
 import { choleskyInPlace } from '../../linalg/dense.js';
-import { factorH, sandwichLambda } from './kernel.js';
-import type { DevianceParts, Solution } from './deviance.js';
+import { factorH, sandwichLambda, type DevianceParts, type Solution } from './kernel.js';
 import type { CrossProducts } from './structure.js';
 
 /**
