@@ -1,8 +1,11 @@
 /**
- * Every diagnostic code a result can carry, and builders for the diagnostics several
- * capabilities raise alike. `Diagnostic.code` is typed by this list, so a new code is added here
+ * Every diagnostic code a result can carry, and every diagnostic message: one builder per
+ * message, grouped by capability, taking the varying parts as typed arguments (as vega-lite's
+ * src/log/message.ts). `Diagnostic.code` is typed by this list, so a new code is added here
  * first (the compiler rejects a diagnostic with a code not listed), and a caller can switch on
- * codes with exhaustiveness checks. Codes are stable: renaming one is a breaking change.
+ * codes with exhaustiveness checks. Codes are stable: renaming one is a breaking change. src/
+ * outside errors/ makes diagnostics only through these builders, never as inline objects
+ * (tests/errors/diagnostics.test.ts scans the sources), so the wording lives in one place.
  */
 import type { Diagnostic } from './index.js';
 
@@ -96,6 +99,8 @@ export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];
 export function diagnostic(code: DiagnosticCode, severity: Diagnostic['severity'], message: string, details?: Record<string, unknown>): Diagnostic {
   return details === undefined ? { code, severity, message } : { code, severity, message, details };
 }
+
+// Shared by several capabilities
 
 /**
  * `rank-deficient`: aliased columns were dropped, as R drops them. `design` names the design
