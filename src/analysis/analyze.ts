@@ -18,6 +18,7 @@ import { analyzeOutcome } from './primary.js';
 import { errorInfo } from './internal.js';
 import type { OutcomeResult, SectionResult, TrajectoryPoint, TrialAnalysis } from './types.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
+import { nonFiniteValues, outcomeNotEstimable, primaryOutcomeNotEstimable, sectionFailed, sectionNotAvailable } from '../errors/diagnostics.js';
 import { checkThreads } from '../economics/bootstrap/engine.js';
 
 /** A step of `analyzeTrial`, for progress display. */
@@ -250,13 +251,13 @@ export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | An
 
   const diagnostics: Diagnostic[] = [];
   for (const [key, s] of Object.entries({ clinicalSignificance, doseResponse, subgroups, economics, costUtility, register, missingData })) {
-    if (s.status === 'not-available') diagnostics.push({ code: 'section-not-available', severity: 'warning', message: `${key}: ${s.reason}` });
-    if (s.status === 'failed') diagnostics.push({ code: 'section-failed', severity: 'error', message: `${key}: ${s.error.name}: ${s.error.message}` });
+    if (s.status === 'not-available') diagnostics.push(sectionNotAvailable(key, s.reason));
+    if (s.status === 'failed') diagnostics.push(sectionFailed(key, s.error));
   }
   for (const o of outcomes) {
-    if (o.status === 'not-estimable') diagnostics.push({ code: 'outcome-not-estimable', severity: 'warning', message: `${o.instrument}: ${o.reason?.message ?? 'not estimable'}` });
+    if (o.status === 'not-estimable') diagnostics.push(outcomeNotEstimable(o.instrument, o.reason?.message));
   }
-  for (const line of primaryNotEstimable({ outcomes, primaryVisit })) diagnostics.push({ code: 'primary-not-estimable', severity: 'error', message: `Primary outcome ${line}` });
+  for (const line of primaryNotEstimable({ outcomes, primaryVisit })) diagnostics.push(primaryOutcomeNotEstimable(line));
 
   const raw: TrialAnalysis = {
     kind: 'rcteval.analysis',
@@ -282,12 +283,7 @@ export async function analyzeTrial(data: TrialData, plan: AnalysisPlanInput | An
   const nonFinite: string[] = [];
   const safe = jsonSafe(raw, 'analysis', nonFinite) as TrialAnalysis;
   if (nonFinite.length > 0) {
-    safe.diagnostics.push({
-      code: 'non-finite-values',
-      severity: 'warning',
-      message: `${nonFinite.length} undefined number(s) (NaN, infinite or beyond ±1e300) were stored as null, e.g. ${nonFinite.slice(0, 3).join(', ')}`,
-      details: { paths: nonFinite.slice(0, 50) },
-    });
+    safe.diagnostics.push(nonFiniteValues(nonFinite));
   }
   return safe;
 }

@@ -4,6 +4,7 @@
  */
 import { dict } from '../data/own.js';
 import { ArgumentError, RctevalError, type Diagnostic } from '../errors/index.js';
+import { diagnostic } from '../errors/diagnostics.js';
 import { participantValue } from '../data/participant-value.js';
 import type { TrialData } from '../data/types.js';
 import type { EffectRecord } from '../economics/effects.js';
@@ -32,7 +33,7 @@ export function intervalOrNull(ci: readonly number[] | null | undefined): Interv
 /** Diagnostics copied as plain JSON (details may hold anything a module put there). */
 export function plainDiagnostics(ds: readonly Diagnostic[] | undefined): Diagnostic[] {
   return (ds ?? []).map((d) => {
-    const out: Diagnostic = { code: d.code, severity: d.severity, message: d.message };
+    const out = diagnostic(d.code, d.severity, d.message);
     if (d.details !== undefined) out.details = JSON.parse(JSON.stringify(d.details)) as Record<string, unknown>;
     return out;
   });

@@ -20,7 +20,7 @@ import { pairedD, pairedG } from '../effect-size/paired.js';
 import { interpretEffectSize, EFFECT_SIZE_RULES } from '../effect-size/interpret.js';
 import { studentTCdf, studentTQuantile } from '../distributions/student-t.js';
 import type { Diagnostic } from '../errors/index.js';
-import { effectSizeNotEstimable } from '../errors/diagnostics.js';
+import { effectSizeNotEstimable, unregisteredInstrument } from '../errors/diagnostics.js';
 import type { AnalysisPlan } from './plan.js';
 import {
   errorInfo,
@@ -412,7 +412,7 @@ export function analyzeOutcome(trial: TrialData, plan: AnalysisPlan, outcome: Ou
   try {
     getInstrument(outcome.instrument);
   } catch {
-    result.diagnostics.push({ code: 'unregistered-instrument', severity: 'info', message: `Instrument ${outcome.instrument} is not in the registry: direction and range unknown.` });
+    result.diagnostics.push(unregisteredInstrument(outcome.instrument));
   }
   try {
     if (plan.model.type === 'mixed') runMixed(trial, plan, outcome, result);

@@ -30,6 +30,7 @@ import type {
   NormsOption,
 } from './types.js';
 import { checkOptions, isPlainObject, optionKeys } from '../errors/checks.js';
+import { cutoffAuto, haNoVaryingPairs, haReliabilityNotPositive, missingScores, noCutoff, perArmSd, reliabilityInternalConsistency, scoreAtCutoff } from '../errors/diagnostics.js';
 
 const COMMON_OPTION_KEYS = ['registry', 'method', 'reliability', 'direction', 'cutoff', 'norms', 'baselineSd', 'criticalValue', 'arms'] as const;
 const TRIAL_OPTION_KEYS = optionKeys<TrialClinicalSignificanceOptions>()([...COMMON_OPTION_KEYS, 'instrument', 'visits', 'baselineVisit']);
@@ -440,7 +441,7 @@ function analyse(p: Prepared, options: ClinicalSignificanceOptions): ClinicalSig
   if (!(globalSd > 0)) throw new ArgumentError('baseline', observed[0], 'baseline scores that vary within arms (the pooled SD is 0)');
 
   const { cutoff, auto } = resolveCutoff(options.cutoff, options, p.instrument, direction, { mean: all.mean, sd: totalSd, n: all.n });
-  if (auto !== null) diagnostics.push({ code: 'cutoff-auto', severity: 'info', message: `Cut-off 'auto' chose ${auto}.`, details: { type: cutoff?.type ?? 'none' } });
+  if (auto !== null) diagnostics.push(cutoffAuto(auto, cutoff?.type ?? 'none'));
 
   const scopes: Scope[] =
     sdOption === 'per-arm' ? p.arms.map((a) => ({ arm: a, members: (i: number) => p.arm[i] === a })) : [{ arm: null, members: () => true }];
@@ -461,12 +462,7 @@ function analyse(p: Prepared, options: ClinicalSignificanceOptions): ClinicalSig
         for (let i = 0; i < n; i++) if (scope.members(i) && p.baseline[i] !== null && fu[i] !== null) pairs.push(i);
         const stats = pairStatistics(pairs, p, fu, scope.arm === null && sdOption === 'pooled');
         if (stats === null) {
-          diagnostics.push({
-            code: 'not-classifiable',
-            severity: 'error',
-            message: `Hageman–Arrindell at visit "${visit}"${scope.arm === null ? '' : `, arm "${scope.arm}"`}: ${pairs.length} complete pairs whose pre and post scores do not both vary (at least 3 with varying scores are needed); those participants are not classified.`,
-            details: { visit, arm: scope.arm, pairs: pairs.length },
-          });
+          diagnostics.push(haNoVaryingPairs(visit, scope.arm, pairs.length));
           continue;
         }
         inputs = { meanX: stats.meanX, sdX: stats.sdX, reliability: r, meanY: stats.meanY, sdY: stats.sdY, corr: stats.corr };
@@ -478,12 +474,7 @@ function analyse(p: Prepared, options: ClinicalSignificanceOptions): ClinicalSig
       }
       const scale = rciScale(method, inputs);
       if (scale === null) {
-        diagnostics.push({
-          code: 'not-classifiable',
-          severity: 'error',
-          message: `Hageman–Arrindell at visit "${visit}"${scope.arm === null ? '' : `, arm "${scope.arm}"`}: the reliability of the difference scores r_dd is not positive, so no index exists; those participants are not classified.`,
-          details: { visit, arm: scope.arm },
-        });
+        diagnostics.push(haReliabilityNotPositive(visit, scope.arm));
         continue;
       }
       parameters.push({
@@ -652,37 +643,18 @@ function addDiagnostics(
 ): void {
   const missing = ctx.counts.filter((c) => c.missingFollowUp + c.missingBaseline + c.missingBoth > 0);
   if (missing.length > 0) {
-    const parts = missing.map((c) => `${c.arm} at ${c.visit}: ${c.missingFollowUp} without follow-up, ${c.missingBaseline} without baseline, ${c.missingBoth} without either`);
-    diagnostics.push({
-      code: 'missing',
-      severity: 'info',
-      message: `Participants without a score are counted as missing, not as unchanged (${parts.join('; ')}).`,
-      details: { byArmVisit: missing.map((c) => ({ arm: c.arm, visit: c.visit, missingFollowUp: c.missingFollowUp, missingBaseline: c.missingBaseline, missingBoth: c.missingBoth })) },
-    });
+    diagnostics.push(missingScores(missing));
   }
   if (ctx.reliability.kind === 'internal-consistency') {
-    diagnostics.push({
-      code: 'reliability-internal-consistency',
-      severity: 'info',
-      message: `The reliability ${ctx.reliability.value} is an internal-consistency coefficient (${ctx.reliability.statistic}); reliable change assumes test–retest reliability, which is usually lower for a state-like construct, so this threshold is narrower (more people counted as changed) than a test–retest one would be.`,
-    });
+    diagnostics.push(reliabilityInternalConsistency(ctx.reliability.value, ctx.reliability.statistic));
   }
   if (ctx.cutoff === null) {
-    diagnostics.push({ code: 'no-cutoff', severity: 'info', message: 'No cut-off: categories are improved / unchanged / deteriorated only (no recovered or harmed).' });
+    diagnostics.push(noCutoff());
   }
   if (ctx.ties > 0 && ctx.cutoff) {
-    diagnostics.push({
-      code: 'score-at-cutoff',
-      severity: 'info',
-      message: `${ctx.ties} score${ctx.ties === 1 ? ' equals' : 's equal'} the cut-off ${ctx.cutoff.value} exactly; a score at the cut-off counts as dysfunctional.`,
-      details: { count: ctx.ties },
-    });
+    diagnostics.push(scoreAtCutoff(ctx.ties, ctx.cutoff.value));
   }
   if (ctx.sdOption === 'per-arm' && ctx.arms.length > 1) {
-    diagnostics.push({
-      code: 'per-arm-sd',
-      severity: 'warning',
-      message: 'The index uses each arm’s own baseline mean and SD, so the arms are judged by different yardsticks; a between-arm comparison of categories then mixes threshold and treatment differences. "pooled" avoids this.',
-    });
+    diagnostics.push(perArmSd());
   }
 }

@@ -4,6 +4,7 @@
  * "recovered", and an ordinal comparison across the five categories.
  */
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { emptyArmAtVisit, perArmSdCompared, unclassifiedRowsLeftOut } from '../errors/diagnostics.js';
 import { chiSquareTest } from '../inference/chi-square-test.js';
 import { fisherExactTest } from '../inference/fisher-exact.js';
 import { proportionInterval } from '../inference/proportion-interval.js';
@@ -232,19 +233,10 @@ export function compareClinicalSignificance(result: ClinicalSignificanceClassifi
   }
   const totalMissing = missing.reduce((s, m) => s + m.missingFollowUp + m.missingBaseline + m.missingBoth + m.notClassifiable, 0);
   if (totalMissing > 0) {
-    diagnostics.push({
-      code: 'missing',
-      severity: 'info',
-      message: `${totalMissing} participant × visit rows without a classification (no follow-up or no baseline) are left out of every denominator: counted as missing, never as unchanged (see \`missing\`). The comparison is among those classified, so it assumes they are missing at random.`,
-      details: { rows: totalMissing },
-    });
+    diagnostics.push(unclassifiedRowsLeftOut(totalMissing));
   }
   if (result.baselineSdSource === 'per-arm') {
-    diagnostics.push({
-      code: 'per-arm-sd',
-      severity: 'warning',
-      message: 'The categories were computed with each arm’s own baseline SD, so the arms were classified by different thresholds.',
-    });
+    diagnostics.push(perArmSdCompared());
   }
 
   const outcomes: BinaryOutcome[] = result.cutoff ? ['reliable-improvement', 'recovered'] : ['reliable-improvement'];
@@ -256,12 +248,7 @@ export function compareClinicalSignificance(result: ClinicalSignificanceClassifi
     for (const arm of treatments) {
       const trt = countOf.get(key(arm, visit))!;
       if (trt.classified === 0 || ref.classified === 0) {
-        diagnostics.push({
-          code: 'empty-arm',
-          severity: 'warning',
-          message: `At visit "${visit}" ${trt.classified === 0 ? `arm "${arm}"` : `reference arm "${reference}"`} has no classified participant: no comparison.`,
-          details: { visit, arm: trt.classified === 0 ? arm : reference },
-        });
+        diagnostics.push(emptyArmAtVisit(visit, trt.classified === 0 ? arm : reference, trt.classified !== 0));
         continue;
       }
       for (const outcome of outcomes) {

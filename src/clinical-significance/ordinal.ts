@@ -10,7 +10,7 @@ import { studentTCdf, studentTQuantile } from '../distributions/student-t.js';
 import { backSolveTransposed, choleskyInPlace, forwardSolve, invertSpd } from '../linalg/dense.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 import type { Estimate } from '../results/types.js';
-import { notConverged, type DiagnosticCode } from '../errors/diagnostics.js';
+import { brunnerMunzelDegenerate, emptyCategories, notConverged, oneCategory, ordinalSeparation } from '../errors/diagnostics.js';
 
 const ORDINAL_OPTION_KEYS = optionKeys<OrdinalOptions>()(['ciLevel']);
 
@@ -205,16 +205,11 @@ export function proportionalOddsComparison(reference: readonly number[], treatme
   const method = 'Proportional-odds (cumulative logit) model, Newton–Raphson ML; Wald interval on log OR';
   const diagnostics: Diagnostic[] = [];
   if (kept.length < r.length) {
-    diagnostics.push({
-      code: 'empty-category',
-      severity: 'info',
-      message: `${r.length - kept.length} categor${r.length - kept.length === 1 ? 'y is' : 'ies are'} empty in both groups and ${r.length - kept.length === 1 ? 'was' : 'were'} dropped.`,
-      details: { dropped: [...Array(r.length).keys()].filter((k) => !kept.includes(k)) },
-    });
+    diagnostics.push(emptyCategories([...Array(r.length).keys()].filter((k) => !kept.includes(k))));
   }
   const K = kept.length;
   const nan = Number.NaN;
-  const blank = (estimate: number, code: DiagnosticCode, message: string): ProportionalOddsResult => ({
+  const blank = (estimate: number, why: Diagnostic): ProportionalOddsResult => ({
     estimate,
     logOddsRatio: Math.log(estimate),
     se: nan,
@@ -230,16 +225,16 @@ export function proportionalOddsComparison(reference: readonly number[], treatme
     iterations: 0,
     converged: false,
     method,
-    diagnostics: [...diagnostics, { code, severity: 'warning', message }],
+    diagnostics: [...diagnostics, why],
   });
-  if (K < 2) return blank(nan, 'one-category', 'Every observation is in one category: there is nothing to compare.');
+  if (K < 2) return blank(nan, oneCategory());
   const first = (row: number[]) => row.findIndex((v) => v > 0);
   const last = (row: number[]) => row.length - 1 - [...row].reverse().findIndex((v) => v > 0);
   if (last(rows[0]!) <= first(rows[1]!)) {
-    return blank(Number.POSITIVE_INFINITY, 'separation', 'Every treatment observation is at or above every reference observation: the odds ratio is infinite (no finite ML estimate). Report the probability of superiority instead.');
+    return blank(Number.POSITIVE_INFINITY, ordinalSeparation(true));
   }
   if (last(rows[1]!) <= first(rows[0]!)) {
-    return blank(0, 'separation', 'Every treatment observation is at or below every reference observation: the odds ratio is 0 (no finite ML estimate). Report the probability of superiority instead.');
+    return blank(0, ordinalSeparation(false));
   }
   // Start at the pooled cumulative logits and β = 0 (the null model's ML estimate).
   const m = K - 1;
@@ -389,11 +384,7 @@ export function probabilityOfSuperiority(reference: readonly number[], treatment
     ci = [Number.NaN, Number.NaN];
     statistic = Number.NaN;
     pValue = Number.NaN;
-    diagnostics.push({
-      code: 'degenerate-variance',
-      severity: 'warning',
-      message: 'The Brunner–Munzel variance is 0 or undefined (no overlap between the groups, or a group of one): no interval.',
-    });
+    diagnostics.push(brunnerMunzelDegenerate());
   }
   // Wilcoxon rank-sum, normal approximation with tie and continuity corrections (R's wilcox.test).
   let ties = 0;

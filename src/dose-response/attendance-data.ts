@@ -19,6 +19,7 @@ import { participantValue } from '../data/participant-value.js';
 import type { Participant, TrialData } from '../data/types.js';
 import { isTrialData } from '../data/validate.js';
 import { ArgumentError, issue, ValidationError, type Diagnostic, type ValidationIssue } from '../errors/index.js';
+import { controlAttendance } from '../errors/diagnostics.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** The options of {@link attendanceData}, which the dose–response functions pass on from theirs. */
@@ -208,12 +209,7 @@ export function attendanceData(trial: TrialData, options: AttendanceDataOptions)
     throw new ValidationError(issues, `Attendance data failed the checks of the dose–response analysis with ${issues.length} problem${issues.length === 1 ? '' : 's'}`);
   }
   if (controlsWithAttendance.length) {
-    diagnostics.push({
-      code: 'control-attendance',
-      severity: 'warning',
-      message: `${controlsWithAttendance.length} control participant${controlsWithAttendance.length === 1 ? ' has' : 's have'} attendance recorded (${controlsWithAttendance.slice(0, 5).join(', ')}${controlsWithAttendance.length > 5 ? ', …' : ''}): contamination of the control arm. The within-arm dose–response ignores controls; the instrumental-variable effects use the recorded attendance, which keeps them consistent under monotonicity, but "controls attend 0" no longer holds. Set options.controlAttendance = "error" to stop instead.`,
-      details: { ids: controlsWithAttendance },
-    });
+    diagnostics.push(controlAttendance(controlsWithAttendance));
   }
   if (!rows.some((r) => r.treated === 1)) throw new ArgumentError('trial', 'no participants', `participants in the treated arm "${treated}"`);
   return { rows, treatedArm: treated, controlArm: control, maxOffered, diagnostics };

@@ -22,6 +22,7 @@
  */
 import type { TrialData } from '../data/types.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { randomisedRowsDropped } from '../errors/diagnostics.js';
 import type { OlsCoefficientRow } from '../models/ols/types.js';
 import { quoteName } from '../formula/parse.js';
 import { requireEstimable } from '../results/not-estimable.js';
@@ -134,12 +135,7 @@ export function attendanceEffects(trial: TrialData, options: AttendanceEffectsOp
   const used = data.rows.filter((r) => r.score !== null && r.baseline !== null && covariates.every((c) => r.covariates[c] !== null));
   const dropped = data.rows.length - used.length;
   if (dropped > 0) {
-    diagnostics.push({
-      code: 'rows-dropped',
-      severity: 'info',
-      message: `${dropped} of ${data.rows.length} randomised participants were left out for a missing outcome at ${options.visit}, baseline or covariate (complete cases).`,
-      details: { total: dropped },
-    });
+    diagnostics.push(randomisedRowsDropped(dropped, data.rows.length, options.visit));
   }
   // Controls' dose is their recorded attendance, 0 when none is recorded (they were not offered
   // the course); see the control-attendance diagnostic for recorded contamination.

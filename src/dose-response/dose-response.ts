@@ -10,6 +10,7 @@
  * (an association). `attendanceEffects` gives the causal counterpart by instrumental variables.
  */
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { referenceBandEmpty, treatedRowsDropped, treatedWithoutGroup } from '../errors/diagnostics.js';
 import type { TrialData } from '../data/types.js';
 import { fCdf } from '../distributions/f.js';
 import { contrast } from '../models/emmeans/contrast.js';
@@ -195,12 +196,7 @@ export function doseResponse(trial: TrialData, options: DoseResponseOptions): Do
   const treated = data.rows.filter((r) => r.treated === 1);
   const used = treated.filter((r) => r.score !== null && r.baseline !== null && covariates.every((c) => r.covariates[c] !== null));
   if (used.length < treated.length) {
-    diagnostics.push({
-      code: 'rows-dropped',
-      severity: 'info',
-      message: `${treated.length - used.length} of ${treated.length} treated participants were left out for a missing outcome at ${options.visit}, baseline or covariate (complete cases).`,
-      details: { total: treated.length - used.length },
-    });
+    diagnostics.push(treatedRowsDropped(treated.length - used.length, treated.length, options.visit));
   }
   if (used.length === 0) throw new ArgumentError('trial', 'no complete treated participants', `treated participants with a ${options.instrument} score at ${options.visit} and at baseline`);
   const x = used.map((r) => (exposure === 'sessions' ? r.attended! : r.attended! / r.offered!));
@@ -242,11 +238,7 @@ export function doseResponse(trial: TrialData, options: DoseResponseOptions): Do
   const clustered = vcov.startsWith('CR');
   const olsOptions: OlsOptions = { vcov, ciLevel, levels, ...(clustered ? { cluster: 'group', clusterMissing: 'singleton' as const } : {}) };
   if (clustered && used.some((r) => r.group === null)) {
-    diagnostics.push({
-      code: 'treated-without-group',
-      severity: 'warning',
-      message: `${used.filter((r) => r.group === null).length} treated participant(s) have no therapy group; each is treated as a cluster of their own.`,
-    });
+    diagnostics.push(treatedWithoutGroup(used.filter((r) => r.group === null).length));
   }
   const fit = fitOls(formula, cols, olsOptions);
   diagnostics.push(...fit.diagnostics);
@@ -321,11 +313,7 @@ export function doseResponse(trial: TrialData, options: DoseResponseOptions): Do
       };
     });
     if (bands[0]!.label !== refLabel) {
-      diagnostics.push({
-        code: 'reference-band-empty',
-        severity: 'info',
-        message: `No treated participant analysed attended ${bands[0]!.label} sessions, so the band differences are relative to ${refLabel}.`,
-      });
+      diagnostics.push(referenceBandEmpty(bands[0]!.label, refLabel));
     }
   }
 

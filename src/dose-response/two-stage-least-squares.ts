@@ -23,6 +23,7 @@
  */
 import { dict } from '../data/own.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { exactFirstStage, leverageOneClusters, rowsDroppedCompleteCases, weakInstrument } from '../errors/diagnostics.js';
 import { fCdf } from '../distributions/f.js';
 import { buildModelFrame, frameOptionsOf, type FrameOptions } from '../formula/frame.js';
 import { parseFormula, quoteName } from '../formula/parse.js';
@@ -233,12 +234,7 @@ export function twoStageLeastSquares(data: ModelData, options: IvOptions): IvFit
   const sigma2 = rss / dfResidual;
   const diagnostics: Diagnostic[] = [];
   if (joint.dropped.total > 0) {
-    diagnostics.push({
-      code: 'rows-dropped',
-      severity: 'info',
-      message: `${joint.dropped.total} of ${joint.nInput} rows were left out for missing values (complete cases only).`,
-      details: { ...joint.dropped },
-    });
+    diagnostics.push(rowsDroppedCompleteCases(joint.dropped, joint.nInput));
   }
 
   let V: Float64Array;
@@ -260,11 +256,7 @@ export function twoStageLeastSquares(data: ModelData, options: IvOptions): IvFit
       clusterSummary = { variable: cluster!, nClusters: G, nSingletons: clusters.nSingletons, minSize: clusters.minSize, maxSize: clusters.maxSize };
     }
     if (res.singular.length) {
-      diagnostics.push({
-        code: 'leverage-one',
-        severity: 'warning',
-        message: `${res.singular.length} cluster(s) alone determine some coefficient, so the ${vcovType} adjustment uses a pseudo-inverse there (as clubSandwich).`,
-      });
+      diagnostics.push(leverageOneClusters(res.singular.length, vcovType));
     }
   }
   if (ddf === 'asymptotic') dfs = Infinity;
@@ -347,20 +339,10 @@ function firstStageOf(
   let rssRestricted = 0;
   for (const v of restricted.residuals) rssRestricted += v * v;
   if (classical.statistic === Infinity) {
-    diagnostics.push({
-      code: 'exact-first-stage',
-      severity: 'info',
-      message: `The instruments predict "${d}" exactly (the first-stage residuals are 0), so its first-stage F is infinite: the instrument is as strong as one can be, and 2SLS is the ratio of the reduced-form and first-stage differences.`,
-      details: { endogenous: d },
-    });
+    diagnostics.push(exactFirstStage(d));
   }
   if (classical.statistic < WEAK_INSTRUMENT_F) {
-    diagnostics.push({
-      code: 'weak-instrument',
-      severity: 'warning',
-      message: `The first-stage F of the instruments for "${d}" is ${classical.statistic.toFixed(2)}, below ${WEAK_INSTRUMENT_F} (Staiger & Stock 1997): 2SLS is then biased towards OLS and its intervals are unreliable.`,
-      details: { endogenous: d, F: classical.statistic },
-    });
+    diagnostics.push(weakInstrument(d, classical.statistic, WEAK_INSTRUMENT_F));
   }
   return {
     endogenous: d,

@@ -5,6 +5,7 @@
 import { dict } from '../data/own.js';
 import { medianSorted, sd as sampleSd } from '../statistics/sample.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { missingCosts } from '../errors/diagnostics.js';
 import { checkReplicates, runBootstrapSync } from './bootstrap/engine.js';
 import { bootstrapEstimate, buildUnits, type ResampleScheme, type UnitRow } from './bootstrap/units.js';
 import type { BootstrapEstimate, CiType, CostParticipant } from './types.js';
@@ -317,12 +318,7 @@ export function costsByArm(participants: readonly CostParticipant[], options: Co
   const nMiss = totals.filter((t) => t.total === null).length;
   const diagnostics: Diagnostic[] = [...data.diagnostics];
   if (nMiss > 0) {
-    diagnostics.push({
-      code: 'missing-costs',
-      severity: 'info',
-      message: `${nMiss} participant(s) lack at least one cost category and are left out of the total (and of the categories they lack).`,
-      details: { participants: nMiss },
-    });
+    diagnostics.push(missingCosts(nMiss));
   }
   const method =
     `Mean cost per participant by arm; non-parametric bootstrap, ${replicates} replicates, seed ${seed}: ${describeSchemes(schemes)}. ` +

@@ -2,6 +2,7 @@
  * Joining effects (and covariates) to cost participants, and choosing the two arms.
  */
 import { ArgumentError, ValidationError, issue, type Diagnostic, type ValidationIssue } from '../errors/index.js';
+import { armsAssumed } from '../errors/diagnostics.js';
 import type { CostParticipant } from './types.js';
 
 /** Per-participant effect data, joined to the participants by `id`. */
@@ -119,10 +120,6 @@ export function chooseArms(
     const t = grouped[0]!;
     return { control: present.find((a) => a !== t)!, treated: t, diagnostics };
   }
-  diagnostics.push({
-    code: 'arms-assumed',
-    severity: 'info',
-    message: `Control arm taken as "${present[0]}" (first in the data) and treated as "${present[1]}"; pass control and treated to be explicit.`,
-  });
+  diagnostics.push(armsAssumed(present[0], present[1]));
   return { control: present[0]!, treated: present[1]!, diagnostics };
 }

@@ -6,6 +6,7 @@
  */
 import { dict } from '../data/own.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { verySmallGroup } from '../errors/diagnostics.js';
 import { checkInteger, checkOptions, optionKeys } from '../errors/checks.js';
 
 /** Inputs of the group-course cost model. All amounts in one currency and price year. */
@@ -133,11 +134,7 @@ export function groupCourseCost(inputs: GroupCourseInputs): GroupCourseCost {
   const gross = costPerCourse / divisor;
   const diagnostics: Diagnostic[] = [];
   if (completers < 4) {
-    diagnostics.push({
-      code: 'very-small-group',
-      severity: 'info',
-      message: `Only ${completers} participant(s) complete each course; seed 002 reports that municipalities find groups of 8–12 necessary for a gain.`,
-    });
+    diagnostics.push(verySmallGroup(completers));
   }
   return {
     starters,

@@ -6,6 +6,7 @@
  */
 import { dict } from '../data/own.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { noGrossCosts } from '../errors/diagnostics.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /**
@@ -236,7 +237,7 @@ export function levelOneCostAssessment(inputs: LevelOneInputs): LevelOneResult {
   });
   const diagnostics: Diagnostic[] = [];
   if (inputs.items.length > 0 && inputs.items.every((it) => it.saved)) {
-    diagnostics.push({ code: 'no-gross-costs', severity: 'warning', message: 'Every item is marked saved: the assessment has no gross cost.' });
+    diagnostics.push(noGrossCosts());
   }
   const byCategory = [...cats.entries()].map(([key, c]) => ({
     category: c.saved ? key.slice('saved:'.length) : key,

@@ -12,7 +12,7 @@ import { checkWtpGrid, type AllowNegative } from './validate.js';
 import { DEFAULT_WTP } from './cost-effectiveness.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../errors/checks.js';
 import type { Estimate } from '../results/types.js';
-import { incompleteCasesExcluded } from '../errors/diagnostics.js';
+import { aliasedCovariatesDropped, incompleteCasesExcluded } from '../errors/diagnostics.js';
 
 /** Standard errors of the net-benefit regression. */
 export type CovType = 'classical' | 'HC1' | 'CR1';
@@ -183,7 +183,7 @@ export function netBenefitRegression(input: CostEffectInput, options: NetBenefit
     if (fit.droppedColumns.includes('.treated')) throw new ArgumentError('input', 'treated', 'both arms among the complete cases', 'The arm indicator is aliased with the intercept or covariates.');
     if (diagnostics.every((d) => d.code !== 'rank-deficient') && fit.droppedColumns.length > 0) {
       const dropped = fit.droppedColumns.map(covName);
-      diagnostics.push({ code: 'rank-deficient', severity: 'warning', message: `Aliased covariate(s) dropped: ${dropped.join(', ')}.`, details: { dropped } });
+      diagnostics.push(aliasedCovariatesDropped(dropped));
     }
     const arm = requireEstimable(fit.fixedEffects.find((r) => r.term === '.treated')!, `The incremental net benefit at a willingness to pay of ${lambda}`);
     return {

@@ -18,7 +18,7 @@ import { chooseArms, indexEffects, type EffectRecord } from './effects.js';
 import type { CostParticipant } from './types.js';
 import type { NetBenefitRegressionOptions } from './net-benefit-regression.js';
 import type { Estimate } from '../results/types.js';
-import { incompleteCasesExcluded } from '../errors/diagnostics.js';
+import { bootstrapReplicatesFailed, incompleteCasesExcluded, noZeroCosts } from '../errors/diagnostics.js';
 
 /** Costs, and optionally covariates (e.g. baseline cost) joined by participant id. */
 export interface SkewedCostInput {
@@ -507,11 +507,7 @@ export function twoPartCostModel(input: SkewedCostInput, options: TwoPartCostOpt
   const noZeros = counts[0]!.zeros + counts[1]!.zeros === 0;
   const diagnostics = [...d.diagnostics];
   if (noZeros) {
-    diagnostics.push({
-      code: 'no-zero-costs',
-      severity: 'info',
-      message: 'No participant has a cost of 0: the two-part model reduces to the gamma model (the probability of any cost is 1), and that is what was fitted.',
-    });
+    diagnostics.push(noZeroCosts());
   }
   const fits = fitTwoPart(d, all, d.vcov, noZeros);
   if (fits.any) {
@@ -545,12 +541,7 @@ export function twoPartCostModel(input: SkewedCostInput, options: TwoPartCostOpt
     bootstrap = { estimate, se: sd, ci: perc.ci, ciLevel: d.ciLevel, replicates: replicates - boot.failed, failed: boot.failed, seed, resample: schemes };
     diagnostics.push(...perc.diagnostics);
     if (boot.failed > 0) {
-      diagnostics.push({
-        code: 'bootstrap-replicates-failed',
-        severity: boot.failed > replicates / 100 ? 'warning' : 'info',
-        message: `${boot.failed} of ${replicates} bootstrap replicates could not be fitted (e.g. all costs 0 in an arm of the resample, or separation) and were left out; the interval is conditional on the fitted ones.`,
-        details: { failed: boot.failed },
-      });
+      diagnostics.push(bootstrapReplicatesFailed(boot.failed, replicates));
     }
   }
   return {

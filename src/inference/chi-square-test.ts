@@ -2,6 +2,7 @@
  * Pearson's χ² test of independence for a contingency table (2×k and beyond), as R's chisq.test.
  */
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { smallExpected } from '../errors/diagnostics.js';
 import { chiSquaredCdfRaw } from '../distributions/chi-squared.js';
 import type { TestResult } from './types.js';
 import { checkBoolean, checkOptions, optionKeys } from '../errors/checks.js';
@@ -91,12 +92,7 @@ export function chiSquareTest(table: readonly (readonly number[])[], options?: C
   const diagnostics: Diagnostic[] = [];
   const smallest = Math.min(...expected.flat());
   if (smallest < 5) {
-    diagnostics.push({
-      code: 'small-expected',
-      severity: 'warning',
-      message: `The smallest expected count is ${smallest.toPrecision(3)} (< 5): the χ² approximation may be poor; consider Fisher's exact test.`,
-      details: { smallestExpected: smallest },
-    });
+    diagnostics.push(smallExpected(smallest));
   }
   return {
     statistic,

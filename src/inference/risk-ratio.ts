@@ -2,6 +2,7 @@
  * Risk ratio and odds ratio of two independent groups with their confidence intervals.
  */
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { zeroCellOddsRatio, zeroCellRiskRatio } from '../errors/diagnostics.js';
 import { normalQuantile } from '../distributions/normal.js';
 import { conditionalOddsRatio } from './fisher-exact.js';
 import type { IntervalResult, TwoGroupCounts } from './types.js';
@@ -58,12 +59,7 @@ export function riskRatio(counts: TwoGroupCounts, options?: RiskRatioOptions): R
     x2 += corr;
     n1 += 2 * corr;
     n2 += 2 * corr;
-    diagnostics.push({
-      code: 'zero-cell',
-      severity: 'info',
-      message: `An event count is 0; ${corr} was added to every cell of the 2×2 table before computing the ratio and its interval.`,
-      details: { zeroCorrection: corr },
-    });
+    diagnostics.push(zeroCellRiskRatio(corr));
   }
   const estimate = x1 / n1 / (x2 / n2);
   const se = Math.sqrt(1 / x1 - 1 / n1 + 1 / x2 - 1 / n2);
@@ -127,12 +123,7 @@ export function oddsRatio(counts: TwoGroupCounts, options?: OddsRatioOptions): R
     b += corr;
     c += corr;
     d += corr;
-    diagnostics.push({
-      code: 'zero-cell',
-      severity: 'info',
-      message: `A cell of the 2×2 table is 0; ${corr} was added to every cell (Haldane–Anscombe) before computing the odds ratio and its interval.`,
-      details: { zeroCorrection: corr },
-    });
+    diagnostics.push(zeroCellOddsRatio(corr));
   }
   const estimate = (a * d) / (b * c);
   const se = Math.sqrt(1 / a + 1 / b + 1 / c + 1 / d);

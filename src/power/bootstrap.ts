@@ -15,7 +15,7 @@
  */
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { checkBoolean, checkCiLevel, checkInteger, checkOptions, checkSeed, LIMITS, optionKeys } from '../errors/checks.js';
-import { workerFallback } from '../errors/diagnostics.js';
+import { refitsFailed, workerFallback } from '../errors/diagnostics.js';
 import { createRng } from '../random/rng.js';
 import type { LmmFit } from '../models/lmm/types.js';
 import { replicateSeed } from '../random/streams.js';
@@ -263,12 +263,7 @@ export async function parametricBootstrap(fit: LmmFit, options: ParametricBootst
   });
   const fs = failureSummary(failures);
   if (fs.count > 0) {
-    diagnostics.push({
-      code: 'refit-failed',
-      severity: 'warning',
-      message: `${fs.count} of ${nsim} bootstrap refits failed and are left out of the summaries (most often: ${fs.byReason[0]!.reason}).`,
-      details: { byReason: fs.byReason },
-    });
+    diagnostics.push(refitsFailed(fs.count, nsim, fs.byReason));
   }
   return {
     statistics,

@@ -11,7 +11,7 @@
  */
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
 import { checkBoolean, checkCiLevel, checkFinite, checkInteger, checkOneOf, checkOptions, checkSeed, LIMITS, optionKeys } from '../errors/checks.js';
-import { workerFallback } from '../errors/diagnostics.js';
+import { analysesFailed, typeIErrorInflated, workerFallback } from '../errors/diagnostics.js';
 import { proportionInterval } from '../inference/proportion-interval.js';
 import { simulateLongColumns, type LongColumns, type LongColumnsOptions } from '../simulate/columns.js';
 import type { DdfMethod } from '../models/lmm/types.js';
@@ -315,20 +315,11 @@ export async function powerBySimulation(options: PowerSimulationOptions = {}): P
   const typeIError = typeI ? rate(typeI.tally, ciMethod, ciLevel) : null;
   for (const [what, r] of [['power', power], ['type-I error', typeIError]] as const) {
     if (r && r.failures.count > 0) {
-      diagnostics.push({
-        code: 'analysis-failed',
-        severity: 'warning',
-        message: `${r.failures.count} of ${r.replicates} analyses for the ${what} failed and are not in its rate (most often: ${r.failures.byReason[0]!.reason}).`,
-        details: { byReason: r.failures.byReason },
-      });
+      diagnostics.push(analysesFailed(what, r.failures.count, r.replicates, r.failures.byReason));
     }
   }
   if (typeIError?.ci && typeIError.ci[0] > alpha) {
-    diagnostics.push({
-      code: 'type-i-error-inflated',
-      severity: 'warning',
-      message: `The type-I error ${typeIError.estimate!.toFixed(3)} (interval ${typeIError.ci[0].toFixed(3)}–${typeIError.ci[1].toFixed(3)}) is above the nominal ${alpha}: the analysis is anticonservative for this design.`,
-    });
+    diagnostics.push(typeIErrorInflated(typeIError.estimate!, typeIError.ci, alpha));
   }
   const tv = visits[visit]!;
   const spec = probe.truth.spec;

@@ -15,6 +15,7 @@ import type { TrialData } from '../data/types.js';
 import { trialToRows } from '../data/validate.js';
 import { fCdf } from '../distributions/f.js';
 import { ArgumentError, type Diagnostic } from '../errors/index.js';
+import { subgroupDefinition } from '../errors/diagnostics.js';
 import { pAdjust } from '../inference/p-adjust.js';
 import type { InstrumentRegistry } from '../instruments/registry.js';
 import { contrast } from '../models/emmeans/contrast.js';
@@ -336,7 +337,7 @@ export function subgroupAnalysis(trial: TrialData, options: SubgroupAnalysisOpti
     const varDiagnostics: Diagnostic[] = [...full.diagnostics];
     const { effects, L } = effectRows(full, rows, def.levels);
     const interaction = interactionTest(full, effects, L, rows, def, test, model, formulaFor(true, false), fit, formula);
-    if (def.notes.length) varDiagnostics.push({ code: 'subgroup-definition', severity: 'info', message: `${def.label}: ${def.notes.join('; ')}.` });
+    if (def.notes.length) varDiagnostics.push(subgroupDefinition(def.label, def.notes));
     return {
       name: def.name,
       label: def.label,

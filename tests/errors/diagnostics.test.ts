@@ -2,7 +2,9 @@
  * Diagnostic codes: `Diagnostic.code` is the `DiagnosticCode` union, so the compiler rejects a
  * diagnostic whose code is not listed in DIAGNOSTIC_CODES (src/errors/diagnostics.ts). This test
  * adds the other direction and the list's hygiene: every listed code is used somewhere in src/
- * (no stale codes), none is listed twice, and the shared builders make what the sites made.
+ * (no stale codes), none is listed twice, and the shared builders make what the sites made. All
+ * messages live in one place: src/ outside src/errors/ makes diagnostics only by calling the
+ * builders of src/errors/diagnostics.ts, never as inline objects (a source scan checks it).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,10 +29,12 @@ function sources(dir: string): string[] {
     return statSync(path).isDirectory() ? sources(path) : name.endsWith('.ts') ? [path] : [];
   });
 }
-const text = sources(SRC)
-  .filter((p) => !p.endsWith('errors/diagnostics.ts'))
-  .map((p) => readFileSync(p, 'utf8'))
-  .join('\n');
+const files = sources(SRC).filter((p) => !p.endsWith('errors/diagnostics.ts'));
+const text = files.map((p) => readFileSync(p, 'utf8')).join('\n');
+const builderSource = readFileSync(join(SRC, 'errors/diagnostics.ts'), 'utf8');
+// Each builder with the code it makes: the first quoted code passed to diagnostic() before the next export.
+const builders = [...builderSource.matchAll(/export function (\w+)\((?:(?!export function)[^])*?diagnostic\(\s*'([a-z-]+)'/g)].map(([, name, code]) => ({ name: name!, code: code! }));
+const called = (name: string) => new RegExp(`\\b${name}\\(`).test(text);
 
 // Compile-time: a code outside the union is an error, and so is a plain string.
 // @ts-expect-error 'no-such-code' is not a DiagnosticCode
@@ -44,11 +48,25 @@ describe('diagnostic codes', () => {
   });
 
   it('are each used in src/ (as a quoted literal outside the list, or through a builder that src/ calls)', () => {
-    const builders = [...readFileSync(join(SRC, 'errors/diagnostics.ts'), 'utf8').matchAll(/export function (\w+)\([^]*?diagnostic\(\s*'([a-z-]+)'/g)];
-    const viaBuilder = new Set(builders.filter(([, name]) => text.includes(`${name}(`)).map(([, , code]) => code));
+    const viaBuilder = new Set(builders.filter((b) => called(b.name)).map((b) => b.code));
     expect(viaBuilder.has('worker-fallback')).toBe(true);
     const unused = DIAGNOSTIC_CODES.filter((c) => !text.includes(`'${c}'`) && !viaBuilder.has(c));
     expect(unused).toEqual([]);
+  });
+
+  it('are made by the builders of src/errors/diagnostics.ts: no inline diagnostic object elsewhere in src/, and every builder is called', () => {
+    const listedCode = new RegExp(`\\bcode\\s*:\\s*'(${DIAGNOSTIC_CODES.join('|')})'`);
+    const inline = files
+      .filter((p) => !p.includes('/src/errors/'))
+      .flatMap((p) =>
+        readFileSync(p, 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (/\bseverity\s*:/.test(line) || listedCode.test(line) ? [`${p.slice(SRC.length)}:${i + 1}: ${line.trim()}`] : [])),
+      );
+    expect(inline).toEqual([]);
+    // Every export but diagnostic() itself is a builder naming its code as a literal.
+    expect(builders.length).toBe([...builderSource.matchAll(/^export function /gm)].length - 1);
+    expect(builders.filter((b) => !called(b.name)).map((b) => b.name)).toEqual([]);
   });
 
   it('builders: rankDeficient and incompleteCasesExcluded word the message as the fits did', () => {

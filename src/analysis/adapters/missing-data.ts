@@ -7,6 +7,7 @@
  * src/models/mmrm only; nothing is re-implemented here.
  */
 import type { Diagnostic } from '../../errors/index.js';
+import { missingBaseline } from '../../errors/diagnostics.js';
 import { multipleImputation, type MultipleImputationOptions } from '../../missing-data/impute.js';
 import { fitImputations } from '../../missing-data/fit-imputations.js';
 import { poolFits, type PooledRow } from '../../missing-data/pool.js';
@@ -90,7 +91,7 @@ async function runMissingData(ctx: AnalysisContext, plan: MissingDataPlan): Prom
   const rows = missingDataRows(ctx, instrument);
   const dropped = new Set(modelRows(trial, instrument, [], 'missingData.outcome').map((r) => r['id'])).size - new Set(rows.map((r) => r['id'])).size;
   if (dropped > 0) {
-    diagnostics.push({ code: 'missing-baseline', severity: 'info', message: `${dropped} participant(s) without a ${visits[0]} ${instrument} score are left out of the imputation, the ANCOVA and the MMRM (all condition on baseline).` });
+    diagnostics.push(missingBaseline(dropped, visits[0]!, instrument));
   }
   const seed = missingDataSeed(p.seed, plan.seed);
   const miOptions: MultipleImputationOptions = { id: 'id', visit: 'visit', outcome: 'score', arm: 'arm', control: reference, visits, m: plan.m, seed, burnIn: plan.burnIn, between: plan.between, threads: ctx.threads };

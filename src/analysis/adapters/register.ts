@@ -6,6 +6,7 @@
  */
 import type { RegisterRecord } from '../../data/types.js';
 import { ArgumentError } from '../../errors/index.js';
+import { registerStatusNotAnalysed } from '../../errors/diagnostics.js';
 import { contrast, type ContrastRow } from '../../models/emmeans/contrast.js';
 import { marginalMeans } from '../../models/emmeans/marginal-means.js';
 import { regrid } from '../../models/emmeans/response-scale.js';
@@ -316,7 +317,7 @@ async function runRegister(ctx: AnalysisContext, plan: RegisterPlan): Promise<Re
   const diagnostics: Diagnostic[] = [];
   const dropped = trial.register.filter((r) => r.status !== null && !statuses.includes(r.status)).length;
   if (dropped > 0) {
-    diagnostics.push({ code: 'register-status-not-analysed', severity: 'info' as const, message: `${dropped} register row(s) have a status outside plan.register.statuses and are left out of the shares and contrasts` });
+    diagnostics.push(registerStatusNotAnalysed(dropped));
   }
   return {
     statuses,

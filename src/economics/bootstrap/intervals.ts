@@ -4,6 +4,7 @@
  * replicates the limits agree with R to rounding error.
  */
 import type { Diagnostic } from '../../errors/index.js';
+import { bcaUnavailable, extremeOrderStatistics } from '../../errors/diagnostics.js';
 import { normalCdf, normalQuantile } from '../../distributions/normal.js';
 import { checkCiLevel } from '../../errors/checks.js';
 
@@ -65,14 +66,6 @@ export function normInter(sorted: Float64Array, alpha: number): { value: number;
   return { value: tk + ((z - zk) / (zk1 - zk)) * (tk1 - tk), extreme };
 }
 
-function extremeDiagnostic(): Diagnostic {
-  return {
-    code: 'extreme-order-statistics',
-    severity: 'warning',
-    message: 'Extreme order statistics were used as interval endpoints: increase the number of replicates.',
-  };
-}
-
 /**
  * Percentile bootstrap interval: the (1 ± level)/2 quantiles of the replicates by
  * {@link normInter}. Non-finite replicates are dropped, as R does.
@@ -92,7 +85,7 @@ export function percentileInterval(t: ArrayLike<number>, ciLevel = 0.95): Bootst
   const lo = normInter(s, probabilities[0]);
   const hi = normInter(s, probabilities[1]);
   const diagnostics: Diagnostic[] = [];
-  if (lo.extreme || hi.extreme) diagnostics.push(extremeDiagnostic());
+  if (lo.extreme || hi.extreme) diagnostics.push(extremeOrderStatistics());
   return { ci: [lo.value, hi.value], ciLevel, type: 'percentile', probabilities, diagnostics };
 }
 
@@ -144,13 +137,7 @@ export function bcaInterval(t: ArrayLike<number>, t0: number, L: ArrayLike<numbe
   const a = jackknifeAcceleration(L);
   if (!Number.isFinite(z0) || !Number.isFinite(a)) {
     const p = percentileInterval(t, ciLevel);
-    p.diagnostics.push({
-      code: 'bca-unavailable',
-      severity: 'warning',
-      message: !Number.isFinite(z0)
-        ? `BCa needs replicates on both sides of the estimate (${below} of ${s.length} were below it); the percentile interval is given instead.`
-        : 'The BCa acceleration is not finite (all influence values zero?); the percentile interval is given instead.',
-    });
+    p.diagnostics.push(bcaUnavailable(Number.isFinite(z0), below, s.length));
     return p;
   }
   const zl = qnorm((1 - ciLevel) / 2);
@@ -160,6 +147,6 @@ export function bcaInterval(t: ArrayLike<number>, t0: number, L: ArrayLike<numbe
   const lo = normInter(s, pl);
   const hi = normInter(s, pu);
   const diagnostics: Diagnostic[] = [];
-  if (lo.extreme || hi.extreme) diagnostics.push(extremeDiagnostic());
+  if (lo.extreme || hi.extreme) diagnostics.push(extremeOrderStatistics());
   return { ci: [lo.value, hi.value], ciLevel, type: 'bca', z0, acceleration: a, probabilities: [pl, pu], diagnostics };
 }

@@ -3,6 +3,7 @@
  * estimates (replicates, jackknife influence values, percentile and BCa intervals).
  */
 import type { Diagnostic } from '../../errors/index.js';
+import { bootstrapNotEstimable, fewClustersBootstrap, nonFiniteReplicates, ungroupedInClusteredArm } from '../../errors/diagnostics.js';
 import { sd } from '../../statistics/sample.js';
 import type { BootstrapEstimate, CiType } from '../types.js';
 import { bcaInterval, percentileInterval } from './intervals.js';
@@ -71,23 +72,13 @@ export function buildUnits(rows: readonly UnitRow[], schemes: readonly ResampleS
   const diagnostics: Diagnostic[] = [];
   ungrouped.forEach((n, s) => {
     if (n > 0) {
-      diagnostics.push({
-        code: 'ungrouped-in-clustered-arm',
-        severity: 'warning',
-        message: `${n} participant(s) of arm "${stratumNames[s]}" have no therapy group; each was resampled as a cluster of one.`,
-        details: { arm: stratumNames[s], count: n },
-      });
+      diagnostics.push(ungroupedInClusteredArm(stratumNames[s]!, n));
     }
   });
   schemes.forEach((scheme, s) => {
     const m = strata[s]!.m;
     if (scheme === 'clusters' && m > 0 && m < 10) {
-      diagnostics.push({
-        code: 'few-clusters',
-        severity: 'warning',
-        message: `Arm "${stratumNames[s]}" has only ${m} clusters: a cluster bootstrap with fewer than about 10 clusters understates uncertainty.`,
-        details: { arm: stratumNames[s], clusters: m },
-      });
+      diagnostics.push(fewClustersBootstrap(stratumNames[s]!, m));
     }
   });
   return { strata, k, labels, full, diagnostics };
@@ -144,12 +135,7 @@ export function estimateFromReplicates(
   const { sd, n } = finiteSd(t);
   const diagnostics: Diagnostic[] = [];
   if (n < t.length) {
-    diagnostics.push({
-      code: 'non-finite-replicates',
-      severity: 'warning',
-      message: `${t.length - n} of ${t.length} replicates were not finite (e.g. a resample with no complete cases in an arm) and were dropped.`,
-      details: { dropped: t.length - n },
-    });
+    diagnostics.push(nonFiniteReplicates(t.length - n, t.length));
   }
   if (n === 0 || !Number.isFinite(t0)) {
     return {
@@ -160,7 +146,7 @@ export function estimateFromReplicates(
       intervals: { percentile: [Number.NaN, Number.NaN], bca: [Number.NaN, Number.NaN] },
       bca: null,
       replicates: n,
-      diagnostics: [...diagnostics, { code: 'not-estimable', severity: 'error', message: 'No finite estimate or replicates: not estimable.' }],
+      diagnostics: [...diagnostics, bootstrapNotEstimable()],
     };
   }
   const perc = percentileInterval(t, ciLevel);

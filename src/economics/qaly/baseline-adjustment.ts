@@ -3,6 +3,7 @@
  * baseline value as covariate (Manca, Hawkins & Sculpher 2005), beside the unadjusted difference.
  */
 import { ArgumentError, type Diagnostic } from '../../errors/index.js';
+import { baselineIncompleteCases } from '../../errors/diagnostics.js';
 import { checkCiLevel, checkOneOf, checkOptions, optionKeys } from '../../errors/checks.js';
 import { fitOls } from '../../models/ols/fit.js';
 import type { FixedEffectRow } from '../../models/lmm/types.js';
@@ -140,12 +141,7 @@ export function baselineAdjustedDifference(rows: readonly BaselinePair[], option
   const diagnostics: Diagnostic[] = [...arms.diagnostics];
   for (const d of [...plain.diagnostics, ...adj.diagnostics]) if (!diagnostics.some((x) => x.code === d.code)) diagnostics.push(d);
   if (excluded.control + excluded.treated > 0) {
-    diagnostics.push({
-      code: 'incomplete-cases-excluded',
-      severity: 'info',
-      message: `${excluded.control} control and ${excluded.treated} treated participant(s) without both the outcome and its baseline were left out of both models.`,
-      details: { ...excluded },
-    });
+    diagnostics.push(baselineIncompleteCases(excluded));
   }
   const vcovText = clustered
     ? `${vcov} cluster-robust covariance by therapy group (participants without a group as singleton clusters), Satterthwaite df (clubSandwich)`

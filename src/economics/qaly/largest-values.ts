@@ -4,6 +4,7 @@
  * difference between arms with and without them.
  */
 import { ArgumentError, type Diagnostic } from '../../errors/index.js';
+import { missingValuesExcluded } from '../../errors/diagnostics.js';
 import { checkFinite, checkOptions, optionKeys } from '../../errors/checks.js';
 import { costTotalOptions, participantCostTotals } from '../costs-by-arm.js';
 import { chooseArms } from '../effects.js';
@@ -141,7 +142,7 @@ export function influenceOfLargest(values: readonly MeasureValue[], options?: La
     ).share;
   const diagnostics: Diagnostic[] = [...arms.diagnostics];
   if (missing.control + missing.treated > 0) {
-    diagnostics.push({ code: 'missing-values-excluded', severity: 'info', message: `${missing.control} control and ${missing.treated} treated participant(s) without a value were left out.`, details: { ...missing } });
+    diagnostics.push(missingValuesExcluded(missing));
   }
   const pct = Math.round(share * 1000) / 10;
   return {

@@ -4,6 +4,7 @@
  * annual discounting after the first year.
  */
 import { ArgumentError, ValidationError, issue, type Diagnostic, type ValidationIssue } from '../../errors/index.js';
+import { qalyIncompleteCases, tooFewCompleteCasesQaly, valueSetAssumed } from '../../errors/diagnostics.js';
 import { checkCiLevel, checkOneOf, checkOptions, optionKeys } from '../../errors/checks.js';
 import { studentTQuantile } from '../../distributions/student-t.js';
 import { isCalendarDate } from '../../data/schema.js';
@@ -321,20 +322,11 @@ export function qalys(input: QalyInput, options: QalyOptions): QalyResult {
     const byArm = arms.map((arm) => armSummary(arm, out, incomplete, ciLevel));
     const diagnostics: Diagnostic[] = [];
     if (incomplete.length > 0) {
-      diagnostics.push({
-        code: 'incomplete-cases-excluded',
-        severity: 'info',
-        message: `${h.label}: ${incomplete.length} participant(s) without a utility at every visit (${h.visits.join(', ')}) were left out (complete-case analysis): ${byArm.map((a) => `${a.arm} ${a.excluded}`).join(', ')}.`,
-        details: Object.fromEntries(byArm.map((a) => [a.arm, a.excluded])),
-      });
+      diagnostics.push(qalyIncompleteCases(h.label, h.visits, incomplete.length, byArm));
     }
     for (const a of byArm) {
       if (a.n < 2) {
-        diagnostics.push({
-          code: 'too-few-complete-cases',
-          severity: 'warning',
-          message: `${h.label}: arm "${a.arm}" has ${a.n} complete case(s); its standard error and interval are not estimable (need at least 2).`,
-        });
+        diagnostics.push(tooFewCompleteCasesQaly(h.label, a.arm, a.n));
       }
     }
     results.push({
@@ -353,11 +345,7 @@ export function qalys(input: QalyInput, options: QalyOptions): QalyResult {
   }
   const diagnostics: Diagnostic[] = [];
   if (instrument.id === EQ5D_INDEX.id && opts.valueSet === undefined && registry === defaultInstruments) {
-    diagnostics.push({
-      code: 'value-set-assumed',
-      severity: 'info',
-      message: `Utilities taken to be scored with ${valueSet.replace(/\.$/, '')}; pass valueSet to name another value set (its range must be registered as ${instrument.id}).`,
-    });
+    diagnostics.push(valueSetAssumed(valueSet, instrument.id));
   }
   return {
     instrument: instrument.id,

@@ -21,7 +21,7 @@ import { interceptCarrier, irls, negativeBinomialFit, type IrlsFit, type IrlsPro
 import { setGlmOffsetColumns, setGlmState } from './state.js';
 import { registerGlmView } from './view.js';
 import type { GlmCoefficientRow, GlmControl, GlmFit, GlmOptions, GlmVcovType, NegativeBinomialTheta } from './types.js';
-import { notConverged, rankDeficient } from '../../errors/diagnostics.js';
+import { irlsBoundary, nonIntegerBinomialWeights, notConverged, poissonOverdispersion, rankDeficient, rowsDroppedMissingValues, separation, thetaInfinite, thetaNotConcave } from '../../errors/diagnostics.js';
 
 // Before any fit: marginalMeans, contrast and anova find GLM fits through this view.
 registerGlmView();
@@ -253,18 +253,10 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
       theta = { estimable: true, estimate: nb.theta.theta, se: nb.theta.se };
     } else if (Number.isFinite(nb.theta.theta)) {
       theta = { estimable: false, reason: `not estimable: the log-likelihood is not concave in θ at ${nb.theta.theta.toPrecision(6)}, so θ has no standard error there` };
-      diagnostics.push({
-        code: 'theta-not-estimable',
-        severity: 'warning',
-        message: 'The negative-binomial θ search ended where the likelihood is not concave in θ; θ and the coefficients may not be at the maximum. Check the counts for extreme values, or compare with a Poisson fit using a sandwich covariance.',
-      });
+      diagnostics.push(thetaNotConcave());
     } else {
       theta = { estimable: false, reason: 'not estimable: the likelihood increases up to θ = ∞ (no overdispersion beyond the Poisson)' };
-      diagnostics.push({
-        code: 'theta-infinite',
-        severity: 'warning',
-        message: 'The counts show no overdispersion: the negative-binomial likelihood keeps increasing as θ → ∞, the Poisson limit. The coefficients are those of the Poisson model; fit family "poisson" (MASS::glm.nb would stop at a huge θ with "iteration limit reached").',
-      });
+      diagnostics.push(thetaInfinite());
     }
   } else {
     fit = irls(prob, makeFamily(familyName, link));
@@ -284,20 +276,11 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
     );
   }
   if (frame.dropped.total > 0) {
-    diagnostics.push({
-      code: 'rows-dropped',
-      severity: 'info',
-      message: `${frame.dropped.total} of ${frame.nInput} rows were left out for missing values in the formula's variables: the fit uses complete cases only.`,
-      details: { ...frame.dropped },
-    });
+    diagnostics.push(rowsDroppedMissingValues(frame.dropped, frame.nInput));
   }
 
   if (familyName === 'binomial' && !cols.trials && cols.weights?.some((v) => !Number.isInteger(v))) {
-    diagnostics.push({
-      code: 'non-integer-binomial-weights',
-      severity: 'warning',
-      message: 'Prior weights that are not whole numbers on a 0/1 response: R counts each weighted row as round(w) trials in the log-likelihood (warning "non-integer #successes in a binomial glm"), and so do logLik, AIC and BIC here; the estimates and standard errors do not depend on it.',
-    });
+    diagnostics.push(nonIntegerBinomialWeights());
   }
   // Dispersion: Pearson for gaussian and gamma (summary.glm), 1 otherwise.
   let pearson = 0;
@@ -333,32 +316,18 @@ export function fitGlmFrame(frame: ModelFrame, settings: GlmSettings, cols: GlmC
   if (diverging.size) {
     const terms = [...diverging].map((j) => names[j]!);
     const what = familyName === 'binomial' ? 'separation: some combination of these terms predicts the outcome perfectly for a subset of rows' : 'a zero count in every row of some cell of these terms';
-    diagnostics.push({
-      code: 'separation',
-      severity: 'error',
-      message: `The estimates of ${terms.map((t) => `"${t}"`).join(', ')} are infinite (${what}); their coefficients, standard errors and tests are meaningless. Try combining sparse categories, removing the term, or a penalised fit (Firth's bias-reduced regression, e.g. R's brglm2); report the cell counts.`,
-      details: { terms },
-    });
+    diagnostics.push(separation(terms, what));
   } else if (!converged) {
     diagnostics.push(notConverged(`IRLS did not converge in ${settings.maxIterations} iterations (criterion ${settings.epsilon}). Try a larger options.control.maxIterations, rescaling covariates, or a simpler model.`));
   }
   if (fit.boundary) {
-    diagnostics.push({
-      code: 'boundary',
-      severity: 'warning',
-      message: `The iterations had to be pulled back into the valid region of the ${link} link (R's "algorithm stopped at boundary value"); the estimate may be at the edge of the parameter space. Consider another link (e.g. log instead of identity or inverse).`,
-    });
+    diagnostics.push(irlsBoundary(link));
   }
   if (familyName === 'poisson' && dfResidual > 0) {
     const ratio = pearson / dfResidual;
     const pOver = chiSquaredCdf(pearson, dfResidual, { lowerTail: false });
     if (ratio > OVERDISPERSION_RATIO && pOver < 0.05) {
-      diagnostics.push({
-        code: 'overdispersion',
-        severity: 'warning',
-        message: `The counts vary more than a Poisson model allows (Pearson χ²/df = ${ratio.toFixed(2)}, p = ${pOver.toPrecision(2)}): standard errors are too small. Fit family "negativeBinomial", or use vcov "HC0"/"CR2".`,
-        details: { dispersionRatio: ratio, pValue: pOver },
-      });
+      diagnostics.push(poissonOverdispersion(ratio, pOver));
     }
   }
 

@@ -33,7 +33,7 @@ import { agqDeviance, conditionalCovariances, laplaceDeviance, pirls, type GlmmP
 import { setGlmmState } from './state.js';
 import { registerGlmmView } from './view.js';
 import type { GlmmFamilyName, GlmmFit, GlmmFixedEffectRow, GlmmOptions } from './types.js';
-import { notConverged, rankDeficient, rowsDropped } from '../../errors/diagnostics.js';
+import { glmmHessianNotPd, glmmOverdispersion, glmmSeparation, glmmSingular, notConverged, pirlsNotConverged, rankDeficient, rowsDropped } from '../../errors/diagnostics.js';
 
 // Before any fit: marginalMeans, contrast and anova find GLMM fits through this view.
 registerGlmmView();
@@ -120,11 +120,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   if (!vcov) {
     vcov = vcovRX(prob, famFinal, theta, st);
     vcovMethod = 'RX';
-    diagnostics.push({
-      code: 'hessian-not-positive-definite',
-      severity: 'warning',
-      message: 'The Hessian of the deviance in the variance parameters and fixed effects is not positive definite (usual for a singular fit), so standard errors use the conditional information at the estimated variances (glmer\'s fallback) and ignore their uncertainty. Consider a simpler random-effects structure.',
-    });
+    diagnostics.push(glmmHessianNotPd());
   }
 
   // Conditional modes, variance components.
@@ -329,34 +325,20 @@ function collectDiagnostics(
     );
   }
   if (!c.st.converged) {
-    out.push({
-      code: 'pirls-not-converged',
-      severity: 'warning',
-      message: `The inner iterations for the random effects (PIRLS) did not settle within ${c.st.iterations} steps at the estimates; the likelihood is approximate. This usually means near-separation or extreme counts in some groups.`,
-    });
+    out.push(pirlsNotConverged(c.st.iterations));
   }
   if (c.singular) {
     const which = c.terms.filter((t, j) => {
       for (let k = 0; k < t.k; k++) if (Math.abs(c.lams[j]![k * t.k + k]!) < 1e-4) return true;
       return false;
     }).map((t) => `(${t.label})`);
-    out.push({
-      code: 'singular',
-      severity: 'warning',
-      message: `The fit is singular (on the boundary): a variance of ${which.join(', ')} is estimated as zero, or a correlation as ±1 (correlations with a zero-variance effect are not estimable and not listed). The data carry no evidence of that variation; the fixed effects remain usable, but consider simplifying the random-effects structure.`,
-      details: { terms: which },
-    });
+    out.push(glmmSingular(which));
   }
   if (c.separated.size) {
     let extreme = 0;
     for (let i = 0; i < c.prob.n; i++) if (c.st.mu[i]! < 1e-8 || c.st.mu[i]! > 1 - 1e-8) extreme++;
     const terms = [...c.separated];
-    out.push({
-      code: 'separation',
-      severity: 'warning',
-      message: `Complete or quasi-complete separation: the estimate of ${terms.map((s) => `"${s}"`).join(', ')} runs off towards infinity (some cells of the design have only successes or only failures; ${extreme} fitted probabilities are 0 or 1 to eight decimals). Its standard error, test and interval are not estimable: combine sparse categories, drop the term, or use a penalised (Firth) fit.`,
-      details: { terms, extremeFitted: extreme },
-    });
+    out.push(glmmSeparation(terms, extreme));
   }
   if (c.familyName === 'poisson') {
     // Pearson χ² / residual df, as the GLMM FAQ's overdisp_fun.
@@ -369,12 +351,7 @@ function collectDiagnostics(
     const ratio = chisq / rdf;
     const pValue = rdf > 0 ? chiSquaredCdf(chisq, rdf, { lowerTail: false }) : NaN;
     if (rdf > 0 && pValue < 0.05 && ratio > 1) {
-      out.push({
-        code: 'overdispersion',
-        severity: 'warning',
-        message: `The counts vary more than a Poisson model allows: the Pearson χ² is ${chisq.toFixed(1)} on ${rdf} residual degrees of freedom (ratio ${ratio.toFixed(2)}, p = ${pValue.toExponential(2)}). Standard errors are then too small. Try family "negativeBinomial", or an observation-level random intercept.`,
-        details: { pearsonChiSquared: chisq, residualDf: rdf, ratio, pValue },
-      });
+      out.push(glmmOverdispersion(chisq, rdf, ratio, pValue));
     }
   }
   if (c.droppedColumns.length) {

@@ -30,7 +30,7 @@ import { fixedCrossProduct, responseRefresher, type CrossProducts, type ReTerm }
 import type { FixedEffectRow, LmmFit, LmmOptions, RandomEffectsTable } from './types.js';
 import { checkBoolean, checkCiLevel, checkInteger, checkOptions, optionKeys } from '../../errors/checks.js';
 import { formatNumberLevel } from '../../formula/levels.js';
-import { rankDeficient } from '../../errors/diagnostics.js';
+import { fixedEffectsNotEstimable, lmmNotConverged, lmmSingular, randomTermOneLevel, rankDeficient, rowsDropped, satterthwaiteHessianNotPd } from '../../errors/diagnostics.js';
 
 // Before any fit: marginalMeans, contrast and anova find LMM fits through this view.
 registerLmmView();
@@ -215,12 +215,7 @@ export function oneLevelTermsOf(terms: readonly ReTerm[], usedLevels: readonly s
     const reason = `the data have only ${which.length === 0 ? 'no' : 'one'} "${t.groupName}" (${which.map((w) => `"${w}"`).join(', ') || 'none'}) for the random term (${t.label}), so the variance between ${t.groupName}s cannot be estimated and any comparison that involves it is confounded with that one ${t.groupName}`;
     return {
       reason,
-      diagnostic: {
-        code: 'random-term-one-level',
-        severity: 'error',
-        message: `Not estimable: ${reason}. Collect data from at least two ${t.groupName}s (more than a handful for a useful estimate of their variance), or drop the term if the design has no such clustering.`,
-        details: { term: t.label, group: t.groupName, levelsWithData: [...which] },
-      },
+      diagnostic: randomTermOneLevel(reason, t.label, t.groupName, which),
     };
   }
   return null;
@@ -561,11 +556,7 @@ export function fitObjective(prep: PreparedFit): { fit: Omit<LmmFit, 'state'>; s
     return false;
   });
   if (!opt.converged) {
-    diagnostics.push({
-      code: 'not-converged',
-      severity: 'warning',
-      message: `The optimiser did not confirm convergence (${opt.message}). Estimates may be imprecise: try rescaling numeric covariates, simplifying the random-effects structure, or other starting values (options.control.start).`,
-    });
+    diagnostics.push(lmmNotConverged(opt.message));
   }
   if (singular) {
     const which = terms
@@ -575,22 +566,10 @@ export function fitObjective(prep: PreparedFit): { fit: Omit<LmmFit, 'state'>; s
         return false;
       })
       .map((t) => `(${t.label})`);
-    diagnostics.push({
-      code: 'singular',
-      severity: 'warning',
-      message: `The fit is singular (on the boundary): a variance of ${which.join(', ')} is estimated as zero, or a correlation as ±1. The data carry no evidence of that variation; the fixed effects remain valid, but consider simplifying the random-effects structure, and do not read the zero as an exact absence of variation.`,
-      details: { terms: which },
-    });
+    diagnostics.push(lmmSingular(which));
   }
   if (prep.dropped.total > 0) {
-    const parts = [`${prep.dropped.missingResponse} with a missing response`];
-    for (const [k, c] of Object.entries(prep.dropped.missingPredictor)) parts.push(`${c} with a missing ${k}`);
-    diagnostics.push({
-      code: 'rows-dropped',
-      severity: 'info',
-      message: `${prep.dropped.total} of ${prep.nInput} rows were left out (${parts.join('; ')}). Rows are dropped one at a time, not whole participants, so the likelihood uses every observed value (valid under missing at random).`,
-      details: { ...prep.dropped },
-    });
+    diagnostics.push(rowsDropped(prep.dropped, prep.nInput, '. Rows are dropped one at a time, not whole participants, so the likelihood uses every observed value (valid under missing at random).'));
   }
 
   const state: LmmCoreState & { frame: ModelFrame | null } = { frame: prep.frame, cp, objective, params, options, reml, theta, sigma, beta, kept, vcov, nullBasis: prep.nullVectors };
@@ -615,22 +594,13 @@ export function fitObjective(prep: PreparedFit): { fit: Omit<LmmFit, 'state'>; s
     const lost = fixedEffects.filter((r) => !r.estimable);
     if (!lost.length) return [];
     return [
-      {
-        code: 'coefficient-not-estimable',
-        severity: 'error',
-        message: `${lost.length === 1 ? 'The coefficient' : 'The coefficients'} ${lost.map((r) => `"${r.term}"`).join(', ')} cannot be tested or given an interval: ${lost[0]!.reason}. ${lost.length === 1 ? 'Its' : 'Their'} standard error, df, p-value and interval are reported as not estimable.`,
-        details: { terms: lost.map((r) => r.term), reason: lost[0]!.reason },
-      },
+      fixedEffectsNotEstimable(lost.map((r) => r.term), lost[0]!.reason),
     ];
   };
   const lostAt = diagnostics.length;
   if (!deferred) diagnostics.push(...estimability());
   if (ddf === 'Satterthwaite' && state.varpar && !state.varpar.hessianOk) {
-    diagnostics.push({
-      code: 'hessian-not-positive-definite',
-      severity: 'warning',
-      message: 'The Hessian of the deviance in the variance parameters is not positive definite (usual for a singular fit), so Satterthwaite degrees of freedom are approximate. Kenward–Roger or a simpler random-effects structure may be more trustworthy.',
-    });
+    diagnostics.push(satterthwaiteHessianNotPd());
   }
 
   diagnostics.push(...conditioningDiagnostics(objective, terms, xNames, prep.zStats));

@@ -8,6 +8,7 @@
  * stratum and added with weights δ⁻², so no evaluation passes over the rows.
  */
 import { ArgumentError, type Diagnostic } from '../../errors/index.js';
+import { illConditionedFixedEffects, randomEffectColumnFarFromZero } from '../../errors/diagnostics.js';
 import { choleskyInPlace, inverseFromCholesky } from '../../linalg/dense.js';
 import { isBinaryColumn, planColumns, powerOfTwoNear, type ColumnPlan } from '../centring.js';
 import { mean } from '../../statistics/sample.js';
@@ -294,16 +295,7 @@ export function conditioningDiagnostics(objective: Objective, terms: ReTerm[], x
       if (r < 1e-8) weak.push({ column: xNames[j]!, oneMinusR2: r });
     }
     if (weak.length) {
-      const worst = Math.min(...weak.map((w) => w.oneMinusR2));
-      out.push({
-        code: 'ill-conditioned-fixed-effects',
-        severity: 'warning',
-        message:
-          `Even after centring, ${weak.map((w) => `"${w.column}"`).join(', ')} ${weak.length === 1 ? 'is' : 'are'} nearly a linear combination of the other fixed-effect columns ` +
-          `(1 − R² down to ${worst.toExponential(1)}), so about ${Math.round(-Math.log10(worst))} of the 16 significant digits of ${weak.length === 1 ? 'its' : 'their'} estimates are lost to rounding. ` +
-          'This usually means a covariate far from 0 enters an interaction or a power: centre it (subtract its mean) before fitting, which gives the same model with the other coefficients referring to the centre.',
-        details: { columns: weak },
-      });
+      out.push(illConditionedFixedEffects(weak));
     }
   }
   const n = cp.n;
@@ -313,15 +305,7 @@ export function conditioningDiagnostics(objective: Objective, terms: ReTerm[], x
       const { binary, mean: m, sd } = zStats ? zStats[j]![a]! : zColumnStats(t.Z, a * n, n);
       if (binary) continue;
       if (Math.abs(m) > 100 * sd) {
-        out.push({
-          code: 'random-effect-column-far-from-zero',
-          severity: 'warning',
-          message:
-            `The random-effects column "${t.columnNames[a]}" of (${t.label}) lies far from 0 relative to its spread (mean ${m.toPrecision(4)}, SD ${sd.toPrecision(3)}). ` +
-            'The other columns of the term then describe the groups at that variable = 0, far outside the data, with correlations near ±1 that make the variance parameters hard to estimate and sensitive to rounding. ' +
-            'Centre the variable (subtract its mean) before fitting: for a term with an intercept and an unstructured covariance this is the same model, with the intercept variance at the centre.',
-          details: { term: t.label, column: t.columnNames[a], mean: m, sd },
-        });
+        out.push(randomEffectColumnFarFromZero(t.label, t.columnNames[a]!, m, sd));
       }
     }
   }

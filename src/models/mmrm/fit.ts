@@ -27,7 +27,7 @@ import { dfFor, varianceFor, thetaCovariance } from './df.js';
 import { setMmrmState, type MmrmState } from './state.js';
 import { registerMmrmView } from './view.js';
 import type { MmrmCovariance, MmrmDdf, MmrmFit, MmrmOptions } from './types.js';
-import { notConverged, rankDeficient } from '../../errors/diagnostics.js';
+import { mmrmHessianNotPd, notConverged, rankDeficient } from '../../errors/diagnostics.js';
 
 registerMmrmView();
 
@@ -191,7 +191,7 @@ export function fitMmrmFrame(frame: ModelFrame, term: CovarianceTerm, options: M
   const state: MmrmState = { frame, prob, params, nTheta, kept, nullBasis: nullVectors, beta, betaInternal: betaI, PhiI, vcov: vcovUnadj, ddf, plan, yScale };
   const W = thetaCovariance(state);
   if (!W.ok) {
-    diagnostics.push({ code: 'hessian-not-positive-definite', severity: 'warning', message: 'The Hessian of the log-likelihood in the variance parameters is not positive definite (a boundary or a poorly identified structure), so Satterthwaite and Kenward–Roger degrees of freedom are approximate. A simpler covariance structure may be more trustworthy.' });
+    diagnostics.push(mmrmHessianNotPd());
   }
   const V0 = varianceFor(state, ddf);
   const xNames = kept.map((j) => frame.spec.columnNames[j]!);

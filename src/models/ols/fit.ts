@@ -22,7 +22,7 @@ import { checkCiLevel, checkOptions, optionKeys } from '../../errors/checks.js';
 
 const OLS_OPTION_KEYS = optionKeys<OlsOptions>()(['vcov', 'cluster', 'clusterMissing', 'ddf', 'ciLevel', 'levels', 'factors']);
 import { registerOlsView } from './view.js';
-import { rankDeficient, rowsDropped } from '../../errors/diagnostics.js';
+import { clusterSingletons, coefficientNotEstimable, cr1pUndefined, fewClustersSandwich, leverageOne, perfectFit, rankDeficient, rowsDropped, smallDf } from '../../errors/diagnostics.js';
 
 // Before any fit: marginalMeans, contrast and anova find OLS fits through this view.
 registerOlsView();
@@ -179,11 +179,7 @@ export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, cluster
   const h = hatValues(ls);
   const summary = fitSummary(frame, ls, sigma2);
   if (isPerfectFit(ls, sigma2)) {
-    diagnostics.push({
-      code: 'perfect-fit',
-      severity: 'warning',
-      message: 'The model fits the data essentially perfectly (residual variance below 1e-30 of the fitted values’ scale, R’s threshold in summary.lm), so standard errors, tests and R² are unreliable. Check that the response is not also computed from the predictors.',
-    });
+    diagnostics.push(perfectFit());
   }
 
   const names = ls.kept.map((j) => frame.spec.columnNames[j]!);
@@ -201,12 +197,7 @@ export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, cluster
     dfs = ddf === 'Satterthwaite' ? cov.df! : ddf === 'naive-t' ? G - 1 : ddf === 'asymptotic' ? Infinity : dfResidual;
     if (ddf === 'Satterthwaite' && cov.df!.some((d) => d < SMALL_DF)) {
       const small = names.filter((_, j) => cov.df![j]! < SMALL_DF);
-      diagnostics.push({
-        code: 'small-df',
-        severity: 'warning',
-        message: `The Satterthwaite degrees of freedom of ${small.map((c) => `"${c}"`).join(', ')} are below ${SMALL_DF}: the information about ${small.length === 1 ? 'it' : 'them'} comes from very few clusters, and tests and intervals may not hold their nominal level even with CR2 (Tipton 2015). Report them with caution.`,
-        details: { terms: small },
-      });
+      diagnostics.push(smallDf(small, SMALL_DF));
     }
   }
   if (ddf === 'asymptotic') dfs = Infinity;
@@ -219,12 +210,7 @@ export function fitOlsFrame(frame: ModelFrame, options: OlsOptions = {}, cluster
   });
   const lost = fixedEffects.filter((row) => !row.estimable);
   if (lost.length && !diagnostics.some((d) => d.code === 'vcov-undefined')) {
-    diagnostics.push({
-      code: 'coefficient-not-estimable',
-      severity: 'error',
-      message: `${lost.length === 1 ? 'The coefficient' : 'The coefficients'} ${lost.map((r) => `"${r.term}"`).join(', ')} cannot be tested or given an interval under the ${vcovType} covariance: ${lost[0]!.reason}. They are reported as not estimable.`,
-      details: { terms: lost.map((r) => r.term), reason: lost[0]!.reason },
-    });
+    diagnostics.push(coefficientNotEstimable(lost.map((r) => r.term), vcovType, lost[0]!.reason));
   }
 
   const fit: Omit<OlsFit, 'state'> = {
@@ -332,27 +318,13 @@ export function robustCovariance(
   if (grouping) {
     const G = grouping.G;
     if (type === 'CR1p' && !(G > r)) {
-      diagnostics.push({
-        code: 'vcov-undefined',
-        severity: 'error',
-        message: `CR1p needs more clusters than coefficients (G = ${G}, p = ${r}); its standard errors are NaN, as in clubSandwich. Use CR2.`,
-      });
+      diagnostics.push(cr1pUndefined(G, r));
     }
     if (G < FEW_CLUSTERS && type !== 'CR2' && type !== 'CR3') {
-      diagnostics.push({
-        code: 'few-clusters',
-        severity: 'warning',
-        message: `Only ${G} clusters: ${type} standard errors are biased downward with few clusters, and tests over-reject. Prefer vcov "CR2" with Satterthwaite df (Pustejovsky & Tipton 2018).`,
-        details: { nClusters: G },
-      });
+      diagnostics.push(fewClustersSandwich(G, type));
     }
     if (grouping.nSingletons > 0) {
-      diagnostics.push({
-        code: 'cluster-singletons',
-        severity: 'info',
-        message: `${grouping.nSingletons} row${grouping.nSingletons === 1 ? '' : 's'} without a ${clusterName} ${grouping.nSingletons === 1 ? 'was' : 'were'} treated as ${grouping.nSingletons === 1 ? 'a cluster' : 'clusters'} of ${grouping.nSingletons === 1 ? 'its' : 'their'} own (clusterMissing: "singleton").`,
-        details: { nSingletons: grouping.nSingletons },
-      });
+      diagnostics.push(clusterSingletons(grouping.nSingletons, clusterName));
     }
   }
   const res = sandwichCovariance(ls, grouping, adjustment, scale, wantDf, hat);
@@ -360,12 +332,7 @@ export function robustCovariance(
     const which = grouping
       ? res.singular.slice(0, 10).map((g) => grouping!.labels[g] ?? `singleton row ${frame.rows[grouping!.order[grouping!.offsets[g]!]!]}`)
       : res.singular.slice(0, 10).map((i) => `row ${frame.rows[i]}`);
-    diagnostics.push({
-      code: 'leverage-one',
-      severity: 'warning',
-      message: `${grouping ? 'Clusters' : 'Rows'} ${which.join(', ')}${res.singular.length > 10 ? ', …' : ''} alone determine some coefficient (I − H has a zero eigenvalue), so the ${type} adjustment is undefined there; as clubSandwich does, a pseudo-inverse is used and ${res.singular.length === 1 ? 'that unit adds' : 'those units add'} nothing to the variance in that direction (sandwich's vcovHC would return NaN). Check for a covariate or factor level carried by a single ${grouping ? 'cluster' : 'row'}.`,
-      details: { units: which },
-    });
+    diagnostics.push(leverageOne(which, res.singular.length, Boolean(grouping), type));
   }
   return { ...res, adjustment };
 }
