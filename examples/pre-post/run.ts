@@ -13,9 +13,10 @@
  */
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// As an installed package: `from 'rcteval'` (browser-safe core) and `from 'rcteval/node'` (files).
-import { analyzeTrial } from '../../src/index.js';
-import { loadTrialFiles, readPlanFile, writeReport } from '../../src/node/index.js';
+// The package as a user imports it: the browser-safe core and its Node part (files). In this
+// clone they resolve to dist/, which `npm ci` builds (`npm run build` after changing src/).
+import { analyzeTrial } from 'rcteval';
+import { loadTrialFiles, readPlanFile, writeReport } from 'rcteval/node';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const plan = readPlanFile(join(here, 'plan.json'));

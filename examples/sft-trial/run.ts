@@ -26,9 +26,10 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// As an installed package: `from 'rcteval'` (browser-safe core) and `from 'rcteval/node'` (files).
-import { analyzeTrial, parseAnalysisPlan, planDesign, validateTrial } from '../../src/index.js';
-import { readCsvFile, writeReport } from '../../src/node/index.js';
+// The package as a user imports it: the browser-safe core and its Node part (files). In this
+// clone they resolve to dist/, which `npm ci` builds (`npm run build` after changing src/).
+import { analyzeTrial, parseAnalysisPlan, planDesign, validateTrial } from 'rcteval';
+import { readCsvFile, writeReport } from 'rcteval/node';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
