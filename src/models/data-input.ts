@@ -6,15 +6,17 @@
  */
 import { ArgumentError } from '../errors/index.js';
 import type { ArqueroLike, DanfoLike } from '../data/frame-like.js';
+import type { TrialData } from '../data/types.js';
+import { isTrialData as isValidatedTrial, trialToRows } from '../data/validate.js';
 
 /** A plain object of equal-length columns. */
 export type ColumnarData = Record<string, ArrayLike<unknown>>;
 
 export type { ArqueroLike, DanfoLike } from '../data/frame-like.js';
 
-/** Data a model function accepts. */
+/** Data a model function accepts (validated trial data with its `instrument` option). */
 // Rows are any objects (interfaces without an index signature included).
-export type ModelData = readonly object[] | ArqueroLike | DanfoLike | ColumnarData;
+export type ModelData = readonly object[] | ArqueroLike | DanfoLike | ColumnarData | TrialData;
 
 /** Column access over any accepted data form. */
 export interface ColumnSource {
@@ -41,11 +43,30 @@ function isTrialData(d: unknown): boolean {
   return Array.isArray(t.participants) && Array.isArray(t.measurements) && typeof t.design === 'object' && t.design !== null;
 }
 
+/** What every model fit's options say about its data. */
+export interface ModelDataOptions {
+  /**
+   * With validated trial data (from `validateTrial`) as `data`: the instrument to model. The
+   * data become `trialToRows(data, { instrument })`, one row per participant × visit with the
+   * columns id, arm, group, site, visit, months, score and baseline.
+   * @defaultValue none: `data` are model rows
+   */
+  instrument?: string;
+}
+
 /**
- * Wrap model data as a column source.
- * @throws ArgumentError when `data` is none of the accepted forms or columns differ in length.
+ * Wrap model data as a column source; validated trial data with `instrument` become that
+ * instrument's model rows.
+ * @throws ArgumentError when `data` is none of the accepted forms or columns differ in length,
+ *   trial data come without `instrument`, or `instrument` comes with other data.
  */
-export function toColumnSource(data: ModelData, argument = 'data'): ColumnSource {
+export function toColumnSource(data: ModelData, argument = 'data', instrument?: string): ColumnSource {
+  if (instrument !== undefined) {
+    if (!isValidatedTrial(data)) {
+      throw new ArgumentError('options.instrument', instrument, 'only with validated trial data (from validateTrial) as data; model rows hold one instrument already');
+    }
+    return toColumnSource(trialToRows(data, { instrument }), argument);
+  }
   if (Array.isArray(data)) {
     const rows = data as readonly Record<string, unknown>[];
     for (let i = 0; i < Math.min(rows.length, 1); i++) {
@@ -105,7 +126,7 @@ export function toColumnSource(data: ModelData, argument = 'data'): ColumnSource
       argument,
       'validated trial data (TrialData)',
       'model rows: an array of row objects, an arquero table, a danfo frame or an object of columns',
-      'A model fits one instrument, one row per participant × visit: make those rows with trialToRows(trial, { instrument: "PSP" }) and fit them',
+      'A model fits one instrument, one row per participant × visit: name it with options.instrument (e.g. { instrument: "PSP" }), or make the rows with trialToRows(trial, { instrument: "PSP" })',
     );
   }
   if (typeof data === 'object' && data !== null) {

@@ -44,6 +44,7 @@ const OPTION_KEYS = optionKeys<GlmOptions>()([
   'control',
   'levels',
   'factors',
+  'instrument',
 ]);
 const CONTROL_KEYS = optionKeys<GlmControl>()(['epsilon', 'maxIterations']);
 
@@ -145,7 +146,7 @@ export function fitGlm(formula: string, data: ModelData, options: GlmOptions = {
   if (parsed.random.length > 0) {
     throw new ArgumentError('formula', formula, 'a formula without random-effects terms such as "(1 | id)"; for a mixed model use fitGlmm');
   }
-  const src = toColumnSource(data);
+  const src = toColumnSource(data, 'data', options.instrument);
   const columnOptions = ['trials', 'weights', 'offset', 'exposure', 'cluster'] as const;
   for (const key of columnOptions) {
     const name = options[key];

@@ -5,6 +5,7 @@
 import type { FitState } from '../fit-state.js';
 import type { Diagnostic } from '../../errors/index.js';
 import type { FrameOptions } from '../../formula/frame.js';
+import type { ModelDataOptions } from '../data-input.js';
 import type { FixedEffectRow } from '../lmm/types.js';
 import type { ClusterMissingPolicy, ClusterSummary } from '../ols/types.js';
 import type { FamilyName, LinkName } from './family.js';
@@ -31,7 +32,7 @@ export interface GlmControl {
   maxIterations?: number;
 }
 
-export interface GlmOptions extends FrameOptions {
+export interface GlmOptions extends FrameOptions, ModelDataOptions {
   /** The response distribution. Required: a 0/1 or count outcome is never fitted as normal by default. */
   family?: FamilyName;
   /** @defaultValue the family's default link (binomial logit, poisson and negativeBinomial log, gamma inverse as R, gaussian identity) */

@@ -50,6 +50,7 @@ const OPTION_KEYS = optionKeys<GlmmOptions>()([
   'control',
   'levels',
   'factors',
+  'instrument',
 ]);
 const CONTROL_KEYS = optionKeys<NonNullable<GlmmOptions['control']>>()(['maxEvaluations', 'simplexTolerance', 'step', 'structure']);
 const FAMILIES: readonly GlmmFamilyName[] = ['binomial', 'poisson', 'negativeBinomial'];
@@ -381,7 +382,7 @@ function prepare(formula: string, data: ModelData, options: GlmmOptions): Setup 
     throw new ArgumentError('options.weights', opts.weights, 'nothing for the binomial family: give successes out of trials with options.trials instead');
   }
 
-  const { parsed: parsedFinal, source: src } = mixedModelInput(formula, data, opts.partialNesting, 'fitGlm');
+  const { parsed: parsedFinal, source: src } = mixedModelInput(formula, data, opts.partialNesting, 'fitGlm', opts.instrument);
   for (const k of ['trials', 'offset', 'weights'] as const) {
     const col = opts[k];
     if (col !== undefined && !src.has(col)) throw new ArgumentError(`options.${k}`, col, `a column of the data (${src.names().slice(0, 20).join(', ')})`);

@@ -6,6 +6,7 @@
 import type { FitState } from '../fit-state.js';
 import type { Diagnostic } from '../../errors/index.js';
 import type { FrameOptions } from '../../formula/frame.js';
+import type { ModelDataOptions } from '../data-input.js';
 import type { FamilyName, LinkName } from '../glm/family.js';
 import type { CorrelationRow, LmmFit, RandomEffectsTable, VarianceComponentRow } from '../lmm/types.js';
 import type { OptimizeOptions } from '../optimize.js';
@@ -14,7 +15,7 @@ import type { Estimability, Estimate } from '../../results/types.js';
 /** Families `fitGlmm` fits. */
 export type GlmmFamilyName = Extract<FamilyName, 'binomial' | 'poisson' | 'negativeBinomial'>;
 
-export interface GlmmOptions extends FrameOptions {
+export interface GlmmOptions extends FrameOptions, ModelDataOptions {
   /** The response distribution: `binomial` (0/1, or successes out of `trials`), `poisson`, or `negativeBinomial` (NB2, θ estimated as glmmTMB's nbinom2). */
   family: GlmmFamilyName;
   /**

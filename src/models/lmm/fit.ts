@@ -35,7 +35,7 @@ import { fixedEffectsNotEstimable, lmmNotConverged, lmmSingular, randomTermOneLe
 // Before any fit: marginalMeans, contrast and anova find LMM fits through this view.
 registerLmmView();
 
-const LMM_OPTION_KEYS = optionKeys<LmmOptions>()(['reml', 'ddf', 'residualVarianceBy', 'partialNesting', 'ciLevel', 'control', 'levels', 'factors']);
+const LMM_OPTION_KEYS = optionKeys<LmmOptions>()(['reml', 'ddf', 'residualVarianceBy', 'partialNesting', 'ciLevel', 'control', 'levels', 'factors', 'instrument']);
 const CONTROL_KEYS = optionKeys<NonNullable<LmmOptions['control']>>()(['maxEvaluations', 'simplexTolerance', 'step', 'start', 'aggregate', 'structure']);
 const PARTIAL_NESTING_KEYS = optionKeys<NonNullable<LmmOptions['partialNesting']>>()(['cluster', 'arm', 'treated']);
 
@@ -76,7 +76,7 @@ export function lmmFrame(formula: string, data: ModelData, options: LmmOptions =
   if (!['Satterthwaite', 'Kenward-Roger', 'asymptotic'].includes(ddf)) {
     throw new ArgumentError('options.ddf', ddf, '"Satterthwaite", "Kenward-Roger" or "asymptotic"');
   }
-  const { parsed: parsedFinal, source: src } = mixedModelInput(formula, data, options.partialNesting, 'fitOls');
+  const { parsed: parsedFinal, source: src } = mixedModelInput(formula, data, options.partialNesting, 'fitOls', options.instrument);
   const extra = options.residualVarianceBy ? [options.residualVarianceBy] : [];
   if (options.residualVarianceBy && !src.has(options.residualVarianceBy)) {
     throw new ArgumentError('options.residualVarianceBy', options.residualVarianceBy, `a column of the data (${src.names().slice(0, 20).join(', ')})`);
@@ -93,12 +93,13 @@ export function mixedModelInput(
   data: ModelData,
   partialNesting: { cluster: string; arm: string; treated: string } | undefined,
   withoutRandom: string,
+  instrument?: string,
 ): { parsed: ParsedFormula; source: ColumnSource } {
   const parsed = parseFormula(formula);
   if (parsed.random.length === 0 && !partialNesting) {
     throw new ArgumentError('formula', formula, `at least one random-effects term such as "(1 | id)" (or options.partialNesting); for a model without random effects use ${withoutRandom}`);
   }
-  const source = toColumnSource(data);
+  const source = toColumnSource(data, 'data', instrument);
   if (!partialNesting) return { parsed, source };
   const pn = applyPartialNesting(source, partialNesting);
   return { parsed: withRandomTerm(parsed, pn.term), source: pn.source };

@@ -6,13 +6,14 @@
 import type { FitState } from '../fit-state.js';
 import type { Diagnostic } from '../../errors/index.js';
 import type { FrameOptions } from '../../formula/frame.js';
+import type { ModelDataOptions } from '../data-input.js';
 import type { OptimizeOptions, OptimizerReport } from '../optimize.js';
 import type { WaldEstimate } from '../../results/types.js';
 
 /** Denominator degrees of freedom for fixed-effect tests. */
 export type DdfMethod = 'Satterthwaite' | 'Kenward-Roger' | 'asymptotic';
 
-export interface LmmOptions extends FrameOptions {
+export interface LmmOptions extends FrameOptions, ModelDataOptions {
   /**
    * Restricted maximum likelihood (REML) or maximum likelihood.
    * @defaultValue true

@@ -31,7 +31,7 @@ import { mmrmHessianNotPd, notConverged, rankDeficient } from '../../errors/diag
 
 registerMmrmView();
 
-const MMRM_OPTION_KEYS = optionKeys<MmrmOptions>()(['reml', 'ddf', 'partialNesting', 'ciLevel', 'control', 'levels', 'factors']);
+const MMRM_OPTION_KEYS = optionKeys<MmrmOptions>()(['reml', 'ddf', 'partialNesting', 'ciLevel', 'control', 'levels', 'factors', 'instrument']);
 const CONTROL_KEYS = optionKeys<NonNullable<MmrmOptions['control']>>()(['maxEvaluations', 'simplexTolerance', 'step', 'start']);
 const PARTIAL_NESTING_KEYS = optionKeys<NonNullable<MmrmOptions['partialNesting']>>()(['cluster', 'arm', 'treated']);
 const DDF = ['Satterthwaite', 'Kenward-Roger', 'Kenward-Roger-Linear', 'asymptotic'] as const;
@@ -79,7 +79,7 @@ export function fitMmrm(formula: string, data: ModelData, options: MmrmOptions =
   if (parsed.random.length) {
     throw new ArgumentError('formula', formula, 'no random-effects terms "( … | g)" beside the covariance term: the visits\' covariance is the covariance term (the therapy-group effect of a partially nested design is options.partialNesting)');
   }
-  let src = toColumnSource(data);
+  let src = toColumnSource(data, 'data', options.instrument);
   if (options.partialNesting) {
     const pn = applyPartialNesting(src, options.partialNesting);
     src = pn.source;

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../../errors/index.js';
 import type { FrameOptions } from '../../formula/frame.js';
+import type { ModelDataOptions } from '../data-input.js';
 import type { CovarianceStructure } from '../../formula/parse.js';
 import type { OptimizeOptions, OptimizerReport } from '../optimize.js';
 import type { FixedEffectRow } from '../lmm/types.js';
@@ -11,7 +12,7 @@ import type { FixedEffectRow } from '../lmm/types.js';
 /** Degrees of freedom (and, for Kenward–Roger, the adjusted covariance) of the fixed effects, as mmrm's `method`/`vcov`. */
 export type MmrmDdf = 'Satterthwaite' | 'Kenward-Roger' | 'Kenward-Roger-Linear' | 'asymptotic';
 
-export interface MmrmOptions extends FrameOptions {
+export interface MmrmOptions extends FrameOptions, ModelDataOptions {
   /**
    * Restricted maximum likelihood (REML) or maximum likelihood.
    * @defaultValue true

@@ -20,7 +20,7 @@ import { setOlsState } from './state.js';
 import type { ClusterMissingPolicy, OlsCoefficientRow, OlsDdf, OlsFit, OlsOptions, OlsVcovType } from './types.js';
 import { checkCiLevel, checkOptions, optionKeys } from '../../errors/checks.js';
 
-const OLS_OPTION_KEYS = optionKeys<OlsOptions>()(['vcov', 'cluster', 'clusterMissing', 'ddf', 'ciLevel', 'levels', 'factors']);
+const OLS_OPTION_KEYS = optionKeys<OlsOptions>()(['vcov', 'cluster', 'clusterMissing', 'ddf', 'ciLevel', 'levels', 'factors', 'instrument']);
 import { registerOlsView } from './view.js';
 import { clusterSingletons, coefficientNotEstimable, cr1pUndefined, fewClustersSandwich, leverageOne, perfectFit, rankDeficient, rowsDropped, smallDf } from '../../errors/diagnostics.js';
 
@@ -83,7 +83,7 @@ export function fitOls(formula: string, data: ModelData, options: OlsOptions = {
 /** The stage before the fit: the model frame and the cluster grouping (options checked by the caller). */
 export function olsFrame(parsed: ReturnType<typeof parseFormula>, data: ModelData, options: OlsOptions): { frame: ModelFrame; clusters: ClusterIndex | null } {
   const settings = normaliseOptions(options);
-  const src = toColumnSource(data);
+  const src = toColumnSource(data, 'data', options.instrument);
   if (settings.cluster !== null && !src.has(settings.cluster)) {
     const avail = src.names();
     throw new ArgumentError('options.cluster', settings.cluster, `a column of the data; available: ${avail.slice(0, 30).join(', ')}${avail.length > 30 ? ', …' : ''}`);

@@ -6,6 +6,7 @@
 import type { FitState } from '../fit-state.js';
 import type { Diagnostic } from '../../errors/index.js';
 import type { FrameOptions } from '../../formula/frame.js';
+import type { ModelDataOptions } from '../data-input.js';
 import type { FixedEffectRow } from '../lmm/types.js';
 
 /**
@@ -45,7 +46,7 @@ export type OlsDdf = 'residual' | 'Satterthwaite' | 'naive-t' | 'asymptotic';
 /** What to do with a row used in the fit whose cluster id is missing. */
 export type ClusterMissingPolicy = 'error' | 'singleton';
 
-export interface OlsOptions extends FrameOptions {
+export interface OlsOptions extends FrameOptions, ModelDataOptions {
   /**
    * Covariance estimator of the coefficients (and so of their SEs, tests and intervals).
    * @defaultValue 'classical'

@@ -34,7 +34,7 @@ export type SqlSource =
   | { engine?: SqlEngine; csv: string };
 
 /** Options of `fitLmmSql`: those of `fitLmm` that do not need the rows in memory. */
-export type LmmSqlOptions = Omit<LmmOptions, 'residualVarianceBy' | 'control'> & {
+export type LmmSqlOptions = Omit<LmmOptions, 'residualVarianceBy' | 'control' | 'instrument'> & {
   /** Optimiser controls (as `fitLmm`'s, without the in-memory layout switches). */
   control?: Omit<NonNullable<LmmOptions['control']>, 'aggregate' | 'structure'>;
 };
