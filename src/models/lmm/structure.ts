@@ -120,8 +120,9 @@ export interface NestedClasses {
   TXZ: Float64Array;
   /** Per class, per (r, s): Σ C_g[:, r] C_g[:, s]' ((p + 1)²). */
   TXX: Float64Array;
-  /** The class of each term-1 level (when the levels are in memory, not from an SQL engine). */
+  /** Each term-1 level's class and (level, class) pair (levels in memory, not from an SQL engine). */
   classOf?: Int32Array;
+  pairOf?: Int32Array;
 }
 
 /** Term-1 levels grouped by identical Z1'Z1 blocks, with their summed rest outer products. */
@@ -131,6 +132,8 @@ export interface LevelClasses {
   A: Float64Array;
   /** Per class, per (r, s) in k1 × k1: Σ_g C_g[:, r] C_g[:, s]' as m × m row-major. */
   T: Float64Array;
+  /** Each term-1 level's class (levels in memory, not from an SQL engine). */
+  classOf?: Int32Array;
 }
 
 /**
@@ -455,7 +458,7 @@ function buildNestedClasses(cp: CrossProducts): NestedClasses | null {
       }
     }
   }
-  return { A: Float64Array.from(blocks), count, pairLevel: Int32Array.from(pairLevel), pairClass: Int32Array.from(pairClass), TZZ, TXZ, TXX, classOf };
+  return { A: Float64Array.from(blocks), count, pairLevel: Int32Array.from(pairLevel), pairClass: Int32Array.from(pairClass), TZZ, TXZ, TXX, classOf, pairOf };
 }
 
 /**
@@ -512,7 +515,7 @@ function buildClasses(cp: CrossProducts): LevelClasses | null {
     }
     for (const a of nz) for (let r = 0; r < k1; r++) col[a * k1 + r] = 0;
   }
-  return { count, A: Float64Array.from(blocks), T };
+  return { count, A: Float64Array.from(blocks), T, classOf };
 }
 
 /**
@@ -633,8 +636,6 @@ export function responseRefresher(cp: CrossProducts, X: Float64Array): (y: Float
   const order = new Int32Array(n);
   const fill = start.slice(0, n1);
   for (let i = 0; i < n; i++) order[fill[t1.group[i]!]!++] = i;
-  const nestedIndex = cp.nested?.classes ? nestedClassIndex(cp, cp.nested.classes) : null;
-  const classOf = cp.classes ? classIndex(cp, cp.classes) : null;
   // The internal X columns, row by row, for the columns' last centring and scaling (a refitter
   // passes the same arrays for every response).
   let xt: { shift: Float64Array; mul: ArrayLike<number>; rows: Float64Array } | null = null;
@@ -713,49 +714,23 @@ export function responseRefresher(cp: CrossProducts, X: Float64Array): (y: Float
       for (let b = 0; b < m; b++) R[b * m + Q2 + p] = R[(Q2 + p) * m + b]!;
     }
     const out: CrossProducts = { ...cp, CD, R, nested: nb ? { ...nb, R2X, RXX, classes: null } : null, classes: null };
-    if (nb?.classes) out.nested!.classes = nestedClassesWithResponse(out, nb.classes, nestedIndex!);
-    if (cp.classes) out.classes = classesWithResponse(out, cp.classes, classOf!);
+    if (nb?.classes) out.nested!.classes = nestedClassesWithResponse(out, nb.classes);
+    if (cp.classes) out.classes = classesWithResponse(out, cp.classes);
     return out;
   };
 }
 
-/** The class and (term-2 level, class) pair of each term-1 level, as `buildNestedClasses` found them. */
-function nestedClassIndex(cp: CrossProducts, cls: NestedClasses): { classOf: Int32Array; pairOf: Int32Array } {
-  const { n1, k1 } = cp;
-  const nb = cp.nested!;
-  const k2 = nb.k2;
-  const kk = k1 * k1;
-  const zz = k2 * k2;
-  const nc = cls.count.length;
-  const classOf = new Int32Array(n1);
-  const pairOf = new Int32Array(n1);
-  const byKey = new Map<number, number>();
-  for (let q = 0; q < cls.pairLevel.length; q++) byKey.set((cls.pairLevel[q]! + 1) * nc + cls.pairClass[q]!, q);
-  const classByBlock = new Map<number | string, number>();
-  for (let c = 0; c < nc; c++) classByBlock.set(blockKey(cls.A, c * kk, kk), c);
-  const silent = (l: number) => {
-    for (let a = 0; a < k2; a++) if (nb.R22[l * zz + a * k2 + a] !== 0) return false;
-    return true;
-  };
-  for (let g = 0; g < n1; g++) {
-    const c = classByBlock.get(blockKey(cp.A11, g * kk, kk))!;
-    classOf[g] = c;
-    const l0 = nb.levelOf[g]!;
-    const l = l0 >= 0 && silent(l0) ? -1 : l0;
-    pairOf[g] = byKey.get((l + 1) * nc + c)!;
-  }
-  return { classOf, pairOf };
-}
-
 /** `buildNestedClasses`'s sums re-formed where they involve the response (the last of [X y]). */
-function nestedClassesWithResponse(cp: CrossProducts, cls: NestedClasses, index: { classOf: Int32Array; pairOf: Int32Array }): NestedClasses {
+function nestedClassesWithResponse(cp: CrossProducts, cls: NestedClasses): NestedClasses {
   const { n1, k1, p } = cp;
   const k2 = cp.nested!.k2;
   const pp1 = p + 1;
   const kk = k1 * k1;
   const xz = pp1 * k2;
   const xx = pp1 * pp1;
-  const { classOf, pairOf } = index;
+  // In-memory classes know each level's class and pair (a refresher needs the levels' own sums).
+  const classOf = cls.classOf!;
+  const pairOf = cls.pairOf!;
   const TXX = cls.TXX.slice();
   const TXZ = cls.TXZ.slice();
   const nc = cls.count.length;
@@ -793,21 +768,14 @@ function nestedClassesWithResponse(cp: CrossProducts, cls: NestedClasses, index:
   return { ...cls, TXX, TXZ };
 }
 
-/** The aggregation class of each term-1 level, as `buildClasses` found them. */
-function classIndex(cp: CrossProducts, cls: LevelClasses): Int32Array {
-  const kk = cp.k1 * cp.k1;
-  const classByBlock = new Map<number | string, number>();
-  for (let c = 0; c < cls.count.length; c++) classByBlock.set(blockKey(cls.A, c * kk, kk), c);
-  return Int32Array.from({ length: cp.n1 }, (_, g) => classByBlock.get(blockKey(cp.A11, g * kk, kk))!);
-}
-
 /** `buildClasses`' sums re-formed where they involve the response (rest index Q2 + p). */
-function classesWithResponse(cp: CrossProducts, cls: LevelClasses, classOf: Int32Array): LevelClasses {
+function classesWithResponse(cp: CrossProducts, cls: LevelClasses): LevelClasses {
   const { n1, k1, m, Q2, p } = cp;
   const kk = k1 * k1;
   const mm = m * m;
   const yi = Q2 + p;
   const nc = cls.count.length;
+  const classOf = cls.classOf!;
   const T = cls.T.slice();
   for (let q = 0; q < nc * kk; q++) {
     T.fill(0, q * mm + yi * m, q * mm + (yi + 1) * m);
