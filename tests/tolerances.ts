@@ -87,13 +87,11 @@ export const SQL_ESTIMATE = 1e-8;
 export const GLMM_AGREEMENT = { estimate: 1e-4, se: 1e-3, logLik: 1e-6 } as const;
 
 /**
- * A known gap, not a target: on the register sample's rehabilitation GLMM (tests/analysis/register-adapter.test.ts)
- * fitGlmm's reported β SEs differ from glmer's by up to 1.8e-3 relative, while a Richardson-extrapolated Hessian
- * of fitGlmm's own deviance function (glmmDevianceFunction + numderiv.hessian) agrees with glmer's (and with R's
- * numDeriv Hessian) to 5e-5: the Hessian step inside fitGlmm is the cause. Until it is fixed, SE-based quantities
- * of that fixture are held to 2.5e-3 instead of GLMM_AGREEMENT.se.
+ * fitGlmm's Hessian-based quantities against the same model's vcov from a Richardson-extrapolated Hessian of
+ * glmer's deviance function (numDeriv::hessian), on the register sample's rehabilitation GLMM. Both are accurate
+ * finite-difference Hessians of one function; glmer's own vcov (deriv12, one step) is itself 5e-5 from it.
  */
-export const GLMM_SE_KNOWN_GAP = 2.5e-3;
+export const GLMM_ACCURATE_HESSIAN = 5e-5;
 
 /**
  * Rubin's rules against mice::pool (tests/fixtures/r/missing-data/pool.json): estimates, Ū, B, T,

@@ -33,7 +33,7 @@ import { anova } from '../../src/models/emmeans/anova.js';
 import { contrast } from '../../src/models/emmeans/contrast.js';
 import { marginalMeans } from '../../src/models/emmeans/marginal-means.js';
 import { gammaCostModel, incrementalQaly, qalys, twoPartCostModel } from '../../src/economics/index.js';
-import { GLMM_AGREEMENT, GLMM_SE_KNOWN_GAP, LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, MI_POOL, MMRM_DF, MMRM_FIXED, MMRM_GLMMTMB_LOGLIK, MMRM_LOGLIK, MMRM_README_ESTIMATE_SE, MMRM_README_RELATIVE, POWER_ANALYTIC, STATISTICS_REL } from '../../tests/tolerances.js';
+import { GLMM_ACCURATE_HESSIAN, GLMM_AGREEMENT, LMM_DF, LMM_F, LMM_FIXED, LMM_OBJECTIVE, LMM_VARIANCE, MI_POOL, MMRM_DF, MMRM_FIXED, MMRM_GLMMTMB_LOGLIK, MMRM_LOGLIK, MMRM_README_ESTIMATE_SE, MMRM_README_RELATIVE, POWER_ANALYTIC, STATISTICS_REL } from '../../tests/tolerances.js';
 import { partiallyNestedPower } from '../../src/power/analytic.js';
 import { COVERAGE_FORMULA, COVERAGE_OPTIONS, COVERAGE_TERMS, coverageColumns, coverageDraw } from '../../tests/models/glmm/coverage-draws.js';
 import { regrid } from '../../src/models/emmeans/response-scale.js';
@@ -552,6 +552,27 @@ function glmmRows(t: Table): void {
       t.add(cap, ref, where, 'variance components (floor 1e-4)', 1e-3, row?.variance ?? null, vc.vcov[i], 1e-4);
     });
   }
+  // tests/models/glmm/gamma.test.ts: glmmTMB Gamma, its TMB objective polished from its optimum (see gamma.R).
+  const gx = fixture('glmm/gamma.json');
+  const gref = 'glmmTMB Gamma (polished optimum)';
+  const gwhere = 'glmm/gamma.json (costs: log link, (1 | id) and partially nested; inverse link)';
+  const lv = { arm: ['control', 'SFT'], period: ['0', '1', '2'] };
+  const gammaCases: [Json, Record<string, unknown[]>, string, GlmmOptions][] = [
+    [gx.costs.intercept, gx.costs.data.columns, 'cost ~ arm * period + (1 | id)', { family: 'gamma', link: 'log', levels: lv }],
+    [gx.costs.partial, gx.costs.data.columns, 'cost ~ arm * period + (1 | id)', { family: 'gamma', link: 'log', levels: lv, partialNesting: { cluster: 'group', arm: 'arm', treated: 'SFT' } }],
+    [gx.inverse.fit, gx.inverse.data.columns, 'y ~ x + (1 | cl)', { family: 'gamma' }],
+  ];
+  for (const [r, data, formula, options] of gammaCases) {
+    const fit = fitGlmm(formula, data, options);
+    const P = r.polished;
+    t.add(cap, gref, gwhere, 'log-likelihood', 1e-6, fit.logLik, P.logLik);
+    fit.fixedEffects.forEach((row, j) => {
+      t.add(cap, gref, gwhere, 'fixed effects (floor: SE)', 1e-4, row.estimate, P.estimate[j], P.se[j]);
+      t.add(cap, gref, gwhere, 'standard errors', 1e-3, row.se, P.se[j]);
+    });
+    fit.varianceComponents.forEach((v, j) => t.add(cap, gref, gwhere, 'variance components', 1e-3, v.variance, P.variance[j]));
+    t.add(cap, gref, gwhere, 'dispersion φ', 1e-3, fit.dispersion, P.dispersion);
+  }
   // tests/models/glmm/after-fit.test.ts: estimates at 1e-5 of max(|R|, SE), SE-based quantities at 1e-3.
   const em = fixture('glmm/emmeans-glmm.json');
   const after = 'glmm/emmeans-glmm.json (binary, arm × week)';
@@ -607,7 +628,8 @@ function registerRows(t: Table): void {
   });
   contrast(regrid(marginalMeans(m, ['arm'], { by: ['week'] })), 'revpairwise').rows.forEach((r, i) => {
     t.add(cap, 'emmeans regrid on glmer', swhere, 'risk differences per week (floor: SE)', GLMM_AGREEMENT.estimate, r.estimate, R.riskDifference[i], R.riskDifferenceSe[i]);
-    t.add(cap, 'emmeans regrid, Richardson Hessian (numDeriv)', swhere, 'their SEs (known gap of fitGlmm’s Hessian step)', GLMM_SE_KNOWN_GAP, r.se, R.accurateHessian.riskDifferenceSe[i]);
+    t.add(cap, 'emmeans regrid, Richardson Hessian (numDeriv)', swhere, 'their SEs', GLMM_ACCURATE_HESSIAN, r.se, R.accurateHessian.riskDifferenceSe[i]);
+    t.add(cap, 'emmeans regrid on glmer', swhere, 'their SEs', GLMM_AGREEMENT.se, r.se, R.riskDifferenceSe[i]);
   });
   const ppl = rows.filter((c) => c[1] === 'baseline').map((c) => ({ arm: armOf.get(c[0]!), bed_days: Number(c[4]), days_at_risk: Number(c[5]) }));
   const nb = fitGlm('bed_days ~ arm', ppl, { family: 'negativeBinomial', exposure: 'days_at_risk', levels: { arm: ['control', 'SFT'] } });

@@ -1,7 +1,8 @@
 /**
  * `fitGlmm`: generalised linear mixed models by the Laplace approximation (lme4's nAGQ = 1) or
  * adaptive Gauss–Hermite quadrature (nAGQ > 1, one scalar random effect), agreeing with
- * lme4's `glmer`; the negative binomial (NB2) with θ estimated as glmmTMB's `nbinom2`.
+ * lme4's `glmer`; the negative binomial (NB2) with θ estimated as glmmTMB's `nbinom2`, and the
+ * gamma (log or inverse link) with its dispersion estimated as glmmTMB's `Gamma`.
  *
  * The stages are the linear mixed model's: formula → model frame → random-effects terms
  * (lme4's order and Λθ layout) → objective → bounded optimiser → checks → the fit. Like glmer,
@@ -53,7 +54,7 @@ const OPTION_KEYS = optionKeys<GlmmOptions>()([
   'instrument',
 ]);
 const CONTROL_KEYS = optionKeys<NonNullable<GlmmOptions['control']>>()(['maxEvaluations', 'simplexTolerance', 'step', 'structure']);
-const FAMILIES: readonly GlmmFamilyName[] = ['binomial', 'poisson', 'negativeBinomial'];
+const FAMILIES: readonly GlmmFamilyName[] = ['binomial', 'poisson', 'negativeBinomial', 'gamma'];
 
 /**
  * Fit a generalised linear mixed model.
@@ -72,17 +73,20 @@ const FAMILIES: readonly GlmmFamilyName[] = ['binomial', 'poisson', 'negativeBin
  */
 export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions): GlmmFit {
   const setup = prepare(formula, data, options);
-  const { prob, fam0, familyName, nAgq, ciLevel, frame, xNames, droppedColumns, terms, nTheta, p, n, thetaStart, nb, famAt, opts } = setup;
+  const { prob, fam0, familyName, nAgq, ciLevel, frame, xNames, droppedColumns, terms, nTheta, p, n, thetaStart, nb, gamma, famAt, opts } = setup;
   const dev = makeDevianceFunctions(setup);
   // Stage 1 (glmer's nAGQ = 0): θ only, β and u by PIRLS together.
   const stage1 = dev.stage1;
   const control = { maxEvaluations: opts.control?.maxEvaluations ?? 20000, ...(opts.control?.simplexTolerance !== undefined ? { simplexTolerance: opts.control.simplexTolerance } : {}), ...(opts.control?.step !== undefined ? { step: opts.control.step } : {}) };
-  const opt1 = minimizeBounded(stage1, thetaStart, thetaStart.map(() => -Infinity), control);
+  // The gamma's log φ is optimised with θ from the start: the random-effect variances are on the
+  // scale of η, and at a wrong φ the first stage would trade one for the other.
+  const start1 = gamma ? [...thetaStart, setup.logDispersionStart] : thetaStart;
+  const opt1 = minimizeBounded(stage1, start1, start1.map(() => -Infinity), control);
   if (!Number.isFinite(opt1.objective)) throw new ConvergenceError(`No finite deviance was found for ${formula}: ${opt1.message}`);
   const beta1 = Array.from(dev.stage1State(opt1.x).beta);
 
   // Stage 2: θ, β (and log θ_NB) on the Laplace / AGQ deviance, PIRLS over u only.
-  const x0 = [...opt1.x, ...beta1, ...(nb ? [0] : [])];
+  const x0 = [...opt1.x.slice(0, nTheta), ...beta1, ...(nb ? [0] : gamma ? [opt1.x[nTheta]!] : [])];
   const objective = dev.stage2;
   // Stage 1 ends near the optimum (β of the nAGQ = 0 fit differs by a fraction of its SE), so
   // Newton steps with one finite-difference Hessian converge from there (newton.ts).
@@ -96,6 +100,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   const theta = par.slice(0, nTheta);
   const beta = par.slice(nTheta, nTheta + p);
   const nbTheta = nb ? Math.exp(par[nTheta + p]!) : null;
+  const dispersion = gamma ? Math.exp(par[nTheta + p]!) : null;
   const famFinal = nb ? famAt(par[nTheta + p]!) : fam0;
 
   // Covariance of β: 2 H⁻¹ of the deviance in (θ, β[, log θ_NB]) (glmer's and TMB's), else RX.
@@ -103,8 +108,11 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   const d = par.length;
   // Central differences on the converged (to ~1e-12) deviance: steps of 1e-3 keep both the
   // truncation and the rounding error near 1e-6 relative, a quarter of the cost of numDeriv's
-  // Richardson scheme (glmer's own deriv12 uses 1e-4 on a deviance accurate to ~1e-7).
-  const H = fdDerivatives((x) => objective(x), par, deviance, par.map((v) => 1e-3 * Math.max(Math.abs(v), 0.1)), par.map(() => -Infinity)).H;
+  // Richardson scheme (glmer's own deriv12 uses 1e-4 on a deviance accurate to ~1e-7). The
+  // centre is evaluated by the same path as its neighbours: `deviance` above comes from the
+  // general solve, which differs from the fast one by ~1e-11, and at steps of 1e-4 that offset
+  // alone moved the diagonal of H, and the SEs, by 2e-4.
+  const H = fdDerivatives((x) => objective(x), par, objective(par), par.map((v) => 1e-3 * Math.max(Math.abs(v), 0.1)), par.map(() => -Infinity)).H;
   let vcov = vcovFromHessian(H, [...Array(d).keys()], nTheta, p);
   let vcovMethod: GlmmFit['vcovMethod'] = 'hessian';
   // Separation (binomial): a coefficient running off to ±∞ on the link scale, with a standard
@@ -119,7 +127,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
     if (separated.size) vcov = vcovFromHessian(H, [...Array(d).keys()].filter((i) => !(i >= nTheta && i < nTheta + p && separated.has(xNames[i - nTheta]!))), nTheta, p);
   }
   if (!vcov) {
-    vcov = vcovRX(prob, famFinal, theta, st);
+    vcov = vcovRX(dev.modeProblem, famFinal, theta, st);
     vcovMethod = 'RX';
     diagnostics.push(glmmHessianNotPd());
   }
@@ -179,7 +187,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
     return { term, estimate: est, se, statistic: w.statistic, pValue: w.pValue, ci: w.ci, ciLevel, estimable: true, reason: null };
   });
 
-  const nPar = p + nTheta + (nb ? 1 : 0);
+  const nPar = p + nTheta + (nb || gamma ? 1 : 0);
   const logLik = -deviance / 2;
   const singular = terms.some((t, j) => {
     for (let c = 0; c < t.k; c++) if (Math.abs(lams[j]![c * t.k + c]!) < 1e-4) return true;
@@ -202,6 +210,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
     theta,
     thetaNames,
     negativeBinomialTheta: nbTheta,
+    dispersion,
     logLik,
     deviance,
     aic: deviance + 2 * nPar,
@@ -283,6 +292,9 @@ function checkNotConstant(y: Float64Array, family: GlmmFamilyName, response: str
   }
   if (family === 'binomial' && (hi === 0 || lo === 1)) {
     throw new ArgumentError(`data.${response}`, hi === 0 ? 'no successes in any row' : 'successes in every trial', 'an outcome with both successes and failures: the log-odds would be infinite');
+  }
+  if (family === 'gamma' && lo === hi) {
+    throw new ArgumentError(`data.${response}`, `every value ${lo}`, 'a response that varies: the gamma dispersion would be 0');
   }
   if (family !== 'binomial' && hi === 0) {
     throw new ArgumentError(`data.${response}`, 'all counts 0', 'at least one positive count: the log-rate would be −∞');
@@ -371,10 +383,16 @@ function prepare(formula: string, data: ModelData, options: GlmmOptions): Setup 
   if (familyName === 'negativeBinomial' && opts.link !== undefined && opts.link !== 'log') {
     throw new ArgumentError('options.link', opts.link, '"log" for the negative binomial in fitGlmm (glmmTMB nbinom2)');
   }
+  if (familyName === 'gamma' && opts.link !== undefined && opts.link !== 'log' && opts.link !== 'inverse') {
+    throw new ArgumentError('options.link', opts.link, '"log" or "inverse" for the gamma in fitGlmm (glmmTMB Gamma; an identity link can give a negative mean)');
+  }
   // makeFamily validates the family/link pair (θ is a placeholder here; it is estimated).
   const fam0 = makeFamily(familyName, opts.link, familyName === 'negativeBinomial' ? 1 : undefined);
   const ciLevel = checkCiLevel(opts.ciLevel ?? 0.95, 'options.ciLevel');
   const nAgq = checkInteger('options.nAgq', opts.nAgq ?? 1, 1, 100);
+  if (familyName === 'gamma' && nAgq > 1) {
+    throw new ArgumentError('options.nAgq', nAgq, '1 for the gamma family: the quadrature deviance (glmer\'s) is on the deviance-residual scale, which leaves out the dispersion');
+  }
   if (familyName !== 'binomial' && opts.trials !== undefined) {
     throw new ArgumentError('options.trials', opts.trials, `nothing: trials belong to the binomial family, not ${familyName}`);
   }
@@ -458,7 +476,7 @@ function prepare(formula: string, data: ModelData, options: GlmmOptions): Setup 
     y,
     wt,
     offset,
-    hessian: familyName === 'negativeBinomial' ? 'observed' : 'fisher',
+    hessian: familyName === 'negativeBinomial' || familyName === 'gamma' ? 'observed' : 'fisher',
     structure: opts.control?.structure ?? 'auto',
   };
   const nTheta = terms.reduce((a, t) => a + (t.k * (t.k + 1)) / 2, 0);
@@ -466,8 +484,21 @@ function prepare(formula: string, data: ModelData, options: GlmmOptions): Setup 
   for (const t of terms) for (let c = 0; c < t.k; c++) for (let r = c; r < t.k; r++) thetaStart.push(r === c ? 1 : 0);
   const nb = familyName === 'negativeBinomial';
   const famAt = (logNb: number): Family => (nb ? makeFamily('negativeBinomial', 'log', Math.exp(logNb)) : fam0);
+  const gamma = familyName === 'gamma';
+  // The gamma's first φ: the squared coefficient of variation of the response, which also holds
+  // the random effects' share, so it starts above the estimate.
+  let logDispersionStart = 0;
+  if (gamma) {
+    let sw = 0;
+    let m = 0;
+    for (let i = 0; i < n; i++) (sw += wt[i]!), (m += wt[i]! * y[i]!);
+    m /= sw;
+    let v = 0;
+    for (let i = 0; i < n; i++) v += wt[i]! * (y[i]! - m) ** 2;
+    logDispersionStart = Math.log(v / sw / (m * m));
+  }
 
-  return { prob, fam0, familyName, nAgq, ciLevel, frame, xNames, droppedColumns, kept, terms, nTheta, p, n, thetaStart, nb, famAt, opts, formula };
+  return { prob, fam0, familyName, nAgq, ciLevel, frame, xNames, droppedColumns, kept, terms, nTheta, p, n, thetaStart, nb, gamma, logDispersionStart, famAt, opts, formula };
 }
 
 interface Setup {
@@ -486,6 +517,9 @@ interface Setup {
   n: number;
   thetaStart: number[];
   nb: boolean;
+  /** The gamma family: log φ follows β in stage 2 (and θ in stage 1). */
+  gamma: boolean;
+  logDispersionStart: number;
   famAt: (logNb: number) => Family;
   opts: GlmmOptions;
   formula: string;
@@ -493,31 +527,45 @@ interface Setup {
 
 /**
  * The two deviance functions of glmer's optimisation, sharing a warm start for the modes:
- * stage 1 in θ (β and u by PIRLS, nAGQ = 0) and stage 2 in (θ, β[, log θ_NB]) (Laplace or AGQ).
+ * stage 1 in θ (β and u by PIRLS, nAGQ = 0) and stage 2 in (θ, β[, log θ_NB or log φ])
+ * (Laplace or AGQ). The gamma's stage 1 takes log φ after θ.
  */
 function makeDevianceFunctions(setup: Setup) {
-  const { prob, fam0, n, p, nb, famAt, nTheta, nAgq } = setup;
+  const { prob, fam0, n, p, nb, gamma, famAt, nTheta, nAgq } = setup;
   const { y, wt } = prob;
   const etaStart = new Float64Array(n);
   for (let i = 0; i < n; i++) etaStart[i] = fam0.linkfun(fam0.initialMu(y[i]!, wt[i]!));
   let warm: ModeState | null = null;
   const stage1Fam = nb ? famAt(0) : fam0;
-  const stage1 = (th: readonly number[]): number => {
-    const st = pirls(prob, stage1Fam, [...th], warm ? warm.beta : new Float64Array(p), true, warm ? warm.u : null, warm ? null : etaStart);
+  // The problem PIRLS solves: for the gamma its prior weights are divided by φ (one buffer,
+  // refilled at each φ), while the likelihood reads the prior weights themselves.
+  const modeProblem: GlmmProblem = gamma ? { ...prob, wt: new Float64Array(n) } : prob;
+  const atDispersion = (logPhi: number): number => {
+    const phi = Math.exp(logPhi);
+    for (let i = 0; i < n; i++) modeProblem.wt[i] = wt[i]! / phi;
+    return phi;
+  };
+  const stage1 = (par: readonly number[]): number => {
+    const phi = gamma ? atDispersion(par[nTheta]!) : 1;
+    const th = par.slice(0, nTheta);
+    const st = pirls(modeProblem, stage1Fam, th, warm ? warm.beta : new Float64Array(p), true, warm ? warm.u : null, warm ? null : etaStart);
     if (!Number.isFinite(st.ldL2)) return Infinity;
     warm = st;
-    return laplaceDeviance(prob, stage1Fam, st);
+    return laplaceDeviance(prob, stage1Fam, st, phi);
   };
   const stage2 = (par: readonly number[], general = false): number => {
     const th = par.slice(0, nTheta);
     const be = par.slice(nTheta, nTheta + p);
     const fam = nb ? famAt(par[nTheta + p]!) : fam0;
-    const st = pirls(prob, fam, th, be, false, warm ? warm.u : null, null, nAgq > 1, general);
+    const phi = gamma ? atDispersion(par[nTheta + p]!) : 1;
+    const st = pirls(modeProblem, fam, th, be, false, warm ? warm.u : null, null, nAgq > 1, general);
     if (!Number.isFinite(st.ldL2)) return Infinity;
     warm = st;
-    return nAgq > 1 ? agqDeviance(prob, fam, th, st, nAgq) : laplaceDeviance(prob, fam, st);
+    return nAgq > 1 ? agqDeviance(prob, fam, th, st, nAgq) : laplaceDeviance(prob, fam, st, phi);
   };
   return {
+    /** The problem PIRLS solved last (the gamma's weights at the last φ). */
+    modeProblem,
     stage1,
     /** The stage-1 state at θ (its β starts stage 2). */
     stage1State(th: readonly number[]): ModeState {
@@ -540,9 +588,9 @@ function makeDevianceFunctions(setup: Setup) {
 export function glmmDevianceFunction(formula: string, data: ModelData, options: GlmmOptions): (params: readonly number[]) => number {
   const setup = prepare(formula, data, options);
   const d = makeDevianceFunctions(setup);
-  const size = setup.nTheta + setup.p + (setup.nb ? 1 : 0);
+  const size = setup.nTheta + setup.p + (setup.nb || setup.gamma ? 1 : 0);
   return (params) => {
-    if (!Array.isArray(params) || params.length !== size) throw new ArgumentError('params', params, `${size} numbers: θ (${setup.nTheta}), β (${setup.p})${setup.nb ? ', log θ_NB' : ''}`);
+    if (!Array.isArray(params) || params.length !== size) throw new ArgumentError('params', params, `${size} numbers: θ (${setup.nTheta}), β (${setup.p})${setup.nb ? ', log θ_NB' : setup.gamma ? ', log φ' : ''}`);
     return d.stage2(params);
   };
 }

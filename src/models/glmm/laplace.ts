@@ -21,7 +21,9 @@
  * at the conditional mode ũ. lme4 uses Fisher-scoring weights w = wt·μ'(η)²/V(μ) (equal to the
  * observed information for canonical links); glmmTMB (TMB) uses the exact Hessian of the
  * joint log-density, which for the negative binomial with log link is
- * w = wt·θμ(θ + y)/(μ + θ)². Both are available (`hessian`).
+ * w = wt·θμ(θ + y)/(μ + θ)², and for the gamma with log link w = wt·y/(φμ). Both are available
+ * (`hessian`). The gamma's dispersion φ enters the mode's problem as prior weights wt/φ, since
+ * −2 log p(y | u) = devResid/φ + terms free of μ.
  *
  * Adaptive Gauss–Hermite quadrature (lme4's nAGQ > 1, one scalar random-effects term): per
  * level g with d_g(u) = u² + Σ_{i∈g} devResid_i(u) and σ_g = 1/L_gg,
@@ -45,7 +47,7 @@ export interface GlmmProblem {
   /** Prior weights (binomial: trials × weights). */
   wt: Float64Array;
   offset: Float64Array;
-  /** 'fisher' (lme4) or 'observed' (TMB; used for the negative binomial). */
+  /** 'fisher' (lme4) or 'observed' (TMB; used for the negative binomial and the gamma). */
   hessian: 'fisher' | 'observed';
   /** Block layout passed to the LMM's cross-products. */
   structure: 'auto' | 'dense';
@@ -91,6 +93,13 @@ function working(fam: Family, hessian: 'fisher' | 'observed', y: number, eta: nu
     const d = mu + th;
     out.w = (wt * th * mu * (th + y)) / (d * d);
     out.step = ((y - mu) * d) / (mu * (th + y));
+    return;
+  }
+  if (hessian === 'observed' && fam.name === 'gamma' && fam.link === 'log') {
+    // wt already carries the shape 1/φ: ℓ'(η) = wt(y/μ − 1), −ℓ''(η) = wt·y/μ (the inverse link
+    // is canonical, where the observed and Fisher weights coincide).
+    out.w = (wt * y) / mu;
+    out.step = (y - mu) / y;
     return;
   }
   const me = fam.muEta(eta);
@@ -587,15 +596,18 @@ export function conditionalCovariances(st: ModeState, theta: ArrayLike<number>):
 }
 
 /** −2 Σ log p(y_i | μ_i) (lme4's `aic()` of the response module). */
-export function condMinus2LogLik(prob: GlmmProblem, fam: Family, mu: Float64Array): number {
+export function condMinus2LogLik(prob: GlmmProblem, fam: Family, mu: Float64Array, dispersion = 1): number {
   let s = 0;
-  for (let i = 0; i < prob.n; i++) s += prob.wt[i] === 0 ? 0 : fam.logDensity(prob.y[i]!, mu[i]!, prob.wt[i]!, 1);
+  for (let i = 0; i < prob.n; i++) s += prob.wt[i] === 0 ? 0 : fam.logDensity(prob.y[i]!, mu[i]!, prob.wt[i]!, dispersion);
   return -2 * s;
 }
 
-/** Laplace deviance (lme4's nAGQ = 1) at the mode. */
-export function laplaceDeviance(prob: GlmmProblem, fam: Family, st: ModeState): number {
-  return st.ldL2 + st.sqrL + condMinus2LogLik(prob, fam, st.mu);
+/**
+ * Laplace deviance (lme4's nAGQ = 1) at the mode. `prob` holds the prior weights (for the gamma,
+ * the mode was found with them divided by `dispersion`).
+ */
+export function laplaceDeviance(prob: GlmmProblem, fam: Family, st: ModeState, dispersion = 1): number {
+  return st.ldL2 + st.sqrL + condMinus2LogLik(prob, fam, st.mu, dispersion);
 }
 
 /**

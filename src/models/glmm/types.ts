@@ -13,21 +13,26 @@ import type { OptimizeOptions } from '../optimize.js';
 import type { Estimability, Estimate } from '../../results/types.js';
 
 /** Families `fitGlmm` fits. */
-export type GlmmFamilyName = Extract<FamilyName, 'binomial' | 'poisson' | 'negativeBinomial'>;
+export type GlmmFamilyName = Extract<FamilyName, 'binomial' | 'poisson' | 'negativeBinomial' | 'gamma'>;
 
 export interface GlmmOptions extends FrameOptions, ModelDataOptions {
-  /** The response distribution: `binomial` (0/1, or successes out of `trials`), `poisson`, or `negativeBinomial` (NB2, θ estimated as glmmTMB's nbinom2). */
+  /**
+   * The response distribution: `binomial` (0/1, or successes out of `trials`), `poisson`,
+   * `negativeBinomial` (NB2, θ estimated as glmmTMB's nbinom2), or `gamma` (positive skewed
+   * values such as costs; its dispersion φ estimated as glmmTMB's Gamma, Laplace only).
+   */
   family: GlmmFamilyName;
   /**
-   * Link function: binomial `logit`, `probit` or `cloglog`; Poisson and negative binomial `log`.
-   * @defaultValue the family's canonical link (`logit`, `log`)
+   * Link function: binomial `logit`, `probit` or `cloglog`; Poisson and negative binomial `log`;
+   * gamma `log` or `inverse`.
+   * @defaultValue the family's default link in R (`logit`, `log`, and `inverse` for the gamma)
    */
   link?: LinkName;
   /** Binomial only: the column holding the number of trials; the response then counts successes (R's `cbind(successes, trials − successes)`). @defaultValue none (0/1 response) */
   trials?: string;
   /** A column added to the linear predictor with coefficient 1 (R's `offset`), e.g. log days at risk. @defaultValue none */
   offset?: string;
-  /** A column of prior weights ≥ 0 (Poisson and negative binomial). @defaultValue none (all 1) */
+  /** A column of prior weights ≥ 0 (Poisson, negative binomial and gamma). @defaultValue none (all 1) */
   weights?: string;
   /**
    * Quadrature points: 1 is the Laplace approximation (lme4's default); more than 1 is adaptive
@@ -79,7 +84,7 @@ export interface GlmmFit {
   vcov: (number | null)[][];
   /** `hessian`, or `RX` when the Hessian was not positive definite (the conditional information, glmer's fallback). */
   vcovMethod: 'hessian' | 'RX';
-  /** Random-effect variances (no residual: binomial and Poisson have none; NB's is in `negativeBinomialTheta`). */
+  /** Random-effect variances (no residual: binomial and Poisson have none; NB's is in `negativeBinomialTheta`, the gamma's in `dispersion`). */
   varianceComponents: VarianceComponentRow[];
   correlations: CorrelationRow[];
   /** Relative covariance factor parameters in lme4's order (here the covariance factor itself, σ = 1). */
@@ -87,6 +92,8 @@ export interface GlmmFit {
   thetaNames: string[];
   /** NB2 size θ (Var y = μ + μ²/θ), glmmTMB's `sigma()`; null for other families. */
   negativeBinomialTheta: number | null;
+  /** Gamma dispersion φ (Var y = φμ², shape 1/φ; glmmTMB's `sigma()²`); null for other families. */
+  dispersion: number | null;
   /**
    * Laplace (or AGQ) log-likelihood. For nAgq > 1 it is −deviance/2 on lme4's deviance-residual
    * scale, as glmer reports it (not comparable with nAgq = 1 or glm).
@@ -96,7 +103,7 @@ export interface GlmmFit {
   deviance: number;
   aic: number;
   bic: number;
-  /** Fixed effects, θ, and the NB θ. */
+  /** Fixed effects, θ, and the NB θ or the gamma φ. */
   nParameters: number;
   nObs: number;
   nGroups: Record<string, number>;
