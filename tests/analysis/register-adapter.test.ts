@@ -3,8 +3,8 @@
  * (tests/fixtures/r/glmm/register-sample.R): status shares (table()), the logistic GLMM of
  * "rehabilitation" with emmeans odds ratios and regrid risk differences per week (glmer), bed-days
  * from MASS::glm.nb with offset log days at risk, and the top-5 % share. Without the top 5 %,
- * glm.nb's θ search fails (θ runs off to ~6e4 with a NaN SE), and the section says "not
- * estimable" with the reason instead of printing the SE of a fit that did not converge.
+ * glm.nb's θ search fails (θ runs off to ~6e4 with a NaN SE) while fitGlm's reaches the maximum
+ * glmmTMB's nbinom2 finds.
  * Then the report chapter (Markdown/HTML model), and the section's own failures.
  */
 import { readFileSync } from 'node:fs';
@@ -103,12 +103,16 @@ describe('register section on the SFT sample, against R', () => {
     expect(b.byArm.map((a) => Number((100 * a.topShareOfBedDays!).toFixed(1)))).toEqual([50.6, 65.6]);
   });
 
-  it('without the longest stays glm.nb has no θ maximum: not estimable, with the reason', () => {
+  it('without the longest stays the rate ratio agrees with glmmTMB nbinom2 (glm.nb’s θ iteration runs away there)', () => {
     const w = section.bedDays!.influence.without;
-    expect(w.n).toBe(304 - fx.bedDays.topK);
-    expect(w.rateRatio.estimable).toBe(false);
-    expect(w.rateRatio.estimate).toBeNull();
-    expect(w.rateRatio.reason).toMatch(/did not reach a maximum/);
+    const R = fx.bedDays.withoutTop;
+    expect(w.n).toBe(R.n);
+    const rr = w.rateRatio;
+    expect(rr.estimable).toBe(true);
+    rel(Math.log(rr.estimate!), R.logRateRatio, R.se, 1e-6, 'log rate ratio without the top 5 %');
+    // glm.nb's SE is at the estimated θ; glmmTMB's is from the joint Hessian with θ: 2.7e-4 apart here.
+    rel(rr.se! / rr.estimate!, R.se, 0, GLMM_AGREEMENT.se, 'its SE');
+    rel(w.theta!, R.theta, 0, 1e-6, 'θ without the top 5 %');
   });
 
   it('the report chapter: tables, figure, readings in plain language, no NaN', () => {
@@ -128,7 +132,12 @@ describe('register section on the SFT sample, against R', () => {
       ),
     );
     expect(s.readings[1]).toMatch(/^Bed-days: SFT had 1\.37 times the control arm's bed-day rate \(0\.60 to 3\.08\), a difference the data cannot tell from none\. The 16 participants \(5%\) with most bed-days account for 60% of all bed-days/);
-    expect(s.readings[1]).toContain('not estimable: ');
+    // Without them, the rate ratio at the reading's precision (glmmTMB: exp(−0.361 ± 1.96 · 0.418)).
+    const W = fx.bedDays.withoutTop;
+    const rr = (x: number) => Math.exp(x).toFixed(2).replace('.', '\\.');
+    expect(s.readings[1]).toMatch(
+      new RegExp(`without them, SFT had ${rr(W.logRateRatio)} times the control arm's bed-day rate \\(${rr(W.logRateRatio - 1.959964 * W.se)} to ${rr(W.logRateRatio + 1.959964 * W.se)}\\)`),
+    );
     const md = renderMarkdown(model);
     expect(md).toContain('## Register outcomes');
     expect(md).not.toMatch(/NaN|Infinity|undefined/);

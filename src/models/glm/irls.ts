@@ -10,6 +10,7 @@
  * working residuals √w(z − η), so the OLS sandwich on it is the GLM sandwich.
  */
 import { ConvergenceError } from '../../errors/index.js';
+import { logGammaRaw } from '../../distributions/gamma-function.js';
 import { aliasedColumns, crossProducts, leastSquares, unshiftCovariance, type LeastSquares } from '../ols/least-squares.js';
 import { makeFamily, type Family } from './family.js';
 
@@ -398,6 +399,10 @@ export function trigamma(x: number): number {
 /**
  * Newton's method on θ for the NB2 log-likelihood at fixed μ (MASS::theta.ml), from its moment
  * start Σw/Σw(y/μ − 1)², to a relative step of 1e-12; SE from the observed information at the estimate.
+ * Unlike theta.ml, each step must not lower the log-likelihood, and where it is not concave in θ
+ * the step goes up the score on log θ: theta.ml's Newton steps can run away from an interior
+ * maximum towards θ = ∞ (on zero-heavy counts with θ near 0.1, MASS stops at its iteration limit
+ * with θ ≈ 6e4), while where theta.ml converges the two take the same steps.
  */
 export function thetaMl(y: Float64Array, mu: Float64Array, wt: Float64Array, maxIterations = 100): ThetaMl {
   const n = y.length;
@@ -430,20 +435,38 @@ export function thetaMl(y: Float64Array, mu: Float64Array, wt: Float64Array, max
     }
     return s;
   };
+  // The θ-dependent part of the log-likelihood.
+  const loglik = (th: number) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const yi = y[i]!;
+      s += wt[i]! * (logGammaRaw(th + yi) - logGammaRaw(th) + th * Math.log(th) - (th + yi) * Math.log(th + mu[i]!));
+    }
+    return s;
+  };
   let t = sw / moment;
+  let lt = loglik(t);
   let converged = false;
   for (let it = 0; it < maxIterations; it++) {
-    t = Math.abs(t);
+    const sc = score(t);
     const i = info(t);
-    const del = score(t) / i;
-    // Newton on θ can overshoot when the information is not positive far from the maximum: step on log θ instead.
-    const next = i > 0 ? t + del : t * Math.exp(Math.sign(del));
+    // Newton where the log-likelihood is concave in θ; else a step up the score on log θ.
+    let next = i > 0 ? t + sc / i : t * Math.exp(Math.sign(sc));
+    if (!(next > 0)) next = t * Math.exp(Math.sign(sc));
+    let ln = loglik(next);
+    // Halve the step on log θ while it lowers the log-likelihood (beyond its rounding).
+    const noise = 1e-12 * Math.max(1, Math.abs(lt));
+    for (let h = 0; h < 60 && !(ln >= lt - noise); h++) {
+      next = t * Math.sqrt(next / t);
+      ln = loglik(next);
+    }
     if (Math.abs(next - t) <= 1e-12 * Math.max(1, t)) {
       t = next;
       converged = true;
       break;
     }
     t = next;
+    lt = ln;
     if (t > 1e15) break;
   }
   const i = info(t);
