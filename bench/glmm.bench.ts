@@ -5,6 +5,10 @@
  *   npm run bench:glmm                 # all sizes; R too when Rscript and lme4 are there
  *   npm run bench:glmm -- --no-r       # JavaScript only
  *   npm run bench:glmm -- --max 300000 # stop at a size
+ *   npm run bench:glmm -- --min 3000000 --concurrent   # only 3M rows, glmer and rcteval at the same time
+ *
+ * glmer takes over an hour at 3,000,000 rows: `--concurrent` runs it beside the JavaScript worker
+ * (each on its own core) instead of after it.
  *
  * Install R (Debian): apt-get install -y --no-install-recommends r-base-core r-cran-lme4 r-cran-jsonlite
  *
@@ -12,11 +16,11 @@
  * Times are medians of the repeats. Both log-likelihoods are printed to show the two
  * programs fitted the same model (the higher one is the better optimum).
  */
-import { benchArgs, benchSizes, runBesideR, runTable, writeResult } from './cli.js';
+import { benchArgs, benchSizes, runBesideR, runBesideRConcurrently, runTableAsync, writeResult } from './cli.js';
 
-const { useR, maxRows } = benchArgs(process.argv.slice(2));
+const { useR, maxRows, minRows, concurrent } = benchArgs(process.argv.slice(2));
 // Few repeats: one fit takes several hundred deviance evaluations on both sides.
-const sizes = benchSizes(maxRows, [[30_000, 3], [300_000, 1], [3_000_000, 1]]);
+const sizes = benchSizes(maxRows, [[30_000, 3], [300_000, 1], [3_000_000, 1]], minRows);
 
 interface JsResult {
   nRows: number;
@@ -32,8 +36,12 @@ const cpuLines: string[] = [];
 const header =
   '| rows | participants | rcteval fit (ms) | glmer fit (ms) | rcteval / glmer | rcteval deviance evaluations | glmer deviance evaluations | rcteval peak RSS (MB) | glmer peak RSS (MB) | logLik rcteval | logLik glmer |';
 const rule = '|---|---|---|---|---|---|---|---|---|---|---|';
-const rows = runTable('glmm', header, rule, sizes, (s, dir) => {
-  const { js: r, r: rr } = runBesideR<JsResult, { fitMs: number; cpuMs: number; logLik: number; evaluations: number }>('bench/glmm-worker.ts', 'bench/glmm-r.R', s, dir, useR, s.repeats);
+type RResult = { fitMs: number; cpuMs: number; logLik: number; evaluations: number };
+const rows = await runTableAsync('glmm', header, rule, sizes, async (s, dir) => {
+  const { js: r, r: rr } =
+    concurrent && useR
+      ? await runBesideRConcurrently<JsResult, RResult>('bench/glmm-worker.ts', 'bench/glmm-r.R', s, dir, s.repeats)
+      : runBesideR<JsResult, RResult>('bench/glmm-worker.ts', 'bench/glmm-r.R', s, dir, useR, s.repeats);
   const { out: { fitMs: rMs, cpuMs: rCpu, logLik: rLogLik, evaluations: rEvals }, rssMb: rRss } = rr ?? { out: { fitMs: NaN, cpuMs: NaN, logLik: NaN, evaluations: NaN }, rssMb: NaN };
   const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');
   cpuLines.push(`- ${r.nRows.toLocaleString('en-US')} rows: CPU time rcteval ${f(r.cpuMs)} ms, glmer ${f(rCpu)} ms, ratio ${f(r.cpuMs / rCpu, 2)}`);
@@ -42,5 +50,5 @@ const rows = runTable('glmm', header, rule, sizes, (s, dir) => {
 console.log('\nCPU time (user + system), medians:\n' + cpuLines.join('\n'));
 writeResult(
   'glmm',
-  `# fitGlmm benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${useR ? 'with' : 'without'} R)\n\nModel: \`status ~ arm * week + (1 | id)\` with partialNesting (glmer: \`+ (0 + sft | group)\`), binomial logit, nAGQ = 1; SFT-shaped design from simulateLongColumns(seed 2026), status drawn from a logistic model (createRng(2026)).\n\n${header}\n${rule}\n${rows.join('\n')}\n\nCPU time (user + system), medians:\n\n${cpuLines.join('\n')}\n`,
+  `# fitGlmm benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${useR ? 'with' : 'without'} R${concurrent && useR ? ', glmer run at the same time as rcteval' : ''})\n\nModel: \`status ~ arm * week + (1 | id)\` with partialNesting (glmer: \`+ (0 + sft | group)\`), binomial logit, nAGQ = 1; SFT-shaped design from simulateLongColumns(seed 2026), status drawn from a logistic model (createRng(2026)).\n\n${header}\n${rule}\n${rows.join('\n')}\n\nCPU time (user + system), medians:\n\n${cpuLines.join('\n')}\n`,
 );

@@ -58,6 +58,13 @@ function populationResponse(fit: GlmmFit, s: GlmmState): ResponseScale {
   }
   const sigma = fit.varianceComponents[0]!.sd;
   const f = s.family;
+  if (f.link === 'inverse' && sigma > 0) {
+    throw new ArgumentError(
+      'options.marginal',
+      'population',
+      'a fit with another link than "inverse": the mean 1/(η + σZ) averaged over a normal random intercept does not exist (η + σZ crosses 0); use the log link, or conditional means',
+    );
+  }
   return {
     family: f.name,
     link: f.link,

@@ -76,6 +76,16 @@ describe('fitGlmm gamma against glmmTMB', () => {
     rel(ratio[0]!.estimate!, Math.exp(b['armSFT']!), 1e-12, 'ratio at period 0');
     rel(ratio[2]!.estimate!, Math.exp(b['armSFT']! + b['armSFT:period2']!), 1e-12, 'ratio at period 2');
   });
+
+  it('population-averaged means: exp(η + σ²/2) with the log link; refused with the inverse link, where they do not exist', () => {
+    const fit = fitGlmm('cost ~ arm * period + (1 | id)', costs, { family: 'gamma', link: 'log', levels });
+    const s2 = fit.varianceComponents[0]!.variance;
+    const cond = marginalMeans(fit, ['arm'], { by: ['period'] });
+    const pop = marginalMeans(fit, ['arm'], { by: ['period'], type: 'response', marginal: 'population' });
+    pop.rows.forEach((r, i) => rel(r.estimate!, Math.exp(cond.rows[i]!.estimate! + s2 / 2), 1e-11, `population mean ${i}`));
+    const inv = fitGlmm('cost ~ arm + (1 | id)', costs, { family: 'gamma', link: 'inverse', levels });
+    expect(thrown(() => marginalMeans(inv, ['arm'], { type: 'response', marginal: 'population' }))).toMatchObject({ argument: 'options.marginal', value: 'population' });
+  });
 });
 
 describe('fitGlmm gamma: bad input', () => {
