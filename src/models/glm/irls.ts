@@ -402,7 +402,7 @@ export function trigamma(x: number): number {
  * Unlike theta.ml, each step must not lower the log-likelihood, and where it is not concave in θ
  * the step goes up the score on log θ: theta.ml's Newton steps can run away from an interior
  * maximum towards θ = ∞ (on zero-heavy counts with θ near 0.1, MASS stops at its iteration limit
- * with θ ≈ 6e4), while where theta.ml converges the two take the same steps.
+ * with θ ≈ 6e4); where theta.ml converges the two reach the same θ.
  */
 export function thetaMl(y: Float64Array, mu: Float64Array, wt: Float64Array, maxIterations = 100): ThetaMl {
   const n = y.length;

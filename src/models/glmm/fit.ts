@@ -63,9 +63,10 @@ const FAMILIES: readonly GlmmFamilyName[] = ['binomial', 'poisson', 'negativeBin
  *   successes as the response and the trials column in `options.trials`.
  * @param data - rows, an arquero table, a `{ columns, values }` frame or an object of columns.
  * @throws ArgumentError for unknown options, family/link pairs that do not exist, no random term,
- *   a constant response, or nAgq > 1 with other than one scalar random effect.
+ *   a constant response, or nAgq > 1 with other than one scalar random effect (or with the gamma).
  * @throws ValidationError listing every row whose response, trials, weight or offset is invalid
- *   for the family (e.g. a binomial response outside 0/1, a negative or fractional count).
+ *   for the family (e.g. a binomial response outside 0/1, a negative or fractional count, a cost
+ *   of 0 or less for the gamma).
  * @example
  * const fit = fitGlmm('incidence ~ period + (1 | herd)', cbpp, { family: 'binomial', trials: 'size' });
  * fit.logLik; // −92.0262819 (glmer at its default PIRLS tolerance reports −92.0265664)
