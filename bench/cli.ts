@@ -107,29 +107,11 @@ export function runBesideR<J, R>(worker: string, script: string, s: BenchSize, d
 }
 
 /**
- * Run a benchmark's sizes with a scratch folder (removed afterwards, also on failure), printing
- * the Markdown table's header, rule and each size's row as it comes; the rows, for `writeResult`.
+ * Run a benchmark's sizes, one after another, with a scratch folder (removed afterwards, also on
+ * failure), printing the Markdown table's header, rule and each size's row as it comes; the rows,
+ * for `writeResult`. A row may be computed asynchronously (R and the worker at the same time).
  */
-export function runTable<S>(name: string, header: string, rule: string, sizes: readonly S[], row: (size: S, dir: string) => string): string[] {
-  const dir = join(tmpdir(), `rcteval-${name}-bench-${process.pid}`);
-  mkdirSync(dir, { recursive: true });
-  console.log(header);
-  console.log(rule);
-  const lines: string[] = [];
-  try {
-    for (const s of sizes) {
-      const line = row(s, dir);
-      console.log(line);
-      lines.push(line);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return lines;
-}
-
-/** `runTable` for rows computed asynchronously (one size after another). */
-export async function runTableAsync<S>(name: string, header: string, rule: string, sizes: readonly S[], row: (size: S, dir: string) => Promise<string>): Promise<string[]> {
+export async function runTable<S>(name: string, header: string, rule: string, sizes: readonly S[], row: (size: S, dir: string) => string | Promise<string>): Promise<string[]> {
   const dir = join(tmpdir(), `rcteval-${name}-bench-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   console.log(header);

@@ -16,7 +16,7 @@
  * Times are medians of the repeats. Both log-likelihoods are printed to show the two
  * programs fitted the same model (the higher one is the better optimum).
  */
-import { benchArgs, benchSizes, runBesideR, runBesideRConcurrently, runTableAsync, writeResult } from './cli.js';
+import { benchArgs, benchSizes, runBesideR, runBesideRConcurrently, runTable, writeResult } from './cli.js';
 
 const { useR, maxRows, minRows, concurrent } = benchArgs(process.argv.slice(2));
 // Few repeats: one fit takes several hundred deviance evaluations on both sides.
@@ -37,7 +37,7 @@ const header =
   '| rows | participants | rcteval fit (ms) | glmer fit (ms) | rcteval / glmer | rcteval deviance evaluations | glmer deviance evaluations | rcteval peak RSS (MB) | glmer peak RSS (MB) | logLik rcteval | logLik glmer |';
 const rule = '|---|---|---|---|---|---|---|---|---|---|---|';
 type RResult = { fitMs: number; cpuMs: number; logLik: number; evaluations: number };
-const rows = await runTableAsync('glmm', header, rule, sizes, async (s, dir) => {
+const rows = await runTable('glmm', header, rule, sizes, async (s, dir) => {
   const { js: r, r: rr } =
     concurrent && useR
       ? await runBesideRConcurrently<JsResult, RResult>('bench/glmm-worker.ts', 'bench/glmm-r.R', s, dir, s.repeats)

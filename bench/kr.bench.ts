@@ -21,7 +21,7 @@ const sizes = benchSizes(maxRows, [[900, 11], [3_000, 5], [30_000, 5], [300_000,
 interface JsResult { nRows: number; fitMs: number; krMs: number; df: number; se: number; maxRssMb: number }
 const header = '| rows | rcteval fit (CPU ms) | rcteval KR (CPU ms) | lmerTest + pbkrtest KR (CPU ms) | rcteval / pbkrtest (KR) | df arm1:visit1 rcteval − R | rcteval peak RSS (MB) |';
 const rule = '|---|---|---|---|---|---|---|';
-const lines = runTable('kr', header, rule, sizes, (s, dir) => {
+const lines = await runTable('kr', header, rule, sizes, (s, dir) => {
   const { js: r, r: rr } = runBesideR<JsResult, { krMs: number; df: number }>('bench/kr-worker.ts', 'bench/kr-r.R', s, dir, useR && s.rows <= R_MAX_ROWS, Math.min(s.repeats, 5));
   const krCost = r.krMs;
   const f = (x: number | undefined, d = 0) => (x !== undefined && Number.isFinite(x) ? x.toFixed(d) : '—');

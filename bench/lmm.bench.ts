@@ -30,7 +30,7 @@ interface JsResult {
 const header =
   '| rows | participants | floor (ms) | rcteval fit (ms) | + Satterthwaite (ms) | fit / floor | lme4 fit (ms) | lme4 / rcteval | rcteval peak RSS (MB) | lme4 peak RSS (MB) | REML criterion: rcteval − lme4 |';
 const rule = '|---|---|---|---|---|---|---|---|---|---|---|';
-const rows = runTable('lmm', header, rule, sizes, (s, dir) => {
+const rows = await runTable('lmm', header, rule, sizes, (s, dir) => {
   const { js: r, r: rr } = runBesideR<JsResult, { fitMs: number; remlCriterion: number }>('bench/lmm-worker.ts', 'bench/lmm-r.R', s, dir, useR, Math.min(s.repeats, s.rows <= 300_000 ? 5 : 3));
   const { out: { fitMs: rMs, remlCriterion: rCrit }, rssMb: rRss } = rr ?? { out: { fitMs: NaN, remlCriterion: NaN }, rssMb: NaN };
   const f = (x: number, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : '—');

@@ -27,7 +27,7 @@ function worker(...a: string[]): Record<string, unknown> {
 
 const header = '| rows | participants | generate Parquet (s) | DuckDB scan-and-aggregate (ms) | DuckDB per-participant GROUP BY (ms) | fitLmmSql (ms) | fit ÷ scan | fit ÷ per participant | queries | peak RSS incl. DuckDB (MB) | JS heap peak (MB) | REML criterion |';
 const rule = '|---|---|---|---|---|---|---|---|---|---|---|---|';
-const lines = runTable('sql', header, rule, sizes, (rows, dir) => {
+const lines = await runTable('sql', header, rule, sizes, (rows, dir) => {
   const file = join(dir, `sft-${rows}.parquet`);
   const t = performance.now();
   worker('generate', String(rows), file);
