@@ -71,6 +71,14 @@ export function minimizeBounded(
      * @defaultValue 15 × (number of parameters + 1)
      */
     simplexEvaluations?: number;
+    /**
+     * When the result is only a starting point (glmer's first stage): the Newton polish stops,
+     * converged, once its step is below this fraction of max(1, |x|). The criterion of a final
+     * optimum (a step below 1e-8 and a predicted decrease within f's rounding) cannot be met
+     * when f is a sum over millions of rows whose rounding grows with them.
+     * @defaultValue none (polish to the final criterion)
+     */
+    startTolerance?: number;
   } = {},
 ): OptimizeResult {
   const maxEval = options.maxEvaluations ?? 10000;
@@ -220,6 +228,11 @@ export function minimizeBounded(
       const pred = -0.5 * gf.reduce((acc, gi, k) => acc + gi * step![k]!, 0);
       const stepMax = Math.max(...step.map(Math.abs));
       if (pred >= 0 && pred < 1e-15 * Math.abs(fx) + 1e-13 && stepMax < 1e-8 * Math.max(1, ...x.map(Math.abs))) {
+        converged = true;
+        log.push({ phase: 'newton', evaluations: evals, objective: fx, x: [...x] });
+        break;
+      }
+      if (options.startTolerance !== undefined && stepMax < options.startTolerance * Math.max(1, ...x.map(Math.abs))) {
         converged = true;
         log.push({ phase: 'newton', evaluations: evals, objective: fx, x: [...x] });
         break;

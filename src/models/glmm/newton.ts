@@ -94,6 +94,8 @@ export function minimizeStage2(f: (x: number[]) => number, x0: number[], control
   if (!Hinv) return general();
   log.push({ phase: 'newton', evaluations: evals, objective: fx, x: [...x] });
   let prevRel = Infinity;
+  // The deviance's decrease at the last accepted step.
+  let lastDecrease = Infinity;
   // Steps taken with the current Hessian, and Hessians formed.
   let sinceRefresh = 0;
   let refreshes = 0;
@@ -106,8 +108,12 @@ export function minimizeStage2(f: (x: number[]) => number, x0: number[], control
     if (rel > 0.5 * prevRel) {
       // The steps stopped shrinking fast. Right after a fresh Hessian that is the noise of the
       // differences (the deviance is accurate to ~1e-13 relative), once the step is a small
-      // fraction of a standard error; else the Hessian is stale: form it again here.
+      // fraction of a standard error; else the Hessian is stale: form it again here. When the
+      // last step lowered the deviance by no more than its own rounding (which grows with the
+      // rows: a sum of 3 million terms), the step is that noise too, and a new Hessian would
+      // only measure it again.
       if (sinceRefresh <= 1 && rel < 1e-3) return done();
+      if (lastDecrease <= 1e-12 * Math.max(1, Math.abs(fx)) && rel < 1e-4) return done();
       if (refreshes >= 5) return general();
       ({ g, H } = fdDerivatives(F, x, fx, stepsAt(x), lower));
       Hinv = inverseSpd(H);
@@ -119,6 +125,7 @@ export function minimizeStage2(f: (x: number[]) => number, x0: number[], control
     }
     let t = 1;
     let accepted = false;
+    const before = fx;
     const noise = 1e-12 * Math.max(1, Math.abs(fx));
     for (let ls = 0; ls < 30; ls++) {
       const xn = x.map((v, i) => v + t * step[i]!);
@@ -140,6 +147,7 @@ export function minimizeStage2(f: (x: number[]) => number, x0: number[], control
     }
     sinceRefresh++;
     prevRel = rel;
+    lastDecrease = before - fx;
     const gOld = g;
     g = fdGradient(F, x, stepsAt(x));
     // BFGS update of H with the step and the change of gradient, while the step is large
