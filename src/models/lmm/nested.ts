@@ -8,7 +8,7 @@
  */
 import { choleskyInPlace } from '../../linalg/dense.js';
 import { factorH, sandwichLambda, type DevianceParts, type Solution } from './kernel.js';
-import type { CrossProducts } from './structure.js';
+import type { CrossProducts, NestedBlocks } from './structure.js';
 
 /**
  * The buffers an evaluation needs, one set for the module, grown to the largest model seen: a
@@ -80,6 +80,34 @@ function workFor(cp: CrossProducts): Work {
   return work;
 }
 
+/**
+ * The term-2 levels that take part in the elimination: those whose random-effect columns are
+ * not zero in every row. A level whose columns are all zero (the placeholder cluster of a
+ * partially nested design; in lme4's spelling of that design, each control participant's own
+ * "group") has R22, R2X and every term-1 border of its own exactly zero, so its block stays the
+ * identity and it subtracts exact zeros from [X y]'s: skipping it changes no bit, and an
+ * evaluation then costs nothing per such level. Cached per R22 (which a response refit shares).
+ */
+const activeCache = new WeakMap<Float64Array, { active: Int32Array; silent: Uint8Array }>();
+
+export function activeLevels(nb: NestedBlocks): { active: Int32Array; silent: Uint8Array } {
+  let a = activeCache.get(nb.R22);
+  if (a) return a;
+  const { n2, k2 } = nb;
+  const kk2 = k2 * k2;
+  const silent = new Uint8Array(n2);
+  const list: number[] = [];
+  for (let l = 0; l < n2; l++) {
+    let zero = true;
+    for (let d = 0; d < k2 && zero; d++) zero = nb.R22[l * kk2 + d * k2 + d] === 0;
+    if (zero) silent[l] = 1;
+    else list.push(l);
+  }
+  a = { active: Int32Array.from(list), silent };
+  activeCache.set(nb.R22, a);
+  return a;
+}
+
 /** The lower inverse of the n × n lower L at L[l0…] into out[o0…] (both row-major). */
 function invertLowerAt(L: Float64Array, l0: number, n: number, out: Float64Array, o0: number): void {
   for (let j = 0; j < n; j++) {
@@ -135,8 +163,20 @@ export function evaluateNested(
   const Zraw = w.Zraw;
   const Braw = w.Braw;
   const C = w.C;
-  Zraw.set(nb.R22);
-  Braw.set(nb.R2X);
+  const { active, silent } = activeLevels(nb);
+  const nActive = active.length;
+  const xz = pp1 * k2;
+  if (nActive === n2) {
+    Zraw.set(nb.R22);
+    Braw.set(nb.R2X);
+  } else {
+    // Only the active levels' blocks are read (silent ones are never written or read below).
+    for (let i = 0; i < nActive; i++) {
+      const l = active[i]!;
+      for (let e = 0; e < kk2; e++) Zraw[l * kk2 + e] = nb.R22[l * kk2 + e]!;
+      for (let e = 0; e < xz; e++) Braw[l * xz + e] = nb.R2X[l * xz + e]!;
+    }
+  }
   C.set(nb.RXX);
   let ld1 = 0;
 
@@ -167,10 +207,9 @@ export function evaluateNested(
         for (let e = 0; e < xx; e++) C[e] = C[e]! - h * cls.TXX[o + e]!;
       }
     }
-    const xz = pp1 * k2;
     for (let q = 0; q < cls.pairLevel.length; q++) {
       const l = cls.pairLevel[q]!;
-      if (l < 0) continue;
+      if (l < 0 || silent[l] === 1) continue;
       const c = cls.pairClass[q]!;
       for (let rs = 0; rs < kk1; rs++) {
         const h = Hc[c * kk1 + rs]!;
@@ -210,6 +249,7 @@ export function evaluateNested(
       const e = cp.sparsePtr[g]!;
       if (cp.sparsePtr[g + 1]! === e) continue;
       const l = levelOf[g]!;
+      if (silent[l] === 1) continue;
       const v0 = cp.sparseValPtr[e]!;
       for (let a = 0; a < k2 * k1; a++) s[a] = cp.sparseVal[v0 + a]!;
       for (let a = 0; a < k2; a++) {
@@ -236,7 +276,8 @@ export function evaluateNested(
   // the same arithmetic as the general loop below, in scalars (most evaluations are this case).
   if (k2 === 1) {
     const l2 = lam2[0]!;
-    for (let l = 0; l < n2; l++) {
+    for (let i = 0; i < nActive; i++) {
+      const l = active[i]!;
       const d = l2 * (Zraw[l]! * l2) + 1;
       if (!(d > 0)) return failed(pp1);
       const L = Math.sqrt(d);
@@ -250,7 +291,8 @@ export function evaluateNested(
       }
     }
   }
-  for (let l = 0; k2 !== 1 && l < n2; l++) {
+  for (let i = 0; k2 !== 1 && i < nActive; i++) {
+    const l = active[i]!;
     sandwichLambda(Zraw, l * kk2, lam2, k2, true, Dl, tmp);
     if (!choleskyInPlace(Dl, k2)) return failed(pp1);
     for (let d = 0; d < k2; d++) ld2 += 2 * Math.log(Dl[d * k2 + d]!);
@@ -304,6 +346,14 @@ export function evaluateNested(
   for (let l = 0; l < n2; l++) {
     const o = l * pp1 * k2;
     const l0 = l * kk2;
+    if (silent[l] === 1) {
+      // Its block is the identity and its border zero: mode 0, conditional covariance I.
+      for (let c = 0; c < k2; c++) {
+        L2inv[l0 + c * k2 + c] = 1;
+        cu2[l0 + c * k2 + c] = 1;
+      }
+      continue;
+    }
     for (let c = 0; c < k2; c++) {
       let v = LB[o + p * k2 + c]!;
       for (let a = 0; a < p; a++) v -= LB[o + a * k2 + c]! * beta[a]!;
