@@ -77,8 +77,11 @@ export function toColumnSource(data: ModelData, argument = 'data', instrument?: 
     return {
       nRows: rows.length,
       has(name) {
-        if (!nameSet) nameSet = new Set(rows.flatMap((r) => Object.keys(r ?? {})));
-        return nameSet.has(name);
+        if (nameSet) return nameSet.has(name);
+        // A column is there when some row has it as its own key: usually the first row says so,
+        // without listing every row's keys (an array per row at register scale).
+        for (const r of rows) if (r !== null && r !== undefined && Object.hasOwn(r, name)) return true;
+        return false;
       },
       names() {
         if (!nameSet) nameSet = new Set(rows.flatMap((r) => Object.keys(r ?? {})));

@@ -134,11 +134,34 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
   const arm = src.column(pn.arm);
   const cl = src.column(pn.cluster);
   const n = src.nRows;
-  if (!Array.from({ length: n }, (_, i) => arm[i]).some((a) => String(a) === pn.treated)) {
+  // Whether a value is the treated arm, as String(value) === treated, once per distinct value
+  // (an arm column has few; a label per row would cost more than the rest of this pass).
+  const isTreated = new Map<unknown, boolean>();
+  const treatedValue = (a: unknown): boolean => {
+    let t = isTreated.get(a);
+    if (t === undefined) {
+      t = String(a) === pn.treated;
+      isTreated.set(a, t);
+    }
+    return t;
+  };
+  let anyTreated = false;
+  for (let i = 0; i < n && !anyTreated; i++) anyTreated = treatedValue(arm[i]);
+  if (!anyTreated) {
     throw new ArgumentError('options.partialNesting.treated', pn.treated, `a value of "${pn.arm}"`);
   }
   const ind = new Float64Array(n);
   const cluster: unknown[] = new Array(n);
+  // Numeric cluster ids' level names, once per distinct id.
+  const numberLabels = new Map<number, string>();
+  const numberLabel = (c: number): string => {
+    let l = numberLabels.get(c);
+    if (l === undefined) {
+      l = formatNumberLevel(c);
+      numberLabels.set(c, l);
+    }
+    return l;
+  };
   for (let i = 0; i < n; i++) {
     const a = arm[i];
     if (a === null || a === undefined) {
@@ -146,7 +169,7 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
       cluster[i] = NO_CLUSTER;
       continue;
     }
-    const treated = String(a) === pn.treated;
+    const treated = treatedValue(a);
     ind[i] = treated ? 1 : 0;
     const c = cl[i];
     if (treated && (c === null || c === undefined || c === '')) {
@@ -157,7 +180,7 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
     }
     // The placeholder is text, so a numeric cluster id becomes its level name (as the frame names
     // numeric levels): a column may not mix numbers and text.
-    cluster[i] = !treated ? NO_CLUSTER : typeof c === 'number' ? formatNumberLevel(c) : c;
+    cluster[i] = !treated ? NO_CLUSTER : typeof c === 'number' ? numberLabel(c) : c;
   }
   const source: ColumnSource = {
     nRows: n,
