@@ -357,10 +357,10 @@ export function buildModelFrame(
     }
   }
   // Levels or factors for a column the data do not have (a typo) would otherwise be ignored.
-  const names = src.names();
   for (const [argument, vars] of [['options.levels', Object.keys(options.levels ?? {})], ['options.factors', options.factors ?? []]] as const) {
     for (const v of vars) {
       if (src.has(v)) continue;
+      const names = src.names();
       const near = nearestName(v, names);
       throw new ArgumentError(argument, v, `a column of the data (${names.slice(0, 30).join(', ')}${names.length > 30 ? ', …' : ''})`, near ? `Did you mean "${near}"?` : undefined);
     }
@@ -397,25 +397,7 @@ export function buildModelFrame(
   const counted: { v: string; count: number; first: number }[] = [];
   for (const [v, e] of rawEnc) {
     if (v === formula.response || (e.kind === 'int-factor' && !e.nullable)) continue;
-    let count = 0;
-    let first = -1;
-    if (e.kind === 'numeric' || e.kind === 'int-factor') {
-      const x = e.kind === 'numeric' ? e.values : e.ints;
-      for (let i = 0; i < nIn; i++) {
-        if (keep[i] === 1 && Number.isNaN(x[i]!)) {
-          keep[i] = 0;
-          if (count++ === 0) first = i;
-        }
-      }
-    } else {
-      const raw = e.raw;
-      for (let i = 0; i < nIn; i++) {
-        if (keep[i] === 1 && raw[i] === null) {
-          keep[i] = 0;
-          if (count++ === 0) first = i;
-        }
-      }
-    }
+    const { count, first } = e.kind === 'factor' ? dropMissingLabels(keep, e.raw) : dropMissingNumbers(keep, e.kind === 'numeric' ? e.values : e.ints);
     if (count > 0) counted.push({ v, count, first });
   }
   const missingPredictor = dict<number>();
@@ -574,6 +556,32 @@ export function buildModelFrame(
     numericMeans,
     dropped: { total: nIn - n, missingResponse, missingPredictor },
   };
+}
+
+/** Mark rows whose value is NaN as dropped (keep[i] = 0) unless already dropped: how many, and the first. */
+function dropMissingNumbers(keep: Uint8Array, x: ArrayLike<number>): { count: number; first: number } {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < keep.length; i++) {
+    if (keep[i] === 1 && Number.isNaN(x[i]!)) {
+      keep[i] = 0;
+      if (count++ === 0) first = i;
+    }
+  }
+  return { count, first };
+}
+
+/** `dropMissingNumbers` for labels (missing = null). */
+function dropMissingLabels(keep: Uint8Array, raw: readonly (string | null)[]): { count: number; first: number } {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < keep.length; i++) {
+    if (keep[i] === 1 && raw[i] === null) {
+      keep[i] = 0;
+      if (count++ === 0) first = i;
+    }
+  }
+  return { count, first };
 }
 
 /** Levels (sorted numerically, or as given) and codes of an integer column used as a factor. */

@@ -108,6 +108,29 @@ export function activeLevels(nb: NestedBlocks): { active: Int32Array; silent: Ui
   return a;
 }
 
+/** The (level, class) pairs in order of level, each level's in their own order (cached per pairs). */
+const pairsCache = new WeakMap<Int32Array, { start: Int32Array; order: Int32Array }>();
+
+function pairsByLevel(pairLevel: Int32Array, n2: number): { start: Int32Array; order: Int32Array } {
+  let r = pairsCache.get(pairLevel);
+  if (r) return r;
+  const start = new Int32Array(n2 + 1);
+  for (let q = 0; q < pairLevel.length; q++) {
+    const l = pairLevel[q]!;
+    if (l >= 0) start[l + 1] = start[l + 1]! + 1;
+  }
+  for (let l = 0; l < n2; l++) start[l + 1] = start[l + 1]! + start[l]!;
+  const order = new Int32Array(start[n2]!);
+  const fill = start.slice(0, n2);
+  for (let q = 0; q < pairLevel.length; q++) {
+    const l = pairLevel[q]!;
+    if (l >= 0) order[fill[l]!++] = q;
+  }
+  r = { start, order };
+  pairsCache.set(pairLevel, r);
+  return r;
+}
+
 /** The lower inverse of the n × n lower L at L[l0…] into out[o0…] (both row-major). */
 function invertLowerAt(L: Float64Array, l0: number, n: number, out: Float64Array, o0: number): void {
   for (let j = 0; j < n; j++) {
@@ -166,17 +189,6 @@ export function evaluateNested(
   const { active, silent } = activeLevels(nb);
   const nActive = active.length;
   const xz = pp1 * k2;
-  if (nActive === n2) {
-    Zraw.set(nb.R22);
-    Braw.set(nb.R2X);
-  } else {
-    // Only the active levels' blocks are read (silent ones are never written or read below).
-    for (let i = 0; i < nActive; i++) {
-      const l = active[i]!;
-      for (let e = 0; e < kk2; e++) Zraw[l * kk2 + e] = nb.R22[l * kk2 + e]!;
-      for (let e = 0; e < xz; e++) Braw[l * xz + e] = nb.R2X[l * xz + e]!;
-    }
-  }
   C.set(nb.RXX);
   let ld1 = 0;
 
@@ -207,21 +219,14 @@ export function evaluateNested(
         for (let e = 0; e < xx; e++) C[e] = C[e]! - h * cls.TXX[o + e]!;
       }
     }
-    for (let q = 0; q < cls.pairLevel.length; q++) {
-      const l = cls.pairLevel[q]!;
-      if (l < 0 || silent[l] === 1) continue;
-      const c = cls.pairClass[q]!;
-      for (let rs = 0; rs < kk1; rs++) {
-        const h = Hc[c * kk1 + rs]!;
-        if (h === 0) continue;
-        const oz = (q * kk1 + rs) * kk2;
-        for (let e = 0; e < kk2; e++) Zraw[l * kk2 + e] = Zraw[l * kk2 + e]! - h * cls.TZZ[oz + e]!;
-        const ox = (q * kk1 + rs) * xz;
-        for (let e = 0; e < xz; e++) Braw[l * xz + e] = Braw[l * xz + e]! - h * cls.TXZ[ox + e]!;
-      }
-    }
   } else {
     // Per term-1 level: once per fit (the solution) or when the classes would not be smaller.
+    // Only the active term-2 levels' blocks are read (silent ones are never written or read).
+    for (let i = 0; i < nActive; i++) {
+      const l = active[i]!;
+      for (let e = 0; e < kk2; e++) Zraw[l * kk2 + e] = nb.R22[l * kk2 + e]!;
+      for (let e = 0; e < xz; e++) Braw[l * xz + e] = nb.R2X[l * xz + e]!;
+    }
     L1 = levels ? new Float64Array(n1 * kk1) : null;
     const { col, CH, s } = w;
     for (let g = 0; g < n1; g++) {
@@ -270,14 +275,45 @@ export function evaluateNested(
   }
 
   // Term-2 blocks: L_l = chol(λ2' Zraw_l λ2 + I); LB_l = (Braw_l λ2) L_l⁻ᵀ; C −= LB LB'.
+  // With the classes, each level's Zraw_l and Braw_l are formed here, just before use: R22_l and
+  // R2X_l less its (level, class) pairs' sums, subtracted in the pairs' order as a pass over all
+  // pairs would, so every number is the same.
   let ld2 = 0;
   const { L2, LB, Dl } = w;
-  // One random effect per term-2 level (a random intercept, or partial nesting's indicator):
-  // the same arithmetic as the general loop below, in scalars (most evaluations are this case).
-  if (k2 === 1) {
-    const l2 = lam2[0]!;
-    for (let i = 0; i < nActive; i++) {
-      const l = active[i]!;
+  const byLevel = cls ? pairsByLevel(cls.pairLevel, n2) : null;
+  const Hc = w.Hc;
+  // (Arrays read in the loops held in locals: the engine need not reload them from objects.)
+  const R22 = nb.R22;
+  const R2X = nb.R2X;
+  const TZZ = cls ? cls.TZZ : R22;
+  const TXZ = cls ? cls.TXZ : R2X;
+  const pairClass = cls ? cls.pairClass : active;
+  const start = byLevel ? byLevel.start : active;
+  const order = byLevel ? byLevel.order : active;
+  for (let i = 0; i < nActive; i++) {
+    const l = active[i]!;
+    if (cls) {
+      const z0 = l * kk2;
+      const x0 = l * xz;
+      for (let e = 0; e < kk2; e++) Zraw[z0 + e] = R22[z0 + e]!;
+      for (let e = 0; e < xz; e++) Braw[x0 + e] = R2X[x0 + e]!;
+      for (let t = start[l]!; t < start[l + 1]!; t++) {
+        const q = order[t]!;
+        const c = pairClass[q]!;
+        for (let rs = 0; rs < kk1; rs++) {
+          const h = Hc[c * kk1 + rs]!;
+          if (h === 0) continue;
+          const oz = (q * kk1 + rs) * kk2;
+          for (let e = 0; e < kk2; e++) Zraw[z0 + e] = Zraw[z0 + e]! - h * TZZ[oz + e]!;
+          const ox = (q * kk1 + rs) * xz;
+          for (let e = 0; e < xz; e++) Braw[x0 + e] = Braw[x0 + e]! - h * TXZ[ox + e]!;
+        }
+      }
+    }
+    if (k2 === 1) {
+      // One random effect per level (a random intercept, or partial nesting's indicator): the
+      // general arithmetic below in scalars; C is updated after the loop.
+      const l2 = lam2[0]!;
       const d = l2 * (Zraw[l]! * l2) + 1;
       if (!(d > 0)) return failed(pp1);
       const L = Math.sqrt(d);
@@ -285,14 +321,8 @@ export function evaluateNested(
       L2[l] = L;
       const o = l * pp1;
       for (let a = 0; a < pp1; a++) LB[o + a] = (Braw[o + a]! * l2) / L;
-      for (let a = 0; a < pp1; a++) {
-        const va = LB[o + a]!;
-        for (let b = 0; b <= a; b++) C[a * pp1 + b] = C[a * pp1 + b]! - va * LB[o + b]!;
-      }
+      continue;
     }
-  }
-  for (let i = 0; k2 !== 1 && i < nActive; i++) {
-    const l = active[i]!;
     sandwichLambda(Zraw, l * kk2, lam2, k2, true, Dl, tmp);
     if (!choleskyInPlace(Dl, k2)) return failed(pp1);
     for (let d = 0; d < k2; d++) ld2 += 2 * Math.log(Dl[d * k2 + d]!);
@@ -316,6 +346,20 @@ export function evaluateNested(
         let v = 0;
         for (let c = 0; c < k2; c++) v += LB[o + a * k2 + c]! * LB[o + b * k2 + c]!;
         C[a * pp1 + b] = C[a * pp1 + b]! - v;
+      }
+    }
+  }
+  if (k2 === 1) {
+    // C −= Σ_l LB_l LB_l', entry by entry (each entry's subtractions in level order, as level by
+    // level), the running value held in a register rather than stored back after each level.
+    for (let a = 0; a < pp1; a++) {
+      for (let b = 0; b <= a; b++) {
+        let v = C[a * pp1 + b]!;
+        for (let i = 0; i < nActive; i++) {
+          const o = active[i]! * pp1;
+          v -= LB[o + a]! * LB[o + b]!;
+        }
+        C[a * pp1 + b] = v;
       }
     }
   }
