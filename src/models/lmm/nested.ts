@@ -32,6 +32,8 @@ const work = {
   s: new Float64Array(0),
   L2: new Float64Array(0),
   LB: new Float64Array(0),
+  /** LB of k2 = 1 by column: entry a of the i-th active level at a·(active levels) + i. */
+  LBt: new Float64Array(0),
   Dl: new Float64Array(0),
   /** The solution's per-level scratch. */
   Lgi: new Float64Array(0),
@@ -67,6 +69,7 @@ function workFor(cp: CrossProducts): Work {
     s: k2 * k1,
     L2: n2 * kk2,
     LB: n2 * pp1 * k2,
+    LBt: k2 === 1 ? n2 * pp1 : 0,
     Dl: kk2,
     Lgi: kk1,
     wx: pp1 * k1,
@@ -106,6 +109,72 @@ export function activeLevels(nb: NestedBlocks): { active: Int32Array; silent: Ui
   a = { active: Int32Array.from(list), silent };
   activeCache.set(nb.R22, a);
   return a;
+}
+
+/**
+ * `evaluateNested`'s term-2 loop with classes when k1 = k2 = 1: each active level's block from
+ * its pairs, then L_l, LB_l and Σ 2 log L_l (NaN when a block is not positive), the same
+ * operations in the same order as the general loop.
+ */
+function scalarLevels(
+  active: Int32Array,
+  start: Int32Array,
+  order: Int32Array,
+  pairClass: Int32Array,
+  Hc: Float64Array,
+  R22: Float64Array,
+  R2X: Float64Array,
+  TZZ: Float64Array,
+  TXZ: Float64Array,
+  l2: number,
+  pp1: number,
+  Zraw: Float64Array,
+  Braw: Float64Array,
+  L2: Float64Array,
+  LB: Float64Array,
+  LBt: Float64Array,
+): number {
+  let ld2 = 0;
+  const na = active.length;
+  for (let i = 0; i < na; i++) {
+    const l = active[i]!;
+    const x0 = l * pp1;
+    let z = R22[l]!;
+    for (let e = 0; e < pp1; e++) Braw[x0 + e] = R2X[x0 + e]!;
+    for (let t = start[l]!; t < start[l + 1]!; t++) {
+      const q = order[t]!;
+      const h = Hc[pairClass[q]!]!;
+      if (h === 0) continue;
+      z = z - h * TZZ[q]!;
+      const ox = q * pp1;
+      for (let e = 0; e < pp1; e++) Braw[x0 + e] = Braw[x0 + e]! - h * TXZ[ox + e]!;
+    }
+    Zraw[l] = z;
+    const d = l2 * (z * l2) + 1;
+    if (!(d > 0)) return NaN;
+    const L = Math.sqrt(d);
+    ld2 += 2 * Math.log(L);
+    L2[l] = L;
+    for (let a = 0; a < pp1; a++) {
+      const v = (Braw[x0 + a]! * l2) / L;
+      LB[x0 + a] = v;
+      LBt[a * na + i] = v;
+    }
+  }
+  return ld2;
+}
+
+/** C[a, b] −= Σ_i V[a·m + i] V[b·m + i] for b ≤ a (lower triangle), each sum in order of i. */
+function subtractGram(C: Float64Array, pp1: number, V: Float64Array, m: number): void {
+  for (let a = 0; a < pp1; a++) {
+    const oa = a * m;
+    for (let b = 0; b <= a; b++) {
+      const ob = b * m;
+      let v = C[a * pp1 + b]!;
+      for (let i = 0; i < m; i++) v -= V[oa + i]! * V[ob + i]!;
+      C[a * pp1 + b] = v;
+    }
+  }
 }
 
 /** The (level, class) pairs in order of level, each level's in their own order (cached per pairs). */
@@ -290,7 +359,14 @@ export function evaluateNested(
   const pairClass = cls ? cls.pairClass : active;
   const start = byLevel ? byLevel.start : active;
   const order = byLevel ? byLevel.order : active;
-  for (let i = 0; i < nActive; i++) {
+  if (cls && k2 === 1 && kk1 === 1) {
+    // The usual case (a random intercept per participant, one random effect per group), in a
+    // function of its own that the engine compiles well.
+    const ld = scalarLevels(active, start, order, pairClass, Hc, R22, R2X, TZZ, TXZ, lam2[0]!, pp1, Zraw, Braw, L2, LB, w.LBt);
+    if (Number.isNaN(ld)) return failed(pp1);
+    ld2 = ld;
+  }
+  for (let i = 0; !(cls && k2 === 1 && kk1 === 1) && i < nActive; i++) {
     const l = active[i]!;
     if (cls) {
       const z0 = l * kk2;
@@ -320,7 +396,11 @@ export function evaluateNested(
       ld2 += 2 * Math.log(L);
       L2[l] = L;
       const o = l * pp1;
-      for (let a = 0; a < pp1; a++) LB[o + a] = (Braw[o + a]! * l2) / L;
+      for (let a = 0; a < pp1; a++) {
+        const v = (Braw[o + a]! * l2) / L;
+        LB[o + a] = v;
+        w.LBt[a * nActive + i] = v;
+      }
       continue;
     }
     sandwichLambda(Zraw, l * kk2, lam2, k2, true, Dl, tmp);
@@ -352,16 +432,7 @@ export function evaluateNested(
   if (k2 === 1) {
     // C −= Σ_l LB_l LB_l', entry by entry (each entry's subtractions in level order, as level by
     // level), the running value held in a register rather than stored back after each level.
-    for (let a = 0; a < pp1; a++) {
-      for (let b = 0; b <= a; b++) {
-        let v = C[a * pp1 + b]!;
-        for (let i = 0; i < nActive; i++) {
-          const o = active[i]! * pp1;
-          v -= LB[o + a]! * LB[o + b]!;
-        }
-        C[a * pp1 + b] = v;
-      }
-    }
+    subtractGram(C, pp1, w.LBt, nActive);
   }
   if (!choleskyInPlace(C, pp1)) return failed(pp1);
   let ldRX2 = 0;
