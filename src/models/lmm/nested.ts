@@ -495,6 +495,11 @@ export function evaluateNested(
   const u1 = new Float64Array(n1 * k1);
   const cu1 = new Float64Array(n1 * kk1);
   const { wz, wx, t2, WL, Lgi } = w;
+  if (k1 === 1 && k2 === 1) {
+    scalarModes(cp, L1, factorOf, levelOf, lam1[0]!, lam2[0]!, beta, u2, L2inv, condVar, u1, cu1, wx);
+    out.solution = { beta, u: [u1, u2], cu: [cu1, cu2] };
+    return out;
+  }
   for (let g = 0; g < n1; g++) {
     const g0 = g * kk1;
     // L_g: the level's own factor, or its class's.
@@ -558,6 +563,48 @@ export function evaluateNested(
   }
   out.solution = { beta, u: [u1, u2], cu: [cu1, cu2] };
   return out;
+}
+
+/**
+ * The term-1 loop of `evaluateNested`'s solution when k1 = k2 = 1, in scalars: the same
+ * operations in the same order as the general loop (its sums start from 0, kept here as `0 +`).
+ */
+function scalarModes(
+  cp: CrossProducts,
+  L1: Float64Array,
+  factorOf: Int32Array | null,
+  levelOf: Int32Array,
+  lam1: number,
+  lam2: number,
+  beta: Float64Array,
+  u2: Float64Array,
+  L2inv: Float64Array,
+  condVar: boolean,
+  u1: Float64Array,
+  cu1: Float64Array,
+  wx: Float64Array,
+): void {
+  const { n1, p, CD, sparsePtr, sparseValPtr, sparseVal } = cp;
+  const pp1 = p + 1;
+  for (let g = 0; g < n1; g++) {
+    const lg = L1[factorOf ? factorOf[g]! : g]!;
+    const Lgi = 1 / lg;
+    const c0 = g * pp1;
+    for (let a = 0; a < pp1; a++) wx[a] = 0 + (0 + CD[c0 + a]! * lam1) * Lgi;
+    const e = sparsePtr[g]!;
+    const hasS = sparsePtr[g + 1]! > e;
+    const l = levelOf[g]!;
+    const wz = hasS ? 0 + lam2 * (0 + (0 + sparseVal[sparseValPtr[e]!]! * lam1) * Lgi) : 0;
+    let v = wx[p]!;
+    for (let a = 0; a < p; a++) v -= wx[a]! * beta[a]!;
+    if (l >= 0) v -= wz * u2[l]!;
+    u1[g] = v / lg;
+    cu1[g] = 0 + Lgi * Lgi;
+    if (condVar && hasS && l >= 0) {
+      const q = 0 + L2inv[l]! * (0 + wz * Lgi);
+      cu1[g] = cu1[g]! + (0 + q * q);
+    }
+  }
 }
 
 function failed(pp1: number): DevianceParts {
