@@ -8,7 +8,7 @@
  */
 import { choleskyInPlace } from '../../linalg/dense.js';
 import { factorH, sandwichLambda, type DevianceParts, type Solution } from './kernel.js';
-import type { CrossProducts, NestedBlocks } from './structure.js';
+import type { CrossProducts, NestedBlocks, NestedClasses } from './structure.js';
 
 /**
  * The buffers an evaluation needs, one set for the module, grown to the largest model seen: a
@@ -60,7 +60,7 @@ function workFor(cp: CrossProducts): Work {
     Braw: n2 * pp1 * k2,
     C: pp1 * pp1,
     blk: kk1,
-    tmp: Math.max(kk1, kk2, k1, k2),
+    tmp: Math.max(kk1, kk2, k1, k2, pp1),
     H: kk1,
     G: kk1,
     Hc: (nb.classes?.count.length ?? 0) * kk1,
@@ -119,7 +119,6 @@ export function activeLevels(nb: NestedBlocks): { active: Int32Array; silent: Ui
 function scalarLevels(
   active: Int32Array,
   start: Int32Array,
-  order: Int32Array,
   pairClass: Int32Array,
   Hc: Float64Array,
   R22: Float64Array,
@@ -128,8 +127,7 @@ function scalarLevels(
   TXZ: Float64Array,
   l2: number,
   pp1: number,
-  Zraw: Float64Array,
-  Braw: Float64Array,
+  B: Float64Array,
   L2: Float64Array,
   LB: Float64Array,
   LBt: Float64Array,
@@ -140,28 +138,48 @@ function scalarLevels(
     const l = active[i]!;
     const x0 = l * pp1;
     let z = R22[l]!;
-    for (let e = 0; e < pp1; e++) Braw[x0 + e] = R2X[x0 + e]!;
+    for (let e = 0; e < pp1; e++) B[e] = R2X[x0 + e]!;
+    // The level's pairs, stored in level order (t), each subtracted in its own order.
     for (let t = start[l]!; t < start[l + 1]!; t++) {
-      const q = order[t]!;
-      const h = Hc[pairClass[q]!]!;
+      const h = Hc[pairClass[t]!]!;
       if (h === 0) continue;
-      z = z - h * TZZ[q]!;
-      const ox = q * pp1;
-      for (let e = 0; e < pp1; e++) Braw[x0 + e] = Braw[x0 + e]! - h * TXZ[ox + e]!;
+      z = z - h * TZZ[t]!;
+      const ox = t * pp1;
+      for (let e = 0; e < pp1; e++) B[e] = B[e]! - h * TXZ[ox + e]!;
     }
-    Zraw[l] = z;
     const d = l2 * (z * l2) + 1;
     if (!(d > 0)) return NaN;
     const L = Math.sqrt(d);
     ld2 += 2 * Math.log(L);
     L2[l] = L;
     for (let a = 0; a < pp1; a++) {
-      const v = (Braw[x0 + a]! * l2) / L;
+      const v = (B[a]! * l2) / L;
       LB[x0 + a] = v;
       LBt[a * na + i] = v;
     }
   }
   return ld2;
+}
+
+/** With k1 = k2 = 1: the pairs' class and sums copied in level order (`pairsByLevel`'s), read in sequence. */
+const sortedPairsCache = new WeakMap<Float64Array, { pairClass: Int32Array; TZZ: Float64Array; TXZ: Float64Array }>();
+
+function pairsInLevelOrder(cls: NestedClasses, order: Int32Array, pp1: number): { pairClass: Int32Array; TZZ: Float64Array; TXZ: Float64Array } {
+  let r = sortedPairsCache.get(cls.TXZ);
+  if (r && r.TZZ.length === order.length) return r;
+  const m = order.length;
+  const pairClass = new Int32Array(m);
+  const TZZ = new Float64Array(m);
+  const TXZ = new Float64Array(m * pp1);
+  for (let t = 0; t < m; t++) {
+    const q = order[t]!;
+    pairClass[t] = cls.pairClass[q]!;
+    TZZ[t] = cls.TZZ[q]!;
+    for (let e = 0; e < pp1; e++) TXZ[t * pp1 + e] = cls.TXZ[q * pp1 + e]!;
+  }
+  r = { pairClass, TZZ, TXZ };
+  sortedPairsCache.set(cls.TXZ, r);
+  return r;
 }
 
 /** C[a, b] −= Σ_i V[a·m + i] V[b·m + i] for b ≤ a (lower triangle), each sum in order of i. */
@@ -362,7 +380,8 @@ export function evaluateNested(
   if (cls && k2 === 1 && kk1 === 1) {
     // The usual case (a random intercept per participant, one random effect per group), in a
     // function of its own that the engine compiles well.
-    const ld = scalarLevels(active, start, order, pairClass, Hc, R22, R2X, TZZ, TXZ, lam2[0]!, pp1, Zraw, Braw, L2, LB, w.LBt);
+    const sorted = pairsInLevelOrder(cls, order, pp1);
+    const ld = scalarLevels(active, start, sorted.pairClass, Hc, R22, R2X, sorted.TZZ, sorted.TXZ, lam2[0]!, pp1, w.tmp, L2, LB, w.LBt);
     if (Number.isNaN(ld)) return failed(pp1);
     ld2 = ld;
   }
