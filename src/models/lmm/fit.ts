@@ -220,7 +220,8 @@ function oneLevelTerms(terms: readonly ReTerm[], n: number): { reason: string; d
       const used = new Set<number>();
       for (let c = 0; c < t.k; c++) {
         const off = c * n;
-        for (let i = 0; i < n; i++) if (t.Z[off + i] !== 0) used.add(t.group[i]!);
+        // Only whether fewer than two levels are used matters: stop at the second.
+        for (let i = 0; i < n && used.size < 2; i++) if (t.Z[off + i] !== 0) used.add(t.group[i]!);
         if (used.size >= 2) break;
       }
       return [...used].map((l) => t.levels[l]!);
@@ -455,6 +456,18 @@ export function randomEffectsTable(t: ReTerm, lam: Float64Array, u: Float64Array
   const b = new Float64Array(t.levels.length * k);
   const values: number[][] = [];
   const sds: number[][] = [];
+  if (k === 1) {
+    // One random effect per level (most terms, hundreds of thousands of levels at register
+    // scale): the loop below in scalars, the same operations.
+    const l0 = lam[0]!;
+    for (let l = 0; l < t.levels.length; l++) {
+      const x = 0 + l0 * u[l]!;
+      b[l] = x;
+      values.push([x]);
+      sds.push([Math.sqrt(sigma2 * (0 + l0 * cu[l]! * l0))]);
+    }
+    return { table: { group: t.groupName, terms: [...t.columnNames], levels: [...t.levels], values, sd: sds }, b };
+  }
   for (let l = 0; l < t.levels.length; l++) {
     const row = new Array<number>(k).fill(0);
     for (let r = 0; r < k; r++) for (let c = 0; c <= r; c++) row[r] = row[r]! + lam[r * k + c]! * u[l * k + c]!;
