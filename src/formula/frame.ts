@@ -369,10 +369,11 @@ export function buildModelFrame(
   const factorSet = new Set(options.factors ?? []);
   const nIn = src.nRows;
 
-  const rawEnc = new Map<string, ReturnType<typeof encodeVariable>>();
+  const rawEnc = new Map<string, ReturnType<typeof encodeVariable> | { kind: 'coded'; codes: Int32Array; labels: readonly string[] }>();
   for (const v of all) {
     const asFactor = groupVars.has(v) || factorSet.has(v) || extraFactors.includes(v);
-    rawEnc.set(v, encodeVariable(v, src.column(v), asFactor, own(options.levels, v), true));
+    const coded = src.codes?.(v);
+    rawEnc.set(v, coded ? { kind: 'coded', codes: coded.codes, labels: coded.labels } : encodeVariable(v, src.column(v), asFactor, own(options.levels, v), true));
   }
   const resp = rawEnc.get(formula.response)!;
   if (resp.kind !== 'numeric') {
@@ -397,7 +398,8 @@ export function buildModelFrame(
   const counted: { v: string; count: number; first: number }[] = [];
   for (const [v, e] of rawEnc) {
     if (v === formula.response || (e.kind === 'int-factor' && !e.nullable)) continue;
-    const { count, first } = e.kind === 'factor' ? dropMissingLabels(keep, e.raw) : dropMissingNumbers(keep, e.kind === 'numeric' ? e.values : e.ints);
+    const { count, first } =
+      e.kind === 'factor' ? dropMissingLabels(keep, e.raw) : e.kind === 'coded' ? dropMissingCodes(keep, e.codes) : dropMissingNumbers(keep, e.kind === 'numeric' ? e.values : e.ints);
     if (count > 0) counted.push({ v, count, first });
   }
   const missingPredictor = dict<number>();
@@ -431,21 +433,8 @@ export function buildModelFrame(
     }
     // One pass over the labels: each row's code in order of first appearance, and which of
     // those labels the complete cases use; then the codes are renumbered to the levels' order.
-    const raw = e.raw;
-    const first = new Map<string, number>();
-    const labels: string[] = [];
-    const tmp = new Int32Array(nIn).fill(-1);
-    for (let i = 0; i < nIn; i++) {
-      const r = raw[i];
-      if (r === null || r === undefined) continue;
-      let c = first.get(r);
-      if (c === undefined) {
-        c = labels.length;
-        first.set(r, c);
-        labels.push(r);
-      }
-      tmp[i] = c;
-    }
+    // (A column the source has coded comes so already.)
+    const { tmp, labels } = e.kind === 'coded' ? { tmp: e.codes, labels: e.labels } : firstAppearanceCodes(e.raw, nIn);
     const used = new Uint8Array(labels.length);
     for (let j = 0; j < n; j++) used[tmp[rows[j]!]!] = 1;
     const observed = new Set<string>();
@@ -458,7 +447,7 @@ export function buildModelFrame(
         throw new ArgumentError(`options.levels.${v}`, [...given], `a list containing every value of "${v}"; missing ${unknown.slice(0, 5).map((x) => JSON.stringify(x)).join(', ')}`);
       }
       levels = given.filter((l) => observed.has(l));
-    } else if (e.numericRaw) {
+    } else if (e.kind === 'factor' && e.numericRaw) {
       levels = sortLevels([...observed].map(Number));
     } else {
       levels = sortLevels(observed);
@@ -564,6 +553,38 @@ function dropMissingNumbers(keep: Uint8Array, x: ArrayLike<number>): { count: nu
   let first = -1;
   for (let i = 0; i < keep.length; i++) {
     if (keep[i] === 1 && Number.isNaN(x[i]!)) {
+      keep[i] = 0;
+      if (count++ === 0) first = i;
+    }
+  }
+  return { count, first };
+}
+
+/** Each label's index in order of first appearance (−1 = missing), and the labels. */
+function firstAppearanceCodes(raw: readonly (string | null)[], nIn: number): { tmp: Int32Array; labels: string[] } {
+  const first = new Map<string, number>();
+  const labels: string[] = [];
+  const tmp = new Int32Array(nIn).fill(-1);
+  for (let i = 0; i < nIn; i++) {
+    const r = raw[i];
+    if (r === null || r === undefined) continue;
+    let c = first.get(r);
+    if (c === undefined) {
+      c = labels.length;
+      first.set(r, c);
+      labels.push(r);
+    }
+    tmp[i] = c;
+  }
+  return { tmp, labels };
+}
+
+/** `dropMissingNumbers` for codes (missing = −1). */
+function dropMissingCodes(keep: Uint8Array, codes: Int32Array): { count: number; first: number } {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < keep.length; i++) {
+    if (keep[i] === 1 && codes[i]! < 0) {
       keep[i] = 0;
       if (count++ === 0) first = i;
     }

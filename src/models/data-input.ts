@@ -24,6 +24,11 @@ export interface ColumnSource {
   has(name: string): boolean;
   names(): string[];
   column(name: string): ArrayLike<unknown>;
+  /**
+   * A text column already coded, when the source has it so (partial nesting's cluster column):
+   * each row's index into `labels` (−1 = missing), the same column as `column(name)` gives.
+   */
+  codes?(name: string): { codes: Int32Array; labels: readonly string[] } | undefined;
 }
 
 function isArquero(d: unknown): d is ArqueroLike {

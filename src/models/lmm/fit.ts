@@ -151,7 +151,6 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
     throw new ArgumentError('options.partialNesting.treated', pn.treated, `a value of "${pn.arm}"`);
   }
   const ind = new Float64Array(n);
-  const cluster: unknown[] = new Array(n);
   // Numeric cluster ids' level names, once per distinct id.
   const numberLabels = new Map<number, string>();
   const numberLabel = (c: number): string => {
@@ -162,15 +161,10 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
     }
     return l;
   };
-  for (let i = 0; i < n; i++) {
-    const a = arm[i];
-    if (a === null || a === undefined) {
-      ind[i] = NaN;
-      cluster[i] = NO_CLUSTER;
-      continue;
-    }
-    const treated = treatedValue(a);
-    ind[i] = treated ? 1 : 0;
+  // The cluster column as the frame reads it: each row's cluster, the placeholder outside the
+  // treated arm. The placeholder is text, so a numeric cluster id becomes its level name (as the
+  // frame names numeric levels): a column may not mix numbers and text.
+  const clusterValue = (i: number, treated: boolean): unknown => {
     const c = cl[i];
     if (treated && (c === null || c === undefined || c === '')) {
       throw new ArgumentError(`data[${i}].${pn.cluster}`, c, `a ${pn.cluster} for a row in arm "${pn.treated}" (partially nested design)`);
@@ -178,15 +172,61 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
     if (treated && c === NO_CLUSTER) {
       throw new ArgumentError(`data[${i}].${pn.cluster}`, c, `a ${pn.cluster} name other than "${NO_CLUSTER}", which stands for the rows outside arm "${pn.treated}"`);
     }
-    // The placeholder is text, so a numeric cluster id becomes its level name (as the frame names
-    // numeric levels): a column may not mix numbers and text.
-    cluster[i] = !treated ? NO_CLUSTER : typeof c === 'number' ? numberLabel(c) : c;
+    return !treated ? NO_CLUSTER : typeof c === 'number' ? numberLabel(c) : c;
+  };
+  // Coded as the frame would code it (`ColumnSource.codes`): each row's index into the level
+  // names, found once per distinct cluster id, so that no label is looked up per row. Values
+  // other than numbers and text (which the frame rejects or names otherwise) keep the plain column.
+  const codes = new Int32Array(n);
+  const labels: string[] = [NO_CLUSTER];
+  const labelCode = new Map<string, number>([[NO_CLUSTER, 0]]);
+  const valueCode = new Map<unknown, number>();
+  let coded = true;
+  for (let i = 0; i < n; i++) {
+    const a = arm[i];
+    if (a === null || a === undefined) {
+      ind[i] = NaN;
+      continue;
+    }
+    const treated = treatedValue(a);
+    ind[i] = treated ? 1 : 0;
+    if (!treated || !coded) continue;
+    const c = cl[i];
+    let k = valueCode.get(c);
+    if (k === undefined) {
+      const label = clusterValue(i, true);
+      if (typeof label !== 'string') {
+        coded = false;
+        continue;
+      }
+      k = labelCode.get(label);
+      if (k === undefined) {
+        k = labels.length;
+        labelCode.set(label, k);
+        labels.push(label);
+      }
+      valueCode.set(c, k);
+    }
+    codes[i] = k;
   }
+  let cluster: unknown[] | null = null;
+  const clusterColumn = (): unknown[] => {
+    if (cluster) return cluster;
+    cluster = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = arm[i];
+      cluster[i] = coded ? labels[codes[i]!] : a === null || a === undefined ? NO_CLUSTER : clusterValue(i, treatedValue(a));
+    }
+    return cluster;
+  };
+  // Raise a bad cluster value of a treated row now, whether or not the column is read.
+  if (!coded) clusterColumn();
   const source: ColumnSource = {
     nRows: n,
     has: (k) => k === indicator || src.has(k),
     names: () => [...src.names(), indicator],
-    column: (k) => (k === indicator ? ind : k === pn.cluster ? cluster : src.column(k)),
+    column: (k) => (k === indicator ? ind : k === pn.cluster ? clusterColumn() : src.column(k)),
+    codes: (k) => (k === pn.cluster ? (coded ? { codes, labels } : undefined) : src.codes?.(k)),
   };
   const terms = [[indicator]];
   return { source, term: { terms, intercept: false, group: [pn.cluster], label: barLabel(false, terms, [pn.cluster]) } };
