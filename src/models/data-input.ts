@@ -85,7 +85,7 @@ export function toColumnSource(data: ModelData, argument = 'data', instrument?: 
         if (nameSet) return nameSet.has(name);
         // A column is there when some row has it as its own key: usually the first row says so,
         // without listing every row's keys (an array per row at register scale).
-        for (const r of rows) if (r !== null && r !== undefined && Object.hasOwn(r, name)) return true;
+        for (const r of rows) if (typeof r === 'object' && r !== null && Object.hasOwn(r, name)) return true;
         return false;
       },
       names() {
