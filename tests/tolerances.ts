@@ -79,6 +79,14 @@ export const SQL_OBJECTIVE = 1e-10;
 export const SQL_ESTIMATE = 1e-8;
 
 /**
+ * One LMM from another input form or spelling (tests/models/lmm/input-forms.test.ts: typed
+ * columns and row objects, options.partialNesting and lme4's spelling with each control its own
+ * group): the same sums in another level order, so as through an SQL engine.
+ */
+export const SAME_MODEL_OBJECTIVE = 1e-10;
+export const SAME_MODEL_ESTIMATE = 1e-8;
+
+/**
  * GLMMs against glmer where the issue's tolerances apply (issue 11, "Validation"): estimates to
  * 1e-4 of max(|β|, SE), SEs (and derived intervals) 1e-3 relative, log-likelihood 1e-6 relative.
  * Used by the coverage simulation and the register fixtures (glmer's own optimiser stops short of

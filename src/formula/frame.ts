@@ -124,10 +124,11 @@ export function encodeVariable(
   col: ArrayLike<unknown>,
   asFactor: boolean,
   levelsOption: readonly string[] | undefined,
+  intLabels = false,
 ):
   | { kind: 'numeric'; values: Float64Array }
   | { kind: 'factor'; raw: (string | null)[]; numericRaw: boolean }
-  | { kind: 'int-factor'; ints: ArrayLike<number> } {
+  | { kind: 'int-factor'; ints: ArrayLike<number>; nullable?: boolean } {
   const n = col.length;
   // Integer typed arrays as factors (participant ids at register scale): codes without
   // making a string per row.
@@ -153,15 +154,19 @@ export function encodeVariable(
   }
   let sawNumber = -1;
   let sawText = -1;
+  // Whether every value is a number whose level label is the integer itself (|x| < 1e15).
+  let allInt = true;
   for (let i = 0; i < n; i++) {
     const v = col[i];
     if (v === null || v === undefined) continue;
     if (typeof v === 'number') {
       if (v === Infinity || v === -Infinity) throw new ArgumentError(`data[${i}].${name}`, v, 'a finite number or null');
       if (sawNumber < 0) sawNumber = i;
+      if (allInt && !Number.isNaN(v) && !(Number.isInteger(v) && Math.abs(v) < 1e15)) allInt = false;
     } else if (typeof v === 'string' || typeof v === 'boolean') {
       if (sawText < 0) sawText = i;
     } else if (typeof v === 'bigint') {
+      allInt = false;
       // Read as a double below: only when that is exact.
       if (!Number.isFinite(Number(v)) || BigInt(Number(v)) !== v) throw new ArgumentError(`data[${i}].${name}`, v, 'an integer a double holds exactly (|x| ≤ 2^53), or text for an identifier');
       if (sawNumber < 0) sawNumber = i;
@@ -185,6 +190,18 @@ export function encodeVariable(
       values[i] = v === null || v === undefined ? NaN : Number(v);
     }
     return { kind: 'numeric', values };
+  }
+  if (intLabels && sawNumber >= 0 && sawText < 0 && allInt) {
+    // Integer values (ids, codes in plain arrays or row objects): coded as an integer typed
+    // array's are, by value, without a label string per row; the levels and their order are
+    // those the labels give (each integer's label is its decimal form, sorted numerically).
+    // Missing values (null, undefined, NaN) are NaN here.
+    const ints = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = col[i];
+      ints[i] = v === null || v === undefined ? NaN : (v as number);
+    }
+    return { kind: 'int-factor', ints, nullable: true };
   }
   const raw: (string | null)[] = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -340,10 +357,10 @@ export function buildModelFrame(
     }
   }
   // Levels or factors for a column the data do not have (a typo) would otherwise be ignored.
-  const names = src.names();
   for (const [argument, vars] of [['options.levels', Object.keys(options.levels ?? {})], ['options.factors', options.factors ?? []]] as const) {
     for (const v of vars) {
       if (src.has(v)) continue;
+      const names = src.names();
       const near = nearestName(v, names);
       throw new ArgumentError(argument, v, `a column of the data (${names.slice(0, 30).join(', ')}${names.length > 30 ? ', …' : ''})`, near ? `Did you mean "${near}"?` : undefined);
     }
@@ -352,10 +369,11 @@ export function buildModelFrame(
   const factorSet = new Set(options.factors ?? []);
   const nIn = src.nRows;
 
-  const rawEnc = new Map<string, ReturnType<typeof encodeVariable>>();
+  const rawEnc = new Map<string, ReturnType<typeof encodeVariable> | { kind: 'coded'; codes: Int32Array; labels: readonly string[] }>();
   for (const v of all) {
     const asFactor = groupVars.has(v) || factorSet.has(v) || extraFactors.includes(v);
-    rawEnc.set(v, encodeVariable(v, src.column(v), asFactor, own(options.levels, v)));
+    const coded = src.codes?.(v);
+    rawEnc.set(v, coded ? { kind: 'coded', codes: coded.codes, labels: coded.labels } : encodeVariable(v, src.column(v), asFactor, own(options.levels, v), true));
   }
   const resp = rawEnc.get(formula.response)!;
   if (resp.kind !== 'numeric') {
@@ -365,27 +383,27 @@ export function buildModelFrame(
     throw new FormulaError(formula.text, findPos(formula.text, formula.response), `The response "${formula.response}" also appears as a predictor`);
   }
 
-  // Complete cases, counting why rows are dropped.
+  // Complete cases, counting why rows are dropped: a row missing its response counts there,
+  // otherwise under the first of the variables (in the frame's order) it misses. Column by
+  // column over typed arrays (a row's variables visited in that order give the same counts);
+  // the counts are listed in the order of the first row that counts under each, as row by row.
   const keep = new Uint8Array(nIn).fill(1);
   let missingResponse = 0;
-  const missingPredictor = dict<number>();
-  const isMissing = (e: ReturnType<typeof encodeVariable>, i: number) =>
-    e.kind === 'numeric' ? Number.isNaN(e.values[i]!) : e.kind === 'int-factor' ? false : e.raw[i] === null;
   for (let i = 0; i < nIn; i++) {
     if (Number.isNaN(resp.values[i]!)) {
       keep[i] = 0;
       missingResponse++;
-      continue;
-    }
-    for (const [v, e] of rawEnc) {
-      if (v === formula.response) continue;
-      if (isMissing(e, i)) {
-        keep[i] = 0;
-        missingPredictor[v] = (missingPredictor[v] ?? 0) + 1;
-        break;
-      }
     }
   }
+  const counted: { v: string; count: number; first: number }[] = [];
+  for (const [v, e] of rawEnc) {
+    if (v === formula.response || (e.kind === 'int-factor' && !e.nullable)) continue;
+    const { count, first } =
+      e.kind === 'factor' ? dropMissingLabels(keep, e.raw) : e.kind === 'coded' ? dropMissingCodes(keep, e.codes) : dropMissingNumbers(keep, e.kind === 'numeric' ? e.values : e.ints);
+    if (count > 0) counted.push({ v, count, first });
+  }
+  const missingPredictor = dict<number>();
+  for (const c of counted.sort((a, b) => a.first - b.first)) missingPredictor[c.v] = c.count;
   let n = 0;
   for (let i = 0; i < nIn; i++) n += keep[i]!;
   if (n === 0) {
@@ -408,13 +426,19 @@ export function buildModelFrame(
       continue;
     }
     if (e.kind === 'int-factor') {
-      const r = encodeIntFactor(v, e.ints, rows, own(options.levels, v));
+      const r = encodeIntFactor(v, e.ints, rows, own(options.levels, v), e.nullable === true);
       variables[v] = { name: v, kind: 'factor', levels: r.levels };
       enc[v] = { info: variables[v]!, codes: r.codes };
       continue;
     }
+    // One pass over the labels: each row's code in order of first appearance, and which of
+    // those labels the complete cases use; then the codes are renumbered to the levels' order.
+    // (A column the source has coded comes so already.)
+    const { tmp, labels } = e.kind === 'coded' ? { tmp: e.codes, labels: e.labels } : firstAppearanceCodes(e.raw, nIn);
+    const used = new Uint8Array(labels.length);
+    for (let j = 0; j < n; j++) used[tmp[rows[j]!]!] = 1;
     const observed = new Set<string>();
-    for (let j = 0; j < n; j++) observed.add(e.raw[rows[j]!]!);
+    for (let c = 0; c < labels.length; c++) if (used[c] === 1) observed.add(labels[c]!);
     let levels: string[];
     const given = own(options.levels, v);
     if (given) {
@@ -423,16 +447,18 @@ export function buildModelFrame(
         throw new ArgumentError(`options.levels.${v}`, [...given], `a list containing every value of "${v}"; missing ${unknown.slice(0, 5).map((x) => JSON.stringify(x)).join(', ')}`);
       }
       levels = given.filter((l) => observed.has(l));
-    } else if (e.numericRaw) {
+    } else if (e.kind === 'factor' && e.numericRaw) {
       levels = sortLevels([...observed].map(Number));
     } else {
       levels = sortLevels(observed);
     }
     const index = new Map(levels.map((l, i) => [l, i]));
+    const recode = new Int32Array(labels.length);
+    for (let c = 0; c < labels.length; c++) recode[c] = index.get(labels[c]!) ?? -1;
     const codes = new Int32Array(nIn).fill(-1);
     for (let i = 0; i < nIn; i++) {
-      const r = e.raw[i];
-      if (r !== null && r !== undefined) codes[i] = index.get(r) ?? -1;
+      const c = tmp[i]!;
+      if (c >= 0) codes[i] = recode[c]!;
     }
     variables[v] = { name: v, kind: 'factor', levels };
     enc[v] = { info: variables[v]!, codes };
@@ -521,12 +547,71 @@ export function buildModelFrame(
   };
 }
 
+/** Mark rows whose value is NaN as dropped (keep[i] = 0) unless already dropped: how many, and the first. */
+function dropMissingNumbers(keep: Uint8Array, x: ArrayLike<number>): { count: number; first: number } {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < keep.length; i++) {
+    if (keep[i] === 1 && Number.isNaN(x[i]!)) {
+      keep[i] = 0;
+      if (count++ === 0) first = i;
+    }
+  }
+  return { count, first };
+}
+
+/** Each label's index in order of first appearance (−1 = missing), and the labels. */
+function firstAppearanceCodes(raw: readonly (string | null)[], nIn: number): { tmp: Int32Array; labels: string[] } {
+  const first = new Map<string, number>();
+  const labels: string[] = [];
+  const tmp = new Int32Array(nIn).fill(-1);
+  for (let i = 0; i < nIn; i++) {
+    const r = raw[i];
+    if (r === null || r === undefined) continue;
+    let c = first.get(r);
+    if (c === undefined) {
+      c = labels.length;
+      first.set(r, c);
+      labels.push(r);
+    }
+    tmp[i] = c;
+  }
+  return { tmp, labels };
+}
+
+/** `dropMissingNumbers` for codes (missing = −1). */
+function dropMissingCodes(keep: Uint8Array, codes: Int32Array): { count: number; first: number } {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < keep.length; i++) {
+    if (keep[i] === 1 && codes[i]! < 0) {
+      keep[i] = 0;
+      if (count++ === 0) first = i;
+    }
+  }
+  return { count, first };
+}
+
+/** `dropMissingNumbers` for labels (missing = null). */
+function dropMissingLabels(keep: Uint8Array, raw: readonly (string | null)[]): { count: number; first: number } {
+  let count = 0;
+  let first = -1;
+  for (let i = 0; i < keep.length; i++) {
+    if (keep[i] === 1 && raw[i] === null) {
+      keep[i] = 0;
+      if (count++ === 0) first = i;
+    }
+  }
+  return { count, first };
+}
+
 /** Levels (sorted numerically, or as given) and codes of an integer column used as a factor. */
 function encodeIntFactor(
   name: string,
   ints: ArrayLike<number>,
   rows: Int32Array,
   given: readonly string[] | undefined,
+  quoted = false,
 ): { levels: string[]; codes: Int32Array } {
   const n = ints.length;
   let lo = Infinity;
@@ -557,7 +642,10 @@ function encodeIntFactor(
   if (given) {
     const labels = new Set(values.map(String));
     const missing = [...labels].filter((l) => !given.includes(l));
-    if (missing.length) throw new ArgumentError(`options.levels.${name}`, [...given], `a list containing every value of "${name}"; missing ${missing.slice(0, 5).join(', ')}`);
+    if (missing.length) {
+      const shown = missing.slice(0, 5).map((x) => (quoted ? JSON.stringify(x) : x));
+      throw new ArgumentError(`options.levels.${name}`, [...given], `a list containing every value of "${name}"; missing ${shown.join(', ')}`);
+    }
     order = given.filter((l) => labels.has(l)).map(Number);
   }
   order.forEach((x, i) => {
@@ -566,7 +654,8 @@ function encodeIntFactor(
   });
   for (let i = 0; i < n; i++) {
     const x = ints[i]!;
-    if (x < lo || x > hi) continue;
+    // (NaN, a missing value of a nullable column, fails both tests.)
+    if (!(x >= lo && x <= hi)) continue;
     codes[i] = table ? table[x - lo]! : (map!.get(x) ?? -1);
   }
   return { levels: order.map(String), codes };

@@ -35,7 +35,43 @@ export function sortLevels(values: Iterable<string | number | boolean>): string[
     const u = Float64Array.from(new Set(nums)).sort();
     for (const x of u) out.push(formatNumberLevel(x));
   }
-  if (strs.size) out.push(...[...strs].sort(compareLevels));
+  if (strs.size) out.push(...sortText([...strs]));
+  return out;
+}
+
+const DIGITS = /^[0-9]+$/;
+
+/**
+ * Text labels in `compareLevels` order. Labels of ASCII digits alone (numeric ids stored as
+ * text, and the cluster names partial nesting makes of numeric ids) collate digit by digit,
+ * shorter first on a common prefix, which is their code-unit order: they are sorted by that,
+ * without the collator, and the others are placed among them by the collator (binary search).
+ * tests/formula/levels.test.ts checks the two orders agree.
+ */
+function sortText(labels: string[]): string[] {
+  const digits: string[] = [];
+  const others: string[] = [];
+  for (const l of labels) (DIGITS.test(l) ? digits : others).push(l);
+  if (digits.length < 2) return labels.sort(compareLevels);
+  digits.sort();
+  if (!others.length) return digits;
+  others.sort(compareLevels);
+  const out: string[] = [];
+  let from = 0;
+  for (const o of others) {
+    // First digit label after o.
+    let lo = from;
+    let hi = digits.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareLevels(digits[mid]!, o) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = from; i < lo; i++) out.push(digits[i]!);
+    out.push(o);
+    from = lo;
+  }
+  for (let i = from; i < digits.length; i++) out.push(digits[i]!);
   return out;
 }
 

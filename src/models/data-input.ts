@@ -24,6 +24,11 @@ export interface ColumnSource {
   has(name: string): boolean;
   names(): string[];
   column(name: string): ArrayLike<unknown>;
+  /**
+   * A text column already coded, when the source has it so (partial nesting's cluster column):
+   * each row's index into `labels` (−1 = missing), the same column as `column(name)` gives.
+   */
+  codes?(name: string): { codes: Int32Array; labels: readonly string[] } | undefined;
 }
 
 function isArquero(d: unknown): d is ArqueroLike {
@@ -77,8 +82,11 @@ export function toColumnSource(data: ModelData, argument = 'data', instrument?: 
     return {
       nRows: rows.length,
       has(name) {
-        if (!nameSet) nameSet = new Set(rows.flatMap((r) => Object.keys(r ?? {})));
-        return nameSet.has(name);
+        if (nameSet) return nameSet.has(name);
+        // A column is there when some row has it as its own key: usually the first row says so,
+        // without listing every row's keys (an array per row at register scale).
+        for (const r of rows) if (typeof r === 'object' && r !== null && Object.hasOwn(r, name)) return true;
+        return false;
       },
       names() {
         if (!nameSet) nameSet = new Set(rows.flatMap((r) => Object.keys(r ?? {})));

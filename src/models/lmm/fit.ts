@@ -134,20 +134,37 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
   const arm = src.column(pn.arm);
   const cl = src.column(pn.cluster);
   const n = src.nRows;
-  if (!Array.from({ length: n }, (_, i) => arm[i]).some((a) => String(a) === pn.treated)) {
+  // Whether a value is the treated arm, as String(value) === treated, once per distinct value
+  // (an arm column has few; a label per row would cost more than the rest of this pass).
+  const isTreated = new Map<unknown, boolean>();
+  const treatedValue = (a: unknown): boolean => {
+    let t = isTreated.get(a);
+    if (t === undefined) {
+      t = String(a) === pn.treated;
+      isTreated.set(a, t);
+    }
+    return t;
+  };
+  let anyTreated = false;
+  for (let i = 0; i < n && !anyTreated; i++) anyTreated = treatedValue(arm[i]);
+  if (!anyTreated) {
     throw new ArgumentError('options.partialNesting.treated', pn.treated, `a value of "${pn.arm}"`);
   }
   const ind = new Float64Array(n);
-  const cluster: unknown[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = arm[i];
-    if (a === null || a === undefined) {
-      ind[i] = NaN;
-      cluster[i] = NO_CLUSTER;
-      continue;
+  // Numeric cluster ids' level names, once per distinct id.
+  const numberLabels = new Map<number, string>();
+  const numberLabel = (c: number): string => {
+    let l = numberLabels.get(c);
+    if (l === undefined) {
+      l = formatNumberLevel(c);
+      numberLabels.set(c, l);
     }
-    const treated = String(a) === pn.treated;
-    ind[i] = treated ? 1 : 0;
+    return l;
+  };
+  // The cluster column as the frame reads it: each row's cluster, the placeholder outside the
+  // treated arm. The placeholder is text, so a numeric cluster id becomes its level name (as the
+  // frame names numeric levels): a column may not mix numbers and text.
+  const clusterValue = (i: number, treated: boolean): unknown => {
     const c = cl[i];
     if (treated && (c === null || c === undefined || c === '')) {
       throw new ArgumentError(`data[${i}].${pn.cluster}`, c, `a ${pn.cluster} for a row in arm "${pn.treated}" (partially nested design)`);
@@ -155,15 +172,61 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
     if (treated && c === NO_CLUSTER) {
       throw new ArgumentError(`data[${i}].${pn.cluster}`, c, `a ${pn.cluster} name other than "${NO_CLUSTER}", which stands for the rows outside arm "${pn.treated}"`);
     }
-    // The placeholder is text, so a numeric cluster id becomes its level name (as the frame names
-    // numeric levels): a column may not mix numbers and text.
-    cluster[i] = !treated ? NO_CLUSTER : typeof c === 'number' ? formatNumberLevel(c) : c;
+    return !treated ? NO_CLUSTER : typeof c === 'number' ? numberLabel(c) : c;
+  };
+  // Coded as the frame would code it (`ColumnSource.codes`): each row's index into the level
+  // names, found once per distinct cluster id, so that no label is looked up per row. Values
+  // other than numbers and text (which the frame rejects or names otherwise) keep the plain column.
+  const codes = new Int32Array(n);
+  const labels: string[] = [NO_CLUSTER];
+  const labelCode = new Map<string, number>([[NO_CLUSTER, 0]]);
+  const valueCode = new Map<unknown, number>();
+  let coded = true;
+  for (let i = 0; i < n; i++) {
+    const a = arm[i];
+    if (a === null || a === undefined) {
+      ind[i] = NaN;
+      continue;
+    }
+    const treated = treatedValue(a);
+    ind[i] = treated ? 1 : 0;
+    if (!treated || !coded) continue;
+    const c = cl[i];
+    let k = valueCode.get(c);
+    if (k === undefined) {
+      const label = clusterValue(i, true);
+      if (typeof label !== 'string') {
+        coded = false;
+        continue;
+      }
+      k = labelCode.get(label);
+      if (k === undefined) {
+        k = labels.length;
+        labelCode.set(label, k);
+        labels.push(label);
+      }
+      valueCode.set(c, k);
+    }
+    codes[i] = k;
   }
+  let cluster: unknown[] | null = null;
+  const clusterColumn = (): unknown[] => {
+    if (cluster) return cluster;
+    cluster = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = arm[i];
+      cluster[i] = coded ? labels[codes[i]!] : a === null || a === undefined ? NO_CLUSTER : clusterValue(i, treatedValue(a));
+    }
+    return cluster;
+  };
+  // Raise a bad cluster value of a treated row now, whether or not the column is read.
+  if (!coded) clusterColumn();
   const source: ColumnSource = {
     nRows: n,
     has: (k) => k === indicator || src.has(k),
     names: () => [...src.names(), indicator],
-    column: (k) => (k === indicator ? ind : k === pn.cluster ? cluster : src.column(k)),
+    column: (k) => (k === indicator ? ind : k === pn.cluster ? clusterColumn() : src.column(k)),
+    codes: (k) => (k === pn.cluster ? (coded ? { codes, labels } : undefined) : src.codes?.(k)),
   };
   const terms = [[indicator]];
   return { source, term: { terms, intercept: false, group: [pn.cluster], label: barLabel(false, terms, [pn.cluster]) } };
@@ -197,7 +260,8 @@ function oneLevelTerms(terms: readonly ReTerm[], n: number): { reason: string; d
       const used = new Set<number>();
       for (let c = 0; c < t.k; c++) {
         const off = c * n;
-        for (let i = 0; i < n; i++) if (t.Z[off + i] !== 0) used.add(t.group[i]!);
+        // Only whether fewer than two levels are used matters: stop at the second.
+        for (let i = 0; i < n && used.size < 2; i++) if (t.Z[off + i] !== 0) used.add(t.group[i]!);
         if (used.size >= 2) break;
       }
       return [...used].map((l) => t.levels[l]!);
@@ -432,6 +496,18 @@ export function randomEffectsTable(t: ReTerm, lam: Float64Array, u: Float64Array
   const b = new Float64Array(t.levels.length * k);
   const values: number[][] = [];
   const sds: number[][] = [];
+  if (k === 1) {
+    // One random effect per level (most terms, hundreds of thousands of levels at register
+    // scale): the loop below in scalars, the same operations.
+    const l0 = lam[0]!;
+    for (let l = 0; l < t.levels.length; l++) {
+      const x = 0 + l0 * u[l]!;
+      b[l] = x;
+      values.push([x]);
+      sds.push([Math.sqrt(sigma2 * (0 + l0 * cu[l]! * l0))]);
+    }
+    return { table: { group: t.groupName, terms: [...t.columnNames], levels: [...t.levels], values, sd: sds }, b };
+  }
   for (let l = 0; l < t.levels.length; l++) {
     const row = new Array<number>(k).fill(0);
     for (let r = 0; r < k; r++) for (let c = 0; c <= r; c++) row[r] = row[r]! + lam[r * k + c]! * u[l * k + c]!;

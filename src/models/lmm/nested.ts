@@ -8,7 +8,7 @@
  */
 import { choleskyInPlace } from '../../linalg/dense.js';
 import { factorH, sandwichLambda, type DevianceParts, type Solution } from './kernel.js';
-import type { CrossProducts } from './structure.js';
+import type { CrossProducts, NestedBlocks, NestedClasses } from './structure.js';
 
 /**
  * The buffers an evaluation needs, one set for the module, grown to the largest model seen: a
@@ -32,6 +32,8 @@ const work = {
   s: new Float64Array(0),
   L2: new Float64Array(0),
   LB: new Float64Array(0),
+  /** LB of k2 = 1 by column: entry a of the i-th active level at a·(active levels) + i. */
+  LBt: new Float64Array(0),
   Dl: new Float64Array(0),
   /** The solution's per-level scratch. */
   Lgi: new Float64Array(0),
@@ -58,7 +60,7 @@ function workFor(cp: CrossProducts): Work {
     Braw: n2 * pp1 * k2,
     C: pp1 * pp1,
     blk: kk1,
-    tmp: Math.max(kk1, kk2, k1, k2),
+    tmp: Math.max(kk1, kk2, k1, k2, pp1),
     H: kk1,
     G: kk1,
     Hc: (nb.classes?.count.length ?? 0) * kk1,
@@ -67,6 +69,7 @@ function workFor(cp: CrossProducts): Work {
     s: k2 * k1,
     L2: n2 * kk2,
     LB: n2 * pp1 * k2,
+    LBt: k2 === 1 ? n2 * pp1 : 0,
     Dl: kk2,
     Lgi: kk1,
     wx: pp1 * k1,
@@ -78,6 +81,141 @@ function workFor(cp: CrossProducts): Work {
   for (const k of Object.keys(sizes) as (keyof Work)[]) if (work[k].length < sizes[k]) work[k] = new Float64Array(sizes[k]);
   sizedFor = cp;
   return work;
+}
+
+/**
+ * The term-2 levels that take part in the elimination: those whose random-effect columns are
+ * not zero in every row. A level whose columns are all zero (the placeholder cluster of a
+ * partially nested design; in lme4's spelling of that design, each control participant's own
+ * "group") has R22, R2X and every term-1 border of its own exactly zero, so its block stays the
+ * identity and it subtracts exact zeros from [X y]'s: skipping it changes no bit, and an
+ * evaluation then costs nothing per such level. Cached per R22 (which a response refit shares).
+ */
+const activeCache = new WeakMap<Float64Array, { active: Int32Array; silent: Uint8Array }>();
+
+export function activeLevels(nb: NestedBlocks): { active: Int32Array; silent: Uint8Array } {
+  let a = activeCache.get(nb.R22);
+  if (a) return a;
+  const { n2, k2 } = nb;
+  const kk2 = k2 * k2;
+  const silent = new Uint8Array(n2);
+  const list: number[] = [];
+  for (let l = 0; l < n2; l++) {
+    let zero = true;
+    for (let d = 0; d < k2 && zero; d++) zero = nb.R22[l * kk2 + d * k2 + d] === 0;
+    if (zero) silent[l] = 1;
+    else list.push(l);
+  }
+  a = { active: Int32Array.from(list), silent };
+  activeCache.set(nb.R22, a);
+  return a;
+}
+
+/**
+ * `evaluateNested`'s term-2 loop with classes when k1 = k2 = 1: each active level's block from
+ * its pairs, then L_l, LB_l and Σ 2 log L_l (NaN when a block is not positive), the same
+ * operations in the same order as the general loop.
+ */
+function scalarLevels(
+  active: Int32Array,
+  start: Int32Array,
+  pairClass: Int32Array,
+  Hc: Float64Array,
+  R22: Float64Array,
+  R2X: Float64Array,
+  TZZ: Float64Array,
+  TXZ: Float64Array,
+  l2: number,
+  pp1: number,
+  B: Float64Array,
+  L2: Float64Array,
+  LB: Float64Array,
+  LBt: Float64Array,
+): number {
+  let ld2 = 0;
+  const na = active.length;
+  for (let i = 0; i < na; i++) {
+    const l = active[i]!;
+    const x0 = l * pp1;
+    let z = R22[l]!;
+    for (let e = 0; e < pp1; e++) B[e] = R2X[x0 + e]!;
+    // The level's pairs, stored in level order (t), each subtracted in its own order.
+    for (let t = start[l]!; t < start[l + 1]!; t++) {
+      const h = Hc[pairClass[t]!]!;
+      if (h === 0) continue;
+      z = z - h * TZZ[t]!;
+      const ox = t * pp1;
+      for (let e = 0; e < pp1; e++) B[e] = B[e]! - h * TXZ[ox + e]!;
+    }
+    const d = l2 * (z * l2) + 1;
+    if (!(d > 0)) return NaN;
+    const L = Math.sqrt(d);
+    ld2 += 2 * Math.log(L);
+    L2[l] = L;
+    for (let a = 0; a < pp1; a++) {
+      const v = (B[a]! * l2) / L;
+      LB[x0 + a] = v;
+      LBt[a * na + i] = v;
+    }
+  }
+  return ld2;
+}
+
+/** With k1 = k2 = 1: the pairs' class and sums copied in level order (`pairsByLevel`'s), read in sequence. */
+const sortedPairsCache = new WeakMap<Float64Array, { pairClass: Int32Array; TZZ: Float64Array; TXZ: Float64Array }>();
+
+function pairsInLevelOrder(cls: NestedClasses, order: Int32Array, pp1: number): { pairClass: Int32Array; TZZ: Float64Array; TXZ: Float64Array } {
+  let r = sortedPairsCache.get(cls.TXZ);
+  if (r && r.TZZ.length === order.length) return r;
+  const m = order.length;
+  const pairClass = new Int32Array(m);
+  const TZZ = new Float64Array(m);
+  const TXZ = new Float64Array(m * pp1);
+  for (let t = 0; t < m; t++) {
+    const q = order[t]!;
+    pairClass[t] = cls.pairClass[q]!;
+    TZZ[t] = cls.TZZ[q]!;
+    for (let e = 0; e < pp1; e++) TXZ[t * pp1 + e] = cls.TXZ[q * pp1 + e]!;
+  }
+  r = { pairClass, TZZ, TXZ };
+  sortedPairsCache.set(cls.TXZ, r);
+  return r;
+}
+
+/** C[a, b] −= Σ_i V[a·m + i] V[b·m + i] for b ≤ a (lower triangle), each sum in order of i. */
+function subtractGram(C: Float64Array, pp1: number, V: Float64Array, m: number): void {
+  for (let a = 0; a < pp1; a++) {
+    const oa = a * m;
+    for (let b = 0; b <= a; b++) {
+      const ob = b * m;
+      let v = C[a * pp1 + b]!;
+      for (let i = 0; i < m; i++) v -= V[oa + i]! * V[ob + i]!;
+      C[a * pp1 + b] = v;
+    }
+  }
+}
+
+/** The (level, class) pairs in order of level, each level's in their own order (cached per pairs). */
+const pairsCache = new WeakMap<Int32Array, { start: Int32Array; order: Int32Array }>();
+
+function pairsByLevel(pairLevel: Int32Array, n2: number): { start: Int32Array; order: Int32Array } {
+  let r = pairsCache.get(pairLevel);
+  if (r) return r;
+  const start = new Int32Array(n2 + 1);
+  for (let q = 0; q < pairLevel.length; q++) {
+    const l = pairLevel[q]!;
+    if (l >= 0) start[l + 1] = start[l + 1]! + 1;
+  }
+  for (let l = 0; l < n2; l++) start[l + 1] = start[l + 1]! + start[l]!;
+  const order = new Int32Array(start[n2]!);
+  const fill = start.slice(0, n2);
+  for (let q = 0; q < pairLevel.length; q++) {
+    const l = pairLevel[q]!;
+    if (l >= 0) order[fill[l]!++] = q;
+  }
+  r = { start, order };
+  pairsCache.set(pairLevel, r);
+  return r;
 }
 
 /** The lower inverse of the n × n lower L at L[l0…] into out[o0…] (both row-major). */
@@ -135,8 +273,9 @@ export function evaluateNested(
   const Zraw = w.Zraw;
   const Braw = w.Braw;
   const C = w.C;
-  Zraw.set(nb.R22);
-  Braw.set(nb.R2X);
+  const { active, silent } = activeLevels(nb);
+  const nActive = active.length;
+  const xz = pp1 * k2;
   C.set(nb.RXX);
   let ld1 = 0;
 
@@ -167,22 +306,14 @@ export function evaluateNested(
         for (let e = 0; e < xx; e++) C[e] = C[e]! - h * cls.TXX[o + e]!;
       }
     }
-    const xz = pp1 * k2;
-    for (let q = 0; q < cls.pairLevel.length; q++) {
-      const l = cls.pairLevel[q]!;
-      if (l < 0) continue;
-      const c = cls.pairClass[q]!;
-      for (let rs = 0; rs < kk1; rs++) {
-        const h = Hc[c * kk1 + rs]!;
-        if (h === 0) continue;
-        const oz = (q * kk1 + rs) * kk2;
-        for (let e = 0; e < kk2; e++) Zraw[l * kk2 + e] = Zraw[l * kk2 + e]! - h * cls.TZZ[oz + e]!;
-        const ox = (q * kk1 + rs) * xz;
-        for (let e = 0; e < xz; e++) Braw[l * xz + e] = Braw[l * xz + e]! - h * cls.TXZ[ox + e]!;
-      }
-    }
   } else {
     // Per term-1 level: once per fit (the solution) or when the classes would not be smaller.
+    // Only the active term-2 levels' blocks are read (silent ones are never written or read).
+    for (let i = 0; i < nActive; i++) {
+      const l = active[i]!;
+      for (let e = 0; e < kk2; e++) Zraw[l * kk2 + e] = nb.R22[l * kk2 + e]!;
+      for (let e = 0; e < xz; e++) Braw[l * xz + e] = nb.R2X[l * xz + e]!;
+    }
     L1 = levels ? new Float64Array(n1 * kk1) : null;
     const { col, CH, s } = w;
     for (let g = 0; g < n1; g++) {
@@ -210,6 +341,7 @@ export function evaluateNested(
       const e = cp.sparsePtr[g]!;
       if (cp.sparsePtr[g + 1]! === e) continue;
       const l = levelOf[g]!;
+      if (silent[l] === 1) continue;
       const v0 = cp.sparseValPtr[e]!;
       for (let a = 0; a < k2 * k1; a++) s[a] = cp.sparseVal[v0 + a]!;
       for (let a = 0; a < k2; a++) {
@@ -230,27 +362,66 @@ export function evaluateNested(
   }
 
   // Term-2 blocks: L_l = chol(λ2' Zraw_l λ2 + I); LB_l = (Braw_l λ2) L_l⁻ᵀ; C −= LB LB'.
+  // With the classes, each level's Zraw_l and Braw_l are formed here, just before use: R22_l and
+  // R2X_l less its (level, class) pairs' sums, subtracted in the pairs' order as a pass over all
+  // pairs would, so every number is the same.
   let ld2 = 0;
   const { L2, LB, Dl } = w;
-  // One random effect per term-2 level (a random intercept, or partial nesting's indicator):
-  // the same arithmetic as the general loop below, in scalars (most evaluations are this case).
-  if (k2 === 1) {
-    const l2 = lam2[0]!;
-    for (let l = 0; l < n2; l++) {
+  const byLevel = cls ? pairsByLevel(cls.pairLevel, n2) : null;
+  const Hc = w.Hc;
+  // (Arrays read in the loops held in locals: the engine need not reload them from objects.)
+  const R22 = nb.R22;
+  const R2X = nb.R2X;
+  const TZZ = cls ? cls.TZZ : R22;
+  const TXZ = cls ? cls.TXZ : R2X;
+  const pairClass = cls ? cls.pairClass : active;
+  const start = byLevel ? byLevel.start : active;
+  const order = byLevel ? byLevel.order : active;
+  if (cls && k2 === 1 && kk1 === 1) {
+    // The usual case (a random intercept per participant, one random effect per group), in a
+    // function of its own that the engine compiles well.
+    const sorted = pairsInLevelOrder(cls, order, pp1);
+    const ld = scalarLevels(active, start, sorted.pairClass, Hc, R22, R2X, sorted.TZZ, sorted.TXZ, lam2[0]!, pp1, w.tmp, L2, LB, w.LBt);
+    if (Number.isNaN(ld)) return failed(pp1);
+    ld2 = ld;
+  }
+  for (let i = 0; !(cls && k2 === 1 && kk1 === 1) && i < nActive; i++) {
+    const l = active[i]!;
+    if (cls) {
+      const z0 = l * kk2;
+      const x0 = l * xz;
+      for (let e = 0; e < kk2; e++) Zraw[z0 + e] = R22[z0 + e]!;
+      for (let e = 0; e < xz; e++) Braw[x0 + e] = R2X[x0 + e]!;
+      for (let t = start[l]!; t < start[l + 1]!; t++) {
+        const q = order[t]!;
+        const c = pairClass[q]!;
+        for (let rs = 0; rs < kk1; rs++) {
+          const h = Hc[c * kk1 + rs]!;
+          if (h === 0) continue;
+          const oz = (q * kk1 + rs) * kk2;
+          for (let e = 0; e < kk2; e++) Zraw[z0 + e] = Zraw[z0 + e]! - h * TZZ[oz + e]!;
+          const ox = (q * kk1 + rs) * xz;
+          for (let e = 0; e < xz; e++) Braw[x0 + e] = Braw[x0 + e]! - h * TXZ[ox + e]!;
+        }
+      }
+    }
+    if (k2 === 1) {
+      // One random effect per level (a random intercept, or partial nesting's indicator): the
+      // general arithmetic below in scalars; C is updated after the loop.
+      const l2 = lam2[0]!;
       const d = l2 * (Zraw[l]! * l2) + 1;
       if (!(d > 0)) return failed(pp1);
       const L = Math.sqrt(d);
       ld2 += 2 * Math.log(L);
       L2[l] = L;
       const o = l * pp1;
-      for (let a = 0; a < pp1; a++) LB[o + a] = (Braw[o + a]! * l2) / L;
       for (let a = 0; a < pp1; a++) {
-        const va = LB[o + a]!;
-        for (let b = 0; b <= a; b++) C[a * pp1 + b] = C[a * pp1 + b]! - va * LB[o + b]!;
+        const v = (Braw[o + a]! * l2) / L;
+        LB[o + a] = v;
+        w.LBt[a * nActive + i] = v;
       }
+      continue;
     }
-  }
-  for (let l = 0; k2 !== 1 && l < n2; l++) {
     sandwichLambda(Zraw, l * kk2, lam2, k2, true, Dl, tmp);
     if (!choleskyInPlace(Dl, k2)) return failed(pp1);
     for (let d = 0; d < k2; d++) ld2 += 2 * Math.log(Dl[d * k2 + d]!);
@@ -276,6 +447,11 @@ export function evaluateNested(
         C[a * pp1 + b] = C[a * pp1 + b]! - v;
       }
     }
+  }
+  if (k2 === 1) {
+    // C −= Σ_l LB_l LB_l', entry by entry (each entry's subtractions in level order, as level by
+    // level), the running value held in a register rather than stored back after each level.
+    subtractGram(C, pp1, w.LBt, nActive);
   }
   if (!choleskyInPlace(C, pp1)) return failed(pp1);
   let ldRX2 = 0;
@@ -304,6 +480,14 @@ export function evaluateNested(
   for (let l = 0; l < n2; l++) {
     const o = l * pp1 * k2;
     const l0 = l * kk2;
+    if (silent[l] === 1) {
+      // Its block is the identity and its border zero: mode 0, conditional covariance I.
+      for (let c = 0; c < k2; c++) {
+        L2inv[l0 + c * k2 + c] = 1;
+        cu2[l0 + c * k2 + c] = 1;
+      }
+      continue;
+    }
     for (let c = 0; c < k2; c++) {
       let v = LB[o + p * k2 + c]!;
       for (let a = 0; a < p; a++) v -= LB[o + a * k2 + c]! * beta[a]!;
@@ -330,6 +514,11 @@ export function evaluateNested(
   const u1 = new Float64Array(n1 * k1);
   const cu1 = new Float64Array(n1 * kk1);
   const { wz, wx, t2, WL, Lgi } = w;
+  if (k1 === 1 && k2 === 1) {
+    scalarModes(cp, L1, factorOf, levelOf, lam1[0]!, lam2[0]!, beta, u2, L2inv, condVar, u1, cu1, wx);
+    out.solution = { beta, u: [u1, u2], cu: [cu1, cu2] };
+    return out;
+  }
   for (let g = 0; g < n1; g++) {
     const g0 = g * kk1;
     // L_g: the level's own factor, or its class's.
@@ -393,6 +582,48 @@ export function evaluateNested(
   }
   out.solution = { beta, u: [u1, u2], cu: [cu1, cu2] };
   return out;
+}
+
+/**
+ * The term-1 loop of `evaluateNested`'s solution when k1 = k2 = 1, in scalars: the same
+ * operations in the same order as the general loop (its sums start from 0, kept here as `0 +`).
+ */
+function scalarModes(
+  cp: CrossProducts,
+  L1: Float64Array,
+  factorOf: Int32Array | null,
+  levelOf: Int32Array,
+  lam1: number,
+  lam2: number,
+  beta: Float64Array,
+  u2: Float64Array,
+  L2inv: Float64Array,
+  condVar: boolean,
+  u1: Float64Array,
+  cu1: Float64Array,
+  wx: Float64Array,
+): void {
+  const { n1, p, CD, sparsePtr, sparseValPtr, sparseVal } = cp;
+  const pp1 = p + 1;
+  for (let g = 0; g < n1; g++) {
+    const lg = L1[factorOf ? factorOf[g]! : g]!;
+    const Lgi = 1 / lg;
+    const c0 = g * pp1;
+    for (let a = 0; a < pp1; a++) wx[a] = 0 + (0 + CD[c0 + a]! * lam1) * Lgi;
+    const e = sparsePtr[g]!;
+    const hasS = sparsePtr[g + 1]! > e;
+    const l = levelOf[g]!;
+    const wz = hasS ? 0 + lam2 * (0 + (0 + sparseVal[sparseValPtr[e]!]! * lam1) * Lgi) : 0;
+    let v = wx[p]!;
+    for (let a = 0; a < p; a++) v -= wx[a]! * beta[a]!;
+    if (l >= 0) v -= wz * u2[l]!;
+    u1[g] = v / lg;
+    cu1[g] = 0 + Lgi * Lgi;
+    if (condVar && hasS && l >= 0) {
+      const q = 0 + L2inv[l]! * (0 + wz * Lgi);
+      cu1[g] = cu1[g]! + (0 + q * q);
+    }
+  }
 }
 
 function failed(pp1: number): DevianceParts {

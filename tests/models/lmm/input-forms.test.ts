@@ -1,0 +1,69 @@
+/**
+ * The partially nested model from every input form and in both spellings gives one fit: typed
+ * columns and row objects (the same values; the frame codes integer ids by value and partial
+ * nesting's cluster column ready coded), options.partialNesting and lme4's spelling with each
+ * control participant a group level of its own (those levels take no part in an evaluation).
+ */
+import { describe, expect, it } from 'vitest';
+import { fitLmm } from '../../../src/models/lmm/fit.js';
+import { simulateLongColumns } from '../../../src/simulate/columns.js';
+import { SAME_MODEL_ESTIMATE, SAME_MODEL_OBJECTIVE } from '../../tolerances.js';
+
+const sim = simulateLongColumns({ nParticipants: 400, seed: 15 });
+const n = sim.nRows;
+const levels = { arm: ['0', '1'], visit: sim.levels.visit.map((_, i) => String(i)) };
+const groupLme4 = Int32Array.from(sim.group, (g, i) => (g >= 0 ? g : sim.nGroups + sim.id[i]!));
+const trt = Float64Array.from(sim.arm);
+const typed = { score: sim.score, arm: sim.arm, visit: sim.visit, id: sim.id, group: sim.group, group2: groupLme4, trt };
+const rows = Array.from({ length: n }, (_, i) => ({
+  score: sim.score[i]!,
+  arm: sim.arm[i]!,
+  visit: sim.visit[i]!,
+  id: sim.id[i]!,
+  group: sim.group[i]! >= 0 ? sim.group[i]! : null,
+  group2: groupLme4[i]!,
+  trt: trt[i]!,
+}));
+const option = { factors: ['arm', 'visit'], levels, partialNesting: { cluster: 'group', arm: 'arm', treated: '1' } };
+const lme4 = { factors: ['arm', 'visit'], levels };
+
+describe('fitLmm: one partially nested fit from columns and rows, in both spellings', () => {
+  const ref = fitLmm('score ~ arm * visit + (1 | id)', typed, option);
+  const fits = {
+    'option, rows': fitLmm('score ~ arm * visit + (1 | id)', rows, option),
+    "lme4's spelling, columns": fitLmm('score ~ arm * visit + (1 | id) + (0 + trt | group2)', typed, lme4),
+    "lme4's spelling, rows": fitLmm('score ~ arm * visit + (1 | id) + (0 + trt | group2)', rows, lme4),
+  };
+  it('the option from rows is the fit from columns to the bit', () => {
+    const f = fits['option, rows'];
+    expect(f.remlCriterion).toBe(ref.remlCriterion);
+    expect(f.fixedEffects).toEqual(ref.fixedEffects);
+    expect(f.randomEffects).toEqual(ref.randomEffects);
+    expect(f.nGroups).toEqual(ref.nGroups);
+  });
+  for (const [name, f] of Object.entries(fits)) {
+    it(`${name}: the same criterion, estimates, SEs and df`, () => {
+      expect(Math.abs(f.remlCriterion! - ref.remlCriterion!) / Math.abs(ref.remlCriterion!)).toBeLessThan(SAME_MODEL_OBJECTIVE);
+      f.fixedEffects.forEach((r, j) => {
+        const e = ref.fixedEffects[j]!;
+        expect(r.term).toBe(e.term);
+        for (const k of ['estimate', 'se', 'df'] as const) expect(Math.abs(r[k]! - e[k]!)).toBeLessThan(SAME_MODEL_ESTIMATE * Math.max(1, Math.abs(e[k]!)));
+      });
+      expect(f.sigma).toBeCloseTo(ref.sigma, 8);
+    });
+  }
+  it("lme4's spelling: a mode of 0 for every control's own group, the treated groups' modes as the option's", () => {
+    const f = fits["lme4's spelling, columns"];
+    const tab = f.randomEffects.find((t) => t.group === 'group2')!;
+    const refTab = ref.randomEffects.find((t) => t.group === 'group')!;
+    tab.levels.forEach((l, i) => {
+      const g = Number(l);
+      if (g >= sim.nGroups) {
+        expect(tab.values[i]).toEqual([0]);
+      } else {
+        const j = refTab.levels.indexOf(l);
+        expect(Math.abs(tab.values[i]![0]! - refTab.values[j]![0]!)).toBeLessThan(1e-7);
+      }
+    });
+  });
+});
