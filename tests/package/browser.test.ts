@@ -26,8 +26,10 @@ const ROOT = join(import.meta.dirname, '..', '..');
  * Gzipped (level 9) size budget of the minified core bundle, in bytes: about 20 % above the
  * 273,790 bytes measured when the core was split off (2026-12-02; zod is about half of the
  * minified bundle). A capability that needs more should say why in its commit and raise this.
+ * Raised to 345,000 on 2026-12-03 at 331,034 bytes: the GLMM's gamma family and its analytic
+ * gradients (both stages; fitGlmm several times faster) came after the split.
  */
-export const CORE_GZIP_BUDGET = 330_000;
+export const CORE_GZIP_BUDGET = 345_000;
 
 const chromium = chromiumOrWarn('the test of rcteval in a browser (tests/package/browser.test.ts)');
 

@@ -29,8 +29,8 @@ import { formCrossProducts, type ReTerm } from '../lmm/structure.js';
 import type { CorrelationRow, RandomEffectsTable, VarianceComponentRow } from '../lmm/types.js';
 import { fdDerivatives, minimizeBounded, type OptimizeResult } from '../optimize.js';
 import { tInterval } from '../t-tests.js';
-import { minimizeStage2 } from './newton.js';
-import { agqDeviance, conditionalCovariances, laplaceDeviance, pirls, type GlmmProblem, type ModeState } from './laplace.js';
+import { hessianFromGradient, minimizeNewton } from './newton.js';
+import { agqDeviance, conditionalCovariances, laplaceDeviance, laplaceGradient, pirls, type GlmmProblem, type ModeState } from './laplace.js';
 import { setGlmmState } from './state.js';
 import { registerGlmmView } from './view.js';
 import type { GlmmFamilyName, GlmmFit, GlmmFixedEffectRow, GlmmOptions } from './types.js';
@@ -85,7 +85,11 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   // Stage 1 only starts stage 2, which optimises θ again with β: its Newton polish stops at
   // steps below 1e-4 (stage 2's first Hessian is formed there either way). Polishing to the
   // final criterion cost ~50 evaluations at 30,000 rows, and more as rows (and f's rounding) grow.
-  const opt1 = minimizeBounded(stage1, start1, start1.map(() => -Infinity), { ...control, startTolerance: 1e-4 });
+  // With the analytic gradient, Newton steps on it (a step costs a deviance and a gradient),
+  // falling back to the general optimiser where the Hessian is not positive definite.
+  const opt1 = dev.stage1WithGradient
+    ? minimizeNewton(stage1, start1, control, dev.stage1WithGradient)
+    : minimizeBounded(stage1, start1, start1.map(() => -Infinity), { ...control, startTolerance: 1e-4 });
   if (!Number.isFinite(opt1.objective)) throw new ConvergenceError(`No finite deviance was found for ${formula}: ${opt1.message}`);
   const beta1 = Array.from(dev.stage1State(opt1.x).beta);
 
@@ -94,7 +98,7 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   const objective = dev.stage2;
   // Stage 1 ends near the optimum (β of the nAGQ = 0 fit differs by a fraction of its SE), so
   // Newton steps with one finite-difference Hessian converge from there (newton.ts).
-  const opt2: OptimizeResult = minimizeStage2((x) => objective(x), x0, control);
+  const opt2: OptimizeResult = minimizeNewton((x) => objective(x), x0, control, dev.stage2WithGradient);
   if (!Number.isFinite(opt2.objective)) throw new ConvergenceError(`No finite deviance was found for ${formula}: ${opt2.message}`);
   const par = [...canonicalTheta(terms, opt2.x.slice(0, nTheta)), ...opt2.x.slice(nTheta)];
   // The final state by the general PIRLS solve, whose cross-products the conditional
@@ -110,13 +114,16 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   // Covariance of β: 2 H⁻¹ of the deviance in (θ, β[, log θ_NB]) (glmer's and TMB's), else RX.
   const diagnostics: Diagnostic[] = [];
   const d = par.length;
-  // Central differences on the converged (to ~1e-12) deviance: steps of 1e-3 keep both the
-  // truncation and the rounding error near 1e-6 relative, a quarter of the cost of numDeriv's
-  // Richardson scheme (glmer's own deriv12 uses 1e-4 on a deviance accurate to ~1e-7). The
-  // centre is evaluated by the same path as its neighbours: `deviance` above comes from the
-  // general solve, which differs from the fast one by ~1e-11, and at steps of 1e-4 that offset
-  // alone moved the diagonal of H, and the SEs, by 2e-4.
-  const H = fdDerivatives((x) => objective(x), par, objective(par), par.map((v) => 1e-3 * Math.max(Math.abs(v), 0.1)), par.map(() => -Infinity)).H;
+  // With the analytic gradient (scalar systems, canonical links): central differences of it,
+  // 2d solves. Otherwise central second differences of the converged (to ~1e-12) deviance:
+  // steps of 1e-3 keep both the truncation and the rounding error near 1e-6 relative, a quarter
+  // of the cost of numDeriv's Richardson scheme (glmer's own deriv12 uses 1e-4 on a deviance
+  // accurate to ~1e-7). Their centre is evaluated by the same path as its neighbours: `deviance`
+  // above comes from the general solve, which differs from the fast one by ~1e-11, and at steps
+  // of 1e-4 that offset alone moved the diagonal of H, and the SEs, by 2e-4.
+  const hSteps = par.map((v) => 1e-3 * Math.max(Math.abs(v), 0.1));
+  const fg = dev.stage2WithGradient;
+  const H = (fg && hessianFromGradient((x) => fg(x)?.g ?? null, par, hSteps)) || fdDerivatives((x) => objective(x), par, objective(par), hSteps, par.map(() => -Infinity)).H;
   let vcov = vcovFromHessian(H, [...Array(d).keys()], nTheta, p);
   let vcovMethod: GlmmFit['vcovMethod'] = 'hessian';
   // Separation (binomial): a coefficient running off to ±∞ on the link scale, with a standard
@@ -228,7 +235,11 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
     linearPredictor: st.eta,
     rows: frame.rows,
     optimizer: {
-      method: 'two stages as glmer (θ with PIRLS over β and u, then θ and β on the ' + (nAgq > 1 ? 'AGQ' : 'Laplace') + ' deviance): stage 1 bounded Nelder-Mead, then Newton on finite differences; stage 2 Newton steps on one finite-difference Hessian with BFGS updates',
+      method:
+        'two stages as glmer (θ with PIRLS over β and u, then θ and β on the ' +
+        (nAgq > 1 ? 'AGQ' : 'Laplace') +
+        ' deviance): stage 1 bounded Nelder-Mead, then Newton on finite differences; stage 2 Newton steps on one Hessian with BFGS updates, ' +
+        (dev.stage2WithGradient ? 'with the analytic gradient' : 'on finite differences'),
       evaluations: opt1.evaluations + opt2.evaluations,
       converged: opt1.converged && opt2.converged,
       message: opt2.converged ? 'converged' : opt2.message,
@@ -567,16 +578,42 @@ function makeDevianceFunctions(setup: Setup) {
     warm = st;
     return nAgq > 1 ? agqDeviance(prob, fam, th, st, nAgq) : laplaceDeviance(prob, fam, st, phi);
   };
+  // The analytic gradient (scalar systems, canonical links, Laplace): null when not available.
+  const analytic = !nb && !gamma && nAgq === 1 && prob.hessian === 'fisher' && ((fam0.name === 'binomial' && fam0.link === 'logit') || (fam0.name === 'poisson' && fam0.link === 'log'));
+  // The point and stage of the last PIRLS solve: a gradient asked for there reuses it.
+  let last: { stage: 1 | 2; par: number[]; f: number } | null = null;
+  const cached = (stage: 1 | 2, par: readonly number[]): number => {
+    if (last && last.stage === stage && last.par.length === par.length && last.par.every((v, i) => v === par[i])) return last.f;
+    const f = stage === 1 ? stage1(par) : stage2(par);
+    last = { stage, par: [...par], f };
+    return f;
+  };
+  /** Deviance and gradient at par, of stage 1 (θ, with β and u by the joint PIRLS) or stage 2 (θ and β). */
+  const withGradient =
+    (stage: 1 | 2) =>
+    (par: readonly number[]): { f: number; g: Float64Array } | null => {
+      const f = cached(stage, par);
+      if (!Number.isFinite(f)) return null;
+      const g = laplaceGradient(modeProblem, fam0, par.slice(0, nTheta), warm!, stage === 1);
+      return g ? { f, g } : null;
+    };
   return {
     /** The problem PIRLS solved last (the gamma's weights at the last φ). */
     modeProblem,
-    stage1,
+    stage1: (par: readonly number[]): number => cached(1, par),
     /** The stage-1 state at θ (its β starts stage 2). */
     stage1State(th: readonly number[]): ModeState {
-      stage1(th);
+      cached(1, th);
       return warm!;
     },
-    stage2,
+    stage2: (par: readonly number[], general = false): number => {
+      if (!general) return cached(2, par);
+      last = null;
+      return stage2(par, true);
+    },
+    /** Null when the analytic gradient does not cover the model (then finite differences). */
+    stage1WithGradient: analytic ? withGradient(1) : null,
+    stage2WithGradient: analytic ? withGradient(2) : null,
     lastState: () => warm,
   };
 }
@@ -597,6 +634,21 @@ export function glmmDevianceFunction(formula: string, data: ModelData, options: 
     if (!Array.isArray(params) || params.length !== size) throw new ArgumentError('params', params, `${size} numbers: θ (${setup.nTheta}), β (${setup.p})${setup.nb ? ', log θ_NB' : setup.gamma ? ', log φ' : ''}`);
     return d.stage2(params);
   };
+}
+
+/**
+ * The Laplace deviance and its analytic gradient at (θ, β) (`laplaceGradient`), or null where the
+ * model is outside its reach, for checking it against differences. Internal: not exported from the package.
+ */
+export function glmmDevianceGradientFunction(formula: string, data: ModelData, options: GlmmOptions): ((params: readonly number[]) => { f: number; g: Float64Array } | null) | null {
+  const setup = prepare(formula, data, options);
+  const d = makeDevianceFunctions(setup);
+  return d.stage2WithGradient;
+}
+
+/** glmer's first-stage deviance and its analytic gradient in θ, or null (as `glmmDevianceGradientFunction`). Internal. */
+export function glmmStage1GradientFunction(formula: string, data: ModelData, options: GlmmOptions): ((theta: readonly number[]) => { f: number; g: Float64Array } | null) | null {
+  return makeDevianceFunctions(prepare(formula, data, options)).stage1WithGradient;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { glmmDevianceFunction, glmmStage1DevianceFunction } from '../../../src/models/glmm/fit.js';
+import { glmmDevianceFunction, glmmDevianceGradientFunction, glmmStage1DevianceFunction, glmmStage1GradientFunction } from '../../../src/models/glmm/fit.js';
 import type { GlmmOptions } from '../../../src/models/glmm/types.js';
 
 const fx = JSON.parse(readFileSync(new URL('../../fixtures/r/glmm/glmm.json', import.meta.url), 'utf8'));
@@ -61,5 +61,69 @@ describe('scalar-term PIRLS kernel', () => {
       expect(Number.isFinite(a)).toBe(true);
       expect(Math.abs(a - b)).toBeLessThan(1e-9 * Math.abs(b));
     }
+  });
+});
+
+/** Richardson-extrapolated central differences of f at x (numDeriv's scheme, two levels). */
+function richardsonGradient(f: (x: number[]) => number, x: number[]): number[] {
+  return x.map((_, i) => {
+    const d = (h: number): number => {
+      const a = [...x];
+      const b = [...x];
+      a[i] = a[i]! + h;
+      b[i] = b[i]! - h;
+      return (f(a) - f(b)) / (2 * h);
+    };
+    const h = 1e-3 * Math.max(Math.abs(x[i]!), 0.1);
+    return (4 * d(h / 2) - d(h)) / 3;
+  });
+}
+
+describe('analytic gradient of the Laplace deviance (laplaceGradient)', () => {
+  const counts = fx.counts.data.columns;
+  const gradientCases = [
+    ...cases,
+    { name: 'Poisson with offset and prior weights', data: counts, formula: 'y ~ arm + (1 | id)', options: { family: 'poisson', offset: 'logDays', weights: 'w' } as GlmmOptions, points: [[0.7, -1.2, 0.3], [0.2, -2, 1]] },
+  ];
+  for (const c of gradientCases) {
+    it(`${c.name}: equals Richardson differences of the deviance`, () => {
+      const f = glmmDevianceFunction(c.formula, c.data, c.options);
+      const G = glmmDevianceGradientFunction(c.formula, c.data, c.options);
+      expect(G).not.toBeNull();
+      for (const x of c.points) {
+        const r = G!(x)!;
+        expect(r.f).toBeCloseTo(f(x), 9);
+        const ref = richardsonGradient(f, x);
+        const scale = Math.max(1, ...ref.map(Math.abs));
+        // The differences' own error is ~1e-8 of the scale; an error in any term of the
+        // gradient (the trace, the modes' derivatives, the weights' derivative) is far larger.
+        ref.forEach((v, i) => expect(Math.abs(r.g[i]! - v)).toBeLessThan(1e-6 * scale));
+      }
+    });
+  }
+
+  for (const c of gradientCases) {
+    it(`${c.name}: stage 1's gradient in θ (β and u by the joint PIRLS) equals Richardson differences`, () => {
+      const f = glmmStage1DevianceFunction(c.formula, c.data, c.options);
+      const G = glmmStage1GradientFunction(c.formula, c.data, c.options);
+      expect(G).not.toBeNull();
+      const nTheta = c.name.includes('SFT') ? 2 : 1;
+      for (const x of [...c.points.map((pt) => pt.slice(0, nTheta)), new Array<number>(nTheta).fill(1.3)]) {
+        const r = G!(x)!;
+        expect(r.f).toBeCloseTo(f(x), 9);
+        const ref = richardsonGradient(f, x);
+        const scale = Math.max(1, ...ref.map(Math.abs));
+        ref.forEach((v, i) => expect(Math.abs(r.g[i]! - v)).toBeLessThan(1e-6 * scale));
+      }
+    });
+  }
+
+  it('is not offered where it does not apply (non-canonical link, negative binomial, quadrature, a general layout)', () => {
+    const c = cases[0]!;
+    expect(glmmDevianceGradientFunction(c.formula, c.data, { ...c.options, link: 'probit' })).toBeNull();
+    expect(glmmDevianceGradientFunction(c.formula, c.data, { ...c.options, nAgq: 5 })).toBeNull();
+    expect(glmmDevianceGradientFunction('y ~ arm + (1 | id)', counts, { family: 'negativeBinomial', offset: 'logDays' })).toBeNull();
+    const dense = glmmDevianceGradientFunction(c.formula, c.data, { ...c.options, control: { structure: 'dense' } });
+    expect(dense === null || dense(c.points[0]!) === null).toBe(true);
   });
 });
