@@ -30,6 +30,7 @@
  *     dev = Σ_g d_g(ũ_g) + log|L|² − 2 Σ_g log Σ_k w_k exp(z_k²/2 − (d_g(ũ_g + z_k σ_g) − d_g(ũ_g))/2)
  * which, like lme4's, is on the deviance-residual scale (not −2 log-likelihood).
  */
+import { backSolveTransposed, choleskyInPlace, forwardSolve } from '../../linalg/dense.js';
 import { evaluateDeviance, lambdaBlocks } from '../lmm/deviance.js';
 import { formCrossProducts, type CrossProducts, type ReTerm } from '../lmm/structure.js';
 import type { Family } from '../glm/family.js';
@@ -608,32 +609,13 @@ function buildScalarSystem(prob: GlmmProblem): ScalarSystem | null {
       // stage-1 gradient is ∂D/∂λ + ∂D/∂β · ∂β/∂λ. X'WX + C'V is the β block's Schur complement.
       const S = new Float64Array(p * p);
       for (let j = 0; j < p; j++) for (let k = 0; k <= j; k++) S[j * p + k] = XWX[j * p + k]! + 0.5 * (CtV[j * p + k]! + CtV[k * p + j]!);
-      for (let j = 0; j < p; j++) {
-        let d = S[j * p + j]!;
-        for (let k = 0; k < j; k++) d -= S[j * p + k]! * S[j * p + k]!;
-        if (!(d > 0)) return null;
-        const r = Math.sqrt(d);
-        S[j * p + j] = r;
-        for (let i = j + 1; i < p; i++) {
-          let t = S[i * p + j]!;
-          for (let k = 0; k < j; k++) t -= S[i * p + k]! * S[j * p + k]!;
-          S[i * p + j] = t / r;
-        }
-      }
+      if (!choleskyInPlace(S, p)) return null;
       const out = new Float64Array(nested ? 2 : 1);
       const v = new Float64Array(p);
       for (let q = 0; q < out.length; q++) {
         for (let j = 0; j < p; j++) v[j] = -(Rb[q * p + j]! + Cdu[q * p + j]!);
-        for (let i = 0; i < p; i++) {
-          let t = v[i]!;
-          for (let k = 0; k < i; k++) t -= S[i * p + k]! * v[k]!;
-          v[i] = t / S[i * p + i]!;
-        }
-        for (let i = p - 1; i >= 0; i--) {
-          let t = v[i]!;
-          for (let k = i + 1; k < p; k++) t -= S[k * p + i]! * v[k]!;
-          v[i] = t / S[i * p + i]!;
-        }
+        forwardSolve(S, p, v);
+        backSolveTransposed(S, p, v);
         let gq = grad[q]!;
         for (let j = 0; j < p; j++) gq += grad[o + j]! * v[j]!;
         out[q] = gq;
