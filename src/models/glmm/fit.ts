@@ -30,7 +30,7 @@ import type { CorrelationRow, RandomEffectsTable, VarianceComponentRow } from '.
 import { fdDerivatives, minimizeBounded, type OptimizeResult } from '../optimize.js';
 import { tInterval } from '../t-tests.js';
 import { hessianFromGradient, minimizeNewton } from './newton.js';
-import { agqDeviance, conditionalCovariances, laplaceDeviance, laplaceGradient, pirls, type GlmmProblem, type ModeState } from './laplace.js';
+import { agqDeviance, conditionalCovariances, hasLaplaceGradient, laplaceDeviance, laplaceGradient, pirls, type GlmmProblem, type ModeState } from './laplace.js';
 import { setGlmmState } from './state.js';
 import { registerGlmmView } from './view.js';
 import type { GlmmFamilyName, GlmmFit, GlmmFixedEffectRow, GlmmOptions } from './types.js';
@@ -86,9 +86,10 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
   // steps below 1e-4 (stage 2's first Hessian is formed there either way). Polishing to the
   // final criterion cost ~50 evaluations at 30,000 rows, and more as rows (and f's rounding) grow.
   // With the analytic gradient, Newton steps on it (a step costs a deviance and a gradient),
-  // falling back to the general optimiser where the Hessian is not positive definite.
+  // falling back to the general optimiser, with the settings it has here otherwise (its default
+  // simplex budget), where the Hessian is not positive definite.
   const opt1 = dev.stage1WithGradient
-    ? minimizeNewton(stage1, start1, control, dev.stage1WithGradient)
+    ? minimizeNewton(stage1, start1, control, dev.stage1WithGradient, { startTolerance: 1e-4, simplexEvaluations: 15 * (start1.length + 1) })
     : minimizeBounded(stage1, start1, start1.map(() => -Infinity), { ...control, startTolerance: 1e-4 });
   if (!Number.isFinite(opt1.objective)) throw new ConvergenceError(`No finite deviance was found for ${formula}: ${opt1.message}`);
   const beta1 = Array.from(dev.stage1State(opt1.x).beta);
@@ -551,6 +552,8 @@ function makeDevianceFunctions(setup: Setup) {
   const etaStart = new Float64Array(n);
   for (let i = 0; i < n; i++) etaStart[i] = fam0.linkfun(fam0.initialMu(y[i]!, wt[i]!));
   let warm: ModeState | null = null;
+  // The state of the last solve, converged or not (the fit's final state and the gradient read it).
+  let lastSolved: ModeState | null = null;
   const stage1Fam = nb ? famAt(0) : fam0;
   // The problem PIRLS solves: for the gamma its prior weights are divided by φ (one buffer,
   // refilled at each φ), while the likelihood reads the prior weights themselves.
@@ -560,12 +563,19 @@ function makeDevianceFunctions(setup: Setup) {
     for (let i = 0; i < n; i++) modeProblem.wt[i] = wt[i]! / phi;
     return phi;
   };
+  // PIRLS starts from the last converged state. A state that did not converge (far from the
+  // optimum, where an optimiser's step may land) is never kept as the start: its β and u can be
+  // far off, and every later evaluation would start from them. A warm start that fails to
+  // converge is retried from the cold start.
   const stage1 = (par: readonly number[]): number => {
     const phi = gamma ? atDispersion(par[nTheta]!) : 1;
     const th = par.slice(0, nTheta);
-    const st = pirls(modeProblem, stage1Fam, th, warm ? warm.beta : new Float64Array(p), true, warm ? warm.u : null, warm ? null : etaStart);
+    const cold = (): ModeState => pirls(modeProblem, stage1Fam, th, new Float64Array(p), true, null, etaStart);
+    let st = warm ? pirls(modeProblem, stage1Fam, th, warm.beta, true, warm.u, null) : cold();
+    if (warm && !st.converged) st = cold();
     if (!Number.isFinite(st.ldL2)) return Infinity;
-    warm = st;
+    if (st.converged) warm = st;
+    lastSolved = st;
     return laplaceDeviance(prob, stage1Fam, st, phi);
   };
   const stage2 = (par: readonly number[], general = false): number => {
@@ -573,13 +583,15 @@ function makeDevianceFunctions(setup: Setup) {
     const be = par.slice(nTheta, nTheta + p);
     const fam = nb ? famAt(par[nTheta + p]!) : fam0;
     const phi = gamma ? atDispersion(par[nTheta + p]!) : 1;
-    const st = pirls(modeProblem, fam, th, be, false, warm ? warm.u : null, null, nAgq > 1, general);
+    let st = pirls(modeProblem, fam, th, be, false, warm ? warm.u : null, null, nAgq > 1, general);
+    if (warm && !st.converged) st = pirls(modeProblem, fam, th, be, false, null, null, nAgq > 1, general);
     if (!Number.isFinite(st.ldL2)) return Infinity;
-    warm = st;
+    if (st.converged) warm = st;
+    lastSolved = st;
     return nAgq > 1 ? agqDeviance(prob, fam, th, st, nAgq) : laplaceDeviance(prob, fam, st, phi);
   };
   // The analytic gradient (scalar systems, canonical links, Laplace): null when not available.
-  const analytic = !nb && !gamma && nAgq === 1 && prob.hessian === 'fisher' && ((fam0.name === 'binomial' && fam0.link === 'logit') || (fam0.name === 'poisson' && fam0.link === 'log'));
+  const analytic = !nb && !gamma && nAgq === 1 && hasLaplaceGradient(prob, fam0);
   // The point and stage of the last PIRLS solve: a gradient asked for there reuses it.
   let last: { stage: 1 | 2; par: number[]; f: number } | null = null;
   const cached = (stage: 1 | 2, par: readonly number[]): number => {
@@ -594,7 +606,7 @@ function makeDevianceFunctions(setup: Setup) {
     (par: readonly number[]): { f: number; g: Float64Array } | null => {
       const f = cached(stage, par);
       if (!Number.isFinite(f)) return null;
-      const g = laplaceGradient(modeProblem, fam0, par.slice(0, nTheta), warm!, stage === 1);
+      const g = laplaceGradient(modeProblem, fam0, par.slice(0, nTheta), lastSolved!, stage === 1);
       return g ? { f, g } : null;
     };
   return {
@@ -604,7 +616,7 @@ function makeDevianceFunctions(setup: Setup) {
     /** The stage-1 state at θ (its β starts stage 2). */
     stage1State(th: readonly number[]): ModeState {
       cached(1, th);
-      return warm!;
+      return lastSolved!;
     },
     stage2: (par: readonly number[], general = false): number => {
       if (!general) return cached(2, par);
@@ -614,7 +626,7 @@ function makeDevianceFunctions(setup: Setup) {
     /** Null when the analytic gradient does not cover the model (then finite differences). */
     stage1WithGradient: analytic ? withGradient(1) : null,
     stage2WithGradient: analytic ? withGradient(2) : null,
-    lastState: () => warm,
+    lastState: () => lastSolved,
   };
 }
 

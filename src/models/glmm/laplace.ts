@@ -562,7 +562,9 @@ function buildScalarSystem(prob: GlmmProblem): ScalarSystem | null {
         if (nested) {
           const zb = z2[i]!;
           l = g2[i]!;
-          if (zb !== 0) {
+          // A participant whose rows are not all in the group's column (E_g ≠ 0) couples to
+          // its group even in a row where z2 = 0.
+          if (zb !== 0 || E[g] !== 0) {
             const s = F[l]!;
             const r = (l12 * E[g]!) / a;
             // (λ1 z1, λ2 z2) [M⁻¹_gg M⁻¹_gl; M⁻¹_gl M⁻¹_ll] (λ1 z1, λ2 z2)'.
@@ -853,6 +855,12 @@ function buildScalarSystem(prob: GlmmProblem): ScalarSystem | null {
       return nested ? { u: [u1, u2], ldL2: ld, cu: [] } : { u: [u1], ldL2: ld, cu: [cu1] };
     },
   };
+}
+
+/** Whether `laplaceGradient` covers the model: a scalar system, a canonical link (binomial logit, Poisson log). */
+export function hasLaplaceGradient(prob: GlmmProblem, fam: Family): boolean {
+  const canonical = (fam.name === 'binomial' && fam.link === 'logit') || (fam.name === 'poisson' && fam.link === 'log');
+  return canonical && prob.hessian === 'fisher' && scalarSystem(prob) !== null;
 }
 
 /**

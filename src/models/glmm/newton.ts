@@ -108,7 +108,14 @@ export function hessianFromGradient(grad: (x: number[]) => ArrayLike<number> | n
  * (the analytic gradient, `laplaceGradient`), gradients and Hessians come from it instead of
  * from differences of the deviance: a step then costs about two evaluations instead of 2d + 1.
  */
-export function minimizeNewton(f: (x: number[]) => number, x0: number[], control: OptimizeOptions, fg: DevianceWithGradient | null = null): OptimizeResult {
+export function minimizeNewton(
+  f: (x: number[]) => number,
+  x0: number[],
+  control: OptimizeOptions,
+  fg: DevianceWithGradient | null = null,
+  /** Options of the general optimiser where it takes over (stage 1's: its own simplex budget and start tolerance). */
+  fallback: Parameters<typeof minimizeBounded>[3] = {},
+): OptimizeResult {
   const d = x0.length;
   const lower = x0.map(() => -Infinity);
   const maxEval = control.maxEvaluations ?? 20000;
@@ -122,7 +129,7 @@ export function minimizeNewton(f: (x: number[]) => number, x0: number[], control
   let x = [...x0];
   let fx = F(x);
   const general = (): OptimizeResult => {
-    const r = minimizeBounded(f, x, lower, { ...control, maxEvaluations: Math.max(1, maxEval - evals), simplexEvaluations: 2 * (d + 1) });
+    const r = minimizeBounded(f, x, lower, { ...control, maxEvaluations: Math.max(1, maxEval - evals), simplexEvaluations: 2 * (d + 1), ...fallback });
     return { ...r, evaluations: r.evaluations + evals, log: [...log, ...r.log] };
   };
   if (!Number.isFinite(fx)) return general();
@@ -161,6 +168,13 @@ export function minimizeNewton(f: (x: number[]) => number, x0: number[], control
     // The step in units of each parameter's standard error.
     const rel = Math.max(...step.map((s, i) => Math.abs(s) / Math.sqrt(2 * Math.max(Hinv![i]![i]!, 1e-300))));
     if (rel < 1e-6) return done();
+    // A trust region: no coordinate moves by more than 10·max(1, |x|) in one step. Far from the
+    // optimum (stage 1 starts at θ = 1) a nearly flat direction, e.g. a variance heading for 0,
+    // makes H nearly singular and the Newton step enormous; PIRLS cannot converge out there.
+    // (With a bound of max(1, |x|) a capped step from θ = 1 lands exactly on θ = 0, where the
+    // deviance, even in θ, is stationary: the steps then stall there.)
+    const reach = Math.max(...step.map((v, i) => Math.abs(v) / (10 * Math.max(1, Math.abs(x[i]!)))));
+    if (reach > 1) for (let i = 0; i < d; i++) step[i] = step[i]! / reach;
     if (rel > 0.5 * prevRel) {
       // The steps stopped shrinking fast. Right after a fresh Hessian that is the noise of the
       // differences (the deviance is accurate to ~1e-13 relative), once the step is a small

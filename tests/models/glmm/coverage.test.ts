@@ -3,11 +3,13 @@
  * beside glmer on the same draws (tests/fixtures/r/glmm/coverage.R → coverage.json, 200 replicates;
  * the draws are made again here from their seeds, tests/models/glmm/coverage-draws.ts).
  *
- * (i) fitGlmm's per-replicate estimates, SEs and log-likelihoods agree with glmer's (GLMM_AGREEMENT);
- * one fit takes seconds, so the test fits the first COVERAGE_TEST_REPLICATES and
- * bench/glmm-coverage.ts fits all 200 (bench/results/glmm-coverage.md, docs/methods/glmm.md).
+ * (i) fitGlmm's per-replicate estimates, SEs and log-likelihoods agree with glmer's (GLMM_AGREEMENT)
+ * on all 200 replicates (about 30 ms a fit; bench/glmm-coverage.ts prints the worst disagreements).
+ * Where glmer puts the therapy-group SD on the boundary (< 1e-4; 89 replicates) the SEs are not
+ * compared: at a boundary θ the two Hessians differ in how they treat θ (1.2e-2 in one of them).
+ * Two of these replicates (54, 56) once sent a stage-1 Newton step far off and PIRLS with it.
  * (ii) the coverage of the 95 % Wald intervals over the 200 replicates lies within Monte Carlo
- * bounds of 0.95, and on the replicates fitted here fitGlmm covers exactly where glmer does.
+ * bounds of 0.95 for both, and fitGlmm covers exactly where glmer does.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +18,6 @@ import { coverageBounds, GLMM_AGREEMENT } from '../../tolerances.js';
 import { COVERAGE_FORMULA, COVERAGE_OPTIONS, COVERAGE_REPLICATES, COVERAGE_TERMS, coverageColumns, coverageDraw } from './coverage-draws.js';
 
 const fx = JSON.parse(readFileSync(new URL('../../fixtures/r/glmm/coverage.json', import.meta.url), 'utf8'));
-const COVERAGE_TEST_REPLICATES = 1;
 const Z = 1.959963984540054;
 
 describe('GLMM coverage simulation (arm × week log odds ratio, partially nested binary trials)', () => {
@@ -28,20 +29,28 @@ describe('GLMM coverage simulation (arm × week log odds ratio, partially nested
     for (const r of [0, 1, 57, 199]) expect(coverageDraw(r).nRows).toBe(fx.nRows[r]);
   });
 
-  it(`fitGlmm agrees with glmer replicate by replicate (first ${COVERAGE_TEST_REPLICATES})`, () => {
-    for (let r = 0; r < COVERAGE_TEST_REPLICATES; r++) {
+  it('fitGlmm agrees with glmer replicate by replicate, and covers where glmer does', () => {
+    const covered = COVERAGE_TERMS.map(() => 0);
+    for (let r = 0; r < fx.replicates; r++) {
       const fit = fitGlmm(COVERAGE_FORMULA, coverageColumns(coverageDraw(r)), COVERAGE_OPTIONS);
       const llR = fx.logLik[r] as number;
-      expect(Math.abs(fit.logLik - llR) / Math.abs(llR)).toBeLessThan(GLMM_AGREEMENT.logLik);
+      expect(Math.abs(fit.logLik - llR) / Math.abs(llR), `replicate ${r}: log-likelihood`).toBeLessThan(GLMM_AGREEMENT.logLik);
+      const boundary = (fx.sdGroup[r] as number) < 1e-4;
       COVERAGE_TERMS.forEach((t, j) => {
         const row = fit.fixedEffects.find((x) => x.term === t.term)!;
         const eR = fx.estimate[j][r] as number;
         const sR = fx.se[j][r] as number;
-        expect(Math.abs(row.estimate - eR) / Math.max(Math.abs(eR), sR)).toBeLessThan(GLMM_AGREEMENT.estimate);
-        expect(Math.abs(row.se! - sR) / sR).toBeLessThan(GLMM_AGREEMENT.se);
-        // The same coverage decision as glmer (no replicate sits within 1e-3 SE of an interval end).
-        expect(Math.abs(row.estimate - t.truth) <= Z * row.se!).toBe(Math.abs(eR - t.truth) <= Z * sR);
+        expect(Math.abs(row.estimate - eR) / Math.max(Math.abs(eR), sR), `replicate ${r}: ${t.term}`).toBeLessThan(GLMM_AGREEMENT.estimate);
+        if (!boundary) expect(Math.abs(row.se! - sR) / sR, `replicate ${r}: SE of ${t.term}`).toBeLessThan(GLMM_AGREEMENT.se);
+        const inside = Math.abs(row.estimate - t.truth) <= Z * row.se!;
+        expect(inside, `replicate ${r}: ${t.term} covered`).toBe(Math.abs(eR - t.truth) <= Z * sR);
+        if (inside) covered[j]!++;
       });
+    }
+    const [lo, hi] = coverageBounds(0.95, fx.replicates, 1);
+    for (const c of covered) {
+      expect(c / fx.replicates).toBeGreaterThanOrEqual(lo);
+      expect(c / fx.replicates).toBeLessThanOrEqual(hi);
     }
   });
 
