@@ -239,8 +239,10 @@ export function fitGlmm(formula: string, data: ModelData, options: GlmmOptions):
       method:
         'two stages as glmer (θ with PIRLS over β and u, then θ and β on the ' +
         (nAgq > 1 ? 'AGQ' : 'Laplace') +
-        ' deviance): stage 1 bounded Nelder-Mead, then Newton on finite differences; stage 2 Newton steps on one Hessian with BFGS updates, ' +
-        (dev.stage2WithGradient ? 'with the analytic gradient' : 'on finite differences'),
+        ' deviance): ' +
+        (dev.stage1WithGradient
+          ? 'both stages Newton steps on the analytic gradient, with BFGS updates of one Hessian from its differences'
+          : 'stage 1 bounded Nelder-Mead, then Newton on finite differences; stage 2 Newton steps on one finite-difference Hessian with BFGS updates'),
       evaluations: opt1.evaluations + opt2.evaluations,
       converged: opt1.converged && opt2.converged,
       message: opt2.converged ? 'converged' : opt2.message,
