@@ -117,7 +117,7 @@ export interface GlmmFit {
   linearPredictor: Float64Array;
   /** Input row index of each fitted value. */
   rows: Int32Array;
-  /** The optimiser's record (stage 2; evaluations of both stages). */
+  /** The optimiser's record (stage 2's log; `evaluations` counts both stages' deviances and analytic gradients, one each; `gradient` is analytic where the model has one, else finite differences). */
   optimizer: LmmFit['optimizer'];
   droppedColumns: string[];
   singular: boolean;
