@@ -227,7 +227,8 @@ export function minimizeBounded(
     if (hessPD) {
       const pred = -0.5 * gf.reduce((acc, gi, k) => acc + gi * step![k]!, 0);
       const stepMax = Math.max(...step.map(Math.abs));
-      if (pred >= 0 && pred < 1e-15 * Math.abs(fx) + 1e-13 && stepMax < 1e-8 * Math.max(1, ...x.map(Math.abs))) {
+      const xScale = Math.max(1, ...x.map(Math.abs));
+      if (pred >= 0 && pred < 1e-15 * Math.abs(fx) + 1e-13 && (stepMax < 1e-8 * xScale || withinNoise(Hf, step, free.map((i) => h[i]!), fx, 1e-8 * xScale))) {
         converged = true;
         log.push({ phase: 'newton', evaluations: evals, objective: fx, x: [...x] });
         break;
@@ -299,6 +300,28 @@ export function minimizeBounded(
   }
   if (!converged && !message) message = `Stopped after ${evals} evaluations without meeting the convergence criterion`;
   return { x, objective: fx, evaluations: evals, converged, message, log, gradient: grad, hessianPositiveDefinite: hessPD, atBound };
+}
+
+/**
+ * Whether a Newton step is no larger than the noise of its own finite-difference gradient: f
+ * rounded to about 1e-14 of itself (a criterion summed over hundreds of thousands of rows
+ * varies by that much between θ a rounding apart) gives a central difference over h an error of
+ * about ε|f|/h, and the step H⁻¹g inherits |H⁻¹| times that. A step below it (or below `floor`)
+ * is noise: another step moves θ at random within that band without lowering f, so at register
+ * scale the polish would otherwise spend its evaluations walking there until a line search
+ * happens to fail.
+ */
+function withinNoise(H: number[][], step: number[], h: number[], fx: number, floor: number): boolean {
+  const d = step.length;
+  const eps = 1e-14 * Math.max(1, Math.abs(fx));
+  const noise = new Array<number>(d).fill(0);
+  for (let j = 0; j < d; j++) {
+    const col = solveSpd(H, step.map((_, i) => (i === j ? 1 : 0)));
+    if (!col) return false;
+    const dg = eps / h[j]!;
+    for (let i = 0; i < d; i++) noise[i] = noise[i]! + Math.abs(col[i]!) * dg;
+  }
+  return step.every((s, i) => Math.abs(s) <= Math.max(noise[i]!, floor));
 }
 
 /** Central-difference gradient and Hessian; one-sided near a lower bound. */
