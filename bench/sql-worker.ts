@@ -1,7 +1,7 @@
 /**
  * One size of the SQL-engine benchmark, in its own process so that its peak memory is its own.
  *   node --import tsx bench/sql-worker.ts generate <rows> <file.parquet>
- *   node --import tsx bench/sql-worker.ts fit <file.parquet> <repeats>
+ *   node --import tsx bench/sql-worker.ts fit <file.parquet> <repeats> [memoryLimit | default]
  * The data are made by DuckDB itself (deterministic hashes, no rows in Node): SFT-shaped,
  * three visits per participant, half in the SFT arm in 400 therapy groups, 4 % of scores NULL.
  */
@@ -9,8 +9,8 @@ import { duckdbEngine } from '../src/models/lmm/sql/engine.js';
 import { fitLmmSql } from '../src/models/lmm/sql/fit.js';
 
 export const SQL_FORMULA = 'score ~ arm * visit + (1 | id)';
-const [mode, a, b] = process.argv.slice(2);
-const engine = await duckdbEngine();
+const [mode, a, b, limit] = process.argv.slice(2);
+const engine = await duckdbEngine(limit && limit !== 'default' ? { memoryLimit: limit } : {});
 
 if (mode === 'generate') {
   const rows = Number(a);

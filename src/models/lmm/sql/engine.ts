@@ -109,6 +109,16 @@ export interface DuckDbEngineOptions {
    * @defaultValue none (a connection is opened on `path`)
    */
   connection?: unknown;
+  /**
+   * DuckDB's `memory_limit` for this engine, a size such as `'256MB'` or `'2GB'`: the most its
+   * hash tables may hold before DuckDB spills them to its temporary directory. DuckDB runs inside
+   * the Node process, so this bounds the process's memory whatever the number of rows (the
+   * per-participant `GROUP BY` holds every participant otherwise: about 1.6 GB at 30 million rows
+   * and 10 million participants; with `'200MB'` the process peaks at about 370 MB there, in the
+   * same time; docs/benchmarks.md).
+   * @defaultValue DuckDB's own (80 % of the machine's memory)
+   */
+  memoryLimit?: string;
 }
 
 interface DuckDbConnectionLike {
@@ -117,7 +127,7 @@ interface DuckDbConnectionLike {
   disconnectSync?(): void;
 }
 
-const DUCKDB_KEYS = optionKeys<DuckDbEngineOptions>()(['path', 'connection']);
+const DUCKDB_KEYS = optionKeys<DuckDbEngineOptions>()(['path', 'connection', 'memoryLimit']);
 
 /**
  * A DuckDB engine (`@duckdb/node-api`, an optional dependency loaded here on first use).
@@ -128,6 +138,9 @@ const DUCKDB_KEYS = optionKeys<DuckDbEngineOptions>()(['path', 'connection']);
  */
 export async function duckdbEngine(options: DuckDbEngineOptions = {}): Promise<SqlEngine> {
   checkOptions('options', options, DUCKDB_KEYS);
+  if (options.memoryLimit !== undefined && (typeof options.memoryLimit !== 'string' || !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(options.memoryLimit))) {
+    throw new ArgumentError('options.memoryLimit', options.memoryLimit, "a size such as '256MB' or '2GB'");
+  }
   const dialect: SqlDialect = {
     ...standardDialect,
     name: 'DuckDB',
@@ -152,6 +165,13 @@ export async function duckdbEngine(options: DuckDbEngineOptions = {}): Promise<S
     }
   }
   const query = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjects();
+  if (options.memoryLimit !== undefined) {
+    try {
+      await query(`SET memory_limit = ${quoteString(options.memoryLimit)}`);
+    } catch (e) {
+      throw new SqlEngineError('DuckDB', {}, `could not set memory_limit to ${options.memoryLimit}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   return {
     dialect,
     query,

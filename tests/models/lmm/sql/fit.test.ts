@@ -195,6 +195,32 @@ describe('the three fits agree with each other', () => {
   });
 });
 
+describe('duckdbEngine memoryLimit', () => {
+  it('sets DuckDB\'s memory_limit, and the fit is the same', async () => {
+    const limited = await duckdbEngine({ memoryLimit: '64MB' });
+    const plain = await duckdbEngine();
+    const [setting] = await limited.query(`SELECT current_setting('memory_limit') AS m`);
+    expect(String(setting!['m'])).toMatch(/^6[01](\.\d+)? MiB$/);
+    const gen = generate(11);
+    await load(limited, 'g', gen, generatedTypes);
+    await load(plain, 'g', gen, generatedTypes);
+    const options = { levels, partialNesting: pn };
+    const a = await fitLmmSql('score ~ arm * visit + (1 | id)', { engine: limited, table: 'g' }, options);
+    const b = await fitLmmSql('score ~ arm * visit + (1 | id)', { engine: plain, table: 'g' }, options);
+    await limited.close?.();
+    await plain.close?.();
+    expect(Math.abs(a.remlCriterion! - b.remlCriterion!) / b.remlCriterion!).toBeLessThan(SQL_OBJECTIVE);
+    a.fixedEffects.forEach((r, j) => expect(Math.abs(r.estimate - b.fixedEffects[j]!.estimate) / r.se!).toBeLessThan(SQL_ESTIMATE));
+  });
+  it('refuses a size DuckDB would not read, naming the option', async () => {
+    for (const bad of ['256', 'lots', '2 potatoes', 256]) {
+      const e = await duckdbEngine({ memoryLimit: bad as never }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ArgumentError);
+      expect((e as ArgumentError).argument).toBe('options.memoryLimit');
+    }
+  });
+});
+
 describe('bad input through SQL', () => {
   let engine: SqlEngine;
   beforeAll(async () => {
