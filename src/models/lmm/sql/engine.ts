@@ -114,8 +114,8 @@ export interface DuckDbEngineOptions {
    * hash tables may hold before DuckDB spills them to its temporary directory. DuckDB runs inside
    * the Node process, so this bounds the process's memory whatever the number of rows (the
    * per-participant `GROUP BY` holds every participant otherwise: about 1.6 GB at 30 million rows
-   * and 10 million participants; with `'200MB'` the process peaks at about 370 MB there, in the
-   * same time; docs/benchmarks.md).
+   * and 10 million participants; with `'256MB'` the process peaks at about 420 MB there and 390 MB
+   * at 3 million rows, in the same time; docs/benchmarks.md).
    * @defaultValue DuckDB's own (80 % of the machine's memory)
    */
   memoryLimit?: string;
