@@ -289,37 +289,59 @@ export function fillDesign(
     X.fill(1, 0, n);
     col = 1;
   }
-  // Column by column over the rows in tight typed-array passes (the register-scale path):
-  // for each term, the row's column offset within the term and its value, built one
-  // variable at a time; then one scatter.
-  const idx = new Int32Array(n);
-  const val = new Float64Array(n);
+  // Rows 0…n−1 of the data (no row dropped): read the columns directly.
+  let identity = true;
+  for (let i = 0; i < n && identity; i++) identity = rows[i] === i;
+  // One pass over the rows per term (the register-scale path): the row's column within the
+  // term, from its factors' codes, and its value, the product of its numeric variables in
+  // the term's order (0 when a factor's level is the contrast's reference).
   for (const term of spec.terms) {
-    idx.fill(0);
-    val.fill(1);
-    let stride = 1;
+    const nv = term.variables.length;
+    const numeric: (Float64Array | null)[] = [];
+    const codes: (Int32Array | null)[] = [];
+    const offset = new Int32Array(nv);
+    const stride = new Int32Array(nv);
+    let width = 1;
     term.variables.forEach((v, j) => {
       const e = enc[v]!;
       if (term.coding[j] === 'numeric') {
-        const x = e.values!;
-        for (let i = 0; i < n; i++) val[i] = val[i]! * x[rows[i]!]!;
+        numeric.push(e.values!);
+        codes.push(null);
         return;
       }
-      const codes = e.codes!;
-      const offset = term.coding[j] === 'contrast' ? 1 : 0;
-      const k = (e.info as { levels: string[] }).levels.length - offset;
-      for (let i = 0; i < n; i++) {
-        const c = codes[rows[i]!]! - offset;
-        if (c < 0) val[i] = 0;
-        else idx[i] = idx[i]! + c * stride;
-      }
-      stride *= k;
+      numeric.push(null);
+      codes.push(e.codes!);
+      offset[j] = term.coding[j] === 'contrast' ? 1 : 0;
+      stride[j] = width;
+      width *= (e.info as { levels: string[] }).levels.length - offset[j]!;
     });
-    for (let i = 0; i < n; i++) {
-      const x = val[i]!;
-      if (x !== 0) X[(col + idx[i]!) * n + i] = x;
+    if (nv === 1 && codes[0]) {
+      // A factor alone (arm, visit): the commonest term, without the general loop's bookkeeping.
+      const c0 = codes[0]!;
+      const off = offset[0]!;
+      for (let i = 0; i < n; i++) {
+        const c = c0[identity ? i : rows[i]!]! - off;
+        if (c >= 0) X[(col + c) * n + i] = 1;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const r = identity ? i : rows[i]!;
+        let idx = 0;
+        let val = 1;
+        for (let j = 0; j < nv; j++) {
+          const x = numeric[j];
+          if (x) {
+            val = val * x[r]!;
+            continue;
+          }
+          const c = codes[j]![r]! - offset[j]!;
+          if (c < 0) val = 0;
+          else idx += c * stride[j]!;
+        }
+        if (val !== 0) X[(col + idx) * n + i] = val;
+      }
     }
-    col += stride;
+    col += width;
   }
   return X;
 }
@@ -415,6 +437,9 @@ export function buildModelFrame(
   }
   const rows = new Int32Array(n);
   for (let i = 0, j = 0; i < nIn; i++) if (keep[i]) rows[j++] = i;
+  // Every row complete (the usual case at register scale): row j of the frame is row j of the
+  // data, and the gathers below become copies.
+  const allRows = n === nIn;
 
   // Levels from the complete cases (R drops unused levels).
   const variables = dict<VariableInfo>();
@@ -426,7 +451,7 @@ export function buildModelFrame(
       continue;
     }
     if (e.kind === 'int-factor') {
-      const r = encodeIntFactor(v, e.ints, rows, own(options.levels, v), e.nullable === true);
+      const r = encodeIntFactor(v, e.ints, rows, own(options.levels, v), e.nullable === true, allRows);
       variables[v] = { name: v, kind: 'factor', levels: r.levels };
       enc[v] = { info: variables[v]!, codes: r.codes };
       continue;
@@ -436,7 +461,8 @@ export function buildModelFrame(
     // (A column the source has coded comes so already.)
     const { tmp, labels } = e.kind === 'coded' ? { tmp: e.codes, labels: e.labels } : firstAppearanceCodes(e.raw, nIn);
     const used = new Uint8Array(labels.length);
-    for (let j = 0; j < n; j++) used[tmp[rows[j]!]!] = 1;
+    if (allRows) for (let j = 0; j < n; j++) used[tmp[j]!] = 1;
+    else for (let j = 0; j < n; j++) used[tmp[rows[j]!]!] = 1;
     const observed = new Set<string>();
     for (let c = 0; c < labels.length; c++) if (used[c] === 1) observed.add(labels[c]!);
     let levels: string[];
@@ -455,22 +481,24 @@ export function buildModelFrame(
     const index = new Map(levels.map((l, i) => [l, i]));
     const recode = new Int32Array(labels.length);
     for (let c = 0; c < labels.length; c++) recode[c] = index.get(labels[c]!) ?? -1;
-    const codes = new Int32Array(nIn).fill(-1);
+    const codes = new Int32Array(nIn);
     for (let i = 0; i < nIn; i++) {
       const c = tmp[i]!;
-      if (c >= 0) codes[i] = recode[c]!;
+      codes[i] = c >= 0 ? recode[c]! : -1;
     }
     variables[v] = { name: v, kind: 'factor', levels };
     enc[v] = { info: variables[v]!, codes };
   }
 
-  const y = new Float64Array(n);
-  for (let j = 0; j < n; j++) y[j] = resp.values[rows[j]!]!;
+  const y = allRows ? resp.values.slice() : new Float64Array(n);
+  if (!allRows) for (let j = 0; j < n; j++) y[j] = resp.values[rows[j]!]!;
   const numericMeans = dict<number>();
   for (const [v, e] of Object.entries(enc)) {
     if (!e.values || v === formula.response) continue;
     let s = 0;
-    for (let j = 0; j < n; j++) s += e.values[rows[j]!]!;
+    const x = e.values;
+    if (allRows) for (let j = 0; j < n; j++) s += x[j]!;
+    else for (let j = 0; j < n; j++) s += x[rows[j]!]!;
     numericMeans[v] = s / n;
   }
 
@@ -484,8 +512,12 @@ export function buildModelFrame(
     if (rt.group.length === 1) {
       const e = enc[rt.group[0]!]!;
       levels = (e.info as { levels: string[] }).levels;
-      group = new Int32Array(n);
-      for (let j = 0; j < n; j++) group[j] = e.codes![rows[j]!]!;
+      const codes = e.codes!;
+      if (allRows) group = codes.slice();
+      else {
+        group = new Int32Array(n);
+        for (let j = 0; j < n; j++) group[j] = codes[rows[j]!]!;
+      }
     } else {
       // Interaction grouping factor: observed combinations, ordered by the factors' levels.
       const parts = rt.group.map((g) => enc[g]!);
@@ -526,8 +558,8 @@ export function buildModelFrame(
   const extra: ModelFrame['extra'] = dict();
   for (const v of extraFactors) {
     const e = enc[v]!;
-    const codes = new Int32Array(n);
-    for (let j = 0; j < n; j++) codes[j] = e.codes![rows[j]!]!;
+    const codes = allRows ? e.codes!.slice() : new Int32Array(n);
+    if (!allRows) for (let j = 0; j < n; j++) codes[j] = e.codes![rows[j]!]!;
     extra[v] = { levels: (e.info as { levels: string[] }).levels, codes };
   }
 
@@ -605,34 +637,44 @@ function dropMissingLabels(keep: Uint8Array, raw: readonly (string | null)[]): {
   return { count, first };
 }
 
-/** Levels (sorted numerically, or as given) and codes of an integer column used as a factor. */
+/**
+ * Levels (sorted numerically, or as given) and codes of an integer column used as a factor.
+ * @param all - every row is complete (`rows` is 0…n−1): the column is read directly.
+ */
 function encodeIntFactor(
   name: string,
   ints: ArrayLike<number>,
   rows: Int32Array,
   given: readonly string[] | undefined,
-  quoted = false,
+  quoted: boolean,
+  all: boolean,
 ): { levels: string[]; codes: Int32Array } {
   const n = ints.length;
+  const m = rows.length;
   let lo = Infinity;
   let hi = -Infinity;
-  for (let j = 0; j < rows.length; j++) {
-    const x = ints[rows[j]!]!;
-    if (x < lo) lo = x;
-    if (x > hi) hi = x;
+  if (all) {
+    for (let i = 0; i < n; i++) {
+      const x = ints[i]!;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+  } else {
+    for (let j = 0; j < m; j++) {
+      const x = ints[rows[j]!]!;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
   }
-  const codes = new Int32Array(n).fill(-1);
-  if (rows.length === 0) return { levels: [], codes };
+  if (m === 0) return { levels: [], codes: new Int32Array(n).fill(-1) };
   // Dense lookup over the value range (ids are usually 0…N); a Map beyond 50 million.
   const span = hi - lo + 1;
   const useTable = span <= 5e7;
   const table = useTable ? new Int32Array(span).fill(-1) : null;
   const map = useTable ? null : new Map<number, number>();
-  for (let j = 0; j < rows.length; j++) {
-    const x = ints[rows[j]!]!;
-    if (table) table[x - lo] = 0;
-    else map!.set(x, 0);
-  }
+  if (table && all) for (let i = 0; i < n; i++) table[ints[i]! - lo] = 0;
+  else if (table) for (let j = 0; j < m; j++) table[ints[rows[j]!]! - lo] = 0;
+  else for (let j = 0; j < m; j++) map!.set(ints[rows[j]!]!, 0);
   let values: number[];
   if (table) {
     values = [];
@@ -648,15 +690,20 @@ function encodeIntFactor(
     }
     order = given.filter((l) => labels.has(l)).map(Number);
   }
-  order.forEach((x, i) => {
-    if (table) table[x - lo] = i;
-    else map!.set(x, i);
-  });
-  for (let i = 0; i < n; i++) {
-    const x = ints[i]!;
-    // (NaN, a missing value of a nullable column, fails both tests.)
-    if (!(x >= lo && x <= hi)) continue;
-    codes[i] = table ? table[x - lo]! : (map!.get(x) ?? -1);
+  for (let k = 0; k < order.length; k++) {
+    if (table) table[order[k]! - lo] = k;
+    else map!.set(order[k]!, k);
+  }
+  const codes = new Int32Array(n);
+  if (table && all) {
+    // Every value is within [lo, hi] and marked.
+    for (let i = 0; i < n; i++) codes[i] = table[ints[i]! - lo]!;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const x = ints[i]!;
+      // (NaN, a missing value of a nullable column, fails both tests.)
+      codes[i] = !(x >= lo && x <= hi) ? -1 : table ? table[x - lo]! : (map!.get(x) ?? -1);
+    }
   }
   return { levels: order.map(String), codes };
 }

@@ -182,32 +182,66 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
   const labelCode = new Map<string, number>([[NO_CLUSTER, 0]]);
   const valueCode = new Map<unknown, number>();
   let coded = true;
-  for (let i = 0; i < n; i++) {
-    const a = arm[i];
-    if (a === null || a === undefined) {
-      ind[i] = NaN;
-      continue;
-    }
-    const treated = treatedValue(a);
-    ind[i] = treated ? 1 : 0;
-    if (!treated || !coded) continue;
-    const c = cl[i];
-    let k = valueCode.get(c);
-    if (k === undefined) {
-      const label = clusterValue(i, true);
-      if (typeof label !== 'string') {
-        coded = false;
+  if (isIntArray(arm) && isIntArray(cl)) {
+    // Integer typed columns (register scale): no missing values, every cluster id a number.
+    markTreatedTyped(arm, cl, treatedValue, (c) => {
+      let k = valueCode.get(c);
+      if (k === undefined) {
+        const label = numberLabel(c);
+        k = labelCode.get(label);
+        if (k === undefined) {
+          k = labels.length;
+          labelCode.set(label, k);
+          labels.push(label);
+        }
+        valueCode.set(c, k);
+      }
+      return k;
+    }, ind, codes);
+  } else {
+    // A participant's rows are usually adjacent and share the arm and the cluster: the previous
+    // row's answers save the lookups.
+    let lastArm: unknown = undefined;
+    let lastTreated = false;
+    let lastCluster: unknown = undefined;
+    let lastCode = -1;
+    for (let i = 0; i < n; i++) {
+      const a = arm[i];
+      if (a === null || a === undefined) {
+        ind[i] = NaN;
         continue;
       }
-      k = labelCode.get(label);
-      if (k === undefined) {
-        k = labels.length;
-        labelCode.set(label, k);
-        labels.push(label);
+      if (a !== lastArm) {
+        lastArm = a;
+        lastTreated = treatedValue(a);
       }
-      valueCode.set(c, k);
+      const treated = lastTreated;
+      ind[i] = treated ? 1 : 0;
+      if (!treated || !coded) continue;
+      const c = cl[i];
+      if (lastCode >= 0 && c === lastCluster) {
+        codes[i] = lastCode;
+        continue;
+      }
+      let k = valueCode.get(c);
+      if (k === undefined) {
+        const label = clusterValue(i, true);
+        if (typeof label !== 'string') {
+          coded = false;
+          continue;
+        }
+        k = labelCode.get(label);
+        if (k === undefined) {
+          k = labels.length;
+          labelCode.set(label, k);
+          labels.push(label);
+        }
+        valueCode.set(c, k);
+      }
+      codes[i] = k;
+      lastCluster = c;
+      lastCode = k;
     }
-    codes[i] = k;
   }
   let cluster: unknown[] | null = null;
   const clusterColumn = (): unknown[] => {
@@ -230,6 +264,69 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
   };
   const terms = [[indicator]];
   return { source, term: { terms, intercept: false, group: [pn.cluster], label: barLabel(false, terms, [pn.cluster]) } };
+}
+
+/**
+ * `applyPartialNesting`'s pass over integer typed columns: the indicator (1 in the treated arm)
+ * and each treated row's cluster code (0, the placeholder, elsewhere). Each distinct arm and
+ * cluster value is looked up once, its answer kept in a table over the column's range (a Map
+ * lookup per row costs more than the rest of the pass).
+ */
+function markTreatedTyped(
+  arm: ArrayLike<number>,
+  cl: ArrayLike<number>,
+  treatedValue: (a: number) => boolean,
+  codeOf: (c: number) => number,
+  ind: Float64Array,
+  codes: Int32Array,
+): void {
+  const n = arm.length;
+  const lowest = (x: ArrayLike<number>): { lo: number; span: number } => {
+    let lo = x[0]!;
+    let hi = lo;
+    for (let i = 1; i < n; i++) {
+      const v = x[i]!;
+      if (v < lo) lo = v;
+      else if (v > hi) hi = v;
+    }
+    return { lo, span: hi - lo + 1 };
+  };
+  const a = lowest(arm);
+  const c = lowest(cl);
+  if (n === 0 || a.span > 1 << 16 || c.span > 5e7) {
+    for (let i = 0; i < n; i++) {
+      if (!treatedValue(arm[i]!)) continue;
+      ind[i] = 1;
+      codes[i] = codeOf(cl[i]!);
+    }
+    return;
+  }
+  const treated = new Int8Array(a.span).fill(-1);
+  const code = new Int32Array(c.span).fill(-1);
+  // (Integer offsets: the loop indexes the tables with small integers.)
+  const alo = a.lo | 0;
+  const clo = c.lo | 0;
+  for (let i = 0; i < n; i++) {
+    const ai = arm[i]! - alo;
+    let t = treated[ai]!;
+    if (t < 0) {
+      t = treatedValue(arm[i]!) ? 1 : 0;
+      treated[ai] = t;
+    }
+    if (t === 0) continue;
+    ind[i] = 1;
+    const ci = cl[i]! - clo;
+    let k = code[ci]!;
+    if (k < 0) {
+      k = codeOf(cl[i]!);
+      code[ci] = k;
+    }
+    codes[i] = k;
+  }
+}
+
+function isIntArray(x: ArrayLike<unknown>): x is Int32Array | Uint8Array | Int16Array | Uint16Array | Uint32Array | Int8Array {
+  return x instanceof Int32Array || x instanceof Uint8Array || x instanceof Int16Array || x instanceof Uint16Array || x instanceof Uint32Array || x instanceof Int8Array;
 }
 
 /** Remove the placeholder cluster of a partially nested fit from its random-effects table and group count. */

@@ -182,15 +182,43 @@ function pairsInLevelOrder(cls: NestedClasses, order: Int32Array, pp1: number): 
   return r;
 }
 
-/** C[a, b] −= Σ_i V[a·m + i] V[b·m + i] for b ≤ a (lower triangle), each sum in order of i. */
+/**
+ * C[a, b] −= Σ_i V[a·m + i] V[b·m + i] for b ≤ a (lower triangle), each sum in order of i.
+ * Four entries of a row are summed in one pass over i: four independent chains of additions
+ * keep the processor busy where one waits on each addition, and each entry's additions are the
+ * same, in the same order, as alone.
+ */
 function subtractGram(C: Float64Array, pp1: number, V: Float64Array, m: number): void {
   for (let a = 0; a < pp1; a++) {
     const oa = a * m;
-    for (let b = 0; b <= a; b++) {
+    const row = a * pp1;
+    let b = 0;
+    for (; b + 3 <= a; b += 4) {
+      const o0 = b * m;
+      const o1 = o0 + m;
+      const o2 = o1 + m;
+      const o3 = o2 + m;
+      let v0 = C[row + b]!;
+      let v1 = C[row + b + 1]!;
+      let v2 = C[row + b + 2]!;
+      let v3 = C[row + b + 3]!;
+      for (let i = 0; i < m; i++) {
+        const x = V[oa + i]!;
+        v0 -= x * V[o0 + i]!;
+        v1 -= x * V[o1 + i]!;
+        v2 -= x * V[o2 + i]!;
+        v3 -= x * V[o3 + i]!;
+      }
+      C[row + b] = v0;
+      C[row + b + 1] = v1;
+      C[row + b + 2] = v2;
+      C[row + b + 3] = v3;
+    }
+    for (; b <= a; b++) {
       const ob = b * m;
-      let v = C[a * pp1 + b]!;
+      let v = C[row + b]!;
       for (let i = 0; i < m; i++) v -= V[oa + i]! * V[ob + i]!;
-      C[a * pp1 + b] = v;
+      C[row + b] = v;
     }
   }
 }

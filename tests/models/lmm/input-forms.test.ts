@@ -67,3 +67,29 @@ describe('fitLmm: one partially nested fit from columns and rows, in both spelli
     });
   });
 });
+
+describe('fitLmm: integer typed columns of any range, with or without incomplete rows, give the row objects\' fit', () => {
+  // The typed path looks the arm and cluster values up in tables over their ranges, and falls
+  // back to a lookup per value beyond 65,536 arm values or 5e7 cluster ids; with every row
+  // complete the frame reads the columns directly, otherwise through the complete rows.
+  const bigGroup = Int32Array.from(sim.group, (g) => (g >= 0 ? 1_000_000_000 + g : -1));
+  const wideArm = Int32Array.from(sim.arm, (a) => a * 70_000);
+  const holed = Float64Array.from(sim.score, (s, i) => (i % 13 === 5 ? NaN : s));
+  const cases = [
+    ['cluster ids spanning 1e9', { ...typed, group: bigGroup }, (r: (typeof rows)[number], i: number) => ({ ...r, group: sim.group[i]! >= 0 ? bigGroup[i]! : null }), '1', levels.arm],
+    ['arm values 0 and 70,000', { ...typed, arm: wideArm }, (r: (typeof rows)[number], i: number) => ({ ...r, arm: wideArm[i]! }), '70000', ['0', '70000']],
+    ['every 13th score missing', { ...typed, score: holed }, (r: (typeof rows)[number], i: number) => ({ ...r, score: Number.isNaN(holed[i]!) ? null : holed[i]! }), '1', levels.arm],
+  ] as const;
+  for (const [name, columns, toRow, treated, armLevels] of cases) {
+    it(name, () => {
+      const opts = { factors: ['arm', 'visit'], levels: { ...levels, arm: [...armLevels] }, partialNesting: { cluster: 'group', arm: 'arm', treated } };
+      const a = fitLmm('score ~ arm * visit + (1 | id)', columns, opts);
+      const b = fitLmm('score ~ arm * visit + (1 | id)', rows.map(toRow), opts);
+      expect(a.nObs).toBe(name === 'every 13th score missing' ? n - Math.ceil((n - 5) / 13) : n);
+      expect(a.remlCriterion).toBe(b.remlCriterion);
+      expect(a.fixedEffects).toEqual(b.fixedEffects);
+      expect(a.randomEffects).toEqual(b.randomEffects);
+      expect(a.fitted).toEqual(b.fitted);
+    });
+  }
+});
