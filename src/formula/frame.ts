@@ -276,6 +276,20 @@ function productFirstFastest(parts: string[][]): string[] {
  * Fill a column-major design matrix for rows `rows` of the encoded variables.
  * @internal
  */
+/**
+ * The columns `fillDesign` made 0/1 by construction (the intercept; a term of factors alone),
+ * by matrix: the centring plan would otherwise read each such column through to learn what the
+ * coding already says (`isBinaryColumn`, models/centring.ts). A design matrix is never written
+ * after it is made.
+ */
+const binaryColumns = new WeakMap<Float64Array, { n: number; flags: Uint8Array }>();
+
+/** Whether column `column` of the n-row design matrix X holds only 0 and 1 by its coding. */
+export function binaryByConstruction(X: Float64Array, n: number, column: number): boolean {
+  const b = binaryColumns.get(X);
+  return b !== undefined && b.n === n && b.flags[column] === 1;
+}
+
 export function fillDesign(
   spec: DesignSpec,
   enc: Record<string, EncodedVariable>,
@@ -284,9 +298,11 @@ export function fillDesign(
   const n = rows.length;
   const p = spec.columnNames.length;
   const X = new Float64Array(n * p);
+  const binary = new Uint8Array(p);
   let col = 0;
   if (spec.intercept) {
     X.fill(1, 0, n);
+    binary[0] = 1;
     col = 1;
   }
   // Rows 0…n−1 of the data (no row dropped): read the columns directly.
@@ -341,8 +357,10 @@ export function fillDesign(
         if (val !== 0) X[(col + idx) * n + i] = val;
       }
     }
+    if (numeric.every((x) => x === null)) binary.fill(1, col, col + width);
     col += width;
   }
+  binaryColumns.set(X, { n, flags: binary });
   return X;
 }
 

@@ -16,6 +16,7 @@
  * exactly β = T β̃ + ȳ a, V = T Ṽ T', L'β = (T'L)'β̃, while residuals, variance parameters and
  * likelihoods are unchanged (the REML term log|X'V⁻¹X| changes by the known 2 log|det T|).
  */
+import { binaryByConstruction } from '../formula/frame.js';
 import { mean } from '../statistics/sample.js';
 
 /** The reparametrisation of a design X (n × p, column-major) and its response. */
@@ -79,6 +80,7 @@ export function constantCarrier(X: Float64Array, n: number, p: number): Float64A
 
 /** True when the `n` values at `off` are all 0 or 1 (an intercept or an indicator the coding made). */
 export function isBinaryColumn(v: Float64Array, off: number, n: number): boolean {
+  if (n > 0 && off % n === 0 && binaryByConstruction(v, n, off / n)) return true;
   for (let i = 0; i < n; i++) if (v[off + i] !== 0 && v[off + i] !== 1) return false;
   return true;
 }

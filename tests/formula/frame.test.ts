@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as aq from 'arquero';
-import { buildModelFrame } from '../../src/formula/frame.js';
+import { binaryByConstruction, buildModelFrame } from '../../src/formula/frame.js';
+import { isBinaryColumn } from '../../src/models/centring.js';
 import { compareLevels, sortLevels } from '../../src/formula/levels.js';
 import { parseFormula } from '../../src/formula/parse.js';
 import { toColumnSource } from '../../src/models/data-input.js';
@@ -91,5 +92,42 @@ describe('data forms', () => {
   });
   it('rejects columns of different lengths, naming the column', () => {
     expect(() => frame('y ~ x', { y: [1, 2, 3], x: [1, 2] })).toThrow(/data\.x/);
+  });
+});
+
+describe('design columns 0/1 by construction', () => {
+  it('marks the intercept and the columns of factor-only terms, and the centring plan agrees with a scan of each column', () => {
+    const n = 60;
+    const data = {
+      y: Array.from({ length: n }, (_, i) => Math.sin(i)),
+      arm: Array.from({ length: n }, (_, i) => (i % 2 ? 'SFT' : 'control')),
+      visit: Array.from({ length: n }, (_, i) => ['b', 'm9', 'm15'][i % 3]!),
+      // A numeric column that happens to hold only 0 and 1: 0/1 in the data, not by the coding.
+      flag: Array.from({ length: n }, (_, i) => (i % 5 === 0 ? 1 : 0)),
+      age: Array.from({ length: n }, (_, i) => 20 + i),
+      id: Array.from({ length: n }, (_, i) => i % 12),
+    };
+    const f = buildModelFrame(parseFormula('y ~ arm * visit + flag + age + arm:age + (1 + age | id)'), toColumnSource(data, 'data'), {});
+    const names = f.spec.columnNames;
+    const byCoding = names.map((_, j) => binaryByConstruction(f.X, f.n, j));
+    expect(Object.fromEntries(names.map((c, j) => [c, byCoding[j]]))).toEqual({
+      '(Intercept)': true,
+      armSFT: true,
+      visitm9: true,
+      visitm15: true,
+      flag: false,
+      age: false,
+      'armSFT:visitm9': true,
+      'armSFT:visitm15': true,
+      'armSFT:age': false,
+    });
+    names.forEach((_, j) => {
+      let scan = true;
+      for (let i = 0; i < f.n; i++) scan &&= f.X[j * f.n + i] === 0 || f.X[j * f.n + i] === 1;
+      expect(isBinaryColumn(f.X, j * f.n, f.n)).toBe(scan);
+    });
+    // The random term's intercept column too; a copy of a design matrix is scanned.
+    expect(binaryByConstruction(f.random[0]!.Z, f.n, 0)).toBe(true);
+    expect(binaryByConstruction(f.X.slice(), f.n, 0)).toBe(false);
   });
 });

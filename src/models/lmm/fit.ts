@@ -566,23 +566,29 @@ export function attachModes(
     return r.b;
   });
 
-  // Fitted values and residuals.
+  // Fitted values and residuals, in one pass over the rows: each row's sum is Xβ's columns in
+  // order (those with β = 0 left out), then each term's Zb, as column by column.
   const fitted = new Float64Array(n);
-  for (let c = 0; c < p; c++) {
-    const bc = beta[c]!;
-    if (bc === 0) continue;
-    const off = c * n;
-    for (let i = 0; i < n; i++) fitted[i] = fitted[i]! + X[off + i]! * bc;
-  }
-  terms.forEach((t, j) => {
-    const b = bAll[j]!;
-    for (let c = 0; c < t.k; c++) {
-      const off = c * n;
-      for (let i = 0; i < n; i++) fitted[i] = fitted[i]! + t.Z[off + i]! * b[t.group[i]! * t.k + c]!;
-    }
-  });
   const residuals = new Float64Array(n);
-  for (let i = 0; i < n; i++) residuals[i] = y[i]! - fitted[i]!;
+  const cols: number[] = [];
+  for (let c = 0; c < p; c++) if (beta[c] !== 0) cols.push(c);
+  const nc = cols.length;
+  const colOff = Int32Array.from(cols, (c) => c * n);
+  const colBeta = Float64Array.from(cols, (c) => beta[c]!);
+  const nt = terms.length;
+  for (let i = 0; i < n; i++) {
+    let f = 0;
+    for (let q = 0; q < nc; q++) f = f + X[colOff[q]! + i]! * colBeta[q]!;
+    for (let j = 0; j < nt; j++) {
+      const t = terms[j]!;
+      const b = bAll[j]!;
+      const k = t.k;
+      const g = t.group[i]! * k;
+      for (let c = 0; c < k; c++) f = f + t.Z[c * n + i]! * b[g + c]!;
+    }
+    fitted[i] = f;
+    residuals[i] = y[i]! - f;
+  }
   fit.fitted = fitted;
   fit.residuals = residuals;
 }
