@@ -182,22 +182,26 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
   const labelCode = new Map<string, number>([[NO_CLUSTER, 0]]);
   const valueCode = new Map<unknown, number>();
   let coded = true;
+  const codeOfLabel = (label: string): number => {
+    let k = labelCode.get(label);
+    if (k === undefined) {
+      k = labels.length;
+      labelCode.set(label, k);
+      labels.push(label);
+    }
+    return k;
+  };
   if (isIntArray(arm) && isIntArray(cl)) {
     // Integer typed columns (register scale): no missing values, every cluster id a number.
-    markTreatedTyped(arm, cl, treatedValue, (c) => {
+    const codeOfNumber = (c: number): number => {
       let k = valueCode.get(c);
       if (k === undefined) {
-        const label = numberLabel(c);
-        k = labelCode.get(label);
-        if (k === undefined) {
-          k = labels.length;
-          labelCode.set(label, k);
-          labels.push(label);
-        }
+        k = codeOfLabel(numberLabel(c));
         valueCode.set(c, k);
       }
       return k;
-    }, ind, codes);
+    };
+    markTreatedTyped(arm, cl, treatedValue, codeOfNumber, ind, codes);
   } else {
     // A participant's rows are usually adjacent and share the arm and the cluster: the previous
     // row's answers save the lookups.
@@ -230,12 +234,7 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
           coded = false;
           continue;
         }
-        k = labelCode.get(label);
-        if (k === undefined) {
-          k = labels.length;
-          labelCode.set(label, k);
-          labels.push(label);
-        }
+        k = codeOfLabel(label);
         valueCode.set(c, k);
       }
       codes[i] = k;
