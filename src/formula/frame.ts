@@ -284,6 +284,8 @@ function productFirstFastest(parts: string[][]): string[] {
  */
 const binaryColumns = new WeakMap<Float64Array, { n: number; flags: Uint8Array }>();
 
+let onesColumn: Float64Array | null = null;
+
 /** Whether column `column` of the n-row design matrix X holds only 0 and 1 by its coding. */
 export function binaryByConstruction(X: Float64Array, n: number, column: number): boolean {
   const b = binaryColumns.get(X);
@@ -297,6 +299,15 @@ export function fillDesign(
 ): Float64Array {
   const n = rows.length;
   const p = spec.columnNames.length;
+  // An intercept alone (the Z of `(1 | id)`): one column of ones per size, shared, since a
+  // design matrix is never written after it is made.
+  if (spec.intercept && spec.terms.length === 0 && p === 1) {
+    if (!onesColumn || onesColumn.length !== n) {
+      onesColumn = new Float64Array(n).fill(1);
+      binaryColumns.set(onesColumn, { n, flags: Uint8Array.of(1) });
+    }
+    return onesColumn;
+  }
   const X = new Float64Array(n * p);
   const binary = new Uint8Array(p);
   let col = 0;
@@ -531,7 +542,8 @@ export function buildModelFrame(
       const e = enc[rt.group[0]!]!;
       levels = (e.info as { levels: string[] }).levels;
       const codes = e.codes!;
-      if (allRows) group = codes.slice();
+      // (The frame's arrays are never written after it is built: the codes made above serve.)
+      if (allRows) group = codes;
       else {
         group = new Int32Array(n);
         for (let j = 0; j < n; j++) group[j] = codes[rows[j]!]!;
@@ -576,7 +588,7 @@ export function buildModelFrame(
   const extra: ModelFrame['extra'] = dict();
   for (const v of extraFactors) {
     const e = enc[v]!;
-    const codes = allRows ? e.codes!.slice() : new Int32Array(n);
+    const codes = allRows ? e.codes! : new Int32Array(n);
     if (!allRows) for (let j = 0; j < n; j++) codes[j] = e.codes![rows[j]!]!;
     extra[v] = { levels: (e.info as { levels: string[] }).levels, codes };
   }
