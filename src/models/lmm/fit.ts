@@ -302,9 +302,8 @@ function markTreatedTyped(
   }
   const treated = new Int8Array(a.span).fill(-1);
   const code = new Int32Array(c.span).fill(-1);
-  // (Integer offsets: the loop indexes the tables with small integers.)
-  const alo = a.lo | 0;
-  const clo = c.lo | 0;
+  const alo = a.lo;
+  const clo = c.lo;
   for (let i = 0; i < n; i++) {
     const ai = arm[i]! - alo;
     let t = treated[ai]!;

@@ -75,11 +75,17 @@ describe('fitLmm: integer typed columns of any range, with or without incomplete
   const bigGroup = Int32Array.from(sim.group, (g) => (g >= 0 ? 1_000_000_000 + g : -1));
   const wideArm = Int32Array.from(sim.arm, (a) => a * 70_000);
   const holed = Float64Array.from(sim.score, (s, i) => (i % 13 === 5 ? NaN : s));
+  // Unsigned 32-bit values beyond 2³¹ (a signed integer conversion would wrap them).
+  const u32Group = Uint32Array.from(sim.group, (g) => 3_000_000_000 + Math.max(g, 0));
+  const u32Arm = Uint32Array.from(sim.arm, (a) => 3_000_000_000 + a);
   const cases = [
     ['cluster ids spanning 1e9', { ...typed, group: bigGroup }, (r: (typeof rows)[number], i: number) => ({ ...r, group: sim.group[i]! >= 0 ? bigGroup[i]! : null }), '1', levels.arm],
     ['arm values 0 and 70,000', { ...typed, arm: wideArm }, (r: (typeof rows)[number], i: number) => ({ ...r, arm: wideArm[i]! }), '70000', ['0', '70000']],
+    ['Uint32 cluster ids from 3e9', { ...typed, group: u32Group }, (r: (typeof rows)[number], i: number) => ({ ...r, group: sim.group[i]! >= 0 ? u32Group[i]! : null }), '1', levels.arm],
+    ['Uint32 arm values 3e9 and 3e9 + 1', { ...typed, arm: u32Arm }, (r: (typeof rows)[number], i: number) => ({ ...r, arm: u32Arm[i]! }), '3000000001', ['3000000000', '3000000001']],
     ['every 13th score missing', { ...typed, score: holed }, (r: (typeof rows)[number], i: number) => ({ ...r, score: Number.isNaN(holed[i]!) ? null : holed[i]! }), '1', levels.arm],
   ] as const;
+  const ref = fitLmm('score ~ arm * visit + (1 | id)', typed, option);
   for (const [name, columns, toRow, treated, armLevels] of cases) {
     it(name, () => {
       const opts = { factors: ['arm', 'visit'], levels: { ...levels, arm: [...armLevels] }, partialNesting: { cluster: 'group', arm: 'arm', treated } };
@@ -90,6 +96,7 @@ describe('fitLmm: integer typed columns of any range, with or without incomplete
       expect(a.fixedEffects).toEqual(b.fixedEffects);
       expect(a.randomEffects).toEqual(b.randomEffects);
       expect(a.fitted).toEqual(b.fitted);
+      expect(a.nGroups['group']).toBe(ref.nGroups['group']);
     });
   }
 });
