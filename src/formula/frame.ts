@@ -376,7 +376,10 @@ export function fillDesign(
 }
 
 /**
- * Build the model frame: complete cases, response, X and random-term matrices.
+ * Build the model frame: complete cases, response, X and random-term matrices. The frame is
+ * read-only data: its arrays may be shared (a random term's codes, one column of ones per size)
+ * and what each column holds by its coding is recorded beside it (`binaryByConstruction`), so
+ * a frame's arrays must not be written to.
  * @throws FormulaError for a column that is not in the data (with its position).
  * @throws ArgumentError for bad values, a non-numeric response, no complete rows,
  *   or a grouping factor with fewer than two levels.

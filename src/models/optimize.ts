@@ -79,6 +79,15 @@ export function minimizeBounded(
      * @defaultValue none (polish to the final criterion)
      */
     startTolerance?: number;
+    /**
+     * The relative rounding of f (about 1e-14 for a REML criterion summed over many thousands of
+     * rows): when given, the Newton polish also stops once its step is within the noise this
+     * puts into its finite-difference gradient (`withinNoise`). Callers give it only where f is
+     * a sum over so many rows that the step criterion below cannot be met; elsewhere the polish
+     * is as before, to the last bit.
+     * @defaultValue none (no noise stop)
+     */
+    relativeNoise?: number;
   } = {},
 ): OptimizeResult {
   const maxEval = options.maxEvaluations ?? 10000;
@@ -228,7 +237,7 @@ export function minimizeBounded(
       const pred = -0.5 * gf.reduce((acc, gi, k) => acc + gi * step![k]!, 0);
       const stepMax = Math.max(...step.map(Math.abs));
       const xScale = Math.max(1, ...x.map(Math.abs));
-      if (pred >= 0 && pred < 1e-15 * Math.abs(fx) + 1e-13 && (stepMax < 1e-8 * xScale || withinNoise(Hf, step, free.map((i) => h[i]!), fx, 1e-8 * xScale))) {
+      if (pred >= 0 && pred < 1e-15 * Math.abs(fx) + 1e-13 && (stepMax < 1e-8 * xScale || (options.relativeNoise !== undefined && withinNoise(Hf, step, free.map((i) => h[i]!), fx, options.relativeNoise, 1e-8 * xScale)))) {
         converged = true;
         log.push({ phase: 'newton', evaluations: evals, objective: fx, x: [...x] });
         break;
@@ -304,16 +313,16 @@ export function minimizeBounded(
 
 /**
  * Whether a Newton step is no larger than the noise of its own finite-difference gradient: f
- * rounded to about 1e-14 of itself (a criterion summed over hundreds of thousands of rows
- * varies by that much between θ a rounding apart) gives a central difference over h an error of
- * about ε|f|/h, and the step H⁻¹g inherits |H⁻¹| times that. A step below it (or below `floor`)
- * is noise: another step moves θ at random within that band without lowering f, so at register
- * scale the polish would otherwise spend its evaluations walking there until a line search
- * happens to fail.
+ * rounded to `relative` of itself (a REML criterion summed over hundreds of thousands of rows
+ * varies by about 1e-14 of itself between θ a rounding apart) gives a central difference over h
+ * an error of about ε|f|/h, and the step H⁻¹g inherits |H⁻¹| times that. A step below it (or
+ * below `floor`) is noise: another step moves θ at random within that band without lowering f,
+ * so at register scale the polish would otherwise spend its evaluations walking there until a
+ * line search happens to fail.
  */
-function withinNoise(H: number[][], step: number[], h: number[], fx: number, floor: number): boolean {
+function withinNoise(H: number[][], step: number[], h: number[], fx: number, relative: number, floor: number): boolean {
   const d = step.length;
-  const eps = 1e-14 * Math.max(1, Math.abs(fx));
+  const eps = relative * Math.max(1, Math.abs(fx));
   const noise = new Array<number>(d).fill(0);
   for (let j = 0; j < d; j++) {
     const col = solveSpd(H, step.map((_, i) => (i === j ? 1 : 0)));

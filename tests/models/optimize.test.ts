@@ -17,7 +17,7 @@ describe('minimizeBounded', () => {
     // 20 patterns of rounding noise: without the noise test the polish walks within the noise
     // band until a line search happens to fail (65–143 evaluations on these).
     for (let seed = 0; seed < 20; seed++) {
-      const r = minimizeBounded((x) => 616853 + quad(x) + 4e-9 * hashNoise(x, seed), [1.3, 0.5], [0, -Infinity]);
+      const r = minimizeBounded((x) => 616853 + quad(x) + 4e-9 * hashNoise(x, seed), [1.3, 0.5], [0, -Infinity], { relativeNoise: 1e-14 });
       expect(r.converged).toBe(true);
       // The optimum to the noise's resolution (|H⁻¹| ε / h, about 1e-7 here) …
       expect(Math.abs(r.x[0]! - 1)).toBeLessThan(1e-6);
@@ -28,9 +28,15 @@ describe('minimizeBounded', () => {
   });
 
   it('keeps its full precision when the criterion is small', () => {
-    const r = minimizeBounded((x) => 3 + quad(x), [1.3, 0.5], [0, -Infinity]);
+    const r = minimizeBounded((x) => 3 + quad(x), [1.3, 0.5], [0, -Infinity], { relativeNoise: 1e-14 });
     expect(r.converged).toBe(true);
     expect(Math.abs(r.x[0]! - 1)).toBeLessThan(1e-8);
     expect(Math.abs(r.x[1]! + 0.08)).toBeLessThan(1e-8);
+  });
+
+  it('without relativeNoise the polish stops on its step criterion alone, as before', () => {
+    // The same noisy criterion: the default walks within the noise band for some patterns.
+    const evaluations = Array.from({ length: 20 }, (_, seed) => minimizeBounded((x) => 616853 + quad(x) + 4e-9 * hashNoise(x, seed), [1.3, 0.5], [0, -Infinity]).evaluations);
+    expect(Math.max(...evaluations)).toBeGreaterThan(45 + 4 * 7);
   });
 });

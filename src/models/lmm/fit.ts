@@ -415,6 +415,9 @@ export function rankDeficientDiagnostic(droppedColumns: string[]): Diagnostic {
   return rankDeficient(droppedColumns, { design: 'The fixed-effects design', others: 'other', asR: 'R does', hint: 'Check for collinear covariates or empty arm × visit cells.' });
 }
 
+/** Rows from which the LMM's Newton polish stops at its gradient's noise (`relativeNoise`). */
+const NOISE_STOP_ROWS = 10_000;
+
 /** Fit from a built model frame (the stage after `buildModelFrame`). */
 export function fitFrame(frame: ModelFrame, options: LmmOptions = {}): LmmFit {
   return refitterOf(frame, options, {}, false)(frame.y);
@@ -671,7 +674,9 @@ export function fitObjective(prep: PreparedFit): { fit: Omit<LmmFit, 'state'>; s
   const x0 = options.control?.start ? [...objective.thetaToInternal(options.control.start), ...objective.start.slice(nTheta)] : objective.start;
   if (x0.length !== objective.start.length) throw new ArgumentError('options.control.start', options.control?.start, `${nTheta} starting values of θ`);
   const control = prep.simplexEvaluations === undefined ? (options.control ?? {}) : { ...options.control, simplexEvaluations: prep.simplexEvaluations };
-  const opt = minimizeBounded((x) => objective.minimand(x), x0, lower, control);
+  // From 10,000 rows the criterion's rounding (about 1e-14 of it) puts the step criterion of the
+  // Newton polish out of reach: stop it at the noise instead (docs/methods/mixed-models.md).
+  const opt = minimizeBounded((x) => objective.minimand(x), x0, lower, n >= NOISE_STOP_ROWS ? { ...control, relativeNoise: 1e-14 } : control);
   if (!Number.isFinite(opt.objective)) {
     throw new ConvergenceError(`No finite ${reml ? 'REML criterion' : 'deviance'} was found for ${prep.formulaText}: ${opt.message}`);
   }

@@ -115,7 +115,9 @@ export interface DuckDbEngineOptions {
    * the Node process, so this bounds the process's memory whatever the number of rows (the
    * per-participant `GROUP BY` holds every participant otherwise: about 1.6 GB at 30 million rows
    * and 10 million participants; with `'256MB'` the process peaks at about 420 MB there and 390 MB
-   * at 3 million rows, in the same time; docs/benchmarks.md).
+   * at 3 million rows, in the same time; docs/benchmarks.md). At least 16MB. With `connection`,
+   * this sets the limit of that connection's whole database instance, and it stays set after
+   * `close()`.
    * @defaultValue DuckDB's own (80 % of the machine's memory)
    */
   memoryLimit?: string;
@@ -138,8 +140,13 @@ const DUCKDB_KEYS = optionKeys<DuckDbEngineOptions>()(['path', 'connection', 'me
  */
 export async function duckdbEngine(options: DuckDbEngineOptions = {}): Promise<SqlEngine> {
   checkOptions('options', options, DUCKDB_KEYS);
-  if (options.memoryLimit !== undefined && (typeof options.memoryLimit !== 'string' || !/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(options.memoryLimit))) {
-    throw new ArgumentError('options.memoryLimit', options.memoryLimit, "a size such as '256MB' or '2GB'");
+  if (options.memoryLimit !== undefined) {
+    const m = typeof options.memoryLimit === 'string' ? /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.exec(options.memoryLimit) : null;
+    const unit: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+    // Below a few megabytes DuckDB cannot run a query at all ("Out of Memory" on every one).
+    if (!m || Number(m[1]) * unit[m[2]!.toLowerCase()]! < 16e6) {
+      throw new ArgumentError('options.memoryLimit', options.memoryLimit, "a size of at least 16MB such as '256MB' or '2GB'");
+    }
   }
   const dialect: SqlDialect = {
     ...standardDialect,
@@ -169,6 +176,10 @@ export async function duckdbEngine(options: DuckDbEngineOptions = {}): Promise<S
     try {
       await query(`SET memory_limit = ${quoteString(options.memoryLimit)}`);
     } catch (e) {
+      if (instance) {
+        conn.closeSync?.();
+        instance.closeSync?.();
+      }
       throw new SqlEngineError('DuckDB', {}, `could not set memory_limit to ${options.memoryLimit}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }

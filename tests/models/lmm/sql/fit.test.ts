@@ -213,7 +213,7 @@ describe('duckdbEngine memoryLimit', () => {
     a.fixedEffects.forEach((r, j) => expect(Math.abs(r.estimate - b.fixedEffects[j]!.estimate) / r.se!).toBeLessThan(SQL_ESTIMATE));
   });
   it('refuses a size DuckDB would not read, naming the option', async () => {
-    for (const bad of ['256', 'lots', '2 potatoes', 256]) {
+    for (const bad of ['256', 'lots', '2 potatoes', 256, '1B', '0MB', '15MB']) {
       const e = await duckdbEngine({ memoryLimit: bad as never }).catch((x: unknown) => x);
       expect(e).toBeInstanceOf(ArgumentError);
       expect((e as ArgumentError).argument).toBe('options.memoryLimit');
