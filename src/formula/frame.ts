@@ -99,8 +99,13 @@ export interface ModelFrame {
   /** Input rows. */
   nInput: number;
   y: Float64Array;
-  /** Column-major n × p fixed-effects matrix. */
+  /**
+   * Column-major n × p fixed-effects matrix. With `cells` it is made on first read (the mixed
+   * models' fit reads `cells` instead and never makes it).
+   */
   X: Float64Array;
+  /** X as a table of its distinct rows, when every fixed-effect term is made of factors alone. */
+  cells: CellDesign | null;
   spec: DesignSpec;
   random: RandomTermFrame[];
   variables: Record<string, VariableInfo>;
@@ -110,6 +115,96 @@ export interface ModelFrame {
   extra: Record<string, { levels: string[]; codes: Int32Array }>;
   /** Rows dropped: missing response, and missing values by predictor. */
   dropped: { total: number; missingResponse: number; missingPredictor: Record<string, number> };
+}
+
+/**
+ * The fixed-effects matrix as a table of its distinct rows, when every fixed-effect term is made
+ * of factors alone (an RCT's arm × visit): row i of X is row `cell[i]` of `table`. A pass over
+ * the rows reads the cell and a few cached rows instead of p columns of n doubles, and X (n × p,
+ * 14 MB at 300,000 rows) need not exist. The values are X's own (0 and 1), so sums formed from
+ * either are the same to the bit.
+ */
+export interface CellDesign {
+  p: number;
+  nCells: number;
+  /** Each frame row's cell. */
+  cell: Int32Array;
+  /** nCells × p, row-major: the X row of each cell. */
+  table: Float64Array;
+  /** Whether some row has the cell. */
+  used: Uint8Array;
+}
+
+/** The largest number of cells (the product of the fixed factors' levels) kept as a table. */
+const MAX_CELLS = 4096;
+
+/**
+ * `CellDesign` of a spec whose terms are made of factors alone (null otherwise, or beyond
+ * `MAX_CELLS` cells): a row's cell is its factors' codes in mixed radix, and each cell's X row
+ * is made as `fillDesign` makes a row.
+ */
+function cellDesign(spec: DesignSpec, enc: Record<string, EncodedVariable>, rows: Int32Array, allRows: boolean): CellDesign | null {
+  const factors: string[] = [];
+  for (const term of spec.terms) {
+    for (let j = 0; j < term.variables.length; j++) {
+      if (term.coding[j] === 'numeric') return null;
+      if (!factors.includes(term.variables[j]!)) factors.push(term.variables[j]!);
+    }
+  }
+  const radix = factors.map((v) => (enc[v]!.info as { levels: string[] }).levels.length);
+  const nCells = radix.reduce((a, b) => a * b, 1);
+  if (nCells > MAX_CELLS) return null;
+  const p = spec.columnNames.length;
+  const n = rows.length;
+  const cell = new Int32Array(n);
+  let stride = 1;
+  factors.forEach((v, f) => {
+    const codes = enc[v]!.codes!;
+    if (allRows) for (let i = 0; i < n; i++) cell[i] = cell[i]! + codes[i]! * stride;
+    else for (let i = 0; i < n; i++) cell[i] = cell[i]! + codes[rows[i]!]! * stride;
+    stride *= radix[f]!;
+  });
+  const used = new Uint8Array(nCells);
+  for (let i = 0; i < n; i++) used[cell[i]!] = 1;
+  const table = new Float64Array(nCells * p);
+  const code = new Int32Array(factors.length);
+  for (let k = 0; k < nCells; k++) {
+    let rest = k;
+    for (let f = 0; f < factors.length; f++) {
+      code[f] = rest % radix[f]!;
+      rest = Math.floor(rest / radix[f]!);
+    }
+    let col = 0;
+    if (spec.intercept) table[k * p] = 1;
+    if (spec.intercept) col = 1;
+    for (const term of spec.terms) {
+      let idx = 0;
+      let width = 1;
+      let zero = false;
+      term.variables.forEach((v, j) => {
+        const offset = term.coding[j] === 'contrast' ? 1 : 0;
+        const c = code[factors.indexOf(v)]! - offset;
+        if (c < 0) zero = true;
+        else idx += c * width;
+        width *= radix[factors.indexOf(v)]! - offset;
+      });
+      if (!zero) table[k * p + col + idx] = 1;
+      col += width;
+    }
+  }
+  return { p, nCells, cell, table, used };
+}
+
+/** X from its cells (the values `fillDesign` gives), with its columns' 0/1-ness recorded. */
+export function designFromCells(cells: CellDesign, n: number): Float64Array {
+  const { p, cell, table } = cells;
+  const X = new Float64Array(n * p);
+  for (let c = 0; c < p; c++) {
+    const off = c * n;
+    for (let i = 0; i < n; i++) X[off + i] = table[cell[i]! * p + c]!;
+  }
+  binaryColumns.set(X, { n, flags: new Uint8Array(p).fill(1) });
+  return X;
 }
 
 function findPos(formula: string, name: string): number | null {
@@ -535,7 +630,8 @@ export function buildModelFrame(
   }
 
   const spec = designSpec(formula.intercept, formula.fixed, variables);
-  const X = fillDesign(spec, enc, rows);
+  const cells = cellDesign(spec, enc, rows, allRows);
+  let X: Float64Array | null = cells ? null : fillDesign(spec, enc, rows);
 
   const random: RandomTermFrame[] = formula.random.map((rt) => {
     const gname = rt.group.join(':');
@@ -603,7 +699,11 @@ export function buildModelFrame(
     extra,
     nInput: nIn,
     y,
-    X,
+    get X(): Float64Array {
+      X ??= designFromCells(cells!, n);
+      return X;
+    },
+    cells,
     spec,
     random,
     variables,

@@ -16,7 +16,7 @@
  * exactly β = T β̃ + ȳ a, V = T Ṽ T', L'β = (T'L)'β̃, while residuals, variance parameters and
  * likelihoods are unchanged (the REML term log|X'V⁻¹X| changes by the known 2 log|det T|).
  */
-import { binaryByConstruction } from '../formula/frame.js';
+import { binaryByConstruction, type CellDesign } from '../formula/frame.js';
 import { mean } from '../statistics/sample.js';
 
 /** The reparametrisation of a design X (n × p, column-major) and its response. */
@@ -78,6 +78,48 @@ export function constantCarrier(X: Float64Array, n: number, p: number): Float64A
   return a;
 }
 
+/**
+ * `constantCarrier` of X given as its cells: a column is constant, or 0/1 and disjoint from the
+ * columns taken before, over the rows exactly when it is over the cells the rows use (rows of
+ * one cell are equal), and the rows are covered exactly when those cells are.
+ */
+function constantCarrierOfCells(X: CellDesign, n: number): Float64Array | null {
+  const { p, nCells, table, used, cell } = X;
+  if (n === 0) return null;
+  const first = cell[0]!;
+  for (let j = 0; j < p; j++) {
+    const v = table[first * p + j]!;
+    if (v === 0 || !Number.isFinite(v)) continue;
+    let constant = true;
+    for (let k = 0; k < nCells && constant; k++) if (used[k] === 1) constant = table[k * p + j] === v;
+    if (constant) {
+      const a = new Float64Array(p);
+      a[j] = 1 / v;
+      return a;
+    }
+  }
+  const covered = new Uint8Array(nCells);
+  const a = new Float64Array(p);
+  let any = false;
+  for (let j = 0; j < p; j++) {
+    let binary = true;
+    let disjoint = true;
+    for (let k = 0; k < nCells && binary; k++) {
+      if (used[k] !== 1) continue;
+      const v = table[k * p + j]!;
+      if (v !== 0 && v !== 1) binary = false;
+      else if (v === 1 && covered[k] === 1) disjoint = false;
+    }
+    if (!binary || !disjoint) continue;
+    for (let k = 0; k < nCells; k++) if (used[k] === 1 && table[k * p + j] === 1) covered[k] = 1;
+    a[j] = 1;
+    any = true;
+  }
+  if (!any) return null;
+  for (let k = 0; k < nCells; k++) if (used[k] === 1 && covered[k] !== 1) return null;
+  return a;
+}
+
 /** True when the `n` values at `off` are all 0 or 1 (an intercept or an indicator the coding made). */
 export function isBinaryColumn(v: Float64Array, off: number, n: number): boolean {
   if (n > 0 && off % n === 0 && binaryByConstruction(v, n, off / n)) return true;
@@ -95,7 +137,13 @@ export function powerOfTwoNear(x: number): number {
  * Plan the centring and scaling of X's columns (and of y, when given).
  * @param X - column-major n × p.
  */
-export function planColumns(X: Float64Array, y: Float64Array | null, n: number, p: number): ColumnPlan {
+export function planColumns(X: Float64Array | CellDesign, y: Float64Array | null, n: number, p: number): ColumnPlan {
+  if (!(X instanceof Float64Array)) {
+    // X as its distinct rows: every column is 0/1 by its coding (kept as it is), and the
+    // carrier is found over the cells the rows use, as over the rows.
+    const plan = { p, carrier: constantCarrierOfCells(X, n), centre: new Float64Array(p), scale: new Float64Array(p).fill(1), yCentre: 0, yScale: 1, logScale: 0 };
+    return y ? planResponse(plan, y, n) : plan;
+  }
   const carrier = constantCarrier(X, n, p);
   const centre = new Float64Array(p);
   const scale = new Float64Array(p).fill(1);

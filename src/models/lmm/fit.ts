@@ -10,7 +10,7 @@
  * Brockhoff & Christensen (2017), JSS 82(13).
  */
 import { ArgumentError, ConvergenceError, type Diagnostic } from '../../errors/index.js';
-import { buildModelFrame, frameOptionsOf, type ModelFrame } from '../../formula/frame.js';
+import { buildModelFrame, frameOptionsOf, type CellDesign, type ModelFrame } from '../../formula/frame.js';
 import { barLabel, parseFormula, type ParsedFormula, type RandomTerm } from '../../formula/parse.js';
 import { dictFrom, own } from '../../data/own.js';
 import { detectRankDeficiency, nullBasis } from '../../linalg/dense.js';
@@ -454,7 +454,8 @@ function refitterOf(frame: ModelFrame, options: LmmOptions, tuning: RefitTuning,
   checkLevelCounts(terms, terms.map((t) => t.levels.length), n);
   const unidentified = oneLevelTerms(terms, n);
 
-  let X = frame.X;
+  // X as its distinct rows when the frame has them: the fit then never makes X itself.
+  let X: Float64Array | CellDesign = frame.cells ?? frame.X;
   let p = frame.spec.columnNames.length;
   const aggregate = (options.control?.aggregate ?? true) && !options.residualVarianceBy;
   const structure = options.control?.structure ?? 'auto';
@@ -465,7 +466,8 @@ function refitterOf(frame: ModelFrame, options: LmmOptions, tuning: RefitTuning,
   const droppedColumns = aliased.map((j) => frame.spec.columnNames[j]!);
   if (aliased.length) {
     const Xr = new Float64Array(n * kept.length);
-    kept.forEach((j, c) => Xr.set(X.subarray(j * n, (j + 1) * n), c * n));
+    const full = frame.X;
+    kept.forEach((j, c) => Xr.set(full.subarray(j * n, (j + 1) * n), c * n));
     X = Xr;
     p = kept.length;
     base = makeObjective(terms, X, frame.y, n, p, reml, aggregate, strata, structure);
@@ -478,7 +480,7 @@ function refitterOf(frame: ModelFrame, options: LmmOptions, tuning: RefitTuning,
   const objectiveFor = (y: Float64Array): Objective => {
     if (y === frame.y) return baseObjective;
     if (strata) return makeObjective(terms, X, y, n, p, reml, aggregate, strata, structure);
-    refresh ??= responseRefresher(baseObjective.crossProducts(baseObjective.start), X);
+    refresh ??= responseRefresher(baseObjective.crossProducts(baseObjective.start), X instanceof Float64Array ? X : frame.X);
     // X's centring and scaling do not depend on the response: planned once, with the base.
     const plan = planResponse(baseObjective.plan, y, n);
     const zMul = baseObjective.zMul;
@@ -554,7 +556,7 @@ export function attachModes(
   lamBlocks: Float64Array[],
   sol: Solution,
   sigma2: number,
-  X: Float64Array,
+  X: Float64Array | CellDesign,
   beta: Float64Array,
   y: Float64Array,
 ): void {
@@ -577,9 +579,16 @@ export function attachModes(
   const colOff = Int32Array.from(cols, (c) => c * n);
   const colBeta = Float64Array.from(cols, (c) => beta[c]!);
   const nt = terms.length;
+  // X as its distinct rows: column c of row i is its cell's (the same values).
+  const cells = X instanceof Float64Array ? null : X;
+  const Xd = X instanceof Float64Array ? X : null;
+  if (cells) for (let q = 0; q < nc; q++) colOff[q] = cols[q]!;
   for (let i = 0; i < n; i++) {
     let f = 0;
-    for (let q = 0; q < nc; q++) f = f + X[colOff[q]! + i]! * colBeta[q]!;
+    if (cells) {
+      const o = cells.cell[i]! * p;
+      for (let q = 0; q < nc; q++) f = f + cells.table[o + colOff[q]!]! * colBeta[q]!;
+    } else for (let q = 0; q < nc; q++) f = f + Xd![colOff[q]! + i]! * colBeta[q]!;
     for (let j = 0; j < nt; j++) {
       const t = terms[j]!;
       const b = bAll[j]!;

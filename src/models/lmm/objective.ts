@@ -12,6 +12,7 @@ import { illConditionedFixedEffects, randomEffectColumnFarFromZero } from '../..
 import { choleskyInPlace, inverseFromCholesky } from '../../linalg/dense.js';
 import { isBinaryColumn, planColumns, powerOfTwoNear, type ColumnPlan } from '../centring.js';
 import { mean } from '../../statistics/sample.js';
+import type { CellDesign } from '../../formula/frame.js';
 import { evaluateDeviance, type DevianceParts, type Solution } from './deviance.js';
 import { combineCrossProducts, fixedCrossProduct, formCrossProducts, type CrossProducts, type InternalColumns, type ReTerm } from './structure.js';
 
@@ -59,7 +60,7 @@ export interface Objective {
 
 export function makeObjective(
   terms: ReTerm[],
-  X: Float64Array,
+  X: Float64Array | CellDesign,
   y: Float64Array,
   n: number,
   p: number,

@@ -1,5 +1,5 @@
 import { ArgumentError } from '../../errors/index.js';
-import type { ModelFrame } from '../../formula/frame.js';
+import type { CellDesign, ModelFrame } from '../../formula/frame.js';
 
 /**
  * The blocked cross-product structure of a linear mixed model, formed in one pass over
@@ -143,12 +143,15 @@ export interface LevelClasses {
  */
 export function formCrossProducts(
   terms: ReTerm[],
-  X: Float64Array,
+  X: Float64Array | CellDesign,
   y: Float64Array,
   n: number,
   p: number,
   options: { aggregate?: boolean; weights?: Float64Array; structure?: 'auto' | 'dense'; columns?: InternalColumns } = {},
 ): CrossProducts {
+  // X as its distinct rows: each row's values read from its cell's row (the same values).
+  const cells = X instanceof Float64Array ? null : X;
+  const Xd = X instanceof Float64Array ? X : null;
   // Prior weights w_i (Var ε_i = σ²/w_i) enter every sum as w_i r r'; scaling each row's
   // values by √w_i does that. A zero weight still creates the sparse entries, so parts
   // formed with different weights share one sparsity pattern and can be added.
@@ -225,7 +228,10 @@ export function formCrossProducts(
       const wi = sw ? sw[i]! : 1;
       for (let c = 0; c < k1; c++) z1[c] = Z1[c * n + i]! * z1Mul[c]! * wi;
       for (let a = 0; a < k1; a++) for (let b = 0; b < k1; b++) A11[a0 + a * k1 + b] = A11[a0 + a * k1 + b]! + (z1[a]! * z1[b]!);
-      for (let c = 0; c < p; c++) rx[c] = (X[c * n + i]! - xShift[c]!) * xMul[c]! * wi;
+      if (cells) {
+        const o = cells.cell[i]! * p;
+        for (let c = 0; c < p; c++) rx[c] = (cells.table[o + c]! - xShift[c]!) * xMul[c]! * wi;
+      } else for (let c = 0; c < p; c++) rx[c] = (Xd![c * n + i]! - xShift[c]!) * xMul[c]! * wi;
       rx[p] = (y[i]! - yShift) * yMul * wi;
       for (let a = 0; a < pp1; a++) {
         const ra = rx[a]!;

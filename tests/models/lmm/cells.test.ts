@@ -1,0 +1,61 @@
+/**
+ * A design of factors alone is kept as its distinct rows (`ModelFrame.cells`): X is made only
+ * when read, the centring plan and the cross-products pass read the cells, and every number is
+ * the one X itself gives, to the bit.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildModelFrame, encodeNewData, fillDesign } from '../../../src/formula/frame.js';
+import { parseFormula } from '../../../src/formula/parse.js';
+import { planColumns } from '../../../src/models/centring.js';
+import { toColumnSource } from '../../../src/models/data-input.js';
+import { buildReTerms, formCrossProducts } from '../../../src/models/lmm/structure.js';
+import { createRng } from '../../../src/random/rng.js';
+
+const rng = createRng(31);
+const n = 240;
+const data = {
+  y: Array.from({ length: n }, () => rng.normal()),
+  arm: Array.from({ length: n }, (_, i) => (i % 2 ? 'SFT' : 'control')),
+  visit: Array.from({ length: n }, (_, i) => ['b', 'm9', 'm15'][i % 3]!),
+  // Site 'c' only in the control arm: cells of the product that no row has.
+  site: Array.from({ length: n }, (_, i) => (i % 2 ? ['a', 'b'][(i >> 1) % 2]! : ['a', 'b', 'c'][(i >> 1) % 3]!)),
+  id: Array.from({ length: n }, (_, i) => `P${i % 40}`),
+};
+const formulas = [
+  'y ~ arm * visit + (1 | id)',
+  'y ~ 0 + arm:visit + (1 | id)',
+  'y ~ 0 + visit + (1 | id)',
+  'y ~ arm * visit * site + (1 | id)',
+  'y ~ site + arm:visit + (1 | id)',
+  'y ~ 1 + (1 | id)',
+];
+
+describe('ModelFrame.cells', () => {
+  for (const f of formulas) {
+    it(f, () => {
+      const parsed = parseFormula(f);
+      const src = toColumnSource(data, 'data');
+      const frame = buildModelFrame(parsed, src, {});
+      const cells = frame.cells!;
+      expect(cells).not.toBeNull();
+      const p = frame.spec.columnNames.length;
+      // X from the cells is fillDesign's X from the same rows.
+      const names = ['arm', 'visit', 'site'].filter((v) => frame.variables[v]);
+      const direct = fillDesign(frame.spec, encodeNewData(frame.variables, names, src), frame.rows);
+      expect(frame.X).toEqual(direct);
+      // The centring plan from the cells is the plan from X.
+      const fromCells = planColumns(cells, frame.y, frame.n, p);
+      const fromX = planColumns(direct, frame.y, frame.n, p);
+      expect(fromCells).toEqual(fromX);
+      // And so are the cross-products, to the bit.
+      const terms = buildReTerms(frame);
+      const columns = { xShift: fromX.centre, xMul: fromX.scale.map((d) => 1 / d), yShift: fromX.yCentre, yMul: 1 / fromX.yScale, zMul: terms.map((t) => new Float64Array(t.k).fill(1)) };
+      expect(formCrossProducts(terms, cells, frame.y, frame.n, p, { columns })).toEqual(formCrossProducts(terms, direct, frame.y, frame.n, p, { columns }));
+    });
+  }
+  it('a design with a numeric variable has no cells (X is made with the frame)', () => {
+    const withAge = { ...data, age: Array.from({ length: n }, (_, i) => 20 + (i % 17)) };
+    const frame = buildModelFrame(parseFormula('y ~ arm * age + (1 | id)'), toColumnSource(withAge, 'data'), {});
+    expect(frame.cells).toBeNull();
+  });
+});
