@@ -100,12 +100,10 @@ export interface ModelFrame {
   nInput: number;
   y: Float64Array;
   /**
-   * Column-major n × p fixed-effects matrix. With `cells` it is made on first read (the mixed
-   * models' fit reads `cells` instead and never makes it).
+   * Column-major n × p fixed-effects matrix. For a design of factors alone it is made on first
+   * read (`cellsOf`: the mixed models' fit reads the cells instead and never makes it).
    */
   X: Float64Array;
-  /** X as a table of its distinct rows, when every fixed-effect term is made of factors alone. */
-  cells: CellDesign | null;
   spec: DesignSpec;
   random: RandomTermFrame[];
   variables: Record<string, VariableInfo>;
@@ -139,6 +137,17 @@ export interface CellDesign {
 const MAX_CELLS = 4096;
 
 /**
+ * The cells of the frames `buildModelFrame` made, by frame object: a copy of a frame (a spread,
+ * a decoded state, a frame with its own X) has none and is read through its X.
+ */
+const frameCells = new WeakMap<ModelFrame, CellDesign>();
+
+/** X of a frame as its distinct rows, when `buildModelFrame` made it so (null otherwise). */
+export function cellsOf(frame: ModelFrame): CellDesign | null {
+  return frameCells.get(frame) ?? null;
+}
+
+/**
  * `CellDesign` of a spec whose terms are made of factors alone (null otherwise, or beyond
  * `MAX_CELLS` cells): a row's cell is its factors' codes in mixed radix, and each cell's X row
  * is made as `fillDesign` makes a row.
@@ -153,9 +162,10 @@ function cellDesign(spec: DesignSpec, enc: Record<string, EncodedVariable>, rows
   }
   const radix = factors.map((v) => (enc[v]!.info as { levels: string[] }).levels.length);
   const nCells = radix.reduce((a, b) => a * b, 1);
-  if (nCells > MAX_CELLS) return null;
-  const p = spec.columnNames.length;
   const n = rows.length;
+  // (More cells than rows: the table would be larger than X.)
+  if (nCells > MAX_CELLS || nCells > n) return null;
+  const p = spec.columnNames.length;
   const cell = new Int32Array(n);
   let stride = 1;
   factors.forEach((v, f) => {
@@ -379,7 +389,8 @@ function productFirstFastest(parts: string[][]): string[] {
  */
 const binaryColumns = new WeakMap<Float64Array, { n: number; flags: Uint8Array }>();
 
-let onesColumn: Float64Array | null = null;
+/** The last column of ones made (held weakly: the frames that use it keep it alive). */
+let onesColumn: WeakRef<Float64Array> | null = null;
 
 /** Whether column `column` of the n-row design matrix X holds only 0 and 1 by its coding. */
 export function binaryByConstruction(X: Float64Array, n: number, column: number): boolean {
@@ -397,11 +408,13 @@ export function fillDesign(
   // An intercept alone (the Z of `(1 | id)`): one column of ones per size, shared, since a
   // design matrix is never written after it is made.
   if (spec.intercept && spec.terms.length === 0 && p === 1) {
-    if (!onesColumn || onesColumn.length !== n) {
-      onesColumn = new Float64Array(n).fill(1);
-      binaryColumns.set(onesColumn, { n, flags: Uint8Array.of(1) });
+    let ones = onesColumn?.deref();
+    if (!ones || ones.length !== n) {
+      ones = new Float64Array(n).fill(1);
+      binaryColumns.set(ones, { n, flags: Uint8Array.of(1) });
+      onesColumn = new WeakRef(ones);
     }
-    return onesColumn;
+    return ones;
   }
   const X = new Float64Array(n * p);
   const binary = new Uint8Array(p);
@@ -692,24 +705,34 @@ export function buildModelFrame(
     extra[v] = { levels: (e.info as { levels: string[] }).levels, codes };
   }
 
-  return {
+  const frame: ModelFrame = {
     formula,
     n,
     rows,
     extra,
     nInput: nIn,
     y,
-    get X(): Float64Array {
-      X ??= designFromCells(cells!, n);
-      return X;
-    },
-    cells,
+    X: X ?? new Float64Array(0),
     spec,
     random,
     variables,
     numericMeans,
     dropped: { total: nIn - n, missingResponse, missingPredictor },
   };
+  if (cells) {
+    // Made from the cells on first read, then an ordinary property again.
+    Object.defineProperty(frame, 'X', {
+      get(this: ModelFrame): Float64Array {
+        X ??= designFromCells(cells, n);
+        Object.defineProperty(this, 'X', { value: X, writable: true, enumerable: true, configurable: true });
+        return X;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+    frameCells.set(frame, cells);
+  }
+  return frame;
 }
 
 /** Mark rows whose value is NaN as dropped (keep[i] = 0) unless already dropped: how many, and the first. */

@@ -28,11 +28,12 @@ export function simulator(fit: LmmFit, s: LmmState): Simulator {
   const n = frame.n;
   // Fixed part Xβ over the kept columns.
   const eta = new Float64Array(n);
+  const X = frame.X;
   s.kept.forEach((j, c) => {
     const b = s.beta[c]!;
     if (b === 0) return;
     const off = j * n;
-    for (let i = 0; i < n; i++) eta[i] = eta[i]! + frame.X[off + i]! * b;
+    for (let i = 0; i < n; i++) eta[i] = eta[i]! + X[off + i]! * b;
   });
   const terms = buildReTerms(frame);
   const sigma = s.sigma;

@@ -463,10 +463,11 @@ function prepare(formula: string, data: ModelData, options: GlmmOptions): Setup 
   // Fixed effects: drop aliased columns as R does.
   const pAll = frame.spec.columnNames.length;
   const XtX = new Float64Array(pAll * pAll);
+  const Xf = frame.X;
   for (let a = 0; a < pAll; a++) {
     for (let b = 0; b <= a; b++) {
       let s = 0;
-      for (let i = 0; i < n; i++) s += frame.X[a * n + i]! * frame.X[b * n + i]!;
+      for (let i = 0; i < n; i++) s += Xf[a * n + i]! * Xf[b * n + i]!;
       XtX[a * pAll + b] = s;
       XtX[b * pAll + a] = s;
     }

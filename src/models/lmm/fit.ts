@@ -10,7 +10,7 @@
  * Brockhoff & Christensen (2017), JSS 82(13).
  */
 import { ArgumentError, ConvergenceError, type Diagnostic } from '../../errors/index.js';
-import { buildModelFrame, frameOptionsOf, type CellDesign, type ModelFrame } from '../../formula/frame.js';
+import { buildModelFrame, cellsOf, frameOptionsOf, type CellDesign, type ModelFrame } from '../../formula/frame.js';
 import { barLabel, parseFormula, type ParsedFormula, type RandomTerm } from '../../formula/parse.js';
 import { dictFrom, own } from '../../data/own.js';
 import { detectRankDeficiency, nullBasis } from '../../linalg/dense.js';
@@ -415,6 +415,13 @@ export function rankDeficientDiagnostic(droppedColumns: string[]): Diagnostic {
   return rankDeficient(droppedColumns, { design: 'The fixed-effects design', others: 'other', asR: 'R does', hint: 'Check for collinear covariates or empty arm × visit cells.' });
 }
 
+/** The frame with another response, its other properties (X's getter included) as they are. */
+function withResponse(frame: ModelFrame, y: Float64Array): ModelFrame {
+  const d = Object.getOwnPropertyDescriptors(frame);
+  d.y = { value: y, writable: true, enumerable: true, configurable: true };
+  return Object.defineProperties({}, d) as ModelFrame;
+}
+
 /** Rows from which the LMM's Newton polish stops at its gradient's noise (`relativeNoise`). */
 const NOISE_STOP_ROWS = 10_000;
 
@@ -455,7 +462,7 @@ function refitterOf(frame: ModelFrame, options: LmmOptions, tuning: RefitTuning,
   const unidentified = oneLevelTerms(terms, n);
 
   // X as its distinct rows when the frame has them: the fit then never makes X itself.
-  let X: Float64Array | CellDesign = frame.cells ?? frame.X;
+  let X: Float64Array | CellDesign = cellsOf(frame) ?? frame.X;
   let p = frame.spec.columnNames.length;
   const aggregate = (options.control?.aggregate ?? true) && !options.residualVarianceBy;
   const structure = options.control?.structure ?? 'auto';
@@ -480,7 +487,7 @@ function refitterOf(frame: ModelFrame, options: LmmOptions, tuning: RefitTuning,
   const objectiveFor = (y: Float64Array): Objective => {
     if (y === frame.y) return baseObjective;
     if (strata) return makeObjective(terms, X, y, n, p, reml, aggregate, strata, structure);
-    refresh ??= responseRefresher(baseObjective.crossProducts(baseObjective.start), X instanceof Float64Array ? X : frame.X);
+    refresh ??= responseRefresher(baseObjective.crossProducts(baseObjective.start), X);
     // X's centring and scaling do not depend on the response: planned once, with the base.
     const plan = planResponse(baseObjective.plan, y, n);
     const zMul = baseObjective.zMul;
@@ -495,7 +502,8 @@ function refitterOf(frame: ModelFrame, options: LmmOptions, tuning: RefitTuning,
     const diagnostics: Diagnostic[] = [];
     if (unidentified) diagnostics.push({ ...unidentified.diagnostic });
     if (aliased.length) diagnostics.push(rankDeficientDiagnostic(droppedColumns));
-    const refitFrame = y === frame.y ? frame : { ...frame, y };
+    // (Copied by descriptor: a frame whose X is still to be made stays so.)
+    const refitFrame = y === frame.y ? frame : withResponse(frame, y);
     const { fit, state, solution: sol, lamBlocks } = fitObjective({
       terms,
       objective,

@@ -632,7 +632,7 @@ export function withResponse(cp: CrossProducts, X: Float64Array, y: Float64Array
  * `withResponse` for many responses: what depends on the design only (the rows' order by
  * term-1 level, each level's aggregation class) is found once.
  */
-export function responseRefresher(cp: CrossProducts, X: Float64Array): (y: Float64Array, columns: InternalColumns) => CrossProducts {
+export function responseRefresher(cp: CrossProducts, X: Float64Array | CellDesign): (y: Float64Array, columns: InternalColumns) => CrossProducts {
   const { n, p, n1, k1, m, Q2, terms } = cp;
   const pp1 = p + 1;
   const t1 = terms[0]!;
@@ -648,7 +648,9 @@ export function responseRefresher(cp: CrossProducts, X: Float64Array): (y: Float
   const internalX = (shift: Float64Array, mul: ArrayLike<number>): Float64Array => {
     if (xt && xt.shift === shift && xt.mul === mul) return xt.rows;
     const rows = new Float64Array(n * p);
-    for (let i = 0; i < n; i++) for (let c = 0; c < p; c++) rows[i * p + c] = (X[c * n + i]! - shift[c]!) * mul[c]!;
+    // (X as its distinct rows: each row's values from its cell's row, the same values.)
+    if (X instanceof Float64Array) for (let i = 0; i < n; i++) for (let c = 0; c < p; c++) rows[i * p + c] = (X[c * n + i]! - shift[c]!) * mul[c]!;
+    else for (let i = 0; i < n; i++) for (let c = 0; c < p; c++) rows[i * p + c] = (X.table[X.cell[i]! * p + c]! - shift[c]!) * mul[c]!;
     xt = { shift, mul, rows };
     return rows;
   };

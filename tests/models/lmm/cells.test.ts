@@ -1,10 +1,11 @@
 /**
- * A design of factors alone is kept as its distinct rows (`ModelFrame.cells`): X is made only
+ * A design of factors alone is kept as its distinct rows (`cellsOf(frame)`): X is made only
  * when read, the centring plan and the cross-products pass read the cells, and every number is
  * the one X itself gives, to the bit.
  */
 import { describe, expect, it } from 'vitest';
-import { buildModelFrame, encodeNewData, fillDesign } from '../../../src/formula/frame.js';
+import { buildModelFrame, cellsOf, encodeNewData, fillDesign } from '../../../src/formula/frame.js';
+import { fitFrame, frameRefitter } from '../../../src/models/lmm/fit.js';
 import { parseFormula } from '../../../src/formula/parse.js';
 import { planColumns } from '../../../src/models/centring.js';
 import { toColumnSource } from '../../../src/models/data-input.js';
@@ -30,13 +31,13 @@ const formulas = [
   'y ~ 1 + (1 | id)',
 ];
 
-describe('ModelFrame.cells', () => {
+describe('cellsOf(frame)', () => {
   for (const f of formulas) {
     it(f, () => {
       const parsed = parseFormula(f);
       const src = toColumnSource(data, 'data');
       const frame = buildModelFrame(parsed, src, {});
-      const cells = frame.cells!;
+      const cells = cellsOf(frame)!;
       expect(cells).not.toBeNull();
       const p = frame.spec.columnNames.length;
       // X from the cells is fillDesign's X from the same rows.
@@ -56,6 +57,35 @@ describe('ModelFrame.cells', () => {
   it('a design with a numeric variable has no cells (X is made with the frame)', () => {
     const withAge = { ...data, age: Array.from({ length: n }, (_, i) => 20 + (i % 17)) };
     const frame = buildModelFrame(parseFormula('y ~ arm * age + (1 | id)'), toColumnSource(withAge, 'data'), {});
-    expect(frame.cells).toBeNull();
+    expect(cellsOf(frame)).toBeNull();
+  });
+});
+
+describe('a frame kept as cells', () => {
+  const parsed = parseFormula('y ~ arm * visit + (1 | id)');
+  const build = () => buildModelFrame(parsed, toColumnSource(data, 'data'), {});
+  it('a fit, and a refit to another response, never make X; the first read of X makes it an ordinary property', () => {
+    const frame = build();
+    fitFrame(frame);
+    frameRefitter(frame)(Float64Array.from(frame.y, (v, i) => v + (i % 7) * 0.1));
+    expect(Object.getOwnPropertyDescriptor(frame, 'X')!.get).toBeDefined();
+    const X = frame.X;
+    const d = Object.getOwnPropertyDescriptor(frame, 'X')!;
+    expect(d.get).toBeUndefined();
+    expect(d.value).toBe(X);
+    expect(Object.keys(frame)).not.toContain('cells');
+  });
+  it('a copy of the frame is read through its X: a copy with another X fits that X', () => {
+    const frame = build();
+    const ref = fitFrame(frame);
+    // A spread copy has no cells, and the same numbers.
+    const copy = { ...frame };
+    expect(cellsOf(copy)).toBeNull();
+    expect(fitFrame(copy).fixedEffects).toEqual(ref.fixedEffects);
+    // Another X (the SFT column doubled): the fit is of that X, not of the frame's cells.
+    const X2 = frame.X.slice();
+    for (let i = frame.n; i < 2 * frame.n; i++) X2[i] = 2 * X2[i]!;
+    const other = fitFrame({ ...frame, X: X2 });
+    expect(other.fixedEffects[1]!.estimate).toBeCloseTo(ref.fixedEffects[1]!.estimate / 2, 10);
   });
 });
