@@ -135,7 +135,7 @@ export function powerOfTwoNear(x: number): number {
 
 /**
  * Plan the centring and scaling of X's columns (and of y, when given).
- * @param X - column-major n × p.
+ * @param X - column-major n × p, or X as its distinct rows (`cellsOf`, formula/frame.ts).
  */
 export function planColumns(X: Float64Array | CellDesign, y: Float64Array | null, n: number, p: number): ColumnPlan {
   if (!(X instanceof Float64Array)) {

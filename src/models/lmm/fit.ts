@@ -416,7 +416,7 @@ export function rankDeficientDiagnostic(droppedColumns: string[]): Diagnostic {
 }
 
 /** The frame with another response, its other properties (X's getter included) as they are. */
-function withResponse(frame: ModelFrame, y: Float64Array): ModelFrame {
+function frameWithResponse(frame: ModelFrame, y: Float64Array): ModelFrame {
   const d = Object.getOwnPropertyDescriptors(frame);
   d.y = { value: y, writable: true, enumerable: true, configurable: true };
   return Object.defineProperties({}, d) as ModelFrame;
@@ -503,7 +503,7 @@ function refitterOf(frame: ModelFrame, options: LmmOptions, tuning: RefitTuning,
     if (unidentified) diagnostics.push({ ...unidentified.diagnostic });
     if (aliased.length) diagnostics.push(rankDeficientDiagnostic(droppedColumns));
     // (Copied by descriptor: a frame whose X is still to be made stays so.)
-    const refitFrame = y === frame.y ? frame : withResponse(frame, y);
+    const refitFrame = y === frame.y ? frame : frameWithResponse(frame, y);
     const { fit, state, solution: sol, lamBlocks } = fitObjective({
       terms,
       objective,
