@@ -185,18 +185,21 @@ function cellDesign(spec: DesignSpec, enc: Record<string, EncodedVariable>, rows
       rest = Math.floor(rest / radix[f]!);
     }
     let col = 0;
-    if (spec.intercept) table[k * p] = 1;
-    if (spec.intercept) col = 1;
+    if (spec.intercept) {
+      table[k * p] = 1;
+      col = 1;
+    }
     for (const term of spec.terms) {
       let idx = 0;
       let width = 1;
       let zero = false;
       term.variables.forEach((v, j) => {
         const offset = term.coding[j] === 'contrast' ? 1 : 0;
-        const c = code[factors.indexOf(v)]! - offset;
+        const f = factors.indexOf(v);
+        const c = code[f]! - offset;
         if (c < 0) zero = true;
         else idx += c * width;
-        width *= radix[factors.indexOf(v)]! - offset;
+        width *= radix[f]! - offset;
       });
       if (!zero) table[k * p + col + idx] = 1;
       col += width;

@@ -79,45 +79,21 @@ export function constantCarrier(X: Float64Array, n: number, p: number): Float64A
 }
 
 /**
- * `constantCarrier` of X given as its cells: a column is constant, or 0/1 and disjoint from the
- * columns taken before, over the rows exactly when it is over the cells the rows use (rows of
- * one cell are equal), and the rows are covered exactly when those cells are.
+ * `constantCarrier` of X given as its cells: the rows of one cell are equal, so X's carrier is
+ * that of the matrix of the cells the rows use, one row each (row 0's cell first, as
+ * `constantCarrier` reads a column's value in row 0).
  */
 function constantCarrierOfCells(X: CellDesign, n: number): Float64Array | null {
-  const { p, nCells, table, used, cell } = X;
   if (n === 0) return null;
-  const first = cell[0]!;
-  for (let j = 0; j < p; j++) {
-    const v = table[first * p + j]!;
-    if (v === 0 || !Number.isFinite(v)) continue;
-    let constant = true;
-    for (let k = 0; k < nCells && constant; k++) if (used[k] === 1) constant = table[k * p + j] === v;
-    if (constant) {
-      const a = new Float64Array(p);
-      a[j] = 1 / v;
-      return a;
-    }
-  }
-  const covered = new Uint8Array(nCells);
-  const a = new Float64Array(p);
-  let any = false;
-  for (let j = 0; j < p; j++) {
-    let binary = true;
-    let disjoint = true;
-    for (let k = 0; k < nCells && binary; k++) {
-      if (used[k] !== 1) continue;
-      const v = table[k * p + j]!;
-      if (v !== 0 && v !== 1) binary = false;
-      else if (v === 1 && covered[k] === 1) disjoint = false;
-    }
-    if (!binary || !disjoint) continue;
-    for (let k = 0; k < nCells; k++) if (used[k] === 1 && table[k * p + j] === 1) covered[k] = 1;
-    a[j] = 1;
-    any = true;
-  }
-  if (!any) return null;
-  for (let k = 0; k < nCells; k++) if (used[k] === 1 && covered[k] !== 1) return null;
-  return a;
+  const { p, nCells, table, used, cell } = X;
+  const order = [cell[0]!];
+  for (let k = 0; k < nCells; k++) if (used[k] === 1 && k !== cell[0]) order.push(k);
+  const m = order.length;
+  const U = new Float64Array(m * p);
+  order.forEach((k, r) => {
+    for (let j = 0; j < p; j++) U[j * m + r] = table[k * p + j]!;
+  });
+  return constantCarrier(U, m, p);
 }
 
 /** True when the `n` values at `off` are all 0 or 1 (an intercept or an indicator the coding made). */

@@ -203,30 +203,16 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
     };
     markTreatedTyped(arm, cl, treatedValue, codeOfNumber, ind, codes);
   } else {
-    // A participant's rows are usually adjacent and share the arm and the cluster: the previous
-    // row's answers save the lookups.
-    let lastArm: unknown = undefined;
-    let lastTreated = false;
-    let lastCluster: unknown = undefined;
-    let lastCode = -1;
     for (let i = 0; i < n; i++) {
       const a = arm[i];
       if (a === null || a === undefined) {
         ind[i] = NaN;
         continue;
       }
-      if (a !== lastArm) {
-        lastArm = a;
-        lastTreated = treatedValue(a);
-      }
-      const treated = lastTreated;
+      const treated = treatedValue(a);
       ind[i] = treated ? 1 : 0;
       if (!treated || !coded) continue;
       const c = cl[i];
-      if (lastCode >= 0 && c === lastCluster) {
-        codes[i] = lastCode;
-        continue;
-      }
       let k = valueCode.get(c);
       if (k === undefined) {
         const label = clusterValue(i, true);
@@ -238,8 +224,6 @@ export function applyPartialNesting(src: ColumnSource, pn: { cluster: string; ar
         valueCode.set(c, k);
       }
       codes[i] = k;
-      lastCluster = c;
-      lastCode = k;
     }
   }
   let cluster: unknown[] | null = null;
@@ -584,13 +568,13 @@ export function attachModes(
   const cols: number[] = [];
   for (let c = 0; c < p; c++) if (beta[c] !== 0) cols.push(c);
   const nc = cols.length;
-  const colOff = Int32Array.from(cols, (c) => c * n);
-  const colBeta = Float64Array.from(cols, (c) => beta[c]!);
-  const nt = terms.length;
   // X as its distinct rows: column c of row i is its cell's (the same values).
   const cells = X instanceof Float64Array ? null : X;
   const Xd = X instanceof Float64Array ? X : null;
-  if (cells) for (let q = 0; q < nc; q++) colOff[q] = cols[q]!;
+  // Where column c starts: in X (column-major), or within a cell's row.
+  const colOff = Int32Array.from(cols, (c) => (cells ? c : c * n));
+  const colBeta = Float64Array.from(cols, (c) => beta[c]!);
+  const nt = terms.length;
   for (let i = 0; i < n; i++) {
     let f = 0;
     if (cells) {
