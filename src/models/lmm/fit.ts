@@ -575,12 +575,20 @@ export function attachModes(
   const colOff = Int32Array.from(cols, (c) => (cells ? c : c * n));
   const colBeta = Float64Array.from(cols, (c) => beta[c]!);
   const nt = terms.length;
+  // With cells, each cell's Xβ once (the same sum a row of that cell would form).
+  let cellFit: Float64Array | null = null;
+  if (cells) {
+    cellFit = new Float64Array(cells.nCells);
+    for (let c = 0; c < cells.nCells; c++) {
+      let f = 0;
+      for (let q = 0; q < nc; q++) f = f + cells.table[c * p + colOff[q]!]! * colBeta[q]!;
+      cellFit[c] = f;
+    }
+  }
   for (let i = 0; i < n; i++) {
     let f = 0;
-    if (cells) {
-      const o = cells.cell[i]! * p;
-      for (let q = 0; q < nc; q++) f = f + cells.table[o + colOff[q]!]! * colBeta[q]!;
-    } else for (let q = 0; q < nc; q++) f = f + Xd![colOff[q]! + i]! * colBeta[q]!;
+    if (cellFit) f = cellFit[cells!.cell[i]!]!;
+    else for (let q = 0; q < nc; q++) f = f + Xd![colOff[q]! + i]! * colBeta[q]!;
     for (let j = 0; j < nt; j++) {
       const t = terms[j]!;
       const b = bAll[j]!;
@@ -603,15 +611,21 @@ export function randomEffectsTable(t: ReTerm, lam: Float64Array, u: Float64Array
   const sds: number[][] = [];
   if (k === 1) {
     // One random effect per level (most terms, hundreds of thousands of levels at register
-    // scale): the loop below in scalars, the same operations.
+    // scale): the loop below in scalars, the same operations. The table's rows (an array per
+    // level: at 100,000 participants a tenth of the fit's time and garbage) are formed when first
+    // read; b, which the fitted values need, now.
     const l0 = lam[0]!;
-    for (let l = 0; l < t.levels.length; l++) {
-      const x = 0 + l0 * u[l]!;
-      b[l] = x;
-      values.push([x]);
-      sds.push([Math.sqrt(sigma2 * (0 + l0 * cu[l]! * l0))]);
-    }
-    return { table: { group: t.groupName, terms: [...t.columnNames], levels: [...t.levels], values, sd: sds }, b };
+    for (let l = 0; l < t.levels.length; l++) b[l] = 0 + l0 * u[l]!;
+    const table: RandomEffectsTable = { group: t.groupName, terms: [...t.columnNames], levels: [...t.levels], values, sd: sds };
+    deferValue(table, 'values', () => {
+      for (let l = 0; l < b.length; l++) values.push([b[l]!]);
+      return values;
+    });
+    deferValue(table, 'sd', () => {
+      for (let l = 0; l < b.length; l++) sds.push([Math.sqrt(sigma2 * (0 + l0 * cu[l]! * l0))]);
+      return sds;
+    });
+    return { table, b };
   }
   for (let l = 0; l < t.levels.length; l++) {
     const row = new Array<number>(k).fill(0);

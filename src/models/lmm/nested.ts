@@ -18,6 +18,9 @@ import type { CrossProducts, NestedBlocks, NestedClasses } from './structure.js'
  * are synchronous and overwrite a buffer before reading it; only `Lx` (with `keep` false) is
  * handed out, to be read before the next evaluation.
  */
+/** The stride of a pair's sums in level order (`pairsInLevelOrder`) when p + 1 is at most this. */
+const PAIR_STRIDE = 8;
+
 const work = {
   Zraw: new Float64Array(0),
   Braw: new Float64Array(0),
@@ -60,7 +63,7 @@ function workFor(cp: CrossProducts): Work {
     Braw: n2 * pp1 * k2,
     C: pp1 * pp1,
     blk: kk1,
-    tmp: Math.max(kk1, kk2, k1, k2, pp1),
+    tmp: Math.max(kk1, kk2, k1, k2, pp1, PAIR_STRIDE),
     H: kk1,
     G: kk1,
     Hc: (nb.classes?.count.length ?? 0) * kk1,
@@ -114,7 +117,10 @@ export function activeLevels(nb: NestedBlocks): { active: Int32Array; silent: Ui
 /**
  * `evaluateNested`'s term-2 loop with classes when k1 = k2 = 1: each active level's block from
  * its pairs, then L_l, LB_l and Σ 2 log L_l (NaN when a block is not positive), the same
- * operations in the same order as the general loop.
+ * operations in the same order as the general loop. `TXZ` holds each pair's p + 1 sums at a
+ * stride of `pairsInLevelOrder`'s: 8 when p + 1 ≤ 8, and then the level's border is summed in
+ * eight locals (the padding's zeros are never read back), which takes a third less time than a
+ * loop over a scratch array, with every number the same.
  */
 function scalarLevels(
   active: Int32Array,
@@ -134,18 +140,54 @@ function scalarLevels(
 ): number {
   let ld2 = 0;
   const na = active.length;
+  const unrolled = pp1 <= PAIR_STRIDE;
   for (let i = 0; i < na; i++) {
     const l = active[i]!;
     const x0 = l * pp1;
     let z = R22[l]!;
-    for (let e = 0; e < pp1; e++) B[e] = R2X[x0 + e]!;
-    // The level's pairs, stored in level order (t), each subtracted in its own order.
-    for (let t = start[l]!; t < start[l + 1]!; t++) {
-      const h = Hc[pairClass[t]!]!;
-      if (h === 0) continue;
-      z = z - h * TZZ[t]!;
-      const ox = t * pp1;
-      for (let e = 0; e < pp1; e++) B[e] = B[e]! - h * TXZ[ox + e]!;
+    const t0 = start[l]!;
+    const t1 = start[l + 1]!;
+    if (unrolled) {
+      let b0 = R2X[x0]!;
+      let b1 = pp1 > 1 ? R2X[x0 + 1]! : 0;
+      let b2 = pp1 > 2 ? R2X[x0 + 2]! : 0;
+      let b3 = pp1 > 3 ? R2X[x0 + 3]! : 0;
+      let b4 = pp1 > 4 ? R2X[x0 + 4]! : 0;
+      let b5 = pp1 > 5 ? R2X[x0 + 5]! : 0;
+      let b6 = pp1 > 6 ? R2X[x0 + 6]! : 0;
+      let b7 = pp1 > 7 ? R2X[x0 + 7]! : 0;
+      for (let t = t0; t < t1; t++) {
+        const h = Hc[pairClass[t]!]!;
+        if (h === 0) continue;
+        z = z - h * TZZ[t]!;
+        const o = t * PAIR_STRIDE;
+        b0 = b0 - h * TXZ[o]!;
+        b1 = b1 - h * TXZ[o + 1]!;
+        b2 = b2 - h * TXZ[o + 2]!;
+        b3 = b3 - h * TXZ[o + 3]!;
+        b4 = b4 - h * TXZ[o + 4]!;
+        b5 = b5 - h * TXZ[o + 5]!;
+        b6 = b6 - h * TXZ[o + 6]!;
+        b7 = b7 - h * TXZ[o + 7]!;
+      }
+      B[0] = b0;
+      B[1] = b1;
+      B[2] = b2;
+      B[3] = b3;
+      B[4] = b4;
+      B[5] = b5;
+      B[6] = b6;
+      B[7] = b7;
+    } else {
+      for (let e = 0; e < pp1; e++) B[e] = R2X[x0 + e]!;
+      // The level's pairs, stored in level order (t), each subtracted in its own order.
+      for (let t = t0; t < t1; t++) {
+        const h = Hc[pairClass[t]!]!;
+        if (h === 0) continue;
+        z = z - h * TZZ[t]!;
+        const ox = t * pp1;
+        for (let e = 0; e < pp1; e++) B[e] = B[e]! - h * TXZ[ox + e]!;
+      }
     }
     const d = l2 * (z * l2) + 1;
     if (!(d > 0)) return NaN;
@@ -161,6 +203,7 @@ function scalarLevels(
   return ld2;
 }
 
+
 /** With k1 = k2 = 1: the pairs' class and sums copied in level order (`pairsByLevel`'s), read in sequence. */
 const sortedPairsCache = new WeakMap<Float64Array, { pairClass: Int32Array; TZZ: Float64Array; TXZ: Float64Array }>();
 
@@ -168,14 +211,15 @@ function pairsInLevelOrder(cls: NestedClasses, order: Int32Array, pp1: number): 
   let r = sortedPairsCache.get(cls.TXZ);
   if (r && r.TZZ.length === order.length) return r;
   const m = order.length;
+  const stride = pp1 <= PAIR_STRIDE ? PAIR_STRIDE : pp1;
   const pairClass = new Int32Array(m);
   const TZZ = new Float64Array(m);
-  const TXZ = new Float64Array(m * pp1);
+  const TXZ = new Float64Array(m * stride);
   for (let t = 0; t < m; t++) {
     const q = order[t]!;
     pairClass[t] = cls.pairClass[q]!;
     TZZ[t] = cls.TZZ[q]!;
-    for (let e = 0; e < pp1; e++) TXZ[t * pp1 + e] = cls.TXZ[q * pp1 + e]!;
+    for (let e = 0; e < pp1; e++) TXZ[t * stride + e] = cls.TXZ[q * pp1 + e]!;
   }
   r = { pairClass, TZZ, TXZ };
   sortedPairsCache.set(cls.TXZ, r);

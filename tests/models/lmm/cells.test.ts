@@ -81,11 +81,40 @@ describe('a frame kept as cells', () => {
     // A spread copy has no cells, and the same numbers.
     const copy = { ...frame };
     expect(cellsOf(copy)).toBeNull();
-    expect(fitFrame(copy).fixedEffects).toEqual(ref.fixedEffects);
+    const viaX = fitFrame(copy);
+    expect(viaX.fixedEffects).toEqual(ref.fixedEffects);
+    // Fitted values from each cell's Xβ are X's rows' sums, to the bit.
+    expect(viaX.fitted).toEqual(ref.fitted);
+    expect(viaX.residuals).toEqual(ref.residuals);
     // Another X (the SFT column doubled): the fit is of that X, not of the frame's cells.
     const X2 = frame.X.slice();
     for (let i = frame.n; i < 2 * frame.n; i++) X2[i] = 2 * X2[i]!;
     const other = fitFrame({ ...frame, X: X2 });
     expect(other.fixedEffects[1]!.estimate).toBeCloseTo(ref.fixedEffects[1]!.estimate / 2, 10);
+  });
+});
+
+describe('the random-effects table of a one-column term', () => {
+  it('forms its rows when first read: b = λu and the conditional SD as the fitted values use them, and in JSON', () => {
+    const frame = buildModelFrame(parseFormula('y ~ arm * visit + (1 | id)'), toColumnSource(data, 'data'), {});
+    const fit = fitFrame(frame);
+    const table = fit.randomEffects[0]!;
+    expect(Object.getOwnPropertyDescriptor(table, 'values')!.get).toBeDefined();
+    expect(Object.getOwnPropertyDescriptor(table, 'sd')!.get).toBeDefined();
+    const json = JSON.parse(JSON.stringify(table)) as typeof table;
+    expect(json.values).toHaveLength(40);
+    expect(json.sd).toHaveLength(40);
+    // Each level's mode is what the fitted values add to Xβ for its rows.
+    const beta = fit.fixedEffects.map((r) => r.estimate);
+    const X = frame.X;
+    for (let i = 0; i < frame.n; i++) {
+      let xb = 0;
+      for (let c = 0; c < beta.length; c++) xb += X[c * frame.n + i]! * beta[c]!;
+      expect(fit.fitted[i]! - xb).toBeCloseTo(json.values[frame.random[0]!.group[i]!]![0]!, 10);
+    }
+    expect(table.values).toEqual(json.values);
+    expect(table.sd).toEqual(json.sd);
+    expect(table.sd.every(([s]) => s! > 0 && s! < fit.sigma)).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(table, 'values')!.get).toBeUndefined();
   });
 });
