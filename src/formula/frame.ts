@@ -834,6 +834,21 @@ function encodeIntFactor(
   if (table && all) for (let i = 0; i < n; i++) table[ints[i]! - lo] = 0;
   else if (table) for (let j = 0; j < m; j++) table[ints[rows[j]!]! - lo] = 0;
   else for (let j = 0; j < m; j++) map!.set(ints[rows[j]!]!, 0);
+  const codes = new Int32Array(n);
+  if (table && !given) {
+    // Levels in numeric order: each marked value's code and name in one pass over the range.
+    const levels: string[] = [];
+    for (let k = 0; k < span; k++) {
+      if (table[k] === 0) {
+        table[k] = levels.length;
+        levels.push(String(k + lo));
+      }
+    }
+    // Every value of the range used (ids 0…N−1): a row's code is its value less the lowest.
+    if (all && levels.length === span) for (let i = 0; i < n; i++) codes[i] = ints[i]! - lo;
+    else fillIntCodes(ints, lo, hi, table, null, all, codes);
+    return { levels, codes };
+  }
   let values: number[];
   if (table) {
     values = [];
@@ -853,18 +868,23 @@ function encodeIntFactor(
     if (table) table[order[k]! - lo] = k;
     else map!.set(order[k]!, k);
   }
-  const codes = new Int32Array(n);
+  fillIntCodes(ints, lo, hi, table, map, all, codes);
+  return { levels: order.map(String), codes };
+}
+
+/** Each row's code from the value's entry in `table` (at value − lo) or `map`; −1 outside [lo, hi]. */
+function fillIntCodes(ints: ArrayLike<number>, lo: number, hi: number, table: Int32Array | null, map: Map<number, number> | null, all: boolean, codes: Int32Array): void {
+  const n = ints.length;
   if (table && all) {
     // Every value is within [lo, hi] and marked.
     for (let i = 0; i < n; i++) codes[i] = table[ints[i]! - lo]!;
-  } else {
-    for (let i = 0; i < n; i++) {
-      const x = ints[i]!;
-      // (NaN, a missing value of a nullable column, fails both tests.)
-      codes[i] = !(x >= lo && x <= hi) ? -1 : table ? table[x - lo]! : (map!.get(x) ?? -1);
-    }
+    return;
   }
-  return { levels: order.map(String), codes };
+  for (let i = 0; i < n; i++) {
+    const x = ints[i]!;
+    // (NaN, a missing value of a nullable column, fails both tests.)
+    codes[i] = !(x >= lo && x <= hi) ? -1 : table ? table[x - lo]! : (map!.get(x) ?? -1);
+  }
 }
 
 /**

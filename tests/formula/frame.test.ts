@@ -87,6 +87,18 @@ describe('data forms', () => {
     expect(fast.random[0]!.levels).toEqual(['3', '7', '12', '100']);
     expect(fast.random[0]!.levels).toEqual(slow.random[0]!.levels);
     expect(Array.from(fast.random[0]!.group)).toEqual(Array.from(slow.random[0]!.group));
+    // Every value of the range used (the value less the lowest is the code), from a negative
+    // lowest; and the same values with rows dropped, where the range is no longer whole.
+    const dense = Int32Array.from([-2, 1, 0, -1, 1, -2]);
+    const y = [1, 2, 3, 4, 5, 6];
+    for (const yy of [y, [1, 2, NaN, 4, 5, 6]]) {
+      const a = frame('y ~ 1 + (1 | id)', { y: yy, id: dense });
+      const b = frame('y ~ 1 + (1 | id)', { y: yy, id: Array.from(dense) });
+      expect(a.random[0]!.levels).toEqual(b.random[0]!.levels);
+      expect(Array.from(a.random[0]!.group)).toEqual(Array.from(b.random[0]!.group));
+    }
+    expect(frame('y ~ 1 + (1 | id)', { y, id: dense }).random[0]!.levels).toEqual(['-2', '-1', '0', '1']);
+    expect(Array.from(frame('y ~ 1 + (1 | id)', { y: [1, 2, NaN, 4, 5, 6], id: dense }).random[0]!.group)).toEqual([0, 2, 1, 2, 0]);
     const arm = frame('y ~ arm', { y: [1, 2, 3, 4], arm: Uint8Array.from([0, 1, 1, 0]) }, { factors: ['arm'], levels: { arm: ['1', '0'] } });
     expect(arm.spec.columnNames).toEqual(['(Intercept)', 'arm0']);
   });
