@@ -99,9 +99,13 @@ export interface RandomEffectsTable {
   group: string;
   terms: string[];
   levels: string[];
-  /** `values[level][term]`. */
+  /**
+   * `values[level][term]`. For a term with one column (a random intercept per participant, at
+   * register scale hundreds of thousands of levels) the rows are formed when first read, then
+   * kept; spreading or serialising the table reads them as any property.
+   */
   values: number[][];
-  /** Conditional standard deviations, same layout. */
+  /** Conditional standard deviations, same layout (formed on first read likewise). */
   sd: number[][];
 }
 
