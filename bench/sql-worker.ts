@@ -5,7 +5,7 @@
  * The data are made by DuckDB itself (deterministic hashes, no rows in Node): SFT-shaped,
  * three visits per participant, half in the SFT arm in 400 therapy groups, 4 % of scores NULL.
  */
-import { duckdbEngine } from '../src/models/lmm/sql/engine.js';
+import { duckdbEngine } from '../src/sql/engine.js';
 import { fitLmmSql } from '../src/models/lmm/sql/fit.js';
 
 export const SQL_FORMULA = 'score ~ arm * visit + (1 | id)';

@@ -1,7 +1,7 @@
 /**
  * Outcome scores summarised per arm × visit × instrument.
  */
-import type { TrialData } from '../data/types.js';
+import type { TrialData, TrialDesign } from '../data/types.js';
 import { checkTrial, designCells, randomisedByArm } from './check.js';
 import { summarise, type Summary } from './stats.js';
 
@@ -36,7 +36,7 @@ export interface OutcomeSummaryRow extends Summary {
  */
 export function describeOutcomes(trial: TrialData): OutcomeSummaryRow[] {
   checkTrial(trial);
-  const { arms, visits, instruments, A, V, K, armOf, visitIndex, instIndex } = designCells(trial);
+  const { A, V, K, armOf, visitIndex, instIndex } = designCells(trial);
   // Two passes over the measurements (count, then fill) so each cell gets one typed array of
   // its exact size instead of a growing array of boxed numbers.
   const counts = new Int32Array(A * V * K);
@@ -59,12 +59,22 @@ export function describeOutcomes(trial: TrialData): OutcomeSummaryRow[] {
     values[c]![fill[c]!] = m.score as number;
     fill[c] = fill[c]! + 1;
   });
-  const randomised = randomisedByArm(trial);
+  return outcomeRows(trial.design, randomisedByArm(trial), (c) => summarise(values[c]!));
+}
+
+/**
+ * The rows in design order (arms, then visits, then instruments) from each cell's summary,
+ * cell (a·V + v)·K + k; shared with `describeOutcomesSql`. Internal.
+ */
+export function outcomeRows(design: Pick<TrialDesign, 'arms' | 'visits' | 'instruments'>, randomised: readonly number[], summaryOf: (cell: number) => Summary): OutcomeSummaryRow[] {
+  const { arms, visits, instruments } = design;
+  const V = visits.length;
+  const K = instruments.length;
   const rows: OutcomeSummaryRow[] = [];
-  for (let a = 0; a < A; a++) {
+  for (let a = 0; a < arms.length; a++) {
     for (let v = 0; v < V; v++) {
       for (let k = 0; k < K; k++) {
-        const s = summarise(values[(a * V + v) * K + k]!);
+        const s = summaryOf((a * V + v) * K + k);
         rows.push({
           arm: arms[a]!,
           visit: visits[v]!,

@@ -1,7 +1,7 @@
 /**
  * CONSORT-style participant flow: randomised, analysed, measured at each visit.
  */
-import type { TrialData } from '../data/types.js';
+import type { TrialData, TrialDesign } from '../data/types.js';
 import { checkTrial, designCells, randomisedByArm } from './check.js';
 
 /** Stage of the flow. */
@@ -47,7 +47,7 @@ export interface FlowRow {
  */
 export function flowCounts(trial: TrialData): FlowRow[] {
   checkTrial(trial);
-  const { arms, visits, instruments, A, V, K, armOf, visitIndex, instIndex } = designCells(trial);
+  const { A, V, K, armOf, visitIndex, instIndex } = designCells(trial);
   const P = trial.participants.length;
   const personIndex = new Map(trial.participants.map((p, i) => [p.id, i] as const));
   // Per participant: which visit × instrument cells hold a score (a participant counts once
@@ -88,8 +88,19 @@ export function flowCounts(trial: TrialData): FlowRow[] {
       counts[A * S] = counts[A * S]! + 1;
     }
   }
-  const randomised = randomisedByArm(trial);
-  const total = P;
+  return flowRows(trial.design, randomisedByArm(trial), P, counts);
+}
+
+/**
+ * The rows from the counts per arm (A + 1 of them, the last for all arms together), each at
+ * slot 0 analysed, then per visit v at 1 + v·(K + 1) measured on any instrument and at
+ * 1 + v·(K + 1) + 1 + k on instrument k; shared with `flowCountsSql`. Internal.
+ */
+export function flowRows(design: Pick<TrialDesign, 'arms' | 'visits' | 'instruments'>, randomised: readonly number[], total: number, counts: Int32Array): FlowRow[] {
+  const { arms, visits, instruments } = design;
+  const A = arms.length;
+  const K = instruments.length;
+  const S = 1 + visits.length * (K + 1);
   const row = (stage: FlowStage, a: number, visit: string | null, instrument: string | null, n: number): FlowRow => {
     const r = a < A ? randomised[a]! : total;
     return { stage, arm: a < A ? arms[a]! : null, visit, instrument, n, randomised: r, notIncluded: r - n, percent: r > 0 ? (100 * n) / r : null };
@@ -97,7 +108,7 @@ export function flowCounts(trial: TrialData): FlowRow[] {
   const rows: FlowRow[] = [];
   for (let a = 0; a <= A; a++) rows.push(row('randomised', a, null, null, a < A ? randomised[a]! : total));
   for (let a = 0; a <= A; a++) rows.push(row('analysed', a, null, null, counts[a * S]!));
-  for (let v = 0; v < V; v++) {
+  for (let v = 0; v < visits.length; v++) {
     for (let a = 0; a <= A; a++) rows.push(row('measured', a, visits[v]!, null, counts[a * S + 1 + v * (K + 1)]!));
     for (let k = 0; k < K; k++) {
       for (let a = 0; a <= A; a++) rows.push(row('measured', a, visits[v]!, instruments[k]!, counts[a * S + 1 + v * (K + 1) + 1 + k]!));

@@ -28,9 +28,13 @@ export {
   type SqlDialect,
   type SqlColumn,
   type SqlColumnKind,
+  type SqlTable,
   type DuckDbEngineOptions,
   type PostgresEngineOptions,
-} from '../models/lmm/sql/engine.js';
+} from '../sql/engine.js';
+// The outcome table and the participant flow from the same engines (the rows of
+// describeOutcomes and flowCounts, by GROUP BY)
+export { describeOutcomesSql, flowCountsSql, type TrialSqlSource, type TrialSqlOptions, type TrialSqlDesign } from '../descriptives/sql.js';
 
 // The `rcteval` command, callable from code
 export { runCli, type CliIo } from '../cli/main.js';

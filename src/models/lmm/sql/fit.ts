@@ -24,7 +24,7 @@ import { objectiveFromCrossProducts, type ZColumnStats } from '../objective.js';
 import { checkLevelCounts, fitObjective, NO_CLUSTER, oneLevelTermsOf, randomEffectsTable, rankDeficientDiagnostic, reduceX } from '../fit.js';
 import type { CrossProducts, ReTerm } from '../structure.js';
 import type { LmmFit, LmmOptions, RandomEffectsTable } from '../types.js';
-import { duckdbEngine, runQuery, wrapEngineError, type SqlColumn, type SqlEngine } from './engine.js';
+import { duckdbEngine, runQuery, sqlFrom, wrapEngineError, type SqlColumn, type SqlEngine } from '../../../sql/engine.js';
 import { indicatorMonomial, isIndicatorProduct, numericMonomial, SumSet, times, UNIT, type Monomial } from './monomial.js';
 
 /** Where the rows are: a table (or view) of an engine, or a Parquet/CSV file DuckDB reads. */
@@ -122,24 +122,10 @@ export async function fitLmmSql(formula: string, source: SqlSource, options: Lmm
   }
 }
 
-function fromItem(engine: SqlEngine, source: SqlSource): { from: string; table: string } {
-  const d = engine.dialect;
-  if ('table' in source) {
-    const parts = typeof source.table === 'string' ? [source.table] : [...source.table];
-    if (parts.length === 0 || parts.some((p) => typeof p !== 'string' || p === '')) throw new ArgumentError('source.table', source.table, 'a table name, or [schema, table]');
-    return { from: parts.map((p) => d.quoteIdentifier(p)).join('.'), table: parts.join('.') };
-  }
-  const kind = 'parquet' in source ? 'parquet' : 'csv';
-  const path = (source as Record<string, unknown>)[kind];
-  if (typeof path !== 'string' || path === '') throw new ArgumentError(`source.${kind}`, path, 'a file path');
-  if (!d.readFile) throw new ArgumentError(`source.${kind}`, path, `a table: ${d.name} reads no files here (use { table })`);
-  return { from: d.readFile(kind, path), table: path };
-}
-
 async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source: SqlSource, options: LmmSqlOptions): Promise<LmmSqlFit> {
   const d = engine.dialect;
   const q = d.quoteIdentifier;
-  const { from, table } = fromItem(engine, source);
+  const { from, table } = sqlFrom(engine, source, 'source');
   let queries = 0;
   const run = (sql: string, context: { column?: string } = {}) => {
     queries++;

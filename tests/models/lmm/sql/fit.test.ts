@@ -8,7 +8,7 @@ import { readCsvFile } from '../../../../src/data/read-file.js';
 import { trialToRows, validateTrial } from '../../../../src/data/validate.js';
 import { ArgumentError, SqlEngineError } from '../../../../src/errors/index.js';
 import { fitLmm } from '../../../../src/models/lmm/fit.js';
-import { duckdbEngine, postgresEngine, type SqlEngine } from '../../../../src/models/lmm/sql/engine.js';
+import { duckdbEngine, postgresEngine, type SqlEngine } from '../../../../src/sql/engine.js';
 import { fitLmmSql, type LmmSqlFit } from '../../../../src/models/lmm/sql/fit.js';
 import type { LmmFit } from '../../../../src/models/lmm/types.js';
 import { createRng } from '../../../../src/random/rng.js';

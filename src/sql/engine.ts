@@ -5,8 +5,8 @@
  * library never needs them. Another engine (Spark SQL, Trino, …) plugs in by implementing
  * `SqlEngine` (docs/methods/sql-engine.md says what its SQL must support).
  */
-import { ArgumentError, SqlEngineError } from '../../../errors/index.js';
-import { checkOptions, optionKeys } from '../../../errors/checks.js';
+import { ArgumentError, SqlEngineError } from '../errors/index.js';
+import { checkOptions, optionKeys } from '../errors/checks.js';
 
 /** How a column's SQL type is used: numbers, text and booleans; anything else is refused. */
 export type SqlColumnKind = 'number' | 'text' | 'boolean' | 'other';
@@ -86,6 +86,27 @@ export function wrapEngineError(engine: SqlEngine, e: unknown, what: QueryContex
   if (e instanceof SqlEngineError) return e;
   const message = e instanceof Error ? e.message : String(e);
   return new SqlEngineError(engine.dialect.name, { table: what.table ?? null, column: what.column ?? null, sql: what.sql ?? null }, message, hint);
+}
+
+/** Where rows are in an engine: a table (or view, optionally `[schema, table]`), or a Parquet or CSV file the engine reads. */
+export type SqlTable = { table: string | readonly string[] } | { parquet: string } | { csv: string };
+
+/**
+ * The FROM item of `source` (quoted for the engine) and its name for messages; `argument` names
+ * the source in errors (`source`, `source.measurements`).
+ */
+export function sqlFrom(engine: SqlEngine, source: SqlTable, argument: string): { from: string; table: string } {
+  const d = engine.dialect;
+  if ('table' in source) {
+    const parts = typeof source.table === 'string' ? [source.table] : [...source.table];
+    if (parts.length === 0 || parts.some((p) => typeof p !== 'string' || p === '')) throw new ArgumentError(`${argument}.table`, source.table, 'a table name, or [schema, table]');
+    return { from: parts.map((p) => d.quoteIdentifier(p)).join('.'), table: parts.join('.') };
+  }
+  const kind = 'parquet' in source ? 'parquet' : 'csv';
+  const path = (source as Record<string, unknown>)[kind];
+  if (typeof path !== 'string' || path === '') throw new ArgumentError(`${argument}.${kind}`, path, 'a file path');
+  if (!d.readFile) throw new ArgumentError(`${argument}.${kind}`, path, `a table: ${d.name} reads no files here (use { table })`);
+  return { from: d.readFile(kind, path), table: path };
 }
 
 /** A client package loaded only when its engine is made. */
