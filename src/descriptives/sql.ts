@@ -8,6 +8,8 @@ import type { TrialDesign } from '../data/types.js';
 import { ArgumentError } from '../errors/index.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
 import { formatNumberLevel } from '../formula/levels.js';
+import { defaultInstruments, scoreProblem, type InstrumentRegistry } from '../instruments/registry.js';
+import type { Instrument } from '../instruments/types.js';
 import { duckdbEngine, runQuery, sqlFrom, wrapEngineError, type SqlColumn, type SqlEngine, type SqlTable } from '../sql/engine.js';
 import { outcomeRows, type OutcomeSummaryRow } from './describe-outcomes.js';
 import { flowRows, type FlowRow } from './flow-counts.js';
@@ -32,29 +34,38 @@ export interface TrialSqlOptions {
    * @defaultValue `{ id: 'id', arm: 'arm', visit: 'visit', instrument: 'instrument', score: 'score' }`
    */
   columns?: { id?: string; arm?: string; visit?: string; instrument?: string; score?: string };
+  /**
+   * Where instrument ranges and steps come from, as `validateTrial`'s option: each score must be
+   * one its instrument can take.
+   * @defaultValue the built-in registry (`defaultInstruments`)
+   */
+  instruments?: InstrumentRegistry;
 }
 
 /** The design the rows follow: arms, visits and instruments in order (as `TrialDesign`). */
 export type TrialSqlDesign = Pick<TrialDesign, 'arms' | 'visits' | 'instruments'>;
 
 const SOURCE_KEYS = optionKeys<TrialSqlSource>()(['engine', 'participants', 'measurements']);
-const OPTION_KEYS = optionKeys<TrialSqlOptions>()(['columns']);
+const OPTION_KEYS = optionKeys<TrialSqlOptions>()(['columns', 'instruments']);
 const COLUMN_KEYS = optionKeys<NonNullable<TrialSqlOptions['columns']>>()(['id', 'arm', 'visit', 'instrument', 'score']);
 
 /**
  * `describeOutcomes` through an SQL engine: n, missing, mean, SD, median, quartiles (R's type 7,
  * SQL's `PERCENTILE_CONT`) and range per arm × visit × instrument, every combination of the
- * design in its order, from one GROUP BY over the measurements joined to the participants.
- * `missing` counts the arm's randomised participants without a score there, as in memory.
+ * design in its order, from the measurements joined to the participants, grouped by cell (the SD
+ * in two passes, as in memory). `missing` counts the arm's randomised participants without a
+ * score there, as in memory.
  *
  * @param source - the engine and the two tables (see {@link TrialSqlSource}).
  * @param design - arms, visits and instruments in order; a value in the tables outside it is an error.
  * @param options - see {@link TrialSqlOptions}.
  * @returns the rows `describeOutcomes` gives for the same data.
- * @throws ArgumentError for a missing column or one of the wrong SQL type, a participant listed
- *   twice or without an arm, an arm, visit or instrument outside the design, a measurement of an
- *   unknown participant, two rows for one participant × visit × instrument, NaN or ±Infinity;
- *   SqlEngineError (naming the table) when the engine fails.
+ * @throws ArgumentError, before anything is computed, for what `validateTrial` refuses: a missing
+ *   column or one of the wrong SQL type, a participant listed twice or without an arm, an arm,
+ *   visit or instrument outside the design, a measurement of an unknown participant, two rows for
+ *   one participant × visit × instrument, a score its instrument cannot take (range, steps, NaN,
+ *   ±Infinity), a label that is not a name or an integer, an empty table; SqlEngineError (naming
+ *   the table) when the engine fails.
  * @example
  * const engine = await duckdbEngine();
  * // tables p (id, arm) and m (id, visit, instrument, score): the hand example of tests/descriptives
@@ -66,13 +77,15 @@ const COLUMN_KEYS = optionKeys<NonNullable<TrialSqlOptions['columns']>>()(['id',
 export async function describeOutcomesSql(source: TrialSqlSource, design: TrialSqlDesign, options: TrialSqlOptions = {}): Promise<OutcomeSummaryRow[]> {
   return withTables(source, design, options, async (t) => {
     const { m, p } = t.names;
-    const dbl = (e: string) => `CAST(${e} AS DOUBLE PRECISION)`;
-    const score = `m.${m.score}`;
-    const ordered = (prob: number) => `${dbl(`PERCENTILE_CONT(${prob}) WITHIN GROUP (ORDER BY ${score})`)}`;
+    // The SD in two passes, as in memory (a streaming SD loses digits to a large offset): the
+    // cells' means, then each score's squared distance from its cell's mean. Quantiles are
+    // interpolated on doubles (DuckDB interpolates a DECIMAL in its own scale).
+    const ordered = (prob: number) => `PERCENTILE_CONT(${prob}) WITHIN GROUP (ORDER BY x)`;
     const rows = await t.run(
-      `SELECT p.${p.arm} AS a, m.${m.visit} AS v, m.${m.instrument} AS k, COUNT(${score}) AS n, ${dbl(`AVG(${dbl(score)})`)} AS mean, ${dbl(`STDDEV_SAMP(${dbl(score)})`)} AS sd, ` +
-        `${dbl(`MIN(${score})`)} AS lo, ${dbl(`MAX(${score})`)} AS hi, ${ordered(0.25)} AS q1, ${ordered(0.5)} AS q2, ${ordered(0.75)} AS q3 ` +
-        `FROM ${t.joined} WHERE ${score} IS NOT NULL GROUP BY p.${p.arm}, m.${m.visit}, m.${m.instrument}`,
+      `WITH s AS (SELECT p.${p.arm} AS a, m.${m.visit} AS v, m.${m.instrument} AS k, CAST(m.${m.score} AS DOUBLE PRECISION) AS x FROM ${t.joined} WHERE m.${m.score} IS NOT NULL), ` +
+        `c AS (SELECT a, v, k, COUNT(x) AS n, AVG(x) AS mean, MIN(x) AS lo, MAX(x) AS hi, ${ordered(0.25)} AS q1, ${ordered(0.5)} AS q2, ${ordered(0.75)} AS q3 FROM s GROUP BY a, v, k) ` +
+        `SELECT c.a, c.v, c.k, c.n, c.mean, c.lo, c.hi, c.q1, c.q2, c.q3, SUM((s.x - c.mean) * (s.x - c.mean)) AS ss ` +
+        `FROM c JOIN s ON s.a = c.a AND s.v = c.v AND s.k = c.k GROUP BY c.a, c.v, c.k, c.n, c.mean, c.lo, c.hi, c.q1, c.q2, c.q3`,
     );
     const { A, V, K } = t;
     const cells: (ReturnType<typeof summaryOf> | null)[] = new Array(A * V * K).fill(null);
@@ -124,7 +137,7 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'b
 
 function summaryOf(r: Record<string, unknown>) {
   const n = num(r['n']);
-  const sd = r['sd'] === null || n < 2 ? null : num(r['sd']);
+  const sd = n < 2 ? null : Math.sqrt(num(r['ss']) / (n - 1));
   return { n, mean: num(r['mean']), sd, median: num(r['q2']), q1: num(r['q1']), q3: num(r['q3']), min: num(r['lo']), max: num(r['hi']) };
 }
 
@@ -150,29 +163,43 @@ async function withTables<T>(source: TrialSqlSource, design: TrialSqlDesign, opt
   checkOptions('options', options, OPTION_KEYS);
   const given = checkOptions('options.columns', options.columns, COLUMN_KEYS);
   for (const [k, v] of Object.entries(given)) if (typeof v !== 'string' || v === '') throw new ArgumentError(`options.columns.${k}`, v, 'a column name');
+  const registry = options.instruments ?? defaultInstruments;
+  if (typeof registry !== 'object' || registry === null || typeof registry.get !== 'function') throw new ArgumentError('options.instruments', registry, 'an instrument registry (createInstrumentRegistry)');
   if (typeof source !== 'object' || source === null) throw new ArgumentError('source', source, '{ engine, participants: { table }, measurements: { table } }');
   checkOptions('source', source, SOURCE_KEYS);
-  for (const k of ['participants', 'measurements'] as const) {
-    const t = source[k] as unknown;
-    if (typeof t !== 'object' || t === null || !('table' in t || 'parquet' in t || 'csv' in t)) throw new ArgumentError(`source.${k}`, t, '{ table }, { parquet } or { csv }');
-  }
+  for (const k of ['participants', 'measurements'] as const) if (source[k] === undefined) throw new ArgumentError(`source.${k}`, undefined, '{ table }, { parquet } or { csv }');
   if (typeof design !== 'object' || design === null) throw new ArgumentError('design', design, '{ arms, visits, instruments }');
+  checkOptions('design', design, DESIGN_KEYS);
   for (const k of ['arms', 'visits', 'instruments'] as const) {
     const list = design[k] as unknown;
     if (!Array.isArray(list) || list.length === 0 || list.some((x) => typeof x !== 'string' || x === '')) throw new ArgumentError(`design.${k}`, list, 'a non-empty list of names');
     const dup = list.find((x, i) => list.indexOf(x) !== i);
     if (dup !== undefined) throw new ArgumentError(`design.${k}`, list, `names listed once ("${dup}" is listed twice)`);
   }
+  const instruments = design.instruments.map((id) => {
+    const inst = registry.get(id);
+    if (!inst) throw new ArgumentError('design.instruments', id, `a registered instrument (${registry.ids().join(', ')})`, 'Define it with createInstrumentRegistry and pass the registry as options.instruments');
+    return inst;
+  });
   const engine = source.engine ?? (await duckdbEngine());
+  let result: T;
   try {
-    return await body(await checkTables(engine, source, design, given));
-  } finally {
-    if (!source.engine) await engine.close?.();
+    result = await body(await checkTables(engine, source, design, instruments, given));
+  } catch (e) {
+    // The engine this call opened is closed; a failure to close must not hide the first error.
+    if (!source.engine) await Promise.resolve(engine.close?.()).catch(() => undefined);
+    throw e;
   }
+  if (!source.engine) await engine.close?.();
+  return result;
 }
 
+const DESIGN_KEYS = optionKeys<TrialSqlDesign>()(['arms', 'visits', 'instruments']);
+/** Tolerance of the range and step checks, as the instrument registry's. */
+const EPS = 1e-9;
+
 /** The checks `validateTrial` makes of the same data, as queries, then what the two tables offer. */
-async function checkTables(engine: SqlEngine, source: TrialSqlSource, design: TrialSqlDesign, given: NonNullable<TrialSqlOptions['columns']>): Promise<CheckedTables> {
+async function checkTables(engine: SqlEngine, source: TrialSqlSource, design: TrialSqlDesign, instruments: readonly Instrument[], given: NonNullable<TrialSqlOptions['columns']>): Promise<CheckedTables> {
   const d = engine.dialect;
   const q = d.quoteIdentifier;
   const col = { id: 'id', arm: 'arm', visit: 'visit', instrument: 'instrument', score: 'score', ...given };
@@ -187,18 +214,21 @@ async function checkTables(engine: SqlEngine, source: TrialSqlSource, design: Tr
   };
   const pCols = await describe(P);
   const mCols = await describe(M);
-  const need = (cols: Map<string, SqlColumn>, t: string, key: keyof typeof col, kinds: readonly string[]): SqlColumn => {
+  const need = (cols: Map<string, SqlColumn>, t: string, key: keyof typeof col, kinds: readonly string[], what: string): SqlColumn => {
     const c = cols.get(col[key]);
     if (!c) throw new ArgumentError(given[key] !== undefined ? `options.columns.${key}` : `${t}.${col[key]}`, col[key], `a column of ${t} (${[...cols.keys()].slice(0, 20).join(', ')})`);
-    if (!kinds.includes(c.kind)) throw new ArgumentError(`${t}.${c.name}`, c.type, `a ${kinds.join(' or ')} SQL column`);
+    if (!kinds.includes(c.kind)) throw new ArgumentError(`${t}.${c.name}`, c.type, what);
     return c;
   };
-  const pId = need(pCols, P.table, 'id', ['number', 'text']);
-  const arm = need(pCols, P.table, 'arm', ['number', 'text', 'boolean']);
-  const mId = need(mCols, M.table, 'id', ['number', 'text']);
-  const visit = need(mCols, M.table, 'visit', ['number', 'text', 'boolean']);
-  const instrument = need(mCols, M.table, 'instrument', ['number', 'text', 'boolean']);
-  need(mCols, M.table, 'score', ['number']);
+  // Labels are text or integers, as validateTrial reads them; a score is a number.
+  const labelKinds = ['number', 'text'];
+  const labelType = 'a text or integer SQL column';
+  const pId = need(pCols, P.table, 'id', labelKinds, labelType);
+  const arm = need(pCols, P.table, 'arm', labelKinds, labelType);
+  const mId = need(mCols, M.table, 'id', labelKinds, labelType);
+  const visit = need(mCols, M.table, 'visit', labelKinds, labelType);
+  const instrument = need(mCols, M.table, 'instrument', labelKinds, labelType);
+  need(mCols, M.table, 'score', ['number'], 'a number SQL column');
   if (pId.kind !== mId.kind) throw new ArgumentError(`${M.table}.${mId.name}`, mId.type, `ids of the same kind as ${P.table}.${pId.name} (${pId.type})`);
 
   const run = (sql: string, table = M.table) => runQuery(engine, sql, { table });
@@ -206,74 +236,103 @@ async function checkTables(engine: SqlEngine, source: TrialSqlSource, design: Tr
     p: { id: q(col.id), arm: q(col.arm) },
     m: { id: q(col.id), visit: q(col.visit), instrument: q(col.instrument), score: q(col.score) },
   };
-  const label = (c: SqlColumn, x: unknown): string => (c.kind === 'number' ? formatNumberLevel(num(x)) : c.kind === 'boolean' ? (x === true || x === 't' || x === 'true' ? 'TRUE' : 'FALSE') : String(x));
-  const idText = (x: unknown) => label(pId, x);
-  const indexOf = (list: readonly string[], c: SqlColumn) => {
+  // A label as the in-memory data name it: an integer as its digits (a BIGINT comes back as a
+  // bigint or as text, and keeps every digit), text as it is; '' is a missing label.
+  const label = (x: unknown): string | null =>
+    x === null || x === undefined || x === '' ? null : typeof x === 'bigint' || typeof x === 'string' ? String(x) : formatNumberLevel(num(x));
+  const indexOf = (list: readonly string[]) => {
     const at = new Map(list.map((x, i) => [x, i] as const));
-    return (raw: unknown) => at.get(label(c, raw)) ?? -1;
+    return (raw: unknown) => at.get(label(raw) ?? '') ?? -1;
   };
-  const armIndex = indexOf(design.arms, arm);
-  const visitIndex = indexOf(design.visits, visit);
-  const instrumentIndex = indexOf(design.instruments, instrument);
-  // An example row for a message: the first id (in id order) where `where` holds.
+  const armIndex = indexOf(design.arms);
+  const visitIndex = indexOf(design.visits);
+  const instrumentIndex = indexOf(design.instruments);
+  const literal = (c: SqlColumn, raw: unknown) => {
+    if (c.kind !== 'number') return d.quoteString(String(raw));
+    // (A name that is no number matches no row of a number column.)
+    const l = String(label(raw));
+    return /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(l) ? l : 'NULL';
+  };
+  const dblOf = (x: string) => `CAST('${x}' AS DOUBLE PRECISION)`;
+  // A label validateTrial refuses: text empty or with spaces around it, a number not an integer.
+  const badLabel = (c: SqlColumn, e: string) =>
+    c.kind === 'text' ? `(${e} = '' OR ${e} <> TRIM(${e}))` : `(${e} <> ROUND(${e}) OR ${e} = ${dblOf('NaN')} OR ${e} = ${dblOf('Infinity')} OR ${e} = ${dblOf('-Infinity')})`;
+  const labelExpected = 'a non-empty name without spaces around it, or an integer';
+  // The first participant (in id order) of a table where `where` holds.
   const exampleId = async (from: string, table: string, where: string): Promise<string> => {
-    const r = await run(`SELECT MIN(${names.p.id}) AS id FROM ${from} WHERE ${where}`, table);
-    return r[0] && r[0]['id'] !== null ? idText(r[0]['id']) : '(none)';
+    const r = await run(`SELECT ${names.p.id} AS id FROM ${from} WHERE ${where} ORDER BY ${names.p.id} LIMIT 1`, table);
+    return r[0] ? String(label(r[0]['id'])) : '(none)';
   };
-  const literal = (c: SqlColumn, raw: unknown) => (c.kind === 'number' ? String(num(raw)) : c.kind === 'boolean' ? (label(c, raw) === 'TRUE' ? 'TRUE' : 'FALSE') : d.quoteString(String(raw)));
+  const at = (table: string, id: string, column?: string) => `${table}[${col.id} ${id}]${column ? `.${column}` : ''}`;
 
-  // Participants: each id once, with an arm of the design.
+  // Participants: each id once and well formed, with an arm of the design.
   const byArm = await run(`SELECT ${names.p.arm} AS a, COUNT(*) AS n, COUNT(${names.p.id}) AS ids FROM ${P.from} GROUP BY ${names.p.arm}`, P.table);
+  if (byArm.length === 0) throw new ArgumentError(P.table, 0, 'at least one participant row');
   const randomised = design.arms.map(() => 0);
   for (const r of byArm) {
     if (num(r['ids']) < num(r['n'])) throw new ArgumentError(`${P.table}.${col.id}`, null, 'an id on every participant row');
-    if (r['a'] === null) {
-      const id = await exampleId(P.from, P.table, `${names.p.arm} IS NULL`);
-      throw new ArgumentError(`${P.table}[${col.id} ${id}].${col.arm}`, null, `one of ${design.arms.join(', ')}`);
+    if (label(r['a']) === null) {
+      const id = await exampleId(P.from, P.table, r['a'] === null ? `${names.p.arm} IS NULL` : `${names.p.arm} = ''`);
+      throw new ArgumentError(at(P.table, id, col.arm), r['a'], `one of ${design.arms.join(', ')}`);
     }
     const a = armIndex(r['a']);
     if (a < 0) {
       const id = await exampleId(P.from, P.table, `${names.p.arm} = ${literal(arm, r['a'])}`);
-      throw new ArgumentError(`${P.table}[${col.id} ${id}].${col.arm}`, label(arm, r['a']), `one of ${design.arms.join(', ')} (design.arms)`);
+      const spaces = typeof r['a'] === 'string' && r['a'].trim() !== r['a'] ? '; the text has spaces around it, which are part of the value (remove them)' : '';
+      throw new ArgumentError(at(P.table, id, col.arm), label(r['a']), `one of ${design.arms.join(', ')} (design.arms)${spaces}`);
     }
     randomised[a] = num(r['n']);
   }
+  const badPid = await run(`SELECT ${names.p.id} AS id FROM ${P.from} WHERE ${badLabel(pId, names.p.id)} ORDER BY ${names.p.id} LIMIT 1`, P.table);
+  if (badPid.length > 0) throw new ArgumentError(`${P.table}.${col.id}`, badPid[0]!['id'], labelExpected);
   const twice = await run(`SELECT ${names.p.id} AS id FROM ${P.from} GROUP BY ${names.p.id} HAVING COUNT(*) > 1 ORDER BY ${names.p.id} LIMIT 1`, P.table);
-  if (twice.length > 0) throw new ArgumentError(`${P.table}.${col.id}`, idText(twice[0]!['id']), 'each participant on one row (this id is on two or more)');
+  if (twice.length > 0) throw new ArgumentError(`${P.table}.${col.id}`, label(twice[0]!['id']), 'each participant on one row (this id is on two or more)');
 
-  // Measurements: id, visit and instrument given and in the design, scores finite or NULL.
-  const byCell = await run(
-    `SELECT ${names.m.visit} AS v, ${names.m.instrument} AS k, COUNT(*) AS n, COUNT(${names.m.id}) AS ids, ` +
-      `CAST(MIN(${names.m.score}) AS DOUBLE PRECISION) AS lo, CAST(MAX(${names.m.score}) AS DOUBLE PRECISION) AS hi FROM ${M.from} GROUP BY ${names.m.visit}, ${names.m.instrument}`,
-  );
+  // Measurements: id, visit and instrument given and in the design.
+  const byCell = await run(`SELECT ${names.m.visit} AS v, ${names.m.instrument} AS k, COUNT(*) AS n, COUNT(${names.m.id}) AS ids FROM ${M.from} GROUP BY ${names.m.visit}, ${names.m.instrument}`);
+  if (byCell.length === 0) throw new ArgumentError(M.table, 0, 'at least one measurement row');
   for (const r of byCell) {
     if (num(r['ids']) < num(r['n'])) throw new ArgumentError(`${M.table}.${col.id}`, null, 'an id on every measurement row');
     for (const [key, c, list, i, what] of [['v', visit, design.visits, visitIndex, 'visits'], ['k', instrument, design.instruments, instrumentIndex, 'instruments']] as const) {
-      if (r[key] === null) {
-        const id = await exampleId(M.from, M.table, `${q(c.name)} IS NULL`);
-        throw new ArgumentError(`${M.table}[${col.id} ${id}].${c.name}`, null, `one of ${list.join(', ')}`);
+      if (label(r[key]) === null) {
+        const id = await exampleId(M.from, M.table, r[key] === null ? `${q(c.name)} IS NULL` : `${q(c.name)} = ''`);
+        throw new ArgumentError(at(M.table, id, c.name), r[key], `one of ${list.join(', ')}`);
       }
       if (i(r[key]) < 0) {
         const id = await exampleId(M.from, M.table, `${q(c.name)} = ${literal(c, r[key])}`);
-        throw new ArgumentError(`${M.table}[${col.id} ${id}].${c.name}`, label(c, r[key]), `one of ${list.join(', ')} (design.${what})`);
-      }
-    }
-    for (const e of ['lo', 'hi'] as const) {
-      const x = r[e] === null ? 0 : num(r[e]);
-      if (!Number.isFinite(x)) {
-        throw new ArgumentError(`${M.table}.${col.score}`, x, `finite numbers or NULL (NaN and ±Infinity are not scores; visit ${label(visit, r['v'])}, ${label(instrument, r['k'])})`);
+        const spaces = typeof r[key] === 'string' && r[key].trim() !== r[key] ? '; the text has spaces around it, which are part of the value (remove them)' : '';
+        throw new ArgumentError(at(M.table, id, c.name), label(r[key]), `one of ${list.join(', ')} (design.${what})${spaces}`);
       }
     }
   }
+  // Then, row by row in one pass: an id validateTrial refuses, or a score its instrument cannot
+  // take (out of range, off its steps, NaN or ±Infinity; a NaN sorts above every number).
+  const x = names.m.score;
+  const scoreBad = instruments.map((inst) => {
+    const { min, max } = inst.range;
+    const off = inst.step === null ? '' : ` OR ABS((${x} - ${min}) / ${inst.step} - ROUND((${x} - ${min}) / ${inst.step})) >= ${EPS} * GREATEST(1, ABS((${x} - ${min}) / ${inst.step}))`;
+    return `(${names.m.instrument} = ${literal(instrument, inst.id)} AND (${x} < ${min - EPS} OR ${x} > ${max + EPS} OR ${x} = ${dblOf('NaN')}${off}))`;
+  });
+  const bad = await run(
+    `SELECT ${names.m.id} AS id, ${names.m.instrument} AS k, CAST(${x} AS DOUBLE PRECISION) AS x, CASE WHEN ${badLabel(mId, names.m.id)} THEN 1 ELSE 0 END AS badid FROM ${M.from} ` +
+      `WHERE ${badLabel(mId, names.m.id)} OR (${x} IS NOT NULL AND (${scoreBad.join(' OR ')})) ORDER BY ${names.m.id} LIMIT 1`,
+  );
+  if (bad.length > 0) {
+    const r = bad[0]!;
+    if (num(r['badid']) === 1) throw new ArgumentError(`${M.table}.${col.id}`, r['id'], labelExpected);
+    const value = num(r['x']);
+    const inst = instruments[instrumentIndex(r['k'])]!;
+    throw new ArgumentError(at(M.table, String(label(r['id'])), col.score), value, Number.isFinite(value) ? scoreProblem(inst, value)! : 'a finite number or NULL (NaN and ±Infinity are not scores)');
+  }
   const joined = `${M.from} AS m JOIN ${P.from} AS p ON m.${names.m.id} = p.${names.p.id}`;
-  const unknown = await run(`SELECT MIN(m.${names.m.id}) AS id FROM ${M.from} AS m LEFT JOIN ${P.from} AS p ON m.${names.m.id} = p.${names.p.id} WHERE p.${names.p.id} IS NULL`);
-  if (unknown[0] && unknown[0]['id'] !== null) throw new ArgumentError(`${M.table}.${col.id}`, idText(unknown[0]['id']), `a participant of ${P.table}`);
+  const unknown = await run(`SELECT m.${names.m.id} AS id FROM ${M.from} AS m LEFT JOIN ${P.from} AS p ON m.${names.m.id} = p.${names.p.id} WHERE p.${names.p.id} IS NULL ORDER BY m.${names.m.id} LIMIT 1`);
+  if (unknown.length > 0) throw new ArgumentError(`${M.table}.${col.id}`, label(unknown[0]!['id']), `a participant of ${P.table}`);
   const repeated = await run(
     `SELECT ${names.m.id} AS id, ${names.m.visit} AS v, ${names.m.instrument} AS k FROM ${M.from} GROUP BY ${names.m.id}, ${names.m.visit}, ${names.m.instrument} HAVING COUNT(*) > 1 ORDER BY ${names.m.id} LIMIT 1`,
   );
   if (repeated.length > 0) {
     const r = repeated[0]!;
-    throw new ArgumentError(`${M.table}[${col.id} ${idText(r['id'])}]`, `${label(visit, r['v'])} × ${label(instrument, r['k'])}`, 'one row per participant × visit × instrument (this one has two or more)');
+    throw new ArgumentError(at(M.table, String(label(r['id']))), `${label(r['v'])} × ${label(r['k'])}`, 'one row per participant × visit × instrument (this one has two or more)');
   }
   const V = design.visits.length;
   const K = design.instruments.length;

@@ -60,9 +60,11 @@ export const standardDialect: SqlDialect = {
 
 /** The kind of a DuckDB or PostgreSQL type name. */
 export function columnKind(type: string): SqlColumnKind {
-  const t = type.toUpperCase();
-  if (/^(DOUBLE|FLOAT|REAL|DECIMAL|NUMERIC|HUGEINT|UHUGEINT|BIGINT|INTEGER|SMALLINT|TINYINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|INT|INT2|INT4|INT8|FLOAT4|FLOAT8|DOUBLE PRECISION)\b/.test(t)) return 'number';
-  if (/^(VARCHAR|TEXT|CHAR|BPCHAR|STRING|CHARACTER)/.test(t)) return 'text';
+  const t = type.toUpperCase().trim();
+  // The whole name (with an optional precision): a list or struct of numbers (`INTEGER[]`) is not a number.
+  const size = String.raw`(\s*\(\s*\d+(\s*,\s*\d+)?\s*\))?`;
+  if (new RegExp(`^(DOUBLE( PRECISION)?|FLOAT[48]?|REAL|DECIMAL|NUMERIC|HUGEINT|UHUGEINT|BIGINT|INTEGER|SMALLINT|TINYINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT|INT[248]?)${size}$`).test(t)) return 'number';
+  if (new RegExp(`^(VARCHAR|TEXT|CHAR|BPCHAR|STRING|CHARACTER( VARYING)?)${size}$`).test(t)) return 'text';
   if (/^(BOOLEAN|BOOL)$/.test(t)) return 'boolean';
   return 'other';
 }
@@ -91,12 +93,20 @@ export function wrapEngineError(engine: SqlEngine, e: unknown, what: QueryContex
 /** Where rows are in an engine: a table (or view, optionally `[schema, table]`), or a Parquet or CSV file the engine reads. */
 export type SqlTable = { table: string | readonly string[] } | { parquet: string } | { csv: string };
 
+const TABLE_KEYS = ['table', 'parquet', 'csv'];
+
 /**
  * The FROM item of `source` (quoted for the engine) and its name for messages; `argument` names
- * the source in errors (`source`, `source.measurements`).
+ * the source in errors (`source`, `source.measurements`); `alongside` lists the other keys its
+ * object may have (`engine`). Exactly one of `table`, `parquet`, `csv`; no other key.
  */
-export function sqlFrom(engine: SqlEngine, source: SqlTable, argument: string): { from: string; table: string } {
+export function sqlFrom(engine: SqlEngine, source: SqlTable, argument: string, alongside: readonly string[] = []): { from: string; table: string } {
   const d = engine.dialect;
+  if (typeof source !== 'object' || source === null) throw new ArgumentError(argument, source, '{ table }, { parquet } or { csv }');
+  const keys = Object.keys(source).filter((k) => !alongside.includes(k));
+  const where = keys.filter((k) => TABLE_KEYS.includes(k));
+  if (where.length !== 1) throw new ArgumentError(argument, keys, `exactly one of ${TABLE_KEYS.join(', ')}`);
+  checkOptions(argument, Object.fromEntries(keys.map((k) => [k, true])), TABLE_KEYS);
   if ('table' in source) {
     const parts = typeof source.table === 'string' ? [source.table] : [...source.table];
     if (parts.length === 0 || parts.some((p) => typeof p !== 'string' || p === '')) throw new ArgumentError(`${argument}.table`, source.table, 'a table name, or [schema, table]');

@@ -158,8 +158,19 @@ describe('bad input', () => {
       [P, `SELECT id, visit, CASE WHEN id = 'c3' AND visit = '9m' THEN NULL ELSE instrument END AS instrument, score FROM m`, /bm\[id c3\]\.instrument": received null/],
       [P, `${M} UNION ALL SELECT 'x9', 'baseline', 'PSP', 10`, /"bm\.id": received "x9", expected a participant of bp/],
       [P, `${M} UNION ALL SELECT 'c1', '9m', 'PSP', NULL`, /"bm\[id c1\]": received "9m × PSP", expected one row per participant × visit × instrument/],
-      [P, `SELECT id, visit, instrument, CASE WHEN id = 's4' THEN 'NaN'::DOUBLE ELSE score END AS score FROM m`, /"bm\.score": received NaN, expected finite numbers or NULL/],
-      [P, `SELECT id, visit, instrument, CASE WHEN id = 's4' THEN 'Infinity'::DOUBLE ELSE score END AS score FROM m`, /"bm\.score": received Infinity/],
+      [P, `SELECT id, visit, instrument, CASE WHEN id = 's4' THEN 'NaN'::DOUBLE ELSE score END AS score FROM m`, /"bm\[id s4\]\.score": received NaN, expected a finite number or NULL/],
+      [P, `SELECT id, visit, instrument, CASE WHEN id = 's4' THEN '-Infinity'::DOUBLE ELSE score END AS score FROM m`, /"bm\[id s4\]\.score": received -Infinity/],
+      // The instrument's range and steps, with validateTrial's own words.
+      [P, `SELECT id, visit, instrument, CASE WHEN id = 's3' AND instrument = 'PSP' THEN 150 ELSE score END AS score FROM m`, /"bm\[id s3\]\.score": received 150, expected a PSP score from 1 to 100$/],
+      [P, `SELECT id, visit, instrument, CASE WHEN id = 's1' AND instrument = 'WHO5' THEN 41 ELSE score END AS score FROM m`, /"bm\[id s1\]\.score": received 41, expected a WHO5 score from 0 to 100 in steps of 4$/],
+      // Labels as validateTrial reads them: spaces around a name, an empty name, a non-integer number.
+      [`SELECT CASE WHEN id = 's2' THEN ' s2' ELSE id END AS id, arm FROM p`, `SELECT CASE WHEN id = 's2' THEN ' s2' ELSE id END AS id, visit, instrument, score FROM m`, /"bp\.id": received " s2", expected a non-empty name without spaces around it, or an integer/],
+      [`SELECT id, CASE WHEN id = 'c2' THEN 'SFT ' ELSE arm END AS arm FROM p`, M, /"bp\[id c2\]\.arm": received "SFT ", expected one of control, SFT \(design\.arms\); the text has spaces around it/],
+      [`SELECT id, CASE WHEN id = 'c2' THEN '' ELSE arm END AS arm FROM p`, M, /"bp\[id c2\]\.arm": received "", expected one of control, SFT$/],
+      [`SELECT CAST(substr(id, 2) AS DOUBLE) + (CASE WHEN arm = 'SFT' THEN 0.5 ELSE 0 END) AS id, arm FROM p`, `SELECT CAST(substr(id, 2) AS DOUBLE) + (CASE WHEN id LIKE 's%' THEN 0.5 ELSE 0 END) AS id, visit, instrument, score FROM m`, /"bp\.id": received 1\.5, expected a non-empty name without spaces around it, or an integer/],
+      // Empty tables.
+      [`${P} LIMIT 0`, M, /"bp": received 0, expected at least one participant row/],
+      [P, `${M} LIMIT 0`, /"bm": received 0, expected at least one measurement row/],
     ];
     for (const [p, m, message] of cases) {
       const e = await refusal(await variant(p, m));
@@ -180,5 +191,49 @@ describe('bad input', () => {
     expect(String(await refusal({ ...src, participant: { table: 'bp' } } as never))).toMatch(/"source\.participant"/);
     expect(String(await describeOutcomesSql(src, handDesign, { columns: { ids: 'x' } } as never).catch((e: unknown) => e))).toMatch(/"options\.columns\.ids"/);
     expect(String(await describeOutcomesSql(src, handDesign, { columns: { score: 'value' } }).catch((e: unknown) => e))).toMatch(/"options\.columns\.score": received "value", expected a column of bm/);
+    // A boolean arm (validateTrial takes names and integers), a list column, an unregistered instrument.
+    expect(String(await refusal(await variant(`SELECT id, arm = 'SFT' AS arm FROM p`, M)))).toMatch(/"bp\.arm": received "BOOLEAN", expected a text or integer SQL column/);
+    expect(String(await refusal(await variant(P, `SELECT id, [1, 2] AS visit, instrument, score FROM m`)))).toMatch(/"bm\.visit": received "INTEGER\[\]", expected a text or integer SQL column/);
+    expect(String(await refusal(src, { ...handDesign, instruments: ['PSP', 'FOO'] }))).toMatch(/"design\.instruments": received "FOO", expected a registered instrument/);
+    // A table given twice over, or with a key that is not read, is refused rather than half read.
+    expect(String(await refusal({ ...src, participants: { table: 'bp', csv: 'p.csv' } as never }))).toMatch(/"source\.participants": received \["table","csv"\], expected exactly one of table, parquet, csv/);
+    expect(String(await refusal({ ...src, participants: { table: 'bp', schema: 'elsewhere' } as never }))).toMatch(/"source\.participants\.schema"/);
+  });
+
+  it('names a participant with a BIGINT id by all its digits', async () => {
+    const e = await refusal(await variant(`SELECT CAST(1234567890123456 AS BIGINT) AS id, 'SFT' AS arm UNION ALL SELECT CAST(1234567890123456 AS BIGINT), 'SFT'`, `SELECT CAST(1234567890123456 AS BIGINT) AS id, 'baseline' AS visit, 'PSP' AS instrument, 50.0 AS score`));
+    expect(String(e)).toMatch(/"bp\.id": received "1234567890123456", expected each participant on one row/);
+  });
+});
+
+describe('numbers an engine stores its own way', () => {
+  let engine: SqlEngine;
+  beforeAll(async () => {
+    engine = await duckdbEngine();
+    await loadTrial(engine, handTrial(), '');
+  });
+  afterAll(async () => engine.close?.());
+
+  it('DECIMAL and REAL scores: quartiles interpolated on doubles, as in memory', async () => {
+    for (const type of ['DECIMAL(4,1)', 'REAL']) {
+      await engine.query(`CREATE OR REPLACE TABLE dm AS SELECT id, visit, instrument, CAST(score AS ${type}) AS score FROM m`);
+      const rows = await describeOutcomesSql({ engine, participants: { table: 'p' }, measurements: { table: 'dm' } }, handDesign);
+      expectSameOutcomes(rows, describeOutcomes(handTrial()));
+    }
+  });
+
+  it('a large offset costs the SD no digits (two passes, as in memory)', async () => {
+    // EQ-5D VAS (0–100, continuous) is not the point here: a custom instrument with a wide range.
+    const { createInstrumentRegistry, defaultInstruments } = await import('../../src/instruments/registry.js');
+    const base = defaultInstruments.get('PSP')!;
+    const instruments = createInstrumentRegistry([{ ...base, id: 'CLOCK', name: 'seconds', range: { min: 0, max: 2e9 }, step: null, items: null, levels: null, cutoffs: [] }], { base: defaultInstruments });
+    await engine.query(`CREATE OR REPLACE TABLE op AS SELECT 'q' || CAST(i AS VARCHAR) AS id, CASE WHEN i % 2 = 0 THEN 'control' ELSE 'SFT' END AS arm FROM range(1000) AS r(i)`);
+    await engine.query(`CREATE OR REPLACE TABLE om AS SELECT 'q' || CAST(i AS VARCHAR) AS id, 'baseline' AS visit, 'CLOCK' AS instrument, 1e9 + (i * 7919 % 1000) / 1000.0 AS score FROM range(1000) AS r(i)`);
+    const design = { arms: ['control', 'SFT'], visits: ['baseline'], instruments: ['CLOCK'] };
+    const rows = await describeOutcomesSql({ engine, participants: { table: 'op' }, measurements: { table: 'om' } }, design, { instruments });
+    const participants = (await engine.query('SELECT id, arm FROM op')).map((r) => ({ id: String(r['id']), arm: String(r['arm']) }));
+    const measurements = (await engine.query('SELECT id, visit, instrument, score FROM om')).map((r) => ({ id: String(r['id']), visit: 'baseline', instrument: 'CLOCK', score: Number(r['score']) }));
+    const trial = validateTrial({ participants, measurements }, { design, instruments });
+    expectSameOutcomes(rows, describeOutcomes(trial));
   });
 });

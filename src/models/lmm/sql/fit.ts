@@ -125,7 +125,7 @@ export async function fitLmmSql(formula: string, source: SqlSource, options: Lmm
 async function fitWithEngine(parsedIn: ParsedFormula, engine: SqlEngine, source: SqlSource, options: LmmSqlOptions): Promise<LmmSqlFit> {
   const d = engine.dialect;
   const q = d.quoteIdentifier;
-  const { from, table } = sqlFrom(engine, source, 'source');
+  const { from, table } = sqlFrom(engine, source, 'source', ['engine']);
   let queries = 0;
   const run = (sql: string, context: { column?: string } = {}) => {
     queries++;
