@@ -585,6 +585,27 @@ export function attachModes(
       cellFit[c] = f;
     }
   }
+  if (cellFit && nt <= 2 && terms.every((t) => t.k === 1)) {
+    // The usual model (cells; one or two terms of one column each) with each array in a local.
+    const cell = cells!.cell;
+    const g1 = terms[0]!.group;
+    const z1 = terms[0]!.Z;
+    const b1 = bAll[0]!;
+    const two = nt === 2;
+    const g2 = two ? terms[1]!.group : g1;
+    const z2 = two ? terms[1]!.Z : z1;
+    const b2 = two ? bAll[1]! : b1;
+    for (let i = 0; i < n; i++) {
+      let f = cellFit[cell[i]!]!;
+      f = f + z1[i]! * b1[g1[i]!]!;
+      if (two) f = f + z2[i]! * b2[g2[i]!]!;
+      fitted[i] = f;
+      residuals[i] = y[i]! - f;
+    }
+    fit.fitted = fitted;
+    fit.residuals = residuals;
+    return;
+  }
   for (let i = 0; i < n; i++) {
     let f = 0;
     if (cellFit) f = cellFit[cells!.cell[i]!]!;
