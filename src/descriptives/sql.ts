@@ -53,8 +53,8 @@ const COLUMN_KEYS = optionKeys<NonNullable<TrialSqlOptions['columns']>>()(['id',
  * `describeOutcomes` through an SQL engine: n, missing, mean, SD, median, quartiles (R's type 7,
  * SQL's `PERCENTILE_CONT`) and range per arm × visit × instrument, every combination of the
  * design in its order, from the measurements joined to the participants, grouped by cell (the SD
- * in two passes, as in memory). `missing` counts the arm's randomised participants without a
- * score there, as in memory.
+ * from sums centred on each visit × instrument's mean, so an offset costs no digits). `missing`
+ * counts the arm's randomised participants without a score there, as in memory.
  *
  * @param source - the engine and the two tables (see {@link TrialSqlSource}).
  * @param design - arms, visits and instruments in order; a value in the tables outside it is an error.
@@ -77,15 +77,18 @@ const COLUMN_KEYS = optionKeys<NonNullable<TrialSqlOptions['columns']>>()(['id',
 export async function describeOutcomesSql(source: TrialSqlSource, design: TrialSqlDesign, options: TrialSqlOptions = {}): Promise<OutcomeSummaryRow[]> {
   return withTables(source, design, options, async (t) => {
     const { m, p } = t.names;
-    // The SD in two passes, as in memory (a streaming SD loses digits to a large offset): the
-    // cells' means, then each score's squared distance from its cell's mean. Quantiles are
-    // interpolated on doubles (DuckDB interpolates a DECIMAL in its own scale).
-    const ordered = (prob: number) => `PERCENTILE_CONT(${prob}) WITHIN GROUP (ORDER BY x)`;
+    // Sums of x − c, with c each visit × instrument's mean over both arms (t.centre): the SD is
+    // then formed on centred sums, so a large offset in the scores costs no digits, in one pass
+    // (a streaming STDDEV_SAMP lost 4e-9 of the SD at scores near 1e9). Quantiles are interpolated
+    // on doubles (DuckDB interpolates a DECIMAL in its own scale).
+    const x = `CAST(m.${m.score} AS DOUBLE PRECISION)`;
+    const ordered = (prob: number) => `PERCENTILE_CONT(${prob}) WITHIN GROUP (ORDER BY ${x})`;
+    const centres = t.centres.map((c) => `(${t.literal('visit', c.visit)}, ${t.literal('instrument', c.instrument)}, CAST(${String(c.centre)} AS DOUBLE PRECISION))`);
     const rows = await t.run(
-      `WITH s AS (SELECT p.${p.arm} AS a, m.${m.visit} AS v, m.${m.instrument} AS k, CAST(m.${m.score} AS DOUBLE PRECISION) AS x FROM ${t.joined} WHERE m.${m.score} IS NOT NULL), ` +
-        `c AS (SELECT a, v, k, COUNT(x) AS n, AVG(x) AS mean, MIN(x) AS lo, MAX(x) AS hi, ${ordered(0.25)} AS q1, ${ordered(0.5)} AS q2, ${ordered(0.75)} AS q3 FROM s GROUP BY a, v, k) ` +
-        `SELECT c.a, c.v, c.k, c.n, c.mean, c.lo, c.hi, c.q1, c.q2, c.q3, SUM((s.x - c.mean) * (s.x - c.mean)) AS ss ` +
-        `FROM c JOIN s ON s.a = c.a AND s.v = c.v AND s.k = c.k GROUP BY c.a, c.v, c.k, c.n, c.mean, c.lo, c.hi, c.q1, c.q2, c.q3`,
+      `SELECT p.${p.arm} AS a, m.${m.visit} AS v, m.${m.instrument} AS k, COUNT(*) AS n, SUM(${x} - c.cc) AS s1, SUM((${x} - c.cc) * (${x} - c.cc)) AS s2, MIN(c.cc) AS centre, ` +
+        `MIN(${x}) AS lo, MAX(${x}) AS hi, ${ordered(0.25)} AS q1, ${ordered(0.5)} AS q2, ${ordered(0.75)} AS q3 ` +
+        `FROM ${t.joined} JOIN (VALUES ${centres.join(', ')}) AS c (cv, ck, cc) ON m.${m.visit} = c.cv AND m.${m.instrument} = c.ck ` +
+        `WHERE m.${m.score} IS NOT NULL GROUP BY p.${p.arm}, m.${m.visit}, m.${m.instrument}`,
     );
     const { A, V, K } = t;
     const cells: (ReturnType<typeof summaryOf> | null)[] = new Array(A * V * K).fill(null);
@@ -97,7 +100,8 @@ export async function describeOutcomesSql(source: TrialSqlSource, design: TrialS
 /**
  * `flowCounts` through an SQL engine: randomised, analysed (a score at any visit) and measured at
  * each visit (any instrument, then each), per arm and for all arms together, counting
- * participants (`COUNT(DISTINCT id)` over `GROUPING SETS`), with the rows of `flowCounts`.
+ * participants from one aggregation per participant (the one that also finds unknown and
+ * repeated ones), with the rows of `flowCounts`.
  *
  * @param source - the engine and the two tables (see {@link TrialSqlSource}).
  * @param design - arms, visits and instruments in order.
@@ -110,40 +114,31 @@ export async function describeOutcomesSql(source: TrialSqlSource, design: TrialS
  * // { stage: 'measured', arm: 'control', visit: '9m', instrument: null, n: 2, randomised: 4, notIncluded: 2, percent: 50 }
  */
 export async function flowCountsSql(source: TrialSqlSource, design: TrialSqlDesign, options: TrialSqlOptions = {}): Promise<FlowRow[]> {
-  return withTables(source, design, options, async (t) => {
-    const { m, p } = t.names;
-    // A participant has one arm (checked), so each arm's distinct count is its own and the
-    // all-arms count is their sum. Visit and instrument are never NULL (checked): a NULL key
-    // says which grouping set a row is of.
-    const rows = await t.run(
-      `SELECT p.${p.arm} AS a, m.${m.visit} AS v, m.${m.instrument} AS k, COUNT(DISTINCT m.${m.id}) AS n FROM ${t.joined} WHERE m.${m.score} IS NOT NULL ` +
-        `GROUP BY GROUPING SETS ((p.${p.arm}), (p.${p.arm}, m.${m.visit}), (p.${p.arm}, m.${m.visit}, m.${m.instrument}))`,
-    );
-    const { A, V, K } = t;
-    const S = 1 + V * (K + 1);
-    const counts = new Int32Array((A + 1) * S);
-    for (const r of rows) {
-      const a = t.armIndex(r['a']);
-      const slot = r['v'] === null ? 0 : r['k'] === null ? 1 + t.visitIndex(r['v']) * (K + 1) : 1 + t.visitIndex(r['v']) * (K + 1) + 1 + t.instrumentIndex(r['k']);
-      const n = num(r['n']);
-      counts[a * S + slot] = counts[a * S + slot]! + n;
-      counts[A * S + slot] = counts[A * S + slot]! + n;
-    }
-    return flowRows(design, t.randomised, t.randomised.reduce((x, y) => x + y, 0), counts);
-  });
+  // The checks' per-participant aggregation counts the flow as it goes (each participant has one
+  // arm, so the all-arms count is the arms' sum).
+  return withTables(source, design, options, async (t) => flowRows(design, t.randomised, t.randomised.reduce((x, y) => x + y, 0), t.flow));
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === null || v === undefined ? NaN : Number(v));
 
 function summaryOf(r: Record<string, unknown>) {
   const n = num(r['n']);
-  const sd = n < 2 ? null : Math.sqrt(num(r['ss']) / (n - 1));
-  return { n, mean: num(r['mean']), sd, median: num(r['q2']), q1: num(r['q1']), q3: num(r['q3']), min: num(r['lo']), max: num(r['hi']) };
+  const s1 = num(r['s1']);
+  // Σ(x − c)² − (Σ(x − c))²/n: the sum of squares about the mean, c being close to it.
+  const ss = Math.max(num(r['s2']) - (s1 * s1) / n, 0);
+  const sd = n < 2 ? null : Math.sqrt(ss / (n - 1));
+  return { n, mean: num(r['centre']) + s1 / n, sd, median: num(r['q2']), q1: num(r['q1']), q3: num(r['q3']), min: num(r['lo']), max: num(r['hi']) };
 }
 
 /** What the two queries need once the tables are checked. */
 interface CheckedTables {
   run: (sql: string) => Promise<Record<string, unknown>[]>;
+  /** The flow's counts in `flowRows`' layout, formed while checking. */
+  flow: Int32Array;
+  /** Each visit × instrument present and its mean score (the outcome table's centre). */
+  centres: { visit: string; instrument: string; centre: number }[];
+  /** A design visit or instrument as an SQL literal of its column's type. */
+  literal: (column: 'visit' | 'instrument', name: string) => string;
   /** Quoted column names of each table. */
   names: { p: { id: string; arm: string }; m: { id: string; visit: string; instrument: string; score: string } };
   /** `measurements AS m JOIN participants AS p ON m.id = p.id`. */
@@ -289,7 +284,9 @@ async function checkTables(engine: SqlEngine, source: TrialSqlSource, design: Tr
   if (twice.length > 0) throw new ArgumentError(`${P.table}.${col.id}`, label(twice[0]!['id']), 'each participant on one row (this id is on two or more)');
 
   // Measurements: id, visit and instrument given and in the design.
-  const byCell = await run(`SELECT ${names.m.visit} AS v, ${names.m.instrument} AS k, COUNT(*) AS n, COUNT(${names.m.id}) AS ids FROM ${M.from} GROUP BY ${names.m.visit}, ${names.m.instrument}`);
+  const byCell = await run(
+    `SELECT ${names.m.visit} AS v, ${names.m.instrument} AS k, COUNT(*) AS n, COUNT(${names.m.id}) AS ids, AVG(CAST(${names.m.score} AS DOUBLE PRECISION)) AS c FROM ${M.from} GROUP BY ${names.m.visit}, ${names.m.instrument}`,
+  );
   if (byCell.length === 0) throw new ArgumentError(M.table, 0, 'at least one measurement row');
   for (const r of byCell) {
     if (num(r['ids']) < num(r['n'])) throw new ArgumentError(`${M.table}.${col.id}`, null, 'an id on every measurement row');
@@ -325,19 +322,64 @@ async function checkTables(engine: SqlEngine, source: TrialSqlSource, design: Tr
     throw new ArgumentError(at(M.table, String(label(r['id'])), col.score), value, Number.isFinite(value) ? scoreProblem(inst, value)! : 'a finite number or NULL (NaN and ±Infinity are not scores)');
   }
   const joined = `${M.from} AS m JOIN ${P.from} AS p ON m.${names.m.id} = p.${names.p.id}`;
-  const unknown = await run(`SELECT m.${names.m.id} AS id FROM ${M.from} AS m LEFT JOIN ${P.from} AS p ON m.${names.m.id} = p.${names.p.id} WHERE p.${names.p.id} IS NULL ORDER BY m.${names.m.id} LIMIT 1`);
-  if (unknown.length > 0) throw new ArgumentError(`${M.table}.${col.id}`, label(unknown[0]!['id']), `a participant of ${P.table}`);
-  const repeated = await run(
-    `SELECT ${names.m.id} AS id, ${names.m.visit} AS v, ${names.m.instrument} AS k FROM ${M.from} GROUP BY ${names.m.id}, ${names.m.visit}, ${names.m.instrument} HAVING COUNT(*) > 1 ORDER BY ${names.m.id} LIMIT 1`,
-  );
-  if (repeated.length > 0) {
-    const r = repeated[0]!;
-    throw new ArgumentError(at(M.table, String(label(r['id']))), `${label(r['v'])} × ${label(r['k'])}`, 'one row per participant × visit × instrument (this one has two or more)');
-  }
+  // One aggregation per participant finds a measurement of an unknown participant and a repeated
+  // participant × visit × instrument, and counts the flow: per design cell (every row's visit and
+  // instrument are in the design, checked above) the participant's rows and scores, then per arm
+  // (NULL: not in the participants table) how many have a score there, at each visit, anywhere.
   const V = design.visits.length;
   const K = design.instruments.length;
+  const cellSql: string[] = [];
+  for (let v = 0; v < V; v++) for (let k = 0; k < K; k++) cellSql.push(`m.${names.m.visit} = ${literal(visit, design.visits[v])} AND m.${names.m.instrument} = ${literal(instrument, design.instruments[k])}`);
+  const inner = cellSql.flatMap((c, i) => [`SUM(CASE WHEN ${c} THEN 1 ELSE 0 END) AS r${i}`, `SUM(CASE WHEN ${c} AND m.${names.m.score} IS NOT NULL THEN 1 ELSE 0 END) AS s${i}`]);
+  const scoredAny = (cells: number[]) => `SUM(CASE WHEN ${cells.map((i) => `i.s${i}`).join(' + ')} > 0 THEN 1 ELSE 0 END)`;
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+  const outer = [
+    `p.${names.p.arm} AS a`,
+    `COUNT(p.${names.p.id}) AS known`,
+    `MIN(i.id) AS example`,
+    `${scoredAny(range(0, V * K))} AS analysed`,
+    ...range(0, V).map((v) => `${scoredAny(range(v * K, (v + 1) * K))} AS v${v}`),
+    ...cellSql.map((_, i) => `SUM(CASE WHEN i.s${i} > 0 THEN 1 ELSE 0 END) AS c${i}`),
+    ...cellSql.map((_, i) => `MAX(i.r${i}) AS d${i}`),
+  ];
+  const perArm = await run(`SELECT ${outer.join(', ')} FROM (SELECT m.${names.m.id} AS id, ${inner.join(', ')} FROM ${M.from} AS m GROUP BY m.${names.m.id}) AS i LEFT JOIN ${P.from} AS p ON i.id = p.${names.p.id} GROUP BY p.${names.p.arm}`);
+  const unknown = perArm.find((r) => num(r['known']) === 0);
+  if (unknown) {
+    const r = await run(`SELECT MIN(m.${names.m.id}) AS id FROM ${M.from} AS m LEFT JOIN ${P.from} AS p ON m.${names.m.id} = p.${names.p.id} WHERE p.${names.p.id} IS NULL`);
+    throw new ArgumentError(`${M.table}.${col.id}`, label(r[0]?.['id'] ?? unknown['example']), `a participant of ${P.table}`);
+  }
+  for (let i = 0; i < V * K; i++) {
+    if (!perArm.some((r) => num(r[`d${i}`]) > 1)) continue;
+    const v = design.visits[Math.floor(i / K)]!;
+    const k = design.instruments[i % K]!;
+    const r = await run(`SELECT m.${names.m.id} AS id FROM ${M.from} AS m WHERE ${cellSql[i]} GROUP BY m.${names.m.id} HAVING COUNT(*) > 1 ORDER BY m.${names.m.id} LIMIT 1`);
+    throw new ArgumentError(at(M.table, String(label(r[0]?.['id']))), `${v} × ${k}`, 'one row per participant × visit × instrument (this one has two or more)');
+  }
+  // The flow's counts in flowRows' layout, per arm and (last) all arms together.
+  const S = 1 + V * (K + 1);
+  const flow = new Int32Array((design.arms.length + 1) * S);
+  for (const r of perArm) {
+    const a = armIndex(r['a']);
+    const add = (slot: number, key: string) => {
+      flow[a * S + slot] = flow[a * S + slot]! + num(r[key]);
+      flow[design.arms.length * S + slot] = flow[design.arms.length * S + slot]! + num(r[key]);
+    };
+    add(0, 'analysed');
+    for (let v = 0; v < V; v++) {
+      add(1 + v * (K + 1), `v${v}`);
+      for (let k = 0; k < K; k++) add(1 + v * (K + 1) + 1 + k, `c${v * K + k}`);
+    }
+  }
+  // Each visit × instrument's mean score (0 without one): the outcome table's sums are centred on it.
+  const centres = byCell.map((r) => {
+    const c = r['c'] === null ? 0 : num(r['c']);
+    return { visit: design.visits[visitIndex(r['v'])]!, instrument: design.instruments[instrumentIndex(r['k'])]!, centre: Number.isFinite(c) ? c : 0 };
+  });
   return {
     run: (sql) => run(sql),
+    flow,
+    centres,
+    literal: (c: 'visit' | 'instrument', name: string) => literal(c === 'visit' ? visit : instrument, name),
     names,
     joined,
     A: design.arms.length,
