@@ -52,9 +52,9 @@ const COLUMN_KEYS = optionKeys<NonNullable<TrialSqlOptions['columns']>>()(['id',
 /**
  * `describeOutcomes` through an SQL engine: n, missing, mean, SD, median, quartiles (R's type 7,
  * SQL's `PERCENTILE_CONT`) and range per arm × visit × instrument, every combination of the
- * design in its order, from the measurements joined to the participants, grouped by cell (the SD
- * from sums centred on each visit × instrument's mean, so an offset costs no digits). `missing`
- * counts the arm's randomised participants without a score there, as in memory.
+ * design in its order, from the measurements joined to the participants, grouped by cell (the mean
+ * and SD in two passes, as R's, so an offset costs no digits). `missing` counts the arm's
+ * randomised participants without a score there, as in memory.
  *
  * @param source - the engine and the two tables (see {@link TrialSqlSource}).
  * @param design - arms, visits and instruments in order; a value in the tables outside it is an error.
@@ -77,18 +77,17 @@ const COLUMN_KEYS = optionKeys<NonNullable<TrialSqlOptions['columns']>>()(['id',
 export async function describeOutcomesSql(source: TrialSqlSource, design: TrialSqlDesign, options: TrialSqlOptions = {}): Promise<OutcomeSummaryRow[]> {
   return withTables(source, design, options, async (t) => {
     const { m, p } = t.names;
-    // Sums of x − c, with c each visit × instrument's mean over both arms (t.centre): the SD is
-    // then formed on centred sums, so a large offset in the scores costs no digits, in one pass
-    // (a streaming STDDEV_SAMP lost 4e-9 of the SD at scores near 1e9). Quantiles are interpolated
-    // on doubles (DuckDB interpolates a DECIMAL in its own scale).
-    const x = `CAST(m.${m.score} AS DOUBLE PRECISION)`;
-    const ordered = (prob: number) => `PERCENTILE_CONT(${prob}) WITHIN GROUP (ORDER BY ${x})`;
-    const centres = t.centres.map((c) => `(${t.literal('visit', c.visit)}, ${t.literal('instrument', c.instrument)}, CAST(${String(c.centre)} AS DOUBLE PRECISION))`);
+    // The mean and SD in two passes, as R's and the in-memory table's: each cell's mean m₁, then
+    // Σ(x − m₁) and Σ(x − m₁)² about it (a streaming STDDEV_SAMP lost 4e-9 of the SD at scores
+    // near 1e9; sums about any other centre, such as the visit's mean over both arms, cancel when
+    // the arms' means differ by much more than a cell's SD). Quantiles are interpolated on doubles
+    // (DuckDB interpolates a DECIMAL in its own scale).
+    const ordered = (prob: number) => `PERCENTILE_CONT(${prob}) WITHIN GROUP (ORDER BY x)`;
     const rows = await t.run(
-      `SELECT p.${p.arm} AS a, m.${m.visit} AS v, m.${m.instrument} AS k, COUNT(*) AS n, SUM(${x} - c.cc) AS s1, SUM((${x} - c.cc) * (${x} - c.cc)) AS s2, MIN(c.cc) AS centre, ` +
-        `MIN(${x}) AS lo, MAX(${x}) AS hi, ${ordered(0.25)} AS q1, ${ordered(0.5)} AS q2, ${ordered(0.75)} AS q3 ` +
-        `FROM ${t.joined} JOIN (VALUES ${centres.join(', ')}) AS c (cv, ck, cc) ON m.${m.visit} = c.cv AND m.${m.instrument} = c.ck ` +
-        `WHERE m.${m.score} IS NOT NULL GROUP BY p.${p.arm}, m.${m.visit}, m.${m.instrument}`,
+      `WITH s AS (SELECT p.${p.arm} AS a, m.${m.visit} AS v, m.${m.instrument} AS k, CAST(m.${m.score} AS DOUBLE PRECISION) AS x FROM ${t.joined} WHERE m.${m.score} IS NOT NULL), ` +
+        `c AS (SELECT a, v, k, COUNT(x) AS n, AVG(x) AS m1, MIN(x) AS lo, MAX(x) AS hi, ${ordered(0.25)} AS q1, ${ordered(0.5)} AS q2, ${ordered(0.75)} AS q3 FROM s GROUP BY a, v, k) ` +
+        `SELECT c.a, c.v, c.k, c.n, c.m1, c.lo, c.hi, c.q1, c.q2, c.q3, SUM(s.x - c.m1) AS d1, SUM((s.x - c.m1) * (s.x - c.m1)) AS d2 ` +
+        `FROM c JOIN s ON s.a = c.a AND s.v = c.v AND s.k = c.k GROUP BY c.a, c.v, c.k, c.n, c.m1, c.lo, c.hi, c.q1, c.q2, c.q3`,
     );
     const { A, V, K } = t;
     const cells: (ReturnType<typeof summaryOf> | null)[] = new Array(A * V * K).fill(null);
@@ -123,11 +122,14 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'b
 
 function summaryOf(r: Record<string, unknown>) {
   const n = num(r['n']);
-  const s1 = num(r['s1']);
-  // Σ(x − c)² − (Σ(x − c))²/n: the sum of squares about the mean, c being close to it.
-  const ss = Math.max(num(r['s2']) - (s1 * s1) / n, 0);
+  const d1 = num(r['d1']);
+  const lo = num(r['lo']);
+  const hi = num(r['hi']);
+  // R's mean: the first pass's mean corrected by the mean distance from it; the sum of squares
+  // about the mean (zero when every score is the same, as R's).
+  const ss = lo === hi ? 0 : Math.max(num(r['d2']) - (d1 * d1) / n, 0);
   const sd = n < 2 ? null : Math.sqrt(ss / (n - 1));
-  return { n, mean: num(r['centre']) + s1 / n, sd, median: num(r['q2']), q1: num(r['q1']), q3: num(r['q3']), min: num(r['lo']), max: num(r['hi']) };
+  return { n, mean: lo === hi ? lo : num(r['m1']) + d1 / n, sd, median: num(r['q2']), q1: num(r['q1']), q3: num(r['q3']), min: lo, max: hi };
 }
 
 /** What the two queries need once the tables are checked. */
@@ -135,10 +137,8 @@ interface CheckedTables {
   run: (sql: string) => Promise<Record<string, unknown>[]>;
   /** The flow's counts in `flowRows`' layout, formed while checking. */
   flow: Int32Array;
-  /** Each visit × instrument present and its mean score (the outcome table's centre). */
-  centres: { visit: string; instrument: string; centre: number }[];
-  /** A design visit or instrument as an SQL literal of its column's type. */
-  literal: (column: 'visit' | 'instrument', name: string) => string;
+
+
   /** Quoted column names of each table. */
   names: { p: { id: string; arm: string }; m: { id: string; visit: string; instrument: string; score: string } };
   /** `measurements AS m JOIN participants AS p ON m.id = p.id`. */
@@ -285,7 +285,7 @@ async function checkTables(engine: SqlEngine, source: TrialSqlSource, design: Tr
 
   // Measurements: id, visit and instrument given and in the design.
   const byCell = await run(
-    `SELECT ${names.m.visit} AS v, ${names.m.instrument} AS k, COUNT(*) AS n, COUNT(${names.m.id}) AS ids, AVG(CAST(${names.m.score} AS DOUBLE PRECISION)) AS c FROM ${M.from} GROUP BY ${names.m.visit}, ${names.m.instrument}`,
+    `SELECT ${names.m.visit} AS v, ${names.m.instrument} AS k, COUNT(*) AS n, COUNT(${names.m.id}) AS ids FROM ${M.from} GROUP BY ${names.m.visit}, ${names.m.instrument}`,
   );
   if (byCell.length === 0) throw new ArgumentError(M.table, 0, 'at least one measurement row');
   for (const r of byCell) {
@@ -370,16 +370,9 @@ async function checkTables(engine: SqlEngine, source: TrialSqlSource, design: Tr
       for (let k = 0; k < K; k++) add(1 + v * (K + 1) + 1 + k, `c${v * K + k}`);
     }
   }
-  // Each visit × instrument's mean score (0 without one): the outcome table's sums are centred on it.
-  const centres = byCell.map((r) => {
-    const c = r['c'] === null ? 0 : num(r['c']);
-    return { visit: design.visits[visitIndex(r['v'])]!, instrument: design.instruments[instrumentIndex(r['k'])]!, centre: Number.isFinite(c) ? c : 0 };
-  });
   return {
     run: (sql) => run(sql),
     flow,
-    centres,
-    literal: (c: 'visit' | 'instrument', name: string) => literal(c === 'visit' ? visit : instrument, name),
     names,
     joined,
     A: design.arms.length,

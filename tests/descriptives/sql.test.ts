@@ -236,4 +236,32 @@ describe('numbers an engine stores its own way', () => {
     const trial = validateTrial({ participants, measurements }, { design, instruments });
     expectSameOutcomes(rows, describeOutcomes(trial));
   });
+
+  it('arms far apart with scores close together in each: every cell its own mean (review)', async () => {
+    const { createInstrumentRegistry, defaultInstruments } = await import('../../src/instruments/registry.js');
+    const base = defaultInstruments.get('PSP')!;
+    const instruments = createInstrumentRegistry([{ ...base, id: 'CLOCK', name: 'seconds', range: { min: 0, max: 2e9 }, step: null, items: null, levels: null, cutoffs: [] }], { base: defaultInstruments });
+    // EQ-5D index: one arm all 0.363, the other all −0.575 (SD 0 in both); then 0.9001–0.9003 beside
+    // −0.7 at 9m; and seconds near 1e9 beside seconds near 2.
+    const scores: [string, string, string, number][] = [];
+    const ids = ['c1', 'c2', 'c3', 's1', 's2', 's3', 's4'];
+    ids.forEach((id, i) => {
+      const control = id.startsWith('c');
+      scores.push([id, 'baseline', 'EQ5D_INDEX', control ? 0.363 : -0.575]);
+      scores.push([id, '9m', 'EQ5D_INDEX', control ? 0.9001 + i * 0.0001 : -0.7]);
+      scores.push([id, 'baseline', 'CLOCK', control ? 1e9 + 0.25 * (i + 1) : i - 2]);
+    });
+    await engine.query(`CREATE OR REPLACE TABLE fp AS SELECT * FROM (VALUES ${ids.map((id) => `('${id}', '${id.startsWith('c') ? 'control' : 'SFT'}')`).join(', ')}) AS t(id, arm)`);
+    await engine.query(`CREATE OR REPLACE TABLE fm AS SELECT * FROM (VALUES ${scores.map(([id, v, k, x]) => `('${id}', '${v}', '${k}', CAST(${x} AS DOUBLE))`).join(', ')}) AS t(id, visit, instrument, score)`);
+    const design = { arms: ['control', 'SFT'], visits: ['baseline', '9m'], instruments: ['EQ5D_INDEX', 'CLOCK'] };
+    const rows = await describeOutcomesSql({ engine, participants: { table: 'fp' }, measurements: { table: 'fm' } }, design, { instruments });
+    const trial = validateTrial(
+      { participants: ids.map((id) => ({ id, arm: id.startsWith('c') ? 'control' : 'SFT' })), measurements: scores.map(([id, visit, instrument, score]) => ({ id, visit, instrument, score })) },
+      { design, instruments },
+    );
+    const mem = describeOutcomes(trial);
+    expectSameOutcomes(rows, mem);
+    expect(rows.filter((r) => r.visit === 'baseline' && r.instrument === 'EQ5D_INDEX').map((r) => r.sd)).toEqual([0, 0]);
+    expect(rows.find((r) => r.arm === 'control' && r.instrument === 'CLOCK')!.sd).toBe(0.25);
+  });
 });

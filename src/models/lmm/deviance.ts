@@ -105,7 +105,9 @@ function scaleRest(cp: CrossProducts, lams: Float64Array[], S: Float64Array, out
 /**
  * Evaluate the profiled deviance at θ. Returns `deviance: Infinity` when a factor is not
  * numerically positive definite (the optimiser then steps back).
- * @param keep - also return the per-level factors (for the solution at the optimum).
+ * @param keep - also return the per-level factors (for the solution at the optimum); `'factors'`:
+ *   the same path and so the same numbers as `true`, without the solution (a lazy refit's
+ *   optimum, whose modes are formed later, if read).
  * @param condVar - with `keep`, also the conditional covariances (dense layout: an inverse of
  *   the Q2 × Q2 factor; PIRLS iterations need only the modes).
  */
@@ -113,7 +115,7 @@ export function evaluateDeviance(
   cp: CrossProducts,
   theta: ArrayLike<number>,
   reml: boolean,
-  keep = false,
+  keep: boolean | 'factors' = false,
   condVar = true,
 ): DevianceParts & { solution?: Solution } {
   const lams = lambdaScratch(cp, theta);
@@ -126,9 +128,9 @@ export function evaluateDeviance(
   const blk = new Float64Array(kk);
   const tmpA = new Float64Array(kk);
 
-  const levels: LevelFactors | undefined = keep && !cp.levelsOmitted ? { L1: new Float64Array(n1 * kk), W: [], nz: [] } : undefined;
+  const levels: LevelFactors | undefined = keep === true && !cp.levelsOmitted ? { L1: new Float64Array(n1 * kk), W: [], nz: [] } : undefined;
 
-  if (cp.classes && (!keep || cp.levelsOmitted)) {
+  if (cp.classes && (keep === false || cp.levelsOmitted)) {
     // Raw-space subtraction Σ_class Σ_rs H[r,s] T[r,s], then one Λr scaling.
     const S = Float64Array.from(cp.R);
     const { count, A, T } = cp.classes;
@@ -213,7 +215,7 @@ export function evaluateDeviance(
   for (let a = 0; a < pp1; a++) for (let b = 0; b <= a; b++) Lx[a * pp1 + b] = M[(Q2 + a) * m + Q2 + b]!;
   const out: DevianceParts & { solution?: Solution } = { ldL2, ldRX2, r2, deviance, Lx };
   if (levels) out.solution = denseSolution(cp, M, levels, condVar);
-  else if (keep) out.solution = aggregateSolution(cp, M);
+  else if (keep === true) out.solution = aggregateSolution(cp, M);
   return out;
 }
 

@@ -718,7 +718,8 @@ export function fitObjective(prep: PreparedFit): { fit: Omit<LmmFit, 'state'>; s
   }
   const params = polishBoundary(objective, terms, [...canonicalTheta(terms, opt.x.slice(0, nTheta)), ...opt.x.slice(nTheta)]);
   const theta = objective.thetaToOriginal(params.slice(0, nTheta));
-  const fin = objective.evaluate(params, !prep.lazy);
+  // A lazy refit's optimum by the eager fit's path (the same numbers), without the solution.
+  const fin = objective.evaluate(params, prep.lazy ? 'factors' : true);
   const cp = fin.cp;
   const sol = fin.solution ?? { beta: betaFromFactor(fin.Lx, p, objective.plan.yScale), u: [], cu: [] };
   const sigma2 = fin.r2 / (reml ? n - p : n);
@@ -888,13 +889,18 @@ export function deferValue<T extends object, K extends keyof T>(obj: T, key: K, 
   const settle = (value: T[K]): void => {
     Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
   };
+  // Once the object is frozen or sealed (a consumer's deep freeze) the getter cannot become a data
+  // property: it then keeps the value it computed and returns it on every read.
+  let kept: { value: T[K] } | null = null;
   Object.defineProperty(obj, key, {
     enumerable: true,
     configurable: true,
     get(): T[K] {
-      const v = compute();
-      settle(v);
-      return v;
+      if (kept) return kept.value;
+      const value = compute();
+      if (Object.getOwnPropertyDescriptor(obj, key)?.configurable) settle(value);
+      else kept = { value };
+      return value;
     },
     set: settle,
   });
@@ -904,6 +910,8 @@ export function deferValue<T extends object, K extends keyof T>(obj: T, key: K, 
 const DEFERRED_ROW_KEYS = ['se', 'df', 'statistic', 'pValue', 'ci', 'estimable', 'reason'] as const;
 /** Each deferred row's way to its full row, until a field is first read. */
 const fullRows = new WeakMap<object, () => FixedEffectRow>();
+/** The full row of a deferred row frozen or sealed before its fields were read. */
+const frozenRows = new WeakMap<object, FixedEffectRow>();
 
 /** Replace a deferred row's getters by the full row's values (as `deferValue` settles one). */
 function settleRow(row: FixedEffectRow): void {
@@ -923,6 +931,15 @@ const deferredRowDescriptors: PropertyDescriptorMap = Object.fromEntries(
       enumerable: true,
       configurable: true,
       get(this: FixedEffectRow): unknown {
+        // A frozen or sealed row keeps its getters: read the full row, formed once.
+        if (!Object.getOwnPropertyDescriptor(this, k)!.configurable) {
+          let full = frozenRows.get(this);
+          if (!full) {
+            full = fullRows.get(this)!();
+            frozenRows.set(this, full);
+          }
+          return full[k];
+        }
         settleRow(this);
         return this[k];
       },

@@ -327,7 +327,7 @@ export function evaluateNested(
   cp: CrossProducts,
   lams: Float64Array[],
   reml: boolean,
-  keep: boolean,
+  keep: boolean | 'factors',
   condVar = true,
 ): DevianceParts & { solution?: Solution } {
   const nb = cp.nested!;
@@ -535,7 +535,7 @@ export function evaluateNested(
     ? ldL2 + ldRX2 + (n - p) * (1 + Math.log((2 * Math.PI * r2) / (n - p)))
     : ldL2 + n * (1 + Math.log((2 * Math.PI * r2) / n));
   const out: DevianceParts & { solution?: Solution } = { ldL2, ldRX2, r2, deviance, Lx: keep ? C.slice(0, pp1 * pp1) : C.subarray(0, pp1 * pp1) };
-  if (!keep) return out;
+  if (keep !== true) return out;
 
   // Solution: β from the [X y] factor, then each term-2 level, then each term-1 level.
   const beta = new Float64Array(p);

@@ -49,7 +49,7 @@ export interface Objective {
    * added back), and so are the solution's β̃ (of the internal X̃ columns, in the response's
    * units) and u; `Lx` is the factor of the internal columns.
    */
-  evaluate(params: readonly number[], keep?: boolean): DevianceParts & { ldW: number; solution?: Solution; cp: CrossProducts };
+  evaluate(params: readonly number[], keep?: boolean | 'factors'): DevianceParts & { ldW: number; solution?: Solution; cp: CrossProducts };
   /**
    * What the optimiser minimises: the criterion of the internal (centred, scaled) columns and
    * response, which differs from `evaluate(params).deviance` by a constant. Its value is of the

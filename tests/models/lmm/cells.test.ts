@@ -117,4 +117,24 @@ describe('the random-effects table of a one-column term', () => {
     expect(table.sd.every(([s]) => s! > 0 && s! < fit.sigma)).toBe(true);
     expect(Object.getOwnPropertyDescriptor(table, 'values')!.get).toBeUndefined();
   });
+  it('reads the same rows from a table frozen or sealed before they were formed', () => {
+    const frame = buildModelFrame(parseFormula('y ~ arm * visit + (1 | id)'), toColumnSource(data, 'data'), {});
+    const ref = fitFrame(frame).randomEffects[0]!;
+    const frozen = Object.freeze(fitFrame(frame).randomEffects[0]!);
+    const sealed = Object.seal(fitFrame(frame).randomEffects[0]!);
+    for (const t of [frozen, sealed]) {
+      expect(t.values).toEqual(ref.values);
+      expect(t.sd).toEqual(ref.sd);
+      // Read twice: the same arrays, not formed again.
+      expect(t.values).toBe(t.values);
+    }
+    // A lazy refit's deferred parts and rows, frozen before any was read: the eager refit's numbers.
+    const y2 = Float64Array.from(frame.y, (v, i) => v + (i % 5) * 0.2);
+    const eager = frameRefitter(frame)(y2);
+    const lazy = Object.freeze(frameRefitter(frame, {}, { lazy: true })(y2));
+    for (const row of lazy.fixedEffects) Object.freeze(row);
+    expect(lazy.fixedEffects.map((r) => [r.estimate, r.se, r.df, r.pValue])).toEqual(eager.fixedEffects.map((r) => [r.estimate, r.se, r.df, r.pValue]));
+    expect(lazy.fitted).toEqual(eager.fitted);
+    expect(lazy.randomEffects[0]!.values).toEqual(eager.randomEffects[0]!.values);
+  });
 });
