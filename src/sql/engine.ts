@@ -1,6 +1,6 @@
 /**
- * The small interface an SQL engine offers to `fitLmmSql`, and its two implementations here:
- * DuckDB (embedded, the default) and PostgreSQL. Both client packages are optional
+ * The small interface an SQL engine offers to `fitLmmSql`, `describeOutcomesSql` and
+ * `flowCountsSql`, and its two implementations here: DuckDB (embedded, the default) and PostgreSQL. Both client packages are optional
  * dependencies, loaded by dynamic import only when an engine is made, so the rest of the
  * library never needs them. Another engine (Spark SQL, Trino, …) plugs in by implementing
  * `SqlEngine` (docs/methods/sql-engine.md says what its SQL must support).
@@ -43,7 +43,7 @@ export interface SqlEngine {
   query(sql: string): Promise<Record<string, unknown>[]>;
   /** Columns (name and type) of a FROM item such as `"measurements"` or `read_parquet('x.parquet')`. */
   columns(from: string): Promise<SqlColumn[]>;
-  /** Release the connection (called by `fitLmmSql` only for an engine it made itself). */
+  /** Release the connection (called by the functions that take a source only for an engine they made themselves). */
   close?(): Promise<void>;
 }
 

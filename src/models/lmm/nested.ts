@@ -10,6 +10,9 @@ import { choleskyInPlace } from '../../linalg/dense.js';
 import { factorH, sandwichLambda, type DevianceParts, type Solution } from './kernel.js';
 import type { CrossProducts, NestedBlocks, NestedClasses } from './structure.js';
 
+/** The stride of a pair's sums in level order (`pairsInLevelOrder`) when p + 1 is at most this. */
+const PAIR_STRIDE = 8;
+
 /**
  * The buffers an evaluation needs, one set for the module, grown to the largest model seen: a
  * Float64Array of more than 8 doubles lives outside V8's heap, costs 1–2 µs to allocate here and
@@ -18,9 +21,6 @@ import type { CrossProducts, NestedBlocks, NestedClasses } from './structure.js'
  * are synchronous and overwrite a buffer before reading it; only `Lx` (with `keep` false) is
  * handed out, to be read before the next evaluation.
  */
-/** The stride of a pair's sums in level order (`pairsInLevelOrder`) when p + 1 is at most this. */
-const PAIR_STRIDE = 8;
-
 const work = {
   Zraw: new Float64Array(0),
   Braw: new Float64Array(0),
@@ -202,7 +202,6 @@ function scalarLevels(
   }
   return ld2;
 }
-
 
 /** With k1 = k2 = 1: the pairs' class and sums copied in level order (`pairsByLevel`'s), read in sequence. */
 const sortedPairsCache = new WeakMap<Float64Array, { pairClass: Int32Array; TZZ: Float64Array; TXZ: Float64Array }>();
