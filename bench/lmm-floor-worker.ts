@@ -112,7 +112,10 @@ if (kind === 'pass') {
   const s = spellings[spelling];
   const data = form === 'columns' ? s.columns : rowsOf(s.columns, spelling === 'option');
   const asymptotic = { ...s.options, ddf: 'asymptotic' as const };
-  for (let w = 0; w < warmups; w++) {
+  // As many warm-up calls of each fit as of the pass (warmups + 2): V8 keeps optimising a fit's
+  // functions over its first few calls, and a fit warmed less than the pass it is divided by
+  // would be charged for that.
+  for (let w = 0; w < warmups + 2; w++) {
     fitLmm(s.formula, data, asymptotic);
     fitLmm(s.formula, data, s.options);
   }
