@@ -120,7 +120,8 @@ export function isTrialData(value: unknown): value is TrialData {
 
 type Extra = Record<string, string | number | boolean | null>;
 
-function checkDesign(design: TrialDesign, registry: InstrumentRegistry): Map<string, Instrument> {
+/** The design's lists and its instruments in the registry (shared with the SQL descriptives). Internal. */
+export function checkDesign(design: TrialDesign, registry: InstrumentRegistry): Map<string, Instrument> {
   if (design === null || typeof design !== 'object') throw new ArgumentError('design', design, 'a trial design { arms, visits, instruments }');
   const list = (name: 'arms' | 'visits' | 'instruments', allowEmpty: boolean): string[] => {
     const v = design[name] as unknown;

@@ -8,11 +8,13 @@ import type { TrialDesign } from '../data/types.js';
 import { ArgumentError } from '../errors/index.js';
 import { checkOptions, optionKeys } from '../errors/checks.js';
 import { formatNumberLevel } from '../formula/levels.js';
+import { checkDesign } from '../data/validate.js';
 import { defaultInstruments, scoreProblem, type InstrumentRegistry } from '../instruments/registry.js';
 import type { Instrument } from '../instruments/types.js';
-import { duckdbEngine, runQuery, sqlFrom, wrapEngineError, type SqlColumn, type SqlEngine, type SqlTable } from '../sql/engine.js';
+import { duckdbEngine, runQuery, sqlFrom, sqlNumber, wrapEngineError, type SqlColumn, type SqlEngine, type SqlTable } from '../sql/engine.js';
 import { outcomeRows, type OutcomeSummaryRow } from './describe-outcomes.js';
 import { flowRows, type FlowRow } from './flow-counts.js';
+import { summarise } from './stats.js';
 
 /** Where the trial's two tables are: one row per participant, and the long measurements (one row per participant × visit × instrument). */
 export interface TrialSqlSource {
@@ -92,7 +94,7 @@ export async function describeOutcomesSql(source: TrialSqlSource, design: TrialS
     const { A, V, K } = t;
     const cells: (ReturnType<typeof summaryOf> | null)[] = new Array(A * V * K).fill(null);
     for (const r of rows) cells[t.cellOf(r)] = summaryOf(r);
-    return outcomeRows(design, t.randomised, (c) => cells[c] ?? { n: 0, mean: null, sd: null, median: null, q1: null, q3: null, min: null, max: null });
+    return outcomeRows(design, t.randomised, (c) => cells[c] ?? summarise(new Float64Array(0)));
   });
 }
 
@@ -118,7 +120,7 @@ export async function flowCountsSql(source: TrialSqlSource, design: TrialSqlDesi
   return withTables(source, design, options, async (t) => flowRows(design, t.randomised, t.randomised.reduce((x, y) => x + y, 0), t.flow));
 }
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === null || v === undefined ? NaN : Number(v));
+const num = sqlNumber;
 
 function summaryOf(r: Record<string, unknown>) {
   const n = num(r['n']);
@@ -147,9 +149,6 @@ interface CheckedTables {
   V: number;
   K: number;
   randomised: number[];
-  armIndex: (raw: unknown) => number;
-  visitIndex: (raw: unknown) => number;
-  instrumentIndex: (raw: unknown) => number;
   /** The design cell (a·V + v)·K + k of a row's a, v and k. */
   cellOf: (r: Record<string, unknown>) => number;
 }
@@ -171,11 +170,8 @@ async function withTables<T>(source: TrialSqlSource, design: TrialSqlDesign, opt
     const dup = list.find((x, i) => list.indexOf(x) !== i);
     if (dup !== undefined) throw new ArgumentError(`design.${k}`, list, `names listed once ("${dup}" is listed twice)`);
   }
-  const instruments = design.instruments.map((id) => {
-    const inst = registry.get(id);
-    if (!inst) throw new ArgumentError('design.instruments', id, `a registered instrument (${registry.ids().join(', ')})`, 'Define it with createInstrumentRegistry and pass the registry as options.instruments');
-    return inst;
-  });
+  const registered = checkDesign(design, registry);
+  const instruments = design.instruments.map((id) => registered.get(id)!);
   const engine = source.engine ?? (await duckdbEngine());
   let result: T;
   try {
@@ -344,10 +340,8 @@ async function checkTables(engine: SqlEngine, source: TrialSqlSource, design: Tr
   ];
   const perArm = await run(`SELECT ${outer.join(', ')} FROM (SELECT m.${names.m.id} AS id, ${inner.join(', ')} FROM ${M.from} AS m GROUP BY m.${names.m.id}) AS i LEFT JOIN ${P.from} AS p ON i.id = p.${names.p.id} GROUP BY p.${names.p.arm}`);
   const unknown = perArm.find((r) => num(r['known']) === 0);
-  if (unknown) {
-    const r = await run(`SELECT MIN(m.${names.m.id}) AS id FROM ${M.from} AS m LEFT JOIN ${P.from} AS p ON m.${names.m.id} = p.${names.p.id} WHERE p.${names.p.id} IS NULL`);
-    throw new ArgumentError(`${M.table}.${col.id}`, label(r[0]?.['id'] ?? unknown['example']), `a participant of ${P.table}`);
-  }
+  // (The group of unknown participants: its smallest id.)
+  if (unknown) throw new ArgumentError(`${M.table}.${col.id}`, label(unknown['example']), `a participant of ${P.table}`);
   for (let i = 0; i < V * K; i++) {
     if (!perArm.some((r) => num(r[`d${i}`]) > 1)) continue;
     const v = design.visits[Math.floor(i / K)]!;
@@ -379,9 +373,6 @@ async function checkTables(engine: SqlEngine, source: TrialSqlSource, design: Tr
     V,
     K,
     randomised,
-    armIndex,
-    visitIndex,
-    instrumentIndex,
     cellOf: (r) => (armIndex(r['a']) * V + visitIndex(r['v'])) * K + instrumentIndex(r['k']),
   };
 }

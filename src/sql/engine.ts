@@ -69,6 +69,9 @@ export function columnKind(type: string): SqlColumnKind {
   return 'other';
 }
 
+/** A number an engine returned (number, bigint or numeric text); NULL is NaN. */
+export const sqlNumber = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === null || v === undefined ? NaN : Number(v));
+
 /** What a failure of the engine is about, for the typed error. */
 export interface QueryContext {
   table?: string;

@@ -24,7 +24,7 @@ import { objectiveFromCrossProducts, type ZColumnStats } from '../objective.js';
 import { checkLevelCounts, fitObjective, NO_CLUSTER, oneLevelTermsOf, randomEffectsTable, rankDeficientDiagnostic, reduceX } from '../fit.js';
 import type { CrossProducts, ReTerm } from '../structure.js';
 import type { LmmFit, LmmOptions, RandomEffectsTable } from '../types.js';
-import { duckdbEngine, runQuery, sqlFrom, wrapEngineError, type SqlColumn, type SqlEngine } from '../../../sql/engine.js';
+import { duckdbEngine, runQuery, sqlFrom, sqlNumber, wrapEngineError, type SqlColumn, type SqlEngine } from '../../../sql/engine.js';
 import { indicatorMonomial, isIndicatorProduct, numericMonomial, SumSet, times, UNIT, type Monomial } from './monomial.js';
 
 /** Where the rows are: a table (or view) of an engine, or a Parquet/CSV file DuckDB reads. */
@@ -74,7 +74,7 @@ interface SqlVariable {
   sameAs?: { variable: string; level: string; sql: string };
 }
 
-const num = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : v === null || v === undefined ? NaN : Number(v));
+const num = sqlNumber;
 
 /**
  * Fit a linear mixed model from an SQL engine: the same model, estimates and tests as
